@@ -1,0 +1,64 @@
+import { bech32m } from "@scure/base";
+import { sha256, utf8, bytesEqual } from "./hash.ts";
+
+/** Human-readable prefix of every NexusOS address. */
+export const ADDRESS_PREFIX = "nxs";
+/** 32 bytes: collision resistance that stays comfortable against quantum search. */
+export const ADDRESS_BYTES = 32;
+const MAX_ADDRESS_CHARS = 120;
+
+export class AddressError extends Error {
+  readonly code = "ADDRESS_INVALID";
+  constructor(message: string) {
+    super(message);
+    this.name = "AddressError";
+  }
+}
+
+/** An account address binds its signature scheme and public key: sha256(schemeId ‖ 0x00 ‖ publicKey). */
+export function addressBytesFor(schemeId: string, publicKey: Uint8Array): Uint8Array {
+  return sha256(utf8(schemeId), new Uint8Array([0]), publicKey);
+}
+
+export function addressFor(schemeId: string, publicKey: Uint8Array): string {
+  return encodeAddress(addressBytesFor(schemeId, publicKey));
+}
+
+/** A module account's address: derived from its name, so no key exists for it. */
+export function moduleAddress(name: string): string {
+  return encodeAddress(sha256(utf8("module"), new Uint8Array([0]), utf8(name)));
+}
+
+export function encodeAddress(bytes: Uint8Array): string {
+  if (bytes.length !== ADDRESS_BYTES) throw new AddressError(`address must be ${ADDRESS_BYTES} bytes, got ${bytes.length}`);
+  return bech32m.encode(ADDRESS_PREFIX, bech32m.toWords(bytes), MAX_ADDRESS_CHARS);
+}
+
+export function decodeAddress(addr: string): Uint8Array {
+  let decoded: { prefix: string; words: number[] };
+  try {
+    decoded = bech32m.decode(addr as `${string}1${string}`, MAX_ADDRESS_CHARS);
+  } catch (e) {
+    throw new AddressError(`"${addr}" is not a valid bech32m address: ${(e as Error).message}`);
+  }
+  if (decoded.prefix !== ADDRESS_PREFIX) {
+    throw new AddressError(`address "${addr}" has prefix "${decoded.prefix}", expected "${ADDRESS_PREFIX}"`);
+  }
+  const bytes = bech32m.fromWords(decoded.words);
+  if (bytes.length !== ADDRESS_BYTES) throw new AddressError(`address "${addr}" decodes to ${bytes.length} bytes, expected ${ADDRESS_BYTES}`);
+  return bytes;
+}
+
+export function isAddress(addr: string): boolean {
+  try {
+    decodeAddress(addr);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function addressMatchesKey(addr: string, schemeId: string, publicKey: Uint8Array): boolean {
+  return bytesEqual(decodeAddress(addr), addressBytesFor(schemeId, publicKey));
+}
+

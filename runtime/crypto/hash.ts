@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+
+/** SHA-256 of the concatenation of the given byte strings. */
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest().buffer.slice(0) as ArrayBuffer);
+}
+
+const enc = new TextEncoder();
+export function utf8(s: string): Uint8Array {
+  return enc.encode(s);
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+}
+
+export function fromHex(s: string): Uint8Array {
+  const clean = s.startsWith("0x") ? s.slice(2) : s;
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
+    throw new TypeError(`invalid hex string (${clean.length} chars): expected an even number of hex digits`);
+  }
+  return new Uint8Array(Buffer.from(clean, "hex"));
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
