@@ -1,0 +1,192 @@
+import { StateError } from "./errors.ts";
+import { MemoryKV } from "./memory-kv.ts";
+import { proveKey, sha256, updateTree, type NodeReader, type NodeWrites, type TreeChange } from "./tree.ts";
+import type { AuthenticatedStore, Changeset, IterateOptions, StagedCommit, StateProof } from "./types.ts";
+
+/** Longest key the store accepts (lmdb's compiled key limit); keys must be non-empty. */
+export const MAX_STATE_KEY_BYTES = 1978;
+
+/**
+ * Where an AuthenticatedStore keeps its flat table, tree nodes and meta record. `persist`
+ * must apply everything, plus `alsoWrite`, atomically, or nothing at all (and then throw).
+ */
+export interface StateBackend {
+  readNode: NodeReader;
+  get(key: Uint8Array): Uint8Array | undefined;
+  iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]>;
+  readMeta(): { height: number; root: Uint8Array } | undefined;
+  persist(batch: PersistBatch, alsoWrite?: () => void): void;
+  /** Stored tree nodes (tests check that replaced nodes do not pile up). */
+  countNodes(): number;
+  close(): Promise<void>;
+}
+
+export interface PersistBatch {
+  readonly height: number;
+  readonly root: Uint8Array;
+  readonly changes: Changeset;
+  readonly nodes: NodeWrites;
+}
+
+interface Prepared {
+  readonly sortedChanges: Changeset;
+  readonly treeChanges: TreeChange[];
+}
+
+function prepare(changes: Changeset): Prepared {
+  const rows: Array<{ key: Uint8Array; value: Uint8Array | null; keyHash: Uint8Array; valueHash: Uint8Array | null }> = [];
+  for (const [key, value] of changes) {
+    if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_STATE_KEY_BYTES) {
+      throw new StateError("STATE_INVALID_KEY", `state keys must be 1..${MAX_STATE_KEY_BYTES} bytes`, {
+        length: key instanceof Uint8Array ? key.length : typeof key,
+      });
+    }
+    if (value !== null && !(value instanceof Uint8Array)) {
+      throw new StateError("STATE_INVALID_KEY", "state values must be Uint8Array or null (delete)");
+    }
+    rows.push({ key, value, keyHash: sha256(key), valueHash: value === null ? null : sha256(value) });
+  }
+  // keyHash order makes the tree walk sequential; the resulting root does not depend on it.
+  rows.sort((a, b) => Buffer.compare(a.keyHash, b.keyHash));
+  for (let i = 1; i < rows.length; i++) {
+    if (Buffer.compare(rows[i - 1]!.keyHash, rows[i]!.keyHash) === 0) {
+      throw new StateError("STATE_DUPLICATE_KEY", "changeset lists the same key twice", {
+        key: Buffer.from(rows[i]!.key).toString("hex"),
+      });
+    }
+  }
+  return {
+    sortedChanges: rows.map((r) => [r.key, r.value] as const),
+    treeChanges: rows.map((r) => ({ keyHash: r.keyHash, valueHash: r.valueHash })),
+  };
+}
+
+/** The store over any backend: tracks the committed (height, root) and hands out stages. */
+export class TreeStore implements AuthenticatedStore {
+  private _height: number;
+  private _root: Uint8Array;
+  /** Bumped on every commit; a stage made at an older version is stale. */
+  private version = 0;
+  private closed = false;
+  private readonly backend: StateBackend;
+
+  constructor(backend: StateBackend) {
+    this.backend = backend;
+    const meta = backend.readMeta();
+    this._height = meta?.height ?? 0;
+    // An empty tree has no root node; recomputing from zero changes yields EMPTY_ROOT.
+    this._root = meta?.root ?? updateTree(backend.readNode, []).root;
+  }
+
+  get height(): number {
+    return this._height;
+  }
+
+  get root(): Uint8Array {
+    return this._root.slice();
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    this.checkOpen();
+    return this.backend.get(key);
+  }
+
+  iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]> {
+    this.checkOpen();
+    return this.backend.iterate(start, end, opts);
+  }
+
+  stage(changes: Changeset): StagedCommit {
+    this.checkOpen();
+    const { sortedChanges, treeChanges } = prepare(changes);
+    const { root, writes } = updateTree(this.backend.readNode, treeChanges);
+    const baseVersion = this.version;
+    const baseHeight = this._height;
+    return {
+      root,
+      commit: (height: number, alsoWrite?: () => void): void => {
+        this.checkOpen();
+        if (this.version !== baseVersion) {
+          throw new StateError("STATE_STALE_STAGE", "state changed since this commit was staged: stage again", {
+            stagedAtHeight: baseHeight,
+            height: this._height,
+          });
+        }
+        if (!Number.isSafeInteger(height) || height <= this._height) {
+          throw new StateError("STATE_BAD_HEIGHT", `commit height must be an integer above ${this._height}`, { height });
+        }
+        this.backend.persist({ height, root, changes: sortedChanges, nodes: writes }, alsoWrite);
+        this.version++;
+        this._height = height;
+        this._root = root;
+      },
+    };
+  }
+
+  prove(key: Uint8Array): { value: Uint8Array | undefined; proof: StateProof } {
+    this.checkOpen();
+    return { value: this.backend.get(key), proof: proveKey(this.backend.readNode, sha256(key)) };
+  }
+
+  /** Number of tree nodes held by the backend: one per leaf and internal node of the latest tree. */
+  nodeCount(): number {
+    this.checkOpen();
+    return this.backend.countNodes();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.backend.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StateError("STATE_CLOSED", "the state store is closed");
+  }
+}
+
+/** Map-backed backend: same tree and semantics as the lmdb store, for fast tests. */
+class MemoryBackend implements StateBackend {
+  private readonly flat = new MemoryKV();
+  private readonly nodes = new Map<string, Uint8Array>();
+  private meta: { height: number; root: Uint8Array } | undefined;
+
+  readNode: NodeReader = (path) => this.nodes.get(path);
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.flat.get(key);
+  }
+
+  iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]> {
+    return this.flat.iterate(start, end, opts);
+  }
+
+  readMeta(): { height: number; root: Uint8Array } | undefined {
+    return this.meta;
+  }
+
+  persist(batch: PersistBatch, alsoWrite?: () => void): void {
+    // Run the caller's part first: if it throws, nothing of ours has been applied.
+    alsoWrite?.();
+    for (const [k, v] of batch.changes) {
+      if (v === null) this.flat.delete(k);
+      else this.flat.set(k, v);
+    }
+    for (const [p, enc] of batch.nodes) {
+      if (enc === null) this.nodes.delete(p);
+      else this.nodes.set(p, enc);
+    }
+    this.meta = { height: batch.height, root: batch.root };
+  }
+
+  countNodes(): number {
+    return this.nodes.size;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** An in-memory AuthenticatedStore with the same tree, roots and proofs as the lmdb one. */
+export function openMemoryAuthenticatedStore(): TreeStore {
+  return new TreeStore(new MemoryBackend());
+}

@@ -1,0 +1,169 @@
+import { StateError } from "./errors.ts";
+import { keyString, lowerBound, copyBytes } from "./bytes.ts";
+import type { Changeset, IterateOptions, KVReader, KVStore } from "./types.ts";
+
+/** One buffered write: the value, or null for a deletion that hides the parent's value. */
+interface Pending {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | null;
+}
+
+/**
+ * A write buffer over a parent reader: a block branch over the committed store, a tx branch
+ * over the block branch, a governance branch over a tx branch. Reads fall through to the
+ * parent; nothing reaches the parent until `write()`. Dropping the branch discards it.
+ *
+ * Hot path: set/get are one Map operation on a latin1 string of the key; sorting happens
+ * only when iterating or collecting changes, and the sorted key list is cached until a new
+ * key is added. Keys and values are copied on `set`, so callers may reuse their buffers.
+ */
+export class Branch implements KVStore {
+  readonly parent: KVReader;
+  private pending = new Map<string, Pending>();
+  private sorted: string[] | null = [];
+
+  constructor(parent: KVReader) {
+    this.parent = parent;
+  }
+
+  /** A nested branch on top of this one. */
+  branch(): Branch {
+    return new Branch(this);
+  }
+
+  /** Number of buffered writes and deletions. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const p = this.pending.get(keyString(key));
+    if (p !== undefined) return p.value ?? undefined;
+    return this.parent.get(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.put(keyString(key), key, copyBytes(value));
+  }
+
+  delete(key: Uint8Array): void {
+    this.put(keyString(key), key, null);
+  }
+
+  private put(ks: string, key: Uint8Array, value: Uint8Array | null): void {
+    const prev = this.pending.get(ks);
+    if (prev === undefined) {
+      this.sorted = null;
+      this.pending.set(ks, { key: copyBytes(key), value });
+    } else {
+      this.pending.set(ks, { key: prev.key, value });
+    }
+  }
+
+  private sortedKeys(): string[] {
+    if (this.sorted === null) this.sorted = [...this.pending.keys()].sort();
+    return this.sorted;
+  }
+
+  iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]> {
+    const reverse = opts?.reverse === true;
+    const limit = opts?.limit ?? Infinity;
+    // Snapshot the overlay slice now: writes made while iterating do not disturb the walk.
+    const keys = this.sortedKeys();
+    const lo = lowerBound(keys, keyString(start));
+    const hi = end === undefined ? keys.length : lowerBound(keys, keyString(end));
+    const overlay: Pending[] = [];
+    for (let i = lo; i < hi; i++) overlay.push(this.pending.get(keys[i]!)!);
+    if (reverse) overlay.reverse();
+    return mergeIterate(overlay, this.parent.iterate(start, end, { reverse }), reverse, limit);
+  }
+
+  /** Net changes sorted by key (deletions as null). */
+  changes(): Changeset {
+    const out: Array<readonly [Uint8Array, Uint8Array | null]> = [];
+    for (const ks of this.sortedKeys()) {
+      const p = this.pending.get(ks)!;
+      out.push([p.key, p.value]);
+    }
+    return out;
+  }
+
+  /** Flush the buffered writes into the parent (which must be writable), then start empty. */
+  write(): void {
+    const parent = this.parent;
+    if (parent instanceof Branch) {
+      for (const [ks, p] of this.pending) parent.put(ks, p.key, p.value);
+    } else if (isKVStore(parent)) {
+      // Sorted so a parent that logs or hashes its writes sees a deterministic order.
+      for (const ks of this.sortedKeys()) {
+        const p = this.pending.get(ks)!;
+        if (p.value === null) parent.delete(p.key);
+        else parent.set(p.key, p.value);
+      }
+    } else {
+      throw new StateError("STATE_READ_ONLY_PARENT", "branch parent is read-only: stage branch.changes() on the store instead");
+    }
+    this.reset();
+  }
+
+  /** Drop every buffered write. */
+  reset(): void {
+    this.pending = new Map();
+    this.sorted = [];
+  }
+}
+
+function isKVStore(r: KVReader): r is KVStore {
+  const s = r as Partial<KVStore>;
+  return typeof s.set === "function" && typeof s.delete === "function";
+}
+
+function cmp(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+/** Merge a sorted overlay (null = deleted) with the parent's sorted stream; overlay wins ties. */
+function* mergeIterate(
+  overlay: readonly Pending[],
+  parentIt: Iterable<[Uint8Array, Uint8Array]>,
+  reverse: boolean,
+  limit: number,
+): Generator<[Uint8Array, Uint8Array]> {
+  if (limit <= 0) return;
+  const it = parentIt[Symbol.iterator]();
+  const dir = reverse ? -1 : 1;
+  let count = 0;
+  let oi = 0;
+  try {
+    let next = it.next();
+    while (true) {
+      const o = oi < overlay.length ? overlay[oi]! : undefined;
+      if (next.done) {
+        if (o === undefined) return;
+        oi++;
+        if (o.value !== null) {
+          yield [o.key, o.value];
+          if (++count >= limit) return;
+        }
+        continue;
+      }
+      const [pk, pv] = next.value;
+      const c = o === undefined ? -1 : cmp(pk, o.key) * dir;
+      if (c < 0) {
+        yield [pk, pv];
+        if (++count >= limit) return;
+        next = it.next();
+        continue;
+      }
+      // Overlay entry comes first or shadows the parent's entry for the same key.
+      if (c === 0) next = it.next();
+      oi++;
+      if (o!.value !== null) {
+        yield [o!.key, o!.value];
+        if (++count >= limit) return;
+      }
+    }
+  } finally {
+    it.return?.();
+  }
+}

@@ -1,0 +1,289 @@
+import { createHash } from "node:crypto";
+import { StateError } from "./errors.ts";
+import { EMPTY_ROOT, HASH_BYTES, INTERNAL_PREFIX, LEAF_PREFIX, MAX_DEPTH, STATE_PROOF_FORMAT, nibbleAt, type StateProofV1 } from "./proof-format.ts";
+
+/**
+ * The radix-16 tree's algorithms over a node source (see proof-format.ts for the hashing).
+ *
+ * Nodes are stored under their nibble path (`pathKey`), not under their hash: an update
+ * overwrites a node in place and removes the paths it vacates, so the store holds exactly
+ * the latest tree and never accumulates stale nodes. Encodings:
+ *   leaf:     0x00 ‖ keyHash(32) ‖ valueHash(32)          (its hash is sha256 of these 65 bytes)
+ *   internal: 0x01 ‖ bitmap(u16) ‖ leafmap(u16) ‖ 32·n child hashes in nibble order
+ * `leafmap` marks which children are leaves, so a parent left with a single leaf child can
+ * pull it up without reading it first; it is not part of the hash.
+ */
+
+/** Reads an encoded node of the committed tree by path key; undefined when absent. */
+export type NodeReader = (path: string) => Uint8Array | undefined;
+
+/** Node writes of one staged update: encoded node, or null to remove the path. */
+export type NodeWrites = Map<string, Uint8Array | null>;
+
+/** One key's change, hashed: valueHash null means delete. */
+export interface TreeChange {
+  readonly keyHash: Uint8Array;
+  readonly valueHash: Uint8Array | null;
+}
+
+interface NodeRef {
+  readonly enc: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly leaf: boolean;
+}
+
+export const ROOT_PATH = "\u0000";
+
+export function sha256(data: Uint8Array): Uint8Array {
+  return createHash("sha256").update(data).digest();
+}
+
+const scratch = new Uint8Array(1 + HASH_BYTES);
+
+/**
+ * Storage key of the node at `depth` on the path of `ref`: depth byte ‖ packed nibbles. With
+ * `lastNib` >= 0, the nibble at index depth-1 is replaced (a sibling's path).
+ */
+export function pathKey(ref: Uint8Array, depth: number, lastNib = -1): string {
+  const nbytes = (depth + 1) >> 1;
+  scratch[0] = depth;
+  for (let i = 0; i < nbytes; i++) scratch[1 + i] = ref[i]!;
+  if ((depth & 1) === 1) scratch[nbytes] = scratch[nbytes]! & 0xf0;
+  if (lastNib >= 0) {
+    const idx = depth - 1;
+    const bi = 1 + (idx >> 1);
+    scratch[bi] = (idx & 1) === 0 ? (lastNib << 4) | (scratch[bi]! & 0x0f) : (scratch[bi]! & 0xf0) | lastNib;
+  }
+  return String.fromCharCode.apply(null, scratch.subarray(0, 1 + nbytes) as unknown as number[]);
+}
+
+/** Depth of a path key (its first byte). */
+export function pathDepth(path: string): number {
+  return path.charCodeAt(0);
+}
+
+function leafRef(keyHash: Uint8Array, valueHash: Uint8Array): NodeRef {
+  const enc = new Uint8Array(1 + 2 * HASH_BYTES);
+  enc[0] = LEAF_PREFIX;
+  enc.set(keyHash, 1);
+  enc.set(valueHash, 1 + HASH_BYTES);
+  return { enc, hash: sha256(enc), leaf: true };
+}
+
+function popcount16(x: number): number {
+  let n = 0;
+  while (x !== 0) {
+    x &= x - 1;
+    n++;
+  }
+  return n;
+}
+
+/** Encode an internal node from 16 fixed slots of 32 bytes. */
+function internalRef(bitmap: number, leafmap: number, slots: Uint8Array): NodeRef {
+  const enc = new Uint8Array(5 + HASH_BYTES * popcount16(bitmap));
+  enc[0] = INTERNAL_PREFIX;
+  enc[1] = bitmap >> 8;
+  enc[2] = bitmap & 0xff;
+  enc[3] = leafmap >> 8;
+  enc[4] = leafmap & 0xff;
+  let off = 5;
+  for (let i = 0; i < 16; i++) {
+    if ((bitmap & (1 << i)) === 0) continue;
+    enc.set(slots.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES), off);
+    off += HASH_BYTES;
+  }
+  const hash = createHash("sha256").update(enc.subarray(0, 3)).update(enc.subarray(5)).digest();
+  return { enc, hash, leaf: false };
+}
+
+interface Internal {
+  bitmap: number;
+  leafmap: number;
+  /** 16 × 32 bytes, slot i at i·32. */
+  slots: Uint8Array;
+}
+
+function decodeInternal(enc: Uint8Array, path: string): Internal {
+  const bitmap = (enc[1]! << 8) | enc[2]!;
+  const leafmap = (enc[3]! << 8) | enc[4]!;
+  if (enc[0] !== INTERNAL_PREFIX || enc.length !== 5 + HASH_BYTES * popcount16(bitmap) || (leafmap & ~bitmap) !== 0) {
+    throw corrupt(path, "bad internal node encoding");
+  }
+  const slots = new Uint8Array(16 * HASH_BYTES);
+  let off = 5;
+  for (let i = 0; i < 16; i++) {
+    if ((bitmap & (1 << i)) === 0) continue;
+    slots.set(enc.subarray(off, off + HASH_BYTES), i * HASH_BYTES);
+    off += HASH_BYTES;
+  }
+  return { bitmap, leafmap, slots };
+}
+
+function corrupt(path: string, why: string): StateError {
+  return new StateError("STATE_CORRUPT", `state tree node at path ${Buffer.from(path, "latin1").toString("hex")}: ${why}`);
+}
+
+function sameHash(a: Uint8Array, aOff: number, b: Uint8Array): boolean {
+  for (let i = 0; i < HASH_BYTES; i++) if (a[aOff + i] !== b[i]) return false;
+  return true;
+}
+
+function compareHash(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+/**
+ * Apply `changes` (sorted by keyHash, unique) to the committed tree read through `read`.
+ * Returns the new root and the node writes; reads only, never mutates the source.
+ * Cost: the nodes on the changed keys' paths, ~ |changes| · log16(state size).
+ */
+export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { root: Uint8Array; writes: NodeWrites } {
+  const writes: NodeWrites = new Map();
+
+  const load = (path: string): Uint8Array => {
+    const enc = read(path);
+    if (enc === undefined) throw corrupt(path, "missing node");
+    return enc;
+  };
+
+  /** Build the canonical subtree at `depth` of leaves specs[a..b) (sorted), writing its children. */
+  const build = (depth: number, specs: readonly TreeChange[], a: number, b: number): NodeRef | null => {
+    if (b - a === 0) return null;
+    if (b - a === 1) return leafRef(specs[a]!.keyHash, specs[a]!.valueHash!);
+    if (depth >= MAX_DEPTH) throw new StateError("STATE_DUPLICATE_KEY", "two keys with the same keyHash");
+    const slots = new Uint8Array(16 * HASH_BYTES);
+    let bitmap = 0;
+    let leafmap = 0;
+    for (let i = a; i < b; ) {
+      const nib = nibbleAt(specs[i]!.keyHash, depth);
+      let j = i + 1;
+      while (j < b && nibbleAt(specs[j]!.keyHash, depth) === nib) j++;
+      const child = build(depth + 1, specs, i, j)!;
+      writes.set(pathKey(specs[i]!.keyHash, depth + 1), child.enc);
+      slots.set(child.hash, nib * HASH_BYTES);
+      bitmap |= 1 << nib;
+      if (child.leaf) leafmap |= 1 << nib;
+      i = j;
+    }
+    return internalRef(bitmap, leafmap, slots);
+  };
+
+  const apply = (depth: number, existing: Uint8Array | undefined, lo: number, hi: number): NodeRef | null => {
+    if (existing === undefined || existing[0] === LEAF_PREFIX) {
+      // Empty slot or a single leaf: the subtree's new key set is small, rebuild it.
+      const specs: TreeChange[] = [];
+      let old: TreeChange | null = null;
+      if (existing !== undefined) {
+        if (existing.length !== 1 + 2 * HASH_BYTES) throw corrupt("", "bad leaf encoding");
+        old = { keyHash: existing.subarray(1, 1 + HASH_BYTES), valueHash: existing.subarray(1 + HASH_BYTES) };
+      }
+      for (let i = lo; i < hi; i++) {
+        const c = changes[i]!;
+        if (old !== null) {
+          const cmp = compareHash(old.keyHash, c.keyHash);
+          if (cmp < 0) {
+            specs.push(old);
+            old = null;
+          } else if (cmp === 0) {
+            old = null; // replaced or deleted by this change
+          }
+        }
+        if (c.valueHash !== null) specs.push(c);
+      }
+      if (old !== null) specs.push(old);
+      return build(depth, specs, 0, specs.length);
+    }
+
+    const path = pathKey(changes[lo]!.keyHash, depth);
+    const node = decodeInternal(existing, path);
+    let { bitmap, leafmap } = node;
+    const slots = node.slots;
+    const touched = new Map<number, NodeRef>();
+    for (let i = lo; i < hi; ) {
+      const ref = changes[i]!.keyHash;
+      const nib = nibbleAt(ref, depth);
+      let j = i + 1;
+      while (j < hi && nibbleAt(changes[j]!.keyHash, depth) === nib) j++;
+      const bit = 1 << nib;
+      const cp = pathKey(ref, depth + 1);
+      const had = (bitmap & bit) !== 0;
+      const child = apply(depth + 1, had ? load(cp) : undefined, i, j);
+      if (child === null) {
+        if (had) writes.set(cp, null);
+        bitmap &= ~bit;
+        leafmap &= ~bit;
+      } else {
+        if (!had || !sameHash(slots, nib * HASH_BYTES, child.hash)) writes.set(cp, child.enc);
+        slots.set(child.hash, nib * HASH_BYTES);
+        bitmap |= bit;
+        if (child.leaf) leafmap |= bit;
+        else leafmap &= ~bit;
+        touched.set(nib, child);
+      }
+      i = j;
+    }
+    if (bitmap === 0) return null;
+    if (popcount16(bitmap) === 1 && leafmap === bitmap) {
+      // A lone leaf child moves up to this path (keeps the shape canonical).
+      const nib = 31 - Math.clz32(bitmap);
+      const cp = pathKey(changes[lo]!.keyHash, depth + 1, nib);
+      const leaf = touched.get(nib) ?? { enc: load(cp), hash: slots.slice(nib * HASH_BYTES, (nib + 1) * HASH_BYTES), leaf: true };
+      writes.set(cp, null);
+      return leaf;
+    }
+    return internalRef(bitmap, leafmap, slots);
+  };
+
+  const rootEnc = read(ROOT_PATH);
+  if (changes.length === 0) {
+    return { root: rootEnc === undefined ? EMPTY_ROOT : nodeHash(rootEnc), writes };
+  }
+  const top = apply(0, rootEnc, 0, changes.length);
+  if (top === null) {
+    if (rootEnc !== undefined) writes.set(ROOT_PATH, null);
+    return { root: EMPTY_ROOT, writes };
+  }
+  writes.set(ROOT_PATH, top.enc);
+  return { root: top.hash, writes };
+}
+
+/** Hash of an encoded node. */
+export function nodeHash(enc: Uint8Array): Uint8Array {
+  if (enc[0] === LEAF_PREFIX) return sha256(enc);
+  return createHash("sha256").update(enc.subarray(0, 3)).update(enc.subarray(5)).digest();
+}
+
+/** Walk the committed tree along keyHash and collect the proof. */
+export function proveKey(read: NodeReader, keyHash: Uint8Array): StateProofV1 {
+  const levels: Array<Array<string | null>> = [];
+  let enc = read(ROOT_PATH);
+  let depth = 0;
+  while (enc !== undefined && enc[0] === INTERNAL_PREFIX) {
+    const path = pathKey(keyHash, depth);
+    const node = decodeInternal(enc, path);
+    const nib = nibbleAt(keyHash, depth);
+    const level: Array<string | null> = [];
+    for (let i = 0; i < 16; i++) {
+      const present = (node.bitmap & (1 << i)) !== 0;
+      level.push(i === nib || !present ? null : Buffer.from(node.slots.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES)).toString("hex"));
+    }
+    levels.push(level);
+    depth++;
+    if ((node.bitmap & (1 << nib)) === 0) {
+      enc = undefined;
+      break;
+    }
+    const cp = pathKey(keyHash, depth);
+    enc = read(cp);
+    if (enc === undefined) throw corrupt(cp, "missing node");
+  }
+  const leaf =
+    enc === undefined
+      ? null
+      : {
+          keyHash: Buffer.from(enc.subarray(1, 1 + HASH_BYTES)).toString("hex"),
+          valueHash: Buffer.from(enc.subarray(1 + HASH_BYTES, 1 + 2 * HASH_BYTES)).toString("hex"),
+        };
+  return { format: STATE_PROOF_FORMAT, levels, leaf };
+}
