@@ -136,7 +136,9 @@ contract NexusDEXPair is ERC20Permit {
         bool feeOn = _mintFee(_reserve0, _reserve1);
         uint256 _totalSupply = totalSupply(); // after _mintFee, which may mint
         if (_totalSupply == 0) {
-            liquidity = Math.sqrt(amount0 * amount1) - MINIMUM_LIQUIDITY;
+            uint256 rootK = Math.sqrt(amount0 * amount1);
+            if (rootK <= MINIMUM_LIQUIDITY) revert InsufficientLiquidityMinted();
+            liquidity = rootK - MINIMUM_LIQUIDITY;
             _mint(LOCKED_LIQUIDITY_HOLDER, MINIMUM_LIQUIDITY);
         } else {
             liquidity = Math.min((amount0 * _totalSupply) / _reserve0, (amount1 * _totalSupply) / _reserve1);
