@@ -8,11 +8,20 @@ export const ED25519_ID = "ed25519";
 
 /**
  * Ed25519 on the given backend. The node backend is the runtime's own scheme
- * (runtime/crypto/ed25519.ts); the noble backend is @noble/curves in RFC 8032 strict mode.
+ * (runtime/crypto/ed25519.ts, with its public-key cache); the noble backend is @noble/curves in RFC 8032 strict mode.
  * Both have the same wire id, so a node picks one of them, never both.
  */
 export function createEd25519Scheme(backend: PqBackend): SignatureScheme {
-  if (backend.name === "node") return runtimeEd25519;
+  if (backend.name === "node") {
+    // The runtime's scheme, with verify guarded against non-byte input (the interface says never throw).
+    return {
+      ...runtimeEd25519,
+      verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+        if (!(publicKey instanceof Uint8Array) || !(signature instanceof Uint8Array) || !(message instanceof Uint8Array)) return false;
+        return runtimeEd25519.verify(publicKey, message, signature);
+      },
+    };
+  }
   return {
     id: ED25519_ID,
     publicKeyBytes: ED25519_PUBLIC_KEY_BYTES,
