@@ -68,12 +68,15 @@ export class TreeStore implements AuthenticatedStore {
   /** Bumped on every commit; a stage made at an older version is stale. */
   private version = 0;
   private closed = false;
+  /** False until the first commit, which may be at height 0 (the genesis state). */
+  private committed: boolean;
   private readonly backend: StateBackend;
 
   constructor(backend: StateBackend) {
     this.backend = backend;
     const meta = backend.readMeta();
     this._height = meta?.height ?? 0;
+    this.committed = meta !== undefined;
     // An empty tree has no root node; recomputing from zero changes yields EMPTY_ROOT.
     this._root = meta?.root ?? updateTree(backend.readNode, []).root;
   }
@@ -112,11 +115,12 @@ export class TreeStore implements AuthenticatedStore {
             height: this._height,
           });
         }
-        if (!Number.isSafeInteger(height) || height <= this._height) {
-          throw new StateError("STATE_BAD_HEIGHT", `commit height must be an integer above ${this._height}`, { height });
+        if (!Number.isSafeInteger(height) || height < this._height || (height === this._height && this.committed)) {
+          throw new StateError("STATE_BAD_HEIGHT", `commit height must be an integer above ${this._height}${this.committed ? "" : " (or equal, for the first commit)"}`, { height });
         }
         this.backend.persist({ height, root, changes: sortedChanges, nodes: writes }, alsoWrite);
         this.version++;
+        this.committed = true;
         this._height = height;
         this._root = root;
       },
@@ -174,7 +178,7 @@ class MemoryBackend implements StateBackend {
     }
     for (const [p, enc] of batch.nodes) {
       if (enc === null) this.nodes.delete(p);
-      else this.nodes.set(p, enc);
+      else this.nodes.set(p, enc.slice()); // own copy: `enc` is a view into a shared slab
     }
     this.meta = { height: batch.height, root: batch.root };
   }

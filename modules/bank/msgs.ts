@@ -1,0 +1,107 @@
+import type { FromSchema } from "json-schema-to-ts";
+import type { MsgDef } from "../../runtime/modules/types.ts";
+import { ADDRESS_PATTERN } from "../../runtime/modules/schemas.ts";
+import { coinsSchema, parseCoins, type Coin } from "./coins.ts";
+import { BankError } from "./errors.ts";
+import type { BankKeeper } from "./keeper/bank-keeper.ts";
+
+const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
+
+export const msgSendSchema = {
+  $id: "https://nexusos.dev/schemas/bank.v1.MsgSend.json",
+  type: "object",
+  properties: { from: address, to: address, amount: coinsSchema },
+  required: ["from", "to", "amount"],
+  additionalProperties: false,
+} as const;
+export type MsgSend = FromSchema<typeof msgSendSchema>;
+
+const ioSchema = {
+  type: "object",
+  properties: { address, coins: coinsSchema },
+  required: ["address", "coins"],
+  additionalProperties: false,
+} as const;
+
+export const msgMultiSendSchema = {
+  $id: "https://nexusos.dev/schemas/bank.v1.MsgMultiSend.json",
+  type: "object",
+  properties: {
+    inputs: { type: "array", items: ioSchema, minItems: 1, maxItems: 100 },
+    outputs: { type: "array", items: ioSchema, minItems: 1, maxItems: 100 },
+  },
+  required: ["inputs", "outputs"],
+  additionalProperties: false,
+} as const;
+export type MsgMultiSend = FromSchema<typeof msgMultiSendSchema>;
+
+export const msgBurnSchema = {
+  $id: "https://nexusos.dev/schemas/bank.v1.MsgBurn.json",
+  type: "object",
+  properties: { from: address, amount: coinsSchema },
+  required: ["from", "amount"],
+  additionalProperties: false,
+} as const;
+export type MsgBurn = FromSchema<typeof msgBurnSchema>;
+
+export const BankTypeUrls = {
+  Send: "/bank.v1.MsgSend",
+  MultiSend: "/bank.v1.MsgMultiSend",
+  Burn: "/bank.v1.MsgBurn",
+} as const;
+
+function sumByDenom(parts: readonly Coin[][]): Map<string, bigint> {
+  const m = new Map<string, bigint>();
+  for (const coins of parts) for (const c of coins) m.set(c.denom, (m.get(c.denom) ?? 0n) + c.amount);
+  return m;
+}
+
+export function bankMsgs(keeper: BankKeeper): MsgDef[] {
+  const requireSendEnabled = (ctx: Parameters<MsgDef["handle"]>[0]): void => {
+    if (!keeper.params(ctx).sendEnabled) throw new BankError("BANK_SEND_DISABLED", "transfers are disabled by the bank's sendEnabled parameter");
+  };
+  const send: MsgDef<MsgSend> = {
+    typeUrl: BankTypeUrls.Send,
+    schema: msgSendSchema,
+    signers: (m) => [m.from],
+    handle(ctx, m) {
+      requireSendEnabled(ctx);
+      keeper.send(ctx, m.from, m.to, parseCoins(m.amount));
+    },
+  };
+  const multiSend: MsgDef<MsgMultiSend> = {
+    typeUrl: BankTypeUrls.MultiSend,
+    schema: msgMultiSendSchema,
+    signers: (m) => [...new Set(m.inputs.map((i) => i.address))],
+    handle(ctx, m) {
+      requireSendEnabled(ctx);
+      const max = keeper.params(ctx).maxMultiSendEntries;
+      if (m.inputs.length + m.outputs.length > max) {
+        throw new BankError("BANK_INVALID_AMOUNT", `multi-send has ${m.inputs.length + m.outputs.length} entries, the limit is ${max}`);
+      }
+      const ins = m.inputs.map((i) => parseCoins(i.coins));
+      const outs = m.outputs.map((o) => parseCoins(o.coins));
+      const a = sumByDenom(ins);
+      const b = sumByDenom(outs);
+      const denoms = new Set([...a.keys(), ...b.keys()]);
+      for (const d of denoms) {
+        if ((a.get(d) ?? 0n) !== (b.get(d) ?? 0n)) {
+          throw new BankError("BANK_MULTISEND_UNBALANCED", `inputs total ${a.get(d) ?? 0n}${d} but outputs total ${b.get(d) ?? 0n}${d}`);
+        }
+      }
+      // Debit every input before crediting any output, so a failing input leaves no credit behind.
+      const pool = "bank_multisend_escrow";
+      m.inputs.forEach((i, k) => keeper.sendToModule(ctx, i.address, pool, ins[k]!));
+      m.outputs.forEach((o, k) => keeper.sendFromModule(ctx, pool, o.address, outs[k]!));
+    },
+  };
+  const burn: MsgDef<MsgBurn> = {
+    typeUrl: BankTypeUrls.Burn,
+    schema: msgBurnSchema,
+    signers: (m) => [m.from],
+    handle(ctx, m) {
+      keeper.burn(ctx, m.from, parseCoins(m.amount));
+    },
+  };
+  return [send, multiSend, burn] as MsgDef[];
+}

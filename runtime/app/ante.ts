@@ -1,0 +1,75 @@
+import type { Ctx } from "../modules/types.ts";
+import type { ModuleManager, RoutedMsg } from "../modules/manager.ts";
+import { Band, bandName } from "../tx/bands.ts";
+import { TxError } from "../tx/errors.ts";
+import type { DecodedTx } from "../tx/envelope.ts";
+import { baseFee } from "../tx/fees.ts";
+import { describeAjvErrors } from "../modules/schemas.ts";
+import type { BandRoleProvider } from "./interfaces.ts";
+import type { RuntimeParams } from "./runtime-params.ts";
+import { txSigners } from "../tx/sign.ts";
+
+/** Stateless checks: chain id, size, routes, schemas, signer coverage, band floor. */
+export function statelessCheck(d: DecodedTx, chainId: string, params: RuntimeParams, modules: ModuleManager): RoutedMsg[] {
+  const { body } = d.tx;
+  if (d.bytes.length > params.maxTxBytes) {
+    throw new TxError("TX_TOO_LARGE", `transaction is ${d.bytes.length} bytes, the limit is ${params.maxTxBytes}`, { size: d.bytes.length });
+  }
+  if (body.chainId !== chainId) {
+    throw new TxError("TX_WRONG_CHAIN", `transaction is for chain "${body.chainId}" but this is "${chainId}"; sign it with --chain-id ${chainId}`);
+  }
+  const signers = new Set(txSigners(d.tx));
+  return body.msgs.map((m, i) => {
+    const r = modules.route(m.typeUrl);
+    if (!r) throw new TxError("TX_UNKNOWN_MSG", `msgs[${i}] has typeUrl "${m.typeUrl}", which no module registers`, { typeUrl: m.typeUrl });
+    if (!r.validate(m.value)) {
+      throw new TxError("TX_INVALID_MSG", `msgs[${i}] (${m.typeUrl}): ${describeAjvErrors(r.validate.errors, "value")}`, { typeUrl: m.typeUrl });
+    }
+    if (body.band < r.minBand) {
+      throw new TxError("TX_BAND_FORBIDDEN", `msgs[${i}] (${m.typeUrl}) needs band ${bandName(r.minBand)} or above, the transaction is ${bandName(body.band)}`);
+    }
+    for (const s of r.def.signers(m.value)) {
+      if (!signers.has(s)) throw new TxError("TX_MISSING_SIGNER", `msgs[${i}] (${m.typeUrl}) must be signed by ${s}, which is not among the transaction's signers`);
+    }
+    return r;
+  });
+}
+
+/** Band roles: only what SPEC.md grants. ATTO and above never come from outside. */
+export function checkBand(ctx: Ctx, d: DecodedTx, providers: readonly BandRoleProvider[]): void {
+  const band = d.tx.body.band;
+  if (band === Band.NANO) return;
+  if (band >= Band.ATTO) {
+    throw new TxError(
+      "TX_BAND_FORBIDDEN",
+      band === Band.PLANCK
+        ? "PLANCK is the genesis band: no transaction may use it"
+        : `${bandName(band)} authority belongs to the governance module account: submit a governance proposal instead`,
+    );
+  }
+  const ps = providers.filter((p) => p.band === band);
+  const sender = d.tx.body.sender;
+  if (!ps.some((p) => p.holds(ctx, sender))) {
+    const role = band === Band.PICO ? "a registered attestor" : "an active validator";
+    throw new TxError("TX_BAND_FORBIDDEN", `${bandName(band)} transactions must be sent by ${role}; ${sender} is not`);
+  }
+}
+
+/** Fee charged for this transaction: ceil(E/joulesPerUnit[band]) + tip, bounded by feeLimit. */
+export function requiredFee(d: DecodedTx, params: RuntimeParams): bigint {
+  const { body } = d.tx;
+  const fee = baseFee(body.band, d.bytes.length, params.joulesPerUnit) + body.tip;
+  if (fee > body.feeLimit) {
+    throw new TxError(
+      "TX_FEE_TOO_LOW",
+      `fee limit ${body.feeLimit} is below the required ${fee} (E=h·f base fee for ${d.bytes.length} bytes in ${bandName(body.band)} plus tip ${body.tip})`,
+      { required: fee.toString(), feeLimit: body.feeLimit.toString() },
+    );
+  }
+  return fee;
+}
+
+export function checkTimeout(d: DecodedTx, height: number): void {
+  const t = d.tx.body.timeoutHeight;
+  if (t !== 0 && height > t) throw new TxError("TX_EXPIRED", `transaction timed out at height ${t}; the chain is at ${height}`);
+}

@@ -1,0 +1,89 @@
+import { encodeCanonical, decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
+import { sha256, toHex } from "../crypto/hash.ts";
+
+/** Block wire format version; bump only with a migration path for stored blocks. */
+export const BLOCK_VERSION = 1;
+
+export interface BlockHeader {
+  readonly chainId: string;
+  readonly height: number;
+  /** ms since the Unix epoch; strictly increasing. */
+  readonly time: number;
+  readonly prevHash: Uint8Array;
+  /** Merkle root of the transaction hashes. */
+  readonly txRoot: Uint8Array;
+  /** State root after executing this block. */
+  readonly stateRoot: Uint8Array;
+  /** Merkle root of the receipt hashes. */
+  readonly resultsRoot: Uint8Array;
+  readonly proposer: string;
+}
+
+export interface Block {
+  readonly header: BlockHeader;
+  readonly txs: readonly Uint8Array[];
+}
+
+export function encodeHeader(h: BlockHeader): Uint8Array {
+  return encodeCanonical([BLOCK_VERSION, h.chainId, h.height, h.time, h.prevHash, h.txRoot, h.stateRoot, h.resultsRoot, h.proposer]);
+}
+
+export function blockHash(h: BlockHeader): Uint8Array {
+  return sha256(encodeHeader(h));
+}
+
+export function encodeBlock(b: Block): Uint8Array {
+  return encodeCanonical([encodeHeader(b.header), b.txs]);
+}
+
+export function decodeBlock(bytes: Uint8Array): Block {
+  const top = asArray(decodeCanonical(bytes, "block"), "block", 2, 2);
+  const h = asArray(decodeCanonical(asBytes(top[0], "block.header"), "block header"), "block.header", 9, 9);
+  if (asSafeUint(h[0], "header.version") !== BLOCK_VERSION) throw new CodecError(`unsupported block version ${String(h[0])}`);
+  const header: BlockHeader = {
+    chainId: asString(h[1], "header.chainId", 64),
+    height: asSafeUint(h[2], "header.height"),
+    time: asSafeUint(h[3], "header.time"),
+    prevHash: asBytes(h[4], "header.prevHash"),
+    txRoot: asBytes(h[5], "header.txRoot", 32),
+    stateRoot: asBytes(h[6], "header.stateRoot", 32),
+    resultsRoot: asBytes(h[7], "header.resultsRoot", 32),
+    proposer: asString(h[8], "header.proposer", 128),
+  };
+  const txs = asArray(top[1], "block.txs").map((t, i) => asBytes(t, `block.txs[${i}]`));
+  return { header, txs };
+}
+
+const LEAF = new Uint8Array([0]);
+const NODE = new Uint8Array([1]);
+const EMPTY = sha256();
+
+/** RFC 6962-style Merkle root over leaves (domain-separated leaf and node hashes). */
+export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
+  if (leaves.length === 0) return EMPTY;
+  let level = leaves.map((l) => sha256(LEAF, l));
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? sha256(NODE, level[i]!, level[i + 1]!) : level[i]!);
+    }
+    level = next;
+  }
+  return level[0]!;
+}
+
+export function headerView(h: BlockHeader): {
+  chainId: string; height: number; time: number; prevHash: string; txRoot: string; stateRoot: string; resultsRoot: string; proposer: string;
+} {
+  return {
+    chainId: h.chainId,
+    height: h.height,
+    time: h.time,
+    prevHash: toHex(h.prevHash),
+    txRoot: toHex(h.txRoot),
+    stateRoot: toHex(h.stateRoot),
+    resultsRoot: toHex(h.resultsRoot),
+    proposer: h.proposer,
+  };
+}
+

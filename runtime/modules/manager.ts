@@ -1,0 +1,216 @@
+import { Container } from "inversify";
+import { createAjv, describeAjvErrors, type ValidateFunction } from "./schemas.ts";
+import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgDef, QueryDef, ValidatorUpdate } from "./types.ts";
+import { Band } from "../tx/bands.ts";
+import { utf8 } from "../crypto/hash.ts";
+
+export class ModuleManagerError extends Error {
+  constructor(
+    readonly code:
+      | "MODULE_DUPLICATE"
+      | "MODULE_MISSING_DEPENDENCY"
+      | "MODULE_CYCLE"
+      | "MODULE_DUPLICATE_MSG"
+      | "MODULE_BAD_GENESIS"
+      | "MODULE_UNKNOWN_QUERY"
+      | "MODULE_BAD_QUERY"
+      | "MODULE_MIGRATION_MISSING"
+      | "MODULE_DOWNGRADE",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ModuleManagerError";
+  }
+}
+
+export interface RoutedMsg {
+  readonly module: string;
+  readonly def: MsgDef;
+  readonly validate: ValidateFunction;
+  readonly minBand: Band;
+}
+
+interface Loaded {
+  readonly def: ChainModule;
+  readonly instance: ModuleInstance;
+  readonly genesisValidate?: ValidateFunction;
+  readonly queries: Map<string, { def: QueryDef; validate: ValidateFunction }>;
+}
+
+const RUNTIME_NS = "runtime";
+const versionKey = (name: string): Uint8Array => utf8(`module-version/${name}`);
+
+/**
+ * Loads modules into an inversify container in dependency order and gives the application
+ * one place to route messages, run genesis, block hooks, invariants, queries and migrations.
+ */
+export class ModuleManager {
+  readonly container: Container;
+  private readonly loaded: Loaded[] = [];
+  private readonly routes = new Map<string, RoutedMsg>();
+
+  constructor(modules: readonly ChainModule[], container?: Container) {
+    this.container = container ?? new Container({ defaultScope: "Singleton" });
+    const ordered = dependencyOrder(modules);
+    for (const m of ordered) this.container.load(m.bindings);
+    const ajv = createAjv();
+    for (const m of ordered) {
+      const instance = this.container.get(m.instance);
+      for (const def of instance.msgs ?? []) {
+        if (this.routes.has(def.typeUrl)) {
+          throw new ModuleManagerError("MODULE_DUPLICATE_MSG", `message ${def.typeUrl} is registered by both ${this.routes.get(def.typeUrl)!.module} and ${m.name}`);
+        }
+        this.routes.set(def.typeUrl, { module: m.name, def, validate: ajv.compile(def.schema), minBand: def.minBand ?? Band.NANO });
+      }
+      const queries = new Map<string, { def: QueryDef; validate: ValidateFunction }>();
+      for (const [name, def] of Object.entries(instance.queries ?? {})) queries.set(name, { def, validate: ajv.compile(def.schema) });
+      this.loaded.push({
+        def: m,
+        instance,
+        genesisValidate: instance.genesis ? ajv.compile(instance.genesis.schema) : undefined,
+        queries,
+      });
+    }
+  }
+
+  get names(): string[] {
+    return this.loaded.map((l) => l.def.name);
+  }
+
+  route(typeUrl: string): RoutedMsg | undefined {
+    return this.routes.get(typeUrl);
+  }
+
+  typeUrls(): string[] {
+    return [...this.routes.keys()].sort();
+  }
+
+  /** Each module's genesis defaults, keyed by module name. */
+  defaultGenesis(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const l of this.loaded) if (l.instance.genesis) out[l.def.name] = l.instance.genesis.defaults();
+    return out;
+  }
+
+  /** Validate every module's section first, then initialise in dependency order. */
+  initGenesis(ctx: Ctx, doc: Record<string, unknown>): void {
+    const known = new Set(this.loaded.map((l) => l.def.name));
+    for (const name of Object.keys(doc)) {
+      if (!known.has(name)) throw new ModuleManagerError("MODULE_BAD_GENESIS", `genesis has a section for "${name}", which is not a loaded module (loaded: ${[...known].join(", ")})`);
+    }
+    for (const l of this.loaded) {
+      const g = l.instance.genesis;
+      if (!g) continue;
+      const section = doc[l.def.name] ?? g.defaults();
+      if (!l.genesisValidate!(section)) {
+        throw new ModuleManagerError("MODULE_BAD_GENESIS", `genesis section "${l.def.name}": ${describeAjvErrors(l.genesisValidate!.errors, l.def.name)}`);
+      }
+    }
+    for (const l of this.loaded) {
+      const g = l.instance.genesis as GenesisDef | undefined;
+      if (g) g.init(ctx, doc[l.def.name] ?? g.defaults());
+      ctx.kv(RUNTIME_NS).set(versionKey(l.def.name), utf8(String(l.def.version)));
+    }
+  }
+
+  exportGenesis(ctx: Ctx): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const l of this.loaded) if (l.instance.genesis) out[l.def.name] = l.instance.genesis.export(ctx);
+    return out;
+  }
+
+  beginBlock(ctx: Ctx): void {
+    for (const l of this.loaded) l.instance.beginBlock?.(ctx);
+  }
+
+  endBlock(ctx: Ctx): ValidatorUpdate[] {
+    const updates: ValidatorUpdate[] = [];
+    for (const l of this.loaded) {
+      const u = l.instance.endBlock?.(ctx);
+      if (u) updates.push(...u);
+    }
+    return updates;
+  }
+
+  /** Names and messages of every broken invariant; empty when all hold. */
+  checkInvariants(ctx: Ctx): string[] {
+    const broken: string[] = [];
+    for (const l of this.loaded) {
+      for (const [name, check] of Object.entries(l.instance.invariants ?? {})) {
+        const msg = check(ctx);
+        if (msg !== null) broken.push(`${l.def.name}/${name}: ${msg}`);
+      }
+    }
+    return broken;
+  }
+
+  query(ctx: Ctx, path: string, params: Record<string, unknown>): unknown {
+    const [mod, name] = path.split("/", 2);
+    const l = this.loaded.find((x) => x.def.name === mod);
+    const q = l?.queries.get(name ?? "");
+    if (!l || !q) {
+      const all = this.loaded.flatMap((x) => [...x.queries.keys()].map((k) => `${x.def.name}/${k}`));
+      throw new ModuleManagerError("MODULE_UNKNOWN_QUERY", `unknown query "${path}"; available: ${all.join(", ")}`);
+    }
+    if (!q.validate(params)) throw new ModuleManagerError("MODULE_BAD_QUERY", `query ${path}: ${describeAjvErrors(q.validate.errors, "params")}`);
+    return q.def.handle(ctx, params);
+  }
+
+  /**
+   * Bring stored module versions up to the code's versions, one migration step at a time.
+   * Returns the migrations run, e.g. ["bank 1→2"].
+   */
+  migrate(ctx: Ctx): string[] {
+    const ran: string[] = [];
+    for (const l of this.loaded) {
+      const raw = ctx.kv(RUNTIME_NS).get(versionKey(l.def.name));
+      const before = raw ? Number(new TextDecoder().decode(raw)) : 0;
+      let stored = before;
+      if (stored > l.def.version) {
+        throw new ModuleManagerError("MODULE_DOWNGRADE", `state has ${l.def.name} at version ${stored} but this binary has version ${l.def.version}: run a newer binary`);
+      }
+      if (stored === 0) {
+        // Module added after genesis: initialise from defaults.
+        const g = l.instance.genesis;
+        if (g) g.init(ctx, g.defaults());
+        stored = l.def.version;
+        ran.push(`${l.def.name} added at version ${stored}`);
+      }
+      while (stored < l.def.version) {
+        const step = l.instance.migrations?.[stored + 1];
+        if (!step) throw new ModuleManagerError("MODULE_MIGRATION_MISSING", `${l.def.name} has no migration from version ${stored} to ${stored + 1}`);
+        step(ctx);
+        ran.push(`${l.def.name} ${stored}→${stored + 1}`);
+        stored++;
+      }
+      if (stored !== before) ctx.kv(RUNTIME_NS).set(versionKey(l.def.name), utf8(String(stored)));
+    }
+    return ran;
+  }
+}
+
+/** Topological order by dependsOn; ties broken by registration order, so it is deterministic. */
+export function dependencyOrder(modules: readonly ChainModule[]): ChainModule[] {
+  const byName = new Map<string, ChainModule>();
+  for (const m of modules) {
+    if (byName.has(m.name)) throw new ModuleManagerError("MODULE_DUPLICATE", `module "${m.name}" is registered twice`);
+    byName.set(m.name, m);
+  }
+  const out: ChainModule[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (m: ChainModule, path: string[]): void => {
+    const s = state.get(m.name);
+    if (s === "done") return;
+    if (s === "visiting") throw new ModuleManagerError("MODULE_CYCLE", `module dependency cycle: ${[...path, m.name].join(" → ")}`);
+    state.set(m.name, "visiting");
+    for (const d of m.dependsOn ?? []) {
+      const dep = byName.get(d);
+      if (!dep) throw new ModuleManagerError("MODULE_MISSING_DEPENDENCY", `module "${m.name}" depends on "${d}", which is not registered`);
+      visit(dep, [...path, m.name]);
+    }
+    state.set(m.name, "done");
+    out.push(m);
+  };
+  for (const m of modules) visit(m, []);
+  return out;
+}

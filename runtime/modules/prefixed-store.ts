@@ -1,0 +1,51 @@
+import type { IterateOptions, KVStore } from "../state/types.ts";
+import { concatBytes, utf8 } from "../crypto/hash.ts";
+
+/** A view of one namespace: keys get `<namespace>/` prepended, so modules never collide. */
+export class PrefixedStore implements KVStore {
+  private readonly prefix: Uint8Array;
+  private readonly end: Uint8Array;
+
+  constructor(
+    private readonly parent: KVStore,
+    namespace: string,
+  ) {
+    this.prefix = namespacePrefix(namespace);
+    this.end = prefixEnd(this.prefix)!;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.parent.get(concatBytes(this.prefix, key));
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.parent.set(concatBytes(this.prefix, key), value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.parent.delete(concatBytes(this.prefix, key));
+  }
+
+  *iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]> {
+    const s = concatBytes(this.prefix, start);
+    const e = end ? concatBytes(this.prefix, end) : this.end;
+    const n = this.prefix.length;
+    for (const [k, v] of this.parent.iterate(s, e, opts)) yield [k.subarray(n), v];
+  }
+}
+
+export function namespacePrefix(namespace: string): Uint8Array {
+  return utf8(namespace + "/");
+}
+
+/** Smallest key greater than every key starting with `prefix` (undefined if none). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  const out = prefix.slice();
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i]! < 0xff) {
+      out[i]!++;
+      return out.subarray(0, i + 1);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,100 @@
+import type { ContainerModule, ServiceIdentifier } from "inversify";
+import type { KVStore } from "../state/types.ts";
+import type { Band } from "../tx/bands.ts";
+
+/** Header facts a module may read: time comes from here, never from a clock. */
+export interface BlockInfo {
+  readonly chainId: string;
+  readonly height: number;
+  /** Block time, ms since the Unix epoch (set by the proposer, checked by consensus). */
+  readonly time: number;
+  readonly proposer: string;
+}
+
+export type ExecMode = "genesis" | "check" | "deliver" | "query";
+
+export interface ChainEvent {
+  readonly type: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** What every hook and handler gets: block facts, namespaced state, an event sink. */
+export interface Ctx {
+  readonly block: BlockInfo;
+  readonly mode: ExecMode;
+  /** The state of one module namespace (a module uses its own name) on the current branch. */
+  kv(namespace: string): KVStore;
+  emit(type: string, attributes: Record<string, string>): void;
+}
+
+/** A message handler's context: who signed and in which band. */
+export interface MsgCtx extends Ctx {
+  readonly sender: string;
+  readonly band: Band;
+  /** Addresses whose signatures the transaction carries (sender first). */
+  readonly signers: readonly string[];
+  readonly txHash: string;
+}
+
+export interface JsonSchemaObject {
+  readonly $id: string;
+  readonly type: "object";
+  readonly [k: string]: unknown;
+}
+
+export interface MsgDef<T = any> {
+  /** "/<module>.v<N>.Msg<Name>": a wire value, never reused. */
+  readonly typeUrl: string;
+  /** JSON Schema of the message value (draft 2020-12, additionalProperties: false). */
+  readonly schema: JsonSchemaObject;
+  /** Lowest band a transaction carrying this message may use (default NANO). */
+  readonly minBand?: Band;
+  /** Addresses that must have signed the transaction. */
+  signers(msg: T): string[];
+  /** Throws ModuleError to fail the transaction; its writes are then discarded. */
+  handle(ctx: MsgCtx, msg: T): void;
+}
+
+export interface GenesisDef<G = any> {
+  readonly schema: JsonSchemaObject;
+  defaults(): G;
+  init(ctx: Ctx, genesis: G): void;
+  export(ctx: Ctx): G;
+}
+
+export interface QueryDef<P = any, R = unknown> {
+  readonly schema: JsonSchemaObject;
+  handle(ctx: Ctx, params: P): R;
+}
+
+export interface ValidatorUpdate {
+  readonly address: string;
+  readonly power: bigint;
+}
+
+/** Behaviour of a module, resolved from the container so it gets its keepers injected. */
+export interface ModuleInstance<G = any> {
+  readonly msgs?: readonly MsgDef[];
+  readonly genesis?: GenesisDef<G>;
+  readonly queries?: Readonly<Record<string, QueryDef>>;
+  /** Each returns null when it holds, or a message saying what is broken. */
+  readonly invariants?: Readonly<Record<string, (ctx: Ctx) => string | null>>;
+  /** migrations[v] upgrades state from version v-1 to v. */
+  readonly migrations?: Readonly<Record<number, (ctx: Ctx) => void>>;
+  beginBlock?(ctx: Ctx): void;
+  /** Bounded work only. May return validator-set updates (applied at H+2 by consensus). */
+  endBlock?(ctx: Ctx): ValidatorUpdate[] | void;
+}
+
+/** A module: one folder, registered with the node by this definition object. */
+export interface ChainModule {
+  /** Also the error codespace and state namespace. */
+  readonly name: string;
+  /** Bump with a migration when the state layout changes. */
+  readonly version: number;
+  readonly dependsOn?: readonly string[];
+  /** inversify bindings: keepers, the instance, services other modules may use. */
+  readonly bindings: ContainerModule;
+  /** Token the instance is bound to in `bindings`. */
+  readonly instance: ServiceIdentifier<ModuleInstance>;
+}

@@ -1,0 +1,90 @@
+import type { Database, RootDatabase } from "lmdb";
+import { encodeBlock, decodeBlock, blockHash, type Block } from "../app/block.ts";
+import { encodeReceipts, decodeReceipts } from "../app/receipt.ts";
+import { u64Key, readU64Key } from "../codec/uint.ts";
+import type { ReceiptView } from "./node-api.ts";
+
+type Bin = Database<Buffer, Buffer>;
+const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const META_LATEST = Buffer.from("latest");
+const META_GENESIS = Buffer.from("genesis");
+
+/**
+ * Blocks by height and hash, transactions by hash, receipts by block. Every write happens
+ * inside the state store's commit transaction (see Application.commit), so a block, its
+ * receipts, its indexes and its state are persisted together or not at all.
+ */
+export class BlockStore {
+  private readonly blocks: Bin;
+  private readonly byHash: Bin;
+  private readonly txIndex: Bin;
+  private readonly receipts: Bin;
+  private readonly meta: Bin;
+
+  constructor(root: RootDatabase) {
+    const open = (name: string): Bin => root.openDB<Buffer, Buffer>({ name, keyEncoding: "binary", encoding: "binary" });
+    this.blocks = open("blocks");
+    this.byHash = open("blocks.by-hash");
+    this.txIndex = open("txs.by-hash");
+    this.receipts = open("receipts");
+    this.meta = open("blocks.meta");
+  }
+
+  /** Call inside the commit transaction. */
+  writeBlock(block: Block, hash: Uint8Array, txHashes: readonly Uint8Array[], receipts: readonly ReceiptView[]): void {
+    const h = u64Key(block.header.height);
+    this.blocks.putSync(buf(h), buf(encodeBlock(block)));
+    this.byHash.putSync(buf(hash), buf(h));
+    this.receipts.putSync(buf(h), buf(encodeReceipts(receipts)));
+    txHashes.forEach((t, i) => {
+      const loc = Buffer.alloc(12);
+      loc.writeBigUInt64BE(BigInt(block.header.height), 0);
+      loc.writeUInt32BE(i, 8);
+      this.txIndex.putSync(buf(t), loc);
+    });
+    this.meta.putSync(META_LATEST, buf(h));
+  }
+
+  /** Call inside the genesis commit transaction. */
+  writeGenesis(genesisJson: string): void {
+    this.meta.putSync(META_GENESIS, Buffer.from(genesisJson));
+  }
+
+  genesis(): string | undefined {
+    return this.meta.get(META_GENESIS)?.toString();
+  }
+
+  latestHeight(): number {
+    const v = this.meta.get(META_LATEST);
+    return v ? Number(readU64Key(v)) : 0;
+  }
+
+  block(height: number): Block | undefined {
+    const v = this.blocks.get(buf(u64Key(height)));
+    return v ? decodeBlock(v) : undefined;
+  }
+
+  heightOf(hash: Uint8Array): number | undefined {
+    const v = this.byHash.get(buf(hash));
+    return v ? Number(readU64Key(v)) : undefined;
+  }
+
+  blockReceipts(height: number): ReceiptView[] {
+    const v = this.receipts.get(buf(u64Key(height)));
+    return v ? decodeReceipts(v) : [];
+  }
+
+  txLocation(hash: Uint8Array): { height: number; index: number } | undefined {
+    const v = this.txIndex.get(buf(hash));
+    return v ? { height: Number(v.readBigUInt64BE(0)), index: v.readUInt32BE(8) } : undefined;
+  }
+
+  receipt(hash: Uint8Array): ReceiptView | undefined {
+    const loc = this.txLocation(hash);
+    return loc ? this.blockReceipts(loc.height)[loc.index] : undefined;
+  }
+
+  hashOf(block: Block): Uint8Array {
+    return blockHash(block.header);
+  }
+}

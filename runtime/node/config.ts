@@ -1,0 +1,98 @@
+import { readFileSync, existsSync } from "node:fs";
+import type { FromSchema } from "json-schema-to-ts";
+import { createAjv, describeAjvErrors } from "../modules/schemas.ts";
+
+/**
+ * <home>/config.json. Every field has a default (see defaultNodeConfig and docs/config.md);
+ * a file may give only the fields it changes.
+ */
+export const nodeConfigSchema = {
+  $id: "https://nexusos.dev/schemas/node.v1.Config.json",
+  type: "object",
+  properties: {
+    /** Name shown in logs. */
+    moniker: { type: "string", minLength: 1, maxLength: 64 },
+    rpc: {
+      type: "object",
+      properties: {
+        host: { type: "string", minLength: 1 },
+        port: { type: "integer", minimum: 0, maximum: 65535 },
+        maxBodyBytes: { type: "integer", minimum: 1024 },
+      },
+      required: ["host", "port", "maxBodyBytes"],
+      additionalProperties: false,
+    },
+    /** Target interval between blocks of the single-validator producer. */
+    blockTimeMs: { type: "integer", minimum: 10, maximum: 600000 },
+    mempool: {
+      type: "object",
+      properties: {
+        maxTxs: { type: "integer", minimum: 1 },
+        maxBytes: { type: "integer", minimum: 1024 },
+        ttlBlocks: { type: "integer", minimum: 1 },
+      },
+      required: ["maxTxs", "maxBytes", "ttlBlocks"],
+      additionalProperties: false,
+    },
+    /** Signature verification threads; 0 = one per CPU core. */
+    verifyThreads: { type: "integer", minimum: 0, maximum: 64 },
+    /** Backend of the quantum-safe signature schemes, or "off". */
+    quantum: { enum: ["node", "noble", "off"] },
+    /** Check every module invariant after every block (slow on big states; dev default). */
+    checkInvariants: { type: "boolean" },
+    logLevel: { enum: ["trace", "debug", "info", "warn", "error", "fatal"] },
+    logFormat: { enum: ["pretty", "json"] },
+  },
+  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "checkInvariants", "logLevel", "logFormat"],
+  additionalProperties: false,
+} as const;
+
+export type NodeConfig = FromSchema<typeof nodeConfigSchema>;
+
+export function defaultNodeConfig(): NodeConfig {
+  return {
+    moniker: "nexus-node",
+    rpc: { host: "127.0.0.1", port: 7700, maxBodyBytes: 64 * 1024 * 1024 },
+    blockTimeMs: 1000,
+    mempool: { maxTxs: 100_000, maxBytes: 256 * 1024 * 1024, ttlBlocks: 600 },
+    verifyThreads: 0,
+    quantum: "node",
+    checkInvariants: false,
+    logLevel: "info",
+    logFormat: "pretty",
+  };
+}
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = base[k];
+    out[k] = b && typeof b === "object" && !Array.isArray(b) && v && typeof v === "object" && !Array.isArray(v) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** Defaults, overlaid by the file (if present), overlaid by `overrides`; validated. */
+export function loadNodeConfig(path: string, overrides: Record<string, unknown> = {}): NodeConfig {
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(path)) {
+    try {
+      fromFile = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!fromFile || typeof fromFile !== "object" || Array.isArray(fromFile)) throw new ConfigError(`${path} must hold a JSON object`);
+  }
+  const cfg = merge(merge(defaultNodeConfig() as unknown as Record<string, unknown>, fromFile), overrides);
+  const validate = createAjv().compile(nodeConfigSchema);
+  if (!validate(cfg)) throw new ConfigError(`${path}: ${describeAjvErrors(validate.errors, "config")} (see docs/config.md for every field and its default)`);
+  return cfg as NodeConfig;
+}

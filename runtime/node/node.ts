@@ -1,0 +1,352 @@
+import "reflect-metadata";
+import { open as openLmdb, type RootDatabase } from "lmdb";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Application, type Execution, type GenesisDoc } from "../app/application.ts";
+import { blockHash, headerView, type Block, type BlockHeader } from "../app/block.ts";
+import { RuntimeTokens, type BalanceReader } from "../app/interfaces.ts";
+import { InlineVerifier, type SigVerifier } from "../app/sig-verifier.ts";
+import { getNonce } from "../app/nonces.ts";
+import { ModuleManager } from "../modules/manager.ts";
+import type { BlockInfo, ChainModule } from "../modules/types.ts";
+import { openAuthenticatedStore } from "../state/lmdb-store.ts";
+import type { AuthenticatedStore } from "../state/types.ts";
+import { fromHex, toHex, sha256 } from "../crypto/hash.ts";
+import type { SchemeRegistry } from "../crypto/signature-scheme.ts";
+import { decodeAddress } from "../crypto/address.ts";
+import { TxError } from "../tx/errors.ts";
+import { BlockStore } from "./block-store.ts";
+import { Mempool } from "./mempool.ts";
+import type { NodeConfig } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import type { AccountView, BlockView, ChainStatus, CoinView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
+
+export const NODE_VERSION = "0.1.0";
+const ZERO_HASH = new Uint8Array(32);
+
+export class NodeError extends Error {
+  constructor(
+    readonly code: "NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST",
+    message: string,
+  ) {
+    super(message);
+    this.name = "NodeError";
+  }
+}
+
+export interface NodeOptions {
+  readonly dataDir: string;
+  readonly config: NodeConfig;
+  readonly genesis: GenesisDoc;
+  readonly modules: ChainModule[];
+  readonly schemes: SchemeRegistry;
+  /** Address credited as block proposer. */
+  readonly proposer: string;
+  readonly logger: Logger;
+  /** The node's signature verifier; defaults to verifying on the main thread. */
+  readonly verifier?: SigVerifier;
+  /** Wall clock for block times (the proposer's only clock read); injectable for tests. */
+  readonly now?: () => number;
+}
+
+/**
+ * A single node: embedded lmdb (state + blocks in one environment, one transaction per
+ * block), the application, the mempool, and in this issue a single-validator block
+ * producer. The consensus engine of the BFT issue drives the same Application instead.
+ */
+export class NexusNode implements NodeApi {
+  readonly chainId: string;
+  readonly app: Application;
+  readonly mempool: Mempool;
+  private readonly blocks: BlockStore;
+  private readonly listeners = new Set<(e: NodeEvent) => void>();
+  private readonly balances: BalanceReader;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private producing: Promise<unknown> = Promise.resolve();
+  /** Admissions happen in submission order even though signature checks finish out of order. */
+  private admission: Promise<unknown> = Promise.resolve();
+  private latest: { header: BlockHeader; hash: Uint8Array } | undefined;
+
+  private constructor(
+    private readonly o: NodeOptions,
+    private readonly db: RootDatabase,
+    private readonly store: AuthenticatedStore,
+    private readonly verifier: SigVerifier,
+  ) {
+    this.chainId = o.genesis.chainId;
+    const modules = new ModuleManager(o.modules);
+    this.app = new Application({
+      chainId: this.chainId,
+      store,
+      modules,
+      schemes: o.schemes,
+      verifier,
+      checkInvariants: o.config.checkInvariants,
+    });
+    this.blocks = new BlockStore(db);
+    this.mempool = new Mempool(o.config.mempool);
+    this.balances = modules.container.get<BalanceReader>(RuntimeTokens.BalanceReader);
+  }
+
+  static async open(o: NodeOptions): Promise<NexusNode> {
+    mkdirSync(o.dataDir, { recursive: true });
+    const db = openLmdb({ path: join(o.dataDir, "chain.lmdb") });
+    const store = openAuthenticatedStore(db);
+    const node = new NexusNode(o, db, store, o.verifier ?? new InlineVerifier(o.schemes));
+    node.initialise();
+    return node;
+  }
+
+  private get log(): Logger {
+    return this.o.logger;
+  }
+
+  /** Genesis on first start; on restart, check the stored genesis and resume from the last block. */
+  private initialise(): void {
+    const genesisJson = JSON.stringify(this.o.genesis);
+    const stored = this.blocks.genesis();
+    if (stored === undefined) {
+      if (this.store.height !== 0) throw new NodeError("NODE_STORE_INCONSISTENT", "state exists but no genesis is recorded: the data directory is damaged; remove it to resync");
+      const { staged } = this.app.initChain(this.o.genesis);
+      staged.commit(0, () => this.blocks.writeGenesis(genesisJson));
+      this.log.info({ chainId: this.chainId, stateRoot: toHex(this.store.root) }, "initialised chain from genesis");
+    } else if (stored !== genesisJson) {
+      throw new NodeError("NODE_GENESIS_MISMATCH", "genesis.json differs from the genesis this data directory was created with; restore it or remove the data directory");
+    }
+    const h = this.blocks.latestHeight();
+    if (h !== this.store.height) {
+      throw new NodeError("NODE_STORE_INCONSISTENT", `block store is at height ${h} but state is at ${this.store.height}; the data directory is damaged`);
+    }
+    if (h > 0) {
+      const b = this.blocks.block(h)!;
+      this.latest = { header: b.header, hash: blockHash(b.header) };
+      this.log.info({ height: h, hash: toHex(this.latest.hash) }, "resuming from last committed block");
+    }
+  }
+
+  get height(): number {
+    return this.store.height;
+  }
+
+  private headerInfo(): BlockInfo {
+    const h = this.latest?.header;
+    return { chainId: this.chainId, height: h?.height ?? 0, time: h?.time ?? this.o.genesis.genesisTime, proposer: h?.proposer ?? "" };
+  }
+
+  private nextInfo(): BlockInfo {
+    const prevTime = this.latest?.header.time ?? this.o.genesis.genesisTime;
+    const now = (this.o.now ?? Date.now)();
+    return { chainId: this.chainId, height: this.store.height + 1, time: Math.max(now, prevTime + 1), proposer: this.o.proposer };
+  }
+
+  // ---- block production -------------------------------------------------------------------
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const tick = (): void => {
+      if (!this.running) return;
+      const started = Date.now();
+      this.producing = this.produceBlock()
+        .catch((e: Error) => {
+          // An unexpected error while executing a block would make this node diverge: halt.
+          this.log.fatal({ err: e }, "block production failed; halting the node");
+          this.running = false;
+          process.exitCode = 1;
+          this.listeners.forEach((l) => l({ kind: "halt", reason: e.message } as unknown as NodeEvent));
+        })
+        .finally(() => {
+          if (this.running) this.timer = setTimeout(tick, Math.max(0, this.o.config.blockTimeMs - (Date.now() - started)));
+        });
+    };
+    this.timer = setTimeout(tick, this.o.config.blockTimeMs);
+  }
+
+  /** Produce and commit one block from the mempool now. */
+  async produceBlock(): Promise<BlockView> {
+    // Let admissions that already passed signature checks land before reaping.
+    await this.admission;
+    const info = this.nextInfo();
+    const p = this.app.params();
+    const candidates = this.mempool.reap(p.maxBlockTxs, p.maxBlockBytes);
+    const { txs, execution } = this.app.prepareProposal(info, candidates);
+    const header: BlockHeader = {
+      chainId: this.chainId,
+      height: info.height,
+      time: info.time,
+      prevHash: this.latest?.hash ?? ZERO_HASH,
+      txRoot: execution.txRoot,
+      stateRoot: execution.stateRoot,
+      resultsRoot: execution.resultsRoot,
+      proposer: info.proposer,
+    };
+    const block: Block = { header, txs: txs.map((t) => t.bytes) };
+    this.commitBlock(block, txs.map((t) => t.hash), execution);
+    return this.blockView(block);
+  }
+
+  /** Persist an executed block atomically, then update the mempool and notify listeners. */
+  commitBlock(block: Block, txHashes: readonly Uint8Array[], execution: Execution): void {
+    const hash = blockHash(block.header);
+    this.app.commit(execution, () => this.blocks.writeBlock(block, hash, txHashes, execution.receipts));
+    this.latest = { header: block.header, hash };
+    const ctx = this.app.queryContext(this.headerInfo());
+    const evicted = this.mempool.update(block.header.height, execution.receipts.map((r) => r.txHash), (s) => getNonce(ctx, s));
+    const failed = execution.receipts.filter((r) => r.code !== 0).length;
+    this.log.info(
+      { height: block.header.height, txs: block.txs.length, failed, evicted, mempool: this.mempool.size, root: toHex(block.header.stateRoot).slice(0, 16) },
+      "committed block",
+    );
+    const view = this.blockView(block);
+    for (const l of this.listeners) {
+      try {
+        l({ kind: "block", block: view, receipts: execution.receipts });
+      } catch (e) {
+        this.log.warn({ err: e }, "block listener failed");
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.producing;
+    await this.verifier.close();
+    await this.store.close();
+    await this.db.close();
+  }
+
+  // ---- NodeApi ------------------------------------------------------------------------------
+
+  status(): ChainStatus {
+    return {
+      chainId: this.chainId,
+      height: this.store.height,
+      stateRoot: toHex(this.store.root),
+      latestBlockHash: this.latest ? toHex(this.latest.hash) : toHex(ZERO_HASH),
+      latestBlockTime: this.latest?.header.time ?? this.o.genesis.genesisTime,
+      mempoolSize: this.mempool.size,
+      nodeVersion: NODE_VERSION,
+    };
+  }
+
+  async submitTx(bytes: Uint8Array): Promise<{ hash: string }> {
+    const pre = this.app.precheckTx(bytes);
+    const hashHex = toHex(pre.decoded.hash);
+    if (this.blocks.txLocation(pre.decoded.hash)) throw new TxError("TX_DUPLICATE", `transaction ${hashHex} is already committed`);
+    this.mempool.precheck(hashHex, bytes.length);
+    const sigs = this.verifier.verify(pre.checks);
+    const turn = this.admission.then(async () => {
+      const ok = await sigs;
+      const checked = this.app.admitTx(pre, ok, this.mempool, this.nextInfo());
+      this.mempool.add(checked, this.store.height);
+    });
+    this.admission = turn.catch(() => undefined);
+    await turn;
+    return { hash: hashHex };
+  }
+
+  getTx(hashHex: string): TxStatusView {
+    const hash = parseHash(hashHex);
+    const r = this.blocks.receipt(hash);
+    if (r) return { status: "committed", receipt: r };
+    if (this.mempool.has(toHex(hash))) return { status: "pending" };
+    return { status: "unknown" };
+  }
+
+  getBlock(ref: number | string): BlockView | undefined {
+    const height = typeof ref === "number" ? ref : this.blocks.heightOf(parseHash(ref));
+    if (height === undefined || !Number.isSafeInteger(height) || height < 1) return undefined;
+    const b = this.blocks.block(height);
+    return b ? this.blockView(b) : undefined;
+  }
+
+  blockReceipts(height: number): ReturnType<BlockStore["blockReceipts"]> {
+    return this.blocks.blockReceipts(height);
+  }
+
+  private blockView(b: Block): BlockView {
+    return { hash: toHex(blockHash(b.header)), header: headerView(b.header), txs: b.txs.map((t) => toHex(sha256(t))) };
+  }
+
+  getAccount(address: string): AccountView {
+    checkAddress(address);
+    const ctx = this.app.queryContext(this.headerInfo());
+    return {
+      address,
+      nonce: getNonce(ctx, address).toString(),
+      balances: this.balances.balances(ctx, address).map((c) => ({ denom: c.denom, amount: c.amount.toString() })),
+    };
+  }
+
+  getBalance(address: string, denom: string): CoinView {
+    checkAddress(address);
+    const ctx = this.app.queryContext(this.headerInfo());
+    return { denom, amount: this.balances.balance(ctx, address, denom).toString() };
+  }
+
+  prove(keyHex: string): ProofView {
+    let key: Uint8Array;
+    try {
+      key = fromHex(keyHex);
+    } catch (e) {
+      throw new NodeError("NODE_BAD_REQUEST", `key: ${(e as Error).message}`);
+    }
+    const { value, proof } = this.store.prove(key);
+    return { height: this.store.height, stateRoot: toHex(this.store.root), key: toHex(key), value: value ? toHex(value) : null, proof };
+  }
+
+  proveBalance(address: string, denom: string): ProofView {
+    checkAddress(address);
+    return this.prove(toHex(this.balances.balanceStateKey(address, denom)));
+  }
+
+  query(path: string, params: Record<string, unknown>): unknown {
+    return this.app.query(this.headerInfo(), path, params);
+  }
+
+  params(): Record<string, unknown> {
+    const p = this.app.params();
+    const out: Record<string, unknown> = {
+      runtime: {
+        joulesPerUnit: Object.fromEntries(Object.entries(p.joulesPerUnit).map(([b, r]) => [b, `${r.num}/${r.den}`])),
+        maxTxBytes: p.maxTxBytes,
+        maxBlockBytes: p.maxBlockBytes,
+        maxBlockTxs: p.maxBlockTxs,
+      },
+    };
+    for (const name of this.app.modules.names) {
+      try {
+        out[name] = this.query(`${name}/params`, {});
+      } catch {
+        // module without a params query
+      }
+    }
+    return out;
+  }
+
+  subscribe(listener: (e: NodeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function parseHash(hex: string): Uint8Array {
+  let h: Uint8Array;
+  try {
+    h = fromHex(hex);
+  } catch (e) {
+    throw new NodeError("NODE_BAD_REQUEST", `hash: ${(e as Error).message}`);
+  }
+  if (h.length !== 32) throw new NodeError("NODE_BAD_REQUEST", `hash must be 32 bytes (64 hex digits), got ${h.length} bytes`);
+  return h;
+}
+
+function checkAddress(a: string): void {
+  try {
+    decodeAddress(a);
+  } catch (e) {
+    throw new NodeError("NODE_BAD_REQUEST", (e as Error).message);
+  }
+}
