@@ -2,7 +2,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { buildSchemeRegistry, type QuantumBackend } from "./schemes.ts";
 
 /** One verification worker: receives batches of checks, answers with a byte per check. */
-const schemes = await buildSchemeRegistry((workerData as { quantum: QuantumBackend }).quantum);
+const schemes = buildSchemeRegistry((workerData as { quantum: QuantumBackend }).quantum);
 
 type Check = [scheme: string, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array];
 

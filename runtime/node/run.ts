@@ -1,0 +1,79 @@
+import { readGenesis } from "./genesis.ts";
+import { loadNodeConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { NexusNode } from "./node.ts";
+import { WorkerVerifyPool } from "./verify-pool.ts";
+import { buildSchemeRegistry } from "./schemes.ts";
+import { referenceModules } from "./reference-chain.ts";
+import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } from "./home.ts";
+import type { NodeApi } from "./node-api.ts";
+
+export interface RunOptions {
+  home: string;
+  dev: boolean;
+  rpcPort?: number;
+  blockTimeMs?: number;
+  logLevel?: string;
+}
+
+export class RunError extends Error {
+  readonly code = "RUN_NOT_INITIALISED";
+  constructor(message: string) {
+    super(message);
+    this.name = "RunError";
+  }
+}
+
+/** `nexus start`: open the node, serve RPC, produce blocks until SIGINT/SIGTERM. */
+export async function runNode(o: RunOptions): Promise<void> {
+  const home = resolveHome(o.home);
+  const paths = homePaths(home);
+  if (!isInitialised(home)) {
+    if (!o.dev) throw new RunError(`${home} is not initialised: run \`nexus init --home ${home}\` first (or start with --dev)`);
+    const r = await initHome({ home, dev: true });
+    console.log(`Initialised a dev chain "${r.chainId}" in ${home}`);
+    for (const k of r.devKeys) console.log(`  dev key ${k.name.padEnd(6)} ${k.address}`);
+  }
+  const overrides: Record<string, unknown> = {};
+  if (o.rpcPort !== undefined) overrides.rpc = { port: o.rpcPort };
+  if (o.blockTimeMs !== undefined) overrides.blockTimeMs = o.blockTimeMs;
+  if (o.logLevel !== undefined) overrides.logLevel = o.logLevel;
+  const config = loadNodeConfig(paths.config, overrides);
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, name: config.moniker });
+  const genesis = readGenesis(paths.genesis);
+  const validator = readValidatorKey(home);
+  const schemes = buildSchemeRegistry(config.quantum);
+  const node = await NexusNode.open({
+    dataDir: paths.data,
+    config,
+    genesis,
+    modules: referenceModules(),
+    schemes,
+    proposer: validator.address,
+    logger: log,
+    verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, quantum: config.quantum }),
+  });
+  const { startRpcServer } = (await import("../rpc/server.ts")) as {
+    startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown; maxBodyBytes?: number }) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
+  };
+  const rpc = await startRpcServer(node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
+  node.start();
+  log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs }, "node started");
+
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const stop = (sig: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal: sig }, "stopping");
+      void (async () => {
+        await rpc.close();
+        await node.stop();
+        log.info("stopped cleanly");
+        resolveStop();
+      })();
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+}
