@@ -27,9 +27,10 @@ contract BHLSDistributor {
     error AlreadyDelivered(bytes32 citizen, uint64 epoch);
     error ZeroAddress();
 
-    constructor(address bridge_, address wnxt_) {
-        if (bridge_ == address(0) || wnxt_ == address(0)) revert ZeroAddress();
-        bridge = bridge_;
+    /// @dev Deployed by the NexusBridge's constructor.
+    constructor(address wnxt_) {
+        if (wnxt_ == address(0)) revert ZeroAddress();
+        bridge = msg.sender;
         wnxt = IERC20(wnxt_);
     }
 

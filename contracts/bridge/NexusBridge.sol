@@ -5,15 +5,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-
-interface IWNXT {
-    function mint(address to, uint256 amount) external;
-    function burn(address from, uint256 amount) external;
-}
-
-interface IBHLSDistributor {
-    function deliver(bytes32 transferId, bytes32 citizen, uint64 epoch, address recipient, uint256 amount) external;
-}
+import {WNXT} from "../token/WNXT.sol";
+import {BHLSDistributor} from "../bhls/BHLSDistributor.sol";
 
 /// @title NexusBridge: the EVM end of the NexusOS bridge
 /// @notice Mints WNXT, releases locked ERC-20s and forwards cross-chain BHLS
@@ -21,7 +14,8 @@ interface IBHLSDistributor {
 /// `threshold` secp256k1 signatures over an EIP-712 message, from the EVM
 /// attestation keys the validators registered on NexusOS. Everything that
 /// changes the bridge (validator set, pause, rate limits) is signed by the
-/// current set too; there is no owner.
+/// current set too; there is no owner. The bridge deploys WNXT and the
+/// BHLSDistributor itself, so both are bound to it from creation.
 ///
 /// Signatures are passed packed, 65 bytes each (r ‖ s ‖ v), ordered by strictly
 /// ascending signer address, which rejects duplicates in one pass.
@@ -42,10 +36,8 @@ contract NexusBridge is EIP712 {
 
     uint256 public constant MAX_VALIDATORS = 128;
 
-    IWNXT public immutable wnxt;
-    /// @notice Receives BHLS deliveries; set once by the deployer (it is built with this bridge's address).
-    address public bhlsDistributor;
-    address private immutable deployer;
+    WNXT public immutable wnxt;
+    BHLSDistributor public immutable bhlsDistributor;
 
     /// @dev Packed in one slot: every attested call reads it once.
     struct Config {
@@ -85,10 +77,8 @@ contract NexusBridge is EIP712 {
     event ValidatorSetUpdated(uint64 indexed setId, address[] validators, uint256 threshold);
     event PausedSet(bool paused, uint256 nonce);
     event RateLimitSet(address indexed token, uint256 limit, uint256 period, uint256 nonce);
-    event BhlsDistributorSet(address distributor);
 
     error Paused();
-    error NotPaused();
     error ZeroAmount();
     error ZeroAddress();
     error TransferAlreadyProcessed(bytes32 transferId);
@@ -104,23 +94,16 @@ contract NexusBridge is EIP712 {
     error TokenNotBridged(address token);
     error RateLimitExceeded(address token, uint256 amount, uint256 available);
     error InvalidRateLimit();
-    error NotDeployer(address caller);
-    error DistributorAlreadySet(address distributor);
-    error DistributorNotSet();
     error AlreadyInState(bool paused);
 
-    constructor(
-        address wnxt_,
-        address[] memory validators_,
-        uint256 threshold_,
-        uint256 wnxtLimitPerPeriod,
-        uint256 wnxtPeriod
-    ) EIP712("NexusBridge", "1") {
-        if (wnxt_ == address(0)) revert ZeroAddress();
-        wnxt = IWNXT(wnxt_);
-        deployer = msg.sender;
+    constructor(address[] memory validators_, uint256 threshold_, uint256 wnxtLimitPerPeriod, uint256 wnxtPeriod)
+        EIP712("NexusBridge", "1")
+    {
+        WNXT token = new WNXT();
+        wnxt = token;
+        bhlsDistributor = new BHLSDistributor(address(token));
         _setValidators(validators_, threshold_, 1);
-        _setRateLimit(wnxt_, wnxtLimitPerPeriod, wnxtPeriod);
+        _setRateLimit(address(token), wnxtLimitPerPeriod, wnxtPeriod);
     }
 
     // ------------------------------------------------------------------ views
@@ -217,12 +200,10 @@ contract NexusBridge is EIP712 {
         uint256 amount,
         bytes calldata signatures
     ) external {
-        address distributor = bhlsDistributor;
-        if (distributor == address(0)) revert DistributorNotSet();
         _beginTransfer(transferId, address(wnxt), recipient, amount);
         _verify(bhlsDigest(transferId, citizen, epoch, recipient, amount), signatures);
-        wnxt.mint(distributor, amount);
-        IBHLSDistributor(distributor).deliver(transferId, citizen, epoch, recipient, amount);
+        wnxt.mint(address(bhlsDistributor), amount);
+        bhlsDistributor.deliver(transferId, citizen, epoch, recipient, amount);
         emit BhlsForwarded(transferId, citizen, epoch, recipient, amount);
     }
 
@@ -280,15 +261,6 @@ contract NexusBridge is EIP712 {
         _verify(rateLimitDigest(token, limit, period, nonce), signatures);
         _setRateLimit(token, limit, period);
         emit RateLimitSet(token, limit, period, nonce);
-    }
-
-    /// @notice One-time link to the BHLS distributor by the deployer.
-    function setBhlsDistributor(address distributor) external {
-        if (msg.sender != deployer) revert NotDeployer(msg.sender);
-        if (bhlsDistributor != address(0)) revert DistributorAlreadySet(bhlsDistributor);
-        if (distributor == address(0)) revert ZeroAddress();
-        bhlsDistributor = distributor;
-        emit BhlsDistributorSet(distributor);
     }
 
     // --------------------------------------------------------------- internal

@@ -9,33 +9,19 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 /// EIP-2612 permit from OpenZeppelin. Supply changes only through the bridge:
 /// it mints on attested NexusOS locks and burns on transfers back.
 contract WNXT is ERC20Permit {
-    /// @notice The NexusBridge, the only minter and burner. Set once after deployment
-    /// because the bridge itself is constructed with this token's address.
-    address public bridge;
-    address private immutable deployer;
-
-    event BridgeSet(address indexed bridge);
+    /// @notice The NexusBridge, the only minter and burner. The bridge deploys
+    /// this token in its own constructor, so this is fixed at creation and costs
+    /// no storage read on a mint.
+    address public immutable bridge;
 
     error NotBridge(address caller);
-    error NotDeployer(address caller);
-    error BridgeAlreadySet(address bridge);
-    error ZeroAddress();
 
     constructor() ERC20("Wrapped NXT", "WNXT") ERC20Permit("Wrapped NXT") {
-        deployer = msg.sender;
+        bridge = msg.sender;
     }
 
     function decimals() public pure override returns (uint8) {
         return 8;
-    }
-
-    /// @notice One-time link to the bridge; afterwards no address can change it.
-    function setBridge(address bridge_) external {
-        if (msg.sender != deployer) revert NotDeployer(msg.sender);
-        if (bridge != address(0)) revert BridgeAlreadySet(bridge);
-        if (bridge_ == address(0)) revert ZeroAddress();
-        bridge = bridge_;
-        emit BridgeSet(bridge_);
     }
 
     function mint(address to, uint256 amount) external {

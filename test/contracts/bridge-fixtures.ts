@@ -1,0 +1,113 @@
+// Bridge test fixtures: WNXT, a NexusBridge guarded by three validator
+// attestation keys (2-of-3), and the BHLS distributor, plus the EIP-712
+// attestation signing a NexusOS validator (or the relayer collecting their
+// signatures) performs.
+import { concat, getAddress, keccak256, toHex, type Address, type Hex } from "viem";
+import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import type { Chain } from "./helpers.ts";
+
+export const WNXT_UNIT = 10n ** 8n; // 8 decimals
+export const DAY = 86_400n;
+export const WNXT_LIMIT = 1_000_000n * WNXT_UNIT;
+
+/** Deterministic test keys; sorted by address, as the bridge requires. */
+export function validatorKeys(label: string, count: number): PrivateKeyAccount[] {
+  return Array.from({ length: count }, (_, i) => privateKeyToAccount(keccak256(toHex(`${label}-${i}`))))
+    .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+}
+
+export const ATTESTATION_TYPES = {
+  Mint: [
+    { name: "transferId", type: "bytes32" },
+    { name: "recipient", type: "address" },
+    { name: "amount", type: "uint256" },
+  ],
+  Release: [
+    { name: "transferId", type: "bytes32" },
+    { name: "token", type: "address" },
+    { name: "recipient", type: "address" },
+    { name: "amount", type: "uint256" },
+  ],
+  BhlsDelivery: [
+    { name: "transferId", type: "bytes32" },
+    { name: "citizen", type: "bytes32" },
+    { name: "epoch", type: "uint64" },
+    { name: "recipient", type: "address" },
+    { name: "amount", type: "uint256" },
+  ],
+  ValidatorSetUpdate: [
+    { name: "validators", type: "address[]" },
+    { name: "threshold", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+  ],
+  SetPaused: [
+    { name: "paused", type: "bool" },
+    { name: "nonce", type: "uint256" },
+  ],
+  SetRateLimit: [
+    { name: "token", type: "address" },
+    { name: "limit", type: "uint256" },
+    { name: "period", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+  ],
+} as const;
+
+export type AttestationType = keyof typeof ATTESTATION_TYPES;
+
+export interface Domain {
+  name: "NexusBridge";
+  version: "1";
+  chainId: number;
+  verifyingContract: Address;
+}
+
+/** One signature per signer, in the given order, packed r ‖ s ‖ v. */
+export async function attest(
+  signers: readonly PrivateKeyAccount[],
+  domain: Domain,
+  primaryType: AttestationType,
+  message: Record<string, unknown>,
+): Promise<Hex> {
+  const sigs: Hex[] = [];
+  for (const signer of signers) {
+    sigs.push(
+      await signer.signTypedData({
+        domain,
+        types: ATTESTATION_TYPES,
+        primaryType,
+        message: message as never,
+      }),
+    );
+  }
+  return sigs.length === 0 ? "0x" : concat(sigs);
+}
+
+export async function deployBridgeFixture(chain: Chain) {
+  const { viem, wallets, publicClient } = chain;
+  const [deployer, user, other] = wallets;
+  const validators = validatorKeys("validator", 3);
+  // The bridge deploys WNXT and the BHLS distributor in its constructor.
+  const bridge = await viem.deployContract("NexusBridge", [validators.map((v) => v.address), 2n, WNXT_LIMIT, DAY]);
+  const wnxt = await viem.getContractAt("WNXT", await bridge.read.wnxt());
+  const distributor = await viem.getContractAt("BHLSDistributor", await bridge.read.bhlsDistributor());
+  const domain: Domain = {
+    name: "NexusBridge",
+    version: "1",
+    chainId: await publicClient.getChainId(),
+    verifyingContract: getAddress(bridge.address),
+  };
+  return {
+    wnxt,
+    bridge,
+    distributor,
+    validators,
+    domain,
+    deployer,
+    user,
+    other,
+    userAddress: getAddress(user.account.address),
+    otherAddress: getAddress(other.account.address),
+  };
+}
+
+export type BridgeFixture = Awaited<ReturnType<typeof deployBridgeFixture>>;
