@@ -1,0 +1,72 @@
+// The deployment script's library: deploys the whole suite, wires it up,
+// writes the record, and is idempotent on re-run.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { getAddress } from "viem";
+import { configFromEnv, deploySuite, type DeploymentRecord } from "../../scripts/deploy-contracts-lib.ts";
+import { connect, type Chain } from "./helpers.ts";
+
+describe("deploy-contracts", function () {
+  let chain: Chain;
+  let dir: string;
+  before(async () => {
+    chain = await connect();
+    dir = await mkdtemp(path.join(tmpdir(), "nexus-deploy-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("deploys everything once, wires it, and re-runs as a no-op", async () => {
+    const accounts = chain.wallets.map((w) => getAddress(w.account.address));
+    const config = configFromEnv({ NEXUS_DEX_FEE_TO: accounts[5] }, accounts.slice(1, 4));
+    const first = await deploySuite(chain.connection, config, { deploymentsDir: dir });
+    assert.deepEqual(first.deployed, ["NexusBridge", "WNXT", "BHLSDistributor", "NexusDEXFactory", "NexusDEXRouter"]);
+    assert.deepEqual(first.settings, [`setFeeTo(${accounts[5]})`]);
+    assert.equal(path.basename(first.file), `${chain.connection.networkName}.json`);
+
+    const record = JSON.parse(await readFile(first.file, "utf8")) as DeploymentRecord;
+    const c = record.contracts;
+    const bridge = await chain.viem.getContractAt("NexusBridge", c.NexusBridge.address);
+    assert.equal(getAddress(await bridge.read.wnxt()), c.WNXT.address);
+    assert.equal(getAddress(await bridge.read.bhlsDistributor()), c.BHLSDistributor.address);
+    assert.deepEqual(await bridge.read.validators(), [...accounts.slice(1, 4)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+    const [, , threshold] = await bridge.read.config();
+    assert.equal(threshold, 2);
+    const router = await chain.viem.getContractAt("NexusDEXRouter", c.NexusDEXRouter.address);
+    assert.equal(getAddress(await router.read.factory()), c.NexusDEXFactory.address);
+    const factory = await chain.viem.getContractAt("NexusDEXFactory", c.NexusDEXFactory.address);
+    assert.equal(getAddress(await factory.read.feeTo()), accounts[5]);
+
+    const blockBefore = await chain.publicClient.getBlockNumber();
+    const second = await deploySuite(chain.connection, config, { deploymentsDir: dir });
+    assert.deepEqual(second.deployed, []);
+    assert.deepEqual(second.settings, []);
+    assert.deepEqual(second.record, record);
+    assert.equal(await chain.publicClient.getBlockNumber(), blockBefore, "a re-run sent transactions");
+  });
+
+  it("redeploys what the record names but the chain lacks", async () => {
+    const file = path.join(dir, `${chain.connection.networkName}.json`);
+    const record = JSON.parse(await readFile(file, "utf8")) as DeploymentRecord;
+    record.contracts.NexusDEXRouter.address = "0x000000000000000000000000000000000000bEEF";
+    await writeFile(file, JSON.stringify(record));
+    const accounts = chain.wallets.map((w) => getAddress(w.account.address));
+    const config = configFromEnv({ NEXUS_DEX_FEE_TO: accounts[5] }, accounts.slice(1, 4));
+    const again = await deploySuite(chain.connection, config, { deploymentsDir: dir });
+    assert.deepEqual(again.deployed, ["NexusDEXRouter"]);
+  });
+
+  it("requires validators on non-development networks and checks addresses", () => {
+    assert.throws(() => configFromEnv({}, []), /NEXUS_BRIDGE_VALIDATORS is required/);
+    assert.throws(() => configFromEnv({ NEXUS_BRIDGE_VALIDATORS: "0x12" }, []), /not an address/);
+    const cfg = configFromEnv(
+      { NEXUS_BRIDGE_VALIDATORS: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8, 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" },
+      [],
+    );
+    assert.equal(cfg.threshold, 2n);
+    assert.equal(cfg.wnxtRateLimit, 1_000_000n * 10n ** 8n);
+  });
+});
