@@ -185,3 +185,24 @@ for (const backendName of BACKEND_NAMES) {
     }
   });
 }
+
+describe("quantum plugin in a worker thread", () => {
+  it("registerQuantumSchemes works inside a worker (no import-time side effects needed)", async () => {
+    const { Worker } = await import("node:worker_threads");
+    const s = createQuantumSchemes("node").hybrid;
+    const kp = s.generate(seedOf(3));
+    const message = enc("from main thread");
+    const signature = s.sign(kp.secretKey, message);
+    const w = new Worker(new URL("./worker-probe.ts", import.meta.url));
+    try {
+      const reply = await new Promise<{ ids: string[]; ok: boolean }>((resolve, reject) => {
+        w.once("message", resolve);
+        w.once("error", reject);
+        w.postMessage({ backend: "node", publicKey: kp.publicKey, message, signature });
+      });
+      expect(reply).to.deep.equal({ ids: ["hybrid-ed25519-ml-dsa-65", "ml-dsa-65"], ok: true });
+    } finally {
+      await w.terminate();
+    }
+  });
+});
