@@ -170,8 +170,9 @@ export class Application {
   precheckTx(bytes: Uint8Array): Prechecked {
     const params = this.params();
     const decoded = decodeTx(bytes, params.maxTxBytes);
-    const routes = statelessCheck(decoded, this.chainId, params, this.modules);
-    return { decoded, routes, checks: signatureChecks(decoded, this.schemes) };
+    // Who signed (schemes, key sizes, sender derivation) before what the messages require of them.
+    const checks = signatureChecks(decoded, this.schemes);
+    return { decoded, routes: statelessCheck(decoded, this.chainId, params, this.modules), checks };
   }
 
   /** Finish checkTx once signatures are verified; callers admit in submission order. */
@@ -224,8 +225,8 @@ export class Application {
     for (const d of txs) {
       const hashHex = toHex(d.hash);
       if (this.prechecked.has(hashHex)) continue;
-      const routes = statelessCheck(d, this.chainId, params, this.modules);
       const c = signatureChecks(d, this.schemes);
+      const routes = statelessCheck(d, this.chainId, params, this.modules);
       todo.push({ hashHex, routes, n: c.length });
       checks.push(...c);
     }

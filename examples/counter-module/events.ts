@@ -1,0 +1,4 @@
+export const CounterEvents = {
+  Changed: "counter.changed",
+  Snapshot: "counter.snapshot",
+} as const;

@@ -1,0 +1,43 @@
+import type { FromSchema } from "json-schema-to-ts";
+import type { GenesisDef } from "../../runtime/modules/types.ts";
+import { ADDRESS_PATTERN } from "../../runtime/modules/schemas.ts";
+import { encodeAddress } from "../../runtime/crypto/address.ts";
+import { paramsSchema, defaultParams } from "./params.ts";
+import type { CounterKeeper } from "./keeper/counter-keeper.ts";
+
+export const counterGenesisSchema = {
+  $id: "https://nexusos.dev/schemas/counter.v1.Genesis.json",
+  type: "object",
+  properties: {
+    params: paramsSchema,
+    counts: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { address: { type: "string", pattern: ADDRESS_PATTERN }, count: { type: "string", pattern: "^(0|[1-9][0-9]{0,30})$" } },
+        required: ["address", "count"],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ["params", "counts"],
+  additionalProperties: false,
+} as const;
+export type CounterGenesis = FromSchema<typeof counterGenesisSchema>;
+
+export function counterGenesis(keeper: CounterKeeper): GenesisDef<CounterGenesis> {
+  return {
+    schema: counterGenesisSchema,
+    defaults: () => ({ params: defaultParams(), counts: [] }),
+    init(ctx, g) {
+      keeper.setParams(ctx, g.params);
+      for (const c of g.counts) keeper.setCount(ctx, c.address, BigInt(c.count));
+    },
+    export(ctx) {
+      return {
+        params: keeper.params(ctx),
+        counts: [...keeper.all(ctx)].map((c) => ({ address: encodeAddress(c.address), count: c.count.toString() })),
+      };
+    },
+  };
+}
