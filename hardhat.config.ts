@@ -52,7 +52,6 @@ export default defineConfig({
     default: {
       type: "edr-simulated",
       chainType: "l1",
-      hardfork: "cancun",
     },
     // A `npx hardhat node` running on this machine.
     localhost: {

@@ -5,6 +5,7 @@
 // Idempotent: a contract already recorded for the same chain id, with code at
 // its address, is reused; the follow-up settings (DEX feeTo) are only sent when
 // the chain differs from the wanted value. Running it twice deploys nothing new.
+import type {} from "@nomicfoundation/hardhat-viem"; // brings the `viem` field of network connections into the types
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getAddress, isAddress, type Address, type Hex } from "viem";

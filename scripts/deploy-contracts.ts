@@ -10,6 +10,7 @@
 // Settings (environment): NEXUS_BRIDGE_VALIDATORS, NEXUS_BRIDGE_THRESHOLD,
 // NEXUS_WNXT_RATE_LIMIT_NXT, NEXUS_WNXT_RATE_PERIOD, NEXUS_DEX_FEE_TO,
 // NEXUS_DEX_FEE_TO_SETTER, NEXUS_DEPLOYMENTS_DIR. See docs/contracts.md.
+import type {} from "@nomicfoundation/hardhat-viem"; // brings the `viem` field of network connections into the types
 import path from "node:path";
 import { network } from "hardhat";
 import { getAddress, type Address } from "viem";

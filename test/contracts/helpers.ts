@@ -2,6 +2,7 @@
 // file, snapshots for fast fixtures, and revert assertions that decode custom
 // errors against the ABIs of every contract in the project (a router call may
 // revert with the pair's or a token's error).
+import type {} from "@nomicfoundation/hardhat-viem"; // brings the `viem` field of network connections into the types
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
