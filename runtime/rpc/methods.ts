@@ -1,0 +1,200 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { decodeAddress } from "../crypto/address.ts";
+import type { NodeApi } from "../node/node-api.ts";
+import { RpcError, RPC_ERRORS } from "./protocol.ts";
+
+/**
+ * The RPC method table: names, parameter schemas and handlers. Names and parameter shapes are
+ * API (docs/rpc.md); add methods, never change what an existing one means.
+ *
+ * Params may be positional (array, in the order listed here) or named (object).
+ */
+export const ADDRESS_PATTERN = "^nxs1[02-9ac-hj-np-z]{20,110}$";
+export const DENOM_PATTERN = "^[a-z][a-z0-9/._-]{1,63}$";
+export const HASH_PATTERN = "^(0x)?[0-9a-fA-F]{64}$";
+export const HEX_PATTERN = "^(0x)?([0-9a-fA-F]{2})+$";
+export const DEFAULT_DENOM = "nxt";
+
+const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
+const denom = { type: "string", pattern: DENOM_PATTERN } as const;
+const hash = { type: "string", pattern: HASH_PATTERN } as const;
+
+export interface ParamDef {
+  name: string;
+  schema: Record<string, unknown>;
+  optional?: boolean;
+  /** Checked with decodeAddress after the schema, so a bad checksum gets a precise message. */
+  address?: boolean;
+}
+
+/** Per-connection capabilities a handler may use (subscriptions exist only on WebSocket). */
+export interface CallContext {
+  subscribe?(topic: "newBlocks" | "events", filter: EventFilter | undefined): string;
+  unsubscribe?(id: string): boolean;
+}
+
+export interface EventFilter {
+  type?: string;
+  attributes?: Record<string, string>;
+}
+
+export interface MethodDef {
+  name: string;
+  params: ParamDef[];
+  wsOnly?: boolean;
+  handle(api: NodeApi, p: Record<string, unknown>, ctx: CallContext): unknown;
+}
+
+/** Hex without 0x, lowercase: the form every NodeApi view uses. */
+export function normHex(s: string): string {
+  return (s.startsWith("0x") ? s.slice(2) : s).toLowerCase();
+}
+
+export const METHODS: readonly MethodDef[] = [
+  { name: "nexus_status", params: [], handle: (api) => api.status() },
+  {
+    name: "nexus_sendTx",
+    // Hex, like every other byte string in this API (0x prefix optional).
+    params: [{ name: "tx", schema: { type: "string", pattern: HEX_PATTERN } }],
+    handle: (api, p) => api.submitTx(new Uint8Array(Buffer.from(normHex(p.tx as string), "hex"))),
+  },
+  { name: "nexus_getTx", params: [{ name: "hash", schema: hash }], handle: (api, p) => api.getTx(normHex(p.hash as string)) },
+  {
+    name: "nexus_getBlock",
+    params: [{ name: "block", schema: { anyOf: [{ type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, hash] } }],
+    handle: (api, p) => api.getBlock(typeof p.block === "number" ? p.block : normHex(p.block as string)) ?? null,
+  },
+  { name: "nexus_getAccount", params: [{ name: "address", schema: address, address: true }], handle: (api, p) => api.getAccount(p.address as string) },
+  {
+    name: "nexus_getBalance",
+    params: [
+      { name: "address", schema: address, address: true },
+      { name: "denom", schema: denom, optional: true },
+    ],
+    handle: (api, p) => api.getBalance(p.address as string, (p.denom as string | undefined) ?? DEFAULT_DENOM),
+  },
+  { name: "nexus_getProof", params: [{ name: "key", schema: { type: "string", pattern: HEX_PATTERN, maxLength: 2050 } }], handle: (api, p) => api.prove(normHex(p.key as string)) },
+  {
+    name: "nexus_proveBalance",
+    params: [
+      { name: "address", schema: address, address: true },
+      { name: "denom", schema: denom, optional: true },
+    ],
+    handle: (api, p) => api.proveBalance(p.address as string, (p.denom as string | undefined) ?? DEFAULT_DENOM),
+  },
+  {
+    name: "nexus_query",
+    params: [
+      { name: "path", schema: { type: "string", pattern: "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", maxLength: 256 } },
+      { name: "params", schema: { type: "object" }, optional: true },
+    ],
+    handle: (api, p) => api.query(p.path as string, (p.params as Record<string, unknown> | undefined) ?? {}) ?? null,
+  },
+  { name: "nexus_params", params: [], handle: (api) => api.params() },
+  {
+    name: "nexus_subscribe",
+    wsOnly: true,
+    params: [
+      { name: "topic", schema: { enum: ["newBlocks", "events"] } },
+      {
+        name: "filter",
+        optional: true,
+        schema: {
+          type: "object",
+          properties: {
+            type: { type: "string", minLength: 1, maxLength: 128 },
+            attributes: { type: "object", maxProperties: 16, additionalProperties: { type: "string", maxLength: 1024 } },
+          },
+          additionalProperties: false,
+        },
+      },
+    ],
+    handle: (_api, p, ctx) => {
+      if (p.topic === "newBlocks" && p.filter !== undefined) throw new RpcError(RPC_ERRORS.INVALID_PARAMS, 'invalid params: param "filter" applies only to the "events" topic');
+      return ctx.subscribe!(p.topic as "newBlocks" | "events", p.filter as EventFilter | undefined);
+    },
+  },
+  {
+    name: "nexus_unsubscribe",
+    wsOnly: true,
+    params: [{ name: "subscription", schema: { type: "string", minLength: 1, maxLength: 64 } }],
+    handle: (_api, p, ctx) => ctx.unsubscribe!(p.subscription as string),
+  },
+];
+
+export const METHOD_NAMES: readonly string[] = METHODS.map((m) => m.name);
+
+function describe(e: ErrorObject, names: string[]): string {
+  const seg = e.instancePath.split("/").filter(Boolean);
+  const head = seg[0] !== undefined ? `param "${seg[0]}"` : "params";
+  const rest = seg.length > 1 ? `.${seg.slice(1).join(".")}` : "";
+  const where = head + rest;
+  switch (e.keyword) {
+    case "required":
+      return `missing param "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case "additionalProperties":
+      return seg.length === 0
+        ? `unknown param "${(e.params as { additionalProperty: string }).additionalProperty}" (expected: ${names.join(", ") || "none"})`
+        : `${where} has unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    case "pattern":
+      return `${where} must match ${(e.params as { pattern: string }).pattern}`;
+    case "anyOf":
+      return `${where} must be a block height (integer) or a 32-byte block hash (hex)`;
+    default:
+      return `${where} ${e.message ?? "is invalid"}`;
+  }
+}
+
+/** A compiled method: validates params (positional or named) and runs the handler. */
+export interface CompiledMethod {
+  def: MethodDef;
+  call(api: NodeApi, params: unknown, ctx: CallContext): unknown;
+}
+
+export function compileMethods(defs: readonly MethodDef[] = METHODS): Map<string, CompiledMethod> {
+  const ajv = new Ajv2020({ strict: true, allErrors: false });
+  const out = new Map<string, CompiledMethod>();
+  for (const def of defs) {
+    const names = def.params.map((p) => p.name);
+    const validate: ValidateFunction = ajv.compile({
+      $id: `https://nexusos.dev/schemas/rpc/${def.name}.params.json`,
+      type: "object",
+      properties: Object.fromEntries(def.params.map((p) => [p.name, p.schema])),
+      required: def.params.filter((p) => !p.optional).map((p) => p.name),
+      additionalProperties: false,
+    });
+    const call = (api: NodeApi, raw: unknown, ctx: CallContext): unknown => {
+      let p: Record<string, unknown>;
+      if (raw === undefined) p = {};
+      else if (Array.isArray(raw)) {
+        if (raw.length > names.length) {
+          throw new RpcError(RPC_ERRORS.INVALID_PARAMS, `invalid params: ${def.name} takes at most ${names.length} positional param(s) (${names.join(", ") || "none"}), got ${raw.length}`);
+        }
+        p = {};
+        raw.forEach((v, i) => {
+          // A trailing null stands for an omitted optional param, as many clients send it.
+          if (!(v === null && def.params[i]!.optional)) p[names[i]!] = v;
+        });
+      } else p = raw as Record<string, unknown>;
+      if (!validate(p)) {
+        // For anyOf, the branch errors come first; the anyOf one says what was expected.
+        const errs = validate.errors ?? [];
+        const e = errs.find((x) => x.keyword === "anyOf") ?? errs[0]!;
+        throw new RpcError(RPC_ERRORS.INVALID_PARAMS, `invalid params: ${describe(e, names)}`);
+      }
+      for (const d of def.params) {
+        if (d.address && typeof p[d.name] === "string") {
+          try {
+            decodeAddress(p[d.name] as string);
+          } catch (e) {
+            throw new RpcError(RPC_ERRORS.INVALID_PARAMS, `invalid params: param "${d.name}": ${(e as Error).message}`);
+          }
+        }
+      }
+      return def.handle(api, p, ctx);
+    };
+    out.set(def.name, { def, call });
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+import type { AddressInfo } from "node:net";
+import Fastify, { type FastifyError } from "fastify";
+import websocket from "@fastify/websocket";
+import type { Logger } from "pino";
+import type { NodeApi } from "../node/node-api.ts";
+import { RpcDispatcher, DEFAULT_MAX_BATCH, type DispatchResult } from "./dispatch.ts";
+import { RPC_ERRORS, stringifyJson } from "./protocol.ts";
+import { SubscriptionHub, WsSession, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET } from "./subscriptions.ts";
+
+export const DEFAULT_RPC_HOST = "127.0.0.1";
+export const DEFAULT_RPC_PORT = 7700;
+/** Large enough for a batch of 1 000 transactions of several KiB each. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface RpcServerOptions {
+  host: string;
+  port: number;
+  logger?: Logger;
+  maxBodyBytes?: number;
+  maxBatch?: number;
+  maxSubscriptionsPerSocket?: number;
+}
+
+export interface RpcServer {
+  /** http://host:port/ : POST JSON-RPC here. */
+  url: string;
+  /** ws://host:port/ws */
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+function body(r: DispatchResult): string {
+  return stringifyJson(r);
+}
+
+/**
+ * JSON-RPC 2.0 over HTTP (POST /) and WebSocket (GET /ws), see docs/rpc.md.
+ * Every failure a client can cause gets a JSON-RPC error; nothing leaks a stack trace.
+ */
+export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Promise<RpcServer> {
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const log = opts.logger;
+  const dispatcher = new RpcDispatcher(api, { maxBatch: opts.maxBatch ?? DEFAULT_MAX_BATCH, logger: log });
+  const hub = new SubscriptionHub(api, (err) => log?.warn({ err }, "RPC subscription delivery failed"));
+  // Fastify's own request logging would cost more than the requests at bench rates.
+  const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, forceCloseConnections: true });
+
+  // We parse JSON ourselves so a malformed body becomes -32700 rather than an HTTP 400, and
+  // any content type is accepted (curl -d sends application/x-www-form-urlencoded).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, text, done) => done(null, text));
+
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      void reply
+        .code(413)
+        .type("application/json")
+        .send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.INVALID_REQUEST, message: `invalid request: body exceeds the limit of ${maxBodyBytes} bytes; send smaller batches` } }));
+      return;
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) log?.error({ err }, "RPC transport error");
+    const message = status === 500 ? "internal error (see the node log)" : `invalid request: ${err.message}`;
+    void reply
+      .code(status)
+      .type("application/json")
+      .send(body({ jsonrpc: "2.0", id: null, error: { code: status === 500 ? RPC_ERRORS.INTERNAL_ERROR : RPC_ERRORS.INVALID_REQUEST, message } }));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply
+      .code(404)
+      .type("application/json")
+      .send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.INVALID_REQUEST, message: `${req.method} ${req.url.slice(0, 100)} is not an endpoint: POST JSON-RPC to / or open a WebSocket at /ws` } }));
+  });
+
+  await app.register(websocket, { options: { maxPayload: maxBodyBytes } });
+
+  app.post("/", async (req, reply) => {
+    const text = typeof req.body === "string" ? req.body : "";
+    const r = await dispatcher.handleText(text, "http");
+    if (r === undefined) return reply.code(204).send();
+    return reply.type("application/json").send(body(r));
+  });
+
+  app.get("/ws", { websocket: true }, (socket) => {
+    const session = new WsSession(socket, {
+      maxSubscriptions: opts.maxSubscriptionsPerSocket ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
+    });
+    hub.add(session);
+    const ctx = { subscribe: session.subscribe.bind(session), unsubscribe: session.unsubscribe.bind(session) };
+    socket.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      if (isBinary) {
+        session.send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.INVALID_REQUEST, message: "invalid request: send JSON-RPC as text frames" } }));
+        return;
+      }
+      const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8");
+      dispatcher.handleText(text, "ws", ctx).then(
+        (r) => {
+          if (r !== undefined) session.send(body(r));
+        },
+        (err: unknown) => log?.error({ err }, "RPC WebSocket dispatch failed"),
+      );
+    });
+    socket.on("close", () => hub.remove(session));
+    socket.on("error", (err: Error) => {
+      log?.debug({ err }, "RPC WebSocket error");
+      hub.remove(session);
+    });
+  });
+
+  await app.listen({ host: opts.host, port: opts.port });
+  const addr = app.server.address() as AddressInfo;
+  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}/`;
+  const wsUrl = `ws://${host}:${addr.port}/ws`;
+  log?.info({ url, wsUrl }, "JSON-RPC listening");
+  let closed = false;
+  return {
+    url,
+    wsUrl,
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      hub.stop();
+      await app.close();
+    },
+  };
+}
