@@ -145,21 +145,21 @@ describe("rpc/server", () => {
       [buildSendTx({ chainId: "other-chain", signer, nonce: 0, to: bob, amount: 1n }).bytes, "TX_WRONG_CHAIN", 2],
     ];
     for (const [bytes, code, number] of cases) {
-      const e = await client.sendTx(bytes).then(() => expect.fail(code), (x: unknown) => x as RpcClientError);
+      const e = await rejection(client.sendTx(bytes));
       expect(e.code).to.equal(-32000 - number);
       expect(e.codeName).to.equal(code);
       expect(e.data).to.include({ code, number });
       expect(e.message).to.be.a("string").with.length.above(10);
     }
-    const wrongChain = await client.sendTx(cases[2]![0]).catch((x: unknown) => x as RpcClientError);
+    const wrongChain = await rejection(client.sendTx(cases[2]![0]));
     expect(wrongChain.data).to.include({ expected: "nexus-test-1", got: "other-chain" });
     await client.sendTx(good.bytes);
-    const dup = await client.sendTx(good.bytes).catch((x: unknown) => x as RpcClientError);
+    const dup = await rejection(client.sendTx(good.bytes));
     expect(dup.codeName).to.equal("TX_DUPLICATE");
   });
 
   it("typed node errors → -32000 with data.code; unexpected errors → -32603 without details", async () => {
-    const q = await client.query("nope/x").catch((x: unknown) => x as RpcClientError);
+    const q = await rejection(client.query("nope/x"));
     expect(q.code).to.equal(RPC_ERRORS.NODE_ERROR);
     expect(q.data).to.deep.equal({ path: "nope/x", code: "QUERY_UNKNOWN_PATH" });
     node.failNext = new Error("secret internal detail at /home/x");
@@ -263,12 +263,12 @@ describe("rpc/server", () => {
     try {
       await ws.call("nexus_subscribe", ["newBlocks"]);
       await ws.call("nexus_subscribe", ["newBlocks"]);
-      const e = await ws.call("nexus_subscribe", ["newBlocks"]).catch((x: unknown) => x as RpcClientError);
+      const e = await rejection(ws.call("nexus_subscribe", ["newBlocks"]));
       expect(e.code).to.equal(RPC_ERRORS.SUBSCRIPTION_LIMIT);
-      const p = await ws.call("nexus_subscribe", ["blocks"]).catch((x: unknown) => x as RpcClientError);
+      const p = await rejection(ws.call("nexus_subscribe", ["blocks"]));
       expect(p.code).to.equal(RPC_ERRORS.INVALID_PARAMS);
       expect(p.message).to.contain('param "topic"');
-      const f = await ws.call("nexus_subscribe", ["newBlocks", { type: "x" }]).catch((x: unknown) => x as RpcClientError);
+      const f = await rejection(ws.call("nexus_subscribe", ["newBlocks", { type: "x" }]));
       expect(f.message).to.contain('param "filter"');
     } finally {
       await ws.close();
@@ -298,6 +298,16 @@ describe("rpc/server", () => {
     expect(r.hash).to.equal(toHex(decodeTx(t.bytes).hash));
   });
 });
+
+async function rejection(p: Promise<unknown>): Promise<RpcClientError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).to.be.instanceOf(RpcClientError);
+    return e as RpcClientError;
+  }
+  throw new Error("expected the call to fail");
+}
 
 async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
   const end = Date.now() + ms;
