@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync } from "node:crypto";
 import { concatBytes, utf8 } from "../../../runtime/crypto/hash.ts";
-import { requireLength } from "../backends/checks.ts";
+import { SeedCache, requireLength } from "../backends/checks.ts";
 import { ML_KEM_768_CIPHERTEXT_BYTES, ML_KEM_768_PUBLIC_KEY_BYTES, X25519_KEY_BYTES, type PqBackend } from "../backends/types.ts";
 import { QuantumCryptoError } from "../errors.ts";
 
@@ -49,10 +49,15 @@ export interface HybridKem {
 }
 
 export function createHybridKem(backend: PqBackend): HybridKem {
-  const expand = (seed: Uint8Array): { mlKemSeed: Uint8Array; xSk: Uint8Array } => {
+  // Stable expanded arrays per caller's seed array let the backend's key caches hit on every decapsulation.
+  const expanded = new SeedCache<{ mlKemSeed: Uint8Array; xSk: Uint8Array; pkX: Uint8Array }>();
+  const expand = (seed: Uint8Array): { mlKemSeed: Uint8Array; xSk: Uint8Array; pkX: Uint8Array } => {
     requireLength("hybrid KEM secret key (seed)", seed, HYBRID_KEM_SEED_BYTES);
-    const e = backend.shake256(seed, 96);
-    return { mlKemSeed: e.subarray(0, 64), xSk: e.subarray(64, 96) };
+    return expanded.get(seed, () => {
+      const e = backend.shake256(seed, 96);
+      const xSk = e.slice(64, 96);
+      return { mlKemSeed: e.slice(0, 64), xSk, pkX: backend.x25519PublicKey(xSk) };
+    });
   };
   const combine = (ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array =>
     backend.sha3_256(ssM, ssX, ctX, pkX, XWING_LABEL);
@@ -62,8 +67,8 @@ export function createHybridKem(backend: PqBackend): HybridKem {
     backend: backend.name,
     generate(seed?: Uint8Array): HybridKemKeyPair {
       const s = seed ?? backend.randomBytes(HYBRID_KEM_SEED_BYTES);
-      const { mlKemSeed, xSk } = expand(s);
-      return { secretKey: s.slice(), publicKey: concatBytes(backend.mlKem768PublicKey(mlKemSeed), backend.x25519PublicKey(xSk)) };
+      const { mlKemSeed, pkX } = expand(s);
+      return { secretKey: s.slice(), publicKey: concatBytes(backend.mlKem768PublicKey(mlKemSeed), pkX) };
     },
     encapsulate(publicKey: Uint8Array, eseed?: Uint8Array): { ciphertext: Uint8Array; sharedSecret: Uint8Array } {
       requireLength("hybrid KEM public key", publicKey, HYBRID_KEM_PUBLIC_KEY_BYTES);
@@ -77,7 +82,7 @@ export function createHybridKem(backend: PqBackend): HybridKem {
       return { ciphertext: concatBytes(m.ciphertext, ctX), sharedSecret: combine(m.sharedSecret, ssX, ctX, pkX) };
     },
     decapsulate(secretKey: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-      const { mlKemSeed, xSk } = expand(secretKey);
+      const { mlKemSeed, xSk, pkX } = expand(secretKey);
       requireLength("hybrid KEM ciphertext", ciphertext, HYBRID_KEM_CIPHERTEXT_BYTES, "CRYPTO_BAD_CIPHERTEXT");
       const ctM = ciphertext.subarray(0, ML_KEM_768_CIPHERTEXT_BYTES);
       const ctX = ciphertext.subarray(ML_KEM_768_CIPHERTEXT_BYTES);
@@ -88,7 +93,7 @@ export function createHybridKem(backend: PqBackend): HybridKem {
       } catch (e) {
         throw new QuantumCryptoError("CRYPTO_BAD_CIPHERTEXT", `hybrid KEM ciphertext has a low-order X25519 part: ${(e as Error).message}`);
       }
-      return combine(ssM, ssX, ctX, backend.x25519PublicKey(xSk));
+      return combine(ssM, ssX, ctX, pkX);
     },
     seal(recipientPublicKey: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = new Uint8Array(0)): Uint8Array {
       const { ciphertext, sharedSecret } = kem.encapsulate(recipientPublicKey);
