@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {WNXT} from "../token/WNXT.sol";
 import {BHLSDistributor} from "../bhls/BHLSDistributor.sol";
 
@@ -19,7 +20,7 @@ import {BHLSDistributor} from "../bhls/BHLSDistributor.sol";
 ///
 /// Signatures are passed packed, 65 bytes each (r ‖ s ‖ v), ordered by strictly
 /// ascending signer address, which rejects duplicates in one pass.
-contract NexusBridge is EIP712 {
+contract NexusBridge is EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     bytes32 public constant MINT_TYPEHASH = keccak256("Mint(bytes32 transferId,address recipient,uint256 amount)");
@@ -181,8 +182,10 @@ contract NexusBridge is EIP712 {
     }
 
     /// @notice Releases an ERC-20 previously locked here by `bridgeOut`.
+    /// Guarded: it calls an arbitrary (if validator-approved) token.
     function release(bytes32 transferId, address token, address recipient, uint256 amount, bytes calldata signatures)
         external
+        nonReentrant
     {
         _beginTransfer(transferId, token, recipient, amount);
         _verify(releaseDigest(transferId, token, recipient, amount), signatures);
@@ -210,8 +213,9 @@ contract NexusBridge is EIP712 {
     // --------------------------------------------------------------- outbound
 
     /// @notice Sends `amount` of `token` to `nexusRecipient` on NexusOS: WNXT is
-    /// burned, other bridged ERC-20s are locked here.
-    function bridgeOut(address token, uint256 amount, bytes32 nexusRecipient) external {
+    /// burned, other bridged ERC-20s are locked here. Guarded, because a token
+    /// re-entering between the two balance reads would be credited twice.
+    function bridgeOut(address token, uint256 amount, bytes32 nexusRecipient) external nonReentrant {
         if (config.paused) revert Paused();
         if (amount == 0) revert ZeroAmount();
         if (nexusRecipient == bytes32(0)) revert ZeroAddress();

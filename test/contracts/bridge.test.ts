@@ -274,6 +274,21 @@ describe("NexusBridge", function () {
   });
 
   describe("outbound and lock/release", () => {
+    it("refuses re-entry from a hostile token between the balance reads", async () => {
+      const f = fixture();
+      const hostile = await chain.viem.deployContract("ReentrantToken", [f.bridge.address]);
+      const limitMsg = { token: getAddress(hostile.address), limit: 10n ** 12n, period: DAY, nonce: 0n };
+      await f.bridge.write.setRateLimit([
+        limitMsg.token,
+        limitMsg.limit,
+        DAY,
+        0n,
+        await attest(f.validators.slice(0, 2), f.domain, "SetRateLimit", limitMsg),
+      ]);
+      await expectRevert(hostile.write.attack([100n]), "ReentrancyGuardReentrantCall");
+      assert.equal(await f.bridge.read.outboundNonce(), 0n);
+    });
+
     it("burns WNXT and emits BridgedOut with a sequence number", async () => {
       const f = fixture();
       await mint(f, id("t"), 10n * WNXT_UNIT);
