@@ -4,12 +4,14 @@ import { verifyTxSignatures } from "../../runtime/tx/sign.ts";
 import { TxError } from "../../runtime/tx/errors.ts";
 import { SchemeRegistry } from "../../runtime/crypto/signature-scheme.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";
-import { toHex, sha256, utf8 } from "../../runtime/crypto/hash.ts";
+import { toHex, fromHex, sha256, utf8 } from "../../runtime/crypto/hash.ts";
+import { openMemoryAuthenticatedStore } from "../../runtime/state/authenticated-store.ts";
 import { energyAttojoules } from "../../runtime/tx/fees.ts";
 
 /**
  * A small in-memory NodeApi for RPC and client tests: real decoding and signature checks,
- * a mempool that `produceBlock()` turns into a block, balances changed by /bank.v1.MsgSend.
+ * a mempool that `produceBlock()` turns into a block, balances changed by /bank.v1.MsgSend and
+ * written to a real authenticated store, so balance proofs verify against block state roots.
  */
 export class FakeNode implements NodeApi {
   readonly chainId = "nexus-test-1";
@@ -20,6 +22,7 @@ export class FakeNode implements NodeApi {
   private mempool: { hash: string; bytes: Uint8Array }[] = [];
   readonly balances = new Map<string, bigint>();
   readonly nonces = new Map<string, bigint>();
+  private readonly store = openMemoryAuthenticatedStore();
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   /** Makes the next call of any method throw this (internal error path). */
   failNext: Error | undefined;
@@ -30,7 +33,7 @@ export class FakeNode implements NodeApi {
     return {
       chainId: this.chainId,
       height: this.height,
-      stateRoot: b?.header.stateRoot ?? "00".repeat(32),
+      stateRoot: toHex(this.store.root),
       latestBlockHash: b?.hash ?? "00".repeat(32),
       latestBlockTime: b?.header.time ?? 0,
       mempoolSize: this.mempool.length,
@@ -73,11 +76,16 @@ export class FakeNode implements NodeApi {
   }
 
   prove(keyHex: string): ProofView {
-    return { height: this.height, stateRoot: this.status().stateRoot, key: keyHex, value: null, proof: { format: "fake" } };
+    const { value, proof } = this.store.prove(fromHex(keyHex));
+    return { height: this.height, stateRoot: toHex(this.store.root), key: keyHex, value: value ? toHex(value) : null, proof };
   }
 
   proveBalance(address: string, denom: string): ProofView {
-    return this.prove(toHex(utf8(`bank/balance/${address}/${denom}`)));
+    return this.prove(toHex(FakeNode.balanceKey(address, denom)));
+  }
+
+  static balanceKey(address: string, denom: string): Uint8Array {
+    return utf8(`bank/balance/${address}/${denom}`);
   }
 
   query(path: string, params: Record<string, unknown>): unknown {
@@ -127,13 +135,15 @@ export class FakeNode implements NodeApi {
       };
     });
     for (const r of receipts) this.receipts.set(r.txHash, r);
+    const changes = [...this.balances].map(([a, v]) => [FakeNode.balanceKey(a, "nxt"), utf8(v.toString())] as const);
+    this.store.stage(changes.sort((x, y) => Buffer.compare(x[0], y[0]))).commit(this.height);
     const header = {
       chainId: this.chainId,
       height: this.height,
       time: 1_700_000_000_000 + this.height * 1000,
       prevHash: this.blocks.at(-1)?.hash ?? "00".repeat(32),
       txRoot: "11".repeat(32),
-      stateRoot: toHex(sha256(utf8(`state-${this.height}`))),
+      stateRoot: toHex(this.store.root),
       resultsRoot: "22".repeat(32),
       proposer: "validator",
     };

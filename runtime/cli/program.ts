@@ -1,0 +1,62 @@
+import { Command, Option } from "commander";
+import { keysCommand } from "./commands/keys.ts";
+import { txCommand, queryCommand, statusCommand } from "./commands/chain.ts";
+import { initCommand, startCommand } from "./commands/node.ts";
+import { CliError } from "./util.ts";
+import { RpcClientError } from "../rpc/client.ts";
+
+export const CLI_VERSION = "0.1.0";
+
+/** The `nexus` command tree (docs/cli.md). Built fresh per call so tests can parse in-process. */
+export function buildProgram(): Command {
+  const program = new Command("nexus")
+    .description("NexusOS node and client: start a dev chain, manage keys, send transactions, query state")
+    .version(CLI_VERSION, "-V, --version")
+    .addOption(new Option("--home <dir>", "node home directory (default: ~/.nexus)").env("NEXUS_HOME"))
+    .option("--verbose", "print stack traces on errors")
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText("after", "\nStart a local dev chain:   nexus start --dev\nThen, in another terminal: nexus status\nDocs: docs/cli.md\n");
+  program.addCommand(initCommand());
+  program.addCommand(startCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(keysCommand());
+  program.addCommand(txCommand());
+  program.addCommand(queryCommand());
+  // addCommand does not copy help settings: show --home/--verbose in every command's help.
+  const walk = (c: Command): void => {
+    c.configureHelp({ showGlobalOptions: true });
+    c.commands.forEach(walk);
+  };
+  walk(program);
+  return program;
+}
+
+/** Hints for errors raised below the CLI, by their code. */
+const HINTS: Record<string, string> = {
+  KEYSTORE_NOT_FOUND: "list keys with `nexus keys list`, or create one with `nexus keys add <name>`",
+  KEYSTORE_WRONG_PASSPHRASE: "check --passphrase-file or NEXUS_PASSPHRASE; dev keys from `nexus init --dev` unlock with --dev",
+  KEYSTORE_CORRUPT: "restore the key file from a backup, or re-import the key from its mnemonic with `nexus keys import`",
+  KEYSTORE_BAD_NAME: "use letters, digits, _ - or .",
+  AMOUNT_INVALID: 'amounts look like "1.5NXT" or "150000000nxt"',
+  TX_NONCE_REPLAYED: "another transaction from this key was committed first; run the command again",
+  TX_NONCE_GAP: "an earlier transaction from this key is missing; wait for pending ones or pass --nonce",
+  TX_INSUFFICIENT_FEE_BALANCE: "the sender cannot pay the fee: fund it first (`nexus query balance <address>`)",
+  TX_FEE_TOO_LOW: "raise --fee-limit or leave it unset so the exact fee is computed",
+  TX_WRONG_CHAIN: "the --node you reach runs another chain; check `nexus status`",
+  TX_MEMPOOL_FULL: "the node is busy; retry in a moment",
+  CLIENT_TIMEOUT: "the node may be stalled; check `nexus status` and the node's log",
+};
+
+/** One line of error (plus a hint) to stderr; stack traces only with --verbose. */
+export function reportError(e: unknown, verbose: boolean): number {
+  const err = e as Error & { code?: unknown; hint?: string };
+  const code = e instanceof RpcClientError ? e.codeName : typeof err?.code === "string" ? err.code : undefined;
+  const message = err instanceof Error ? err.message : String(e);
+  process.stderr.write(`error: ${message}${code && !(e instanceof CliError) && !message.includes(code) ? ` [${code}]` : ""}\n`);
+  const hint = (e instanceof CliError ? e.hint : undefined) ?? (code ? HINTS[code] : undefined);
+  if (hint) process.stderr.write(`hint: ${hint}\n`);
+  if (verbose && err instanceof Error && err.stack) process.stderr.write(err.stack + "\n");
+  else if (!(e instanceof CliError) && !code) process.stderr.write("(run with --verbose for details)\n");
+  return 1;
+}
