@@ -48,7 +48,7 @@ export function initCommand(): Command {
 
 export function startCommand(): Command {
   return new Command("start")
-    .description("run a node from its home until Ctrl-C (SIGINT/SIGTERM)")
+    .description("run a node from its home until Ctrl-C (SIGINT/SIGTERM); with --dev, first creates a dev home if there is none")
     .option("--dev", "dev chain: single validator, fast blocks, funded dev keys")
     .option("--rpc-port <port>", "JSON-RPC port (default from config.json, 7700)", intOption("--rpc-port"))
     .option("--block-time <ms>", "target block interval in milliseconds", intOption("--block-time"))
