@@ -1,14 +1,15 @@
 /**
  * Signature and KEM throughput per scheme and backend, single thread (one core).
- *   npx tsx bench/crypto.ts [--ms 1000]
+ *   npx tsx bench/crypto.ts [--ms 400] [--samples 5] [--backend node|noble]
  * Prints a table and writes bench/results/crypto.json. Figures only; nothing is asserted.
  */
-import { writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { createQuantumSchemes, createHybridKem, getBackend, type BackendName } from "../plugins/quantum/index.ts";
 
 const MS = Number(process.argv[process.argv.indexOf("--ms") + 1]) || 400;
 const SAMPLES = Number(process.argv[process.argv.indexOf("--samples") + 1]) || 5;
+const ONLY = process.argv.includes("--backend") ? (process.argv[process.argv.indexOf("--backend") + 1] as BackendName) : undefined;
 
 interface Row {
   backend: BackendName;
@@ -17,6 +18,7 @@ interface Row {
   /** Best of the samples: the least disturbed by other load on the machine. */
   opsPerSec: number;
   medianOpsPerSec: number;
+  measuredAt?: string;
 }
 
 let counter = 0;
@@ -49,7 +51,7 @@ const seeds = (count: number, len: number): Uint8Array[] =>
 const rows: Row[] = [];
 const msg = new Uint8Array(256).fill(0x42); // about a transaction's signed bytes
 
-for (const backend of ["node", "noble"] as BackendName[]) {
+for (const backend of (["node", "noble"] as BackendName[]).filter((b) => !ONLY || b === ONLY)) {
   const s = createQuantumSchemes(backend);
   for (const scheme of [s.ed25519, s.mlDsa65, s.hybrid]) {
     const fresh = seeds(100_000, scheme.secretKeyBytes);
@@ -72,6 +74,15 @@ for (const backend of ["node", "noble"] as BackendName[]) {
   rows.push({ backend, scheme: kem.id, op: "open 1 KiB", ...measure(() => kem.open(kp.secretKey, sealed)) });
 }
 
+const now = new Date().toISOString();
+for (const r of rows) r.measuredAt = now;
+const resultsUrl = new URL("./results/crypto.json", import.meta.url);
+if (ONLY && existsSync(resultsUrl)) {
+  // One backend re-measured: keep the other backend's rows from the previous run.
+  const prev = JSON.parse(readFileSync(resultsUrl, "utf8")) as { results?: Row[] };
+  rows.push(...(prev.results ?? []).filter((r) => r.backend !== ONLY));
+}
+
 const get = (b: string, s: string, op: string): number => rows.find((r) => r.backend === b && r.scheme === s && r.op === op)?.opsPerSec ?? 0;
 const targets = {
   "ml-dsa-65 verify, node backend, >= 5000/s": { measured: get("node", "ml-dsa-65", "verify"), met: get("node", "ml-dsa-65", "verify") >= 5000 },
@@ -82,6 +93,7 @@ const w = { b: 7, s: 28, o: 13 };
 console.log(`${"backend".padEnd(w.b)} ${"scheme".padEnd(w.s)} ${"op".padEnd(w.o)} ${"best ops/s".padStart(10)} ${"median".padStart(8)}`);
 console.log("-".repeat(w.b + w.s + w.o + 22));
 for (const r of rows) {
+  if (r.measuredAt !== now) continue;
   console.log(`${r.backend.padEnd(w.b)} ${r.scheme.padEnd(w.s)} ${r.op.padEnd(w.o)} ${String(r.opsPerSec).padStart(10)} ${String(r.medianOpsPerSec).padStart(8)}`);
 }
 console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`);
@@ -90,7 +102,7 @@ for (const [k, v] of Object.entries(targets)) console.log(`  ${k}: ${v.measured}
 
 const out = {
   bench: "bench/crypto.ts",
-  date: new Date().toISOString(),
+  date: now,
   node: process.versions.node,
   openssl: process.versions.openssl,
   cpu: cpus()[0]?.model ?? "unknown",
@@ -109,5 +121,5 @@ const out = {
   targets,
 };
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/crypto.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(resultsUrl, `${JSON.stringify(out, null, 2)}\n`);
 console.log("\nwrote bench/results/crypto.json");
