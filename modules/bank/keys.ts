@@ -7,8 +7,24 @@ export const BURNED_PREFIX = 0x03; // 0x03 | denom → total ever burned
 export const PARAMS_KEY = new Uint8Array([0x04]);
 export const METADATA_PREFIX = 0x05; // 0x05 | denom → denomination metadata (JSON)
 
+const denomBytes = new Map<string, Uint8Array>();
+function denomUtf8(denom: string): Uint8Array {
+  let b = denomBytes.get(denom);
+  if (!b) {
+    b = utf8(denom);
+    if (denomBytes.size > 10_000) denomBytes.clear();
+    denomBytes.set(denom, b);
+  }
+  return b;
+}
+
 export function balanceKey(addr: Uint8Array, denom: string): Uint8Array {
-  return concatBytes(new Uint8Array([BALANCE_PREFIX]), addr, utf8(denom));
+  const d = denomUtf8(denom);
+  const out = new Uint8Array(1 + addr.length + d.length);
+  out[0] = BALANCE_PREFIX;
+  out.set(addr, 1);
+  out.set(d, 1 + addr.length);
+  return out;
 }
 
 export function accountBalancesPrefix(addr: Uint8Array): Uint8Array {

@@ -15,7 +15,7 @@ import { checkBand, checkTimeout, requiredFee, statelessCheck } from "./ante.ts"
 import { getNonce, setNonce } from "./nonces.ts";
 import { parseRuntimeParams, runtimeParamsSchema, type RuntimeParams, type RuntimeParamsJson } from "./runtime-params.ts";
 import { merkleRoot, type BlockHeader } from "./block.ts";
-import { receiptHash } from "./receipt.ts";
+import { encodeReceipt } from "./receipt.ts";
 import type { SigVerifier } from "./sig-verifier.ts";
 import type { ReceiptView } from "../node/node-api.ts";
 import { createAjv, describeAjvErrors } from "../modules/schemas.ts";
@@ -69,6 +69,8 @@ export interface CheckedTx {
 export interface Execution {
   readonly info: BlockInfo;
   readonly receipts: ReceiptView[];
+  /** Canonical encoding of each receipt: the leaves of resultsRoot, and what the block store keeps. */
+  readonly receiptBytes: Uint8Array[];
   readonly txRoot: Uint8Array;
   readonly resultsRoot: Uint8Array;
   readonly stateRoot: Uint8Array;
@@ -101,7 +103,7 @@ export class Application {
   private readonly fees: FeeHandler;
   private readonly bandProviders: BandRoleProvider[];
   private readonly invariantsEveryBlock: boolean;
-  private paramsCache: RuntimeParams | undefined;
+  private paramsCache: { raw: Buffer; params: RuntimeParams } | undefined;
   /** Transactions whose signatures and stateless checks passed here: skipped again at delivery. */
   private readonly prechecked = new Map<string, RoutedMsg[]>();
 
@@ -131,13 +133,14 @@ export class Application {
     return new ExecContext(info, "query", new Branch(this.store));
   }
 
+  /** Runtime params of committed state; re-parsed only when their stored bytes change. */
   params(): RuntimeParams {
-    if (!this.paramsCache) {
-      const raw = this.store.get(PARAMS_STATE_KEY);
-      if (!raw) throw new AppError("APP_NOT_INITIALISED", "runtime params are missing from state: the chain has not been initialised from a genesis");
-      this.paramsCache = parseRuntimeParams(JSON.parse(new TextDecoder().decode(raw)) as RuntimeParamsJson);
+    const raw = this.store.get(PARAMS_STATE_KEY);
+    if (!raw) throw new AppError("APP_NOT_INITIALISED", "runtime params are missing from state: the chain has not been initialised from a genesis");
+    if (!this.paramsCache || !Buffer.from(raw).equals(this.paramsCache.raw)) {
+      this.paramsCache = { raw: Buffer.from(raw), params: parseRuntimeParams(JSON.parse(new TextDecoder().decode(raw)) as RuntimeParamsJson) };
     }
-    return this.paramsCache;
+    return this.paramsCache.params;
   }
 
   /** Genesis: runtime params and every module's section, staged as the state at height 0. */
@@ -151,7 +154,6 @@ export class Application {
     ctx.kv(RUNTIME_NS).set(PARAMS_KEY, utf8(JSON.stringify(g.runtime)));
     this.modules.initGenesis(ctx, g.modules);
     this.assertInvariants(ctx, 0);
-    this.paramsCache = undefined;
     return { staged: this.store.stage(branch.changes()), info };
   }
 
@@ -295,11 +297,13 @@ export class Application {
     const validatorUpdates = this.modules.endBlock(ctx);
     this.assertInvariants(ctx, info.height);
     const staged = this.store.stage(block.changes());
+    const receiptBytes = receipts.map(encodeReceipt);
     return {
       info,
       receipts,
+      receiptBytes,
       txRoot: merkleRoot(txs.map((t) => t.hash)),
-      resultsRoot: merkleRoot(receipts.map(receiptHash)),
+      resultsRoot: merkleRoot(receiptBytes),
       stateRoot: staged.root,
       validatorUpdates,
       blockEvents,
@@ -384,7 +388,6 @@ export class Application {
   commit(execution: Execution, alsoWrite: () => void): void {
     execution.staged.commit(execution.info.height, alsoWrite);
     for (const r of execution.receipts) this.prechecked.delete(r.txHash);
-    this.paramsCache = undefined;
   }
 
   query(info: BlockInfo, path: string, params: Record<string, unknown>): unknown {

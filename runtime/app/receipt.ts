@@ -1,16 +1,25 @@
-import { encodeCanonical, decodeCanonical } from "../codec/canonical.ts";
-import { sha256 } from "../crypto/hash.ts";
+import { encodeCanonical, decodeCanonical, asArray, asBytes } from "../codec/canonical.ts";
 import type { ReceiptView } from "../node/node-api.ts";
 
-/** Receipts are stored and hashed as canonical CBOR of their JSON view. */
-export function encodeReceipts(rs: readonly ReceiptView[]): Uint8Array {
-  return encodeCanonical(rs);
+/**
+ * A receipt's canonical encoding (CBOR of its JSON view) is a leaf of the block's resultsRoot
+ * (merkleRoot hashes each leaf); a block's receipts are stored as the list of those encodings.
+ */
+export function encodeReceipt(r: ReceiptView): Uint8Array {
+  return encodeCanonical(r);
 }
 
-export function decodeReceipts(b: Uint8Array): ReceiptView[] {
-  return decodeCanonical(b, "receipts") as ReceiptView[];
+export function encodeReceiptList(encoded: readonly Uint8Array[]): Uint8Array {
+  return encodeCanonical(encoded);
 }
 
-export function receiptHash(r: ReceiptView): Uint8Array {
-  return sha256(encodeCanonical(r));
+export function decodeReceiptList(b: Uint8Array): ReceiptView[] {
+  return asArray(decodeCanonical(b, "receipts"), "receipts").map((r, i) => decodeCanonical(asBytes(r, `receipts[${i}]`), "receipt") as ReceiptView);
+}
+
+/** One receipt out of a stored list, decoding only that one. */
+export function decodeReceiptAt(b: Uint8Array, index: number): ReceiptView | undefined {
+  const list = asArray(decodeCanonical(b, "receipts"), "receipts");
+  const r = list[index];
+  return r === undefined ? undefined : (decodeCanonical(asBytes(r, `receipts[${index}]`), "receipt") as ReceiptView);
 }

@@ -1,5 +1,5 @@
 import { bech32m } from "@scure/base";
-import { sha256, utf8, bytesEqual } from "./hash.ts";
+import { sha256, utf8 } from "./hash.ts";
 
 /** Human-readable prefix of every NexusOS address. */
 export const ADDRESS_PREFIX = "nxs";
@@ -20,21 +20,61 @@ export function addressBytesFor(schemeId: string, publicKey: Uint8Array): Uint8A
   return sha256(utf8(schemeId), new Uint8Array([0]), publicKey);
 }
 
+/** Deriving an address is two hashes and a bech32 encode; every transaction needs its signers'. */
+const addressMemo = new Map<string, string>();
+const ADDRESS_MEMO_MAX = 200_000;
+
 export function addressFor(schemeId: string, publicKey: Uint8Array): string {
-  return encodeAddress(addressBytesFor(schemeId, publicKey));
+  const k = schemeId + "\0" + Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString("latin1");
+  let a = addressMemo.get(k);
+  if (a === undefined) {
+    a = encodeAddress(addressBytesFor(schemeId, publicKey));
+    if (addressMemo.size >= ADDRESS_MEMO_MAX) addressMemo.clear();
+    addressMemo.set(k, a);
+  }
+  return a;
 }
+
+const moduleMemo = new Map<string, string>();
 
 /** A module account's address: derived from its name, so no key exists for it. */
 export function moduleAddress(name: string): string {
-  return encodeAddress(sha256(utf8("module"), new Uint8Array([0]), utf8(name)));
+  let a = moduleMemo.get(name);
+  if (a === undefined) {
+    a = encodeAddress(sha256(utf8("module"), new Uint8Array([0]), utf8(name)));
+    moduleMemo.set(name, a);
+  }
+  return a;
 }
+
+// bech32 is slow next to everything else a transfer does; both directions are remembered.
+const encodeMemo = new Map<string, string>();
+const decodeMemo = new Map<string, Uint8Array>();
+const CODEC_MEMO_MAX = 200_000;
 
 export function encodeAddress(bytes: Uint8Array): string {
   if (bytes.length !== ADDRESS_BYTES) throw new AddressError(`address must be ${ADDRESS_BYTES} bytes, got ${bytes.length}`);
-  return bech32m.encode(ADDRESS_PREFIX, bech32m.toWords(bytes), MAX_ADDRESS_CHARS);
+  const k = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  let a = encodeMemo.get(k);
+  if (a === undefined) {
+    a = bech32m.encode(ADDRESS_PREFIX, bech32m.toWords(bytes), MAX_ADDRESS_CHARS);
+    if (encodeMemo.size >= CODEC_MEMO_MAX) encodeMemo.clear();
+    encodeMemo.set(k, a);
+  }
+  return a;
 }
 
+/** The 32 address bytes. The returned array is shared: callers must not modify it. */
 export function decodeAddress(addr: string): Uint8Array {
+  const hit = decodeMemo.get(addr);
+  if (hit) return hit;
+  const b = decodeAddressUncached(addr);
+  if (decodeMemo.size >= CODEC_MEMO_MAX) decodeMemo.clear();
+  decodeMemo.set(addr, b);
+  return b;
+}
+
+function decodeAddressUncached(addr: string): Uint8Array {
   let decoded: { prefix: string; words: number[] };
   try {
     decoded = bech32m.decode(addr as `${string}1${string}`, MAX_ADDRESS_CHARS);
@@ -59,6 +99,6 @@ export function isAddress(addr: string): boolean {
 }
 
 export function addressMatchesKey(addr: string, schemeId: string, publicKey: Uint8Array): boolean {
-  return bytesEqual(decodeAddress(addr), addressBytesFor(schemeId, publicKey));
+  return addressFor(schemeId, publicKey) === addr;
 }
 

@@ -20,11 +20,22 @@ function publicKeyObject(pk: Uint8Array): KeyObject {
   return obj;
 }
 
+/** Signing keys are few (a wallet, a validator); parsing one costs more than a signature. */
+const privCache = new Map<string, KeyObject>();
+const PRIV_CACHE_MAX = 10_000;
+
 function privateKeyObject(seed: Uint8Array): KeyObject {
   if (seed.length !== 32) {
     throw new SignatureSchemeError("CRYPTO_BAD_KEY", `ed25519 secret key must be a 32-byte seed, got ${seed.length} bytes`);
   }
-  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  const k = Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength).toString("latin1");
+  let obj = privCache.get(k);
+  if (!obj) {
+    obj = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+    if (privCache.size >= PRIV_CACHE_MAX) privCache.clear();
+    privCache.set(k, obj);
+  }
+  return obj;
 }
 
 /** Ed25519 (RFC 8032) through node:crypto. */
@@ -43,6 +54,7 @@ export const ed25519: SignatureScheme = {
     return new Uint8Array(sign(null, message, privateKeyObject(secretKey)));
   },
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    if (!(publicKey instanceof Uint8Array) || !(signature instanceof Uint8Array) || !(message instanceof Uint8Array)) return false;
     if (publicKey.length !== 32 || signature.length !== 64) return false;
     try {
       return verify(null, message, publicKeyObject(publicKey), signature);

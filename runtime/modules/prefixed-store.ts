@@ -10,8 +10,9 @@ export class PrefixedStore implements KVStore {
     private readonly parent: KVStore,
     namespace: string,
   ) {
-    this.prefix = namespacePrefix(namespace);
-    this.end = prefixEnd(this.prefix)!;
+    const b = bounds(namespace);
+    this.prefix = b.prefix;
+    this.end = b.end;
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
@@ -34,8 +35,21 @@ export class PrefixedStore implements KVStore {
   }
 }
 
+const boundsMemo = new Map<string, { prefix: Uint8Array; end: Uint8Array }>();
+
+/** Namespaces are few and fixed: compute each one's key range once. */
+function bounds(namespace: string): { prefix: Uint8Array; end: Uint8Array } {
+  let b = boundsMemo.get(namespace);
+  if (!b) {
+    const prefix = utf8(namespace + "/");
+    b = { prefix, end: prefixEnd(prefix)! };
+    boundsMemo.set(namespace, b);
+  }
+  return b;
+}
+
 export function namespacePrefix(namespace: string): Uint8Array {
-  return utf8(namespace + "/");
+  return bounds(namespace).prefix;
 }
 
 /** Smallest key greater than every key starting with `prefix` (undefined if none). */

@@ -1,6 +1,6 @@
 import type { Database, RootDatabase } from "lmdb";
 import { encodeBlock, decodeBlock, blockHash, type Block } from "../app/block.ts";
-import { encodeReceipts, decodeReceipts } from "../app/receipt.ts";
+import { encodeReceiptList, decodeReceiptList, decodeReceiptAt } from "../app/receipt.ts";
 import { u64Key, readU64Key } from "../codec/uint.ts";
 import type { ReceiptView } from "./node-api.ts";
 
@@ -31,11 +31,11 @@ export class BlockStore {
   }
 
   /** Call inside the commit transaction. */
-  writeBlock(block: Block, hash: Uint8Array, txHashes: readonly Uint8Array[], receipts: readonly ReceiptView[]): void {
+  writeBlock(block: Block, hash: Uint8Array, txHashes: readonly Uint8Array[], receiptBytes: readonly Uint8Array[]): void {
     const h = u64Key(block.header.height);
     this.blocks.putSync(buf(h), buf(encodeBlock(block)));
     this.byHash.putSync(buf(hash), buf(h));
-    this.receipts.putSync(buf(h), buf(encodeReceipts(receipts)));
+    this.receipts.putSync(buf(h), buf(encodeReceiptList(receiptBytes)));
     txHashes.forEach((t, i) => {
       const loc = Buffer.alloc(12);
       loc.writeBigUInt64BE(BigInt(block.header.height), 0);
@@ -71,7 +71,7 @@ export class BlockStore {
 
   blockReceipts(height: number): ReceiptView[] {
     const v = this.receipts.get(buf(u64Key(height)));
-    return v ? decodeReceipts(v) : [];
+    return v ? decodeReceiptList(v) : [];
   }
 
   txLocation(hash: Uint8Array): { height: number; index: number } | undefined {
@@ -81,7 +81,9 @@ export class BlockStore {
 
   receipt(hash: Uint8Array): ReceiptView | undefined {
     const loc = this.txLocation(hash);
-    return loc ? this.blockReceipts(loc.height)[loc.index] : undefined;
+    if (!loc) return undefined;
+    const v = this.receipts.get(buf(u64Key(loc.height)));
+    return v ? decodeReceiptAt(v, loc.index) : undefined;
   }
 
   hashOf(block: Block): Uint8Array {

@@ -165,8 +165,8 @@ export class NexusNode implements NodeApi {
 
   /** Produce and commit one block from the mempool now. */
   async produceBlock(): Promise<BlockView> {
-    // Let admissions that already passed signature checks land before reaping.
-    await this.admission;
+    // No need to wait for admissions in flight: JS runs this reap → execute → commit without
+    // interleaving, and an admission after it checks against the newly committed state.
     const info = this.nextInfo();
     const p = this.app.params();
     const candidates = this.mempool.reap(p.maxBlockTxs, p.maxBlockBytes);
@@ -189,7 +189,7 @@ export class NexusNode implements NodeApi {
   /** Persist an executed block atomically, then update the mempool and notify listeners. */
   commitBlock(block: Block, txHashes: readonly Uint8Array[], execution: Execution): void {
     const hash = blockHash(block.header);
-    this.app.commit(execution, () => this.blocks.writeBlock(block, hash, txHashes, execution.receipts));
+    this.app.commit(execution, () => this.blocks.writeBlock(block, hash, txHashes, execution.receiptBytes));
     this.latest = { header: block.header, hash };
     const ctx = this.app.queryContext(this.headerInfo());
     const evicted = this.mempool.update(block.header.height, execution.receipts.map((r) => r.txHash), (s) => getNonce(ctx, s));

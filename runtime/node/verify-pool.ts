@@ -37,7 +37,6 @@ export class WorkerVerifyPool implements SigVerifier {
       );
       w.on("message", (m: { id?: number; results?: Uint8Array }) => m.id !== undefined && this.onResult(m.id, m.results!));
       w.on("error", (e) => this.failAll(e));
-      w.unref();
       this.workers.push(w);
     }
     this.ready = Promise.all(readies).then(() => undefined);

@@ -39,17 +39,39 @@ export function energyJoules(band: Band, n: number): Rational {
   return reduce({ num: PLANCK_H.num * f.num * BigInt(n) * a * a, den: PLANCK_H.den * f.den });
 }
 
+// Both functions below are pure and run for every transaction; sizes repeat, so remember them.
+const energyMemo = new Map<number, bigint>();
+const feeMemo = new WeakMap<JoulesPerUnit, Map<number, bigint>>();
+const MEMO_MAX = 100_000;
+const memoKey = (band: Band, n: number): number => n * 8 + band;
+
 /** Energy in attojoules rounded up: what every receipt records. */
 export function energyAttojoules(band: Band, n: number): bigint {
-  const e = energyJoules(band, n);
-  return ceilDiv(e.num * 10n ** 18n, e.den);
+  const k = memoKey(band, n);
+  let v = energyMemo.get(k);
+  if (v === undefined) {
+    const e = energyJoules(band, n);
+    v = ceilDiv(e.num * 10n ** 18n, e.den);
+    if (energyMemo.size >= MEMO_MAX) energyMemo.clear();
+    energyMemo.set(k, v);
+  }
+  return v;
 }
 
 /** Base fee (no tip) in base units: ceil(energy / joulesPerUnit[band]). */
 export function baseFee(band: Band, n: number, jpu: JoulesPerUnit): bigint {
-  const e = energyJoules(band, n);
-  const j = jpu[band];
-  return ceilDiv(e.num * j.den, e.den * j.num);
+  let m = feeMemo.get(jpu);
+  if (!m) feeMemo.set(jpu, (m = new Map()));
+  const k = memoKey(band, n);
+  let v = m.get(k);
+  if (v === undefined) {
+    const e = energyJoules(band, n);
+    const j = jpu[band];
+    v = ceilDiv(e.num * j.den, e.den * j.num);
+    if (m.size >= MEMO_MAX) m.clear();
+    m.set(k, v);
+  }
+  return v;
 }
 
 /**

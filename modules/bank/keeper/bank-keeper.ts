@@ -15,17 +15,7 @@ import { BankEvents } from "../events.ts";
 const NS = "bank";
 const dec = new TextDecoder();
 
-/** Address text → bytes is on the hot path of every transfer; remember recent ones. */
-const addrCache = new Map<string, Uint8Array>();
-function addrBytes(addr: string): Uint8Array {
-  let b = addrCache.get(addr);
-  if (!b) {
-    b = decodeAddress(addr);
-    if (addrCache.size > 200_000) addrCache.clear();
-    addrCache.set(addr, b);
-  }
-  return b;
-}
+const addrBytes = decodeAddress; // memoised in runtime/crypto/address.ts
 
 /** Module accounts this chain knows by name: their addresses have no key. */
 export const FEE_COLLECTOR = "fee_collector";
@@ -44,9 +34,15 @@ export interface DenomMetadata {
 export class BankKeeper implements FeeHandler, BalanceReader {
   readonly feeDenom = NXT_DENOM;
 
+  private paramsMemo: { raw: string; params: BankParams } | undefined;
+
+  /** Read on every transfer: parsed again only when the stored bytes differ. */
   params(ctx: Ctx): BankParams {
     const raw = ctx.kv(NS).get(PARAMS_KEY);
-    return raw ? (JSON.parse(dec.decode(raw)) as BankParams) : defaultParams();
+    if (!raw) return defaultParams();
+    const s = dec.decode(raw);
+    if (this.paramsMemo?.raw !== s) this.paramsMemo = { raw: s, params: JSON.parse(s) as BankParams };
+    return { ...this.paramsMemo.params };
   }
 
   setParams(ctx: Ctx, p: BankParams): void {

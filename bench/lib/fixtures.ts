@@ -1,0 +1,67 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { ed25519 } from "../../runtime/crypto/ed25519.ts";
+import { addressFor } from "../../runtime/crypto/address.ts";
+import { sha256, utf8 } from "../../runtime/crypto/hash.ts";
+import { signTx, type Signer } from "../../runtime/tx/sign.ts";
+import type { DecodedTx } from "../../runtime/tx/envelope.ts";
+import { Band } from "../../runtime/tx/bands.ts";
+import { NexusNode } from "../../runtime/node/node.ts";
+import { defaultNodeConfig, type NodeConfig } from "../../runtime/node/config.ts";
+import { buildGenesis } from "../../runtime/node/genesis.ts";
+import { ModuleManager } from "../../runtime/modules/manager.ts";
+import { referenceModules } from "../../runtime/node/reference-chain.ts";
+import { defaultBankGenesis } from "../../modules/bank/genesis.ts";
+import { NXT } from "../../modules/bank/params.ts";
+import { WorkerVerifyPool } from "../../runtime/node/verify-pool.ts";
+import { buildSchemeRegistry } from "../../runtime/node/schemes.ts";
+
+export const BENCH_CHAIN = "nexus-bench-1";
+
+export function benchSigner(i: number): Signer & { address: string } {
+  const kp = ed25519.generate(sha256(utf8(`bench-${i}`)));
+  return { scheme: ed25519, secretKey: kp.secretKey, publicKey: kp.publicKey, address: addressFor(ed25519.id, kp.publicKey) };
+}
+
+export function transfer(from: Signer & { address: string }, to: string, amount: bigint, nonce: bigint): DecodedTx {
+  return signTx(
+    {
+      chainId: BENCH_CHAIN,
+      sender: from.address,
+      nonce,
+      band: Band.NANO,
+      feeLimit: 100_000n,
+      tip: 0n,
+      timeoutHeight: 0,
+      memo: "",
+      msgs: [{ typeUrl: "/bank.v1.MsgSend", value: { from: from.address, to, amount: [{ denom: "nxt", amount: amount.toString() }] } }],
+    },
+    [from],
+  );
+}
+
+export async function openBenchNode(opts: { senders: number; blockTimeMs?: number; config?: Partial<NodeConfig>; dir?: string }): Promise<{ node: NexusNode; dir: string }> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "nexus-bench-"));
+  const bank = defaultBankGenesis();
+  for (let i = 0; i < opts.senders; i++) bank.balances.push({ address: benchSigner(i).address, coins: [{ denom: "nxt", amount: (1_000_000n * NXT).toString() }] });
+  const genesis = buildGenesis(BENCH_CHAIN, Date.now(), new ModuleManager(referenceModules()), { bank });
+  const config = { ...defaultNodeConfig(), blockTimeMs: opts.blockTimeMs ?? 1000, ...opts.config };
+  const node = await NexusNode.open({
+    dataDir: join(dir, "data"),
+    config,
+    genesis,
+    modules: referenceModules(),
+    schemes: buildSchemeRegistry("off"),
+    proposer: benchSigner(1_000_000_000).address,
+    logger: pino({ level: process.env.NEXUS_BENCH_LOG ?? "warn" }),
+    verifier: new WorkerVerifyPool({ quantum: "off" }),
+  });
+  return { node, dir };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
