@@ -6,7 +6,7 @@ export function createLogger(opts: { level: string; format: "pretty" | "json"; n
   return pino({
     level: opts.level,
     name: opts.name,
-    transport: { target: "pino-pretty", options: { colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", sync: true } },
+    transport: { target: "pino-pretty", options: { colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", singleLine: true, sync: true } },
   });
 }
 
