@@ -329,7 +329,7 @@ export class Application {
       codeName: code,
       log,
       fee: fee.toString(),
-      events: events.map((e) => ({ type: e.type, attributes: { ...e.attributes } })),
+      events: events as ReceiptView["events"],
     });
 
     // Ante: checks, fee and nonce. Its writes stand even if the messages fail.
@@ -375,7 +375,7 @@ export class Application {
     }
     msgBranch.write();
     const events = [...anteEvents, ...msgEvents];
-    return { ...base, code: 0, codeName: "OK", log: "", fee: fee.toString(), events: events.map((e) => ({ type: e.type, attributes: { ...e.attributes } })) };
+    return { ...base, code: 0, codeName: "OK", log: "", fee: fee.toString(), events: events as ReceiptView["events"] };
   }
 
   private assertInvariants(ctx: Ctx, height: number): void {

@@ -1,4 +1,4 @@
-import { encode, decode } from "cborg";
+import { encode, decode, decodeFirst } from "cborg";
 import { bytesEqual } from "../crypto/hash.ts";
 
 /**
@@ -81,4 +81,18 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (v === null) return "null";
   return typeof v;
+}
+
+/**
+ * Decode the first canonical item of `bytes` and return it with its exact byte span, without
+ * re-encoding (the caller checks canonical form of the whole). Lets a transaction's signed
+ * body be sliced from its wire bytes instead of being encoded a second time.
+ */
+export function decodeFirstItem(bytes: Uint8Array, what: string): { value: unknown; bytes: Uint8Array; rest: Uint8Array } {
+  try {
+    const [value, rest] = decodeFirst(bytes, DECODE_OPTS);
+    return { value, bytes: bytes.subarray(0, bytes.length - rest.length), rest };
+  } catch (e) {
+    throw new CodecError(`malformed ${what}: ${(e as Error).message}`);
+  }
 }

@@ -1,4 +1,5 @@
-import { encodeCanonical, decodeCanonical, asArray, asBytes, asString, asUint, asSafeUint, CodecError } from "../codec/canonical.ts";
+import { encodeCanonical, decodeCanonical, decodeFirstItem, asArray, asBytes, asString, asUint, asSafeUint, CodecError } from "../codec/canonical.ts";
+import { bytesEqual } from "../crypto/hash.ts";
 import { decodeAddress, encodeAddress } from "../crypto/address.ts";
 import { sha256 } from "../crypto/hash.ts";
 import { isBand, type Band } from "./bands.ts";
@@ -89,9 +90,23 @@ export function decodeTx(bytes: Uint8Array, maxBytes = Infinity): DecodedTx {
     throw new TxError("TX_TOO_LARGE", `transaction is ${bytes.length} bytes, the limit is ${maxBytes}`, { size: bytes.length, maxBytes });
   }
   try {
-    const top = asArray(decodeCanonical(bytes, "transaction"), "transaction", 3, 3);
-    const version = asSafeUint(top[0], "version");
-    if (version !== TX_VERSION) throw new CodecError(`unsupported transaction version ${version}, this node speaks ${TX_VERSION}`);
+    // Fast path for the shape every v1 transaction has: 0x83 (array of 3), 0x01 (version),
+    // then the body, whose bytes are sliced out rather than encoded again.
+    let top: unknown[];
+    let bodyBytes: Uint8Array;
+    if (bytes.length > 2 && bytes[0] === 0x83 && bytes[1] === TX_VERSION) {
+      const body = decodeFirstItem(bytes.subarray(2), "transaction body");
+      const auth = decodeFirstItem(body.rest, "transaction auth");
+      if (auth.rest.length) throw new CodecError(`${auth.rest.length} trailing bytes after the transaction`);
+      top = [TX_VERSION, body.value, auth.value];
+      if (!bytesEqual(encodeCanonical(top), bytes)) throw new CodecError("transaction is not in canonical encoding");
+      bodyBytes = body.bytes;
+    } else {
+      top = asArray(decodeCanonical(bytes, "transaction"), "transaction", 3, 3);
+      const version = asSafeUint(top[0], "version");
+      if (version !== TX_VERSION) throw new CodecError(`unsupported transaction version ${version}, this node speaks ${TX_VERSION}`);
+      bodyBytes = encodeCanonical(top[1]);
+    }
     const w = asArray(top[1], "body", 9, 9);
     const senderBytes = asBytes(w[1], "body.sender", 32);
     const band = asSafeUint(w[3], "body.band");
@@ -125,7 +140,7 @@ export function decodeTx(bytes: Uint8Array, maxBytes = Infinity): DecodedTx {
         signature: asBytes(t[2], `auth[${i}].signature`),
       };
     });
-    return { tx: { body, auth }, bytes, hash: txHash(bytes), bodyBytes: encodeCanonical(w) };
+    return { tx: { body, auth }, bytes, hash: txHash(bytes), bodyBytes };
   } catch (e) {
     if (e instanceof TxError) throw e;
     throw new TxError("TX_MALFORMED", (e as Error).message);
