@@ -1,0 +1,22 @@
+import type { Ctx } from "../../runtime/modules/types.ts";
+
+export interface CoinAmount {
+  readonly denom: string;
+  readonly amount: bigint;
+}
+
+/**
+ * What staking needs from bank, declared by the consumer. Module accounts are addressed by
+ * name (sendToModule / sendFromModule) or by moduleAddress(name) for module-to-module moves.
+ */
+export interface BankForStaking {
+  balance(ctx: Ctx, address: string, denom: string): bigint;
+  send(ctx: Ctx, from: string, to: string, coins: readonly CoinAmount[]): void;
+  sendToModule(ctx: Ctx, from: string, module: string, coins: readonly CoinAmount[]): void;
+  sendFromModule(ctx: Ctx, module: string, to: string, coins: readonly CoinAmount[]): void;
+  burn(ctx: Ctx, from: string, coins: readonly CoinAmount[]): void;
+}
+
+export const StakingDeps = {
+  Bank: Symbol.for("bank.Keeper"),
+} as const;

@@ -1,0 +1,64 @@
+import { ContainerModule, inject, injectable } from "inversify";
+import type { ChainModule, Ctx, ModuleInstance } from "../../runtime/modules/types.ts";
+import { RuntimeTokens } from "../../runtime/app/interfaces.ts";
+import { StakingKeeper } from "./keeper/staking-keeper.ts";
+import { stakingMsgs } from "./msgs.ts";
+import { stakingGenesis, type StakingGenesis } from "./genesis.ts";
+import { stakingQueries } from "./queries.ts";
+import { stakingInvariants } from "./invariants.ts";
+import { FemtoRoleProvider, StakingKeeperToken } from "./band-provider.ts";
+import type { StakingValidatorUpdate } from "./types.ts";
+
+export const StakingTokens = {
+  Keeper: StakingKeeperToken,
+  Module: Symbol.for("staking.Module"),
+  FemtoProvider: Symbol.for("staking.FemtoRoleProvider"),
+} as const;
+
+@injectable()
+export class StakingModule implements ModuleInstance<StakingGenesis> {
+  readonly msgs;
+  readonly genesis;
+  readonly queries;
+  readonly invariants;
+
+  constructor(@inject(StakingTokens.Keeper) readonly keeper: StakingKeeper) {
+    this.msgs = stakingMsgs(keeper);
+    this.genesis = stakingGenesis(keeper);
+    this.queries = stakingQueries(keeper);
+    this.invariants = stakingInvariants(keeper);
+  }
+
+  /** O(active set): the block reward. */
+  beginBlock(ctx: Ctx): void {
+    this.keeper.beginBlock(ctx);
+  }
+
+  /** Matured queue entries (bounded by maxMaturePerBlock), then O(maxValidators) set updates. */
+  endBlock(ctx: Ctx): StakingValidatorUpdate[] {
+    return this.keeper.endBlock(ctx);
+  }
+}
+
+/** Validators, delegation, rewards, slashing and the active set (PoSPECTRUM's stake). */
+export const stakingModule: ChainModule = {
+  name: "staking",
+  version: 1,
+  dependsOn: ["bank"],
+  bindings: new ContainerModule(({ bind }) => {
+    bind(StakingTokens.Keeper).to(StakingKeeper).inSingletonScope();
+    bind(StakingTokens.FemtoProvider).to(FemtoRoleProvider).inSingletonScope();
+    bind(RuntimeTokens.BandRoleProvider).toService(StakingTokens.FemtoProvider);
+    bind(StakingTokens.Module).to(StakingModule).inSingletonScope();
+  }),
+  instance: StakingTokens.Module,
+};
+
+export { StakingKeeper } from "./keeper/staking-keeper.ts";
+export { StakingTypeUrls } from "./msgs.ts";
+export { StakingError, type StakingErrorCode } from "./errors.ts";
+export { StakingEvents } from "./events.ts";
+export { defaultParams as defaultStakingParams, type StakingParams, BONDED_POOL, NOT_BONDED_POOL, VALIDATOR_POOL, DISTRIBUTION_POOL, POWER_REDUCTION } from "./params.ts";
+export { defaultStakingGenesis, type StakingGenesis } from "./genesis.ts";
+export type { ActiveValidator, Validator, Delegation, UnbondingEntry, RedelegationEntry, StakingValidatorUpdate } from "./types.ts";
+export type { SlashResult } from "./keeper/slashing.ts";

@@ -1,0 +1,244 @@
+import type { Ctx } from "../../../runtime/modules/types.ts";
+import { encodeAddress } from "../../../runtime/crypto/address.ts";
+import { u64Key } from "../../../runtime/codec/uint.ts";
+import { StakingError } from "../errors.ts";
+import { StakingEvents } from "../events.ts";
+import type { BankForStaking } from "../expected-keepers.ts";
+import * as K from "../keys.ts";
+import { NOT_BONDED_POOL, STAKE_DENOM } from "../params.ts";
+import type { RedelegationEntry, UnbondingEntry, Validator } from "../types.ts";
+import { decodeRecord, encodeRecord, iter, readU64Key, type StakingStore } from "./store.ts";
+import { poolOf, sharesToWithdraw, tokensForShares, type ValidatorKeeper } from "./validators.ts";
+import type { DistributionKeeper } from "./distribution.ts";
+
+const UBD_BIG = ["initialBalance", "balance"] as const;
+const RED_BIG = ["initialBalance", "sharesDst"] as const;
+
+/** Delegate, undelegate (7-day queue), redelegate, and draining the matured queues. */
+export class DelegationKeeper {
+  constructor(
+    private readonly store: StakingStore,
+    private readonly bank: BankForStaking,
+    private readonly validators: ValidatorKeeper,
+    private readonly dist: DistributionKeeper,
+  ) {}
+
+  /** Token value of a delegation now. */
+  delegationTokens(ctx: Ctx, del: string, op: string): bigint {
+    const d = this.store.delegation(ctx, del, op);
+    const v = this.store.validator(ctx, op);
+    return d && v ? tokensForShares(v, d.shares) : 0n;
+  }
+
+  delegate(ctx: Ctx, del: string, op: string, amount: bigint): bigint {
+    if (amount <= 0n) throw new StakingError("STAKING_INVALID_AMOUNT", "delegation amount must be positive");
+    const v = this.validators.mustGet(ctx, op);
+    if (v.tombstoned) throw new StakingError("STAKING_TOMBSTONED", `validator ${op} is tombstoned for double signing and can take no delegations`);
+    this.dist.settle(ctx, del, op);
+    this.bank.sendToModule(ctx, del, poolOf(v), [{ denom: STAKE_DENOM, amount }]);
+    const shares = this.validators.addTokens(ctx, v, amount);
+    this.addShares(ctx, del, op, shares);
+    ctx.emit(StakingEvents.Delegate, { delegator: del, validator: op, amount: amount.toString(), shares: shares.toString() });
+    return shares;
+  }
+
+  private addShares(ctx: Ctx, del: string, op: string, shares: bigint): void {
+    const d = this.store.delegation(ctx, del, op) ?? { delegator: del, validator: op, shares: 0n, startRatio: 0n };
+    d.shares += shares;
+    d.startRatio = this.dist.ratio(ctx, op); // settled just before, so nothing is lost
+    this.store.setDelegation(ctx, d);
+  }
+
+  /** Settle rewards and retire the shares worth `amount`; returns the tokens (still in the validator's pool). */
+  private unbondAmount(ctx: Ctx, del: string, v: Validator, amount: bigint): bigint {
+    if (amount <= 0n) throw new StakingError("STAKING_INVALID_AMOUNT", "amount must be positive");
+    const d = this.store.delegation(ctx, del, v.operator);
+    if (!d) throw new StakingError("STAKING_DELEGATION_NOT_FOUND", `${del} has no delegation to ${v.operator}`);
+    const shares = sharesToWithdraw(v, amount);
+    if (shares > d.shares) {
+      throw new StakingError("STAKING_INSUFFICIENT_SHARES", `${del} has ${tokensForShares(v, d.shares)} delegated to ${v.operator}, asked for ${amount}`, {
+        delegated: tokensForShares(v, d.shares).toString(),
+      });
+    }
+    this.dist.settle(ctx, del, v.operator);
+    const settled = this.store.delegation(ctx, del, v.operator)!;
+    settled.shares -= shares;
+    this.store.setDelegation(ctx, settled);
+    const tokens = this.validators.removeShares(ctx, v, shares);
+    // An operator whose self-delegation falls below its declared minimum is jailed (Cosmos).
+    if (del === v.operator && !v.jailed && tokensForShares(v, settled.shares) < v.minSelfDelegation) {
+      this.validators.jail(ctx, v, ctx.block.time, "self-delegation below minimum");
+    }
+    return tokens;
+  }
+
+  undelegate(ctx: Ctx, del: string, op: string, amount: bigint): UnbondingEntry | undefined {
+    const p = this.store.params(ctx);
+    const v = this.validators.mustGet(ctx, op);
+    if (this.store.count(ctx, K.ubdCountKey(del, op)) >= p.maxEntries) {
+      throw new StakingError("STAKING_TOO_MANY_ENTRIES", `${del} already has ${p.maxEntries} unbondings from ${op} in flight; wait for one to mature`);
+    }
+    const pool = poolOf(v);
+    const tokens = this.unbondAmount(ctx, del, v, amount);
+    this.validators.movePool(ctx, pool, NOT_BONDED_POOL, tokens);
+    ctx.emit(StakingEvents.Undelegate, { delegator: del, validator: op, amount: tokens.toString() });
+    if (tokens === 0n) return undefined;
+    const e: UnbondingEntry = {
+      id: this.store.nextId(ctx),
+      delegator: del,
+      validator: op,
+      creationHeight: ctx.block.height,
+      completionTime: ctx.block.time + p.unbondingTimeMs,
+      initialBalance: tokens,
+      balance: tokens,
+    };
+    const kv = this.store.kv(ctx);
+    kv.set(K.ubdQueueKey(e.completionTime, e.id), encodeRecord(e));
+    kv.set(K.ubdByDelKey(del, e.completionTime, e.id), new Uint8Array(0));
+    kv.set(K.ubdByValKey(op, e.completionTime, e.id), new Uint8Array(0));
+    this.store.addCount(ctx, K.ubdCountKey(del, op), 1);
+    return e;
+  }
+
+  redelegate(ctx: Ctx, del: string, src: string, dst: string, amount: bigint): RedelegationEntry | undefined {
+    const p = this.store.params(ctx);
+    if (src === dst) throw new StakingError("STAKING_SELF_REDELEGATION", "source and destination validators are the same");
+    const vs = this.validators.mustGet(ctx, src);
+    const vd = this.validators.mustGet(ctx, dst);
+    if (vd.tombstoned) throw new StakingError("STAKING_TOMBSTONED", `validator ${dst} is tombstoned and can take no delegations`);
+    if (this.store.count(ctx, K.redIntoKey(del, src)) > 0) {
+      throw new StakingError("STAKING_TRANSITIVE_REDELEGATION", `${del} has a redelegation into ${src} still in progress; it cannot be redelegated onward until it completes`);
+    }
+    if (this.store.count(ctx, K.redCountKey(del, src, dst)) >= p.maxEntries) {
+      throw new StakingError("STAKING_TOO_MANY_ENTRIES", `${del} already has ${p.maxEntries} redelegations from ${src} to ${dst} in flight`);
+    }
+    const srcPool = poolOf(vs);
+    const srcStatus = vs.status;
+    const tokens = this.unbondAmount(ctx, del, vs, amount);
+    if (tokens === 0n) throw new StakingError("STAKING_INVALID_AMOUNT", `amount ${amount} is worth no tokens at ${src}'s exchange rate`);
+    const vd2 = this.validators.mustGet(ctx, dst); // re-read: unbondAmount may have touched nothing of dst, but be exact
+    this.dist.settle(ctx, del, dst);
+    this.validators.movePool(ctx, srcPool, poolOf(vd2), tokens);
+    const sharesDst = this.validators.addTokens(ctx, vd2, tokens);
+    this.addShares(ctx, del, dst, sharesDst);
+    ctx.emit(StakingEvents.Redelegate, { delegator: del, src, dst, amount: tokens.toString() });
+    // Stake leaving an unbonded validator was not at risk: the move completes at once (Cosmos).
+    if (srcStatus === "unbonded") return undefined;
+    const e: RedelegationEntry = {
+      id: this.store.nextId(ctx),
+      delegator: del,
+      src,
+      dst,
+      creationHeight: ctx.block.height,
+      completionTime: ctx.block.time + p.unbondingTimeMs,
+      initialBalance: tokens,
+      sharesDst,
+    };
+    const kv = this.store.kv(ctx);
+    kv.set(K.redQueueKey(e.completionTime, e.id), encodeRecord(e));
+    kv.set(K.redByDelKey(del, e.completionTime, e.id), new Uint8Array(0));
+    kv.set(K.redBySrcKey(src, e.completionTime, e.id), new Uint8Array(0));
+    this.store.addCount(ctx, K.redIntoKey(del, dst), 1);
+    this.store.addCount(ctx, K.redCountKey(del, src, dst), 1);
+    return e;
+  }
+
+  // ---- entries ---------------------------------------------------------------------------------
+
+  unbonding(ctx: Ctx, time: number, id: number): UnbondingEntry | undefined {
+    const raw = this.store.kv(ctx).get(K.ubdQueueKey(time, id));
+    return raw ? decodeRecord<UnbondingEntry>(raw, UBD_BIG) : undefined;
+  }
+
+  setUnbonding(ctx: Ctx, e: UnbondingEntry): void {
+    this.store.kv(ctx).set(K.ubdQueueKey(e.completionTime, e.id), encodeRecord(e));
+  }
+
+  redelegation(ctx: Ctx, time: number, id: number): RedelegationEntry | undefined {
+    const raw = this.store.kv(ctx).get(K.redQueueKey(time, id));
+    return raw ? decodeRecord<RedelegationEntry>(raw, RED_BIG) : undefined;
+  }
+
+  /** Entries indexed under `prefix` as (…32-byte address | time | id). */
+  private *indexed<T>(ctx: Ctx, prefix: Uint8Array, load: (time: number, id: number) => T | undefined): Iterable<T> {
+    for (const [k] of iter(this.store.kv(ctx), prefix)) {
+      const e = load(Number(readU64Key(k, 33)), Number(readU64Key(k, 41)));
+      if (e) yield e;
+    }
+  }
+
+  unbondingsOf(ctx: Ctx, del: string): Iterable<UnbondingEntry> {
+    return this.indexed(ctx, K.ubdByDelKey(del, 0, 0).subarray(0, 33), (t, i) => this.unbonding(ctx, t, i));
+  }
+
+  unbondingsFrom(ctx: Ctx, op: string): Iterable<UnbondingEntry> {
+    return this.indexed(ctx, K.ubdByValKey(op, 0, 0).subarray(0, 33), (t, i) => this.unbonding(ctx, t, i));
+  }
+
+  redelegationsOf(ctx: Ctx, del: string): Iterable<RedelegationEntry> {
+    return this.indexed(ctx, K.redByDelKey(del, 0, 0).subarray(0, 33), (t, i) => this.redelegation(ctx, t, i));
+  }
+
+  redelegationsFrom(ctx: Ctx, src: string): Iterable<RedelegationEntry> {
+    return this.indexed(ctx, K.redBySrcKey(src, 0, 0).subarray(0, 33), (t, i) => this.redelegation(ctx, t, i));
+  }
+
+  *allUnbondings(ctx: Ctx): Iterable<UnbondingEntry> {
+    for (const [, v] of iter(this.store.kv(ctx), K.prefixOnly(K.UBD_QUEUE_PREFIX))) yield decodeRecord<UnbondingEntry>(v, UBD_BIG);
+  }
+
+  // ---- maturity (end-block): only matured entries are read, at most `budget` of them -------------
+
+  matureUnbondings(ctx: Ctx, budget: number): number {
+    const kv = this.store.kv(ctx);
+    const start = K.prefixOnly(K.UBD_QUEUE_PREFIX);
+    const end = new Uint8Array([K.UBD_QUEUE_PREFIX, ...u64Key(ctx.block.time + 1)]);
+    const due = [...iter(kv, start, { end, limit: budget })];
+    for (const [, raw] of due) {
+      const e = decodeRecord<UnbondingEntry>(raw, UBD_BIG);
+      if (e.balance > 0n) this.bank.sendFromModule(ctx, NOT_BONDED_POOL, e.delegator, [{ denom: STAKE_DENOM, amount: e.balance }]);
+      kv.delete(K.ubdQueueKey(e.completionTime, e.id));
+      kv.delete(K.ubdByDelKey(e.delegator, e.completionTime, e.id));
+      kv.delete(K.ubdByValKey(e.validator, e.completionTime, e.id));
+      this.store.addCount(ctx, K.ubdCountKey(e.delegator, e.validator), -1);
+      ctx.emit(StakingEvents.UnbondingMatured, { delegator: e.delegator, validator: e.validator, amount: e.balance.toString() });
+    }
+    return due.length;
+  }
+
+  matureRedelegations(ctx: Ctx, budget: number): number {
+    const kv = this.store.kv(ctx);
+    const start = K.prefixOnly(K.RED_QUEUE_PREFIX);
+    const end = new Uint8Array([K.RED_QUEUE_PREFIX, ...u64Key(ctx.block.time + 1)]);
+    const due = [...iter(kv, start, { end, limit: budget })];
+    for (const [, raw] of due) {
+      const e = decodeRecord<RedelegationEntry>(raw, RED_BIG);
+      kv.delete(K.redQueueKey(e.completionTime, e.id));
+      kv.delete(K.redByDelKey(e.delegator, e.completionTime, e.id));
+      kv.delete(K.redBySrcKey(e.src, e.completionTime, e.id));
+      this.store.addCount(ctx, K.redIntoKey(e.delegator, e.dst), -1);
+      this.store.addCount(ctx, K.redCountKey(e.delegator, e.src, e.dst), -1);
+      ctx.emit(StakingEvents.RedelegationMatured, { delegator: e.delegator, src: e.src, dst: e.dst });
+    }
+    return due.length;
+  }
+
+  /** Unbonding validators whose time has come become unbonded. */
+  matureValidators(ctx: Ctx, budget: number): number {
+    const kv = this.store.kv(ctx);
+    const start = K.prefixOnly(K.VAL_QUEUE_PREFIX);
+    const end = new Uint8Array([K.VAL_QUEUE_PREFIX, ...u64Key(ctx.block.time + 1)]);
+    const due = [...iter(kv, start, { end, limit: budget })];
+    for (const [k] of due) {
+      kv.delete(k);
+      const v = this.store.validator(ctx, encodeAddress(k.subarray(9, 41)));
+      if (v && v.status === "unbonding") {
+        v.status = "unbonded";
+        v.unbondingCompletionTime = 0;
+        this.store.setValidator(ctx, v);
+        ctx.emit(StakingEvents.ValidatorUnbonded, { operator: v.operator });
+      }
+    }
+    return due.length;
+  }
+}

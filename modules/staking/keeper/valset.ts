@@ -1,0 +1,113 @@
+import type { Ctx } from "../../../runtime/modules/types.ts";
+import { encodeAddress } from "../../../runtime/crypto/address.ts";
+import { bytesToUint, readU64Key, u64Key, uintToBytes } from "../../../runtime/codec/uint.ts";
+import { utf8 } from "../../../runtime/crypto/hash.ts";
+import { StakingEvents } from "../events.ts";
+import * as K from "../keys.ts";
+import type { ActiveValidator, StakingValidatorUpdate } from "../types.ts";
+import { iter, powerOf, type StakingStore } from "./store.ts";
+import type { ValidatorKeeper } from "./validators.ts";
+
+const dec = new TextDecoder();
+
+interface StoredMember {
+  operator: string;
+  consensusPubKey: string;
+  band: number;
+  power: string;
+}
+
+/**
+ * The active set: the top maxValidators eligible validators by power. End-block of height H
+ * compares it with the set last reported, bonds newcomers, starts unbonding leavers, and
+ * records the new set as effective from H+2 (the genesis set from height 1). Work per block
+ * is O(maxValidators).
+ */
+export class ValidatorSetKeeper {
+  constructor(
+    private readonly store: StakingStore,
+    private readonly validators: ValidatorKeeper,
+  ) {}
+
+  /** Operator → power as last reported to consensus. */
+  lastSet(ctx: Ctx): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    for (const [k, v] of iter(this.store.kv(ctx), K.prefixOnly(K.LAST_SET_PREFIX))) out.set(encodeAddress(k.subarray(1, 33)), bytesToUint(v));
+    return out;
+  }
+
+  apply(ctx: Ctx): StakingValidatorUpdate[] {
+    const p = this.store.params(ctx);
+    const kv = this.store.kv(ctx);
+    const last = this.lastSet(ctx);
+    const top = this.store.topByPower(ctx, p.maxValidators);
+    const updates: StakingValidatorUpdate[] = [];
+    const members: ActiveValidator[] = [];
+    const kept = new Set<string>();
+    for (const op of top) {
+      const v = this.validators.mustGet(ctx, op);
+      if (v.status !== "bonded") {
+        this.validators.bond(ctx, v);
+        if (!this.store.signingInfo(ctx, op)) this.store.setSigningInfo(ctx, op, { startHeight: ctx.block.height, indexOffset: 0, missedCounter: 0 });
+      }
+      const power = powerOf(v.tokens);
+      kept.add(op);
+      members.push({ operator: op, consensusPubKey: v.consensusPubKey, band: v.band, power });
+      if (last.get(op) !== power) {
+        updates.push({ address: op, operator: op, consensusPubKey: v.consensusPubKey, band: v.band, power });
+        kv.set(K.lastSetKey(op), uintToBytes(power));
+      }
+    }
+    for (const op of [...last.keys()].sort()) {
+      if (kept.has(op)) continue;
+      const v = this.validators.mustGet(ctx, op);
+      if (v.status === "bonded") this.validators.beginUnbonding(ctx, v);
+      updates.push({ address: op, operator: op, consensusPubKey: v.consensusPubKey, band: v.band, power: 0n });
+      kv.delete(K.lastSetKey(op));
+    }
+    if (updates.length > 0) {
+      const effective = ctx.mode === "genesis" ? 1 : ctx.block.height + 2;
+      this.writeHistory(ctx, effective, members);
+      ctx.emit(StakingEvents.ValidatorSetChanged, { effectiveHeight: String(effective), size: String(members.length), changes: String(updates.length) });
+    }
+    this.prune(ctx, p.setHistoryBlocks);
+    return updates;
+  }
+
+  private writeHistory(ctx: Ctx, height: number, members: readonly ActiveValidator[]): void {
+    const stored: StoredMember[] = members.map((m) => ({ ...m, power: m.power.toString() }));
+    this.store.kv(ctx).set(K.setHistoryKey(height), utf8(JSON.stringify(stored)));
+  }
+
+  /** Drop history entries superseded more than `keep` heights ago: at most two per block. */
+  private prune(ctx: Ctx, keep: number): void {
+    const kv = this.store.kv(ctx);
+    const cutoff = ctx.block.height - keep;
+    if (cutoff <= 0) return;
+    const first = [...iter(kv, K.prefixOnly(K.SET_HISTORY_PREFIX), { limit: 3 })];
+    for (let i = 0; i + 1 < first.length && i < 2; i++) {
+      if (Number(readU64Key(first[i + 1]![0], 1)) <= cutoff) kv.delete(first[i]![0]);
+      else break;
+    }
+  }
+
+  /** The validator set consensus uses at `height` (empty before any validator exists). */
+  activeSetFor(ctx: Ctx, height: number): ActiveValidator[] {
+    const kv = this.store.kv(ctx);
+    const start = K.prefixOnly(K.SET_HISTORY_PREFIX);
+    const end = new Uint8Array([K.SET_HISTORY_PREFIX, ...u64Key(Math.max(0, height) + 1)]);
+    for (const [, raw] of kv.iterate(start, end, { reverse: true, limit: 1 })) {
+      return (JSON.parse(dec.decode(raw)) as StoredMember[]).map((m) => ({ ...m, power: BigInt(m.power) }));
+    }
+    return [];
+  }
+
+  /** Heights at which the stored set changes, with their sets (queries, tests). */
+  history(ctx: Ctx): { height: number; set: ActiveValidator[] }[] {
+    const out: { height: number; set: ActiveValidator[] }[] = [];
+    for (const [k, raw] of iter(this.store.kv(ctx), K.prefixOnly(K.SET_HISTORY_PREFIX))) {
+      out.push({ height: Number(readU64Key(k, 1)), set: (JSON.parse(dec.decode(raw)) as StoredMember[]).map((m) => ({ ...m, power: BigInt(m.power) })) });
+    }
+    return out;
+  }
+}

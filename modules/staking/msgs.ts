@@ -1,0 +1,152 @@
+import type { FromSchema } from "json-schema-to-ts";
+import type { MsgDef } from "../../runtime/modules/types.ts";
+import { ADDRESS_PATTERN, AMOUNT_PATTERN } from "../../runtime/modules/schemas.ts";
+import { StakingError } from "./errors.ts";
+import type { StakingKeeper } from "./keeper/staking-keeper.ts";
+
+const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
+const amount = { type: "string", pattern: AMOUNT_PATTERN } as const;
+const bps = { type: "integer", minimum: 0, maximum: 10000 } as const;
+const moniker = { type: "string", minLength: 1, maxLength: 64 } as const;
+export const PUBKEY_PATTERN = "^[0-9a-f]{64}$";
+
+const schema = <const P extends Record<string, unknown>, const R extends readonly string[]>(name: string, properties: P, required: R) =>
+  ({ $id: `https://nexusos.dev/schemas/staking.v1.${name}.json`, type: "object", properties, required, additionalProperties: false }) as const;
+
+export const msgCreateValidatorSchema = schema(
+  "MsgCreateValidator",
+  {
+    operator: address,
+    /** Ed25519 consensus public key, 32 bytes as lowercase hex. */
+    consensusPubKey: { type: "string", pattern: PUBKEY_PATTERN },
+    band: { type: "integer", minimum: 1, maximum: 7 },
+    moniker,
+    /** Self-delegation in base units of NXT. */
+    amount,
+    commissionRateBps: bps,
+    maxCommissionRateBps: bps,
+    maxCommissionChangeRateBps: bps,
+    minSelfDelegation: amount,
+  },
+  ["operator", "consensusPubKey", "band", "moniker", "amount"] as const,
+);
+export type MsgCreateValidator = FromSchema<typeof msgCreateValidatorSchema>;
+
+export const msgEditValidatorSchema = schema("MsgEditValidator", { operator: address, moniker, commissionRateBps: bps, minSelfDelegation: amount }, ["operator"] as const);
+export type MsgEditValidator = FromSchema<typeof msgEditValidatorSchema>;
+
+export const msgDelegateSchema = schema("MsgDelegate", { delegator: address, validator: address, amount }, ["delegator", "validator", "amount"] as const);
+export type MsgDelegate = FromSchema<typeof msgDelegateSchema>;
+
+export const msgUndelegateSchema = schema("MsgUndelegate", { delegator: address, validator: address, amount }, ["delegator", "validator", "amount"] as const);
+export type MsgUndelegate = FromSchema<typeof msgUndelegateSchema>;
+
+export const msgBeginRedelegateSchema = schema(
+  "MsgBeginRedelegate",
+  { delegator: address, srcValidator: address, dstValidator: address, amount },
+  ["delegator", "srcValidator", "dstValidator", "amount"] as const,
+);
+export type MsgBeginRedelegate = FromSchema<typeof msgBeginRedelegateSchema>;
+
+export const msgUnjailSchema = schema("MsgUnjail", { operator: address }, ["operator"] as const);
+export type MsgUnjail = FromSchema<typeof msgUnjailSchema>;
+
+export const msgWithdrawRewardsSchema = schema("MsgWithdrawRewards", { delegator: address, validator: address }, ["delegator", "validator"] as const);
+export type MsgWithdrawRewards = FromSchema<typeof msgWithdrawRewardsSchema>;
+
+export const msgWithdrawCommissionSchema = schema("MsgWithdrawCommission", { operator: address }, ["operator"] as const);
+export type MsgWithdrawCommission = FromSchema<typeof msgWithdrawCommissionSchema>;
+
+/** Wire values: never reuse or renumber. */
+export const StakingTypeUrls = {
+  CreateValidator: "/staking.v1.MsgCreateValidator",
+  EditValidator: "/staking.v1.MsgEditValidator",
+  Delegate: "/staking.v1.MsgDelegate",
+  Undelegate: "/staking.v1.MsgUndelegate",
+  BeginRedelegate: "/staking.v1.MsgBeginRedelegate",
+  Unjail: "/staking.v1.MsgUnjail",
+  WithdrawRewards: "/staking.v1.MsgWithdrawRewards",
+  WithdrawCommission: "/staking.v1.MsgWithdrawCommission",
+} as const;
+
+function positive(s: string, what: string): bigint {
+  const n = BigInt(s);
+  if (n <= 0n) throw new StakingError("STAKING_INVALID_AMOUNT", `${what} must be positive, got ${s}`);
+  return n;
+}
+
+export function stakingMsgs(keeper: StakingKeeper): MsgDef[] {
+  const create: MsgDef<MsgCreateValidator> = {
+    typeUrl: StakingTypeUrls.CreateValidator,
+    schema: msgCreateValidatorSchema,
+    signers: (m) => [m.operator],
+    handle(ctx, m) {
+      keeper.createValidator(ctx, {
+        operator: m.operator,
+        consensusPubKey: m.consensusPubKey,
+        band: m.band,
+        moniker: m.moniker,
+        amount: positive(m.amount, "self-delegation"),
+        commissionRateBps: m.commissionRateBps,
+        maxCommissionRateBps: m.maxCommissionRateBps,
+        maxCommissionChangeRateBps: m.maxCommissionChangeRateBps,
+        minSelfDelegation: m.minSelfDelegation === undefined ? undefined : positive(m.minSelfDelegation, "minimum self-delegation"),
+      });
+    },
+  };
+  const edit: MsgDef<MsgEditValidator> = {
+    typeUrl: StakingTypeUrls.EditValidator,
+    schema: msgEditValidatorSchema,
+    signers: (m) => [m.operator],
+    handle(ctx, m) {
+      keeper.editValidator(ctx, {
+        operator: m.operator,
+        moniker: m.moniker,
+        commissionRateBps: m.commissionRateBps,
+        minSelfDelegation: m.minSelfDelegation === undefined ? undefined : positive(m.minSelfDelegation, "minimum self-delegation"),
+      });
+    },
+  };
+  const delegate: MsgDef<MsgDelegate> = {
+    typeUrl: StakingTypeUrls.Delegate,
+    schema: msgDelegateSchema,
+    signers: (m) => [m.delegator],
+    handle: (ctx, m) => void keeper.delegate(ctx, m.delegator, m.validator, positive(m.amount, "amount")),
+  };
+  const undelegate: MsgDef<MsgUndelegate> = {
+    typeUrl: StakingTypeUrls.Undelegate,
+    schema: msgUndelegateSchema,
+    signers: (m) => [m.delegator],
+    handle: (ctx, m) => void keeper.undelegate(ctx, m.delegator, m.validator, positive(m.amount, "amount")),
+  };
+  const redelegate: MsgDef<MsgBeginRedelegate> = {
+    typeUrl: StakingTypeUrls.BeginRedelegate,
+    schema: msgBeginRedelegateSchema,
+    signers: (m) => [m.delegator],
+    handle: (ctx, m) => void keeper.redelegate(ctx, m.delegator, m.srcValidator, m.dstValidator, positive(m.amount, "amount")),
+  };
+  const unjail: MsgDef<MsgUnjail> = {
+    typeUrl: StakingTypeUrls.Unjail,
+    schema: msgUnjailSchema,
+    signers: (m) => [m.operator],
+    handle: (ctx, m) => keeper.unjail(ctx, m.operator),
+  };
+  const withdraw: MsgDef<MsgWithdrawRewards> = {
+    typeUrl: StakingTypeUrls.WithdrawRewards,
+    schema: msgWithdrawRewardsSchema,
+    signers: (m) => [m.delegator],
+    handle(ctx, m) {
+      if (!keeper.delegation(ctx, m.delegator, m.validator)) {
+        throw new StakingError("STAKING_DELEGATION_NOT_FOUND", `${m.delegator} has no delegation to ${m.validator}`);
+      }
+      keeper.withdrawRewards(ctx, m.delegator, m.validator);
+    },
+  };
+  const withdrawCommission: MsgDef<MsgWithdrawCommission> = {
+    typeUrl: StakingTypeUrls.WithdrawCommission,
+    schema: msgWithdrawCommissionSchema,
+    signers: (m) => [m.operator],
+    handle: (ctx, m) => void keeper.withdrawCommission(ctx, m.operator),
+  };
+  return [create, edit, delegate, undelegate, redelegate, unjail, withdraw, withdrawCommission] as MsgDef[];
+}

@@ -1,0 +1,106 @@
+import { AMOUNT_PATTERN } from "../../runtime/modules/schemas.ts";
+
+const bps = { type: "integer", minimum: 0, maximum: 10000 } as const;
+
+export const paramsSchema = {
+  type: "object",
+  properties: {
+    /** Unbonding period in ms of block time (7 days). */
+    unbondingTimeMs: { type: "integer", minimum: 1, maximum: 31536000000 },
+    /** Size of the active set: the top N bonded validators by power. */
+    maxValidators: { type: "integer", minimum: 1, maximum: 1000 },
+    /** Most unbonding (or redelegation) entries one delegator may have in flight per validator (pair). */
+    maxEntries: { type: "integer", minimum: 1, maximum: 100 },
+    /** Base units moved from the validator_pool module account to validators each block. */
+    rewardPerBlock: { type: "string", pattern: AMOUNT_PATTERN },
+    /** Commission defaults for MsgCreateValidator when the message leaves them out. */
+    defaultCommissionBps: bps,
+    defaultMaxCommissionBps: bps,
+    defaultMaxCommissionChangeBps: bps,
+    /** Fraction of stake burned for a double sign (500 = 5%). */
+    doubleSignSlashBps: bps,
+    /** Fraction of stake burned for downtime (100 = 1%). */
+    downtimeSlashBps: bps,
+    /** Sliding window of blocks in which liveness is measured. */
+    signedBlocksWindow: { type: "integer", minimum: 1, maximum: 1000000 },
+    /** Share of the window a validator must sign (5000 = 50%). */
+    minSignedPerWindowBps: bps,
+    /** How long a validator jailed for downtime stays jailed, ms of block time. */
+    downtimeJailDurationMs: { type: "integer", minimum: 0, maximum: 31536000000 },
+    /** Most matured queue entries (unbondings, redelegations, validators) processed per block. */
+    maxMaturePerBlock: { type: "integer", minimum: 1, maximum: 100000 },
+    /** Heights of validator-set history kept for activeSetFor / evidence. */
+    setHistoryBlocks: { type: "integer", minimum: 2, maximum: 100000000 },
+  },
+  required: [
+    "unbondingTimeMs",
+    "maxValidators",
+    "maxEntries",
+    "rewardPerBlock",
+    "defaultCommissionBps",
+    "defaultMaxCommissionBps",
+    "defaultMaxCommissionChangeBps",
+    "doubleSignSlashBps",
+    "downtimeSlashBps",
+    "signedBlocksWindow",
+    "minSignedPerWindowBps",
+    "downtimeJailDurationMs",
+    "maxMaturePerBlock",
+    "setHistoryBlocks",
+  ],
+  additionalProperties: false,
+} as const;
+
+export interface StakingParams {
+  unbondingTimeMs: number;
+  maxValidators: number;
+  maxEntries: number;
+  rewardPerBlock: string;
+  defaultCommissionBps: number;
+  defaultMaxCommissionBps: number;
+  defaultMaxCommissionChangeBps: number;
+  doubleSignSlashBps: number;
+  downtimeSlashBps: number;
+  signedBlocksWindow: number;
+  minSignedPerWindowBps: number;
+  downtimeJailDurationMs: number;
+  maxMaturePerBlock: number;
+  setHistoryBlocks: number;
+}
+
+export const DAY_MS = 86_400_000;
+
+export function defaultParams(): StakingParams {
+  return {
+    unbondingTimeMs: 7 * DAY_MS,
+    maxValidators: 100,
+    maxEntries: 7,
+    rewardPerBlock: "200000000", // 2 NXT
+    defaultCommissionBps: 1000, // 10%
+    defaultMaxCommissionBps: 2000,
+    defaultMaxCommissionChangeBps: 100, // 1 percentage point per day
+    doubleSignSlashBps: 500,
+    downtimeSlashBps: 100,
+    signedBlocksWindow: 1000,
+    minSignedPerWindowBps: 5000,
+    downtimeJailDurationMs: 600_000,
+    maxMaturePerBlock: 1000,
+    setHistoryBlocks: 100_000,
+  };
+}
+
+/** Denomination staked and rewarded. */
+export const STAKE_DENOM = "nxt";
+/** Base units per unit of consensus power: power = tokens / 10^8 (whole NXT). */
+export const POWER_REDUCTION = 100_000_000n;
+/** Shares issued per base unit at a validator's first delegation (1:1 exchange rate, scaled). */
+export const SHARES_PER_TOKEN = 10n ** 18n;
+/** Scale of the cumulative reward-per-share ratio. */
+export const RATIO_SCALE = 10n ** 36n;
+export const BPS = 10_000n;
+
+/** Module accounts (bank). */
+export const BONDED_POOL = "bonded_pool";
+export const NOT_BONDED_POOL = "not_bonded_pool";
+export const VALIDATOR_POOL = "validator_pool";
+export const DISTRIBUTION_POOL = "distribution";
