@@ -6,6 +6,7 @@
  * transactions are signed before measuring starts.
  *
  *   npx tsx bench/node-transfers.ts [--mode all|throughput|latency|scale] [--accounts 1000000]
+ *   NEXUS_BENCH_SCHEME=hybrid-ed25519-ml-dsa-65 npx tsx bench/node-transfers.ts --mode throughput --txs 20000
  *
  * Prints the figures and writes bench/results/node-transfers.json.
  */
@@ -18,7 +19,7 @@ import type { DecodedTx } from "../runtime/tx/envelope.ts";
 import type { NexusNode } from "../runtime/node/node.ts";
 import { encodeAddress } from "../runtime/crypto/address.ts";
 import { sha256, utf8 } from "../runtime/crypto/hash.ts";
-import { BENCH_CHAIN } from "./lib/fixtures.ts";
+import { BENCH_CHAIN, BENCH_SCHEME } from "./lib/fixtures.ts";
 
 const opts = new Command()
   .description("signed-transfer throughput, latency and scaling of one node")
@@ -67,8 +68,8 @@ async function throughput(): Promise<Record<string, unknown>> {
   const busy = blocks.filter((b) => b.txs > 0);
   const sustained = busy.length > 2 ? busy.slice(1).reduce((s, b) => s + b.txs, 0) / ((busy[busy.length - 1]!.at - busy[0]!.at) / 1000) : total / elapsed;
   await node.stop();
-  const r = { transfers: total, rejected, seconds: +elapsed.toFixed(2), txPerSecond: Math.round(total / elapsed), sustainedTxPerSecond: Math.round(sustained), blocks: busy.length, maxBlockTxs: Math.max(...busy.map((b) => b.txs)) };
-  console.log(`throughput: ${r.transfers} transfers committed in ${r.seconds}s → ${r.txPerSecond} tx/s overall, ${r.sustainedTxPerSecond} tx/s sustained (largest block ${r.maxBlockTxs})`);
+  const r = { scheme: BENCH_SCHEME, transfers: total, rejected, seconds: +elapsed.toFixed(2), txPerSecond: Math.round(total / elapsed), sustainedTxPerSecond: Math.round(sustained), blocks: busy.length, maxBlockTxs: Math.max(...busy.map((b) => b.txs)) };
+  console.log(`throughput (${BENCH_SCHEME}): ${r.transfers} transfers committed in ${r.seconds}s → ${r.txPerSecond} tx/s overall, ${r.sustainedTxPerSecond} tx/s sustained (largest block ${r.maxBlockTxs})`);
   return r;
 }
 
@@ -188,7 +189,7 @@ const modes = opts.mode === "all" ? ["throughput", "latency", "scale"] : [opts.m
 for (const m of modes) {
   const r = m === "throughput" ? await throughput() : m === "latency" ? await latency() : m === "scale" ? await scale() : undefined;
   if (!r) throw new Error(`unknown mode ${m}`);
-  const path = writeResults("node-transfers.json", m, r);
+  const path = writeResults("node-transfers.json", m === "throughput" && BENCH_SCHEME !== "ed25519" ? `throughput-${BENCH_SCHEME}` : m, r);
   console.log(`  → ${path}`);
 }
 process.exit(0);

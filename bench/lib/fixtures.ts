@@ -20,9 +20,20 @@ import { buildSchemeRegistry } from "../../runtime/node/schemes.ts";
 
 export const BENCH_CHAIN = "nexus-bench-1";
 
+/** The signature scheme of bench accounts: ed25519 unless NEXUS_BENCH_SCHEME names another. */
+export const BENCH_SCHEME = process.env.NEXUS_BENCH_SCHEME ?? "ed25519";
+const schemes = buildSchemeRegistry("node");
+const signerMemo = new Map<number, Signer & { address: string }>();
+
 export function benchSigner(i: number): Signer & { address: string } {
-  const kp = ed25519.generate(sha256(utf8(`bench-${i}`)));
-  return { scheme: ed25519, secretKey: kp.secretKey, publicKey: kp.publicKey, address: addressFor(ed25519.id, kp.publicKey) };
+  let s = signerMemo.get(i);
+  if (!s) {
+    const scheme = BENCH_SCHEME === "ed25519" ? ed25519 : schemes.get(BENCH_SCHEME);
+    const kp = scheme.generate(sha256(utf8(`bench-${i}`)));
+    s = { scheme, secretKey: kp.secretKey, publicKey: kp.publicKey, address: addressFor(scheme.id, kp.publicKey) };
+    signerMemo.set(i, s);
+  }
+  return s;
 }
 
 export function transfer(from: Signer & { address: string }, to: string, amount: bigint, nonce: bigint): DecodedTx {
@@ -32,7 +43,7 @@ export function transfer(from: Signer & { address: string }, to: string, amount:
       sender: from.address,
       nonce,
       band: Band.NANO,
-      feeLimit: 100_000n,
+      feeLimit: 1_000_000n,
       tip: 0n,
       timeoutHeight: 0,
       memo: "",
@@ -53,10 +64,10 @@ export async function openBenchNode(opts: { senders: number; blockTimeMs?: numbe
     config,
     genesis,
     modules: referenceModules(),
-    schemes: buildSchemeRegistry("off"),
+    schemes: buildSchemeRegistry(BENCH_SCHEME === "ed25519" ? "off" : "node"),
     proposer: benchSigner(1_000_000_000).address,
     logger: pino({ level: process.env.NEXUS_BENCH_LOG ?? "warn" }),
-    verifier: new WorkerVerifyPool({ quantum: "off" }),
+    verifier: new WorkerVerifyPool({ quantum: BENCH_SCHEME === "ed25519" ? "off" : "node" }),
   });
   return { node, dir };
 }
