@@ -28,7 +28,7 @@ export function initCommand(): Command {
     .description("create a node home (config, genesis, node key); --dev adds funded dev keys")
     .option("--chain-id <id>", "chain id (a default is chosen when omitted)")
     .option("--dev", "single-validator dev chain with funded dev keys (insecure passphrase: see docs/cli.md)")
-    .option("--force", "overwrite an existing home (deletes its chain data)")
+    .option("--force", "overwrite the config, genesis and keys of an existing home (refused while it holds chain data in data/)")
     .option("--json", "print JSON (includes dev mnemonics)")
     .action(async (o: { chainId?: string; dev?: boolean; force?: boolean; json?: boolean }, cmd: Command) => {
       const home = resolveHome(cmd);
