@@ -332,10 +332,10 @@ export class Application {
       events: events as ReceiptView["events"],
     });
 
-    // Ante: checks, fee and nonce. Its writes stand even if the messages fail.
-    const ante = block.branch();
+    // Ante: every check that can fail runs before the first write, so the fee and nonce
+    // writes go straight into the block branch and stand even if the messages fail.
     const anteEvents: ChainEvent[] = [];
-    const actx = ctx.withStore(ante, anteEvents);
+    const actx = ctx.withStore(block, anteEvents);
     let routes: RoutedMsg[];
     let fee: bigint;
     try {
@@ -348,18 +348,15 @@ export class Application {
         throw new TxError(body.nonce < expected ? "TX_NONCE_REPLAYED" : "TX_NONCE_GAP", `nonce ${body.nonce}, expected ${expected}`);
       }
       fee = requiredFee(d, params);
-      try {
-        this.fees.chargeFee(actx, body.sender, fee);
-      } catch (e) {
-        throw new TxError("TX_INSUFFICIENT_FEE_BALANCE", `cannot pay fee ${fee}: ${(e as Error).message}`);
-      }
-      setNonce(actx, body.sender, body.nonce + 1n);
-      actx.emit("tx.fee", { payer: body.sender, fee: fee.toString() });
+      const spendable = this.fees.spendable(actx, body.sender);
+      if (spendable < fee) throw new TxError("TX_INSUFFICIENT_FEE_BALANCE", `cannot pay fee ${fee}${this.fees.feeDenom}: ${body.sender} has ${spendable}`);
     } catch (e) {
       if (e instanceof TxError) return fail(e.code, e.number, e.message, 0n);
       throw e;
     }
-    ante.write();
+    this.fees.chargeFee(actx, body.sender, fee);
+    setNonce(actx, body.sender, body.nonce + 1n);
+    actx.emit("tx.fee", { payer: body.sender, fee: fee.toString() });
 
     // Messages: all or nothing.
     const msgBranch = block.branch();
