@@ -59,6 +59,22 @@ export function defaultStakingGenesis(): StakingGenesis {
   return { params: defaultParams(), validators: [] };
 }
 
+/**
+ * Imported state starts a new chain at height 0 (Cosmos "zero-height" export): entry creation
+ * heights and liveness windows restart at 0, and the current set becomes the set of height 1.
+ * Walks the imported state once, at genesis only.
+ */
+function rebaseToZeroHeight(ctx: Ctx, keeper: StakingKeeper): void {
+  for (const e of [...keeper.delegations.allUnbondings(ctx)]) keeper.delegations.setUnbonding(ctx, { ...e, creationHeight: 0 });
+  for (const e of [...keeper.delegations.allRedelegations(ctx)]) keeper.delegations.setRedelegation(ctx, { ...e, creationHeight: 0 });
+  for (const v of [...keeper.allValidators(ctx)]) {
+    keeper.store.setValidator(ctx, { ...v, createdHeight: 0 });
+    const info = keeper.store.signingInfo(ctx, v.operator);
+    if (info) keeper.store.setSigningInfo(ctx, v.operator, { ...info, startHeight: 0 });
+  }
+  keeper.valset.rebaseHistory(ctx);
+}
+
 export function stakingGenesis(keeper: StakingKeeper): GenesisDef<StakingGenesis> {
   return {
     schema: stakingGenesisSchema,
@@ -71,6 +87,7 @@ export function stakingGenesis(keeper: StakingKeeper): GenesisDef<StakingGenesis
         if (key[0] === PARAMS_KEY[0]) throw new StakingError("STAKING_GENESIS_INVALID", "genesis state must not carry params; use the params field");
         kv.set(key, fromHex(e.value));
       }
+      if (g.state && g.state.length > 0) rebaseToZeroHeight(ctx, keeper);
       for (const [i, v] of g.validators.entries()) {
         const amount = BigInt(v.amount);
         if (amount <= 0n) throw new StakingError("STAKING_GENESIS_INVALID", `genesis validator ${i} (${v.operator}) bonds nothing`);

@@ -159,6 +159,14 @@ export class DelegationKeeper {
     return raw ? decodeRecord<RedelegationEntry>(raw, RED_BIG) : undefined;
   }
 
+  setRedelegation(ctx: Ctx, e: RedelegationEntry): void {
+    this.store.kv(ctx).set(K.redQueueKey(e.completionTime, e.id), encodeRecord(e));
+  }
+
+  *allRedelegations(ctx: Ctx): Iterable<RedelegationEntry> {
+    for (const [, v] of iter(this.store.kv(ctx), K.prefixOnly(K.RED_QUEUE_PREFIX))) yield decodeRecord<RedelegationEntry>(v, RED_BIG);
+  }
+
   /** Entries indexed under `prefix` as (…32-byte address | time | id). */
   private *indexed<T>(ctx: Ctx, prefix: Uint8Array, load: (time: number, id: number) => T | undefined): Iterable<T> {
     for (const [k] of iter(this.store.kv(ctx), prefix)) {

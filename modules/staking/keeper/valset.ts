@@ -91,6 +91,22 @@ export class ValidatorSetKeeper {
     }
   }
 
+  /**
+   * Zero-height import: forget the old chain's heights and make the current set (as last
+   * reported) the set of height 1.
+   */
+  rebaseHistory(ctx: Ctx): void {
+    const kv = this.store.kv(ctx);
+    for (const [k] of [...iter(kv, K.prefixOnly(K.SET_HISTORY_PREFIX))]) kv.delete(k);
+    const members: ActiveValidator[] = [];
+    for (const [op, power] of this.lastSet(ctx)) {
+      const v = this.validators.mustGet(ctx, op);
+      members.push({ operator: op, consensusPubKey: v.consensusPubKey, band: v.band, power });
+    }
+    members.sort((a, b) => (a.power === b.power ? 0 : a.power > b.power ? -1 : 1));
+    if (members.length > 0) this.writeHistory(ctx, 1, members);
+  }
+
   /** The validator set consensus uses at `height` (empty before any validator exists). */
   activeSetFor(ctx: Ctx, height: number): ActiveValidator[] {
     const kv = this.store.kv(ctx);
