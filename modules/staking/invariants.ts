@@ -56,5 +56,15 @@ export function stakingInvariants(keeper: StakingKeeper): Record<string, Invaria
       const bal = balance(ctx, DISTRIBUTION_POOL);
       return bal === sum ? null : `distribution holds ${bal} but outstanding rewards sum to ${sum}`;
     },
+    /** What delegators can withdraw from a validator never exceeds its outstanding rewards less commission. */
+    "rewards-covered": (ctx) => {
+      const owed = new Map<string, bigint>();
+      for (const d of keeper.store.allDelegations(ctx)) owed.set(d.validator, (owed.get(d.validator) ?? 0n) + keeper.distribution.pending(ctx, d));
+      for (const [op, sum] of [...owed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const d = keeper.store.dist(ctx, op);
+        if (sum > d.outstanding - d.commission) return `validator ${op}: delegators are owed ${sum} but only ${d.outstanding - d.commission} is outstanding`;
+      }
+      return null;
+    },
   };
 }
