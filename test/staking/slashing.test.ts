@@ -28,6 +28,7 @@ describe("staking: slashing, jailing, max validators, FEMTO band", () => {
     const late = await h.ok(5, T.Undelegate, { delegator: addr(5), validator: addr(1), amount: (20n * NXT).toString() });
     const burnedBefore = BigInt((h.t.node.query("bank/supply", { denom: "nxt" }) as { burned: string }).burned);
     // Evidence for the infraction at early.height + 1 (after `early`, at/before `late`), by consensus key.
+    expect(late.height).to.equal(early.height + 1);
     consensusPlan.evidence.push({ id: consKey(1), height: early.height + 1 });
     const H = await h.block();
     const v = h.query<V>("validator", { operator: addr(1) });
