@@ -30,6 +30,14 @@ export interface DriverOptions {
 /** Messages of the next height kept until it starts: per signer and in total. */
 const FUTURE_PER_SIGNER = 8;
 const FUTURE_TOTAL = 4096;
+const MAX_VERIFIED = 100_000;
+
+function verifiedKey(m: SignedMessage): string {
+  const body = m.kind === "proposal"
+    ? `p/${m.proposal.height}/${m.proposal.round}/${m.proposal.polRound}/${toHex(m.proposal.blockHash)}/${m.proposal.proposer}`
+    : `v/${m.vote.type}/${m.vote.height}/${m.vote.round}/${m.vote.blockHash ? toHex(m.vote.blockHash) : "nil"}/${m.vote.validator}`;
+  return `${body}/${toHex(m.signature)}`;
+}
 
 /**
  * The core plus what makes it a safe validator: WAL logging of inputs before they are acted
@@ -44,7 +52,7 @@ export class ConsensusDriver {
   private pendingSigns: CoreOutput[] = [];
   private future = new Map<string, SignedMessage[]>();
   private futureCount = 0;
-  private seen = new Set<string>();
+  private verified = new Set<string>();
 
   constructor(private readonly o: DriverOptions) {
     this.core = new ConsensusCore({ self: o.signer?.address, timeouts: o.timeouts });
@@ -76,7 +84,6 @@ export class ConsensusDriver {
     for (const r of records.slice(start + 1)) {
       if (r.kind === "start") break;
       const input: CoreInput = r.kind === "signed" ? { kind: "message", message: r.message } : r.input;
-      if (input.kind === "message") d.seen.add(toHex(input.message.signature));
       d.process(d.core.handle(input), effects);
     }
     d.replaying = false;
@@ -90,7 +97,7 @@ export class ConsensusDriver {
   startHeight(height: number, validators: ValidatorSet): DriverEffect[] {
     if (this.o.compactWal ?? true) this.o.wal.reset([{ kind: "start", height }]);
     else this.o.wal.append({ kind: "start", height });
-    this.seen = new Set();
+    this.verified = new Set();
     const effects: DriverEffect[] = [];
     this.process(this.core.startHeight(height, validators), effects);
     const buffered = this.future;
@@ -110,13 +117,15 @@ export class ConsensusDriver {
     }
     const set = this.core.validators;
     if (h !== cur || !set || this.core.isDecided) return [];
-    const key = toHex(m.signature);
-    if (this.seen.has(key)) return [];
     if (this.o.verifySignatures ?? true) {
-      const v = verifyMessageSignature(this.o.chainId, set, m);
-      if (!v.ok) return [{ kind: "rejected", message: m, reason: v.reason }];
+      // Gossip repeats messages: verify each distinct one once per height.
+      const key = verifiedKey(m);
+      if (!this.verified.has(key)) {
+        const v = verifyMessageSignature(this.o.chainId, set, m);
+        if (!v.ok) return [{ kind: "rejected", message: m, reason: v.reason }];
+        if (this.verified.size < MAX_VERIFIED) this.verified.add(key);
+      }
     }
-    this.seen.add(key);
     return this.input({ kind: "message", message: m });
   }
 
@@ -139,10 +148,10 @@ export class ConsensusDriver {
 
   private input(i: CoreInput): DriverEffect[] {
     const effects: DriverEffect[] = [];
-    if (i.kind !== "message" && i.height !== this.core.height) return effects;
-    if (this.core.isDecided) return effects;
-    this.o.wal.append({ kind: "input", input: i });
-    this.process(this.core.handle(i), effects);
+    const outs = this.core.handle(i);
+    // Logged after the core took it in but before anything it caused is signed or sent.
+    if (this.core.lastAccepted) this.o.wal.append({ kind: "input", input: i });
+    this.process(outs, effects);
     return effects;
   }
 
@@ -197,7 +206,6 @@ export class ConsensusDriver {
     this.o.wal.append({ kind: "signed", message: signed });
     this.o.wal.sync();
     this.guard.record(signed);
-    this.seen.add(toHex(signed.signature));
     effects.push({ kind: "broadcast", message: signed });
     return signed;
   }

@@ -20,7 +20,12 @@ export interface CoreOptions {
 }
 
 interface RoundState {
-  proposal: SignedProposal | undefined;
+  /**
+   * Proposals of the round's proposer by value. The paper keeps every message; a Byzantine
+   * proposer may send several, and the one that gathered a quorum must not be lost. The first
+   * is always kept, others only once a vote names their value (bounded: one vote per validator).
+   */
+  readonly proposals: Map<ValueKey, SignedProposal>;
   readonly prevotes: VoteSet;
   readonly precommits: VoteSet;
   /** Validators with any message in this round, for the f+1 round skip. */
@@ -49,8 +54,10 @@ export class ConsensusCore {
   private rounds = new Map<number, RoundState>();
   private validity = new Map<ValueKey, boolean>();
   private requested = new Set<ValueKey>();
+  private reported = new Set<string>();
   private futureRounds = new Map<string, Set<number>>();
   private awaitingValue = false;
+  private accepted = false;
   // "for the first time" flags of lines 34, 36 and 47, for the current round.
   private prevoteTimeoutScheduled = false;
   private line36Done = false;
@@ -102,6 +109,7 @@ export class ConsensusCore {
     this.rounds = new Map();
     this.validity = new Map();
     this.requested = new Set();
+    this.reported = new Set();
     this.futureRounds = new Map();
     const out: CoreOutput[] = [];
     this.startRound(0, out);
@@ -109,8 +117,17 @@ export class ConsensusCore {
     return out;
   }
 
+  /**
+   * Whether the last handle() took the input in (a new message stored, or a timeout or answer
+   * for this height); the driver writes only those to the WAL, so duplicates do not grow it.
+   */
+  get lastAccepted(): boolean {
+    return this.accepted;
+  }
+
   handle(input: CoreInput): CoreOutput[] {
     const out: CoreOutput[] = [];
+    this.accepted = false;
     if (!this.set || this.decided) return out;
     switch (input.kind) {
       case "message":
@@ -136,6 +153,7 @@ export class ConsensusCore {
         break;
       }
     }
+    this.accepted = true;
     this.evaluate(out);
     return out;
   }
@@ -158,19 +176,28 @@ export class ConsensusCore {
     if (r > this.round && !this.admitFuture(signer, r)) return false;
     const rs = this.roundState(r);
     if (m.kind === "proposal") {
-      // Only the round's proposer proposes, once; a second proposal is ignored.
-      if (set.proposerForRound(r).address !== signer || rs.proposal) return false;
-      rs.proposal = m;
+      if (set.proposerForRound(r).address !== signer) return false;
       const k = valueKey(m.proposal.blockHash);
+      if (rs.proposals.has(k)) return false;
+      if (rs.proposals.size > 0 && rs.prevotes.powerFor(k) === 0n && rs.precommits.powerFor(k) === 0n) return false;
+      rs.proposals.set(k, m);
       if (!this.validity.has(k) && !this.requested.has(k)) {
         this.requested.add(k);
         out.push({ kind: "validate", height: this.h, round: r, blockHash: m.proposal.blockHash, proposer: signer });
       }
     } else {
       const vs = m.vote.type === "prevote" ? rs.prevotes : rs.precommits;
-      const res = vs.add(m, val);
-      if (res.kind === "conflict") out.push({ kind: "evidence", evidence: duplicateVoteEvidence(res.first, m) });
-      if (res.kind !== "added") return false;
+      const res = vs.add(m, val, (k) => rs.proposals.has(k));
+      if (res.kind === "duplicate") return false;
+      // Report equivocation once per validator and vote set: on its first conflicting vote.
+      if (res.kind !== "added" || res.conflict) {
+        const key = `${r}/${m.vote.type}/${signer}`;
+        if (!this.reported.has(key)) {
+          this.reported.add(key);
+          out.push({ kind: "evidence", evidence: duplicateVoteEvidence(res.kind === "added" ? res.conflict! : res.conflict, m) });
+        }
+      }
+      if (res.kind === "ignored") return false;
     }
     if (!rs.senders.has(signer)) {
       rs.senders.add(signer);
@@ -194,7 +221,7 @@ export class ConsensusCore {
   private roundState(r: number): RoundState {
     let rs = this.rounds.get(r);
     if (!rs) {
-      rs = { proposal: undefined, prevotes: new VoteSet(), precommits: new VoteSet(), senders: new Set(), senderPower: 0n };
+      rs = { proposals: new Map(), prevotes: new VoteSet(), precommits: new VoteSet(), senders: new Set(), senderPower: 0n };
       this.rounds.set(r, rs);
     }
     return rs;
@@ -264,15 +291,15 @@ export class ConsensusCore {
   private tryDecide(out: CoreOutput[]): boolean {
     const set = this.set!;
     for (const [r, rs] of this.rounds) {
-      if (!rs.proposal) continue;
-      const k = valueKey(rs.proposal.proposal.blockHash);
-      if (!set.hasQuorum(rs.precommits.powerFor(k))) continue;
-      if (rs.precommits.bandsFor(k) < set.requiredBands) continue; // spectral diversity, on top of the quorum
-      if (this.validity.get(k) !== true) continue;
-      this.decided = true;
-      const certificate = buildCommit(rs.precommits.votesFor(k));
-      out.push({ kind: "decide", height: this.h, round: r, blockHash: rs.proposal.proposal.blockHash, certificate });
-      return true;
+      for (const [k, p] of rs.proposals) {
+        if (!set.hasQuorum(rs.precommits.powerFor(k))) continue;
+        if (rs.precommits.bandsFor(k) < set.requiredBands) continue; // spectral diversity, on top of the quorum
+        if (this.validity.get(k) !== true) continue;
+        this.decided = true;
+        const certificate = buildCommit(rs.precommits.votesFor(k));
+        out.push({ kind: "decide", height: this.h, round: r, blockHash: p.proposal.blockHash, certificate });
+        return true;
+      }
     }
     return false;
   }
@@ -291,23 +318,25 @@ export class ConsensusCore {
   private currentRoundRules(out: CoreOutput[]): boolean {
     const set = this.set!;
     const rs = this.roundState(this.round);
-    const p = rs.proposal?.proposal;
-    const k = p ? valueKey(p.blockHash) : undefined;
-    const valid = k === undefined ? undefined : this.validity.get(k);
 
-    if (this.step === "propose" && p && k !== undefined && valid !== undefined) {
-      if (p.polRound === -1) {
-        // Line 22.
-        this.vote("prevote", valid && (this.lockedRound === -1 || this.lockedValue === k) ? k : null, out);
-        this.step = "prevote";
-        return true;
-      }
-      const vr = p.polRound;
-      if (vr < this.round && set.hasQuorum(this.rounds.get(vr)?.prevotes.powerFor(k) ?? 0n)) {
-        // Line 28.
-        this.vote("prevote", valid && (this.lockedRound <= vr || this.lockedValue === k) ? k : null, out);
-        this.step = "prevote";
-        return true;
+    if (this.step === "propose") {
+      for (const [k, sp] of rs.proposals) {
+        const p = sp.proposal;
+        const valid = this.validity.get(k);
+        if (valid === undefined) continue;
+        if (p.polRound === -1) {
+          // Line 22.
+          this.vote("prevote", valid && (this.lockedRound === -1 || this.lockedValue === k) ? k : null, out);
+          this.step = "prevote";
+          return true;
+        }
+        const vr = p.polRound;
+        if (vr < this.round && set.hasQuorum(this.rounds.get(vr)?.prevotes.powerFor(k) ?? 0n)) {
+          // Line 28.
+          this.vote("prevote", valid && (this.lockedRound <= vr || this.lockedValue === k) ? k : null, out);
+          this.step = "prevote";
+          return true;
+        }
       }
     }
     if (this.step === "prevote" && !this.prevoteTimeoutScheduled && set.hasQuorum(rs.prevotes.anyPower)) {
@@ -316,7 +345,8 @@ export class ConsensusCore {
       this.schedule("prevote", out);
       return true;
     }
-    if (this.step !== "propose" && !this.line36Done && k !== undefined && valid === true && set.hasQuorum(rs.prevotes.powerFor(k))) {
+    const k = this.step === "propose" || this.line36Done ? undefined : [...rs.proposals.keys()].find((x) => this.validity.get(x) === true && set.hasQuorum(rs.prevotes.powerFor(x)));
+    if (k !== undefined) {
       // Line 36.
       this.line36Done = true;
       if (this.step === "prevote") {
