@@ -68,8 +68,14 @@ export interface QueryDef<P = any, R = unknown> {
 }
 
 export interface ValidatorUpdate {
+  /** The validator's operator address. */
   readonly address: string;
+  /** 0 removes the validator from the set. */
   readonly power: bigint;
+  /** Ed25519 consensus key, hex (absent only for updates that just change power). */
+  readonly consensusPubKey?: string;
+  /** Declared spectral band 1..7, counted by the spectral-diversity commit rule. */
+  readonly band?: number;
 }
 
 /** Behaviour of a module, resolved from the container so it gets its keepers injected. */
