@@ -105,7 +105,7 @@ export class Application {
   private readonly invariantsEveryBlock: boolean;
   private paramsCache: { raw: Buffer; params: RuntimeParams } | undefined;
   /** Transactions whose signatures and stateless checks passed here: skipped again at delivery. */
-  private readonly prechecked = new Map<string, RoutedMsg[]>();
+  private readonly prechecked = new Map<string, { routes: RoutedMsg[]; signers: string[] }>();
 
   constructor(o: ApplicationOptions) {
     this.chainId = o.chainId;
@@ -182,7 +182,7 @@ export class Application {
     const bad = sigOk.indexOf(false);
     if (bad >= 0) throw new TxError("TX_BAD_SIGNATURE", `signature ${bad} (${pre.checks[bad]!.scheme}) does not verify for this transaction body and chain id`);
     const checked = this.checkStateful(pre.decoded, pending, nextInfo);
-    this.rememberPrechecked(checked.hashHex, pre.routes);
+    this.rememberPrechecked(checked.hashHex, pre.routes, pre.decoded);
     return checked;
   }
 
@@ -214,22 +214,22 @@ export class Application {
     return { decoded: d, hashHex: toHex(d.hash), sender: body.sender, nonce: body.nonce, fee, tip: body.tip };
   }
 
-  private rememberPrechecked(hashHex: string, routes: RoutedMsg[]): void {
+  private rememberPrechecked(hashHex: string, routes: RoutedMsg[], d: DecodedTx): void {
     if (this.prechecked.size > 200_000) this.prechecked.clear();
-    this.prechecked.set(hashHex, routes);
+    this.prechecked.set(hashHex, { routes, signers: txSigners(d.tx) });
   }
 
   /** Verify transactions this node has not checked (a block from another proposer). */
   async verifyUnchecked(txs: readonly DecodedTx[]): Promise<void> {
     const params = this.params();
-    const todo: { hashHex: string; routes: RoutedMsg[]; n: number }[] = [];
+    const todo: { hashHex: string; routes: RoutedMsg[]; n: number; d: DecodedTx }[] = [];
     const checks = [];
     for (const d of txs) {
       const hashHex = toHex(d.hash);
       if (this.prechecked.has(hashHex)) continue;
       const c = signatureChecks(d, this.schemes);
       const routes = statelessCheck(d, this.chainId, params, this.modules);
-      todo.push({ hashHex, routes, n: c.length });
+      todo.push({ hashHex, routes, n: c.length, d });
       checks.push(...c);
     }
     const ok = await this.verifier.verify(checks);
@@ -237,7 +237,7 @@ export class Application {
     for (const t of todo) {
       const good = ok.slice(i, i + t.n).every(Boolean);
       i += t.n;
-      if (good) this.rememberPrechecked(t.hashHex, t.routes);
+      if (good) this.rememberPrechecked(t.hashHex, t.routes, t.d);
     }
   }
 
@@ -337,9 +337,12 @@ export class Application {
     const anteEvents: ChainEvent[] = [];
     const actx = ctx.withStore(block, anteEvents);
     let routes: RoutedMsg[];
+    let signers: string[];
     let fee: bigint;
     try {
-      routes = this.prechecked.get(hashHex) ?? [];
+      const pre = this.prechecked.get(hashHex);
+      routes = pre?.routes ?? [];
+      signers = pre?.signers ?? [];
       if (routes.length === 0) throw new TxError("TX_BAD_SIGNATURE", "transaction signatures were not verified by this node");
       checkTimeout(d, ctx.block.height);
       checkBand(actx, d, this.bandProviders);
@@ -361,7 +364,6 @@ export class Application {
     // Messages: all or nothing.
     const msgBranch = block.branch();
     const msgEvents: ChainEvent[] = [];
-    const signers = txSigners(d.tx);
     const mctx = new MsgExecContext(ctx, msgBranch, msgEvents, body.sender, body.band, signers, hashHex);
     try {
       body.msgs.forEach((m, i) => routes[i]!.def.handle(mctx, m.value));
