@@ -372,14 +372,6 @@ export function runScenario(s: Scenario): SimResult {
     return { ok: false, failure: `exception: ${(e as Error).stack ?? String(e)}`, expectTermination, terminated: false, time: now, events, maxRound, evidence };
   }
   const terminated = done();
-  if (process.env.SIM_TRACE) {
-    for (const x of nodes) {
-      const core = x.driver?.core as unknown as { rounds: Map<number, { proposals: Map<string, unknown>; prevotes: { anyPower: bigint; size: number; powerFor(k: string): bigint }; precommits: { anyPower: bigint; size: number } ; senderPower: bigint}>; validity: Map<string, boolean> } | undefined;
-      if (!core) continue;
-      console.log(`node ${x.id} snap ${JSON.stringify(x.driver!.core.snapshot())}`);
-      for (const [r, rs] of core.rounds) console.log(`  r${r} props=${[...rs.proposals.keys()].map((k) => k.slice(0, 8) + ":" + core.validity.get(k)).join(",")} prevotes=${rs.prevotes.size}/${rs.prevotes.anyPower} nil=${rs.prevotes.powerFor("nil")} precommits=${rs.precommits.size}/${rs.precommits.anyPower} senders=${rs.senderPower}`);
-    }
-  }
   if (expectTermination && !terminated) {
     const where = honest.map((x) => `${x.id}:h${x.driver?.core.height ?? "-"}/${JSON.stringify(x.driver?.core.snapshot() ?? {})}`).join(" ");
     return { ok: false, failure: `no termination by t=${now} (${where})`, expectTermination, terminated, time: now, events, maxRound, evidence };
