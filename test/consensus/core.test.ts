@@ -194,7 +194,7 @@ describe("consensus core (Algorithm 1)", () => {
 
 describe("spectral diversity (PoSPECTRUM commit rule)", () => {
   /** Everyone in `who` precommits v at round 0 after the proposal; returns the decide outputs after each. */
-  function precommitOneByOne(f: Fixture, who: string[]): CoreOutput[][] {
+  function precommitOneByOne(f: Fixture, who: string[]): Extract<CoreOutput, { kind: "decide" }>[][] {
     const c = new ConsensusCore({ timeouts: T });
     c.startHeight(1, f.set);
     const v = value("diverse");
