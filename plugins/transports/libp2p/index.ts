@@ -1,0 +1,23 @@
+/**
+ * libp2p transport plugin: gossip (gossipsub), peer discovery (kad-dht from bootstrap
+ * peers), peer scoring and bans, and block sync. See docs/network.md.
+ */
+export { createNetwork, Network, type NetworkOptions, type MessageValidator, type MessageHandler, type Verdict, type PeerView, type NetworkStats, type TopicStats } from "./network.ts";
+export { NetworkError, type NetworkErrorCode } from "./errors.ts";
+export { loadOrCreateNodeKey, NODE_KEY_FILE } from "./identity.ts";
+export { TOPIC_KINDS, DEFAULT_TOPIC_LIMITS, topicName, dhtProtocol, syncProtocol, type TopicKind } from "./topics.ts";
+export { DEFAULT_SCORING, PeerScorer, type ScoringOptions, type PenaltyKind } from "./scorer.ts";
+export { BoundedQueue } from "./bounded-queue.ts";
+export type { SyncRunOptions } from "./sync/client.ts";
+export {
+  DEFAULT_SYNC,
+  MAX_BLOCKS_PER_REQUEST,
+  type BlockSource,
+  type SyncedBlock,
+  type SyncVerdict,
+  type SyncHooks,
+  type SyncProgress,
+  type SyncResult,
+  type SyncOptions,
+  type PeerStatus,
+} from "./sync/types.ts";
