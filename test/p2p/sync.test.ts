@@ -1,0 +1,153 @@
+import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import { lpStream } from "@libp2p/utils";
+import { encodeCanonical } from "../../runtime/codec/canonical.ts";
+import { NetworkError, syncProtocol, type SyncProgress } from "../../plugins/transports/libp2p/index.ts";
+import { CHAIN_ID, FakeChain, FakeVerifier, LyingSource, NetPool, waitFor } from "./helpers.ts";
+
+describe("p2p: block sync", function () {
+  this.timeout(30_000);
+  const pool = new NetPool();
+  afterEach(() => pool.closeAll());
+  const secret = randomBytes(32);
+
+  it("fetches 500 blocks from a peer, verifying each before the next", async () => {
+    const chain = new FakeChain(secret, 500);
+    const server = await pool.start({ blockSource: chain, minPeers: 1 });
+    const client = await pool.start({ minPeers: 1 });
+    await client.dial(server.addresses()[0]!);
+    const [st] = await client.peerStatuses();
+    expect(st!.height).to.equal(500);
+    expect(Buffer.from(st!.hash).equals(Buffer.from(chain.latestHash()))).to.equal(true);
+
+    const v = new FakeVerifier(secret);
+    const seen: SyncProgress[] = [];
+    const r = await client.syncTo(v, undefined, { onProgress: (p) => seen.push(p) });
+    expect(r.height).to.equal(500);
+    expect(r.applied).to.equal(500);
+    expect(r.dropped).to.deep.equal([]);
+    expect(v.applied.map((b) => b.height)).to.deep.equal(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(seen.at(-1)!.height).to.equal(500);
+    expect(seen.length).to.be.greaterThan(1);
+    // Already there: nothing to do.
+    expect((await client.syncTo(v)).applied).to.equal(0);
+  });
+
+  it("drops a peer that serves a forged block at height N and completes from an honest peer", async () => {
+    const chain = new FakeChain(secret, 500);
+    const honest = await pool.start({ blockSource: chain, minPeers: 1 });
+    const liar = await pool.start({ blockSource: new LyingSource(chain, 137), minPeers: 1 });
+    const client = await pool.start({ minPeers: 1 });
+    await client.dial(honest.addresses()[0]!);
+    await client.dial(liar.addresses()[0]!);
+
+    const v = new FakeVerifier(secret);
+    const r = await client.syncTo(v, 500);
+    expect(r.height).to.equal(500);
+    expect(r.dropped.map((d) => d.peer)).to.deep.equal([liar.peerId]);
+    expect(r.dropped[0]!.reason).to.match(/failed verification/);
+    expect(v.applied.every((b, i) => Buffer.from(b.block).equals(Buffer.from(chain.blocks[i]!.block)))).to.equal(true);
+    expect(client.isBanned(liar.peerId)).to.equal(true);
+    await waitFor(() => client.libp2p.getConnections(liar.libp2p.peerId).length === 0, "the liar to be disconnected");
+  });
+
+  it("drops a peer that answers with garbage frames and completes from an honest peer", async () => {
+    const chain = new FakeChain(secret, 300);
+    const honest = await pool.start({ blockSource: chain, minPeers: 1 });
+    const junk = await pool.start({ blockSource: chain, minPeers: 1 });
+    // Replace junk's sync server with one that answers every request with random frames.
+    const proto = syncProtocol(CHAIN_ID);
+    await junk.libp2p.unhandle(proto);
+    let n = 0;
+    await junk.libp2p.handle(proto, async (stream) => {
+      const lp = lpStream(stream);
+      await lp.read();
+      // The first answer is a plausible status so the client plans ranges on this peer.
+      if (n++ === 0) await lp.write(encodeCanonical([0, 300, new Uint8Array(32)]));
+      else for (let i = 0; i < 3; i++) await lp.write(randomBytes(1 + (i * 97) % 300));
+      await stream.close();
+    });
+    const client = await pool.start({ minPeers: 1, scoring: { syncBadFrame: 50 } });
+    await client.dial(junk.addresses()[0]!);
+    await client.dial(honest.addresses()[0]!);
+    const v = new FakeVerifier(secret);
+    const r = await client.syncTo(v, 300);
+    expect(r.height).to.equal(300);
+    expect(r.dropped.map((d) => d.peer)).to.include(junk.peerId);
+    expect(client.score(junk.peerId).app).to.be.lessThan(0);
+  });
+
+  it("fails with NET_SYNC_NO_PEERS when nobody has the target height", async () => {
+    const server = await pool.start({ blockSource: new FakeChain(secret, 10), minPeers: 1 });
+    const client = await pool.start({ minPeers: 1 });
+    await client.dial(server.addresses()[0]!);
+    const v = new FakeVerifier(secret);
+    try {
+      await client.syncTo(v, 20);
+      expect.fail("sync should fail");
+    } catch (e) {
+      expect((e as NetworkError).code).to.equal("NET_SYNC_NO_PEERS");
+    }
+    expect(v.localHeight()).to.equal(10);
+  });
+
+  it("survives a few hundred random frames on the sync protocol and keeps serving", async () => {
+    const chain = new FakeChain(secret, 50);
+    // A ban threshold out of reach, so the fuzzer can keep going for every frame.
+    const server = await pool.start({ blockSource: chain, minPeers: 1, scoring: { banThreshold: -1e12 }, sync: { serverReadTimeoutMs: 500, maxInboundStreams: 64 } });
+    // maxInFlight also caps our own outbound sync streams: room for 10 garbage streams at once.
+    const fuzzer = await pool.start({ minPeers: 1, sync: { maxInFlight: 10 } });
+    await fuzzer.dial(server.addresses()[0]!);
+    const proto = syncProtocol(CHAIN_ID);
+    const serverId = server.libp2p.peerId;
+    const frame = (i: number): Uint8Array => {
+      switch (i % 6) {
+        case 0: return randomBytes(1 + (i % 200)); // raw bytes, no length prefix discipline
+        case 1: return Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0x0f); // absurd length varint
+        case 2: return encodeCanonical([1, 0, 5]); // from 0
+        case 3: return encodeCanonical([1, 1, 1_000_000]); // too many blocks
+        case 4: return encodeCanonical([7, "x", [1, 2, 3]]); // unknown kind
+        default: return encodeCanonical({ a: randomBytes(i % 40) }); // wrong shape
+      }
+    };
+    const sent = 300;
+    for (let i = 0; i < sent; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, j) => {
+          const stream = await fuzzer.libp2p.dialProtocol(serverId, proto);
+          const f = frame(i + j);
+          // Half with a proper length prefix around garbage, half raw.
+          if ((i + j) % 2 === 0) await lpStream(stream).write(f);
+          else stream.send(f);
+          await stream.close().catch(() => undefined);
+          // Drain whatever the server answers until it closes.
+          for await (const _ of stream) void _;
+        }).map((p) => p.catch(() => undefined)),
+      );
+    }
+    await waitFor(() => server.stats().sync.badRequests >= sent / 2, "the server to count the garbage", 5000);
+    expect(server.score(fuzzer.peerId).app).to.be.lessThan(-1000);
+    // Still healthy: a well-behaved client syncs everything.
+    const client = await pool.start({ minPeers: 1 });
+    await client.dial(server.addresses()[0]!);
+    const r = await client.syncTo(new FakeVerifier(secret));
+    expect(r.height).to.equal(50);
+  });
+
+  it("with default scoring, a peer sending garbage sync requests is banned", async () => {
+    const server = await pool.start({ blockSource: new FakeChain(secret, 5), minPeers: 1 });
+    const fuzzer = await pool.start({ minPeers: 1 });
+    await fuzzer.dial(server.addresses()[0]!);
+    for (let i = 0; i < 6 && !server.isBanned(fuzzer.peerId); i++) {
+      try {
+        const stream = await fuzzer.libp2p.dialProtocol(server.libp2p.peerId, syncProtocol(CHAIN_ID));
+        await lpStream(stream).write(randomBytes(20));
+        for await (const _ of stream) void _;
+      } catch {
+        // the server aborts the stream, or by now refuses us
+      }
+    }
+    expect(server.isBanned(fuzzer.peerId)).to.equal(true);
+    await waitFor(() => server.libp2p.getConnections(fuzzer.libp2p.peerId).length === 0, "the fuzzer to be disconnected");
+  });
+});
