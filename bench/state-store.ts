@@ -2,7 +2,13 @@
  * Authenticated state store benchmark: commit time per block of N changed keys at 1 000 and
  * at 1 000 000 keys in state, read and proof rates, Branch throughput, and peak RSS.
  *
- *   npx node --import tsx bench/state-store.ts [--n 10000] [--big 1000000] [--blocks 6]
+ *   npx node --import tsx bench/state-store.ts [--n 10000] [--tn 12000] [--big 1000000] [--blocks 6] [--writemap] [--shapes random,transfer]
+ *
+ * Two block shapes: "random" (N keys of 'bank/bal/' + 32 bytes, 40-byte values) and
+ * "transfer" (TN keys shaped like a block of signed transfers: 'bank/' 0x01 address 'nxt'
+ * balances and 'auth/' address nonces, 8-byte values). Every commit is followed by
+ * `await db.flushed` (lmdb-js's overlappingSync, on by default on Linux, returns from
+ * transactionSync before the fsync): flushMs is that wait, the price of durability.
  *
  * Blocks come in pairs so the state size stays put: block A writes N distinct keys (updates
  * of min(S, N/2) random existing keys, the rest new keys), block B deletes those new keys and
@@ -12,8 +18,8 @@
  * Figures are printed and written to bench/results/state-store.json; nothing is asserted.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir, cpus, totalmem } from "node:os";
-import { join, dirname } from "node:path";
+import { tmpdir, cpus, totalmem, loadavg } from "node:os";
+import { join, dirname, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import cliProgress from "cli-progress";
@@ -29,7 +35,10 @@ function arg(name: string, dflt: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 }
 
-const N = arg("n", 10_000);
+const N_RANDOM = arg("n", 10_000);
+const N_TRANSFER = arg("tn", 12_000);
+const WRITEMAP = process.argv.includes("--writemap");
+const SHAPES = (process.argv.includes("--shapes") ? process.argv[process.argv.indexOf("--shapes") + 1]! : "random,transfer").split(",");
 const SMALL = arg("small", 1_000);
 const BIG = arg("big", 1_000_000);
 const BLOCKS = arg("blocks", 6);
@@ -38,17 +47,55 @@ const BLOCKS = arg("blocks", 6);
 const BUILD_BATCH = arg("batch", 20_000);
 
 const prefix = Buffer.from("bank/bal/");
-/** Account key i: a 9-byte prefix and a 32-byte address, like a real balance key. */
-function key(i: number): Uint8Array {
-  const h = createHash("sha256").update(`account-${i}`).digest();
-  return Buffer.concat([prefix, h]);
+const BANK = Buffer.from([...Buffer.from("bank/"), 0x01]);
+const NXT = Buffer.from("nxt");
+const AUTH = Buffer.from("auth/");
+
+interface Shape {
+  name: string;
+  /** Changed keys per block. */
+  n: number;
+  key(i: number): Uint8Array;
+  value(i: number, round: number): Uint8Array;
 }
-function value(i: number, round: number): Uint8Array {
-  const v = Buffer.alloc(40);
-  v.writeUInt32BE(i, 0);
-  v.writeUInt32BE(round, 4);
-  return v;
+
+function addr(i: number): Buffer {
+  return createHash("sha256").update(`account-${i >> 1}`).digest();
 }
+
+const SHAPE: Record<string, Shape> = {
+  /** Key i: a 9-byte prefix and a 32-byte address; 40-byte values. */
+  random: {
+    name: "random",
+    n: N_RANDOM,
+    key: (i) => Buffer.concat([prefix, createHash("sha256").update(`account-${i}`).digest()]),
+    value: (i, round) => {
+      const v = Buffer.alloc(40);
+      v.writeUInt32BE(i, 0);
+      v.writeUInt32BE(round, 4);
+      return v;
+    },
+  },
+  /**
+   * Transfer-shaped: account j = i >> 1 has its balance ('bank/' 0x01 address 'nxt', 41
+   * bytes) at even i and its auth record ('auth/' address, 37 bytes) at odd i; 8-byte
+   * values. A block of 5 000 transfers changes ~10-15k such keys (sender balance and nonce,
+   * receiver balance, fee collector); with random accounts that is this shape.
+   */
+  transfer: {
+    name: "transfer",
+    n: N_TRANSFER,
+    key: (i) => ((i & 1) === 0 ? Buffer.concat([BANK, addr(i), NXT]) : Buffer.concat([AUTH, addr(i)])),
+    value: (i, round) => {
+      const v = Buffer.alloc(8);
+      v.writeUInt32BE(i, 0);
+      v.writeUInt32BE(round, 4);
+      return v;
+    },
+  },
+};
+const key = (i: number): Uint8Array => SHAPE.random!.key(i);
+const value = (i: number, round: number): Uint8Array => SHAPE.random!.value(i, round);
 
 /** Deterministic PRNG (xorshift32) so every run draws the same keys. */
 function rng(seed: number): () => number {
@@ -89,6 +136,10 @@ function dirSizeMiB(dir: string): number {
 }
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const p50 = (xs: number[]): number => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length === 0 ? 0 : a.length % 2 === 1 ? a[a.length >> 1]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
+};
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 
 interface BlockTiming {
@@ -97,6 +148,8 @@ interface BlockTiming {
   stageMs: number;
   commitMs: number;
   totalMs: number;
+  /** Wait for `db.flushed` after the commit (durability), not in totalMs. */
+  flushMs: number;
 }
 
 class Bench {
@@ -108,14 +161,22 @@ class Bench {
   height = 0;
   round = 0;
 
-  constructor() {
+  readonly shape: Shape;
+  readonly key: (i: number) => Uint8Array;
+  readonly value: (i: number, round: number) => Uint8Array;
+
+  constructor(shape: Shape) {
+    this.shape = shape;
+    this.key = shape.key;
+    this.value = shape.value;
     this.dir = mkdtempSync(join(tmpdir(), "nexus-bench-state-"));
+    // Opened as the node opens its root (runtime/node/node.ts), plus --writemap to compare.
     // NEXUS_BENCH_NOSYNC=1 only to split fsync cost from lmdb work; never for a real node.
-    this.db = open({ path: this.dir, mapSize: 8 * 2 ** 30, noSync: process.env.NEXUS_BENCH_NOSYNC === "1" });
+    this.db = open({ path: this.dir, mapSize: 8 * 2 ** 30, noSync: process.env.NEXUS_BENCH_NOSYNC === "1", ...(WRITEMAP ? { useWritemap: true } : {}) });
     this.store = openAuthenticatedStore(this.db);
   }
 
-  commit(changes: Changeset, kind: string): BlockTiming {
+  async commit(changes: Changeset, kind: string): Promise<BlockTiming> {
     const before = this.count;
     const t0 = process.hrtime.bigint();
     const staged = this.store.stage(changes);
@@ -123,12 +184,16 @@ class Bench {
     const t1 = process.hrtime.bigint();
     staged.commit(++this.height);
     const commitMs = ms(t1);
-    return { kind, stateKeysBefore: before, stageMs, commitMs, totalMs: stageMs + commitMs };
+    const t2 = process.hrtime.bigint();
+    await this.db.flushed;
+    const flushMs = ms(t2);
+    return { kind, stateKeysBefore: before, stageMs, commitMs, totalMs: stageMs + commitMs, flushMs };
   }
 
-  build(target: number, label: string): number {
+  async build(target: number, label: string): Promise<number> {
     const bar = new cliProgress.SingleBar(
-      { format: `  building ${label} [{bar}] {value}/{total} keys  {rate} keys/s  rss {rss} MiB`, hideCursor: true },
+      // noTTYOutput: progress lines every 5 s also when the output is a file or a pipe.
+      { format: `  building ${label} [{bar}] {value}/{total} keys  {rate} keys/s  rss {rss} MiB`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
       cliProgress.Presets.shades_classic,
     );
     const t0 = process.hrtime.bigint();
@@ -136,37 +201,44 @@ class Bench {
     while (this.count < target) {
       const n = Math.min(BUILD_BATCH, target - this.count);
       const changes: Array<readonly [Uint8Array, Uint8Array]> = [];
-      for (let i = this.count; i < this.count + n; i++) changes.push([key(i), value(i, 0)]);
-      this.commit(changes, "build");
+      for (let i = this.count; i < this.count + n; i++) changes.push([this.key(i), this.value(i, 0)]);
+      await this.commit(changes, "build");
       this.count += n;
-      bar.update(this.count, { rate: Math.round(this.count / (ms(t0) / 1000)), rss: rssMiB() });
+      const rate = Math.round(this.count / (ms(t0) / 1000));
+      bar.update(this.count, { rate, rss: rssMiB() });
+      // The build loop never yields to timers, so cli-progress's non-TTY schedule never fires:
+      // print a plain line every 100k keys when the output is not a terminal.
+      if (!process.stdout.isTTY && this.count % 100_000 < n) console.log(`  building ${label}: ${this.count}/${target} keys, ${rate} keys/s, rss ${rssMiB()} MiB`);
     }
     bar.stop();
     return ms(t0);
   }
 
   /** A pair of blocks (A: update + insert, B: update + delete those inserts). */
-  pair(next: () => number): [BlockTiming, BlockTiming] {
+  async pair(next: () => number): Promise<[BlockTiming, BlockTiming]> {
+    const { key, value } = this;
+    const N = this.shape.n;
     const upd = Math.min(this.count, Math.floor(N / 2));
     const ins = N - upd;
     const existing = distinctSample(upd, this.count, next);
     this.round++;
     const a: Array<readonly [Uint8Array, Uint8Array | null]> = existing.map((i) => [key(i), value(i, this.round)]);
     for (let i = this.count; i < this.count + ins; i++) a.push([key(i), value(i, this.round)]);
-    const ta = this.commit(a, "update+insert");
+    const ta = await this.commit(a, "update+insert");
     this.count += ins;
     this.round++;
     const b: Array<readonly [Uint8Array, Uint8Array | null]> = existing.map((i) => [key(i), value(i, this.round)]);
     for (let i = this.count - ins; i < this.count; i++) b.push([key(i), null]);
-    const tb = this.commit(b, "update+delete");
+    const tb = await this.commit(b, "update+delete");
     this.count -= ins;
     return [ta, tb];
   }
 
-  updateOnly(next: () => number): BlockTiming {
+  async updateOnly(next: () => number): Promise<BlockTiming> {
+    const { key, value } = this;
     this.round++;
-    const ids = distinctSample(Math.min(N, this.count), this.count, next);
-    return this.commit(
+    const ids = distinctSample(Math.min(this.shape.n, this.count), this.count, next);
+    return await this.commit(
       ids.map((i) => [key(i), value(i, this.round)] as const),
       "update-only",
     );
@@ -179,28 +251,43 @@ class Bench {
   }
 }
 
-function summarize(blocks: BlockTiming[]): { stageMs: number; commitMs: number; totalMs: number } {
-  return { stageMs: r1(mean(blocks.map((b) => b.stageMs))), commitMs: r1(mean(blocks.map((b) => b.commitMs))), totalMs: r1(mean(blocks.map((b) => b.totalMs))) };
+interface Summary {
+  stageMs: number;
+  commitMs: number;
+  totalMs: number;
+  totalP50Ms: number;
+  flushMs: number;
 }
 
-function printBlocks(label: string, blocks: BlockTiming[]): void {
+function summarize(blocks: BlockTiming[]): Summary {
+  return {
+    stageMs: r1(mean(blocks.map((b) => b.stageMs))),
+    commitMs: r1(mean(blocks.map((b) => b.commitMs))),
+    totalMs: r1(mean(blocks.map((b) => b.totalMs))),
+    totalP50Ms: r1(p50(blocks.map((b) => b.totalMs))),
+    flushMs: r1(mean(blocks.map((b) => b.flushMs))),
+  };
+}
+
+function printBlocks(label: string, n: number, blocks: BlockTiming[]): void {
   const s = summarize(blocks);
-  console.log(`  ${label}: stage ${s.stageMs} ms + commit ${s.commitMs} ms = ${s.totalMs} ms per block of ${N} keys (mean of ${blocks.length})`);
+  console.log(`  ${label}: stage ${s.stageMs} ms + commit ${s.commitMs} ms = ${s.totalMs} ms per block of ${n} keys (mean of ${blocks.length}; p50 ${s.totalP50Ms} ms; then flush wait ${s.flushMs} ms)`);
 }
 
-async function scenario(size: number, next: () => number): Promise<Record<string, unknown>> {
-  console.log(`\n== ${size.toLocaleString("en")} keys in state ==`);
-  const bench = new Bench();
-  const buildMs = bench.build(size, size.toLocaleString("en"));
+async function scenario(shape: Shape, size: number, next: () => number): Promise<Record<string, unknown>> {
+  console.log(`\n== ${shape.name} blocks of ${shape.n} keys, ${size.toLocaleString("en")} keys in state ==`);
+  const bench = new Bench(shape);
+  const { key } = bench;
+  const buildMs = await bench.build(size, size.toLocaleString("en"));
   console.log(`  built in ${r1(buildMs / 1000)} s (batches of ${BUILD_BATCH}), ${bench.store.nodeCount()} tree nodes, db ${dirSizeMiB(bench.dir)} MiB, rss ${rssMiB()} MiB`);
-  bench.pair(next); // warm-up pair, not counted
+  await bench.pair(next); // warm-up pair, not counted
   const pairs: BlockTiming[] = [];
-  for (let i = 0; i < BLOCKS / 2; i++) pairs.push(...bench.pair(next));
-  printBlocks("mixed blocks (update+insert / update+delete)", pairs);
+  for (let i = 0; i < BLOCKS / 2; i++) pairs.push(...(await bench.pair(next)));
+  printBlocks("mixed blocks (update+insert / update+delete)", shape.n, pairs);
   const updates: BlockTiming[] = [];
-  if (bench.count >= N) {
-    for (let i = 0; i < BLOCKS / 2; i++) updates.push(bench.updateOnly(next));
-    printBlocks("update-only blocks", updates);
+  if (bench.count >= shape.n) {
+    for (let i = 0; i < BLOCKS / 2; i++) updates.push(await bench.updateOnly(next));
+    printBlocks("update-only blocks", shape.n, updates);
   }
 
   // Reads: random gets of existing keys from the flat table.
@@ -230,19 +317,22 @@ async function scenario(size: number, next: () => number): Promise<Record<string
   console.log(`  reads ${readsPerSec.toLocaleString("en")}/s, proofs ${provesPerSec.toLocaleString("en")}/s built, ${verifiesPerSec.toLocaleString("en")}/s verified, ${proofBytes} bytes JSON each`);
 
   const result = {
+    shape: shape.name,
+    changedKeysPerBlock: shape.n,
     stateKeys: size,
     buildSeconds: r1(buildMs / 1000),
     treeNodes: bench.store.nodeCount(),
     dbMiB: dirSizeMiB(bench.dir),
     mixedBlocks: summarize(pairs),
     updateOnlyBlocks: updates.length > 0 ? summarize(updates) : null,
-    blocks: [...pairs, ...updates].map((b) => ({ ...b, stageMs: r1(b.stageMs), commitMs: r1(b.commitMs), totalMs: r1(b.totalMs) })),
+    blocks: [...pairs, ...updates].map((b) => ({ ...b, stageMs: r1(b.stageMs), commitMs: r1(b.commitMs), totalMs: r1(b.totalMs), flushMs: r1(b.flushMs) })),
     readsPerSec,
     provesPerSec,
     verifiesPerSec,
     proofJsonBytes: proofBytes,
     rssMiBAfter: rssMiB(),
     rssSplitMiBAfter: rssSplitMiB(),
+    peakRssMiBSoFar: peakRssMiB(),
   };
   await bench.close();
   return result;
@@ -273,16 +363,25 @@ function branchThroughput(): { opsPerSec: number; transfersPerSec: number } {
 }
 
 async function main(): Promise<void> {
-  console.log(`state-store bench: N=${N} changed keys per block, node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}`);
+  console.log(`state-store bench: node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, lmdb options ${WRITEMAP ? "{ useWritemap: true }" : "default (as the node)"}`);
   const next = rng(42);
-  const small = await scenario(SMALL, next);
-  const big = await scenario(BIG, next);
+  const scenarios: Array<Record<string, unknown>> = [];
+  const ratios: Record<string, { mean: number; p50: number }> = {};
+  for (const name of SHAPES) {
+    const shape = SHAPE[name];
+    if (shape === undefined) throw new Error(`unknown shape ${name}`);
+    const small = await scenario(shape, SMALL, next);
+    const big = await scenario(shape, BIG, next);
+    scenarios.push(small, big);
+    const s = small.mixedBlocks as Summary;
+    const b = big.mixedBlocks as Summary;
+    ratios[name] = { mean: Math.round((b.totalMs / s.totalMs) * 100) / 100, p50: Math.round((b.totalP50Ms / s.totalP50Ms) * 100) / 100 };
+    console.log(`\n${name}: stage+commit ratio ${BIG.toLocaleString("en")} / ${SMALL.toLocaleString("en")} keys (mixed blocks): ${ratios[name]!.mean}× mean, ${ratios[name]!.p50}× p50 (goal <= 2×)`);
+  }
   // Last, so its garbage does not inflate the store scenarios' memory figures.
   const br = branchThroughput();
   console.log(`\nbranch: ${br.opsPerSec.toLocaleString("en")} ops/s (${br.transfersPerSec.toLocaleString("en")} transfers/s of 2 reads + 3 writes, each on a tx branch)`);
-  const ratio = (big.mixedBlocks as { totalMs: number }).totalMs / (small.mixedBlocks as { totalMs: number }).totalMs;
   const peak = peakRssMiB();
-  console.log(`\ncommit time ratio ${BIG.toLocaleString("en")} / ${SMALL.toLocaleString("en")} keys (mixed blocks): ${ratio.toFixed(2)}× (goal <= 2×)`);
   console.log(`peak RSS ${peak} MiB (goal < 1024 MiB; includes lmdb's mapped pages)`);
   const out = {
     bench: "state-store",
@@ -290,13 +389,15 @@ async function main(): Promise<void> {
     node: process.version,
     cpu: `${cpus().length}× ${cpus()[0]?.model ?? "?"}`,
     memGiB: Math.round(totalmem() / 2 ** 30),
-    changedKeysPerBlock: N,
+    loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+    lmdbOptions: WRITEMAP ? { useWritemap: true } : {},
     branch: br,
-    scenarios: [small, big],
-    commitRatioBigOverSmall: Math.round(ratio * 100) / 100,
+    scenarios,
+    commitRatioBigOverSmall: ratios,
     peakRssMiB: peak,
   };
-  const file = join(dirname(fileURLToPath(import.meta.url)), "results", "state-store.json");
+  const outEnv = process.env.NEXUS_BENCH_OUT; // another results path, for comparison runs
+  const file = outEnv !== undefined && isAbsolute(outEnv) ? outEnv : join(dirname(fileURLToPath(import.meta.url)), "results", outEnv ?? "state-store.json");
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
   console.log(`wrote ${file}`);
