@@ -91,7 +91,9 @@ export class NexusNode implements NodeApi {
 
   static async open(o: NodeOptions): Promise<NexusNode> {
     mkdirSync(o.dataDir, { recursive: true });
-    const db = openLmdb({ path: join(o.dataDir, "chain.lmdb") });
+    // overlappingSync (lmdb-js default on Linux) returns before the flush: a power cut could take
+    // back a block already acknowledged. Commit must be durable when it returns.
+    const db = openLmdb({ path: join(o.dataDir, "chain.lmdb"), overlappingSync: false });
     const store = openAuthenticatedStore(db);
     const node = new NexusNode(o, db, store, o.verifier ?? new InlineVerifier(o.schemes));
     node.initialise();
