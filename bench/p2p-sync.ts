@@ -61,7 +61,7 @@ function verifiedChain(n: number, v: number): { source: BlockSource; set: Valida
   const set = ValidatorSet.create(validators);
   const signers = keys.map((k) => ed25519Signer(k.address, k.secretKey));
   const items: Array<{ block: Uint8Array; commit: Uint8Array }> = [];
-  let prev = new Uint8Array(32);
+  let prev: Uint8Array = new Uint8Array(32);
   const txs = Array.from({ length: 50 }, () => new Uint8Array(randomBytes(200)));
   for (let h = 1; h <= n; h++) {
     const block: Block = {
@@ -80,7 +80,7 @@ function verifiedChain(n: number, v: number): { source: BlockSource; set: Valida
 /** What the node's hook does, minus executing the block: decode, link, verifyCommit. */
 class CommitVerifier implements SyncHooks {
   private height = 0;
-  private prev = new Uint8Array(32);
+  private prev: Uint8Array = new Uint8Array(32);
   constructor(private readonly set: ValidatorSet) {}
   localHeight(): number {
     return this.height;

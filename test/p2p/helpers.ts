@@ -53,7 +53,7 @@ export class FakeChain implements BlockSource {
     n: number,
     payloadBytes = 256,
   ) {
-    let prev = new Uint8Array(32);
+    let prev: Uint8Array = new Uint8Array(32);
     for (let h = 1; h <= n; h++) {
       const block = encodeFakeBlock(prev, h, randomBytes(payloadBytes));
       const hash = sha(block);
@@ -106,7 +106,7 @@ export class LyingSource implements BlockSource {
 /** The node side of sync for a FakeChain: checks the hash chain and the commit, then "applies". */
 export class FakeVerifier implements SyncHooks {
   readonly applied: SyncedBlock[] = [];
-  private prev = new Uint8Array(32);
+  private prev: Uint8Array = new Uint8Array(32);
 
   constructor(private readonly secret: Uint8Array) {}
 
