@@ -34,7 +34,7 @@ describe("p2p: identity, discovery and gossip", function () {
     const nodes = [boot, a, b];
     // a and b only know the bootstrap node; they must learn of each other from its DHT.
     await waitFor(() => a.libp2p.getConnections(b.libp2p.peerId).length > 0, "a and b to connect through DHT discovery");
-    for (const n of nodes) expect(n.peers().length).to.equal(2);
+    await waitFor(() => nodes.every((n) => n.peers().length === 2), "a full mesh of three");
 
     const got = new Map<Network, Map<TopicKind, string[]>>();
     for (const n of nodes) {
