@@ -16,6 +16,7 @@ import { getNonce, setNonce } from "./nonces.ts";
 import { parseRuntimeParams, runtimeParamsSchema, type RuntimeParams, type RuntimeParamsJson } from "./runtime-params.ts";
 import { merkleRoot, type BlockHeader } from "./block.ts";
 import { encodeReceipt } from "./receipt.ts";
+import { ReadCache } from "./read-cache.ts";
 import type { SigVerifier } from "./sig-verifier.ts";
 import type { ReceiptView } from "../node/node-api.ts";
 import { createAjv, describeAjvErrors } from "../modules/schemas.ts";
@@ -286,7 +287,8 @@ export class Application {
    */
   executeBlock(info: BlockInfo, txs: readonly DecodedTx[]): Execution {
     const params = this.params();
-    const block = new Branch(this.store);
+    // Committed state cannot change while this block executes, so its reads can be remembered.
+    const block = new Branch(new ReadCache(this.store));
     const blockEvents: ChainEvent[] = [];
     const ctx = new ExecContext(info, "deliver", block, blockEvents);
     // Upgrades take effect in the first block a new binary executes, identically on every node.
