@@ -20,6 +20,10 @@ export class BlockStore {
   private readonly txIndex: Bin;
   private readonly receipts: Bin;
   private readonly meta: Bin;
+  /** Commit certificates by height (BFT only), written with their block. */
+  private readonly commits: Bin;
+  /** Consensus validator set (with proposer priorities) by the height it validates. */
+  private readonly valsets: Bin;
 
   constructor(root: RootDatabase) {
     const open = (name: string): Bin => root.openDB<Buffer, Buffer>({ name, keyEncoding: "binary", encoding: "binary" });
@@ -28,11 +32,23 @@ export class BlockStore {
     this.txIndex = open("txs.by-hash");
     this.receipts = open("receipts");
     this.meta = open("blocks.meta");
+    this.commits = open("blocks.commits");
+    this.valsets = open("consensus.valsets");
   }
 
   /** Call inside the commit transaction. */
-  writeBlock(block: Block, hash: Uint8Array, txHashes: readonly Uint8Array[], receiptBytes: readonly Uint8Array[]): void {
+  writeBlock(
+    block: Block,
+    hash: Uint8Array,
+    txHashes: readonly Uint8Array[],
+    receiptBytes: readonly Uint8Array[],
+    consensus?: { commit: Uint8Array; nextValidatorSet: Uint8Array },
+  ): void {
     const h = u64Key(block.header.height);
+    if (consensus) {
+      this.commits.putSync(buf(h), buf(consensus.commit));
+      this.valsets.putSync(buf(u64Key(block.header.height + 1)), buf(consensus.nextValidatorSet));
+    }
     this.blocks.putSync(buf(h), buf(encodeBlock(block)));
     this.byHash.putSync(buf(hash), buf(h));
     this.receipts.putSync(buf(h), buf(encodeReceiptList(receiptBytes)));
@@ -62,6 +78,26 @@ export class BlockStore {
   block(height: number): Block | undefined {
     const v = this.blocks.get(buf(u64Key(height)));
     return v ? decodeBlock(v) : undefined;
+  }
+
+  /** Encoded commit certificate of a BFT block. */
+  commit(height: number): Uint8Array | undefined {
+    return this.commits.get(buf(u64Key(height)));
+  }
+
+  /** Encoded validator set of `height` (see runtime/node/consensus/valset.ts). */
+  validatorSet(height: number): Uint8Array | undefined {
+    return this.valsets.get(buf(u64Key(height)));
+  }
+
+  /** The set of height 1 (from genesis): written once, outside any block. */
+  writeInitialValidatorSet(height: number, bytes: Uint8Array): void {
+    this.valsets.putSync(buf(u64Key(height)), buf(bytes));
+  }
+
+  /** A block's stored encoding, as block sync serves it. */
+  blockBytes(height: number): Uint8Array | undefined {
+    return this.blocks.get(buf(u64Key(height)));
   }
 
   heightOf(hash: Uint8Array): number | undefined {

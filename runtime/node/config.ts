@@ -40,10 +40,36 @@ export const nodeConfigSchema = {
     quantum: { enum: ["node", "noble", "off"] },
     /** Check every module invariant after every block (slow on big states; dev default). */
     checkInvariants: { type: "boolean" },
+    /** "single": this node alone produces blocks (dev chain). "bft": PoSPECTRUM with the staking validators. */
+    consensus: { enum: ["single", "bft"] },
+    /** Peer-to-peer network of a BFT node (docs/devnet.md). */
+    p2p: {
+      type: "object",
+      properties: {
+        host: { type: "string", minLength: 1 },
+        /** 0 picks a free port. */
+        port: { type: "integer", minimum: 0, maximum: 65535 },
+        /** Multiaddrs with /p2p/<peer id> of peers to start from. */
+        bootstrap: { type: "array", items: { type: "string", minLength: 1 } },
+      },
+      required: ["host", "port", "bootstrap"],
+      additionalProperties: false,
+    },
+    /** BFT round timeouts: base + round · delta, in ms. */
+    bft: {
+      type: "object",
+      properties: {
+        timeoutProposeMs: { type: "integer", minimum: 10 },
+        timeoutVoteMs: { type: "integer", minimum: 10 },
+        timeoutDeltaMs: { type: "integer", minimum: 0 },
+      },
+      required: ["timeoutProposeMs", "timeoutVoteMs", "timeoutDeltaMs"],
+      additionalProperties: false,
+    },
     logLevel: { enum: ["trace", "debug", "info", "warn", "error", "fatal"] },
     logFormat: { enum: ["pretty", "json"] },
   },
-  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "checkInvariants", "logLevel", "logFormat"],
+  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "checkInvariants", "consensus", "p2p", "bft", "logLevel", "logFormat"],
   additionalProperties: false,
 } as const;
 
@@ -58,6 +84,9 @@ export function defaultNodeConfig(): NodeConfig {
     verifyThreads: 0,
     quantum: "node",
     checkInvariants: false,
+    consensus: "single",
+    p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
+    bft: { timeoutProposeMs: 3000, timeoutVoteMs: 1000, timeoutDeltaMs: 500 },
     logLevel: "info",
     logFormat: "pretty",
   };

@@ -19,6 +19,9 @@ import { BlockStore } from "./block-store.ts";
 import { Mempool } from "./mempool.ts";
 import type { NodeConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import type { ConsensusSigner, TimeoutConfig, Wal } from "../../modules/consensus/index.ts";
+import { BftEngine } from "./consensus/engine.ts";
+import type { NodeTransport } from "./consensus/transport.ts";
 import type { AccountView, BlockView, ChainStatus, CoinView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
 
 export const NODE_VERSION = "0.1.0";
@@ -26,7 +29,7 @@ const ZERO_HASH = new Uint8Array(32);
 
 export class NodeError extends Error {
   constructor(
-    readonly code: "NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST",
+    readonly code: "NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST" | "NODE_NO_TRANSPORT",
     message: string,
   ) {
     super(message);
@@ -47,6 +50,18 @@ export interface NodeOptions {
   readonly verifier?: SigVerifier;
   /** Wall clock for block times (the proposer's only clock read); injectable for tests. */
   readonly now?: () => number;
+  /** What a node with config.consensus "bft" runs consensus with. */
+  readonly bft?: {
+    readonly transport: NodeTransport;
+    /** Consensus key (address = staking operator); absent for a non-validating follower. */
+    readonly signer?: ConsensusSigner;
+    /** Default <dataDir>/consensus.wal. */
+    readonly wal?: Wal;
+    /** Default from config.bft. */
+    readonly timeouts?: TimeoutConfig;
+    readonly regossipMs?: number;
+    readonly syncCheckMs?: number;
+  };
 }
 
 /**
@@ -67,6 +82,11 @@ export class NexusNode implements NodeApi {
   /** Admissions happen in submission order even though signature checks finish out of order. */
   private admission: Promise<unknown> = Promise.resolve();
   private latest: { header: BlockHeader; hash: Uint8Array } | undefined;
+  private engine: BftEngine | undefined;
+  /** App work (proposals, validation, commits, sync) one task at a time. */
+  private work: Promise<unknown> = Promise.resolve();
+  /** Set by the BFT engine: gossip each transaction this node admits from a client. */
+  onTxAdmitted: ((bytes: Uint8Array) => void) | undefined;
 
   private constructor(
     private readonly o: NodeOptions,
@@ -102,6 +122,50 @@ export class NexusNode implements NodeApi {
 
   private get log(): Logger {
     return this.o.logger;
+  }
+
+  get logger(): Logger {
+    return this.o.logger;
+  }
+
+  get blockStore(): BlockStore {
+    return this.blocks;
+  }
+
+  get genesisTime(): number {
+    return this.o.genesis.genesisTime;
+  }
+
+  latestBlock(): { header: BlockHeader; hash: Uint8Array } | undefined {
+    return this.latest;
+  }
+
+  /** Read-only context over committed state. */
+  queryCtx(): ReturnType<Application["queryContext"]> {
+    return this.app.queryContext(this.headerInfo());
+  }
+
+  /** Run `f` after every earlier task: block building, validation, commits and sync never interleave. */
+  serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.work.then(f);
+    this.work = run.catch((e: Error) => {
+      this.halt(`consensus task failed: ${e.message}`);
+    });
+    return run;
+  }
+
+  /** Stop producing or voting: something happened that would make this node diverge. */
+  halt(reason: string): void {
+    this.log.fatal({ reason }, "halting the node");
+    this.running = false;
+    process.exitCode = 1;
+    void this.engine?.stop();
+    this.listeners.forEach((l) => l({ kind: "halt", reason } as unknown as NodeEvent));
+  }
+
+  /** The BFT engine, when running (tests inspect it). */
+  get consensus(): BftEngine | undefined {
+    return this.engine;
   }
 
   /** Genesis on first start; on restart, check the stored genesis and resume from the last block. */
@@ -144,8 +208,28 @@ export class NexusNode implements NodeApi {
 
   // ---- block production -------------------------------------------------------------------
 
-  start(): void {
+  /** Start producing blocks: alone ("single") or with the validator network ("bft"). */
+  async start(): Promise<void> {
     if (this.running) return;
+    if (this.o.config.consensus === "bft") {
+      const bft = this.o.bft;
+      if (!bft) throw new NodeError("NODE_NO_TRANSPORT", "consensus \"bft\" needs a network transport (NodeOptions.bft)");
+      this.running = true;
+      const c = this.o.config.bft;
+      const vote = { baseMs: c.timeoutVoteMs, deltaMs: c.timeoutDeltaMs };
+      this.engine = new BftEngine(this, {
+        transport: bft.transport,
+        signer: bft.signer,
+        wal: bft.wal ?? join(this.o.dataDir, "consensus.wal"),
+        timeouts: bft.timeouts ?? { propose: { baseMs: c.timeoutProposeMs, deltaMs: c.timeoutDeltaMs }, prevote: vote, precommit: vote },
+        blockIntervalMs: this.o.config.blockTimeMs,
+        regossipMs: bft.regossipMs,
+        syncCheckMs: bft.syncCheckMs,
+        now: this.o.now,
+      });
+      await this.engine.start();
+      return;
+    }
     this.running = true;
     const tick = (): void => {
       if (!this.running) return;
@@ -189,9 +273,9 @@ export class NexusNode implements NodeApi {
   }
 
   /** Persist an executed block atomically, then update the mempool and notify listeners. */
-  commitBlock(block: Block, txHashes: readonly Uint8Array[], execution: Execution): void {
+  commitBlock(block: Block, txHashes: readonly Uint8Array[], execution: Execution, consensus?: { commit: Uint8Array; nextValidatorSet: Uint8Array }): void {
     const hash = blockHash(block.header);
-    this.app.commit(execution, () => this.blocks.writeBlock(block, hash, txHashes, execution.receiptBytes));
+    this.app.commit(execution, () => this.blocks.writeBlock(block, hash, txHashes, execution.receiptBytes, consensus));
     this.latest = { header: block.header, hash };
     const ctx = this.app.queryContext(this.headerInfo());
     const evicted = this.mempool.update(block.header.height, execution.receipts.map((r) => r.txHash), (s) => getNonce(ctx, s));
@@ -214,6 +298,8 @@ export class NexusNode implements NodeApi {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     await this.producing;
+    await this.engine?.stop();
+    await this.work.catch(() => undefined);
     await this.verifier.close();
     await this.store.close();
     await this.db.close();
@@ -233,7 +319,8 @@ export class NexusNode implements NodeApi {
     };
   }
 
-  async submitTx(bytes: Uint8Array): Promise<{ hash: string }> {
+  /** Admit a transaction to the mempool; one from a client is also gossiped to peers (BFT). */
+  async submitTx(bytes: Uint8Array, opts: { fromPeer?: boolean } = {}): Promise<{ hash: string }> {
     const pre = this.app.precheckTx(bytes);
     const hashHex = toHex(pre.decoded.hash);
     if (this.blocks.txLocation(pre.decoded.hash)) throw new TxError("TX_DUPLICATE", `transaction ${hashHex} is already committed`);
@@ -246,6 +333,7 @@ export class NexusNode implements NodeApi {
     });
     this.admission = turn.catch(() => undefined);
     await turn;
+    if (!opts.fromPeer) this.onTxAdmitted?.(bytes);
     return { hash: hashHex };
   }
 

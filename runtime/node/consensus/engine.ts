@@ -1,0 +1,373 @@
+import {
+  ConsensusDriver,
+  FileWal,
+  decodeMessage,
+  encodeMessage,
+  encodeCommit,
+  encodeEvidence,
+  messageHeight,
+  type ConsensusSigner,
+  type DriverEffect,
+  type DuplicateVoteEvidence,
+  type TimeoutConfig,
+  type ValidatorSet,
+  type Wal,
+} from "../../../modules/consensus/index.ts";
+import { blockHash, encodeBlock, type Block, type BlockHeader } from "../../app/block.ts";
+import type { Execution } from "../../app/application.ts";
+import { toHex } from "../../crypto/hash.ts";
+import type { Logger } from "../logger.ts";
+import type { NexusNode } from "../node.ts";
+import { BlockGossip, decodeBlockGossip, encodeBlockGossip } from "./block-gossip.ts";
+import { ChainFollower } from "./follower.ts";
+import type { NodeTransport, Verdict } from "./transport.ts";
+
+export interface EngineOptions {
+  readonly transport: NodeTransport;
+  /** The validator's consensus key; absent for a node that only follows. */
+  readonly signer?: ConsensusSigner;
+  /** data/consensus.wal; or a Wal given directly (tests). */
+  readonly wal: string | Wal;
+  readonly timeouts?: TimeoutConfig;
+  /** Target interval between blocks: the wait after a commit before the next height (CometBFT's timeout_commit). */
+  readonly blockIntervalMs: number;
+  /** How far in the future a proposed block's time may be. */
+  readonly maxFutureDriftMs?: number;
+  readonly regossipMs?: number;
+  readonly syncCheckMs?: number;
+  readonly now?: () => number;
+}
+
+const ZERO_HASH = new Uint8Array(32);
+
+/** A proposed block this node has the bytes of, and what it learnt about it. */
+interface Candidate {
+  readonly block: Block;
+  readonly bytes: Uint8Array;
+  execution?: Execution;
+  verdict?: boolean;
+}
+
+/**
+ * Runs PoSPECTRUM in a node: the ConsensusDriver's effects become gossip, timers,
+ * prepareProposal / processProposal calls and block commits; blocks of heights this node
+ * missed come from block sync (ChainFollower), each verified with verifyCommit.
+ */
+export class BftEngine {
+  private driver: ConsensusDriver | undefined;
+  private set!: ValidatorSet;
+  private readonly candidates = new Map<string, Candidate>();
+  private readonly waitingValidate = new Map<string, { height: number; proposer: string }>();
+  private waitingDecide: Extract<DriverEffect, { kind: "decide" }> | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly intervals: NodeJS.Timeout[] = [];
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly follower: ChainFollower;
+  private readonly blockGossip: BlockGossip;
+  private wal: Wal | undefined;
+  private stopped = false;
+  private heightStartedAt = 0;
+  /** Evidence seen, waiting to be reported (published on the evidence topic). */
+  readonly evidence: DuplicateVoteEvidence[] = [];
+
+  constructor(
+    private readonly node: NexusNode,
+    private readonly o: EngineOptions,
+  ) {
+    this.follower = new ChainFollower(node, o.transport, () => this.restartAfterSync());
+    this.blockGossip = new BlockGossip(node, o.transport);
+  }
+
+  private get log(): Logger {
+    return this.node.logger;
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  /** Height consensus is deciding (the node's last committed height + 1). */
+  get height(): number {
+    return this.node.height + 1;
+  }
+
+  async start(): Promise<void> {
+    this.follower.ensureInitialSet();
+    const t = this.o.transport;
+    t.setBlockSource(this.follower.blockSource());
+    this.unsubscribe.push(
+      t.subscribe("proposals", (b) => this.checkConsensusMessage(b), (b) => this.onConsensusMessage(b)),
+      t.subscribe("votes", (b) => this.checkConsensusMessage(b), (b) => this.onConsensusMessage(b)),
+      t.subscribe("blocks", (b) => this.checkBlockGossip(b), (b) => this.onBlockGossip(b)),
+      t.subscribe("txs", (b) => (b.length > 0 && b.length <= 128 * 1024 ? "accept" : "reject"), (b) => this.onTx(b)),
+      t.subscribe("evidence", (b) => (b.length <= 4096 ? "accept" : "reject"), () => undefined),
+    );
+    this.node.onTxAdmitted = (bytes): void => void t.publish("txs", bytes).catch(() => undefined);
+    // Catch up with what peers already committed before voting on anything.
+    await this.follower.syncOnce().catch((e: Error) => this.log.warn({ err: e.message }, "initial block sync failed; consensus will retry"));
+    this.wal = typeof this.o.wal === "string" ? FileWal.open(this.o.wal) : this.o.wal;
+    this.set = this.follower.setFor(this.height);
+    const { driver, effects } = ConsensusDriver.recover({ chainId: this.node.chainId, wal: this.wal, signer: this.o.signer, timeouts: this.o.timeouts }, this.height, this.set);
+    this.driver = driver;
+    this.heightStartedAt = this.now();
+    this.log.info({ height: this.height, validators: this.set.size, self: this.o.signer?.address ?? "(follower)", replayed: effects.length }, "consensus started");
+    this.apply(effects);
+    this.intervals.push(setInterval(() => this.regossip(), this.o.regossipMs ?? 500));
+    this.intervals.push(setInterval(() => void this.follower.syncIfBehind(), this.o.syncCheckMs ?? 1000));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    for (const i of this.intervals) clearInterval(i);
+    this.unsubscribe.forEach((u) => u());
+    this.node.onTxAdmitted = undefined;
+    this.o.transport.setBlockSource(undefined);
+    await this.node.serial(async () => undefined);
+    await this.follower.idle();
+    this.wal?.close();
+  }
+
+  // ---- gossip in ------------------------------------------------------------------------
+
+  private checkConsensusMessage(bytes: Uint8Array): Verdict {
+    let h: number;
+    try {
+      h = messageHeight(decodeMessage(bytes));
+    } catch {
+      return "reject";
+    }
+    if (h < this.height) {
+      // A peer is behind: show it the committed block and certificate of that height.
+      this.blockGossip.announce(h);
+      return "ignore";
+    }
+    if (h > this.height + 1) {
+      this.follower.noteAhead();
+      return "ignore";
+    }
+    return "accept";
+  }
+
+  private onConsensusMessage(bytes: Uint8Array): void {
+    if (!this.driver || this.stopped) return;
+    const m = decodeMessage(bytes);
+    this.apply(this.driver.receive(m));
+  }
+
+  private checkBlockGossip(bytes: Uint8Array): Verdict {
+    try {
+      const g = decodeBlockGossip(bytes);
+      const h = g.block.header.height;
+      if (g.kind === "proposal") return h === this.height || h === this.height + 1 ? "accept" : "ignore";
+      return h === this.height ? "accept" : "ignore";
+    } catch {
+      return "reject";
+    }
+  }
+
+  private onBlockGossip(bytes: Uint8Array): void {
+    if (this.stopped) return;
+    const g = decodeBlockGossip(bytes);
+    if (g.kind === "committed") {
+      // A certified block of our current height: apply it like a synced block.
+      void this.follower.applyAnnounced(g.bytes, g.commit);
+      return;
+    }
+    const hash = toHex(blockHash(g.block.header));
+    if (!this.candidates.has(hash)) this.candidates.set(hash, { block: g.block, bytes: g.bytes });
+    const w = this.waitingValidate.get(hash);
+    if (w) {
+      this.waitingValidate.delete(hash);
+      this.validate(w.height, hash, w.proposer);
+    }
+    if (this.waitingDecide && toHex(this.waitingDecide.blockHash) === hash) {
+      const d = this.waitingDecide;
+      this.waitingDecide = undefined;
+      this.decide(d);
+    }
+  }
+
+  private onTx(bytes: Uint8Array): void {
+    // Already known or invalid here: nothing to do, gossip carries it elsewhere.
+    void this.node.submitTx(bytes, { fromPeer: true }).catch(() => undefined);
+  }
+
+  // ---- driver effects -------------------------------------------------------------------
+
+  private apply(effects: readonly DriverEffect[]): void {
+    for (const e of effects) {
+      if (this.stopped) return;
+      switch (e.kind) {
+        case "broadcast": {
+          if (e.message.kind === "proposal") {
+            const c = this.candidates.get(toHex(e.message.proposal.blockHash));
+            // Block bytes first, so peers can validate when the proposal arrives.
+            if (c && e.message.proposal.proposer === this.o.signer?.address) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes }));
+          }
+          this.publish(e.message.kind === "proposal" ? "proposals" : "votes", encodeMessage(e.message));
+          break;
+        }
+        case "schedule-timeout": {
+          const t = setTimeout(() => {
+            this.timers.delete(t);
+            if (!this.stopped && this.driver) this.apply(this.driver.timeout(e.height, e.round, e.step));
+          }, e.durationMs);
+          this.timers.add(t);
+          break;
+        }
+        case "validate":
+          this.validate(e.height, toHex(e.blockHash), e.proposer);
+          break;
+        case "get-value":
+          void this.node.serial(() => this.buildValue(e.height, e.round));
+          break;
+        case "decide":
+          this.decide(e);
+          break;
+        case "evidence":
+          this.log.warn({ validator: e.evidence.voteA.vote.validator, height: e.evidence.voteA.vote.height }, "duplicate vote evidence");
+          this.evidence.push(e.evidence);
+          this.publish("evidence", encodeEvidence(e.evidence));
+          break;
+        case "rejected":
+          this.log.debug({ reason: e.reason }, "rejected consensus message");
+          break;
+        case "sign-refused":
+          this.log.error({ reason: e.reason }, "refused to sign a conflicting consensus message");
+          break;
+      }
+    }
+  }
+
+  private publish(topic: "proposals" | "votes" | "blocks" | "evidence", bytes: Uint8Array): void {
+    void this.o.transport.publish(topic, bytes).catch((err: Error) => this.log.debug({ err: err.message, topic }, "publish failed"));
+  }
+
+  /** prepareProposal from the mempool; the header as produceBlock builds it. */
+  private async buildValue(height: number, round: number): Promise<void> {
+    if (height !== this.height || !this.driver || !this.o.signer) return;
+    const latest = this.node.latestBlock();
+    const prevTime = latest?.header.time ?? this.node.genesisTime;
+    const info = { chainId: this.node.chainId, height, time: Math.max(this.now(), prevTime + 1), proposer: this.o.signer.address };
+    const p = this.node.app.params();
+    const { txs, execution } = this.node.app.prepareProposal(info, this.node.mempool.reap(p.maxBlockTxs, p.maxBlockBytes));
+    const header: BlockHeader = {
+      chainId: this.node.chainId,
+      height,
+      time: info.time,
+      prevHash: latest?.hash ?? ZERO_HASH,
+      txRoot: execution.txRoot,
+      stateRoot: execution.stateRoot,
+      resultsRoot: execution.resultsRoot,
+      proposer: info.proposer,
+    };
+    const block: Block = { header, txs: txs.map((t) => t.bytes) };
+    const hash = blockHash(header);
+    this.candidates.set(toHex(hash), { block, bytes: encodeBlock(block), execution, verdict: true });
+    this.apply(this.driver.value(height, round, hash));
+  }
+
+  private validate(height: number, hashHex: string, proposer: string): void {
+    if (!this.candidates.has(hashHex)) {
+      // The block has not arrived yet: answered when it does (or the round times out).
+      this.waitingValidate.set(hashHex, { height, proposer });
+      return;
+    }
+    void this.node.serial(async () => {
+      const c = this.candidates.get(hashHex);
+      if (!c || height !== this.height || !this.driver) return;
+      if (c.verdict === undefined) {
+        const reason = this.headerProblem(c.block.header, proposer);
+        if (reason) {
+          c.verdict = false;
+          this.log.warn({ height, reason }, "rejected proposal");
+        } else {
+          const r = await this.node.app.processProposal(c.block.header, c.block.txs);
+          if (height !== this.height) return;
+          c.verdict = r.accept;
+          if (r.accept) c.execution = r.execution;
+          else this.log.warn({ height, reason: r.reason }, "rejected proposal");
+        }
+      }
+      this.apply(this.driver.validated(height, blockHash(c.block.header), c.verdict));
+    });
+  }
+
+  /** Checks beyond processProposal: chain, height, parent, time, proposer. */
+  private headerProblem(h: BlockHeader, proposer: string): string | undefined {
+    const latest = this.node.latestBlock();
+    if (h.chainId !== this.node.chainId) return `chain ${h.chainId}`;
+    if (h.height !== this.node.height + 1) return `height ${h.height}, expected ${this.node.height + 1}`;
+    if (toHex(h.prevHash) !== toHex(latest?.hash ?? ZERO_HASH)) return "prevHash is not the last committed block";
+    const prevTime = latest?.header.time ?? this.node.genesisTime;
+    if (h.time <= prevTime) return `time ${h.time} is not after the previous block's ${prevTime}`;
+    if (h.time > this.now() + (this.o.maxFutureDriftMs ?? 5000)) return `time ${h.time} is too far in the future`;
+    if (h.proposer !== proposer) return `header proposer ${h.proposer} is not the round's proposer ${proposer}`;
+    return undefined;
+  }
+
+  private decide(e: Extract<DriverEffect, { kind: "decide" }>): void {
+    const hashHex = toHex(e.blockHash);
+    if (!this.candidates.has(hashHex)) {
+      // Decided without the bytes (e.g. after a crash): block gossip or sync brings them.
+      this.waitingDecide = e;
+      this.follower.noteAhead();
+      return;
+    }
+    void this.node.serial(async () => {
+      if (e.height !== this.node.height + 1) return; // sync got there first
+      const c = this.candidates.get(hashHex)!;
+      let execution = c.execution;
+      if (!execution) {
+        const r = await this.node.app.processProposal(c.block.header, c.block.txs);
+        if (!r.accept) {
+          // More than 2/3 committed a block this node cannot execute: continuing would fork.
+          this.node.halt(`decided block ${hashHex} at height ${e.height} does not execute here: ${r.reason}`);
+          return;
+        }
+        execution = r.execution;
+      }
+      this.follower.commit(c.block, execution, encodeCommit(e.certificate));
+      this.afterCommit(false);
+    });
+  }
+
+  /** Next height: after the block interval when we decided it, at once after a sync. */
+  private afterCommit(immediate: boolean): void {
+    for (const [k, c] of this.candidates) if (c.block.header.height <= this.node.height) this.candidates.delete(k);
+    this.waitingValidate.clear();
+    this.waitingDecide = undefined;
+    const target = this.height;
+    const wait = immediate ? 0 : Math.max(0, this.o.blockIntervalMs - (this.now() - this.heightStartedAt));
+    const go = (): void => {
+      if (this.stopped || !this.driver || target !== this.height || this.driver.core.height >= target) return;
+      this.set = this.follower.setFor(target);
+      this.heightStartedAt = this.now();
+      this.apply(this.driver.startHeight(target, this.set));
+    };
+    if (wait === 0) go();
+    else {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        go();
+      }, wait);
+      this.timers.add(t);
+    }
+  }
+
+  private restartAfterSync(): void {
+    if (this.driver && this.driver.core.height < this.height) this.afterCommit(true);
+  }
+
+  private regossip(): void {
+    if (!this.driver || this.stopped) return;
+    for (const m of this.driver.ownMessages()) {
+      if (m.kind === "proposal") {
+        const c = this.candidates.get(toHex(m.proposal.blockHash));
+        if (c) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes }));
+      }
+      this.publish(m.kind === "proposal" ? "proposals" : "votes", encodeMessage(m));
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import { ValidatorSet, decodeCommit, verifyCommit } from "../../../modules/consensus/index.ts";
+import { StakingTokens, type StakingKeeper } from "../../../modules/staking/index.ts";
+import type { Execution } from "../../app/application.ts";
+import { blockHash, decodeBlock, type Block } from "../../app/block.ts";
+import { fromHex, toHex } from "../../crypto/hash.ts";
+import type { NexusNode } from "../node.ts";
+import type { BlockSource, NodeTransport, SyncHooks, SyncedBlock, SyncVerdict } from "./transport.ts";
+import { decodeValidatorSet, encodeValidatorSet, nextValidatorSet, toValidators } from "./valset.ts";
+
+export class ConsensusNodeError extends Error {
+  constructor(
+    readonly code: "CONSENSUS_NO_VALIDATORS" | "CONSENSUS_NO_VALIDATOR_SET",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ConsensusNodeError";
+  }
+}
+
+/**
+ * Committed-chain bookkeeping of a BFT node: validator sets per height (computed from
+ * staking, persisted with each block), committing a block with its certificate, and block
+ * sync: blocks from peers are accepted only with a commit that verifies against the set this
+ * node computed itself, and only if they execute to the header's roots.
+ */
+export class ChainFollower {
+  private running: Promise<void> | undefined;
+  private aheadTimer: NodeJS.Timeout | undefined;
+  syncedBlocks = 0;
+
+  constructor(
+    private readonly node: NexusNode,
+    private readonly transport: NodeTransport,
+    private readonly onSynced: () => void,
+  ) {}
+
+  private keeper(): StakingKeeper {
+    return this.node.app.modules.container.get<StakingKeeper>(StakingTokens.Keeper);
+  }
+
+  /** The set of height 1 from the genesis validators, stored once. */
+  ensureInitialSet(): void {
+    if (this.node.blockStore.validatorSet(1)) return;
+    const active = this.keeper().activeSetFor(this.node.queryCtx(), 1);
+    if (active.length === 0) throw new ConsensusNodeError("CONSENSUS_NO_VALIDATORS", "genesis has no staking validators: a BFT chain needs staking.validators in genesis.json (see docs/devnet.md)");
+    this.node.blockStore.writeInitialValidatorSet(1, encodeValidatorSet(ValidatorSet.create(toValidators(active))));
+  }
+
+  setFor(height: number): ValidatorSet {
+    const bytes = this.node.blockStore.validatorSet(height);
+    if (!bytes) throw new ConsensusNodeError("CONSENSUS_NO_VALIDATOR_SET", `no validator set stored for height ${height}`);
+    return decodeValidatorSet(bytes);
+  }
+
+  /**
+   * Commit block h with its certificate and the set of h+1 in one transaction. Staking's
+   * members for h+1 are already in committed state (changes from h-1 take effect at h+1).
+   */
+  commit(block: Block, execution: Execution, commit: Uint8Array): void {
+    const h = block.header.height;
+    const members = toValidators(this.keeper().activeSetFor(this.node.queryCtx(), h + 1));
+    const next = nextValidatorSet(this.setFor(h), members);
+    this.node.commitBlock(block, execution.receipts.map((r) => fromHex(r.txHash)), execution, { commit, nextValidatorSet: encodeValidatorSet(next) });
+  }
+
+  blockSource(): BlockSource {
+    const store = this.node.blockStore;
+    return {
+      height: () => this.node.height,
+      block: (h) => {
+        const block = store.blockBytes(h);
+        const commit = store.commit(h);
+        return block && commit ? { block, commit } : undefined;
+      },
+      latestHash: () => this.node.latestBlock()?.hash ?? new Uint8Array(32),
+    };
+  }
+
+  hooks(): SyncHooks {
+    return {
+      localHeight: () => this.node.height,
+      verifyAndApply: (b) => this.node.serial(() => this.verifyAndApply(b)),
+    };
+  }
+
+  private async verifyAndApply(b: SyncedBlock): Promise<SyncVerdict> {
+    const h = this.node.height + 1;
+    if (b.height < h) return { ok: true }; // committed meanwhile by consensus
+    if (b.height !== h) return { ok: false, reason: `block ${b.height} out of order, expected ${h}` };
+    let block: Block;
+    let cert: ReturnType<typeof decodeCommit>;
+    try {
+      block = decodeBlock(b.block);
+      cert = decodeCommit(b.commit);
+    } catch (e) {
+      return { ok: false, reason: `undecodable: ${(e as Error).message}` };
+    }
+    const header = block.header;
+    const hash = blockHash(header);
+    if (header.height !== h || header.chainId !== this.node.chainId) return { ok: false, reason: "wrong height or chain" };
+    const prev = this.node.latestBlock()?.hash ?? new Uint8Array(32);
+    if (toHex(header.prevHash) !== toHex(prev)) return { ok: false, reason: "prevHash does not extend our chain" };
+    const v = verifyCommit(this.node.chainId, this.setFor(h), h, hash, cert);
+    if (!v.ok) return { ok: false, reason: `${v.code}: ${v.reason}` };
+    const r = await this.node.app.processProposal(header, block.txs);
+    if (this.node.height + 1 !== h) return { ok: true };
+    // A certified block that does not execute here means this binary disagrees with >2/3 of the network.
+    if (!r.accept) {
+      this.node.halt(`certified block ${h} does not execute here: ${r.reason}`);
+      return { ok: false, reason: r.reason };
+    }
+    this.commit(block, r.execution, b.commit);
+    this.syncedBlocks++;
+    return { ok: true };
+  }
+
+  /** One sync run to the best peer's height; concurrent calls share it. */
+  syncOnce(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        const before = this.node.height;
+        const r = await this.transport.syncTo(this.hooks());
+        if (r.height > before) this.node.logger.info({ from: before, to: r.height, applied: r.applied }, "block sync");
+      } finally {
+        this.running = undefined;
+      }
+      this.onSynced();
+    })();
+    return this.running;
+  }
+
+  async syncIfBehind(): Promise<void> {
+    if (this.running) return;
+    try {
+      const best = await this.transport.bestPeerHeight();
+      if (best > this.node.height) await this.syncOnce();
+    } catch (e) {
+      this.node.logger.debug({ err: (e as Error).message }, "sync check failed");
+    }
+  }
+
+  /** Messages from heights above ours: check soon whether peers have blocks we lack. */
+  noteAhead(): void {
+    if (this.aheadTimer) return;
+    this.aheadTimer = setTimeout(() => {
+      this.aheadTimer = undefined;
+      void this.syncIfBehind();
+    }, 50);
+  }
+
+  async applyAnnounced(block: Uint8Array, commit: Uint8Array): Promise<void> {
+    let height: number;
+    try {
+      height = decodeBlock(block).header.height;
+    } catch {
+      return;
+    }
+    const v = await this.hooks().verifyAndApply({ height, block, commit, peer: "gossip" });
+    if (v.ok && this.node.height >= height) this.onSynced();
+  }
+
+  async idle(): Promise<void> {
+    if (this.aheadTimer) clearTimeout(this.aheadTimer);
+    await this.running?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * What the consensus engine needs from a network: topic gossip with validators, and block
+ * sync. Shaped like the libp2p network service (plugins/transports/libp2p) so its adapter is
+ * thin; the in-memory hub implements the same for in-process tests.
+ */
+
+/** Gossip topics; the names match the libp2p plugin's wire topics. */
+export const TOPICS = ["txs", "proposals", "votes", "evidence", "blocks"] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export type Verdict = "accept" | "reject" | "ignore";
+/** Fast checks (decode, size, height window) before a message is handled or relayed. */
+export type TopicValidator = (bytes: Uint8Array, from: string) => Verdict;
+export type TopicHandler = (bytes: Uint8Array, from: string) => void | Promise<void>;
+
+/** Blocks as this node serves them to peers that sync. */
+export interface BlockSource {
+  height(): number;
+  block(height: number): { block: Uint8Array; commit: Uint8Array } | undefined;
+  latestHash?(): Uint8Array;
+}
+
+export interface SyncedBlock {
+  readonly height: number;
+  readonly block: Uint8Array;
+  readonly commit: Uint8Array;
+  readonly peer: string;
+}
+
+export type SyncVerdict = { ok: true } | { ok: false; reason: string };
+
+export interface SyncHooks {
+  localHeight(): number;
+  /** Verify the commit against a set this node computed itself, then execute and commit. */
+  verifyAndApply(b: SyncedBlock): SyncVerdict | Promise<SyncVerdict>;
+}
+
+export interface SyncOutcome {
+  readonly height: number;
+  readonly applied: number;
+}
+
+export interface NodeTransport {
+  /** This node's id on the network (peer id). */
+  readonly id: string;
+  publish(topic: Topic, bytes: Uint8Array): Promise<void>;
+  subscribe(topic: Topic, validator: TopicValidator, handler: TopicHandler): () => void;
+  setBlockSource(source: BlockSource | undefined): void;
+  /** Highest block height reported by connected peers (0 when none). */
+  bestPeerHeight(): Promise<number>;
+  /** Fetch and apply blocks above localHeight() up to `target` (default: the best peer's). */
+  syncTo(hooks: SyncHooks, target?: number): Promise<SyncOutcome>;
+  /** Penalise a peer that sent something invalid (no-op where unsupported). */
+  penalize?(peer: string, reason: string): void;
+  stop(): Promise<void>;
+}
+
+export class TransportError extends Error {
+  constructor(
+    readonly code: "TRANSPORT_STOPPED" | "TRANSPORT_SYNC_FAILED",
+    message: string,
+  ) {
+    super(message);
+    this.name = "TransportError";
+  }
+}

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { NexusNode } from "../../runtime/node/node.ts";
+import { defaultNodeConfig } from "../../runtime/node/config.ts";
+import { referenceModules } from "../../runtime/node/reference-chain.ts";
+import { MemoryHub, type MemoryTransport } from "../../runtime/node/consensus/memory-transport.ts";
+import { assignBands, validatorNetworkGenesis } from "../../runtime/node/consensus/network-genesis.ts";
+import { ed25519Signer } from "../../modules/consensus/index.ts";
+import { ed25519 } from "../../runtime/crypto/ed25519.ts";
+import { addressFor } from "../../runtime/crypto/address.ts";
+import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import type { GenesisDoc } from "../../runtime/app/application.ts";
+import { testSchemes, testSigner } from "../helpers/node-harness.ts";
+
+export const CHAIN_ID = "nexus-bft-test-1";
+
+export function validatorKey(i: number): { seed: Uint8Array; publicKey: Uint8Array; address: string } {
+  const seed = sha256(utf8(`validator-${i}`));
+  const { publicKey } = ed25519.generate(seed);
+  return { seed, publicKey, address: addressFor(ed25519.id, publicKey) };
+}
+
+/** N validators of equal stake (bands from assignBands) and test accounts 0..3 funded. */
+export function clusterGenesis(n: number): GenesisDoc {
+  const bands = assignBands(n);
+  return validatorNetworkGenesis({
+    chainId: CHAIN_ID,
+    genesisTime: Date.now() - 60_000,
+    modules: referenceModules(),
+    validators: Array.from({ length: n }, (_, i) => {
+      const k = validatorKey(i);
+      return { operator: k.address, consensusPubKey: toHex(k.publicKey), band: bands[i]!, moniker: `v${i}`, stakeNxt: 1000n };
+    }),
+    accounts: [0, 1, 2, 3].map((i) => ({ address: testSigner(i).address, nxt: 1_000_000n })),
+  });
+}
+
+interface Member {
+  node: NexusNode;
+  transport: MemoryTransport;
+}
+
+/** Several BFT nodes in one process over a MemoryHub. Node i >= validators is a follower. */
+export class Cluster {
+  readonly hub = new MemoryHub();
+  readonly dirs: string[] = [];
+  readonly members: (Member | undefined)[] = [];
+
+  constructor(
+    readonly validators: number,
+    readonly genesis: GenesisDoc = clusterGenesis(validators),
+  ) {}
+
+  async start(i: number): Promise<NexusNode> {
+    this.dirs[i] ??= mkdtempSync(join(tmpdir(), `nexus-bft-${i}-`));
+    const k = validatorKey(i);
+    const transport = this.hub.attach(`n${i}`);
+    const node = await NexusNode.open({
+      dataDir: join(this.dirs[i]!, "data"),
+      config: {
+        ...defaultNodeConfig(),
+        consensus: "bft",
+        blockTimeMs: 100,
+        checkInvariants: true,
+        bft: { timeoutProposeMs: 500, timeoutVoteMs: 250, timeoutDeltaMs: 100 },
+      },
+      genesis: this.genesis,
+      modules: referenceModules(),
+      schemes: testSchemes(),
+      proposer: k.address,
+      logger: pino({ level: process.env.NEXUS_TEST_LOG ?? "silent", base: { node: i } }),
+      bft: { transport, signer: i < this.validators ? ed25519Signer(k.address, k.seed) : undefined, regossipMs: 150, syncCheckMs: 300 },
+    });
+    this.members[i] = { node, transport };
+    await node.start();
+    return node;
+  }
+
+  node(i: number): NexusNode {
+    const m = this.members[i];
+    if (!m) throw new Error(`node ${i} is not running`);
+    return m.node;
+  }
+
+  async stop(i: number): Promise<void> {
+    const m = this.members[i];
+    if (!m) return;
+    this.members[i] = undefined;
+    await m.transport.stop();
+    await m.node.stop();
+  }
+
+  running(): number[] {
+    return this.members.flatMap((m, i) => (m ? [i] : []));
+  }
+
+  async waitHeight(h: number, nodes: number[] = this.running(), timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (nodes.some((i) => this.node(i).height < h)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for height ${h}: ${nodes.map((i) => `n${i}@${this.members[i]?.node.height}`).join(" ")}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Same block hash and state root at every height all of `nodes` have. */
+  assertAgreement(nodes: number[] = this.running()): number {
+    const top = Math.min(...nodes.map((i) => this.node(i).height));
+    for (let h = 1; h <= top; h++) {
+      const views = nodes.map((i) => this.node(i).getBlock(h)!);
+      for (const v of views) {
+        if (v.hash !== views[0]!.hash || v.header.stateRoot !== views[0]!.header.stateRoot) {
+          throw new Error(`nodes disagree at height ${h}: ${views.map((x) => `${x.hash.slice(0, 12)}/${x.header.stateRoot.slice(0, 12)}`).join(" ")}`);
+        }
+      }
+    }
+    return top;
+  }
+
+  async close(): Promise<void> {
+    for (const i of this.running()) await this.stop(i);
+    for (const d of this.dirs) if (d) rmSync(d, { recursive: true, force: true });
+  }
+}
