@@ -86,6 +86,11 @@ export class BftEngine {
     return (this.o.now ?? Date.now)();
   }
 
+  /** Blocks this node took from peers through sync or announcements. */
+  get followerSyncedBlocks(): number {
+    return this.follower.syncedBlocks;
+  }
+
   /** Height consensus is deciding (the node's last committed height + 1). */
   get height(): number {
     return this.node.height + 1;
