@@ -18,7 +18,31 @@ export interface StateBackend {
   persist(batch: PersistBatch, alsoWrite?: () => void): void;
   /** Stored tree nodes (tests check that replaced nodes do not pile up). */
   countNodes(): number;
+  /** Backends with a write-ahead journal: move journaled heights into the main tables. */
+  applyPending?(opts?: ApplyOptions): ApplyReport;
+  /** Backends with a write-ahead journal: the backlog the applier has left. */
+  pending?(): PendingReport;
   close(): Promise<void>;
+}
+
+/** Limits for one `applyPending` call; without any, everything pending is applied. */
+export interface ApplyOptions {
+  /** Stop once this many journal entries (flat changes + node writes) were applied (at least one chunk runs). */
+  maxEntries?: number;
+  /** Stop starting new chunks after this many milliseconds (at least one chunk runs). */
+  budgetMs?: number;
+}
+
+export interface PendingReport {
+  /** Committed heights whose changes are still only in the journal (and the in-memory overlay). */
+  readonly heights: number;
+  /** Flat changes plus tree-node writes of those heights. */
+  readonly entries: number;
+}
+
+export interface ApplyReport extends PendingReport {
+  /** Entries written to the main tables by this call. */
+  readonly applied: number;
 }
 
 export interface PersistBatch {
@@ -130,6 +154,23 @@ export class TreeStore implements AuthenticatedStore {
   prove(key: Uint8Array): { value: Uint8Array | undefined; proof: StateProof } {
     this.checkOpen();
     return { value: this.backend.get(key), proof: proveKey(this.backend.readNode, sha256(key)) };
+  }
+
+  /**
+   * Move journaled heights into the main tables (lmdb backend; a no-op in memory). Commit
+   * never needs it for correctness: reads see journaled changes through the overlay, and a
+   * commit applies synchronously whatever exceeds the backend's pending bound. Calling it
+   * when idle (between blocks) keeps that work off the next commit.
+   */
+  applyPending(opts?: ApplyOptions): ApplyReport {
+    this.checkOpen();
+    return this.backend.applyPending?.(opts) ?? { applied: 0, heights: 0, entries: 0 };
+  }
+
+  /** Work the applier has left (zero for backends without a journal). */
+  pending(): PendingReport {
+    this.checkOpen();
+    return this.backend.pending?.() ?? { heights: 0, entries: 0 };
   }
 
   /** Number of tree nodes held by the backend: one per leaf and internal node of the latest tree. */

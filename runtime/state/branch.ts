@@ -123,8 +123,8 @@ function cmp(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Merge a sorted overlay (null = deleted) with the parent's sorted stream; overlay wins ties. */
-function* mergeIterate(
-  overlay: readonly Pending[],
+export function* mergeIterate(
+  overlay: ReadonlyArray<{ readonly key: Uint8Array; readonly value: Uint8Array | null }>,
   parentIt: Iterable<[Uint8Array, Uint8Array]>,
   reverse: boolean,
   limit: number,

@@ -1,12 +1,15 @@
 import type { Database, RootDatabase } from "lmdb";
 import { StateError } from "./errors.ts";
-import { TreeStore, type PersistBatch, type StateBackend } from "./authenticated-store.ts";
+import { TreeStore, type ApplyOptions, type ApplyReport, type PendingReport, type PersistBatch, type StateBackend } from "./authenticated-store.ts";
 import { EMPTY_ROOT, HASH_BYTES } from "./proof-format.ts";
 import { ROOT_PATH, nodeHash, pathDepth, type NodeReader } from "./tree.ts";
+import { decodeJournal, encodeJournal, sortedNodes } from "./journal.ts";
+import { Overlay } from "./overlay.ts";
+import { mergeIterate } from "./branch.ts";
 import type { IterateOptions } from "./types.ts";
 
 export interface LmdbStateOptions {
-  /** Prefix of the sub-database names: `<name>.flat` and `<name>.tree`. Default "state". */
+  /** Prefix of the sub-database names: `<name>.flat`, `<name>.tree`, `<name>.journal`. Default "state". */
   name?: string;
   /**
    * Tree nodes at depth <= cacheDepth stay in memory (raw encodings). Depth 4 is
@@ -16,6 +19,22 @@ export interface LmdbStateOptions {
   cacheDepth?: number;
   /** Close the root database when the store is closed. Default false (the caller owns it). */
   closeRoot?: boolean;
+  /**
+   * Bound on journaled-but-unapplied work: after a commit, oldest heights are applied
+   * synchronously until at most `maxPendingHeights` heights and `maxPendingEntries` entries
+   * (flat changes + node writes) remain. Defaults 4 and 200 000 (~4 transfer blocks of 12k
+   * keys at 1M keys in state, ~40k entries and ~9 MB each).
+   */
+  maxPendingHeights?: number;
+  maxPendingEntries?: number;
+  /** Entries per applier transaction (small transactions keep lmdb's free-list work cheap). Default 2 000. */
+  applyChunkEntries?: number;
+  /** Apply in the background after each commit, one chunk per `setImmediate` turn. Default true. */
+  autoApply?: boolean;
+  /** Bytes per journal row (a record is split so lmdb never needs a long run of free pages). Default 256 KiB. */
+  journalChunkBytes?: number;
+  /** Test hook: called inside each applier transaction (`in-txn`) and after it commits (`committed`). */
+  onApplyStep?: (step: { phase: "in-txn" | "committed"; height: number; final: boolean }) => void;
 }
 
 /** Meta record key in the tree database: no path key is the single byte 0xff (a 1-byte path key is the root, 0x00). */
@@ -42,25 +61,86 @@ function decodeMeta(b: Uint8Array): { height: number; root: Uint8Array } {
   return { height, root: new Uint8Array(b.subarray(9)) };
 }
 
+/** Journal row key: height u64 ‖ chunk u32 (big-endian, so rows sort by height, then chunk). */
+function journalKey(height: number, chunk: number): Buffer {
+  const k = Buffer.alloc(12);
+  k.writeBigUInt64BE(BigInt(height), 0);
+  k.writeUInt32BE(chunk, 8);
+  return k;
+}
+
+/**
+ * Write-ahead journal over the main tables. A commit writes one journal record (the block's
+ * flat changes and node writes), the meta record and the caller's writes in ONE transaction,
+ * so its cost does not depend on the state's size; the overlay serves those changes to reads
+ * until the applier has copied them into `<name>.flat`/`<name>.tree` in small transactions
+ * (oldest height first) and deleted the record. Re-applying a partly applied height is
+ * harmless (same writes), so a crash anywhere leaves exactly the committed state.
+ */
 class LmdbBackend implements StateBackend {
   private readonly root: RootDatabase;
   private readonly flat: Database<Buffer, Buffer>;
   private readonly tree: Database<Buffer, Buffer>;
+  private readonly journal: Database<Buffer, Buffer>;
+  /** Committed nodes at depth <= cacheDepth; an entry present here is the latest (overlay included). */
   private readonly cache = new Map<string, Uint8Array>();
-  private readonly cacheDepth: number;
-  private readonly closeRoot: boolean;
+  private readonly overlay = new Overlay();
+  /** Journal rows per pending height, to delete them with the height's last chunk. */
+  private readonly journalRows = new Map<number, number>();
+  /** Entries of the oldest pending height already in the main tables (in-memory only). */
+  private cursor = 0;
+  private timer: NodeJS.Immediate | undefined;
+  private closed = false;
+  private readonly opts: Required<Omit<LmdbStateOptions, "name" | "onApplyStep">> & Pick<LmdbStateOptions, "onApplyStep">;
 
   constructor(root: RootDatabase, opts: LmdbStateOptions) {
     const name = opts.name ?? "state";
     this.root = root;
     this.flat = root.openDB<Buffer, Buffer>({ name: `${name}.flat`, keyEncoding: "binary", encoding: "binary" });
     this.tree = root.openDB<Buffer, Buffer>({ name: `${name}.tree`, keyEncoding: "binary", encoding: "binary" });
-    this.cacheDepth = opts.cacheDepth ?? 4;
-    this.closeRoot = opts.closeRoot ?? false;
+    this.journal = root.openDB<Buffer, Buffer>({ name: `${name}.journal`, keyEncoding: "binary", encoding: "binary" });
+    this.opts = {
+      cacheDepth: opts.cacheDepth ?? 4,
+      closeRoot: opts.closeRoot ?? false,
+      maxPendingHeights: Math.max(0, opts.maxPendingHeights ?? 4),
+      maxPendingEntries: Math.max(0, opts.maxPendingEntries ?? 200_000),
+      applyChunkEntries: Math.max(1, opts.applyChunkEntries ?? 2_000),
+      autoApply: opts.autoApply ?? true,
+      journalChunkBytes: Math.max(1024, opts.journalChunkBytes ?? 256 * 1024),
+      onApplyStep: opts.onApplyStep,
+    };
+    this.replayJournal();
+    if (this.opts.autoApply) this.schedule();
+  }
+
+  /** Rebuild the overlay from the journal rows left by the last run (heights not yet applied). */
+  private replayJournal(): void {
+    let height = -1;
+    let parts: Buffer[] = [];
+    const flush = (): void => {
+      if (parts.length === 0) return;
+      const rec = decodeJournal(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+      if (rec.height !== height) throw new StateError("STATE_CORRUPT", "journal record filed under another height", { height, recorded: rec.height });
+      this.overlay.add(rec);
+      this.journalRows.set(height, parts.length);
+      parts = [];
+    };
+    for (const { key, value } of this.journal.getRange({})) {
+      const h = Number(key.readBigUInt64BE(0));
+      if (h !== height) {
+        flush();
+        height = h;
+      }
+      if (key.readUInt32BE(8) !== parts.length) throw new StateError("STATE_CORRUPT", "journal record has a missing row", { height: h });
+      parts.push(value);
+    }
+    flush();
   }
 
   readNode: NodeReader = (path) => {
-    const cacheable = pathDepth(path) <= this.cacheDepth;
+    const o = this.overlay.getNode(path);
+    if (o !== undefined) return o ?? undefined;
+    const cacheable = pathDepth(path) <= this.opts.cacheDepth;
     if (cacheable) {
       const hit = this.cache.get(path);
       if (hit !== undefined) return hit;
@@ -72,10 +152,25 @@ class LmdbBackend implements StateBackend {
 
   get(key: Uint8Array): Uint8Array | undefined {
     if (key.length === 0) return undefined; // lmdb rejects empty keys; none is ever stored
+    const o = this.overlay.getFlat(key);
+    if (o !== undefined) return o.value ?? undefined;
     return this.flat.get(buf(key));
   }
 
   *iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Generator<[Uint8Array, Uint8Array]> {
+    const reverse = opts?.reverse === true;
+    // Overlay snapshot and lmdb snapshot are taken in the same synchronous step (the first
+    // next()), so an apply in between cannot drop entries the lmdb snapshot lacks.
+    const over = this.overlay.range(start, end);
+    if (over.length === 0) {
+      yield* this.iterateMain(start, end, opts);
+      return;
+    }
+    if (reverse) over.reverse();
+    yield* mergeIterate(over, this.iterateMain(start, end, { reverse }), reverse, opts?.limit ?? Infinity);
+  }
+
+  private *iterateMain(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Generator<[Uint8Array, Uint8Array]> {
     const limit = opts?.limit ?? Infinity;
     if (limit <= 0) return;
     let n = 0;
@@ -97,8 +192,15 @@ class LmdbBackend implements StateBackend {
 
   readMeta(): { height: number; root: Uint8Array } | undefined {
     const m = this.tree.get(META_KEY);
-    if (m === undefined) return undefined;
+    if (m === undefined) {
+      if (this.overlay.heights.length > 0) throw new StateError("STATE_CORRUPT", "state journal without a meta record");
+      return undefined;
+    }
     const meta = decodeMeta(m);
+    const last = this.overlay.heights.at(-1)?.record;
+    if (last !== undefined && (last.height !== meta.height || Buffer.compare(last.root, meta.root) !== 0)) {
+      throw new StateError("STATE_CORRUPT", "newest journal record does not match the meta record", { height: meta.height, journalHeight: last.height });
+    }
     const top = this.readNode(ROOT_PATH);
     const actual = top === undefined ? EMPTY_ROOT : nodeHash(top);
     if (Buffer.compare(actual, meta.root) !== 0) {
@@ -108,47 +210,130 @@ class LmdbBackend implements StateBackend {
   }
 
   persist(batch: PersistBatch, alsoWrite?: () => void): void {
-    const { flat, tree } = this;
+    const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: sortedNodes(batch.nodes) };
+    // The bound, enforced before this height is written (so an apply failure fails the commit
+    // cleanly): apply oldest heights until this one fits, rather than let the journal grow.
+    const adding = record.changes.length + record.nodes.length;
+    while (
+      this.overlay.heights.length > 0 &&
+      (this.overlay.heights.length + 1 > this.opts.maxPendingHeights || this.overlay.pendingEntries + adding > this.opts.maxPendingEntries)
+    ) {
+      this.applyChunk();
+    }
+    const bytes = encodeJournal(record);
+    const size = this.opts.journalChunkBytes;
+    const rows = Math.max(1, Math.ceil(bytes.length / size));
+    const { journal, tree } = this;
     this.root.transactionSync(() => {
-      for (const [k, v] of batch.changes) {
-        if (v === null) flat.removeSync(buf(k));
-        else flat.putSync(buf(k), buf(v));
-      }
-      // Path order: neighbouring nodes share pages, and lmdb writes faster walking in order.
-      const paths = [...batch.nodes.keys()].sort();
-      for (const p of paths) {
-        const enc = batch.nodes.get(p)!;
-        if (enc === null) tree.removeSync(Buffer.from(p, "latin1"));
-        else tree.putSync(Buffer.from(p, "latin1"), buf(enc));
-      }
+      for (let i = 0; i < rows; i++) journal.putSync(journalKey(batch.height, i), bytes.subarray(i * size, (i + 1) * size));
       tree.putSync(META_KEY, encodeMeta(batch.height, batch.root));
       alsoWrite?.();
     });
-    // Only after a successful commit: the cache mirrors committed nodes.
+    // Only after a successful commit: the overlay and cache mirror committed state.
+    this.overlay.add(record);
+    this.journalRows.set(batch.height, rows);
     for (const [p, enc] of batch.nodes) {
-      if (pathDepth(p) > this.cacheDepth) continue;
+      if (pathDepth(p) > this.opts.cacheDepth) continue;
       if (enc === null) this.cache.delete(p);
       else this.cache.set(p, enc.slice()); // own copy: `enc` is a view into a shared slab
     }
+    if (this.opts.autoApply) this.schedule();
+  }
+
+  pending(): PendingReport {
+    return { heights: this.overlay.heights.length, entries: this.overlay.pendingEntries - this.cursor };
+  }
+
+  applyPending(opts: ApplyOptions = {}): ApplyReport {
+    const maxEntries = opts.maxEntries ?? Infinity;
+    const deadline = opts.budgetMs === undefined ? Infinity : performance.now() + opts.budgetMs;
+    let applied = 0;
+    while (this.overlay.heights.length > 0) {
+      applied += this.applyChunk(Math.min(this.opts.applyChunkEntries, Math.max(1, maxEntries - applied)));
+      if (applied >= maxEntries || performance.now() >= deadline) break;
+    }
+    return { applied, ...this.pending() };
+  }
+
+  /** One applier transaction: up to `max` entries of the oldest pending height. Returns entries written. */
+  private applyChunk(max = this.opts.applyChunkEntries): number {
+    const ph = this.overlay.heights[0];
+    if (ph === undefined) return 0;
+    const { changes, nodes, height } = ph.record;
+    const from = this.cursor;
+    const to = Math.min(from + max, ph.entries);
+    const final = to === ph.entries;
+    const { flat, tree, journal } = this;
+    const hook = this.opts.onApplyStep;
+    this.root.transactionSync(() => {
+      for (let i = from; i < to; i++) {
+        if (i < changes.length) {
+          const [k, v] = changes[i]!;
+          if (v === null) flat.removeSync(buf(k));
+          else flat.putSync(buf(k), buf(v));
+        } else {
+          const [p, enc] = nodes[i - changes.length]!;
+          if (enc === null) tree.removeSync(Buffer.from(p, "latin1"));
+          else tree.putSync(Buffer.from(p, "latin1"), buf(enc));
+        }
+      }
+      hook?.({ phase: "in-txn", height, final });
+      if (final) {
+        const rows = this.journalRows.get(height) ?? 0;
+        for (let i = 0; i < rows; i++) journal.removeSync(journalKey(height, i));
+      }
+    });
+    hook?.({ phase: "committed", height, final });
+    if (final) {
+      this.overlay.dropOldest();
+      this.journalRows.delete(height);
+      this.cursor = 0;
+    } else {
+      this.cursor = to;
+    }
+    return to - from;
+  }
+
+  /** Background applier: one chunk per event-loop turn, so timers and I/O run in between. */
+  private schedule(): void {
+    if (this.timer !== undefined || this.closed || this.overlay.heights.length === 0) return;
+    this.timer = setImmediate(() => {
+      this.timer = undefined;
+      if (this.closed) return;
+      try {
+        this.applyChunk();
+      } catch {
+        // Stop here (e.g. the caller closed the root first). Nothing is lost: the journal
+        // still holds the height, and the next commit applies synchronously, and throws, if
+        // the failure persists.
+        return;
+      }
+      this.schedule();
+    });
   }
 
   countNodes(): number {
+    this.applyPending(); // the main table is the count only once nothing is pending
     const stats = this.tree.getStats() as { entryCount?: number };
     const entries = stats.entryCount ?? 0;
     return this.tree.get(META_KEY) === undefined ? entries : entries - 1;
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== undefined) clearImmediate(this.timer);
+    this.timer = undefined;
     this.cache.clear();
-    if (this.closeRoot) await this.root.close();
+    if (this.opts.closeRoot) await this.root.close();
   }
 }
 
 /**
  * The authenticated state store on an lmdb root (see tree.ts for the tree). The flat table
  * `<name>.flat` serves get/iterate; `<name>.tree` holds the tree nodes by path and the meta
- * record (height, root). A commit writes all three, plus the caller's `alsoWrite`, in one
- * lmdb transaction.
+ * record (height, root); `<name>.journal` holds committed heights not yet applied to those
+ * two. A commit writes its journal record and the meta record, plus the caller's `alsoWrite`,
+ * in one lmdb transaction; see LmdbBackend for the applier.
  */
 export function openAuthenticatedStore(root: RootDatabase, opts: LmdbStateOptions = {}): TreeStore {
   return new TreeStore(new LmdbBackend(root, opts));
