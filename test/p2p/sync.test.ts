@@ -151,3 +151,30 @@ describe("p2p: block sync", function () {
     await waitFor(() => server.libp2p.getConnections(fuzzer.libp2p.peerId).length === 0, "the fuzzer to be disconnected");
   });
 });
+
+describe("p2p: NodeTransport adapter for the consensus engine", function () {
+  this.timeout(20_000);
+  it("gossips and syncs through the engine's interface", async () => {
+    const { Libp2pNodeTransport } = await import("../../plugins/transports/libp2p/index.ts");
+    const secret = randomBytes(32);
+    const opts = { chainId: CHAIN_ID, minPeers: 1, ipColocationWeight: 0 };
+    const a = await Libp2pNodeTransport.create({ ...opts, blockSource: new FakeChain(secret, 120) });
+    const b = await Libp2pNodeTransport.create(opts);
+    try {
+      await b.network.dial(a.network.addresses()[0]!);
+      expect(await b.bestPeerHeight()).to.equal(120);
+      expect(await b.syncTo(new FakeVerifier(secret))).to.deep.equal({ height: 120, applied: 120 });
+      const got: string[] = [];
+      b.subscribe("votes", () => "accept", (bytes, from) => void got.push(`${Buffer.from(bytes).toString()} ${from === a.id}`));
+      a.subscribe("votes", () => "accept", () => undefined);
+      await waitFor(() => a.network.libp2p.services.pubsub.getSubscribers(a.network.topic("votes")).length === 1, "b's subscription");
+      await a.publish("votes", Buffer.from("v1"));
+      await waitFor(() => got.length === 1, "the vote");
+      expect(got).to.deep.equal(["v1 true"]);
+      b.penalize(a.id, "test");
+      expect(b.network.score(a.id).app).to.be.lessThan(0);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});

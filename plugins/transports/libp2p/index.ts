@@ -4,6 +4,7 @@
  */
 export { createNetwork, Network, type NetworkOptions, type MessageValidator, type MessageHandler, type Verdict, type PeerView, type NetworkStats, type TopicStats } from "./network.ts";
 export { NetworkError, type NetworkErrorCode } from "./errors.ts";
+export { Libp2pNodeTransport } from "./node-transport.ts";
 export { loadOrCreateNodeKey, NODE_KEY_FILE } from "./identity.ts";
 export { TOPIC_KINDS, DEFAULT_TOPIC_LIMITS, topicName, dhtProtocol, syncProtocol, type TopicKind } from "./topics.ts";
 export { DEFAULT_SCORING, PeerScorer, type ScoringOptions, type PenaltyKind } from "./scorer.ts";
