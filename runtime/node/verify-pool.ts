@@ -4,6 +4,18 @@ import type { SigVerifier } from "../app/sig-verifier.ts";
 import type { SigCheck } from "../tx/sign.ts";
 import type { QuantumBackend } from "./schemes.ts";
 
+/**
+ * Workers run TypeScript too: give them the tsx loader unless the process already passes it
+ * down (`node --import tsx`). A process started through tsx's register() API (bin/nexus.js)
+ * does not, and Node's own type stripping cannot load our sources. The loader is named by
+ * absolute URL so it resolves from any working directory.
+ */
+function workerExecArgv(): string[] {
+  const argv = process.execArgv;
+  const hasTsx = argv.some((a, i) => (a === "--import" || a === "--loader") && /tsx/.test(argv[i + 1] ?? "")) || argv.some((a) => /^--(import|loader)=.*tsx/.test(a));
+  return hasTsx ? argv : [...argv, "--import", import.meta.resolve("tsx")];
+}
+
 interface Job {
   readonly checks: readonly SigCheck[];
   readonly resolve: (r: boolean[]) => void;
@@ -28,7 +40,7 @@ export class WorkerVerifyPool implements SigVerifier {
     const n = Math.max(1, opts.threads ?? availableParallelism());
     const readies: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
-      const w = new Worker(new URL("./verify-worker.ts", import.meta.url), { workerData: { quantum: opts.quantum ?? "node" } });
+      const w = new Worker(new URL("./verify-worker.ts", import.meta.url), { workerData: { quantum: opts.quantum ?? "node" }, execArgv: workerExecArgv() });
       readies.push(
         new Promise<void>((res, rej) => {
           w.once("error", rej);
