@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { keysCommand } from "./commands/keys.ts";
 import { txCommand, queryCommand, statusCommand } from "./commands/chain.ts";
 import { initCommand, startCommand } from "./commands/node.ts";
+import { devnetCommand } from "./commands/devnet.ts";
 import { CliError } from "./util.ts";
 import { RpcClientError } from "../rpc/client.ts";
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .addHelpText("after", "\nStart a local dev chain:   nexus start --dev\nThen, in another terminal: nexus status\nDocs: docs/cli.md\n");
   program.addCommand(initCommand());
   program.addCommand(startCommand());
+  program.addCommand(devnetCommand());
   program.addCommand(statusCommand());
   program.addCommand(keysCommand());
   program.addCommand(txCommand());

@@ -7,6 +7,8 @@ import { buildSchemeRegistry } from "./schemes.ts";
 import { referenceModules } from "./reference-chain.ts";
 import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } from "./home.ts";
 import type { NodeApi } from "./node-api.ts";
+import { ed25519Signer } from "../../modules/consensus/index.ts";
+import type { Libp2pTransport } from "./consensus/libp2p-transport.ts";
 
 export interface RunOptions {
   home: string;
@@ -43,6 +45,21 @@ export async function runNode(o: RunOptions): Promise<void> {
   const genesis = readGenesis(paths.genesis);
   const validator = readValidatorKey(home);
   const schemes = buildSchemeRegistry(config.quantum);
+  let transport: Libp2pTransport | undefined;
+  if (config.consensus === "bft") {
+    // Loaded only for BFT nodes: the dev chain never starts libp2p.
+    const { Libp2pTransport } = await import("./consensus/libp2p-transport.ts");
+    transport = await Libp2pTransport.create({
+      chainId: genesis.chainId,
+      home,
+      host: config.p2p.host,
+      port: config.p2p.port,
+      bootstrap: config.p2p.bootstrap,
+      maxBlockBytes: genesis.runtime.maxBlockBytes ?? 4 * 1024 * 1024,
+      logger: log,
+    });
+    log.info({ peerId: transport.id, addresses: transport.addresses(), bootstrap: config.p2p.bootstrap }, "p2p started");
+  }
   const node = await NexusNode.open({
     dataDir: paths.data,
     config,
@@ -52,13 +69,14 @@ export async function runNode(o: RunOptions): Promise<void> {
     proposer: validator.address,
     logger: log,
     verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, quantum: config.quantum }),
+    bft: transport ? { transport, signer: ed25519Signer(validator.address, validator.secretKey) } : undefined,
   });
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
     startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown; maxBodyBytes?: number }) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
   };
   const rpc = await startRpcServer(node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
-  node.start();
-  log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs }, "node started");
+  await node.start();
+  log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs, consensus: config.consensus }, "node started");
 
   await new Promise<void>((resolveStop) => {
     let stopping = false;
@@ -69,6 +87,7 @@ export async function runNode(o: RunOptions): Promise<void> {
       void (async () => {
         await rpc.close();
         await node.stop();
+        await transport?.stop();
         log.info("stopped cleanly");
         resolveStop();
       })();
