@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateDevnet, type DevnetLayout } from "../../runtime/node/devnet.ts";
+import { NexusClient } from "../../runtime/rpc/client.ts";
+import { CLI, REPO, freePort, waitFor } from "../helpers/spawn-node.ts";
+
+interface Proc {
+  proc: ChildProcess;
+  client: NexusClient;
+  out: () => string;
+  exited: Promise<unknown>;
+}
+
+/** `nexus start` of one validator home as a real process. */
+function startValidator(home: string, url: string): Proc {
+  const proc = spawn(process.execPath, ["--import", "tsx", CLI, "--home", home, "start", "--log-level", "info"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  return { proc, client: new NexusClient(url, { timeoutMs: 3000 }), out: () => out, exited: new Promise((r) => proc.once("exit", r)) };
+}
+
+describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
+  this.timeout(150_000);
+  let dir: string;
+  let layout: DevnetLayout;
+  const procs: (Proc | undefined)[] = [];
+
+  const height = async (i: number): Promise<number> => (await procs[i]!.client.status()).height;
+  const waitAll = async (nodes: number[], h: number, ms = 40_000): Promise<void> => {
+    await waitFor(`height ${h} on ${nodes.join(",")}`, async () => ((await Promise.all(nodes.map(height))).every((x) => x >= h) ? true : undefined), ms);
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "nexus-devnet-e2e-"));
+    const rpcPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const p2pPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
+    layout = await generateDevnet({ dir, validators: 4, rpcPorts, p2pPorts, blockTimeMs: 300, bft: { timeoutProposeMs: 1000, timeoutVoteMs: 400, timeoutDeltaMs: 200 }, logLevel: "info" });
+    layout.nodes.forEach((n, i) => (procs[i] = startValidator(n.home, n.rpcUrl)));
+  });
+
+  after(async () => {
+    for (const p of procs) {
+      if (p && p.proc.exitCode === null && p.proc.signalCode === null) {
+        p.proc.kill("SIGTERM");
+        await p.exited;
+      }
+    }
+    if (process.env.NEXUS_KEEP_DEVNET) console.log(`devnet kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("four validators finalise blocks", async () => {
+    try {
+      await waitAll([0, 1, 2, 3], 5, 60_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- node0 log ---\n${procs[0]!.out().slice(-3000)}`);
+    }
+  });
+
+  it("one validator SIGKILLed: the other three go on", async () => {
+    procs[3]!.proc.kill("SIGKILL");
+    await procs[3]!.exited;
+    const h = Math.max(...(await Promise.all([0, 1, 2].map(height))));
+    await waitAll([0, 1, 2], h + 4);
+  });
+
+  it("restarted, it catches up and keeps voting", async () => {
+    procs[3] = startValidator(layout.nodes[3]!.home, layout.nodes[3]!.rpcUrl);
+    await waitFor("validator 3 RPC", async () => (await procs[3]!.client.status()) ?? undefined, 30_000);
+    const top = Math.max(...(await Promise.all([0, 1, 2].map(height))));
+    await waitAll([0, 1, 2, 3], top + 2);
+  });
+
+  it("all validators agree on block hash and state root at every height", async () => {
+    const top = Math.min(...(await Promise.all([0, 1, 2, 3].map(height))));
+    expect(top).to.be.at.least(10);
+    for (let h = 1; h <= top; h++) {
+      const blocks = await Promise.all(procs.map((p) => p!.client.getBlock(h)));
+      for (const b of blocks) {
+        expect(b!.hash, `hash at height ${h}`).to.equal(blocks[0]!.hash);
+        expect(b!.header.stateRoot, `state root at height ${h}`).to.equal(blocks[0]!.header.stateRoot);
+      }
+    }
+    // Every validator proposed some block.
+    const proposers = new Set<string>();
+    for (let h = 1; h <= top; h++) proposers.add((await procs[0]!.client.getBlock(h))!.header.proposer);
+    expect(proposers.size).to.equal(4);
+  });
+});
