@@ -23,6 +23,15 @@ describe("node: transfers through checkTx → block → commit", () => {
       expect(BigInt(t.node.getBalance(b.address, "nxt").amount) - before).to.equal(12345n);
       expect(t.node.getAccount(a.address).nonce).to.equal("1");
       expect(t.node.status().stateRoot).to.equal(block.header.stateRoot);
+      // Blocks by height and by hash; receipts carry typed events; unknown refs are clear.
+      expect(t.node.getBlock(block.hash)).to.deep.equal(t.node.getBlock(block.header.height));
+      expect(t.node.getBlock(block.header.height + 5)).to.equal(undefined);
+      expect(t.node.getBlock("00".repeat(32))).to.equal(undefined);
+      expect(() => t.node.getBlock("zz")).to.throw(/hash: invalid hex/);
+      expect(() => t.node.getTx("abcd")).to.throw(/hash must be 32 bytes/);
+      expect(t.node.getTx("11".repeat(32))).to.deep.equal({ status: "unknown" });
+      expect(st.receipt.events.map((e) => e.type)).to.deep.equal(["tx.fee", "bank.transfer"]);
+      expect(st.receipt.events[1]!.attributes).to.deep.equal({ from: a.address, to: b.address, amount: "12345nxt" });
     } finally {
       await t.close();
       removeDir(t.dir);
