@@ -150,6 +150,10 @@ interface BlockTiming {
   totalMs: number;
   /** Wait for `db.flushed` after the commit (durability), not in totalMs. */
   flushMs: number;
+  /** `store.applyPending()` after the block (journal → main tables, off the commit path). */
+  applyMs: number;
+  /** Journal entries (flat changes + node writes) that apply moved. */
+  applied: number;
 }
 
 class Bench {
@@ -172,11 +176,13 @@ class Bench {
     this.dir = mkdtempSync(join(tmpdir(), "nexus-bench-state-"));
     // Opened as the node opens its root (runtime/node/node.ts), plus --writemap to compare.
     // NEXUS_BENCH_NOSYNC=1 only to split fsync cost from lmdb work; never for a real node.
-    this.db = open({ path: this.dir, mapSize: 8 * 2 ** 30, noSync: process.env.NEXUS_BENCH_NOSYNC === "1", ...(WRITEMAP ? { useWritemap: true } : {}) });
-    this.store = openAuthenticatedStore(this.db);
+    this.db = open({ path: this.dir, overlappingSync: false, mapSize: 8 * 2 ** 30, noSync: process.env.NEXUS_BENCH_NOSYNC === "1", ...(WRITEMAP ? { useWritemap: true } : {}) });
+    // autoApply off: the bench applies the journal itself between blocks (as a node's idle
+    // loop would) and times that separately from the commit.
+    this.store = openAuthenticatedStore(this.db, { autoApply: false });
   }
 
-  async commit(changes: Changeset, kind: string): Promise<BlockTiming> {
+  async commit(changes: Changeset, kind: string, idleApply = true): Promise<BlockTiming> {
     const before = this.count;
     const t0 = process.hrtime.bigint();
     const staged = this.store.stage(changes);
@@ -187,7 +193,10 @@ class Bench {
     const t2 = process.hrtime.bigint();
     await this.db.flushed;
     const flushMs = ms(t2);
-    return { kind, stateKeysBefore: before, stageMs, commitMs, totalMs: stageMs + commitMs, flushMs };
+    const t3 = process.hrtime.bigint();
+    const applied = idleApply ? this.store.applyPending().applied : 0;
+    const applyMs = ms(t3);
+    return { kind, stateKeysBefore: before, stageMs, commitMs, totalMs: stageMs + commitMs, flushMs, applyMs, applied };
   }
 
   async build(target: number, label: string): Promise<number> {
@@ -215,7 +224,7 @@ class Bench {
   }
 
   /** A pair of blocks (A: update + insert, B: update + delete those inserts). */
-  async pair(next: () => number): Promise<[BlockTiming, BlockTiming]> {
+  async pair(next: () => number, idleApply = true): Promise<[BlockTiming, BlockTiming]> {
     const { key, value } = this;
     const N = this.shape.n;
     const upd = Math.min(this.count, Math.floor(N / 2));
@@ -224,12 +233,12 @@ class Bench {
     this.round++;
     const a: Array<readonly [Uint8Array, Uint8Array | null]> = existing.map((i) => [key(i), value(i, this.round)]);
     for (let i = this.count; i < this.count + ins; i++) a.push([key(i), value(i, this.round)]);
-    const ta = await this.commit(a, "update+insert");
+    const ta = await this.commit(a, idleApply ? "update+insert" : "update+insert, no idle apply", idleApply);
     this.count += ins;
     this.round++;
     const b: Array<readonly [Uint8Array, Uint8Array | null]> = existing.map((i) => [key(i), value(i, this.round)]);
     for (let i = this.count - ins; i < this.count; i++) b.push([key(i), null]);
-    const tb = await this.commit(b, "update+delete");
+    const tb = await this.commit(b, idleApply ? "update+delete" : "update+delete, no idle apply", idleApply);
     this.count -= ins;
     return [ta, tb];
   }
@@ -253,25 +262,40 @@ class Bench {
 
 interface Summary {
   stageMs: number;
+  stageP50Ms: number;
   commitMs: number;
+  commitP50Ms: number;
   totalMs: number;
   totalP50Ms: number;
   flushMs: number;
+  /** Background work per block: applying the block's journal record to the main tables. */
+  applyMs: number;
+  applyP50Ms: number;
+  appliedEntries: number;
 }
 
 function summarize(blocks: BlockTiming[]): Summary {
+  const f = (pick: (b: BlockTiming) => number): number[] => blocks.map(pick);
   return {
-    stageMs: r1(mean(blocks.map((b) => b.stageMs))),
-    commitMs: r1(mean(blocks.map((b) => b.commitMs))),
-    totalMs: r1(mean(blocks.map((b) => b.totalMs))),
-    totalP50Ms: r1(p50(blocks.map((b) => b.totalMs))),
-    flushMs: r1(mean(blocks.map((b) => b.flushMs))),
+    stageMs: r1(mean(f((b) => b.stageMs))),
+    stageP50Ms: r1(p50(f((b) => b.stageMs))),
+    commitMs: r1(mean(f((b) => b.commitMs))),
+    commitP50Ms: r1(p50(f((b) => b.commitMs))),
+    totalMs: r1(mean(f((b) => b.totalMs))),
+    totalP50Ms: r1(p50(f((b) => b.totalMs))),
+    flushMs: r1(mean(f((b) => b.flushMs))),
+    applyMs: r1(mean(f((b) => b.applyMs))),
+    applyP50Ms: r1(p50(f((b) => b.applyMs))),
+    appliedEntries: Math.round(mean(f((b) => b.applied))),
   };
 }
 
 function printBlocks(label: string, n: number, blocks: BlockTiming[]): void {
   const s = summarize(blocks);
-  console.log(`  ${label}: stage ${s.stageMs} ms + commit ${s.commitMs} ms = ${s.totalMs} ms per block of ${n} keys (mean of ${blocks.length}; p50 ${s.totalP50Ms} ms; then flush wait ${s.flushMs} ms)`);
+  console.log(
+    `  ${label} (${blocks.length} blocks of ${n} keys): commit p50 ${s.commitP50Ms} ms (mean ${s.commitMs}), stage p50 ${s.stageP50Ms} ms (mean ${s.stageMs}), ` +
+      `stage+commit p50 ${s.totalP50Ms} ms; flush wait ${s.flushMs} ms; then apply ${s.applyP50Ms} ms p50 (mean ${s.applyMs}) for ${s.appliedEntries} entries`,
+  );
 }
 
 async function scenario(shape: Shape, size: number, next: () => number): Promise<Record<string, unknown>> {
@@ -289,6 +313,14 @@ async function scenario(shape: Shape, size: number, next: () => number): Promise
     for (let i = 0; i < BLOCKS / 2; i++) updates.push(await bench.updateOnly(next));
     printBlocks("update-only blocks", shape.n, updates);
   }
+  // Back to back: no idle time between blocks, so only the journal's bound applies (oldest
+  // heights applied inside commit once more than maxPendingHeights are pending).
+  const backToBack: BlockTiming[] = [];
+  for (let i = 0; i < BLOCKS; i++) backToBack.push(...(await bench.pair(next, false)));
+  printBlocks("back-to-back mixed blocks, no idle apply (steady state: commit applies the oldest pending height)", shape.n, backToBack.slice(4));
+  const td = process.hrtime.bigint();
+  bench.store.applyPending();
+  console.log(`  drained the journal in ${r1(ms(td))} ms`);
 
   // Reads: random gets of existing keys from the flat table.
   const R = 200_000;
@@ -325,7 +357,8 @@ async function scenario(shape: Shape, size: number, next: () => number): Promise
     dbMiB: dirSizeMiB(bench.dir),
     mixedBlocks: summarize(pairs),
     updateOnlyBlocks: updates.length > 0 ? summarize(updates) : null,
-    blocks: [...pairs, ...updates].map((b) => ({ ...b, stageMs: r1(b.stageMs), commitMs: r1(b.commitMs), totalMs: r1(b.totalMs), flushMs: r1(b.flushMs) })),
+    backToBackBlocks: backToBack.length > 4 ? summarize(backToBack.slice(4)) : null,
+    blocks: [...pairs, ...updates, ...backToBack].map((b) => ({ ...b, stageMs: r1(b.stageMs), commitMs: r1(b.commitMs), totalMs: r1(b.totalMs), flushMs: r1(b.flushMs), applyMs: r1(b.applyMs) })),
     readsPerSec,
     provesPerSec,
     verifiesPerSec,
@@ -363,10 +396,10 @@ function branchThroughput(): { opsPerSec: number; transfersPerSec: number } {
 }
 
 async function main(): Promise<void> {
-  console.log(`state-store bench: node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, lmdb options ${WRITEMAP ? "{ useWritemap: true }" : "default (as the node)"}`);
+  console.log(`state-store bench: node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, lmdb options { overlappingSync: false${WRITEMAP ? ", useWritemap: true" : ""} } (as the node), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   const next = rng(42);
   const scenarios: Array<Record<string, unknown>> = [];
-  const ratios: Record<string, { mean: number; p50: number }> = {};
+  const ratios: Record<string, { commitP50: number; stagePlusCommitP50: number; applyMean: number }> = {};
   for (const name of SHAPES) {
     const shape = SHAPE[name];
     if (shape === undefined) throw new Error(`unknown shape ${name}`);
@@ -375,8 +408,14 @@ async function main(): Promise<void> {
     scenarios.push(small, big);
     const s = small.mixedBlocks as Summary;
     const b = big.mixedBlocks as Summary;
-    ratios[name] = { mean: Math.round((b.totalMs / s.totalMs) * 100) / 100, p50: Math.round((b.totalP50Ms / s.totalP50Ms) * 100) / 100 };
-    console.log(`\n${name}: stage+commit ratio ${BIG.toLocaleString("en")} / ${SMALL.toLocaleString("en")} keys (mixed blocks): ${ratios[name]!.mean}× mean, ${ratios[name]!.p50}× p50 (goal <= 2×)`);
+    const ratio = (x: number, y: number): number => Math.round((x / y) * 100) / 100;
+    ratios[name] = {
+      commitP50: ratio(b.commitP50Ms, s.commitP50Ms),
+      stagePlusCommitP50: ratio(b.totalP50Ms, s.totalP50Ms),
+      applyMean: ratio(b.applyMs, s.applyMs),
+    };
+    const r = ratios[name]!;
+    console.log(`\n${name}: ${BIG.toLocaleString("en")} / ${SMALL.toLocaleString("en")} keys (mixed blocks, p50): commit ${r.commitP50}× (goal <= 2×), stage+commit ${r.stagePlusCommitP50}×, background apply ${r.applyMean}× (mean)`);
   }
   // Last, so its garbage does not inflate the store scenarios' memory figures.
   const br = branchThroughput();
@@ -390,7 +429,8 @@ async function main(): Promise<void> {
     cpu: `${cpus().length}× ${cpus()[0]?.model ?? "?"}`,
     memGiB: Math.round(totalmem() / 2 ** 30),
     loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
-    lmdbOptions: WRITEMAP ? { useWritemap: true } : {},
+    lmdbOptions: { overlappingSync: false, ...(WRITEMAP ? { useWritemap: true } : {}) },
+    storeOptions: { autoApply: false, note: "defaults otherwise: maxPendingHeights 4, maxPendingEntries 200000, applyChunkEntries 2000" },
     branch: br,
     scenarios,
     commitRatioBigOverSmall: ratios,

@@ -10,8 +10,8 @@ import type { Changeset } from "./types.ts";
  *   version u8 ‖ height u64 ‖ root(32) ‖ nFlat u32 ‖ nFlat × (klen u16 ‖ key ‖ vlen u32 ‖ value)
  *   ‖ nNodes u32 ‖ nNodes × (plen u8 ‖ path ‖ elen u16 ‖ enc)
  *
- * vlen 0xffffffff / elen 0xffff mark a deletion. Flat entries are in key order and nodes in
- * path order, which is the order the applier writes them in.
+ * vlen 0xffffffff / elen 0xffff mark a deletion. Flat entries are in key order; nodes in the
+ * stage's order (sorting them is the applier's job, off the commit's path).
  */
 const JOURNAL_VERSION = 1;
 const DELETED32 = 0xffffffff;
@@ -22,14 +22,8 @@ export interface JournalRecord {
   readonly root: Uint8Array;
   /** Sorted by key; null = delete. */
   readonly changes: Changeset;
-  /** Sorted by path; null = delete. */
-  readonly nodes: ReadonlyArray<readonly [path: string, enc: Uint8Array | null]>;
-}
-
-/** Node writes sorted by path (latin1 strings sort like their bytes). */
-export function sortedNodes(nodes: NodeWrites): Array<readonly [string, Uint8Array | null]> {
-  const paths = [...nodes.keys()].sort();
-  return paths.map((p) => [p, nodes.get(p)!] as const);
+  /** Path → encoding, null = delete (in no particular order: the applier sorts). */
+  readonly nodes: NodeWrites;
 }
 
 export function encodeJournal(rec: JournalRecord): Buffer {
@@ -56,7 +50,7 @@ export function encodeJournal(rec: JournalRecord): Buffer {
       o += v.length;
     }
   }
-  b.writeUInt32BE(rec.nodes.length, o);
+  b.writeUInt32BE(rec.nodes.size, o);
   o += 4;
   for (const [p, e] of rec.nodes) {
     b[o++] = p.length;
@@ -98,16 +92,16 @@ export function decodeJournal(b: Buffer): JournalRecord {
     }
     const nNodes = b.readUInt32BE(o);
     o += 4;
-    const nodes: Array<readonly [string, Uint8Array | null]> = [];
+    const nodes: NodeWrites = new Map();
     for (let i = 0; i < nNodes; i++) {
       const pl = b[o++]!;
       const p = b.toString("latin1", o, o + pl);
       o += pl;
       const el = b.readUInt16BE(o);
       o += 2;
-      if (el === DELETED16) nodes.push([p, null]);
+      if (el === DELETED16) nodes.set(p, null);
       else {
-        nodes.push([p, b.subarray(o, o + el)]);
+        nodes.set(p, b.subarray(o, o + el));
         o += el;
       }
     }

@@ -3,7 +3,7 @@ import { StateError } from "./errors.ts";
 import { TreeStore, type ApplyOptions, type ApplyReport, type PendingReport, type PersistBatch, type StateBackend } from "./authenticated-store.ts";
 import { EMPTY_ROOT, HASH_BYTES } from "./proof-format.ts";
 import { ROOT_PATH, nodeHash, pathDepth, type NodeReader } from "./tree.ts";
-import { decodeJournal, encodeJournal, sortedNodes } from "./journal.ts";
+import { decodeJournal, encodeJournal } from "./journal.ts";
 import { Overlay } from "./overlay.ts";
 import { mergeIterate } from "./branch.ts";
 import type { IterateOptions } from "./types.ts";
@@ -82,13 +82,18 @@ class LmdbBackend implements StateBackend {
   private readonly flat: Database<Buffer, Buffer>;
   private readonly tree: Database<Buffer, Buffer>;
   private readonly journal: Database<Buffer, Buffer>;
-  /** Committed nodes at depth <= cacheDepth; an entry present here is the latest (overlay included). */
+  /**
+   * Nodes at depth <= cacheDepth as the main table holds them (the overlay is consulted
+   * first, so a stale entry is never seen); the applier keeps it in step.
+   */
   private readonly cache = new Map<string, Uint8Array>();
   private readonly overlay = new Overlay();
   /** Journal rows per pending height, to delete them with the height's last chunk. */
   private readonly journalRows = new Map<number, number>();
   /** Entries of the oldest pending height already in the main tables (in-memory only). */
   private cursor = 0;
+  /** The oldest pending height's node writes in path order (sorted once, by the applier). */
+  private applyNodes: Array<readonly [string, Uint8Array | null]> | undefined;
   private timer: NodeJS.Immediate | undefined;
   private closed = false;
   private readonly opts: Required<Omit<LmdbStateOptions, "name" | "onApplyStep">> & Pick<LmdbStateOptions, "onApplyStep">;
@@ -108,6 +113,7 @@ class LmdbBackend implements StateBackend {
       autoApply: opts.autoApply ?? true,
       journalChunkBytes: Math.max(1024, opts.journalChunkBytes ?? 256 * 1024),
       onApplyStep: opts.onApplyStep,
+      ...({ applyTxnFlags: (opts as { applyTxnFlags?: number }).applyTxnFlags } as object),
     };
     this.replayJournal();
     if (this.opts.autoApply) this.schedule();
@@ -121,7 +127,7 @@ class LmdbBackend implements StateBackend {
       if (parts.length === 0) return;
       const rec = decodeJournal(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
       if (rec.height !== height) throw new StateError("STATE_CORRUPT", "journal record filed under another height", { height, recorded: rec.height });
-      this.overlay.add(rec);
+      this.overlay.add(rec.height, rec.root, rec.changes, rec.nodes);
       this.journalRows.set(height, parts.length);
       parts = [];
     };
@@ -197,7 +203,7 @@ class LmdbBackend implements StateBackend {
       return undefined;
     }
     const meta = decodeMeta(m);
-    const last = this.overlay.heights.at(-1)?.record;
+    const last = this.overlay.heights.at(-1);
     if (last !== undefined && (last.height !== meta.height || Buffer.compare(last.root, meta.root) !== 0)) {
       throw new StateError("STATE_CORRUPT", "newest journal record does not match the meta record", { height: meta.height, journalHeight: last.height });
     }
@@ -210,10 +216,10 @@ class LmdbBackend implements StateBackend {
   }
 
   persist(batch: PersistBatch, alsoWrite?: () => void): void {
-    const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: sortedNodes(batch.nodes) };
+    const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: batch.nodes };
     // The bound, enforced before this height is written (so an apply failure fails the commit
     // cleanly): apply oldest heights until this one fits, rather than let the journal grow.
-    const adding = record.changes.length + record.nodes.length;
+    const adding = record.changes.length + record.nodes.size;
     while (
       this.overlay.heights.length > 0 &&
       (this.overlay.heights.length + 1 > this.opts.maxPendingHeights || this.overlay.pendingEntries + adding > this.opts.maxPendingEntries)
@@ -229,14 +235,10 @@ class LmdbBackend implements StateBackend {
       tree.putSync(META_KEY, encodeMeta(batch.height, batch.root));
       alsoWrite?.();
     });
-    // Only after a successful commit: the overlay and cache mirror committed state.
-    this.overlay.add(record);
+    // Only after a successful commit: the overlay mirrors committed state. It keeps the
+    // stage's own maps and encodings (no copies): that is most of what makes commit cheap.
+    this.overlay.add(batch.height, batch.root, batch.changes, batch.nodes);
     this.journalRows.set(batch.height, rows);
-    for (const [p, enc] of batch.nodes) {
-      if (pathDepth(p) > this.opts.cacheDepth) continue;
-      if (enc === null) this.cache.delete(p);
-      else this.cache.set(p, enc.slice()); // own copy: `enc` is a view into a shared slab
-    }
     if (this.opts.autoApply) this.schedule();
   }
 
@@ -259,12 +261,15 @@ class LmdbBackend implements StateBackend {
   private applyChunk(max = this.opts.applyChunkEntries): number {
     const ph = this.overlay.heights[0];
     if (ph === undefined) return 0;
-    const { changes, nodes, height } = ph.record;
+    const { changes, height } = ph;
+    // Path order: neighbouring nodes share pages, and lmdb writes faster walking in order.
+    const nodes = (this.applyNodes ??= [...ph.nodes.keys()].sort().map((p) => [p, ph.nodes.get(p)!] as const));
     const from = this.cursor;
     const to = Math.min(from + max, ph.entries);
     const final = to === ph.entries;
     const { flat, tree, journal } = this;
     const hook = this.opts.onApplyStep;
+    const flags = (this.opts as { applyTxnFlags?: number }).applyTxnFlags;
     this.root.transactionSync(() => {
       for (let i = from; i < to; i++) {
         if (i < changes.length) {
@@ -282,12 +287,20 @@ class LmdbBackend implements StateBackend {
         const rows = this.journalRows.get(height) ?? 0;
         for (let i = 0; i < rows; i++) journal.removeSync(journalKey(height, i));
       }
-    });
+    }, flags as never);
     hook?.({ phase: "committed", height, final });
+    // The cache follows the main table (own copies: encodings are views into shared slabs).
+    for (let i = Math.max(from, changes.length); i < to; i++) {
+      const [p, enc] = nodes[i - changes.length]!;
+      if (pathDepth(p) > this.opts.cacheDepth) continue;
+      if (enc === null) this.cache.delete(p);
+      else this.cache.set(p, enc.slice());
+    }
     if (final) {
       this.overlay.dropOldest();
       this.journalRows.delete(height);
       this.cursor = 0;
+      this.applyNodes = undefined;
     } else {
       this.cursor = to;
     }

@@ -1,34 +1,35 @@
 import { keyString, lowerBound } from "./bytes.ts";
-import type { JournalRecord } from "./journal.ts";
+import type { NodeWrites } from "./tree.ts";
+import type { Changeset } from "./types.ts";
 
-/** A flat entry of the overlay: the newest journaled value (null = deleted) and its height. */
+/** A flat entry of the overlay: the newest journaled value (null = deleted). */
 export interface OverlayEntry {
   readonly key: Uint8Array;
   readonly value: Uint8Array | null;
-  readonly height: number;
-}
-
-interface NodeEntry {
-  readonly enc: Uint8Array | null;
-  readonly height: number;
 }
 
 /** A journaled height, kept in memory until the applier has moved it into the main tables. */
 export interface PendingHeight {
-  readonly record: JournalRecord;
-  /** Latin1 forms of record.changes' keys, in the same (sorted) order: range lookups. */
+  readonly height: number;
+  readonly root: Uint8Array;
+  /** Sorted by key; null = delete. */
+  readonly changes: Changeset;
+  /** Latin1 forms of `changes`' keys, in the same (sorted) order: range lookups. */
   readonly keyStrs: string[];
-  /** Flat entries plus node writes: the work left for the applier. */
+  readonly flat: Map<string, OverlayEntry>;
+  /** The staged node writes themselves (no copy): path → encoding, null = delete. */
+  readonly nodes: NodeWrites;
+  /** Flat entries plus node writes: the work the applier has for this height. */
   readonly entries: number;
 }
 
 /**
- * Every journaled-but-not-applied change, newest per key. Reads consult it before the main
- * tables; an entry leaves when the height that wrote it (and no later one) is applied.
+ * Every journaled-but-not-applied change. One map pair per pending height, searched newest
+ * first: adding a height costs one Map of its flat keys (the node map is the stage's own),
+ * dropping one costs nothing, and lookups stay cheap because the pending heights are few
+ * (bounded by the store).
  */
 export class Overlay {
-  private readonly flat = new Map<string, OverlayEntry>();
-  private readonly nodes = new Map<string, NodeEntry>();
   /** Oldest first. */
   readonly heights: PendingHeight[] = [];
   private entryCount = 0;
@@ -38,40 +39,46 @@ export class Overlay {
     return this.entryCount;
   }
 
-  add(record: JournalRecord): void {
-    const h = record.height;
-    const keyStrs: string[] = new Array(record.changes.length);
-    record.changes.forEach(([k, v], i) => {
-      const ks = keyString(k);
+  add(height: number, root: Uint8Array, changes: Changeset, nodes: NodeWrites): void {
+    const keyStrs: string[] = new Array(changes.length);
+    const flat = new Map<string, OverlayEntry>();
+    for (let i = 0; i < changes.length; i++) {
+      const [key, value] = changes[i]!;
+      const ks = keyString(key);
       keyStrs[i] = ks;
-      this.flat.set(ks, { key: k, value: v, height: h });
-    });
-    for (const [p, enc] of record.nodes) this.nodes.set(p, { enc, height: h });
-    const entries = record.changes.length + record.nodes.length;
-    this.heights.push({ record, keyStrs, entries });
+      flat.set(ks, { key, value });
+    }
+    const entries = changes.length + nodes.size;
+    this.heights.push({ height, root, changes, keyStrs, flat, nodes, entries });
     this.entryCount += entries;
   }
 
-  /** Forget the oldest pending height (now in the main tables); later heights' entries stay. */
+  /** Forget the oldest pending height (now in the main tables). */
   dropOldest(): void {
     const ph = this.heights.shift();
-    if (ph === undefined) return;
-    const h = ph.record.height;
-    for (const ks of ph.keyStrs) if (this.flat.get(ks)?.height === h) this.flat.delete(ks);
-    for (const [p] of ph.record.nodes) if (this.nodes.get(p)?.height === h) this.nodes.delete(p);
-    this.entryCount -= ph.entries;
+    if (ph !== undefined) this.entryCount -= ph.entries;
   }
 
-  /** The overlay's entry for `key`, if a pending height wrote it. */
+  /** The newest pending entry for `key`, if a pending height wrote it. */
   getFlat(key: Uint8Array): OverlayEntry | undefined {
-    return this.heights.length === 0 ? undefined : this.flat.get(keyString(key));
+    const hs = this.heights;
+    if (hs.length === 0) return undefined;
+    const ks = keyString(key);
+    for (let i = hs.length - 1; i >= 0; i--) {
+      const e = hs[i]!.flat.get(ks);
+      if (e !== undefined) return e;
+    }
+    return undefined;
   }
 
   /** `undefined`: not in the overlay; `null`: deleted by a pending height. */
   getNode(path: string): Uint8Array | null | undefined {
-    if (this.heights.length === 0) return undefined;
-    const e = this.nodes.get(path);
-    return e === undefined ? undefined : e.enc;
+    const hs = this.heights;
+    for (let i = hs.length - 1; i >= 0; i--) {
+      const e = hs[i]!.nodes.get(path);
+      if (e !== undefined) return e;
+    }
+    return undefined;
   }
 
   /**
@@ -79,24 +86,29 @@ export class Overlay {
    * included, so a merge can hide the main table's value).
    */
   range(start: Uint8Array, end: Uint8Array | undefined): OverlayEntry[] {
-    if (this.heights.length === 0) return [];
+    const hs = this.heights;
+    if (hs.length === 0) return [];
     const s = keyString(start);
     const e = end === undefined ? undefined : keyString(end);
-    const seen = new Set<string>();
-    const keys: string[] = [];
-    for (const ph of this.heights) {
+    const slices = hs.map((ph) => {
       const lo = lowerBound(ph.keyStrs, s);
       const hi = e === undefined ? ph.keyStrs.length : lowerBound(ph.keyStrs, e);
-      for (let i = lo; i < hi; i++) {
-        const ks = ph.keyStrs[i]!;
-        if (!seen.has(ks)) {
-          seen.add(ks);
-          keys.push(ks);
+      return ph.keyStrs.slice(lo, hi);
+    });
+    const nonEmpty = slices.filter((sl) => sl.length > 0);
+    if (nonEmpty.length === 0) return [];
+    // Each height's slice is sorted already; only several heights need a merge.
+    const keys = nonEmpty.length === 1 ? nonEmpty[0]! : [...new Set(nonEmpty.flat())].sort();
+    const out: OverlayEntry[] = new Array(keys.length);
+    for (let k = 0; k < keys.length; k++) {
+      for (let i = hs.length - 1; i >= 0; i--) {
+        const entry = hs[i]!.flat.get(keys[k]!);
+        if (entry !== undefined) {
+          out[k] = entry;
+          break;
         }
       }
     }
-    // Each height's slice is sorted already; only several heights need a merge (rare: few pending).
-    if (this.heights.length > 1) keys.sort();
-    return keys.map((ks) => this.flat.get(ks)!);
+    return out;
   }
 }
