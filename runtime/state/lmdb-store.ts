@@ -187,7 +187,8 @@ class LmdbBackend implements StateBackend {
     }
     // lmdb's reverse range starts at `start` inclusive; ours excludes `end` and includes `start`.
     const s = buf(start);
-    const range = this.flat.getRange({ start: end === undefined ? undefined : buf(end), reverse: true });
+    // An explicit empty `end`: without one, lmdb-js 3.5.6's reverse range stops before key 0x00.
+    const range = this.flat.getRange({ start: end === undefined ? undefined : buf(end), end: Buffer.alloc(0), reverse: true });
     for (const { key, value } of range) {
       if (end !== undefined && Buffer.compare(key, end) >= 0) continue;
       if (Buffer.compare(key, s) < 0) return;

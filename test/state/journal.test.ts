@@ -1,0 +1,169 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { open, type RootDatabase } from "lmdb";
+import { openMemoryAuthenticatedStore, type TreeStore } from "../../runtime/state/authenticated-store.ts";
+import { openAuthenticatedStore, type LmdbStateOptions } from "../../runtime/state/lmdb-store.ts";
+import { verifyStateProof } from "../../runtime/state/proof-verify.ts";
+import type { Changeset, KVReader } from "../../runtime/state/types.ts";
+import { bytes, hex } from "./reference-tree.ts";
+
+/** Keys with shared prefixes (so ranges cut through them) and a few one-byte keys. */
+const KEYS: Uint8Array[] = [
+  ...Array.from({ length: 40 }, (_, i) => bytes(`a/${i}`)),
+  ...Array.from({ length: 20 }, (_, i) => bytes(`b/${i % 7}/${i}`)),
+  new Uint8Array([0x61]),
+  new Uint8Array([0xff]),
+  new Uint8Array([0x00]),
+];
+
+function dump(r: KVReader, start: Uint8Array, end: Uint8Array | undefined, reverse: boolean, limit?: number): string[] {
+  return [...r.iterate(start, end, { reverse, limit })].map(([k, v]) => `${hex(k)}=${hex(v)}`);
+}
+
+/** Everything a reader can observe: every value, ranges both ways with limits, root and proofs. */
+function expectSame(store: TreeStore, ref: TreeStore, note: string): void {
+  expect(hex(store.root), `root ${note}`).to.equal(hex(ref.root));
+  expect(store.height, `height ${note}`).to.equal(ref.height);
+  for (const k of KEYS) {
+    const got = store.get(k);
+    const want = ref.get(k);
+    expect(got === undefined ? undefined : hex(got), `get ${hex(k)} ${note}`).to.equal(want === undefined ? undefined : hex(want));
+    const p = store.prove(k);
+    expect(JSON.stringify(p.proof), `proof ${hex(k)} ${note}`).to.equal(JSON.stringify(ref.prove(k).proof));
+    expect(verifyStateProof(store.root, k, p.value, p.proof)).to.equal(true);
+  }
+  const ranges: Array<[Uint8Array, Uint8Array | undefined]> = [
+    [new Uint8Array(0), undefined],
+    [bytes("a/1"), bytes("a/3")],
+    [bytes("b/"), bytes("b0")],
+    [bytes("a/"), undefined],
+  ];
+  for (const [s, e] of ranges) {
+    for (const reverse of [false, true]) {
+      for (const limit of [undefined, 1, 3]) {
+        expect(dump(store, s, e, reverse, limit), `iterate ${hex(s)} rev ${reverse} limit ${limit} ${note}`).to.deep.equal(dump(ref, s, e, reverse, limit));
+      }
+    }
+  }
+}
+
+type Op =
+  | { kind: "commit"; changes: Array<[number, Uint8Array | null]> }
+  | { kind: "apply"; maxEntries: number }
+  | { kind: "reopen" };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("commit" as const), changes: fc.array(fc.tuple(fc.nat(KEYS.length - 1), fc.option(fc.uint8Array({ maxLength: 4 }), { freq: 3 })), { maxLength: 25 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("apply" as const), maxEntries: fc.integer({ min: 1, max: 60 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reopen" as const) }) },
+);
+
+describe("state/lmdb journal: overlay, applier and replay", function () {
+  this.timeout(120_000);
+  let dir: string;
+  let db: RootDatabase | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "nexus-journal-"));
+  });
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("matches the in-memory store under random commits, partial applies and reopens (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(opArb, { minLength: 1, maxLength: 25 }),
+        fc.record({ chunk: fc.integer({ min: 1, max: 40 }), heights: fc.integer({ min: 1, max: 6 }), entries: fc.integer({ min: 1, max: 400 }) }),
+        async (ops, cfg) => {
+          const path = mkdtempSync(join(dir, "run-"));
+          const opts: LmdbStateOptions = { autoApply: false, applyChunkEntries: cfg.chunk, maxPendingHeights: cfg.heights, maxPendingEntries: cfg.entries, journalChunkBytes: 1024 };
+          let root = open({ path, overlappingSync: false });
+          let store = openAuthenticatedStore(root, opts);
+          const ref = openMemoryAuthenticatedStore();
+          try {
+            for (const [i, op] of ops.entries()) {
+              if (op.kind === "commit") {
+                const uniq = new Map<number, Uint8Array | null>(op.changes);
+                const changes: Changeset = [...uniq].map(([k, v]) => [KEYS[k]!, v] as const);
+                const staged = store.stage(changes);
+                expect(hex(staged.root)).to.equal(hex(ref.stage(changes).root));
+                staged.commit(ref.height + 1);
+                ref.stage(changes).commit(ref.height + 1);
+                const p = store.pending();
+                expect(p.heights).to.be.at.most(cfg.heights);
+              } else if (op.kind === "apply") {
+                store.applyPending({ maxEntries: op.maxEntries });
+              } else {
+                // No drain on close: whatever is pending (maybe a partly applied height) is replayed.
+                await store.close();
+                await root.close();
+                root = open({ path, overlappingSync: false });
+                store = openAuthenticatedStore(root, opts);
+              }
+              expectSame(store, ref, `after op ${i} (${op.kind})`);
+            }
+            store.applyPending();
+            expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
+            expectSame(store, ref, "after draining");
+          } finally {
+            await store.close();
+            await root.close();
+          }
+        },
+      ),
+      { numRuns: 200, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH, endOnFailure: true } : {}) },
+    );
+  });
+
+  it("applies in the background after a commit, one chunk per event-loop turn", async () => {
+    db = open({ path: dir, overlappingSync: false });
+    const store = openAuthenticatedStore(db, { applyChunkEntries: 50 });
+    const ref = openMemoryAuthenticatedStore();
+    const changes: Changeset = Array.from({ length: 200 }, (_, i) => [bytes(`k${i}`), bytes(`v${i}`)] as const);
+    store.stage(changes).commit(1);
+    ref.stage(changes).commit(1);
+    expect(store.pending().heights).to.equal(1);
+    const entries0 = store.pending().entries;
+    await new Promise((r) => setImmediate(r));
+    expect(store.pending().entries).to.be.below(entries0); // some progress, not all at once
+    for (let i = 0; i < 100 && store.pending().heights > 0; i++) await new Promise((r) => setImmediate(r));
+    expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
+    expect(hex(store.root)).to.equal(hex(ref.root));
+    await store.close();
+  });
+
+  it("bounds the journal: a commit first applies what exceeds maxPendingHeights / maxPendingEntries", async () => {
+    db = open({ path: dir, overlappingSync: false });
+    const store = openAuthenticatedStore(db, { autoApply: false, maxPendingHeights: 3, maxPendingEntries: 1e9 });
+    for (let h = 1; h <= 10; h++) {
+      store.stage([[bytes(`k${h}`), bytes(`v${h}`)]]).commit(h);
+      expect(store.pending().heights).to.equal(Math.min(h, 3));
+    }
+    await store.close();
+    const small = openAuthenticatedStore(db, { autoApply: false, maxPendingHeights: 100, maxPendingEntries: 500 });
+    for (let h = 11; h <= 20; h++) {
+      small.stage(Array.from({ length: 100 }, (_, i) => [bytes(`k${h}.${i}`), bytes("x")] as const)).commit(h);
+      expect(small.pending().entries).to.be.at.most(500);
+    }
+    expect(small.pending().heights).to.be.below(10);
+    await small.close();
+  });
+
+  it("a budgeted applyPending stops early and reports what is left", async () => {
+    db = open({ path: dir, overlappingSync: false });
+    const store = openAuthenticatedStore(db, { autoApply: false, applyChunkEntries: 10 });
+    store.stage(Array.from({ length: 100 }, (_, i) => [bytes(`k${i}`), bytes(`v${i}`)] as const)).commit(1);
+    const before = store.pending().entries;
+    const r = store.applyPending({ maxEntries: 25 });
+    expect(r.applied).to.equal(25);
+    expect(r.entries).to.equal(before - 25);
+    expect(r.heights).to.equal(1);
+    expect(store.applyPending({ budgetMs: 1e6 }).heights).to.equal(0);
+    await store.close();
+  });
+});
