@@ -127,7 +127,7 @@ class LmdbBackend implements StateBackend {
       if (parts.length === 0) return;
       const rec = decodeJournal(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
       if (rec.height !== height) throw new StateError("STATE_CORRUPT", "journal record filed under another height", { height, recorded: rec.height });
-      this.overlay.add(rec.height, rec.root, rec.changes, rec.nodes);
+      this.overlay.add(rec.height, rec.root, rec.changes, rec.nodes, false);
       this.journalRows.set(height, parts.length);
       parts = [];
     };
@@ -237,8 +237,8 @@ class LmdbBackend implements StateBackend {
       alsoWrite?.();
     });
     // Only after a successful commit: the overlay mirrors committed state. It keeps the
-    // stage's own maps and encodings (no copies): that is most of what makes commit cheap.
-    this.overlay.add(batch.height, batch.root, batch.changes, batch.nodes);
+    // stage's own node map and encodings (no per-node copies: that is what keeps commit cheap).
+    this.overlay.add(batch.height, batch.root, batch.changes, batch.nodes, true);
     this.journalRows.set(batch.height, rows);
     if (this.opts.autoApply) this.schedule();
   }

@@ -39,7 +39,12 @@ export class Overlay {
     return this.entryCount;
   }
 
-  add(height: number, root: Uint8Array, changes: Changeset, nodes: NodeWrites): void {
+  /**
+   * Add a committed height. With `copy`, keys and values are copied into one slab first: the
+   * caller's arrays were only borrowed for the commit (node encodings are the stage's own).
+   */
+  add(height: number, root: Uint8Array, changes: Changeset, nodes: NodeWrites, copy: boolean): void {
+    if (copy) changes = copyChanges(changes);
     const keyStrs: string[] = new Array(changes.length);
     const flat = new Map<string, OverlayEntry>();
     for (let i = 0; i < changes.length; i++) {
@@ -111,4 +116,17 @@ export class Overlay {
     }
     return out;
   }
+}
+
+function copyChanges(changes: Changeset): Changeset {
+  let size = 0;
+  for (const [k, v] of changes) size += k.length + (v === null ? 0 : v.length);
+  const slab = new Uint8Array(size);
+  let o = 0;
+  const view = (b: Uint8Array): Uint8Array => {
+    slab.set(b, o);
+    o += b.length;
+    return slab.subarray(o - b.length, o);
+  };
+  return changes.map(([k, v]) => [view(k), v === null ? null : view(v)] as const);
 }
