@@ -9,7 +9,7 @@ import { addressFor } from "../crypto/address.ts";
 import { toHex } from "../crypto/hash.ts";
 import { defaultNodeConfig, type NodeConfig } from "./config.ts";
 import { DEV_KEY_BALANCE, DEV_KEY_NAMES, homePaths } from "./home.ts";
-import { referenceModules } from "./reference-chain.ts";
+import { bftModules } from "./reference-chain.ts";
 import { assignBands, validatorNetworkGenesis } from "./consensus/network-genesis.ts";
 import { NXT } from "../../modules/bank/params.ts";
 
@@ -113,7 +113,7 @@ export async function generateDevnet(o: DevnetOptions): Promise<DevnetLayout> {
   const genesis = validatorNetworkGenesis({
     chainId,
     genesisTime: Date.now(),
-    modules: referenceModules(),
+    modules: bftModules(),
     validators: nodes.map((v) => ({ operator: v.address, consensusPubKey: toHex(ed25519.generate(keys[v.index]!).publicKey), band: v.band, moniker: `validator-${v.index}`, stakeNxt: 100_000n })),
     accounts: devKeys.map((k) => ({ address: k.address, nxt: DEV_KEY_BALANCE / NXT })),
   });

@@ -21,6 +21,7 @@ import type { NodeConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { ConsensusSigner, TimeoutConfig, Wal } from "../../modules/consensus/index.ts";
 import { BftEngine } from "./consensus/engine.ts";
+import type { Signer } from "../tx/sign.ts";
 import type { NodeTransport } from "./consensus/transport.ts";
 import type { AccountView, BlockView, ChainStatus, CoinView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
 
@@ -61,6 +62,10 @@ export interface NodeOptions {
     readonly timeouts?: TimeoutConfig;
     readonly regossipMs?: number;
     readonly syncCheckMs?: number;
+    /** Operator key that signs the proposer's consensus transaction (last commit, evidence). */
+    readonly operatorKey?: Signer & { address: string };
+    /** TEST ONLY: sign a conflicting prevote beside every prevote. */
+    readonly testEquivocate?: boolean;
   };
 }
 
@@ -226,6 +231,8 @@ export class NexusNode implements NodeApi {
         regossipMs: bft.regossipMs,
         syncCheckMs: bft.syncCheckMs,
         now: this.o.now,
+        operatorKey: bft.operatorKey,
+        testEquivocate: bft.testEquivocate,
       });
       await this.engine.start();
       return;

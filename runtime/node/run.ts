@@ -4,7 +4,8 @@ import { createLogger } from "./logger.ts";
 import { NexusNode } from "./node.ts";
 import { WorkerVerifyPool } from "./verify-pool.ts";
 import { buildSchemeRegistry } from "./schemes.ts";
-import { referenceModules } from "./reference-chain.ts";
+import { bftModules, referenceModules } from "./reference-chain.ts";
+import { ed25519 } from "../crypto/ed25519.ts";
 import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } from "./home.ts";
 import type { NodeApi } from "./node-api.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
@@ -46,6 +47,9 @@ export async function runNode(o: RunOptions): Promise<void> {
   const validator = readValidatorKey(home);
   const schemes = buildSchemeRegistry(config.quantum);
   let transport: Libp2pTransport | undefined;
+  // TEST ONLY (test/consensus-node, e2e): a Byzantine validator that double-signs prevotes.
+  const equivocate = process.env.NEXUS_TEST_EQUIVOCATE === "1";
+  if (equivocate) log.warn("NEXUS_TEST_EQUIVOCATE=1: this validator double-signs prevotes and will be slashed");
   if (config.consensus === "bft") {
     // Loaded only for BFT nodes: the dev chain never starts libp2p.
     const { Libp2pTransport } = await import("./consensus/libp2p-transport.ts");
@@ -64,12 +68,19 @@ export async function runNode(o: RunOptions): Promise<void> {
     dataDir: paths.data,
     config,
     genesis,
-    modules: referenceModules(),
+    modules: config.consensus === "bft" ? bftModules() : referenceModules(),
     schemes,
     proposer: validator.address,
     logger: log,
     verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, quantum: config.quantum }),
-    bft: transport ? { transport, signer: ed25519Signer(validator.address, validator.secretKey) } : undefined,
+    bft: transport
+      ? {
+          transport,
+          signer: ed25519Signer(validator.address, validator.secretKey),
+          operatorKey: { scheme: ed25519, secretKey: validator.secretKey, publicKey: validator.publicKey, address: validator.address },
+          testEquivocate: equivocate,
+        }
+      : undefined,
   });
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
     startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown; maxBodyBytes?: number }) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CHAIN_ID, Cluster } from "./cluster.ts";
+import { CHAIN_ID, Cluster, validatorKey } from "./cluster.ts";
 import { signedSend } from "../helpers/txs.ts";
 import { testSigner } from "../helpers/node-harness.ts";
 
@@ -74,5 +74,47 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     await c.waitHeight(top + 2);
     expect(c.assertAgreement()).to.be.at.least(top + 2);
     expect(late.consensus!.followerSyncedBlocks).to.be.at.least(10);
+  });
+
+  it("proposers report the last commit: staking records a stopped validator's missed blocks", async () => {
+    c = new Cluster(4);
+    for (let i = 0; i < 4; i++) await c.start(i);
+    await c.waitHeight(3);
+    await c.stop(3);
+    const h = c.node(0).height;
+    await c.waitHeight(h + 5, [0, 1, 2]);
+    const info = (i: number): { missedCounter: number } => c.node(0).query("staking/signingInfo", { operator: validatorKey(i).address }) as { missedCounter: number };
+    expect(info(3).missedCounter).to.be.at.least(3);
+    expect(info(0).missedCounter).to.be.at.most(1);
+    const events = c.node(0).blockReceipts(h + 3).flatMap((r) => r.events.map((e) => e.type));
+    expect(events).to.include("consensus.commit_reported");
+  });
+
+  it("an equivocating validator is caught: evidence in a block, slashed, tombstoned and dropped from the set", async () => {
+    c = new Cluster(4);
+    c.equivocators.add(3);
+    for (let i = 0; i < 4; i++) await c.start(i);
+    const v3 = validatorKey(3).address;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const v = c.node(0).query("staking/validator", { operator: v3 }) as { tombstoned: boolean; jailed: boolean };
+      if (v.tombstoned) {
+        expect(v.jailed).to.equal(true);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error("equivocator was not tombstoned");
+      await sleep(50);
+    }
+    const h = c.node(0).height;
+    await c.waitHeight(h + 4, [0, 1, 2]);
+    expect(c.node(0).blockStore.validatorSet(c.node(0).height + 1)).to.not.equal(undefined);
+    const set = c.node(0).consensus!;
+    expect(set).to.not.equal(undefined);
+    // Two blocks after the slash the set no longer holds it: later certificates never carry it.
+    const { decodeValidatorSet } = await import("../../runtime/node/consensus/valset.ts");
+    const later = decodeValidatorSet(c.node(0).blockStore.validatorSet(c.node(0).height)!);
+    expect(later.get(v3)).to.equal(undefined);
+    expect(later.size).to.equal(3);
+    c.assertAgreement([0, 1, 2]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { NexusNode } from "../../runtime/node/node.ts";
 import { defaultNodeConfig } from "../../runtime/node/config.ts";
-import { referenceModules } from "../../runtime/node/reference-chain.ts";
+import { bftModules } from "../../runtime/node/reference-chain.ts";
 import { MemoryHub, type MemoryTransport } from "../../runtime/node/consensus/memory-transport.ts";
 import { assignBands, validatorNetworkGenesis } from "../../runtime/node/consensus/network-genesis.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
@@ -28,7 +28,7 @@ export function clusterGenesis(n: number): GenesisDoc {
   return validatorNetworkGenesis({
     chainId: CHAIN_ID,
     genesisTime: Date.now() - 60_000,
-    modules: referenceModules(),
+    modules: bftModules(),
     validators: Array.from({ length: n }, (_, i) => {
       const k = validatorKey(i);
       return { operator: k.address, consensusPubKey: toHex(k.publicKey), band: bands[i]!, moniker: `v${i}`, stakeNxt: 1000n };
@@ -47,6 +47,8 @@ export class Cluster {
   readonly hub = new MemoryHub();
   readonly dirs: string[] = [];
   readonly members: (Member | undefined)[] = [];
+  /** TEST ONLY: validators that double-sign prevotes. */
+  readonly equivocators = new Set<number>();
 
   constructor(
     readonly validators: number,
@@ -67,11 +69,18 @@ export class Cluster {
         bft: { timeoutProposeMs: 500, timeoutVoteMs: 250, timeoutDeltaMs: 100 },
       },
       genesis: this.genesis,
-      modules: referenceModules(),
+      modules: bftModules(),
       schemes: testSchemes(),
       proposer: k.address,
       logger: pino({ level: process.env.NEXUS_TEST_LOG ?? "silent", base: { node: i } }),
-      bft: { transport, signer: i < this.validators ? ed25519Signer(k.address, k.seed) : undefined, regossipMs: 150, syncCheckMs: 300 },
+      bft: {
+        transport,
+        signer: i < this.validators ? ed25519Signer(k.address, k.seed) : undefined,
+        operatorKey: i < this.validators ? { scheme: ed25519, secretKey: k.seed, publicKey: k.publicKey, address: k.address } : undefined,
+        regossipMs: 150,
+        syncCheckMs: 300,
+        testEquivocate: this.equivocators.has(i),
+      },
     });
     this.members[i] = { node, transport };
     await node.start();
@@ -99,7 +108,10 @@ export class Cluster {
   async waitHeight(h: number, nodes: number[] = this.running(), timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (nodes.some((i) => this.node(i).height < h)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for height ${h}: ${nodes.map((i) => `n${i}@${this.members[i]?.node.height}`).join(" ")}`);
+      if (Date.now() > deadline) {
+        const state = nodes.map((i) => `n${i}@${this.members[i]?.node.height} ${JSON.stringify(this.members[i]?.node.consensus?.snapshot())}`);
+        throw new Error(`timed out waiting for height ${h}:\n${state.join("\n")}`);
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   }

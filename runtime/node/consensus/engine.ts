@@ -1,25 +1,31 @@
 import {
   ConsensusDriver,
   FileWal,
+  decodeEvidence,
   decodeMessage,
   encodeMessage,
+  signVote,
+  verifyDuplicateVoteEvidence,
   encodeCommit,
   encodeEvidence,
   messageHeight,
   type ConsensusSigner,
   type DriverEffect,
   type DuplicateVoteEvidence,
+  type SignedMessage,
   type TimeoutConfig,
   type ValidatorSet,
   type Wal,
 } from "../../../modules/consensus/index.ts";
 import { blockHash, encodeBlock, type Block, type BlockHeader } from "../../app/block.ts";
 import type { Execution } from "../../app/application.ts";
-import { toHex } from "../../crypto/hash.ts";
+import { sha256, toHex, utf8 } from "../../crypto/hash.ts";
+import type { Signer } from "../../tx/sign.ts";
 import type { Logger } from "../logger.ts";
 import type { NexusNode } from "../node.ts";
 import { BlockGossip, decodeBlockGossip, encodeBlockGossip } from "./block-gossip.ts";
 import { ChainFollower } from "./follower.ts";
+import { ConsensusReporter } from "./reporter.ts";
 import type { NodeTransport, Verdict } from "./transport.ts";
 
 export interface EngineOptions {
@@ -36,6 +42,10 @@ export interface EngineOptions {
   readonly regossipMs?: number;
   readonly syncCheckMs?: number;
   readonly now?: () => number;
+  /** Operator key (tx signer) of the proposer's consensus transaction: last commit and evidence. */
+  readonly operatorKey?: Signer & { address: string };
+  /** TEST ONLY: also sign a conflicting prevote for every prevote (a Byzantine validator). */
+  readonly testEquivocate?: boolean;
 }
 
 const ZERO_HASH = new Uint8Array(32);
@@ -64,6 +74,7 @@ export class BftEngine {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly follower: ChainFollower;
   private readonly blockGossip: BlockGossip;
+  private readonly reporter: ConsensusReporter | undefined;
   private wal: Wal | undefined;
   private stopped = false;
   private heightStartedAt = 0;
@@ -76,6 +87,12 @@ export class BftEngine {
   ) {
     this.follower = new ChainFollower(node, o.transport, () => this.restartAfterSync());
     this.blockGossip = new BlockGossip(node, o.transport);
+    this.reporter = o.operatorKey ? new ConsensusReporter(node, o.operatorKey) : undefined;
+  }
+
+  /** Duplicate-vote evidence waiting to go into a block this node proposes. */
+  get pendingEvidence(): number {
+    return this.reporter?.pendingEvidence ?? 0;
   }
 
   private get log(): Logger {
@@ -89,6 +106,11 @@ export class BftEngine {
   /** Blocks this node took from peers through sync or announcements. */
   get followerSyncedBlocks(): number {
     return this.follower.syncedBlocks;
+  }
+
+  /** Core state, for logs and test failures. */
+  snapshot(): ReturnType<ConsensusDriver["core"]["snapshot"]> | undefined {
+    return this.driver?.core.snapshot();
   }
 
   /** Height consensus is deciding (the node's last committed height + 1). */
@@ -105,7 +127,7 @@ export class BftEngine {
       t.subscribe("votes", (b) => this.checkConsensusMessage(b), (b) => this.onConsensusMessage(b)),
       t.subscribe("blocks", (b) => this.checkBlockGossip(b), (b) => this.onBlockGossip(b)),
       t.subscribe("txs", (b) => (b.length > 0 && b.length <= 128 * 1024 ? "accept" : "reject"), (b) => this.onTx(b)),
-      t.subscribe("evidence", (b) => (b.length <= 4096 ? "accept" : "reject"), () => undefined),
+      t.subscribe("evidence", (b) => this.checkEvidence(b), (b) => this.onEvidence(b)),
     );
     this.node.onTxAdmitted = (bytes): void => void t.publish("txs", bytes).catch(() => undefined);
     // Catch up with what peers already committed before voting on anything.
@@ -193,6 +215,22 @@ export class BftEngine {
     }
   }
 
+  private checkEvidence(bytes: Uint8Array): Verdict {
+    try {
+      const ev = decodeEvidence(bytes);
+      const h = ev.voteA.vote.height;
+      if (h > this.height) return "ignore";
+      const set = h === this.height ? this.set : this.follower.setFor(h);
+      return verifyDuplicateVoteEvidence(this.node.chainId, set, ev).ok ? "accept" : "reject";
+    } catch {
+      return "ignore";
+    }
+  }
+
+  private onEvidence(bytes: Uint8Array): void {
+    this.reporter?.addEvidence(decodeEvidence(bytes));
+  }
+
   private onTx(bytes: Uint8Array): void {
     // Already known or invalid here: nothing to do, gossip carries it elsewhere.
     void this.node.submitTx(bytes, { fromPeer: true }).catch(() => undefined);
@@ -211,12 +249,15 @@ export class BftEngine {
             if (c && e.message.proposal.proposer === this.o.signer?.address) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes }));
           }
           this.publish(e.message.kind === "proposal" ? "proposals" : "votes", encodeMessage(e.message));
+          if (this.o.testEquivocate) this.equivocate(e.message);
           break;
         }
         case "schedule-timeout": {
           const t = setTimeout(() => {
             this.timers.delete(t);
-            if (!this.stopped && this.driver) this.apply(this.driver.timeout(e.height, e.round, e.step));
+            if (this.stopped || !this.driver) return;
+            this.log.debug({ height: e.height, round: e.round, step: e.step }, "timeout");
+            this.apply(this.driver.timeout(e.height, e.round, e.step));
           }, e.durationMs);
           this.timers.add(t);
           break;
@@ -233,6 +274,7 @@ export class BftEngine {
         case "evidence":
           this.log.warn({ validator: e.evidence.voteA.vote.validator, height: e.evidence.voteA.vote.height }, "duplicate vote evidence");
           this.evidence.push(e.evidence);
+          this.reporter?.addEvidence(e.evidence);
           this.publish("evidence", encodeEvidence(e.evidence));
           break;
         case "rejected":
@@ -256,7 +298,13 @@ export class BftEngine {
     const prevTime = latest?.header.time ?? this.node.genesisTime;
     const info = { chainId: this.node.chainId, height, time: Math.max(this.now(), prevTime + 1), proposer: this.o.signer.address };
     const p = this.node.app.params();
-    const { txs, execution } = this.node.app.prepareProposal(info, this.node.mempool.reap(p.maxBlockTxs, p.maxBlockBytes));
+    const candidates = this.node.mempool.reap(Math.max(1, p.maxBlockTxs - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024));
+    const report = await this.reporter?.build(height, candidates).catch((err: Error) => {
+      this.log.warn({ err: err.message }, "cannot build the consensus report");
+      return undefined;
+    });
+    if (height !== this.height || !this.driver) return;
+    const { txs, execution } = this.node.app.prepareProposal(info, report ? [...candidates, report] : candidates);
     const header: BlockHeader = {
       chainId: this.node.chainId,
       height,
@@ -270,12 +318,14 @@ export class BftEngine {
     const block: Block = { header, txs: txs.map((t) => t.bytes) };
     const hash = blockHash(header);
     this.candidates.set(toHex(hash), { block, bytes: encodeBlock(block), execution, verdict: true });
+    this.log.debug({ height, round, block: toHex(hash).slice(0, 12), txs: block.txs.length }, "proposing a new block");
     this.apply(this.driver.value(height, round, hash));
   }
 
   private validate(height: number, hashHex: string, proposer: string): void {
     if (!this.candidates.has(hashHex)) {
       // The block has not arrived yet: answered when it does (or the round times out).
+      this.log.debug({ height, block: hashHex.slice(0, 12) }, "waiting for proposed block bytes");
       this.waitingValidate.set(hashHex, { height, proposer });
       return;
     }
@@ -299,7 +349,7 @@ export class BftEngine {
     });
   }
 
-  /** Checks beyond processProposal: chain, height, parent, time, proposer. */
+  /** Checks beyond processProposal: chain, height, parent, time, proposer in the set. */
   private headerProblem(h: BlockHeader, proposer: string): string | undefined {
     const latest = this.node.latestBlock();
     if (h.chainId !== this.node.chainId) return `chain ${h.chainId}`;
@@ -308,7 +358,8 @@ export class BftEngine {
     const prevTime = latest?.header.time ?? this.node.genesisTime;
     if (h.time <= prevTime) return `time ${h.time} is not after the previous block's ${prevTime}`;
     if (h.time > this.now() + (this.o.maxFutureDriftMs ?? 5000)) return `time ${h.time} is too far in the future`;
-    if (h.proposer !== proposer) return `header proposer ${h.proposer} is not the round's proposer ${proposer}`;
+    // Not the round's proposer: a later round re-proposes the block its first proposer built.
+    if (!this.set.get(h.proposer)) return `header proposer ${h.proposer} is not a validator (round proposer ${proposer})`;
     return undefined;
   }
 
@@ -363,6 +414,13 @@ export class BftEngine {
 
   private restartAfterSync(): void {
     if (this.driver && this.driver.core.height < this.height) this.afterCommit(true);
+  }
+
+  /** TEST ONLY: a second, conflicting prevote signed around the SignGuard. */
+  private equivocate(m: SignedMessage): void {
+    if (m.kind !== "vote" || m.vote.type !== "prevote" || !this.o.signer || m.vote.validator !== this.o.signer.address) return;
+    const other = signVote(this.node.chainId, this.o.signer, { ...m.vote, blockHash: sha256(utf8(`equivocation/${m.vote.height}/${m.vote.round}`)) });
+    this.publish("votes", encodeMessage(other));
   }
 
   private regossip(): void {

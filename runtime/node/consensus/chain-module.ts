@@ -1,0 +1,144 @@
+import { ContainerModule, inject, injectable } from "inversify";
+import {
+  ValidatorSet,
+  decodeEvidence,
+  verifyCommit,
+  verifyDuplicateVoteEvidence,
+  type CommitCertificate,
+} from "../../../modules/consensus/index.ts";
+import { StakingTokens, type StakingKeeper } from "../../../modules/staking/index.ts";
+import { ADDRESS_PATTERN } from "../../modules/schemas.ts";
+import type { ChainModule, Ctx, MsgDef, ModuleInstance } from "../../modules/types.ts";
+import { ModuleError } from "../../tx/errors.ts";
+import { fromHex, toHex, utf8 } from "../../crypto/hash.ts";
+import { toValidators } from "./valset.ts";
+
+/**
+ * The chain side of BFT consensus. Blocks carry no consensus fields, so the proposer adds
+ * a transaction with the previous block's commit certificate (liveness: staking's
+ * recordSignatures) and any duplicate-vote evidence (staking's slashDoubleSign). Handlers
+ * trust nothing from the proposer: certificates and evidence are verified against staking's
+ * validator set of their height, read from state.
+ */
+export const ConsensusTypeUrls = {
+  ReportCommit: "/consensus.v1.MsgReportCommit",
+  SubmitEvidence: "/consensus.v1.MsgSubmitEvidence",
+} as const;
+
+const NS = "consensus";
+const hex = (max: number): { type: "string"; pattern: string; maxLength: number } => ({ type: "string", pattern: "^[0-9a-f]+$", maxLength: max });
+const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
+
+export interface MsgReportCommit {
+  reporter: string;
+  height: number;
+  round: number;
+  blockHash: string;
+  signatures: { validator: string; signature: string }[];
+}
+
+export interface MsgSubmitEvidence {
+  reporter: string;
+  /** encodeEvidence, hex. */
+  evidence: string;
+}
+
+const fail = (code: string, message: string): never => {
+  throw new ModuleError(NS, code, message);
+};
+
+function setAt(keeper: StakingKeeper, ctx: Ctx, height: number): ValidatorSet {
+  const active = keeper.activeSetFor(ctx, height);
+  if (active.length === 0) fail("CONSENSUS_NO_SET", `no validator set is known for height ${height}`);
+  return ValidatorSet.create(toValidators(active));
+}
+
+export function consensusMsgs(keeper: StakingKeeper): MsgDef[] {
+  const report: MsgDef<MsgReportCommit> = {
+    typeUrl: ConsensusTypeUrls.ReportCommit,
+    schema: {
+      $id: "https://nexusos.dev/schemas/consensus.v1.MsgReportCommit.json",
+      type: "object",
+      properties: {
+        reporter: address,
+        height: { type: "integer", minimum: 1 },
+        round: { type: "integer", minimum: 0 },
+        blockHash: { type: "string", pattern: "^[0-9a-f]{64}$" },
+        signatures: {
+          type: "array",
+          maxItems: 1000,
+          items: { type: "object", properties: { validator: address, signature: hex(128) }, required: ["validator", "signature"], additionalProperties: false },
+        },
+      },
+      required: ["reporter", "height", "round", "blockHash", "signatures"],
+      additionalProperties: false,
+    },
+    signers: (m) => [m.reporter],
+    handle(ctx, m) {
+      // Only the previous block's commit, once: signers are counted exactly once per height.
+      if (m.height !== ctx.block.height - 1) fail("CONSENSUS_WRONG_HEIGHT", `a block reports the commit of height ${ctx.block.height - 1}, not ${m.height}`);
+      const key = utf8(`reported/${m.height}`);
+      if (ctx.kv(NS).get(key)) fail("CONSENSUS_ALREADY_REPORTED", `the commit of height ${m.height} was already reported`);
+      const cert: CommitCertificate = {
+        height: m.height,
+        round: m.round,
+        blockHash: fromHex(m.blockHash),
+        signatures: m.signatures.map((s) => ({ validator: s.validator, signature: fromHex(s.signature) })),
+      };
+      const v = verifyCommit(ctx.block.chainId, setAt(keeper, ctx, m.height), m.height, cert.blockHash, cert);
+      if (!v.ok) fail(v.code, v.reason);
+      ctx.kv(NS).set(key, new Uint8Array([1]));
+      // Keep one marker: the previous one can never be needed again.
+      ctx.kv(NS).delete(utf8(`reported/${m.height - 1}`));
+      const jailed = keeper.recordSignatures(ctx, cert.signatures.map((s) => s.validator), m.height);
+      ctx.emit("consensus.commit_reported", { height: String(m.height), signers: String(cert.signatures.length), jailed: String(jailed.length) });
+    },
+  };
+  const evidence: MsgDef<MsgSubmitEvidence> = {
+    typeUrl: ConsensusTypeUrls.SubmitEvidence,
+    schema: {
+      $id: "https://nexusos.dev/schemas/consensus.v1.MsgSubmitEvidence.json",
+      type: "object",
+      properties: { reporter: address, evidence: hex(4096) },
+      required: ["reporter", "evidence"],
+      additionalProperties: false,
+    },
+    signers: (m) => [m.reporter],
+    handle(ctx, m) {
+      let ev;
+      try {
+        ev = decodeEvidence(fromHex(m.evidence));
+      } catch (e) {
+        return fail("CONSENSUS_BAD_EVIDENCE", (e as Error).message);
+      }
+      const h = ev.voteA.vote.height;
+      if (h >= ctx.block.height) fail("CONSENSUS_BAD_EVIDENCE", `evidence of height ${h} is not from a past height`);
+      const v = verifyDuplicateVoteEvidence(ctx.block.chainId, setAt(keeper, ctx, h), ev);
+      if (!v.ok) fail("CONSENSUS_BAD_EVIDENCE", v.reason);
+      // Unknown or already tombstoned: staking ignores it, and so do we.
+      const r = keeper.slashDoubleSign(ctx, ev.voteA.vote.validator, h);
+      ctx.emit("consensus.evidence", { validator: ev.voteA.vote.validator, height: String(h), burned: r ? r.burned.toString() : "0", vote: toHex(ev.voteA.signature).slice(0, 16) });
+    },
+  };
+  return [report, evidence];
+}
+
+const ConsensusModuleToken = Symbol.for("consensus.Module");
+
+@injectable()
+class ConsensusChainModule implements ModuleInstance {
+  readonly msgs: readonly MsgDef[];
+  constructor(@inject(StakingTokens.Keeper) keeper: StakingKeeper) {
+    this.msgs = consensusMsgs(keeper);
+  }
+}
+
+export const consensusModule: ChainModule = {
+  name: NS,
+  version: 1,
+  dependsOn: ["staking"],
+  bindings: new ContainerModule(({ bind }) => {
+    bind(ConsensusModuleToken).to(ConsensusChainModule).inSingletonScope();
+  }),
+  instance: ConsensusModuleToken,
+};
