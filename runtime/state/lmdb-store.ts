@@ -125,7 +125,7 @@ class LmdbBackend implements StateBackend {
     let parts: Buffer[] = [];
     const flush = (): void => {
       if (parts.length === 0) return;
-      const rec = decodeJournal(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+      const rec = decodeJournal(parts.length === 1 ? parts[0]! : Buffer.concat(parts), this.readNode);
       if (rec.height !== height) throw new StateError("STATE_CORRUPT", "journal record filed under another height", { height, recorded: rec.height });
       this.overlay.add(rec.height, rec.root, rec.changes, rec.nodes, false);
       this.journalRows.set(height, parts.length);
@@ -217,7 +217,7 @@ class LmdbBackend implements StateBackend {
   }
 
   persist(batch: PersistBatch, alsoWrite?: () => void): void {
-    const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: batch.nodes };
+    const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: batch.nodes, copied: batch.copied };
     // The bound, enforced before this height is written (so an apply failure fails the commit
     // cleanly): apply oldest heights until this one fits, rather than let the journal grow.
     const adding = record.changes.length + record.nodes.size;

@@ -9,6 +9,8 @@ import { openAuthenticatedStore, type LmdbStateOptions } from "../../runtime/sta
 import { verifyStateProof } from "../../runtime/state/proof-verify.ts";
 import type { Changeset, KVReader } from "../../runtime/state/types.ts";
 import { bytes, hex } from "./reference-tree.ts";
+import { decodeJournal, encodeJournal } from "../../runtime/state/journal.ts";
+import { sha256, updateTree, type NodeWrites } from "../../runtime/state/tree.ts";
 
 /** Keys with shared prefixes (so ranges cut through them) and a few one-byte keys. */
 const KEYS: Uint8Array[] = [
@@ -165,5 +167,37 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     expect(r.heights).to.equal(1);
     expect(store.applyPending({ budgetMs: 1e6 }).heights).to.equal(0);
     await store.close();
+  });
+
+  it("journals rewritten internal nodes as deltas, and decodes them over a base that is partly applied", () => {
+    const tc = (i: number, v: string | null): { keyHash: Uint8Array; valueHash: Uint8Array | null } => ({ keyHash: sha256(bytes(`k${i}`)), valueHash: v === null ? null : sha256(bytes(v)) });
+    const sorted = <T extends { keyHash: Uint8Array }>(xs: T[]): T[] => xs.sort((a, b) => Buffer.compare(a.keyHash, b.keyHash));
+    const tree = new Map<string, Uint8Array>();
+    const applyWrites = (w: NodeWrites, only?: (i: number) => boolean): void => {
+      let i = 0;
+      for (const [p, e] of w) {
+        if (only === undefined || only(i++)) {
+          if (e === null) tree.delete(p);
+          else tree.set(p, e.slice());
+        }
+      }
+    };
+    applyWrites(updateTree((p) => tree.get(p), sorted(Array.from({ length: 3000 }, (_, i) => tc(i, `v${i}`)))).writes);
+    const next = sorted([...Array.from({ length: 40 }, (_, i) => tc(i * 61, `w${i}`)), ...Array.from({ length: 10 }, (_, i) => tc(5000 + i, "new")), tc(7, null)]);
+    const { root, writes, copied } = updateTree((p) => tree.get(p), next);
+    expect(copied.size).to.be.greaterThan(10);
+    const rec = { height: 5, root, changes: [] as Changeset, nodes: writes };
+    const delta = encodeJournal({ ...rec, copied });
+    expect(delta.length).to.be.below(encodeJournal(rec).length / 2);
+    const same = (nodes: NodeWrites): void => {
+      expect(nodes.size).to.equal(writes.size);
+      for (const [p, e] of writes) expect(nodes.get(p) === null ? null : hex(nodes.get(p)!), hex(Buffer.from(p, "latin1"))).to.equal(e === null ? null : hex(e));
+    };
+    same(decodeJournal(delta, (p) => tree.get(p)).nodes);
+    // A crash after part of this height reached the tree: the copied children are the same.
+    applyWrites(writes, (i) => i % 3 === 0);
+    same(decodeJournal(delta, (p) => tree.get(p)).nodes);
+    applyWrites(writes);
+    same(decodeJournal(delta, (p) => tree.get(p)).nodes);
   });
 });
