@@ -31,3 +31,14 @@ export function progress(label: string, done: number, total: number): void {
   const pct = Math.floor((done / total) * 100);
   process.stderr.write(`\r${label}: ${done}/${total} (${pct}%)${done === total ? "\n" : ""}`);
 }
+
+/** RSS split into anonymous memory and file-backed pages (the mapped database), from /proc. */
+export function rssSplitMiB(): { anon: number; file: number } {
+  try {
+    const st = readFileSync("/proc/self/status", "utf8");
+    const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(st)?.[1] ?? NaN);
+    return { anon: Math.round(kb("RssAnon") / 1024), file: Math.round(kb("RssFile") / 1024) };
+  } catch {
+    return { anon: NaN, file: NaN };
+  }
+}
