@@ -1,23 +1,40 @@
-import { asArray, asBytes, decodeCanonical, encodeCanonical } from "../../codec/canonical.ts";
+import { asArray, asBytes, asSafeUint, decodeCanonical, encodeCanonical } from "../../codec/canonical.ts";
 import { decodeBlock, type Block } from "../../app/block.ts";
 import type { NexusNode } from "../node.ts";
 import type { NodeTransport } from "./transport.ts";
 
 /**
  * The "blocks" topic carries [0, block] beside a proposal (so validators can answer
- * validate) and [1, block, commit] to show a lagging peer a committed block of its height.
+ * validate), [1, block, commit] to show a lagging peer a committed block of its height, and
+ * [2, nonce, height, [message, ...]]: the consensus messages of the current height a node
+ * has heard, re-sent periodically. Gossipsub drops a payload it has seen (content ids), so
+ * the nonce makes each re-send new; relaying others' votes matters when a vote's signer is
+ * down (a restarted node could otherwise never see the prevotes behind a lock).
  */
-export type BlockGossipMessage = { kind: "proposal"; bytes: Uint8Array } | { kind: "committed"; bytes: Uint8Array; commit: Uint8Array };
+export type BlockGossipMessage =
+  /** nonce: set on re-sends, so gossipsub does not drop them as seen. */
+  | { kind: "proposal"; bytes: Uint8Array; nonce?: number }
+  | { kind: "committed"; bytes: Uint8Array; commit: Uint8Array }
+  | { kind: "votes"; nonce: number; height: number; messages: Uint8Array[] };
+
+/** Messages per re-send bundle: ~250 bytes each, well under the topic limit. */
+export const MAX_BUNDLE_MESSAGES = 200;
 
 export function encodeBlockGossip(m: BlockGossipMessage): Uint8Array {
-  return encodeCanonical(m.kind === "proposal" ? [0, m.bytes] : [1, m.bytes, m.commit]);
+  if (m.kind === "votes") return encodeCanonical([2, m.nonce, m.height, m.messages]);
+  if (m.kind === "proposal") return encodeCanonical(m.nonce === undefined ? [0, m.bytes] : [0, m.bytes, m.nonce]);
+  return encodeCanonical([1, m.bytes, m.commit]);
 }
 
-export function decodeBlockGossip(bytes: Uint8Array): BlockGossipMessage & { block: Block } {
-  const a = asArray(decodeCanonical(bytes, "block gossip"), "block gossip", 2, 3);
+export function decodeBlockGossip(bytes: Uint8Array): (BlockGossipMessage & { block: Block }) | Extract<BlockGossipMessage, { kind: "votes" }> {
+  const a = asArray(decodeCanonical(bytes, "block gossip"), "block gossip", 2, 4);
+  if (a[0] === 2 && a.length === 4) {
+    const messages = asArray(a[3], "messages", 0, MAX_BUNDLE_MESSAGES).map((m, i) => asBytes(m, `messages[${i}]`));
+    return { kind: "votes", nonce: asSafeUint(a[1], "nonce"), height: asSafeUint(a[2], "height"), messages };
+  }
   const blockBytes = asBytes(a[1], "block");
   const block = decodeBlock(blockBytes);
-  if (a[0] === 0 && a.length === 2) return { kind: "proposal", bytes: blockBytes, block };
+  if (a[0] === 0 && (a.length === 2 || (a.length === 3 && typeof a[2] === "number"))) return { kind: "proposal", bytes: blockBytes, block };
   if (a[0] === 1 && a.length === 3) return { kind: "committed", bytes: blockBytes, commit: asBytes(a[2], "commit"), block };
   throw new Error("block gossip must be [0, block] or [1, block, commit]");
 }

@@ -23,7 +23,7 @@ import { sha256, toHex, utf8 } from "../../crypto/hash.ts";
 import type { Signer } from "../../tx/sign.ts";
 import type { Logger } from "../logger.ts";
 import type { NexusNode } from "../node.ts";
-import { BlockGossip, decodeBlockGossip, encodeBlockGossip } from "./block-gossip.ts";
+import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip } from "./block-gossip.ts";
 import { ChainFollower } from "./follower.ts";
 import { ConsensusReporter } from "./reporter.ts";
 import type { NodeTransport, Verdict } from "./transport.ts";
@@ -78,6 +78,9 @@ export class BftEngine {
   private wal: Wal | undefined;
   private stopped = false;
   private heightStartedAt = 0;
+  /** Consensus messages of the current height the driver took in, re-sent with our own. */
+  private heard = new Map<string, { height: number; bytes: Uint8Array }>();
+  private bundleNonce = Math.floor(Math.random() * 2 ** 31);
   /** Evidence seen, waiting to be reported (published on the evidence topic). */
   readonly evidence: DuplicateVoteEvidence[] = [];
 
@@ -179,12 +182,27 @@ export class BftEngine {
   private onConsensusMessage(bytes: Uint8Array): void {
     if (!this.driver || this.stopped) return;
     const m = decodeMessage(bytes);
-    this.apply(this.driver.receive(m));
+    const effects = this.driver.receive(m);
+    // Next-height messages too: the driver buffers them, and they may be all we ever get of a signer.
+    const h = messageHeight(m);
+    if (h >= this.driver.core.height && !effects.some((e) => e.kind === "rejected")) this.remember(h, bytes);
+    this.apply(effects);
+  }
+
+  private remember(height: number, bytes: Uint8Array): void {
+    const k = toHex(sha256(bytes));
+    if (this.heard.has(k)) return;
+    if (this.heard.size >= MAX_BUNDLE_MESSAGES * 4) this.heard.delete(this.heard.keys().next().value!);
+    this.heard.set(k, { height, bytes });
   }
 
   private checkBlockGossip(bytes: Uint8Array): Verdict {
     try {
       const g = decodeBlockGossip(bytes);
+      if (g.kind === "votes") {
+        if (g.height < this.height) this.blockGossip.announce(g.height);
+        return g.height === this.height ? "accept" : "ignore";
+      }
       const h = g.block.header.height;
       if (g.kind === "proposal") return h === this.height || h === this.height + 1 ? "accept" : "ignore";
       return h === this.height ? "accept" : "ignore";
@@ -196,6 +214,16 @@ export class BftEngine {
   private onBlockGossip(bytes: Uint8Array): void {
     if (this.stopped) return;
     const g = decodeBlockGossip(bytes);
+    if (g.kind === "votes") {
+      for (const m of g.messages) {
+        try {
+          if (this.checkConsensusMessage(m) === "accept") this.onConsensusMessage(m);
+        } catch {
+          // one bad message does not spoil the bundle
+        }
+      }
+      return;
+    }
     if (g.kind === "committed") {
       // A certified block of our current height: apply it like a synced block.
       void this.follower.applyAnnounced(g.bytes, g.commit);
@@ -400,6 +428,7 @@ export class BftEngine {
       if (this.stopped || !this.driver || target !== this.height || this.driver.core.height >= target) return;
       this.set = this.follower.setFor(target);
       this.heightStartedAt = this.now();
+      for (const [k, e] of this.heard) if (e.height < target) this.heard.delete(k);
       this.apply(this.driver.startHeight(target, this.set));
     };
     if (wait === 0) go();
@@ -425,12 +454,16 @@ export class BftEngine {
 
   private regossip(): void {
     if (!this.driver || this.stopped) return;
-    for (const m of this.driver.ownMessages()) {
-      if (m.kind === "proposal") {
-        const c = this.candidates.get(toHex(m.proposal.blockHash));
-        if (c) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes }));
-      }
-      this.publish(m.kind === "proposal" ? "proposals" : "votes", encodeMessage(m));
+    const height = this.driver.core.height;
+    const own = this.driver.ownMessages().filter((m) => messageHeight(m) === height);
+    for (const m of own) {
+      if (m.kind !== "proposal") continue;
+      const c = this.candidates.get(toHex(m.proposal.blockHash));
+      if (c) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce: this.bundleNonce++ }));
     }
+    // Newest first: what a peer most likely lacks is of the latest rounds.
+    const heard = [...this.heard.values()].filter((e) => e.height === height).map((e) => e.bytes);
+    const messages = [...own.map((m) => encodeMessage(m)), ...heard.reverse()].slice(0, MAX_BUNDLE_MESSAGES);
+    if (messages.length) this.publish("blocks", encodeBlockGossip({ kind: "votes", nonce: this.bundleNonce++, height, messages }));
   }
 }
