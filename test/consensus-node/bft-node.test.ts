@@ -117,4 +117,32 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     expect(later.size).to.equal(3);
     c.assertAgreement([0, 1, 2]);
   });
+
+  it("partition {A,B}|{C,D}: nothing commits on either side; healed, the chain resumes and all agree", async () => {
+    c = new Cluster(4);
+    for (let i = 0; i < 4; i++) await c.start(i);
+    await c.waitHeight(3);
+    c.hub.partition([["n0", "n1"], ["n2", "n3"]]);
+    await sleep(300);
+    const h = Math.max(...[0, 1, 2, 3].map((i) => c.node(i).height));
+    await sleep(2000);
+    expect(Math.max(...[0, 1, 2, 3].map((i) => c.node(i).height))).to.equal(h);
+    c.hub.partition(undefined);
+    await c.waitHeight(h + 3);
+    expect(c.assertAgreement()).to.be.at.least(h + 3);
+  });
+
+  it("partition {A,B,C}|{D}: the majority goes on; healed, D catches up", async () => {
+    c = new Cluster(4);
+    for (let i = 0; i < 4; i++) await c.start(i);
+    await c.waitHeight(3);
+    c.hub.partition([["n0", "n1", "n2"], ["n3"]]);
+    const h = c.node(3).height;
+    await c.waitHeight(h + 5, [0, 1, 2]);
+    expect(c.node(3).height).to.be.at.most(h + 1);
+    c.hub.partition(undefined);
+    const top = Math.max(...[0, 1, 2].map((i) => c.node(i).height));
+    await c.waitHeight(top + 2);
+    expect(c.assertAgreement()).to.be.at.least(top + 2);
+  });
 });

@@ -49,6 +49,7 @@ export interface EngineOptions {
 }
 
 const ZERO_HASH = new Uint8Array(32);
+const MAX_CANDIDATES = 64;
 
 /** A proposed block this node has the bytes of, and what it learnt about it. */
 interface Candidate {
@@ -230,7 +231,8 @@ export class BftEngine {
       return;
     }
     const hash = toHex(blockHash(g.block.header));
-    if (!this.candidates.has(hash)) this.candidates.set(hash, { block: g.block, bytes: g.bytes });
+    // Bounded: honest proposers send one block per round; the excess waits for a re-send.
+    if (!this.candidates.has(hash) && this.candidates.size < MAX_CANDIDATES) this.candidates.set(hash, { block: g.block, bytes: g.bytes });
     const w = this.waitingValidate.get(hash);
     if (w) {
       this.waitingValidate.delete(hash);
