@@ -15,8 +15,8 @@ interface Proc {
 }
 
 /** `nexus start` of one validator home as a real process. */
-function startValidator(home: string, url: string): Proc {
-  const proc = spawn(process.execPath, ["--import", "tsx", CLI, "--home", home, "start", "--log-level", "info"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+function startValidator(home: string, url: string, env: Record<string, string> = {}): Proc {
+  const proc = spawn(process.execPath, ["--import", "tsx", CLI, "--home", home, "start", "--log-level", "info"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -89,5 +89,23 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     const proposers = new Set<string>();
     for (let h = 1; h <= top; h++) proposers.add((await procs[0]!.client.getBlock(h))!.header.proposer);
     expect(proposers.size).to.equal(4);
+  });
+
+  it("a validator restarted with the test-only equivocation flag is caught: evidence in a block, slashed, tombstoned", async () => {
+    procs[3]!.proc.kill("SIGTERM");
+    await procs[3]!.exited;
+    procs[3] = startValidator(layout.nodes[3]!.home, layout.nodes[3]!.rpcUrl, { NEXUS_TEST_EQUIVOCATE: "1" });
+    const v3 = layout.nodes[3]!.address;
+    const v = await waitFor(
+      "validator 3 tombstoned",
+      async () => {
+        const r = await procs[0]!.client.call<{ tombstoned: boolean; jailed: boolean }>("nexus_query", { path: "staking/validator", params: { operator: v3 } });
+        return r.tombstoned ? r : undefined;
+      },
+      40_000,
+    );
+    expect(v.jailed).to.equal(true);
+    const h = Math.max(...(await Promise.all([0, 1, 2].map(height))));
+    await waitAll([0, 1, 2], h + 3);
   });
 });
