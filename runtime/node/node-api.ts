@@ -105,4 +105,6 @@ export interface NodeApi {
   params(): Record<string, unknown>;
   /** Listen to committed blocks; returns the unsubscribe function. */
   subscribe(listener: (e: NodeEvent) => void): () => void;
+  /** TEST ONLY (NEXUS_TEST_HOOKS=1): ignore all gossip from these peer ids ([] heals). */
+  testPartition?(peers: string[]): { blocked: number };
 }

@@ -67,6 +67,8 @@ export interface NodeOptions {
     /** TEST ONLY: sign a conflicting prevote beside every prevote. */
     readonly testEquivocate?: boolean;
   };
+  /** TEST ONLY: serve testPartition (nexus_testPartition over RPC). */
+  readonly testHooks?: boolean;
 }
 
 /**
@@ -112,6 +114,12 @@ export class NexusNode implements NodeApi {
     this.blocks = new BlockStore(db);
     this.mempool = new Mempool(o.config.mempool);
     this.balances = modules.container.get<BalanceReader>(RuntimeTokens.BalanceReader);
+    if (o.testHooks) {
+      this.testPartition = (peers): { blocked: number } => {
+        if (!this.engine) throw new NodeError("NODE_BAD_REQUEST", "no BFT engine is running");
+        return { blocked: this.engine.testBlockPeers(peers) };
+      };
+    }
   }
 
   static async open(o: NodeOptions): Promise<NexusNode> {
@@ -313,6 +321,9 @@ export class NexusNode implements NodeApi {
   }
 
   // ---- NodeApi ------------------------------------------------------------------------------
+
+  /** Defined only with NodeOptions.testHooks, so RPC refuses it on every other node. */
+  testPartition?: (peers: string[]) => { blocked: number };
 
   status(): ChainStatus {
     return {

@@ -73,6 +73,7 @@ export async function runNode(o: RunOptions): Promise<void> {
     proposer: validator.address,
     logger: log,
     verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, quantum: config.quantum }),
+    testHooks: process.env.NEXUS_TEST_HOOKS === "1",
     bft: transport
       ? {
           transport,

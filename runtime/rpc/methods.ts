@@ -93,6 +93,15 @@ export const METHODS: readonly MethodDef[] = [
   },
   { name: "nexus_params", params: [], handle: (api) => api.params() },
   {
+    // TEST ONLY: answers only on a node started with NEXUS_TEST_HOOKS=1 (partition tests).
+    name: "nexus_testPartition",
+    params: [{ name: "peers", schema: { type: "array", items: { type: "string", maxLength: 128 }, maxItems: 1000 } }],
+    handle: (api, p) => {
+      if (!api.testPartition) throw new RpcError(RPC_ERRORS.INVALID_PARAMS, "test hooks are off on this node (NEXUS_TEST_HOOKS=1 turns them on)");
+      return api.testPartition(p.peers as string[]);
+    },
+  },
+  {
     name: "nexus_subscribe",
     wsOnly: true,
     params: [

@@ -7,6 +7,9 @@ import { generateDevnet, type DevnetLayout } from "../../runtime/node/devnet.ts"
 import { NexusClient } from "../../runtime/rpc/client.ts";
 import { CLI, REPO, freePort, waitFor } from "../helpers/spawn-node.ts";
 
+/** Test-only RPC hooks (nexus_testPartition). */
+const HOOKS = { NEXUS_TEST_HOOKS: "1" };
+
 interface Proc {
   proc: ChildProcess;
   client: NexusClient;
@@ -39,7 +42,7 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     const rpcPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
     const p2pPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
     layout = await generateDevnet({ dir, validators: 4, rpcPorts, p2pPorts, blockTimeMs: 300, bft: { timeoutProposeMs: 1000, timeoutVoteMs: 400, timeoutDeltaMs: 200 }, logLevel: "info" });
-    layout.nodes.forEach((n, i) => (procs[i] = startValidator(n.home, n.rpcUrl)));
+    layout.nodes.forEach((n, i) => (procs[i] = startValidator(n.home, n.rpcUrl, HOOKS)));
   });
 
   after(async () => {
@@ -69,7 +72,7 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
   });
 
   it("restarted, it catches up and keeps voting", async () => {
-    procs[3] = startValidator(layout.nodes[3]!.home, layout.nodes[3]!.rpcUrl);
+    procs[3] = startValidator(layout.nodes[3]!.home, layout.nodes[3]!.rpcUrl, HOOKS);
     await waitFor("validator 3 RPC", async () => (await procs[3]!.client.status()) ?? undefined, 30_000);
     const top = Math.max(...(await Promise.all([0, 1, 2].map(height))));
     await waitAll([0, 1, 2, 3], top + 2);
@@ -91,10 +94,29 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     expect(proposers.size).to.equal(4);
   });
 
+  it("partition {A,B}|{C,D} (test-only hook): nothing commits; healed, the chain resumes and all agree", async () => {
+    const peer = (i: number): string => layout.nodes[i]!.p2pAddress.split("/p2p/")[1]!;
+    const cut = async (groups: number[][]): Promise<void> => {
+      for (const g of groups) for (const i of g) await procs[i]!.client.call("nexus_testPartition", { peers: [0, 1, 2, 3].filter((j) => !g.includes(j)).map(peer) });
+    };
+    await cut([[0, 1], [2, 3]]);
+    await new Promise((r) => setTimeout(r, 1000)); // a block already precommitted may still land
+    const h = Math.max(...(await Promise.all([0, 1, 2, 3].map(height))));
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(Math.max(...(await Promise.all([0, 1, 2, 3].map(height))))).to.equal(h);
+    await cut([[0, 1, 2, 3]]);
+    await waitAll([0, 1, 2, 3], h + 3);
+    const top = Math.min(...(await Promise.all([0, 1, 2, 3].map(height))));
+    for (let k = 1; k <= top; k++) {
+      const hashes = new Set((await Promise.all(procs.map((p) => p!.client.getBlock(k)))).map((b) => b!.hash));
+      expect(hashes.size, `height ${k}`).to.equal(1);
+    }
+  });
+
   it("a validator restarted with the test-only equivocation flag is caught: evidence in a block, slashed, tombstoned", async () => {
     procs[3]!.proc.kill("SIGTERM");
     await procs[3]!.exited;
-    procs[3] = startValidator(layout.nodes[3]!.home, layout.nodes[3]!.rpcUrl, { NEXUS_TEST_EQUIVOCATE: "1" });
+    procs[3] = startValidator(layout.nodes[3]!.home, layout.nodes[3]!.rpcUrl, { ...HOOKS, NEXUS_TEST_EQUIVOCATE: "1" });
     const v3 = layout.nodes[3]!.address;
     const v = await waitFor(
       "validator 3 tombstoned",

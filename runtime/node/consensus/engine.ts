@@ -82,6 +82,8 @@ export class BftEngine {
   /** Consensus messages of the current height the driver took in, re-sent with our own. */
   private heard = new Map<string, { height: number; bytes: Uint8Array }>();
   private bundleNonce = Math.floor(Math.random() * 2 ** 31);
+  /** TEST ONLY: peers whose gossip is ignored (a simulated partition). */
+  private readonly blocked = new Set<string>();
   /** Evidence seen, waiting to be reported (published on the evidence topic). */
   readonly evidence: DuplicateVoteEvidence[] = [];
 
@@ -112,6 +114,13 @@ export class BftEngine {
     return this.follower.syncedBlocks;
   }
 
+  /** TEST ONLY: ignore gossip from these peers ([] heals). Sync still reaches them: it only serves certified blocks. */
+  testBlockPeers(peers: readonly string[]): number {
+    this.blocked.clear();
+    for (const p of peers) this.blocked.add(p);
+    return this.blocked.size;
+  }
+
   /** Core state, for logs and test failures. */
   snapshot(): ReturnType<ConsensusDriver["core"]["snapshot"]> | undefined {
     return this.driver?.core.snapshot();
@@ -126,12 +135,13 @@ export class BftEngine {
     this.follower.ensureInitialSet();
     const t = this.o.transport;
     t.setBlockSource(this.follower.blockSource());
+    const v = (check: (b: Uint8Array) => Verdict) => (b: Uint8Array, from: string): Verdict => (this.blocked.has(from) ? "ignore" : check(b));
     this.unsubscribe.push(
-      t.subscribe("proposals", (b) => this.checkConsensusMessage(b), (b) => this.onConsensusMessage(b)),
-      t.subscribe("votes", (b) => this.checkConsensusMessage(b), (b) => this.onConsensusMessage(b)),
-      t.subscribe("blocks", (b) => this.checkBlockGossip(b), (b) => this.onBlockGossip(b)),
-      t.subscribe("txs", (b) => (b.length > 0 && b.length <= 128 * 1024 ? "accept" : "reject"), (b) => this.onTx(b)),
-      t.subscribe("evidence", (b) => this.checkEvidence(b), (b) => this.onEvidence(b)),
+      t.subscribe("proposals", v((b) => this.checkConsensusMessage(b)), (b) => this.onConsensusMessage(b)),
+      t.subscribe("votes", v((b) => this.checkConsensusMessage(b)), (b) => this.onConsensusMessage(b)),
+      t.subscribe("blocks", v((b) => this.checkBlockGossip(b)), (b) => this.onBlockGossip(b)),
+      t.subscribe("txs", v((b) => (b.length > 0 && b.length <= 128 * 1024 ? "accept" : "reject")), (b) => this.onTx(b)),
+      t.subscribe("evidence", v((b) => this.checkEvidence(b)), (b) => this.onEvidence(b)),
     );
     this.node.onTxAdmitted = (bytes): void => void t.publish("txs", bytes).catch(() => undefined);
     // Catch up with what peers already committed before voting on anything.
