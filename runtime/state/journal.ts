@@ -42,16 +42,21 @@ export interface JournalRecord {
   readonly copied?: CopiedChildren;
 }
 
-export function encodeJournal(rec: JournalRecord): Buffer {
+/**
+ * Encode `rec`. The result is a view into `scratch.buf` when it is large enough (it is grown
+ * otherwise): the caller reuses one buffer across commits, since lmdb copies what it writes,
+ * rather than allocate megabytes of external memory per block (which also prompts V8 GCs).
+ */
+export function encodeJournal(rec: JournalRecord, scratch: { buf: Buffer } = { buf: Buffer.alloc(0) }): Buffer {
   const copied = rec.copied ?? new Map<string, number>();
   let size = 1 + 8 + HASH_BYTES + 4 + 4;
   for (const [k, v] of rec.changes) size += 2 + k.length + 4 + (v === null ? 0 : v.length);
-  for (const [p, e] of rec.nodes) {
-    const c = e === null ? 0 : (copied.get(p) ?? 0);
-    const bitmap = e === null ? 0 : (e[1]! << 8) | e[2]!;
-    size += 1 + p.length + 1 + (e === null ? 0 : c === 0 ? 2 + e.length : 6 + HASH_BYTES * popcount16(bitmap & ~c));
-  }
-  const b = Buffer.allocUnsafe(size);
+  // Upper bound (full encodings); the delta form is never longer.
+  rec.nodes.forEach((e, p) => {
+    size += 1 + p.length + 1 + (e === null ? 0 : 2 + e.length);
+  });
+  if (scratch.buf.length < size) scratch.buf = Buffer.allocUnsafe(Math.max(size, scratch.buf.length * 2));
+  const b = scratch.buf;
   let o = 0;
   b[o++] = JOURNAL_VERSION;
   b.writeBigUInt64BE(BigInt(rec.height), o);
@@ -74,20 +79,21 @@ export function encodeJournal(rec: JournalRecord): Buffer {
   }
   b.writeUInt32BE(rec.nodes.size, o);
   o += 4;
-  for (const [p, e] of rec.nodes) {
+  rec.nodes.forEach((e, p) => {
     b[o++] = p.length;
     for (let i = 0; i < p.length; i++) b[o++] = p.charCodeAt(i); // short: cheaper than a native call
     if (e === null) {
       b[o++] = NODE_DELETED;
-      continue;
+      return;
     }
     const c = copied.get(p) ?? 0;
     if (c === 0) {
       b[o++] = NODE_FULL;
-      b.writeUInt16BE(e.length, o);
-      b.set(e, o + 2);
-      o += 2 + e.length;
-      continue;
+      b[o++] = e.length >> 8;
+      b[o++] = e.length & 0xff;
+      b.set(e, o);
+      o += e.length;
+      return;
     }
     // Internal node: 0x01 ‖ bitmap ‖ hashes ‖ leafmap (tree.ts).
     const bitmap = (e[1]! << 8) | e[2]!;
@@ -96,16 +102,16 @@ export function encodeJournal(rec: JournalRecord): Buffer {
     b[o++] = e[2]!;
     b[o++] = e[e.length - 2]!;
     b[o++] = e[e.length - 1]!;
-    b.writeUInt16BE(c, o);
-    o += 2;
+    b[o++] = c >> 8;
+    b[o++] = c & 0xff;
     let src = 3;
     for (let i = 0; i < 16; i++) {
       if ((bitmap & (1 << i)) === 0) continue;
       if ((c & (1 << i)) === 0) for (let j = 0; j < HASH_BYTES; j++) b[o++] = e[src + j]!;
       src += HASH_BYTES;
     }
-  }
-  return b;
+  });
+  return b.subarray(0, o);
 }
 
 /**

@@ -95,6 +95,8 @@ class LmdbBackend implements StateBackend {
   /** The oldest pending height's node writes in path order (sorted once, by the applier). */
   private applyNodes: Array<readonly [string, Uint8Array | null]> | undefined;
   private timer: NodeJS.Immediate | undefined;
+  /** Reused journal encoding buffer (lmdb copies what it writes). */
+  private readonly encodeScratch = { buf: Buffer.alloc(0) };
   private closed = false;
   private readonly opts: Required<Omit<LmdbStateOptions, "name" | "onApplyStep">> & Pick<LmdbStateOptions, "onApplyStep">;
 
@@ -227,7 +229,7 @@ class LmdbBackend implements StateBackend {
     ) {
       this.applyChunk();
     }
-    const bytes = encodeJournal(record);
+    const bytes = encodeJournal(record, this.encodeScratch);
     const size = this.opts.journalChunkBytes;
     const rows = Math.max(1, Math.ceil(bytes.length / size));
     const { journal, tree } = this;
