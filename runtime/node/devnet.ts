@@ -54,6 +54,8 @@ export interface DevnetOptions {
   /** Remove an existing devnet in dir first. */
   reset?: boolean;
   logLevel?: NodeConfig["logLevel"];
+  /** More funded accounts (benches, tests). */
+  accounts?: { address: string; nxt: bigint }[];
 }
 
 /**
@@ -115,11 +117,29 @@ export async function generateDevnet(o: DevnetOptions): Promise<DevnetLayout> {
     genesisTime: Date.now(),
     modules: bftModules(),
     validators: nodes.map((v) => ({ operator: v.address, consensusPubKey: toHex(ed25519.generate(keys[v.index]!).publicKey), band: v.band, moniker: `validator-${v.index}`, stakeNxt: 100_000n })),
-    accounts: devKeys.map((k) => ({ address: k.address, nxt: DEV_KEY_BALANCE / NXT })),
+    accounts: [...devKeys.map((k) => ({ address: k.address, nxt: DEV_KEY_BALANCE / NXT })), ...(o.accounts ?? [])],
   });
   const json = JSON.stringify(genesis, null, 2) + "\n";
   for (const h of homes) writeFileSync(homePaths(h).genesis, json);
   const layout: DevnetLayout = { dir, chainId, nodes, devKeys };
   writeFileSync(join(dir, "devnet.json"), JSON.stringify({ chainId, nodes, devKeys: devKeys.map(({ name, address }) => ({ name, address })) }, null, 2) + "\n");
   return layout;
+}
+
+/**
+ * A non-validating node for an existing devnet (what a new operator does to join a network):
+ * the devnet's genesis, fresh keys, and a config naming validator 0 as bootstrap peer. It
+ * syncs from height 1 and follows; bonding stake would make it a validator.
+ */
+export async function addDevnetNode(layout: DevnetLayout, name: string, rpcPort: number, p2pPort: number): Promise<{ home: string; rpcUrl: string }> {
+  const home = join(layout.dir, name);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const src = homePaths(layout.nodes[0]!.home);
+  writeFileSync(homePaths(home).genesis, readFileSync(src.genesis));
+  writeFileSync(homePaths(home).validatorKey, JSON.stringify({ scheme: ed25519.id, secretKey: toHex(new Uint8Array(randomBytes(32))) }, null, 2) + "\n", { mode: 0o600 });
+  await loadOrCreateNodeKey(join(home, NODE_KEY_FILE));
+  const cfg = JSON.parse(readFileSync(src.config, "utf8")) as NodeConfig;
+  const config: NodeConfig = { ...cfg, moniker: name, rpc: { ...cfg.rpc, port: rpcPort }, p2p: { ...cfg.p2p, port: p2pPort, bootstrap: [layout.nodes[0]!.p2pAddress] } };
+  writeFileSync(homePaths(home).config, JSON.stringify(config, null, 2) + "\n");
+  return { home, rpcUrl: `http://127.0.0.1:${rpcPort}` };
 }

@@ -1,0 +1,198 @@
+/**
+ * Four BFT validators as separate processes on 127.0.0.1 (libp2p), as `nexus devnet` runs them:
+ *
+ *   empty blocks   interval between consecutive empty blocks (target: --block-time)
+ *   load           transfers offered at rising rates, spread over the validators' RPC: what
+ *                  was committed per second, and finality (submit → seen in a committed block
+ *                  on validator 0) p50/p99
+ *   late node      a fifth, non-validating node started afterwards: blocks/s while it syncs
+ *
+ * Run: npx tsx bench/devnet.ts [--block-time 500] [--seconds 10] [--rates 50,100,200,400]
+ * Prints a table and writes bench/results/devnet.json.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { addDevnetNode, generateDevnet } from "../runtime/node/devnet.ts";
+import { NexusClient } from "../runtime/rpc/client.ts";
+import { signTx, type Signer } from "../runtime/tx/sign.ts";
+import { Band } from "../runtime/tx/bands.ts";
+import { ed25519 } from "../runtime/crypto/ed25519.ts";
+import { addressFor } from "../runtime/crypto/address.ts";
+import { sha256, toHex, utf8 } from "../runtime/crypto/hash.ts";
+import { CLI, REPO, freePort } from "../test/helpers/spawn-node.ts";
+import { writeResults } from "./lib/results.ts";
+
+const { values: args } = parseArgs({
+  options: { "block-time": { type: "string", default: "500" }, seconds: { type: "string", default: "10" }, rates: { type: "string", default: "50,100,200,400" } },
+});
+const BLOCK_TIME = Number(args["block-time"]);
+const SECONDS = Number(args.seconds);
+const RATES = args.rates!.split(",").map(Number);
+const ACCOUNTS = 400;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number): number => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+function account(i: number): Signer & { address: string } {
+  const kp = ed25519.generate(sha256(utf8(`bench-devnet-${i}`)));
+  return { scheme: ed25519, secretKey: kp.secretKey, publicKey: kp.publicKey, address: addressFor(ed25519.id, kp.publicKey) };
+}
+
+function start(home: string): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", CLI, "--home", home, "start", "--log-level", "warn"], { cwd: REPO, stdio: "ignore" });
+}
+
+async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const s = await c.status().catch(() => undefined);
+    if (s && s.height >= h) return;
+    if (Date.now() > deadline) throw new Error(`height ${h} not reached`);
+    await sleep(100);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "nexus-bench-devnet-"));
+  const signers = Array.from({ length: ACCOUNTS }, (_, i) => account(i));
+  const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
+  const layout = await generateDevnet({
+    dir,
+    validators: 4,
+    rpcPorts: await ports(4),
+    p2pPorts: await ports(4),
+    blockTimeMs: BLOCK_TIME,
+    logLevel: "warn",
+    accounts: signers.map((s) => ({ address: s.address, nxt: 1_000_000n })),
+  });
+  const procs = layout.nodes.map((n) => start(n.home));
+  const clients = layout.nodes.map((n) => new NexusClient(n.rpcUrl, { timeoutMs: 10_000 }));
+  const results: Record<string, unknown> = { validators: 4, blockTimeMs: BLOCK_TIME };
+  try {
+    await waitHeight(clients[0]!, 3);
+
+    // Empty blocks.
+    const h0 = (await clients[0]!.status()).height;
+    await waitHeight(clients[0]!, h0 + 11);
+    const times: number[] = [];
+    for (let h = h0; h <= h0 + 10; h++) times.push((await clients[0]!.getBlock(h))!.header.time);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    results.emptyBlockIntervalMs = { mean: Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length), p50: pct(gaps, 50), max: Math.max(...gaps) };
+    console.log(`empty blocks: mean ${(results.emptyBlockIntervalMs as { mean: number }).mean} ms between blocks (target ${BLOCK_TIME})`);
+
+    // Load at rising rates.
+    const nonces = new Map<string, bigint>();
+    const submitted = new Map<string, number>();
+    const committedAt = new Map<string, number>();
+    let seenHeight = (await clients[0]!.status()).height;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const s = await clients[0]!.status().catch(() => undefined);
+        for (let h = seenHeight + 1; s && h <= s.height; h++) {
+          const b = await clients[0]!.getBlock(h);
+          const now = Date.now();
+          for (const t of b?.txs ?? []) if (!committedAt.has(t)) committedAt.set(t, now);
+          seenHeight = h;
+        }
+        await sleep(20);
+      }
+    })();
+    const loads: Record<string, unknown>[] = [];
+    let next = 0;
+    for (const rate of RATES) {
+      const phase: string[] = [];
+      const started = Date.now();
+      const tickMs = 100;
+      while (Date.now() - started < SECONDS * 1000) {
+        const tick = Date.now();
+        const n = Math.round((rate * tickMs) / 1000);
+        const batch: { bytes: Uint8Array; hash: string }[] = [];
+        for (let i = 0; i < n; i++) {
+          const s = signers[next++ % ACCOUNTS]!;
+          const nonce = nonces.get(s.address) ?? 0n;
+          nonces.set(s.address, nonce + 1n);
+          const d = signTx(
+            {
+              chainId: layout.chainId,
+              sender: s.address,
+              nonce,
+              band: Band.NANO,
+              feeLimit: 1_000_000n,
+              tip: 0n,
+              timeoutHeight: 0,
+              memo: "",
+              msgs: [{ typeUrl: "/bank.v1.MsgSend", value: { from: s.address, to: signers[(next + 7) % ACCOUNTS]!.address, amount: [{ denom: "nxt", amount: "1" }] } }],
+            },
+            [s],
+          );
+          batch.push({ bytes: d.bytes, hash: toHex(d.hash) });
+        }
+        // Spread over the validators, as clients of a network would.
+        const per = Math.ceil(batch.length / clients.length);
+        await Promise.all(
+          clients.map(async (c, k) => {
+            const part = batch.slice(k * per, (k + 1) * per);
+            if (part.length === 0) return;
+            const now = Date.now();
+            const r = await c.sendTxs(part.map((b) => b.bytes));
+            r.forEach((x, j) => {
+              if (x.ok) {
+                submitted.set(part[j]!.hash, now);
+                phase.push(part[j]!.hash);
+              }
+            });
+          }),
+        );
+        await sleep(Math.max(0, tickMs - (Date.now() - tick)));
+      }
+      const offeredFor = (Date.now() - started) / 1000;
+      // Let the tail commit before measuring.
+      const drain = Date.now() + 10_000;
+      while (phase.some((h) => !committedAt.has(h)) && Date.now() < drain) await sleep(100);
+      const done = phase.filter((h) => committedAt.has(h));
+      const lat = done.map((h) => committedAt.get(h)! - submitted.get(h)!);
+      const lastCommit = Math.max(...done.map((h) => committedAt.get(h)!));
+      const row = {
+        offeredPerSecond: rate,
+        accepted: phase.length,
+        committed: done.length,
+        committedPerSecond: Math.round(done.length / Math.max(offeredFor, (lastCommit - started) / 1000)),
+        finalityMs: { p50: pct(lat, 50), p99: pct(lat, 99) },
+      };
+      loads.push(row);
+      console.log(`load ${rate}/s: accepted ${row.accepted}, committed ${row.committed} (${row.committedPerSecond}/s), finality p50 ${row.finalityMs.p50} ms p99 ${row.finalityMs.p99} ms`);
+    }
+    watching = false;
+    await watcher;
+    results.load = loads;
+
+    // Late node.
+    const [rpcPort, p2pPort] = await ports(2);
+    const late = await addDevnetNode(layout, "late", rpcPort!, p2pPort!);
+    const target = (await clients[0]!.status()).height;
+    const t0 = Date.now();
+    const lp = start(late.home);
+    procs.push(lp);
+    const lc = new NexusClient(late.rpcUrl, { timeoutMs: 10_000 });
+    await waitHeight(lc, target, 180_000);
+    const secs = (Date.now() - t0) / 1000;
+    results.lateNode = { blocks: target, seconds: Math.round(secs * 10) / 10, blocksPerSecond: Math.round(target / secs), note: "includes process start and peer discovery" };
+    console.log(`late node: ${target} blocks in ${secs.toFixed(1)} s (${Math.round(target / secs)} blocks/s, including start-up)`);
+    console.log(`wrote ${writeResults("devnet.json", "fourValidators", results)}`);
+  } finally {
+    for (const p of procs) p.kill("SIGTERM");
+    await sleep(1500);
+    for (const p of procs) if (p.exitCode === null) p.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
