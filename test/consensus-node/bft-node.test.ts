@@ -2,6 +2,10 @@ import { expect } from "chai";
 import { CHAIN_ID, Cluster, validatorKey } from "./cluster.ts";
 import { signedSend } from "../helpers/txs.ts";
 import { testSigner } from "../helpers/node-harness.ts";
+import { signTx } from "../../runtime/tx/sign.ts";
+import { Band } from "../../runtime/tx/bands.ts";
+import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import { duplicateVoteEvidence, ed25519Signer, encodeEvidence, signVote } from "../../modules/consensus/index.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -144,5 +148,61 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     const top = Math.max(...[0, 1, 2].map((i) => c.node(i).height));
     await c.waitHeight(top + 2);
     expect(c.assertAgreement()).to.be.at.least(top + 2);
+  });
+
+  it("forged reports fail on chain: a commit certificate with bad signatures, evidence that does not verify", async () => {
+    c = new Cluster(4);
+    for (let i = 0; i < 4; i++) await c.start(i);
+    await c.waitHeight(3);
+    const s = testSigner(1);
+    const h = c.node(0).height;
+    const bogusSig = "00".repeat(64);
+    const forged = signTx(
+      {
+        chainId: CHAIN_ID,
+        sender: s.address,
+        nonce: 0n,
+        band: Band.NANO,
+        feeLimit: 10_000_000n,
+        tip: 0n,
+        timeoutHeight: 0,
+        memo: "",
+        msgs: [
+          {
+            typeUrl: "/consensus.v1.MsgReportCommit",
+            value: { reporter: s.address, height: h, round: 0, blockHash: c.node(0).getBlock(h)!.hash, signatures: [0, 1, 2].map((i) => ({ validator: validatorKey(i).address, signature: bogusSig })).sort((a, b) => (a.validator < b.validator ? -1 : 1)) },
+          },
+        ],
+      },
+      [s],
+    );
+    // Evidence "signed" by validator 0's address with a key that is not its consensus key.
+    const impostor = ed25519Signer(validatorKey(0).address, sha256(utf8("impostor")));
+    const vote = (hash: Uint8Array | null) => signVote(CHAIN_ID, impostor, { type: "prevote", height: h, round: 0, blockHash: hash, validator: impostor.address });
+    const ev = encodeEvidence(duplicateVoteEvidence(vote(null), vote(sha256(utf8("x")))));
+    const forgedEv = signTx(
+      { chainId: CHAIN_ID, sender: s.address, nonce: 1n, band: Band.NANO, feeLimit: 10_000_000n, tip: 0n, timeoutHeight: 0, memo: "", msgs: [{ typeUrl: "/consensus.v1.MsgSubmitEvidence", value: { reporter: s.address, evidence: toHex(ev) } }] },
+      [s],
+    );
+    await c.node(1).submitTx(forged.bytes);
+    await c.node(1).submitTx(forgedEv.bytes);
+    const receipt = async (hash: Uint8Array): Promise<{ code: number; log: string }> => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const r = c.node(1).getTx(toHex(hash));
+        if (r.status === "committed") return r.receipt;
+        if (Date.now() > deadline) throw new Error("forged report not committed");
+        await sleep(20);
+      }
+    };
+    const r1 = await receipt(forged.hash);
+    expect(r1.code).to.not.equal(0);
+    expect(r1.log).to.match(/signature|already reported|commit of height/);
+    const r2 = await receipt(forgedEv.hash);
+    expect(r2.code).to.not.equal(0);
+    expect(r2.log).to.match(/bad signature/);
+    const v0 = c.node(0).query("staking/validator", { operator: validatorKey(0).address }) as { tombstoned: boolean };
+    expect(v0.tombstoned).to.equal(false);
+    c.assertAgreement();
   });
 });

@@ -26,6 +26,7 @@ import type { NexusNode } from "../node.ts";
 import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip } from "./block-gossip.ts";
 import { ChainFollower } from "./follower.ts";
 import { ConsensusReporter } from "./reporter.ts";
+import { proposalHeaderProblem } from "./checks.ts";
 import type { NodeTransport, Verdict } from "./transport.ts";
 
 export interface EngineOptions {
@@ -137,10 +138,10 @@ export class BftEngine {
     t.setBlockSource(this.follower.blockSource());
     const v = (check: (b: Uint8Array) => Verdict) => (b: Uint8Array, from: string): Verdict => (this.blocked.has(from) ? "ignore" : check(b));
     this.unsubscribe.push(
-      t.subscribe("proposals", v((b) => this.checkConsensusMessage(b)), (b) => this.onConsensusMessage(b)),
-      t.subscribe("votes", v((b) => this.checkConsensusMessage(b)), (b) => this.onConsensusMessage(b)),
+      t.subscribe("proposals", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
+      t.subscribe("votes", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
       t.subscribe("blocks", v((b) => this.checkBlockGossip(b)), (b) => this.onBlockGossip(b)),
-      t.subscribe("txs", v((b) => (b.length > 0 && b.length <= 128 * 1024 ? "accept" : "reject")), (b) => this.onTx(b)),
+      t.subscribe("txs", v((b) => this.checkTx(b)), (b) => this.onTx(b)),
       t.subscribe("evidence", v((b) => this.checkEvidence(b)), (b) => this.onEvidence(b)),
     );
     this.node.onTxAdmitted = (bytes): void => void t.publish("txs", bytes).catch(() => undefined);
@@ -190,10 +191,13 @@ export class BftEngine {
     return "accept";
   }
 
-  private onConsensusMessage(bytes: Uint8Array): void {
+  /** `from` is given for messages straight from a topic (not relayed in a bundle): a bad signature costs that peer. */
+  private onConsensusMessage(bytes: Uint8Array, from?: string): void {
     if (!this.driver || this.stopped) return;
     const m = decodeMessage(bytes);
     const effects = this.driver.receive(m);
+    const bad = effects.find((e) => e.kind === "rejected");
+    if (bad && from && bad.kind === "rejected") this.o.transport.penalize?.(from, bad.reason);
     // Next-height messages too: the driver buffers them, and they may be all we ever get of a signer.
     const h = messageHeight(m);
     if (h >= this.driver.core.height && !effects.some((e) => e.kind === "rejected")) this.remember(h, bytes);
@@ -269,6 +273,17 @@ export class BftEngine {
 
   private onEvidence(bytes: Uint8Array): void {
     this.reporter?.addEvidence(decodeEvidence(bytes));
+  }
+
+  /** Stateless checks only (decode, limits, chain, messages); signatures at admission. */
+  private checkTx(bytes: Uint8Array): Verdict {
+    if (bytes.length === 0 || bytes.length > 128 * 1024) return "reject";
+    try {
+      this.node.app.precheckTx(bytes);
+      return "accept";
+    } catch {
+      return "reject";
+    }
   }
 
   private onTx(bytes: Uint8Array): void {
@@ -389,18 +404,17 @@ export class BftEngine {
     });
   }
 
-  /** Checks beyond processProposal: chain, height, parent, time, proposer in the set. */
   private headerProblem(h: BlockHeader, proposer: string): string | undefined {
     const latest = this.node.latestBlock();
-    if (h.chainId !== this.node.chainId) return `chain ${h.chainId}`;
-    if (h.height !== this.node.height + 1) return `height ${h.height}, expected ${this.node.height + 1}`;
-    if (toHex(h.prevHash) !== toHex(latest?.hash ?? ZERO_HASH)) return "prevHash is not the last committed block";
-    const prevTime = latest?.header.time ?? this.node.genesisTime;
-    if (h.time <= prevTime) return `time ${h.time} is not after the previous block's ${prevTime}`;
-    if (h.time > this.now() + (this.o.maxFutureDriftMs ?? 5000)) return `time ${h.time} is too far in the future`;
-    // Not the round's proposer: a later round re-proposes the block its first proposer built.
-    if (!this.set.get(h.proposer)) return `header proposer ${h.proposer} is not a validator (round proposer ${proposer})`;
-    return undefined;
+    return proposalHeaderProblem(h, {
+      chainId: this.node.chainId,
+      height: this.node.height + 1,
+      prevHash: latest?.hash ?? ZERO_HASH,
+      prevTime: latest?.header.time ?? this.node.genesisTime,
+      latestAllowedTime: this.now() + (this.o.maxFutureDriftMs ?? 5000),
+      set: this.set,
+      roundProposer: proposer,
+    });
   }
 
   private decide(e: Extract<DriverEffect, { kind: "decide" }>): void {
