@@ -1,6 +1,19 @@
 import type { ValidatorSet } from "../../../modules/consensus/index.ts";
 import type { BlockHeader } from "../../app/block.ts";
 import { toHex } from "../../crypto/hash.ts";
+import type { Application } from "../../app/application.ts";
+import type { Verdict } from "./transport.ts";
+
+/** Gossip check of a transaction: stateless checks only (decode, limits, chain, messages); signatures at admission. */
+export function checkTxGossip(app: Application, bytes: Uint8Array): Verdict {
+  if (bytes.length === 0 || bytes.length > 128 * 1024) return "reject";
+  try {
+    app.precheckTx(bytes);
+    return "accept";
+  } catch {
+    return "reject";
+  }
+}
 
 /**
  * What a proposed header must satisfy besides executing to its roots (processProposal):

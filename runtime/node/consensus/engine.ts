@@ -26,7 +26,7 @@ import type { NexusNode } from "../node.ts";
 import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip } from "./block-gossip.ts";
 import { ChainFollower } from "./follower.ts";
 import { ConsensusReporter } from "./reporter.ts";
-import { proposalHeaderProblem } from "./checks.ts";
+import { checkTxGossip, proposalHeaderProblem } from "./checks.ts";
 import type { NodeTransport, Verdict } from "./transport.ts";
 
 export interface EngineOptions {
@@ -79,6 +79,7 @@ export class BftEngine {
   private readonly reporter: ConsensusReporter | undefined;
   private wal: Wal | undefined;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
   private heightStartedAt = 0;
   /** Consensus messages of the current height the driver took in, re-sent with our own. */
   private heard = new Map<string, { height: number; bytes: Uint8Array }>();
@@ -141,7 +142,7 @@ export class BftEngine {
       t.subscribe("proposals", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
       t.subscribe("votes", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
       t.subscribe("blocks", v((b) => this.checkBlockGossip(b)), (b) => this.onBlockGossip(b)),
-      t.subscribe("txs", v((b) => this.checkTx(b)), (b) => this.onTx(b)),
+      t.subscribe("txs", v((b) => checkTxGossip(this.node.app, b)), (b) => this.onTx(b)),
       t.subscribe("evidence", v((b) => this.checkEvidence(b)), (b) => this.onEvidence(b)),
     );
     this.node.onTxAdmitted = (bytes): void => void t.publish("txs", bytes).catch(() => undefined);
@@ -158,16 +159,20 @@ export class BftEngine {
     this.intervals.push(setInterval(() => void this.follower.syncIfBehind(), this.o.syncCheckMs ?? 1000));
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    for (const i of this.intervals) clearInterval(i);
-    this.unsubscribe.forEach((u) => u());
-    this.node.onTxAdmitted = undefined;
-    this.o.transport.setBlockSource(undefined);
-    await this.node.serial(async () => undefined);
-    await this.follower.idle();
-    this.wal?.close();
+  /** Idempotent: a halt and the node's stop may both call it. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopped = true;
+      for (const t of this.timers) clearTimeout(t);
+      for (const i of this.intervals) clearInterval(i);
+      this.unsubscribe.forEach((u) => u());
+      this.node.onTxAdmitted = undefined;
+      this.o.transport.setBlockSource(undefined);
+      await this.node.serial(async () => undefined);
+      await this.follower.idle();
+      this.wal?.close();
+    })();
+    return this.stopping;
   }
 
   // ---- gossip in ------------------------------------------------------------------------
@@ -273,17 +278,6 @@ export class BftEngine {
 
   private onEvidence(bytes: Uint8Array): void {
     this.reporter?.addEvidence(decodeEvidence(bytes));
-  }
-
-  /** Stateless checks only (decode, limits, chain, messages); signatures at admission. */
-  private checkTx(bytes: Uint8Array): Verdict {
-    if (bytes.length === 0 || bytes.length > 128 * 1024) return "reject";
-    try {
-      this.node.app.precheckTx(bytes);
-      return "accept";
-    } catch {
-      return "reject";
-    }
   }
 
   private onTx(bytes: Uint8Array): void {
