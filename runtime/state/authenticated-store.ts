@@ -1,6 +1,6 @@
 import { StateError } from "./errors.ts";
 import { MemoryKV } from "./memory-kv.ts";
-import { proveKey, sha256, updateTree, type CopiedChildren, type NodeReader, type NodeWrites, type TreeChange } from "./tree.ts";
+import { proveKey, sha256, updateTree, type NodeReader, type NodeWrites, type TreeChange } from "./tree.ts";
 import type { AuthenticatedStore, Changeset, IterateOptions, StagedCommit, StateProof } from "./types.ts";
 
 /** Longest key the store accepts (lmdb's compiled key limit); keys must be non-empty. */
@@ -50,8 +50,6 @@ export interface PersistBatch {
   readonly root: Uint8Array;
   readonly changes: Changeset;
   readonly nodes: NodeWrites;
-  /** Internal nodes among `nodes` that copy some child hashes from the node they replace (see tree.ts). */
-  readonly copied?: CopiedChildren;
 }
 
 interface Prepared {
@@ -128,7 +126,7 @@ export class TreeStore implements AuthenticatedStore {
   stage(changes: Changeset): StagedCommit {
     this.checkOpen();
     const { sortedChanges, treeChanges } = prepare(changes);
-    const { root, writes, copied } = updateTree(this.backend.readNode, treeChanges);
+    const { root, writes } = updateTree(this.backend.readNode, treeChanges);
     const baseVersion = this.version;
     const baseHeight = this._height;
     return {
@@ -144,7 +142,7 @@ export class TreeStore implements AuthenticatedStore {
         if (!Number.isSafeInteger(height) || height < this._height || (height === this._height && this.committed)) {
           throw new StateError("STATE_BAD_HEIGHT", `commit height must be an integer above ${this._height}${this.committed ? "" : " (or equal, for the first commit)"}`, { height });
         }
-        this.backend.persist({ height, root, changes: sortedChanges, nodes: writes, copied }, alsoWrite);
+        this.backend.persist({ height, root, changes: sortedChanges, nodes: writes }, alsoWrite);
         this.version++;
         this.committed = true;
         this._height = height;

@@ -30,16 +30,7 @@ interface NodeRef {
   readonly enc: Uint8Array;
   readonly hash: Uint8Array;
   readonly leaf: boolean;
-  /** Internal nodes: children whose hash was copied from the old node at the same path. */
-  readonly copied?: number;
 }
-
-/**
- * Per written internal node, the mask of children whose hashes it copied unchanged from the
- * node it replaces at the same path (absent: no child copied). The journal stores such a
- * node as a delta: the changed child hashes only.
- */
-export type CopiedChildren = Map<string, number>;
 
 export const ROOT_PATH = "\u0000";
 const LEAF_BYTES = 1 + 2 * HASH_BYTES;
@@ -135,9 +126,8 @@ function compareHash(a: Uint8Array, b: Uint8Array): number {
  * Returns the new root and the node writes; reads only, never mutates the source.
  * Cost: the nodes on the changed keys' paths, ~ |changes| · log16(state size).
  */
-export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { root: Uint8Array; writes: NodeWrites; copied: CopiedChildren } {
+export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { root: Uint8Array; writes: NodeWrites } {
   const writes: NodeWrites = new Map();
-  const copied: CopiedChildren = new Map();
   const arena = new Arena();
 
   const load = (path: string): Uint8Array => {
@@ -165,13 +155,11 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
     enc[1] = bitmap >> 8;
     enc[2] = bitmap & 0xff;
     let off = 3;
-    let copiedMask = 0;
     for (let i = 0; i < 16; i++) {
       if ((bitmap & (1 << i)) === 0) continue;
       const kid = kids[i];
       if (kid) enc.set(kid.hash, off);
       else {
-        copiedMask |= 1 << i;
         const o = childOffset(oldBitmap, i);
         for (let b = 0; b < HASH_BYTES; b++) enc[off + b] = old![o + b]!;
       }
@@ -179,7 +167,7 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
     }
     enc[off] = leafmap >> 8;
     enc[off + 1] = leafmap & 0xff;
-    return { enc, hash: sha256(enc.subarray(0, off)), leaf: false, copied: copiedMask };
+    return { enc, hash: sha256(enc.subarray(0, off)), leaf: false };
   };
 
   /** Build the canonical subtree at `depth` of leaves specs[a..b) (sorted), writing its children. */
@@ -249,10 +237,7 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
         bitmap &= ~bit;
         leafmap &= ~bit;
       } else {
-        if (!had || !sameHash(existing, childOffset(bitmap0, nib), child.hash)) {
-          writes.set(cp, child.enc);
-          if (had && child.copied) copied.set(cp, child.copied);
-        }
+        if (!had || !sameHash(existing, childOffset(bitmap0, nib), child.hash)) writes.set(cp, child.enc);
         bitmap |= bit;
         if (child.leaf) leafmap |= bit;
         else leafmap &= ~bit;
@@ -274,16 +259,15 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
 
   const rootEnc = read(ROOT_PATH);
   if (changes.length === 0) {
-    return { root: rootEnc === undefined ? EMPTY_ROOT : nodeHash(rootEnc), writes, copied };
+    return { root: rootEnc === undefined ? EMPTY_ROOT : nodeHash(rootEnc), writes };
   }
   const top = apply(0, rootEnc, 0, changes.length);
   if (top === null) {
     if (rootEnc !== undefined) writes.set(ROOT_PATH, null);
-    return { root: EMPTY_ROOT, writes, copied };
+    return { root: EMPTY_ROOT, writes };
   }
   writes.set(ROOT_PATH, top.enc);
-  if (top.copied) copied.set(ROOT_PATH, top.copied);
-  return { root: top.hash, writes, copied };
+  return { root: top.hash, writes };
 }
 
 /** Hash of an encoded node. */

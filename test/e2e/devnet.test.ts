@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateDevnet, type DevnetLayout } from "../../runtime/node/devnet.ts";
 import { NexusClient } from "../../runtime/rpc/client.ts";
-import { CLI, REPO, freePort, waitFor } from "../helpers/spawn-node.ts";
+import { CLI, REPO, freePort, runCli, waitFor } from "../helpers/spawn-node.ts";
 
 /** Test-only RPC hooks (nexus_testPartition). */
 const HOOKS = { NEXUS_TEST_HOOKS: "1" };
@@ -25,6 +25,29 @@ function startValidator(home: string, url: string, env: Record<string, string> =
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   return { proc, client: new NexusClient(url, { timeoutMs: 3000 }), out: () => out, exited: new Promise((r) => proc.once("exit", r)) };
 }
+
+describe("nexus devnet --no-start", function () {
+  this.timeout(60_000);
+  it("generates N homes with one genesis, bonded validators in two bands, distinct ports, bootstrap = node 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nexus-devnet-cli-"));
+    try {
+      const r = await runCli(["devnet", "--validators", "4", "--no-start", "--dir", dir, "--rpc-port", "17700", "--p2p-port", "17800"]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.include("http://127.0.0.1:17703");
+      const read = (p: string): string => readFileSync(join(dir, p), "utf8");
+      const genesis = read("node0/genesis.json");
+      for (let i = 1; i < 4; i++) expect(read(`node${i}/genesis.json`)).to.equal(genesis);
+      const g = JSON.parse(genesis) as { modules: { staking: { validators: { band: number }[] } } };
+      expect(g.modules.staking.validators.map((v) => v.band)).to.deep.equal([1, 2, 1, 2]);
+      const cfgs = [0, 1, 2, 3].map((i) => JSON.parse(read(`node${i}/config.json`)) as { consensus: string; rpc: { port: number }; p2p: { port: number; bootstrap: string[] } });
+      expect(cfgs.every((c) => c.consensus === "bft")).to.equal(true);
+      expect(new Set(cfgs.flatMap((c) => [c.rpc.port, c.p2p.port])).size).to.equal(8);
+      for (let i = 1; i < 4; i++) expect(cfgs[i]!.p2p.bootstrap[0]).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/17800\/p2p\//);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
   this.timeout(150_000);

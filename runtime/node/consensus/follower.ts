@@ -26,6 +26,7 @@ export class ConsensusNodeError extends Error {
 export class ChainFollower {
   private running: Promise<void> | undefined;
   private aheadTimer: NodeJS.Timeout | undefined;
+  private checking = false;
   syncedBlocks = 0;
 
   constructor(
@@ -130,12 +131,16 @@ export class ChainFollower {
   }
 
   async syncIfBehind(): Promise<void> {
-    if (this.running) return;
+    // One status round at a time: a slow peer must not stack up checks.
+    if (this.running || this.checking) return;
+    this.checking = true;
     try {
       const best = await this.transport.bestPeerHeight();
       if (best > this.node.height) await this.syncOnce();
     } catch (e) {
       this.node.logger.debug({ err: (e as Error).message }, "sync check failed");
+    } finally {
+      this.checking = false;
     }
   }
 
