@@ -219,7 +219,7 @@ class LmdbBackend implements StateBackend {
   }
 
   persist(batch: PersistBatch, alsoWrite?: () => void): void {
-    const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: batch.nodes, copied: batch.copied };
+    const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: batch.nodes };
     // The bound, enforced before this height is written (so an apply failure fails the commit
     // cleanly): apply oldest heights until this one fits, rather than let the journal grow.
     const adding = record.changes.length + record.nodes.size;

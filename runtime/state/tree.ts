@@ -80,6 +80,16 @@ export function pathKey(ref: Uint8Array, depth: number, lastNib = -1): string {
   return String.fromCharCode.apply(null, scratch.subarray(0, nbytes + 1) as unknown as number[]);
 }
 
+/** Path key of child `nib` of the node at path key `parent` (same layout as pathKey). */
+export function childPath(parent: string, nib: number): string {
+  const depth = pathDepth(parent);
+  const nbytes = (depth + 1) >> 1; // bytes of the parent's packed nibbles
+  let s = parent.slice(0, nbytes);
+  if ((depth & 1) === 0) s += String.fromCharCode(nib << 4);
+  else s = s.slice(0, nbytes - 1) + String.fromCharCode((s.charCodeAt(nbytes - 1) & 0xf0) | nib);
+  return s + String.fromCharCode(depth + 1);
+}
+
 /** Depth of a path key (its last byte). */
 export function pathDepth(path: string): number {
   return path.charCodeAt(path.length - 1);
