@@ -2,7 +2,7 @@
  * Authenticated state store benchmark: commit time per block of N changed keys at 1 000 and
  * at 1 000 000 keys in state, read and proof rates, Branch throughput, and peak RSS.
  *
- *   npx node --import tsx bench/state-store.ts [--n 10000] [--tn 12000] [--big 1000000] [--blocks 6] [--writemap] [--shapes random,transfer]
+ *   npx node --import tsx bench/state-store.ts [--n 10000] [--tn 12000] [--big 1000000] [--blocks 12] [--writemap] [--shapes random,transfer] [--keep DIR]
  *
  * Two block shapes: "random" (N keys of 'bank/bal/' + 32 bytes, 40-byte values) and
  * "transfer" (TN keys shaped like a block of signed transfers: 'bank/' 0x01 address 'nxt'
@@ -17,7 +17,7 @@
  * new values: the common case for transfers) is also measured at 1M.
  * Figures are printed and written to bench/results/state-store.json; nothing is asserted.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir, cpus, totalmem, loadavg } from "node:os";
 import { join, dirname, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,7 +41,10 @@ const WRITEMAP = process.argv.includes("--writemap");
 const SHAPES = (process.argv.includes("--shapes") ? process.argv[process.argv.indexOf("--shapes") + 1]! : "random,transfer").split(",");
 const SMALL = arg("small", 1_000);
 const BIG = arg("big", 1_000_000);
-const BLOCKS = arg("blocks", 6);
+const BLOCKS = arg("blocks", 12);
+// --keep DIR: build the big state in DIR and keep it; a later run with the same DIR reopens it
+// in a fresh process (no build garbage in its heap: the RSS a restarted node would have).
+const KEEP = process.argv.includes("--keep") ? process.argv[process.argv.indexOf("--keep") + 1] : undefined;
 // Random keys dirty ~3 lmdb pages each and lmdb keeps a txn's dirty pages for reuse, so the
 // build batch bounds the process's anonymous memory; 20k keys keeps it near a block's.
 const BUILD_BATCH = arg("batch", 20_000);
@@ -169,17 +172,37 @@ class Bench {
   readonly key: (i: number) => Uint8Array;
   readonly value: (i: number, round: number) => Uint8Array;
 
-  constructor(shape: Shape) {
+  /** Kept (--keep): not deleted on close, and reopened instead of rebuilt by the next run. */
+  readonly kept: boolean;
+
+  constructor(shape: Shape, keepDir?: string) {
     this.shape = shape;
     this.key = shape.key;
     this.value = shape.value;
-    this.dir = mkdtempSync(join(tmpdir(), "nexus-bench-state-"));
+    this.kept = keepDir !== undefined;
+    if (keepDir !== undefined) mkdirSync(keepDir, { recursive: true });
+    this.dir = keepDir ?? mkdtempSync(join(tmpdir(), "nexus-bench-state-"));
     // Opened as the node opens its root (runtime/node/node.ts), plus --writemap to compare.
     // NEXUS_BENCH_NOSYNC=1 only to split fsync cost from lmdb work; never for a real node.
     this.db = open({ path: this.dir, overlappingSync: false, mapSize: 8 * 2 ** 30, noSync: process.env.NEXUS_BENCH_NOSYNC === "1", ...(WRITEMAP ? { useWritemap: true } : {}) });
     // autoApply off: the bench applies the journal itself between blocks (as a node's idle
     // loop would) and times that separately from the commit.
     this.store = openAuthenticatedStore(this.db, { autoApply: false });
+    this.height = this.store.height;
+    // Values are (i, round): start above every round an earlier run on a kept dir wrote, so
+    // each block really changes its values (an unchanged value rewrites no tree node).
+    this.round = this.height;
+    const marker = join(this.dir, "bench-state.json");
+    if (this.kept && existsSync(marker)) {
+      const m = JSON.parse(readFileSync(marker, "utf8")) as { shape: string; count: number };
+      if (m.shape !== shape.name) throw new Error(`--keep dir holds the ${m.shape} shape`);
+      this.count = m.count;
+    }
+  }
+
+  /** Remember the built state in a kept dir, for the next run to reopen. */
+  markBuilt(): void {
+    if (this.kept) writeFileSync(join(this.dir, "bench-state.json"), JSON.stringify({ shape: this.shape.name, count: this.count }));
   }
 
   async commit(changes: Changeset, kind: string, idleApply = true): Promise<BlockTiming> {
@@ -256,7 +279,7 @@ class Bench {
   async close(): Promise<void> {
     await this.store.close();
     await this.db.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!this.kept) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -298,12 +321,16 @@ function printBlocks(label: string, n: number, blocks: BlockTiming[]): void {
   );
 }
 
-async function scenario(shape: Shape, size: number, next: () => number): Promise<Record<string, unknown>> {
+async function scenario(shape: Shape, size: number, next: () => number, keepDir?: string): Promise<Record<string, unknown>> {
   console.log(`\n== ${shape.name} blocks of ${shape.n} keys, ${size.toLocaleString("en")} keys in state ==`);
-  const bench = new Bench(shape);
+  const bench = new Bench(shape, keepDir);
   const { key } = bench;
-  const buildMs = await bench.build(size, size.toLocaleString("en"));
-  console.log(`  built in ${r1(buildMs / 1000)} s (batches of ${BUILD_BATCH}), ${bench.store.nodeCount()} tree nodes, db ${dirSizeMiB(bench.dir)} MiB, rss ${rssMiB()} MiB`);
+  const reopened = bench.count >= size;
+  const buildMs = reopened ? 0 : await bench.build(size, size.toLocaleString("en"));
+  bench.markBuilt();
+  const split0 = rssSplitMiB();
+  if (reopened) console.log(`  reopened ${bench.dir} (built by an earlier run; this process did no build): ${bench.count} keys, height ${bench.height}, rss ${rssMiB()} MiB (anon ${split0.anon}, file-backed ${split0.file})`);
+  else console.log(`  built in ${r1(buildMs / 1000)} s (batches of ${BUILD_BATCH}), ${bench.store.nodeCount()} tree nodes, db ${dirSizeMiB(bench.dir)} MiB, rss ${rssMiB()} MiB`);
   await bench.pair(next); // warm-up pair, not counted
   const pairs: BlockTiming[] = [];
   for (let i = 0; i < BLOCKS / 2; i++) pairs.push(...(await bench.pair(next)));
@@ -352,6 +379,7 @@ async function scenario(shape: Shape, size: number, next: () => number): Promise
     shape: shape.name,
     changedKeysPerBlock: shape.n,
     stateKeys: size,
+    reopenedWithoutBuild: reopened,
     buildSeconds: r1(buildMs / 1000),
     treeNodes: bench.store.nodeCount(),
     dbMiB: dirSizeMiB(bench.dir),
@@ -404,7 +432,7 @@ async function main(): Promise<void> {
     const shape = SHAPE[name];
     if (shape === undefined) throw new Error(`unknown shape ${name}`);
     const small = await scenario(shape, SMALL, next);
-    const big = await scenario(shape, BIG, next);
+    const big = await scenario(shape, BIG, next, KEEP);
     scenarios.push(small, big);
     const s = small.mixedBlocks as Summary;
     const b = big.mixedBlocks as Summary;
