@@ -115,7 +115,6 @@ class LmdbBackend implements StateBackend {
       autoApply: opts.autoApply ?? true,
       journalChunkBytes: Math.max(1024, opts.journalChunkBytes ?? 256 * 1024),
       onApplyStep: opts.onApplyStep,
-      ...({ applyTxnFlags: (opts as { applyTxnFlags?: number }).applyTxnFlags } as object),
     };
     this.replayJournal();
     if (this.opts.autoApply) this.schedule();
@@ -272,7 +271,6 @@ class LmdbBackend implements StateBackend {
     const final = to === ph.entries;
     const { flat, tree, journal } = this;
     const hook = this.opts.onApplyStep;
-    const flags = (this.opts as { applyTxnFlags?: number }).applyTxnFlags;
     this.root.transactionSync(() => {
       for (let i = from; i < to; i++) {
         if (i < changes.length) {
@@ -290,7 +288,7 @@ class LmdbBackend implements StateBackend {
         const rows = this.journalRows.get(height) ?? 0;
         for (let i = 0; i < rows; i++) journal.removeSync(journalKey(height, i));
       }
-    }, flags as never);
+    });
     hook?.({ phase: "committed", height, final });
     // The cache follows the main table (own copies: encodings are views into shared slabs).
     for (let i = Math.max(from, changes.length); i < to; i++) {
