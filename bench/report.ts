@@ -46,9 +46,15 @@ for (const r of gas?.results ?? []) {
 
 const st = load("state-store.json");
 for (const s of st?.scenarios ?? []) {
-  const b = s.transferBlocks ?? s.mixedBlocks;
-  if (b?.totalMs !== undefined) row(`state store: block of ${n(st.changedKeysPerBlock ?? 0)} changed keys at ${n(s.stateKeys)} keys (bench/state-store.ts)`, `${n(Math.round(b.totalMs))} ms`, "");
+  const b = s.mixedBlocks;
+  if (b?.commitP50Ms === undefined) continue;
+  row(
+    `state store, ${s.shape ?? ""} block of ${n(s.changedKeysPerBlock ?? st.changedKeysPerBlock ?? 0)} changed keys at ${n(s.stateKeys)} keys (bench/state-store.ts): commit / stage / background apply, p50`,
+    `${n(Math.round(b.commitP50Ms))} / ${n(Math.round(b.stageP50Ms))} / ${n(Math.round(b.applyP50Ms ?? 0))} ms`,
+    "",
+  );
 }
+if (st?.peakRssMiB !== undefined) row("state store alone with 1M keys: peak RSS (bench/state-store.ts)", `${n(Math.round(typeof st.peakRssMiB === "number" ? st.peakRssMiB : Math.max(...Object.values(st.peakRssMiB as Record<string, number>))))} MiB`, "");
 
 const dn = load("devnet.json")?.fourValidators;
 if (dn) {
