@@ -53,11 +53,11 @@ export function transfer(from: Signer & { address: string }, to: string, amount:
   );
 }
 
-export async function openBenchNode(opts: { senders: number; blockTimeMs?: number; config?: Partial<NodeConfig>; dir?: string }): Promise<{ node: NexusNode; dir: string }> {
+export async function openBenchNode(opts: { senders: number; blockTimeMs?: number; config?: Partial<NodeConfig>; dir?: string; genesisTime?: number }): Promise<{ node: NexusNode; dir: string }> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "nexus-bench-"));
   const bank = defaultBankGenesis();
   for (let i = 0; i < opts.senders; i++) bank.balances.push({ address: benchSigner(i).address, coins: [{ denom: "nxt", amount: (1_000_000n * NXT).toString() }] });
-  const genesis = buildGenesis(BENCH_CHAIN, Date.now(), new ModuleManager(referenceModules()), { bank });
+  const genesis = buildGenesis(BENCH_CHAIN, opts.genesisTime ?? Date.now(), new ModuleManager(referenceModules()), { bank });
   const config = { ...defaultNodeConfig(), blockTimeMs: opts.blockTimeMs ?? 1000, ...opts.config };
   const node = await NexusNode.open({
     dataDir: join(dir, "data"),

@@ -11,9 +11,20 @@ import type { QuantumBackend } from "./schemes.ts";
  * absolute URL so it resolves from any working directory.
  */
 function workerExecArgv(): string[] {
+  // Only module-loading flags are passed on: many per-process flags (--expose-gc, …) are
+  // refused in a worker.
   const argv = process.execArgv;
-  const hasTsx = argv.some((a, i) => (a === "--import" || a === "--loader") && /tsx/.test(argv[i + 1] ?? "")) || argv.some((a) => /^--(import|loader)=.*tsx/.test(a));
-  return hasTsx ? argv : [...argv, "--import", import.meta.resolve("tsx")];
+  const keep: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--import" || a === "--loader" || a === "--experimental-loader" || a === "--require" || a === "-r") {
+      keep.push(a, argv[++i] ?? "");
+    } else if (/^--(import|loader|experimental-loader|require)=/.test(a)) {
+      keep.push(a);
+    }
+  }
+  const hasTsx = keep.some((a) => /tsx/.test(a));
+  return hasTsx ? keep : [...keep, "--import", import.meta.resolve("tsx")];
 }
 
 interface Job {

@@ -1,0 +1,27 @@
+/**
+ * Child of bench/node-transfers.ts --mode scale: opens a node on an existing data directory
+ * (the 1M-account state) in a fresh process, commits `rounds` blocks of `blockTxs` transfers,
+ * and prints {times, rssMiB, anon, file} as JSON, so RSS is the node's alone.
+ */
+import { openBenchNode, benchSigner, transfer } from "./fixtures.ts";
+import { rssMiB, rssSplitMiB } from "./results.ts";
+
+const [dir, genesisTime, blockTxsArg, roundsArg] = process.argv.slice(2);
+const blockTxs = Number(blockTxsArg);
+const rounds = Number(roundsArg);
+const { node } = await openBenchNode({ senders: blockTxs, dir: dir!, genesisTime: Number(genesisTime) });
+const S = Array.from({ length: blockTxs + 1 }, (_, i) => benchSigner(i));
+const times: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  const txs = Array.from({ length: blockTxs }, (_, i) => transfer(S[i]!, S[(i + 1) % blockTxs]!.address, 1n, BigInt(node.getAccount(S[i]!.address).nonce)));
+  await Promise.all(txs.map((d) => node.submitTx(d.bytes)));
+  const t = performance.now();
+  const b = await node.produceBlock();
+  times.push(performance.now() - t);
+  if (b.txs.length !== blockTxs) throw new Error(`block carried ${b.txs.length} transfers, expected ${blockTxs}`);
+  await new Promise((res) => setTimeout(res, 200)); // idle time between blocks, as a node has
+}
+const split = rssSplitMiB();
+process.stdout.write(JSON.stringify({ times, rssMiB: rssMiB(), anon: split.anon, file: split.file }) + "\n");
+await node.stop();
+process.exit(0);
