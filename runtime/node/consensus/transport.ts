@@ -13,25 +13,35 @@ export type Verdict = "accept" | "reject" | "ignore";
 export type TopicValidator = (bytes: Uint8Array, from: string) => Verdict;
 export type TopicHandler = (bytes: Uint8Array, from: string) => void | Promise<void>;
 
-/** Blocks as this node serves them to peers that sync. */
+/** Blocks as this node serves them to peers that sync: opaque bytes to the network layer. */
 export interface BlockSource {
+  /** Height of the latest block this node can serve (0 when it has none). */
   height(): number;
   block(height: number): { block: Uint8Array; commit: Uint8Array } | undefined;
+  /** Hash of the latest block, reported in status answers (empty when omitted). */
   latestHash?(): Uint8Array;
 }
 
+/** One block fetched during sync, handed to the node's verifier in height order. */
 export interface SyncedBlock {
   readonly height: number;
   readonly block: Uint8Array;
   readonly commit: Uint8Array;
+  /** Peer id of the peer that served it. */
   readonly peer: string;
 }
 
 export type SyncVerdict = { ok: true } | { ok: false; reason: string };
 
+/**
+ * What the node supplies to sync: its height and a callback that verifies a block's commit
+ * against a validator set this node computed itself, then executes and commits it. Return
+ * { ok: false } for a block that does not verify: the serving peer is punished and the height
+ * is fetched from another peer. Throw only for local failures (disk, bugs): sync stops and
+ * no peer is blamed.
+ */
 export interface SyncHooks {
   localHeight(): number;
-  /** Verify the commit against a set this node computed itself, then execute and commit. */
   verifyAndApply(b: SyncedBlock): SyncVerdict | Promise<SyncVerdict>;
 }
 

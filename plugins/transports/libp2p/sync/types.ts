@@ -1,34 +1,8 @@
-/** Blocks as this node serves them: opaque bytes to the network layer. */
-export interface BlockSource {
-  /** Height of the latest block this node can serve (0 when it has none). */
-  height(): number;
-  block(height: number): { block: Uint8Array; commit: Uint8Array } | undefined;
-  /** Hash of the latest block, reported in status answers (empty when omitted). */
-  latestHash?(): Uint8Array;
-}
-
-/** One block fetched during sync, handed to the node's verifier in height order. */
-export interface SyncedBlock {
-  readonly height: number;
-  readonly block: Uint8Array;
-  readonly commit: Uint8Array;
-  /** Peer id of the peer that served it. */
-  readonly peer: string;
-}
-
-export type SyncVerdict = { ok: true } | { ok: false; reason: string };
-
 /**
- * What the node supplies to sync: its current height and a callback that checks a block's
- * commit (consensus verifyCommit against the validator set of that height) and applies it.
- * Return { ok: false } for a block that does not verify: the serving peer is punished and
- * the height is fetched from another peer. Throw only for local failures (disk, bugs):
- * sync stops and rethrows as NET_SYNC_APPLY_FAILED, and no peer is blamed.
+ * Sync types are declared by their consumer, the node's consensus transport; this plugin
+ * implements them (see runtime/node/consensus/transport.ts for what each one promises).
  */
-export interface SyncHooks {
-  localHeight(): number;
-  verifyAndApply(b: SyncedBlock): SyncVerdict | Promise<SyncVerdict>;
-}
+export type { BlockSource, SyncedBlock, SyncVerdict, SyncHooks } from "../../../../runtime/node/consensus/transport.ts";
 
 export interface SyncProgress {
   readonly height: number;
