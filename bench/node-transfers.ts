@@ -12,6 +12,7 @@
  */
 import { Command } from "commander";
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { openBenchNode, benchSigner, transfer, percentile } from "./lib/fixtures.ts";
 import { writeResults, rssMiB, rssSplitMiB, progress } from "./lib/results.ts";
@@ -163,6 +164,7 @@ async function scale(): Promise<Record<string, unknown>> {
   const small = await openBenchNode({ senders: blockTxs });
   const tSmall = await commitTimes(small.node, blockTxs, blockTxs, rounds);
   await small.node.stop();
+  rmSync(small.dir, { recursive: true, force: true });
 
   const genesisTime = Date.now();
   const filled = await openBenchNode({ senders: blockTxs, genesisTime });
@@ -171,7 +173,7 @@ async function scale(): Promise<Record<string, unknown>> {
   await filled.node.stop();
   // The measured blocks run in a fresh process opened on the 1M-account state, as after a
   // restart, so its RSS is the node's alone (not the fill's heap or this harness's).
-  const child = await new Promise<{ times: number[]; rssMiB: number; anon: number; file: number }>((resolve, reject) => {
+  const child = await new Promise<{ times: number[]; rssMiB: number; anon: number; file: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }>((resolve, reject) => {
     const p = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./lib/scale-child.ts", import.meta.url)), filled.dir, String(genesisTime), String(blockTxs), String(rounds)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d: Buffer) => (out += d));
@@ -180,6 +182,8 @@ async function scale(): Promise<Record<string, unknown>> {
   const tBig = child.times.sort((a, b) => a - b);
   const rss = child.rssMiB;
   const split = { anon: child.anon, file: child.file };
+  console.log(`  node process memory: heap ${child.heapUsed}/${child.heapTotal} MiB, external ${child.external} MiB (array buffers ${child.arrayBuffers} MiB)`);
+  rmSync(filled.dir, { recursive: true, force: true });
   const p50Small = percentile(tSmall, 50);
   const p50Big = percentile(tBig, 50);
   const r = {

@@ -22,6 +22,8 @@ for (let r = 0; r < rounds; r++) {
   await new Promise((res) => setTimeout(res, 200)); // idle time between blocks, as a node has
 }
 const split = rssSplitMiB();
-process.stdout.write(JSON.stringify({ times, rssMiB: rssMiB(), anon: split.anon, file: split.file }) + "\n");
+const m = process.memoryUsage();
+const mib = (x: number): number => Math.round(x / 2 ** 20);
+process.stdout.write(JSON.stringify({ times, rssMiB: rssMiB(), anon: split.anon, file: split.file, heapUsed: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) }) + "\n");
 await node.stop();
 process.exit(0);
