@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { toHex } from "../crypto/hash.ts";
 import type { AccountView, BlockView, ChainStatus, CoinView, ProofView, ReceiptView, TxStatusView } from "../node/node-api.ts";
 import type { EventFilter } from "./methods.ts";
 import type { JsonRpcErrorObject, JsonRpcResponse } from "./protocol.ts";
@@ -146,10 +147,6 @@ export class NexusClient {
       await new Promise((r) => setTimeout(r, interval));
     }
   }
-}
-
-function toHex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 }
 
 export interface Subscription {

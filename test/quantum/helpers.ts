@@ -27,9 +27,7 @@ export function hex(s: unknown): Uint8Array {
   return new Uint8Array(Buffer.from(s, "hex"));
 }
 
-export function toHex(b: Uint8Array): string {
-  return Buffer.from(b).toString("hex");
-}
+export { toHex } from "../../runtime/crypto/hash.ts";
 
 export function label(t: WycheproofTest): string {
   return `tcId ${t.tcId} (${t.result}${t.flags?.length ? `, ${t.flags.join(",")}` : ""}${t.comment ? `: ${t.comment}` : ""})`;
