@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
 const BLOCK_TIME = Number(args["block-time"]);
 const SECONDS = Number(args.seconds);
 const RATES = args.rates!.split(",").map(Number);
-const ACCOUNTS = 400;
+const ACCOUNTS = 2000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number => {
@@ -45,8 +45,10 @@ function account(i: number): Signer & { address: string } {
   return { scheme: ed25519, secretKey: kp.secretKey, publicKey: kp.publicKey, address: addressFor(ed25519.id, kp.publicKey) };
 }
 
+/** NEXUS_BENCH_PROF=<dir> writes a CPU profile of each validator there (node --cpu-prof). */
 function start(home: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", CLI, "--home", home, "start", "--log-level", "warn"], { cwd: REPO, stdio: "ignore" });
+  const prof = process.env.NEXUS_BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.NEXUS_BENCH_PROF] : [];
+  return spawn(process.execPath, [...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", "warn"], { cwd: REPO, stdio: "ignore" });
 }
 
 async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {
@@ -110,9 +112,10 @@ async function main(): Promise<void> {
     for (const rate of RATES) {
       // Sign the whole phase first: signing in the loop would make this process, which shares
       // the two cores with four validators, the bottleneck it is measuring.
-      const queue: { bytes: Uint8Array; hash: string }[] = [];
+      const queue: { bytes: Uint8Array; hash: string; sender: number }[] = [];
       for (let k = 0; k < rate * SECONDS; k++) {
-        const s = signers[next++ % ACCOUNTS]!;
+        const sender = next++ % ACCOUNTS;
+        const s = signers[sender]!;
         const nonce = nonces.get(s.address) ?? 0n;
         nonces.set(s.address, nonce + 1n);
         const d = signTx(
@@ -129,9 +132,10 @@ async function main(): Promise<void> {
           },
           [s],
         );
-        queue.push({ bytes: d.bytes, hash: toHex(d.hash) });
+        queue.push({ bytes: d.bytes, hash: toHex(d.hash), sender });
       }
       const phase: string[] = [];
+      const rejects = new Map<string, number>();
       const started = Date.now();
       const tickMs = 100;
       let sent = 0;
@@ -140,11 +144,11 @@ async function main(): Promise<void> {
         const due = Math.min(queue.length, Math.round((rate * (tick - started + tickMs)) / 1000));
         const batch = queue.slice(sent, due);
         sent = due;
-        // Spread over the validators, as clients of a network would.
-        const per = Math.ceil(batch.length / clients.length);
+        // Spread over the validators, as clients of a network would: each account's wallet
+        // talks to one validator, so its nonces arrive there in order.
         await Promise.all(
           clients.map(async (c, k) => {
-            const part = batch.slice(k * per, (k + 1) * per);
+            const part = batch.filter((b) => b.sender % clients.length === k);
             if (part.length === 0) return;
             const now = Date.now();
             const r = await c.sendTxs(part.map((b) => b.bytes));
@@ -152,6 +156,9 @@ async function main(): Promise<void> {
               if (x.ok) {
                 submitted.set(part[j]!.hash, now);
                 phase.push(part[j]!.hash);
+              } else {
+                const why = x.error.message.split(":")[0]!.slice(0, 60);
+                rejects.set(why, (rejects.get(why) ?? 0) + 1);
               }
             });
           }),
@@ -173,6 +180,7 @@ async function main(): Promise<void> {
         finalityMs: { p50: pct(lat, 50), p99: pct(lat, 99) },
       };
       loads.push(row);
+      if (rejects.size) console.log(`  rejected: ${[...rejects].map(([k, n]) => `${n}× ${k}`).join("; ")}`);
       console.log(`load ${rate}/s: accepted ${row.accepted}, committed ${row.committed} (${row.committedPerSecond}/s), finality p50 ${row.finalityMs.p50} ms p99 ${row.finalityMs.p99} ms`);
     }
     watching = false;

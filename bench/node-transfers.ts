@@ -12,7 +12,8 @@
  */
 import { Command } from "commander";
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openBenchNode, benchSigner, transfer, percentile } from "./lib/fixtures.ts";
 import { writeResults, rssMiB, rssSplitMiB, progress } from "./lib/results.ts";
@@ -33,8 +34,9 @@ const opts = new Command()
   .option("--seconds <n>", "duration of the latency run", "20")
   .option("--accounts <n>", "accounts in state for the scale run", "1000000")
   .option("--block-txs <n>", "transfers per block in the scale run", "5000")
+  .option("--state-dir <path>", "scale run: keep the filled state here and reuse it on the next run (fill skipped when it exists)")
   .parse()
-  .opts<{ mode: string; senders: string; txs: string; rate: string; seconds: string; accounts: string; blockTxs: string }>();
+  .opts<{ mode: string; senders: string; txs: string; rate: string; seconds: string; accounts: string; blockTxs: string; stateDir?: string }>();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -166,11 +168,25 @@ async function scale(): Promise<Record<string, unknown>> {
   await small.node.stop();
   rmSync(small.dir, { recursive: true, force: true });
 
-  const genesisTime = Date.now();
-  const filled = await openBenchNode({ senders: blockTxs, genesisTime });
-  await fillAccounts(filled.node, accounts, blockTxs);
-  const rssAfterFill = rssMiB();
-  await filled.node.stop();
+  // A kept state directory records its genesis time, so a reused one opens with the same genesis.
+  const keep = opts.stateDir;
+  const stampFile = keep ? join(keep, "bench-genesis-time") : undefined;
+  const reuse = stampFile !== undefined && existsSync(stampFile);
+  const genesisTime = reuse ? Number(readFileSync(stampFile!, "utf8")) : Date.now();
+  let rssAfterFill: number | undefined;
+  let filled: { dir: string };
+  if (reuse) {
+    console.log(`  reusing the filled state in ${keep}`);
+    filled = { dir: keep! };
+  } else {
+    if (keep) mkdirSync(keep, { recursive: true });
+    const opened = await openBenchNode({ senders: blockTxs, genesisTime, ...(keep ? { dir: keep } : {}) });
+    await fillAccounts(opened.node, accounts, blockTxs);
+    rssAfterFill = rssMiB();
+    await opened.node.stop();
+    if (stampFile) writeFileSync(stampFile, String(genesisTime));
+    filled = opened;
+  }
   // The measured blocks run in a fresh process opened on the 1M-account state, as after a
   // restart, so its RSS is the node's alone (not the fill's heap or this harness's).
   const child = await new Promise<{ times: number[]; rssMiB: number; anon: number; file: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }>((resolve, reject) => {
@@ -183,7 +199,7 @@ async function scale(): Promise<Record<string, unknown>> {
   const rss = child.rssMiB;
   const split = { anon: child.anon, file: child.file };
   console.log(`  node process memory: heap ${child.heapUsed}/${child.heapTotal} MiB, external ${child.external} MiB (array buffers ${child.arrayBuffers} MiB)`);
-  rmSync(filled.dir, { recursive: true, force: true });
+  if (!keep) rmSync(filled.dir, { recursive: true, force: true });
   const p50Small = percentile(tSmall, 50);
   const p50Big = percentile(tBig, 50);
   const r = {

@@ -21,6 +21,18 @@ for (let r = 0; r < rounds; r++) {
   if (b.txs.length !== blockTxs) throw new Error(`block carried ${b.txs.length} transfers, expected ${blockTxs}`);
   await new Promise((res) => setTimeout(res, 200)); // idle time between blocks, as a node has
 }
+if (process.env.NEXUS_BENCH_SMAPS) {
+  // Which mappings hold the resident pages (diagnostics for the RSS figure).
+  const { readFileSync } = await import("node:fs");
+  const agg = new Map<string, number>();
+  let cur = "";
+  for (const line of readFileSync("/proc/self/smaps", "utf8").split("\n")) {
+    const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m) cur = m[1] || "[anon]";
+    else if (line.startsWith("Rss:")) agg.set(cur, (agg.get(cur) ?? 0) + Number(line.split(/\s+/)[1]));
+  }
+  for (const [k, v] of [...agg].sort((a, b) => b[1] - a[1]).slice(0, 10)) process.stderr.write(`${String(Math.round(v / 1024)).padStart(6)} MiB ${k}\n`);
+}
 const split = rssSplitMiB();
 const m = process.memoryUsage();
 const mib = (x: number): number => Math.round(x / 2 ** 20);
