@@ -386,7 +386,7 @@ export class Application {
   }
 
   /** commit: persist an execution together with the block store's writes. */
-  commit(execution: Execution, alsoWrite: () => void): void {
+  commit(execution: Execution, alsoWrite?: () => void): void {
     execution.staged.commit(execution.info.height, alsoWrite);
     for (const r of execution.receipts) this.prechecked.delete(r.txHash);
   }

@@ -10,9 +10,9 @@ const META_LATEST = Buffer.from("latest");
 const META_GENESIS = Buffer.from("genesis");
 
 /**
- * Blocks by height and hash, transactions by hash, receipts by block. Every write happens
- * inside the state store's commit transaction (see Application.commit), so a block, its
- * receipts, its indexes and its state are persisted together or not at all.
+ * Blocks by height and hash, transactions by hash, receipts by block, in their own lmdb
+ * environment. A block, its receipts, indexes and certificate are written in one durable
+ * transaction, before the block's state commit (NexusNode recovers a crash in between).
  */
 export class BlockStore {
   private readonly blocks: Bin;
@@ -24,8 +24,10 @@ export class BlockStore {
   private readonly commits: Bin;
   /** Consensus validator set (with proposer priorities) by the height it validates. */
   private readonly valsets: Bin;
+  private readonly root: RootDatabase;
 
   constructor(root: RootDatabase) {
+    this.root = root;
     const open = (name: string): Bin => root.openDB<Buffer, Buffer>({ name, keyEncoding: "binary", encoding: "binary" });
     this.blocks = open("blocks");
     this.byHash = open("blocks.by-hash");
@@ -36,8 +38,18 @@ export class BlockStore {
     this.valsets = open("consensus.valsets");
   }
 
-  /** Call inside the commit transaction. */
+  /** One durable transaction: the block, its receipts, indexes and certificate, and the latest height. */
   writeBlock(
+    block: Block,
+    hash: Uint8Array,
+    txHashes: readonly Uint8Array[],
+    receiptBytes: readonly Uint8Array[],
+    consensus?: { commit: Uint8Array; nextValidatorSet: Uint8Array },
+  ): void {
+    this.root.transactionSync(() => this.putBlock(block, hash, txHashes, receiptBytes, consensus));
+  }
+
+  private putBlock(
     block: Block,
     hash: Uint8Array,
     txHashes: readonly Uint8Array[],
@@ -61,9 +73,9 @@ export class BlockStore {
     this.meta.putSync(META_LATEST, buf(h));
   }
 
-  /** Call inside the genesis commit transaction. */
+  /** Durable on return (written before the genesis state). */
   writeGenesis(genesisJson: string): void {
-    this.meta.putSync(META_GENESIS, Buffer.from(genesisJson));
+    this.root.transactionSync(() => this.meta.putSync(META_GENESIS, Buffer.from(genesisJson)));
   }
 
   genesis(): string | undefined {

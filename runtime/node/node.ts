@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { open as openLmdb, type RootDatabase } from "lmdb";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Application, type Execution, type GenesisDoc } from "../app/application.ts";
 import { blockHash, headerView, type Block, type BlockHeader } from "../app/block.ts";
@@ -72,9 +72,16 @@ export interface NodeOptions {
 }
 
 /**
- * A single node: embedded lmdb (state + blocks in one environment, one transaction per
- * block), the application, the mempool, and in this issue a single-validator block
- * producer. The consensus engine of the BFT issue drives the same Application instead.
+ * A single node: two embedded lmdb environments (state; blocks, receipts and indexes), the
+ * application, the mempool, and the single-validator block producer or the BFT engine,
+ * which drive the same Application.
+ *
+ * State and blocks live in separate environments so the state's memory map holds only
+ * state: lmdb maps pages around each one it reads, and blocks interleaved with accounts
+ * made reading 5 000 accounts map most of the file. A block is therefore committed in two
+ * durable steps, blocks first, then state; a crash in between leaves the block stored and
+ * the state one height behind, and the next start executes that block again (checked
+ * against its header's roots) before doing anything else.
  */
 export class NexusNode implements NodeApi {
   readonly chainId: string;
@@ -97,7 +104,8 @@ export class NexusNode implements NodeApi {
 
   private constructor(
     private readonly o: NodeOptions,
-    private readonly db: RootDatabase,
+    private readonly stateDb: RootDatabase,
+    private readonly blocksDb: RootDatabase,
     private readonly store: AuthenticatedStore,
     private readonly verifier: SigVerifier,
   ) {
@@ -111,7 +119,7 @@ export class NexusNode implements NodeApi {
       verifier,
       checkInvariants: o.config.checkInvariants,
     });
-    this.blocks = new BlockStore(db);
+    this.blocks = new BlockStore(blocksDb);
     this.mempool = new Mempool(o.config.mempool);
     this.balances = modules.container.get<BalanceReader>(RuntimeTokens.BalanceReader);
     if (o.testHooks) {
@@ -124,12 +132,24 @@ export class NexusNode implements NodeApi {
 
   static async open(o: NodeOptions): Promise<NexusNode> {
     mkdirSync(o.dataDir, { recursive: true });
+    if (existsSync(join(o.dataDir, "chain.lmdb"))) {
+      throw new NodeError(
+        "NODE_STORE_INCONSISTENT",
+        `${o.dataDir} holds a chain.lmdb from NexusOS before 0.2 (state and blocks in one file); this version keeps them in state.lmdb and blocks.lmdb. Remove the data directory and resync from genesis or peers`,
+      );
+    }
     // overlappingSync (lmdb-js default on Linux) returns before the flush: a power cut could take
     // back a block already acknowledged. Commit must be durable when it returns.
-    const db = openLmdb({ path: join(o.dataDir, "chain.lmdb"), overlappingSync: false });
-    const store = openAuthenticatedStore(db);
-    const node = new NexusNode(o, db, store, o.verifier ?? new InlineVerifier(o.schemes));
-    node.initialise();
+    const stateDb = openLmdb({ path: join(o.dataDir, "state.lmdb"), overlappingSync: false });
+    const blocksDb = openLmdb({ path: join(o.dataDir, "blocks.lmdb"), overlappingSync: false });
+    const store = openAuthenticatedStore(stateDb);
+    const node = new NexusNode(o, stateDb, blocksDb, store, o.verifier ?? new InlineVerifier(o.schemes));
+    try {
+      await node.initialise();
+    } catch (e) {
+      await node.closeStores();
+      throw e;
+    }
     return node;
   }
 
@@ -181,27 +201,46 @@ export class NexusNode implements NodeApi {
     return this.engine;
   }
 
-  /** Genesis on first start; on restart, check the stored genesis and resume from the last block. */
-  private initialise(): void {
+  /**
+   * Genesis on first start; on restart, check the stored genesis, finish a block whose state
+   * commit a crash interrupted, and resume from the last block.
+   */
+  private async initialise(): Promise<void> {
     const genesisJson = JSON.stringify(this.o.genesis);
     const stored = this.blocks.genesis();
-    if (stored === undefined) {
-      if (this.store.height !== 0) throw new NodeError("NODE_STORE_INCONSISTENT", "state exists but no genesis is recorded: the data directory is damaged; remove it to resync");
-      const { staged } = this.app.initChain(this.o.genesis);
-      staged.commit(0, () => this.blocks.writeGenesis(genesisJson));
-      this.log.info({ chainId: this.chainId, stateRoot: toHex(this.store.root) }, "initialised chain from genesis");
-    } else if (stored !== genesisJson) {
+    if (stored === undefined && this.store.initialised) {
+      throw new NodeError("NODE_STORE_INCONSISTENT", "state exists but no genesis is recorded: the data directory is damaged; remove it to resync");
+    }
+    if (stored !== undefined && stored !== genesisJson) {
       throw new NodeError("NODE_GENESIS_MISMATCH", "genesis.json differs from the genesis this data directory was created with; restore it or remove the data directory");
     }
+    // Genesis record first, then the genesis state: a crash in between redoes the second.
+    if (stored === undefined) this.blocks.writeGenesis(genesisJson);
+    if (!this.store.initialised) {
+      const { staged } = this.app.initChain(this.o.genesis);
+      staged.commit(0);
+      this.log.info({ chainId: this.chainId, stateRoot: toHex(this.store.root) }, "initialised chain from genesis");
+    }
     const h = this.blocks.latestHeight();
-    if (h !== this.store.height) {
-      throw new NodeError("NODE_STORE_INCONSISTENT", `block store is at height ${h} but state is at ${this.store.height}; the data directory is damaged`);
+    if (h === this.store.height + 1) await this.redoStateCommit(h);
+    else if (h !== this.store.height) {
+      throw new NodeError("NODE_STORE_INCONSISTENT", `block store is at height ${h} but state is at ${this.store.height}; the data directory is damaged: remove it to resync`);
     }
     if (h > 0) {
       const b = this.blocks.block(h)!;
       this.latest = { header: b.header, hash: blockHash(b.header) };
       this.log.info({ height: h, hash: toHex(this.latest.hash) }, "resuming from last committed block");
     }
+  }
+
+  /** The last block was stored but the process died before its state commit: execute it again. */
+  private async redoStateCommit(height: number): Promise<void> {
+    const b = this.blocks.block(height);
+    if (!b) throw new NodeError("NODE_STORE_INCONSISTENT", `block ${height} is recorded as the latest but is missing; the data directory is damaged: remove it to resync`);
+    const r = await this.app.processProposal(b.header, b.txs);
+    if (!r.accept) throw new NodeError("NODE_STORE_INCONSISTENT", `stored block ${height} does not execute to its header (${r.reason}); the data directory is damaged: remove it to resync`);
+    this.app.commit(r.execution);
+    this.log.warn({ height }, "finished the state commit of a block stored before a crash");
   }
 
   get height(): number {
@@ -290,7 +329,9 @@ export class NexusNode implements NodeApi {
   /** Persist an executed block atomically, then update the mempool and notify listeners. */
   commitBlock(block: Block, txHashes: readonly Uint8Array[], execution: Execution, consensus?: { commit: Uint8Array; nextValidatorSet: Uint8Array }): void {
     const hash = blockHash(block.header);
-    this.app.commit(execution, () => this.blocks.writeBlock(block, hash, txHashes, execution.receiptBytes, consensus));
+    // Block first (durable), then state: see the class comment for the crash case.
+    this.blocks.writeBlock(block, hash, txHashes, execution.receiptBytes, consensus);
+    this.app.commit(execution);
     this.latest = { header: block.header, hash };
     const ctx = this.app.queryContext(this.headerInfo());
     const evicted = this.mempool.update(block.header.height, execution.receipts.map((r) => r.txHash), (s) => getNonce(ctx, s));
@@ -316,8 +357,13 @@ export class NexusNode implements NodeApi {
     await this.engine?.stop();
     await this.work.catch(() => undefined);
     await this.verifier.close();
+    await this.closeStores();
+  }
+
+  private async closeStores(): Promise<void> {
     await this.store.close();
-    await this.db.close();
+    await this.stateDb.close();
+    await this.blocksDb.close();
   }
 
   // ---- NodeApi ------------------------------------------------------------------------------

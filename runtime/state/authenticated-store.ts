@@ -109,6 +109,11 @@ export class TreeStore implements AuthenticatedStore {
     return this._height;
   }
 
+  /** True once a first commit (the genesis state, at height 0 or above) has been made. */
+  get initialised(): boolean {
+    return this.committed;
+  }
+
   get root(): Uint8Array {
     return this._root.slice();
   }

@@ -51,6 +51,8 @@ export interface AuthenticatedStore extends KVReader {
   readonly height: number;
   /** Root after the last commit; the empty tree's root before the first. */
   readonly root: Uint8Array;
+  /** True once a first commit (the genesis state) has been made. */
+  readonly initialised: boolean;
   /** Compute the root `changes` would give on top of the committed state. Cost ~ |changes| · log(state size). */
   stage(changes: Changeset): StagedCommit;
   /** Proof that `key` has its current value (inclusion) or is absent (exclusion), against `root`. */
