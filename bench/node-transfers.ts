@@ -11,7 +11,7 @@
  * Prints the figures and writes bench/results/node-transfers.json.
  */
 import { Command } from "commander";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,13 @@ import type { NexusNode } from "../runtime/node/node.ts";
 import { encodeAddress } from "../runtime/crypto/address.ts";
 import { sha256, utf8 } from "../runtime/crypto/hash.ts";
 import { BENCH_CHAIN, BENCH_SCHEME } from "./lib/fixtures.ts";
+import { NODE_HEAP_FLAGS, missingHeapFlags } from "../runtime/node/heap-flags.ts";
+
+// Measure the node as it is launched: with its V8 heap flags (runtime/node/heap-flags.ts).
+if (missingHeapFlags().length > 0) {
+  const r = spawnSync(process.execPath, [...NODE_HEAP_FLAGS, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
 
 const opts = new Command()
   .description("signed-transfer throughput, latency and scaling of one node")
@@ -190,7 +197,7 @@ async function scale(): Promise<Record<string, unknown>> {
   // The measured blocks run in a fresh process opened on the 1M-account state, as after a
   // restart, so its RSS is the node's alone (not the fill's heap or this harness's).
   const child = await new Promise<{ times: number[]; rssMiB: number; anon: number; file: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }>((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./lib/scale-child.ts", import.meta.url)), filled.dir, String(genesisTime), String(blockTxs), String(rounds)], { stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", fileURLToPath(new URL("./lib/scale-child.ts", import.meta.url)), filled.dir, String(genesisTime), String(blockTxs), String(rounds)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d: Buffer) => (out += d));
     p.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`scale child exited with ${code}`))));

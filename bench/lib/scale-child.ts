@@ -28,11 +28,15 @@ if (process.env.NEXUS_BENCH_SMAPS) {
   let cur = "";
   for (const line of readFileSync("/proc/self/smaps", "utf8").split("\n")) {
     const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (m) cur = m[1] || "[anon]";
+    if (m) {
+      cur = m[1] || "[anon]";
+      if (cur.endsWith(".lmdb")) process.stderr.write(`mapping ${line.split(" ")[0]} ${cur}\n`);
+    }
     else if (line.startsWith("Rss:")) agg.set(cur, (agg.get(cur) ?? 0) + Number(line.split(/\s+/)[1]));
   }
   for (const [k, v] of [...agg].sort((a, b) => b[1] - a[1]).slice(0, 10)) process.stderr.write(`${String(Math.round(v / 1024)).padStart(6)} MiB ${k}\n`);
 }
+if (process.env.NEXUS_BENCH_HEAPSNAP) (await import("node:v8")).writeHeapSnapshot(process.env.NEXUS_BENCH_HEAPSNAP);
 const split = rssSplitMiB();
 const m = process.memoryUsage();
 const mib = (x: number): number => Math.round(x / 2 ** 20);

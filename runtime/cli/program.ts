@@ -6,7 +6,7 @@ import { devnetCommand } from "./commands/devnet.ts";
 import { CliError } from "./util.ts";
 import { RpcClientError } from "../rpc/client.ts";
 
-export const CLI_VERSION = "0.1.0";
+export const CLI_VERSION = "0.2.0";
 
 /** The `nexus` command tree (docs/cli.md). Built fresh per call so tests can parse in-process. */
 export function buildProgram(): Command {

@@ -25,8 +25,10 @@ import type { Signer } from "../tx/sign.ts";
 import type { NodeTransport } from "./consensus/transport.ts";
 import type { AccountView, BlockView, ChainStatus, CoinView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
 
-export const NODE_VERSION = "0.1.0";
+export const NODE_VERSION = "0.2.0";
 const ZERO_HASH = new Uint8Array(32);
+/** Address space reserved for each lmdb environment (not disk, not memory). */
+const LMDB_MAP_BYTES = 1024 * 2 ** 30;
 
 export class NodeError extends Error {
   constructor(
@@ -140,8 +142,11 @@ export class NexusNode implements NodeApi {
     }
     // overlappingSync (lmdb-js default on Linux) returns before the flush: a power cut could take
     // back a block already acknowledged. Commit must be durable when it returns.
-    const stateDb = openLmdb({ path: join(o.dataDir, "state.lmdb"), overlappingSync: false });
-    const blocksDb = openLmdb({ path: join(o.dataDir, "blocks.lmdb"), overlappingSync: false });
+    // A map size fixed far above any file size: lmdb-js keeps the old mapping when it grows
+    // the map, and pages resident in both count twice towards the process's memory.
+    const lmdbOptions = { overlappingSync: false, mapSize: LMDB_MAP_BYTES };
+    const stateDb = openLmdb({ path: join(o.dataDir, "state.lmdb"), ...lmdbOptions });
+    const blocksDb = openLmdb({ path: join(o.dataDir, "blocks.lmdb"), ...lmdbOptions });
     const store = openAuthenticatedStore(stateDb);
     const node = new NexusNode(o, stateDb, blocksDb, store, o.verifier ?? new InlineVerifier(o.schemes));
     try {

@@ -10,6 +10,7 @@ import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } fro
 import type { NodeApi } from "./node-api.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
 import type { Libp2pTransport } from "./consensus/libp2p-transport.ts";
+import { missingHeapFlags } from "./heap-flags.ts";
 
 export interface RunOptions {
   home: string;
@@ -89,6 +90,8 @@ export async function runNode(o: RunOptions): Promise<void> {
   const rpc = await startRpcServer(node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
   await node.start();
   log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs, consensus: config.consensus }, "node started");
+  const missing = missingHeapFlags();
+  if (missing.length) log.info({ missing: missing.join(" ") }, "started without the node's V8 heap flags: it will hold more memory than it needs (see docs/config.md, Memory)");
 
   await new Promise<void>((resolveStop) => {
     let stopping = false;

@@ -27,6 +27,9 @@ function workerExecArgv(): string[] {
   return hasTsx ? keep : [...keep, "--import", import.meta.resolve("tsx")];
 }
 
+/** Young generation small (batches are short-lived), old generation far above what a worker holds. */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
+
 interface Job {
   readonly checks: readonly SigCheck[];
   readonly resolve: (r: boolean[]) => void;
@@ -51,7 +54,13 @@ export class WorkerVerifyPool implements SigVerifier {
     const n = Math.max(1, opts.threads ?? availableParallelism());
     const readies: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
-      const w = new Worker(new URL("./verify-worker.ts", import.meta.url), { workerData: { quantum: opts.quantum ?? "node" }, execArgv: workerExecArgv() });
+      const w = new Worker(new URL("./verify-worker.ts", import.meta.url), {
+        workerData: { quantum: opts.quantum ?? "node" },
+        execArgv: workerExecArgv(),
+        // A verifier keeps almost nothing alive; small heap limits make V8 collect early
+        // instead of growing each worker's heap by the batches passing through it.
+        resourceLimits: WORKER_HEAP_LIMITS,
+      });
       readies.push(
         new Promise<void>((res, rej) => {
           w.once("error", rej);

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { NexusClient } from "../../runtime/rpc/client.ts";
+import { NODE_HEAP_FLAGS } from "../../runtime/node/heap-flags.ts";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(REPO, "runtime/cli/main.ts");
@@ -45,7 +46,7 @@ export interface NodeProcess {
 export async function startNodeProcess(home: string, opts: { port?: number; blockTimeMs?: number } = {}): Promise<NodeProcess> {
   const port = opts.port ?? (await freePort());
   const args = ["--home", home, "start", "--dev", "--rpc-port", String(port), "--block-time", String(opts.blockTimeMs ?? 300), "--log-level", "info"];
-  const proc = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: REPO, env: { ...process.env, NEXUS_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", CLI, ...args], { cwd: REPO, env: { ...process.env, NEXUS_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));

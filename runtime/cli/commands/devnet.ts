@@ -5,6 +5,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CliError, intOption } from "../util.ts";
+import { NODE_HEAP_FLAGS } from "../../node/heap-flags.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
@@ -27,7 +28,7 @@ interface Layout {
 function startProcesses(layout: Layout): ChildProcess[] {
   return layout.nodes.map((n) => {
     const log = createWriteStream(join(n.home, "node.log"), { flags: "a" });
-    const p = spawn(process.execPath, ["--import", "tsx", MAIN, "--home", n.home, "start"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXUS_HOME: n.home } });
+    const p = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", MAIN, "--home", n.home, "start"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXUS_HOME: n.home } });
     p.stdout!.pipe(log);
     p.stderr!.pipe(log);
     p.once("exit", (code, sig) => {
