@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateDevnet, type DevnetLayout } from "../../runtime/node/devnet.ts";
+import { addDevnetNode, generateDevnet, type DevnetLayout } from "../../runtime/node/devnet.ts";
+import { NODE_HEAP_FLAGS } from "../../runtime/node/heap-flags.ts";
 import { NexusClient } from "../../runtime/rpc/client.ts";
 import { CLI, REPO, freePort, runCli, waitFor } from "../helpers/spawn-node.ts";
 
@@ -19,7 +20,7 @@ interface Proc {
 
 /** `nexus start` of one validator home as a real process. */
 function startValidator(home: string, url: string, env: Record<string, string> = {}): Proc {
-  const proc = spawn(process.execPath, ["--import", "tsx", CLI, "--home", home, "start", "--log-level", "info"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", CLI, "--home", home, "start", "--log-level", "info"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -142,6 +143,33 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     for (let k = 1; k <= top; k++) {
       const hashes = new Set((await Promise.all(procs.map((p) => p!.client.getBlock(k)))).map((b) => b!.hash));
       expect(hashes.size, `height ${k}`).to.equal(1);
+    }
+  });
+
+  it("two of four down: nothing commits; one back, the chain resumes", async () => {
+    for (const i of [2, 3]) {
+      procs[i]!.proc.kill("SIGKILL");
+      await procs[i]!.exited;
+    }
+    await new Promise((r) => setTimeout(r, 1000)); // a block already precommitted may still land
+    const h = Math.max(...(await Promise.all([0, 1].map(height))));
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(Math.max(...(await Promise.all([0, 1].map(height)))), "height with two of four validators").to.equal(h);
+    procs[2] = startValidator(layout.nodes[2]!.home, layout.nodes[2]!.rpcUrl, HOOKS);
+    await waitAll([0, 1, 2], h + 3);
+    procs[3] = startValidator(layout.nodes[3]!.home, layout.nodes[3]!.rpcUrl, HOOKS);
+    await waitAll([0, 1, 2, 3], h + 5);
+  });
+
+  it("a fifth node started later syncs from height 1 and agrees at every height", async () => {
+    const late = await addDevnetNode(layout, "late", await freePort(), await freePort());
+    procs[4] = startValidator(late.home, late.rpcUrl);
+    const top = await height(0);
+    await waitFor(`late node at height ${top}`, async () => ((await height(4).catch(() => 0)) >= top ? true : undefined), 60_000);
+    for (let k = 1; k <= top; k++) {
+      const [a, b] = await Promise.all([procs[0]!.client.getBlock(k), procs[4]!.client.getBlock(k)]);
+      expect(b!.hash, `height ${k}`).to.equal(a!.hash);
+      expect(b!.header.stateRoot, `state root at height ${k}`).to.equal(a!.header.stateRoot);
     }
   });
 
