@@ -85,7 +85,9 @@ export interface ProofView {
 }
 
 export type NodeEvent =
-  | { kind: "block"; block: BlockView; receipts: ReceiptView[] };
+  | { kind: "block"; block: BlockView; receipts: ReceiptView[] }
+  /** The node stopped producing and voting: continuing would make it diverge (see the reason). */
+  | { kind: "halt"; reason: string };
 
 export interface NodeApi {
   readonly chainId: string;

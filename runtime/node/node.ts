@@ -198,7 +198,7 @@ export class NexusNode implements NodeApi {
     this.running = false;
     process.exitCode = 1;
     void this.engine?.stop();
-    this.listeners.forEach((l) => l({ kind: "halt", reason } as unknown as NodeEvent));
+    this.listeners.forEach((l) => l({ kind: "halt", reason }));
   }
 
   /** The BFT engine, when running (tests inspect it). */
@@ -299,7 +299,7 @@ export class NexusNode implements NodeApi {
           this.log.fatal({ err: e }, "block production failed; halting the node");
           this.running = false;
           process.exitCode = 1;
-          this.listeners.forEach((l) => l({ kind: "halt", reason: e.message } as unknown as NodeEvent));
+          this.listeners.forEach((l) => l({ kind: "halt", reason: e.message }));
         })
         .finally(() => {
           if (this.running) this.timer = setTimeout(tick, Math.max(0, this.o.config.blockTimeMs - (Date.now() - started)));
