@@ -220,9 +220,9 @@ async function scale(): Promise<Record<string, unknown>> {
     rssMiBBenchProcessAfterFill: rssAfterFill,
     rssAnonMiBBig: split.anon,
     rssFileMiBBig: split.file,
-    note: "block time = execute + stage state root + commit (lmdb journal) of one block of transfers, median of 5 blocks; the journal's background apply runs between blocks. RSS: of a separate node process opened on the 1M-account state, after 5 blocks",
+    note: "block time = execute + stage state root + commit (lmdb journal) of one block of transfers, median of 5 blocks; the journal's background apply runs between blocks. RSS: of a separate node process (launched with runtime/node/heap-flags.ts's flags) opened on the 1M-account state, after 5 blocks; file-backed = lmdb's mapped pages + the Node binary",
   };
-  console.log(`scale: a ${blockTxs}-transfer block takes ${r.blockMsSmallP50} ms with ${r.accountsSmall} accounts and ${r.blockMsBigP50} ms with ${r.accountsBig} (×${r.ratio}); RSS ${rss} MiB (${split.anon} anonymous + ${split.file} file-backed, i.e. mapped database pages)`);
+  console.log(`scale: a ${blockTxs}-transfer block takes ${r.blockMsSmallP50} ms with ${r.accountsSmall} accounts and ${r.blockMsBigP50} ms with ${r.accountsBig} (×${r.ratio}); RSS ${rss} MiB (${split.anon} anonymous + ${split.file} file-backed: mapped database pages and the Node binary)`);
   return r;
 }
 

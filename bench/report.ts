@@ -22,7 +22,7 @@ if (nt?.latency) {
 }
 if (nt?.scale) {
   row(`block of ${n(nt.scale.blockTransfers)} transfers: ${n(nt.scale.accountsSmall)} vs ${n(nt.scale.accountsBig)} accounts (execute + root + commit, p50)`, `${n(nt.scale.blockMsSmallP50)} ms vs ${n(nt.scale.blockMsBigP50)} ms (×${nt.scale.ratio})`, "within ×2", nt.scale.ratio <= 2);
-  const split = nt.scale.rssAnonMiBBig !== undefined ? ` (${n(nt.scale.rssAnonMiBBig)} anonymous + ${n(nt.scale.rssFileMiBBig)} mapped database pages; a separate node process opened on the 1M-account state, after 5 blocks)` : "";
+  const split = nt.scale.rssAnonMiBBig !== undefined ? ` (${n(nt.scale.rssAnonMiBBig)} anonymous + ${n(nt.scale.rssFileMiBBig)} file-backed: lmdb's mapped pages and the Node binary; a separate node process, launched with the node's heap flags, opened on the 1M-account state, after 5 blocks)` : "";
   row(`node RSS with ${n(nt.scale.accountsBig)} accounts`, `${n(nt.scale.rssMiBBig)} MiB${split}`, "< 1 024 MiB", nt.scale.rssMiBBig < 1024);
 }
 for (const [key, label, target] of [["throughput-hybrid-ed25519-ml-dsa-65", "hybrid Ed25519+ML-DSA-65", 2500], ["throughput-ml-dsa-65", "ML-DSA-65", undefined]] as const) {
