@@ -80,10 +80,17 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     await fc.assert(
       fc.asyncProperty(
         fc.array(opArb, { minLength: 1, maxLength: 25 }),
-        fc.record({ chunk: fc.integer({ min: 1, max: 40 }), heights: fc.integer({ min: 1, max: 6 }), entries: fc.integer({ min: 1, max: 400 }) }),
+        fc.record({ chunk: fc.integer({ min: 1, max: 40 }), heights: fc.integer({ min: 1, max: 6 }), entries: fc.integer({ min: 1, max: 400 }), direct: fc.integer({ min: 0, max: 120 }) }),
         async (ops, cfg) => {
           const path = mkdtempSync(join(dir, "run-"));
-          const opts: LmdbStateOptions = { autoApply: false, applyChunkEntries: cfg.chunk, maxPendingHeights: cfg.heights, maxPendingEntries: cfg.entries, journalChunkBytes: 1024 };
+          const opts: LmdbStateOptions = {
+            autoApply: false,
+            applyChunkEntries: cfg.chunk,
+            maxPendingHeights: cfg.heights,
+            maxPendingEntries: cfg.entries,
+            journalChunkBytes: 1024,
+            directApplyMaxEntries: cfg.direct,
+          };
           let root = open({ path, overlappingSync: false });
           let store = openAuthenticatedStore(root, opts);
           const ref = openMemoryAuthenticatedStore();
@@ -124,7 +131,7 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
 
   it("applies in the background after a commit, one chunk per event-loop turn", async () => {
     db = open({ path: dir, overlappingSync: false });
-    const store = openAuthenticatedStore(db, { applyChunkEntries: 50 });
+    const store = openAuthenticatedStore(db, { applyChunkEntries: 50, directApplyMaxEntries: 0 });
     const ref = openMemoryAuthenticatedStore();
     const changes: Changeset = Array.from({ length: 200 }, (_, i) => [bytes(`k${i}`), bytes(`v${i}`)] as const);
     store.stage(changes).commit(1);
@@ -141,13 +148,13 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
 
   it("bounds the journal: a commit first applies what exceeds maxPendingHeights / maxPendingEntries", async () => {
     db = open({ path: dir, overlappingSync: false });
-    const store = openAuthenticatedStore(db, { autoApply: false, maxPendingHeights: 3, maxPendingEntries: 1e9 });
+    const store = openAuthenticatedStore(db, { autoApply: false, maxPendingHeights: 3, maxPendingEntries: 1e9, directApplyMaxEntries: 0 });
     for (let h = 1; h <= 10; h++) {
       store.stage([[bytes(`k${h}`), bytes(`v${h}`)]]).commit(h);
       expect(store.pending().heights).to.equal(Math.min(h, 3));
     }
     await store.close();
-    const small = openAuthenticatedStore(db, { autoApply: false, maxPendingHeights: 100, maxPendingEntries: 500 });
+    const small = openAuthenticatedStore(db, { autoApply: false, maxPendingHeights: 100, maxPendingEntries: 500, directApplyMaxEntries: 0 });
     for (let h = 11; h <= 20; h++) {
       small.stage(Array.from({ length: 100 }, (_, i) => [bytes(`k${h}.${i}`), bytes("x")] as const)).commit(h);
       expect(small.pending().entries).to.be.at.most(500);
@@ -156,9 +163,42 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     await small.close();
   });
 
+  it("a small commit with nothing pending goes straight to the main tables; a big one, or one behind pending heights, is journaled", async () => {
+    db = open({ path: dir, overlappingSync: false });
+    const journal = db.openDB<Buffer, Buffer>({ name: "state.journal", keyEncoding: "binary", encoding: "binary" });
+    const rows = (): number => [...journal.getKeys({})].length;
+    const store = openAuthenticatedStore(db, { autoApply: false, directApplyMaxEntries: 40 });
+    const ref = openMemoryAuthenticatedStore();
+    const commit = (h: number, n: number): void => {
+      const changes: Changeset = Array.from({ length: n }, (_, i) => [bytes(`k${h}.${i}`), bytes(`v${h}`)] as const);
+      store.stage(changes).commit(h);
+      ref.stage(changes).commit(h);
+    };
+    commit(1, 3); // a few changes and their nodes: under 40 entries
+    expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
+    expect(rows()).to.equal(0);
+    commit(2, 60); // over 40: journaled
+    expect(store.pending().heights).to.equal(1);
+    expect(rows()).to.equal(1);
+    commit(3, 1); // small, but height 2 is pending: journaled behind it, in order
+    expect(store.pending().heights).to.equal(2);
+    store.applyPending();
+    expect(rows()).to.equal(0);
+    commit(4, 2);
+    expect(store.pending().heights).to.equal(0);
+    expect(hex(store.root)).to.equal(hex(ref.root));
+    await store.close();
+    // Reopened: the direct commits are in the main tables, with the right meta record.
+    const again = openAuthenticatedStore(db, { autoApply: false });
+    expect(again.height).to.equal(4);
+    expect(hex(again.root)).to.equal(hex(ref.root));
+    for (const k of ["k1.0", "k2.59", "k3.0", "k4.1"]) expect(hex(again.get(bytes(k))!)).to.equal(hex(ref.get(bytes(k))!));
+    await again.close();
+  });
+
   it("a budgeted applyPending stops early and reports what is left", async () => {
     db = open({ path: dir, overlappingSync: false });
-    const store = openAuthenticatedStore(db, { autoApply: false, applyChunkEntries: 10 });
+    const store = openAuthenticatedStore(db, { autoApply: false, applyChunkEntries: 10, directApplyMaxEntries: 0 });
     store.stage(Array.from({ length: 100 }, (_, i) => [bytes(`k${i}`), bytes(`v${i}`)] as const)).commit(1);
     const before = store.pending().entries;
     const r = store.applyPending({ maxEntries: 25 });
