@@ -27,6 +27,8 @@ import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip 
 import { ChainFollower } from "./follower.ts";
 import { ConsensusReporter } from "./reporter.ts";
 import { checkTxGossip, proposalHeaderProblem } from "./checks.ts";
+import { TxBatcher } from "./tx-batch.ts";
+import { TxBatchGossip } from "./tx-gossip.ts";
 import type { NodeTransport, Verdict } from "./transport.ts";
 
 export interface EngineOptions {
@@ -45,6 +47,8 @@ export interface EngineOptions {
   readonly now?: () => number;
   /** Operator key (tx signer) of the proposer's consensus transaction: last commit and evidence. */
   readonly operatorKey?: Signer & { address: string };
+  /** How long an admitted client transaction waits to be gossiped with others (default 20 ms). */
+  readonly txBatchDelayMs?: number;
   /** TEST ONLY: also sign a conflicting prevote for every prevote (a Byzantine validator). */
   readonly testEquivocate?: boolean;
 }
@@ -77,6 +81,8 @@ export class BftEngine {
   private readonly follower: ChainFollower;
   private readonly blockGossip: BlockGossip;
   private readonly reporter: ConsensusReporter | undefined;
+  private readonly txBatches: TxBatchGossip;
+  private readonly batcher: TxBatcher;
   private wal: Wal | undefined;
   private stopped = false;
   private stopping: Promise<void> | undefined;
@@ -96,6 +102,10 @@ export class BftEngine {
     this.follower = new ChainFollower(node, o.transport, () => this.restartAfterSync());
     this.blockGossip = new BlockGossip(node, o.transport);
     this.reporter = o.operatorKey ? new ConsensusReporter(node, o.operatorKey) : undefined;
+    this.txBatches = new TxBatchGossip(node);
+    this.batcher = new TxBatcher((b) => void o.transport.publish("txbatch", b).catch((err: Error) => this.log.debug({ err: err.message }, "publish failed")), {
+      delayMs: o.txBatchDelayMs,
+    });
   }
 
   /** Duplicate-vote evidence waiting to go into a block this node proposes. */
@@ -137,15 +147,20 @@ export class BftEngine {
     this.follower.ensureInitialSet();
     const t = this.o.transport;
     t.setBlockSource(this.follower.blockSource());
-    const v = (check: (b: Uint8Array) => Verdict) => (b: Uint8Array, from: string): Verdict => (this.blocked.has(from) ? "ignore" : check(b));
+    const v =
+      (check: (b: Uint8Array) => Verdict | Promise<Verdict>) =>
+      (b: Uint8Array, from: string): Verdict | Promise<Verdict> =>
+        this.blocked.has(from) ? "ignore" : check(b);
     this.unsubscribe.push(
       t.subscribe("proposals", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
       t.subscribe("votes", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
       t.subscribe("blocks", v((b) => this.checkBlockGossip(b)), (b) => this.onBlockGossip(b)),
       t.subscribe("txs", v((b) => checkTxGossip(this.node.app, b)), (b) => this.onTx(b)),
       t.subscribe("evidence", v((b) => this.checkEvidence(b)), (b) => this.onEvidence(b)),
+      t.subscribe("txbatch", v((b) => this.txBatches.check(b)), (b) => this.txBatches.handle(b)),
     );
-    this.node.onTxAdmitted = (bytes): void => void t.publish("txs", bytes).catch(() => undefined);
+    // Transactions from clients go out in batches (tx-batch.ts); "txs" is still heard from older peers.
+    this.node.onTxAdmitted = (bytes): void => this.batcher.add(bytes);
     // Catch up with what peers already committed before voting on anything.
     await this.follower.syncOnce().catch((e: Error) => this.log.warn({ err: e.message }, "initial block sync failed; consensus will retry"));
     this.wal = typeof this.o.wal === "string" ? FileWal.open(this.o.wal) : this.o.wal;
@@ -167,6 +182,7 @@ export class BftEngine {
       for (const i of this.intervals) clearInterval(i);
       this.unsubscribe.forEach((u) => u());
       this.node.onTxAdmitted = undefined;
+      this.batcher.stop();
       this.o.transport.setBlockSource(undefined);
       await this.node.serial(async () => undefined);
       await this.follower.idle();
