@@ -1,3 +1,4 @@
+import { readArrayHead, readBytesArray, readUint } from "../../codec/byte-arrays.ts";
 import { asArray, asBytes, decodeCanonical, encodeCanonical } from "../../codec/canonical.ts";
 
 /**
@@ -29,6 +30,12 @@ export function encodeTxBatch(txs: readonly Uint8Array[]): Uint8Array {
 
 /** Strict: canonical CBOR, format 0, 1..MAX_BATCH_TXS non-empty byte strings. */
 export function decodeTxBatch(bytes: Uint8Array): Uint8Array[] {
+  // The common case without the general decoder; anything unusual takes the strict path below.
+  const b = bytes.slice();
+  const top = readArrayHead(b, 0, 2, 2);
+  const format = top && readUint(b, top.next);
+  const txs = format && format.value === TX_BATCH_FORMAT ? readBytesArray(b, format.next) : undefined;
+  if (txs && txs.next === b.length && txs.items.length >= 1 && txs.items.length <= MAX_BATCH_TXS && txs.items.every((t) => t.length > 0)) return txs.items;
   try {
     const a = asArray(decodeCanonical(bytes, "transaction batch"), "transaction batch", 2, 2);
     if (a[0] !== TX_BATCH_FORMAT) throw new TxBatchError(`unknown transaction batch format ${String(a[0])}`);
