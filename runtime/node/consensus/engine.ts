@@ -23,7 +23,7 @@ import { sha256, toHex, utf8 } from "../../crypto/hash.ts";
 import type { Signer } from "../../tx/sign.ts";
 import type { Logger } from "../logger.ts";
 import type { NexusNode } from "../node.ts";
-import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip } from "./block-gossip.ts";
+import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip, type DecodedBlockGossip } from "./block-gossip.ts";
 import { ChainFollower } from "./follower.ts";
 import { ConsensusReporter } from "./reporter.ts";
 import { checkTxGossip, proposalHeaderProblem } from "./checks.ts";
@@ -73,6 +73,8 @@ export class BftEngine {
   private driver: ConsensusDriver | undefined;
   private set!: ValidatorSet;
   private readonly candidates = new Map<string, Candidate>();
+  /** Block gossip decoded by the topic validator, for its handler (same bytes object). */
+  private readonly decodedBlockGossip = new WeakMap<Uint8Array, DecodedBlockGossip>();
   private readonly waitingValidate = new Map<string, { height: number; proposer: string }>();
   private waitingDecide: Extract<DriverEffect, { kind: "decide" }> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -233,23 +235,31 @@ export class BftEngine {
   }
 
   private checkBlockGossip(bytes: Uint8Array): Verdict {
+    let g: DecodedBlockGossip;
     try {
-      const g = decodeBlockGossip(bytes);
-      if (g.kind === "votes") {
-        if (g.height < this.height) this.blockGossip.announce(g.height);
-        return g.height === this.height ? "accept" : "ignore";
-      }
-      const h = g.block.header.height;
-      if (g.kind === "proposal") return h === this.height || h === this.height + 1 ? "accept" : "ignore";
-      return h === this.height ? "accept" : "ignore";
+      g = decodeBlockGossip(bytes);
     } catch {
       return "reject";
     }
+    if (g.kind === "votes") {
+      if (g.height < this.height) this.blockGossip.announce(g.height);
+      return g.height === this.height ? "accept" : "ignore";
+    }
+    const h = g.block.header.height;
+    if (g.kind === "proposal") {
+      if (h !== this.height && h !== this.height + 1) return "ignore";
+      // A re-send of a block we hold: nothing to do (and nothing to relay).
+      if (this.candidates.has(toHex(blockHash(g.block.header)))) return "ignore";
+    } else if (h !== this.height) return "ignore";
+    // The handler gets the same bytes object: it need not decode a block again.
+    this.decodedBlockGossip.set(bytes, g);
+    return "accept";
   }
 
   private onBlockGossip(bytes: Uint8Array): void {
     if (this.stopped) return;
-    const g = decodeBlockGossip(bytes);
+    const g = this.decodedBlockGossip.get(bytes) ?? decodeBlockGossip(bytes);
+    this.decodedBlockGossip.delete(bytes);
     if (g.kind === "votes") {
       for (const m of g.messages) {
         try {
@@ -492,8 +502,11 @@ export class BftEngine {
     if (!this.driver || this.stopped) return;
     const height = this.driver.core.height;
     const own = this.driver.ownMessages().filter((m) => messageHeight(m) === height);
+    // Block bytes are big: re-sent only once the height has gone on for two re-gossip periods
+    // (a peer that missed the first copy, or a round that failed), not on every tick.
+    const resendBlocks = this.now() - this.heightStartedAt >= 2 * (this.o.regossipMs ?? 500);
     for (const m of own) {
-      if (m.kind !== "proposal") continue;
+      if (m.kind !== "proposal" || !resendBlocks) continue;
       const c = this.candidates.get(toHex(m.proposal.blockHash));
       if (c) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce: this.bundleNonce++ }));
     }
