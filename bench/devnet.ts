@@ -11,12 +11,12 @@
  * Prints a table and writes bench/results/devnet.json.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { addDevnetNode, generateDevnet } from "../runtime/node/devnet.ts";
-import { NexusClient } from "../runtime/rpc/client.ts";
+import { NexusClient, type RpcClientError } from "../runtime/rpc/client.ts";
 import { signTx, type Signer } from "../runtime/tx/sign.ts";
 import { Band } from "../runtime/tx/bands.ts";
 import { ed25519 } from "../runtime/crypto/ed25519.ts";
@@ -45,10 +45,15 @@ function account(i: number): Signer & { address: string } {
   return { scheme: ed25519, secretKey: kp.secretKey, publicKey: kp.publicKey, address: addressFor(ed25519.id, kp.publicKey) };
 }
 
-/** NEXUS_BENCH_PROF=<dir> writes a CPU profile of each validator there (node --cpu-prof). */
+/**
+ * NEXUS_BENCH_PROF=<dir> writes a CPU profile of each validator there (node --cpu-prof);
+ * NEXUS_BENCH_LOGS=<dir> keeps each node's log (warn and above) there.
+ */
 function start(home: string): ChildProcess {
   const prof = process.env.NEXUS_BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.NEXUS_BENCH_PROF] : [];
-  return spawn(process.execPath, [...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", "warn"], { cwd: REPO, stdio: "ignore" });
+  const logs = process.env.NEXUS_BENCH_LOGS;
+  const out = logs ? openSync(join(logs, `${basename(home)}.log`), "a") : "ignore";
+  return spawn(process.execPath, [...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
 }
 
 async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {
@@ -152,7 +157,7 @@ async function main(): Promise<void> {
             const part = batch.filter((b) => b.sender % clients.length === k);
             if (part.length === 0) return;
             const now = Date.now();
-            const r = await c.sendTxs(part.map((b) => b.bytes));
+            const r = await c.sendTxs(part.map((b) => b.bytes)).catch((e: RpcClientError) => part.map(() => ({ ok: false as const, error: e })));
             r.forEach((x, j) => {
               if (x.ok) {
                 submitted.set(part[j]!.hash, now);
@@ -238,7 +243,8 @@ async function main(): Promise<void> {
     console.log(`wrote ${writeResults("devnet.json", "fourValidators", results)}`);
   } finally {
     for (const p of procs) p.kill("SIGTERM");
-    await sleep(1500);
+    // Up to 10 s for a clean exit (a CPU profile is written on the way out).
+    for (let i = 0; i < 100 && procs.some((p) => p.exitCode === null && p.signalCode === null); i++) await sleep(100);
     for (const p of procs) if (p.exitCode === null) p.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
