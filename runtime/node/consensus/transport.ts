@@ -43,6 +43,12 @@ export type SyncVerdict = { ok: true } | { ok: false; reason: string };
 export interface SyncHooks {
   localHeight(): number;
   verifyAndApply(b: SyncedBlock): SyncVerdict | Promise<SyncVerdict>;
+  /**
+   * Optional: blocks fetched ahead of the one being applied, as soon as they arrive, so the
+   * node can start the work that does not need the previous block (decoding, signature
+   * checks on other threads). Advisory: verifyAndApply still decides.
+   */
+  prefetch?(blocks: readonly SyncedBlock[]): void;
 }
 
 export interface SyncOutcome {
