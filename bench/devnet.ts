@@ -15,7 +15,7 @@ import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { addDevnetNode, generateDevnet } from "../runtime/node/devnet.ts";
+import { addDevnetNode, generateDevnet, type DevnetLayout } from "../runtime/node/devnet.ts";
 import { NexusClient, type RpcClientError } from "../runtime/rpc/client.ts";
 import { signTx, type Signer } from "../runtime/tx/sign.ts";
 import { Band } from "../runtime/tx/bands.ts";
@@ -26,8 +26,14 @@ import { CLI, REPO, freePort } from "../test/helpers/spawn-node.ts";
 import { writeResults } from "./lib/results.ts";
 
 const { values: args } = parseArgs({
-  options: { "block-time": { type: "string", default: "500" }, seconds: { type: "string", default: "10" }, rates: { type: "string", default: "50,100,200,400" } },
+  options: {
+    "block-time": { type: "string", default: "500" },
+    seconds: { type: "string", default: "10" },
+    rates: { type: "string", default: "50,100,200,400" },
+    "empty-blocks": { type: "string", default: "600" },
+  },
 });
+const EMPTY_BLOCKS = Number(args["empty-blocks"]);
 const BLOCK_TIME = Number(args["block-time"]);
 const SECONDS = Number(args.seconds);
 const RATES = args.rates!.split(",").map(Number);
@@ -66,7 +72,82 @@ async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void>
   }
 }
 
+/**
+ * A fifth, non-validating node started now syncs to the validators' current height. The rate
+ * counts from the first block it applies to the target (fetch, verifyCommit, execute,
+ * commit), so process start-up and peer discovery (reported separately) are not in it.
+ */
+async function lateNodeSync(layout: DevnetLayout, c0: NexusClient, procs: ChildProcess[], name: string, label: string): Promise<Record<string, unknown>> {
+  const [rpcPort, p2pPort] = await Promise.all([freePort(), freePort()]);
+  const late = await addDevnetNode(layout, name, rpcPort!, p2pPort!);
+  const target = (await c0.status()).height;
+  let txs = 0;
+  for (let h = 1; h <= target; h++) txs += (await c0.getBlock(h))?.txs.length ?? 0;
+  const t0 = Date.now();
+  const lp = start(late.home);
+  procs.push(lp);
+  const lc = new NexusClient(late.rpcUrl, { timeoutMs: 10_000 });
+  let first: { h: number; t: number } | undefined;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const s = await lc.status().catch(() => undefined);
+    const now = Date.now();
+    if (s && s.height >= 1 && !first) first = { h: s.height, t: now };
+    if (s && s.height >= target) break;
+    if (now > deadline) throw new Error(`late node did not reach height ${target}`);
+    await sleep(10);
+  }
+  const secs = (Date.now() - t0) / 1000;
+  const syncSecs = (Date.now() - first!.t) / 1000;
+  const syncBlocks = target - first!.h;
+  const syncRate = syncSecs > 0 ? Math.round(syncBlocks / syncSecs) : NaN;
+  lp.kill("SIGTERM");
+  const r = {
+    chain: label,
+    blocks: target,
+    txs,
+    secondsIncludingStart: Math.round(secs * 10) / 10,
+    blocksPerSecondIncludingStart: Math.round(target / secs),
+    syncBlocks,
+    syncSeconds: Math.round(syncSecs * 100) / 100,
+    blocksPerSecond: syncRate,
+    txsPerSecond: Math.round(txs / secs),
+    note: "blocksPerSecond: from the first applied block to the target (fetch, verifyCommit, execute, commit); the other figures include process start and peer discovery",
+  };
+  console.log(`late node (${label}): ${target} blocks, ${txs} txs; synced ${syncBlocks} in ${syncSecs.toFixed(2)} s (${syncRate} blocks/s), ${secs.toFixed(1)} s including start-up`);
+  return r;
+}
+
+/**
+ * Sync over a chain of empty blocks: a separate four-validator devnet with a short block
+ * time builds `blocks` blocks (in real consensus, over libp2p), then a late node syncs them.
+ */
+async function emptyChainSync(blocks: number): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), "nexus-bench-devnet-empty-"));
+  const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
+  const layout = await generateDevnet({ dir, validators: 4, rpcPorts: await ports(4), p2pPorts: await ports(4), blockTimeMs: 10, logLevel: "warn" });
+  const procs = layout.nodes.map((n) => start(n.home));
+  const c0 = new NexusClient(layout.nodes[0]!.rpcUrl, { timeoutMs: 10_000 });
+  try {
+    const t0 = Date.now();
+    await waitHeight(c0, blocks, 300_000);
+    console.log(`empty chain: ${blocks} blocks built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return await lateNodeSync(layout, c0, procs, "late-empty", "empty blocks");
+  } finally {
+    await stopAll(procs);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function stopAll(procs: ChildProcess[]): Promise<void> {
+  for (const p of procs) p.kill("SIGTERM");
+  // Up to 10 s for a clean exit (a CPU profile is written on the way out).
+  for (let i = 0; i < 100 && procs.some((p) => p.exitCode === null && p.signalCode === null); i++) await sleep(100);
+  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+}
+
 async function main(): Promise<void> {
+  const emptySync = EMPTY_BLOCKS > 0 ? await emptyChainSync(EMPTY_BLOCKS) : undefined;
   const dir = mkdtempSync(join(tmpdir(), "nexus-bench-devnet-"));
   const signers = Array.from({ length: ACCOUNTS }, (_, i) => account(i));
   const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
@@ -81,7 +162,7 @@ async function main(): Promise<void> {
   });
   const procs = layout.nodes.map((n) => start(n.home));
   const clients = layout.nodes.map((n) => new NexusClient(n.rpcUrl, { timeoutMs: 10_000 }));
-  const results: Record<string, unknown> = { validators: 4, blockTimeMs: BLOCK_TIME };
+  const results: Record<string, unknown> = { validators: 4, blockTimeMs: BLOCK_TIME, ...(emptySync ? { lateNodeEmptyChain: emptySync } : {}) };
   try {
     await waitHeight(clients[0]!, 3);
 
@@ -206,46 +287,11 @@ async function main(): Promise<void> {
     await watcher;
     results.load = loads;
 
-    // Late node.
-    const [rpcPort, p2pPort] = await ports(2);
-    const late = await addDevnetNode(layout, "late", rpcPort!, p2pPort!);
-    const target = (await clients[0]!.status()).height;
-    const t0 = Date.now();
-    const lp = start(late.home);
-    procs.push(lp);
-    const lc = new NexusClient(late.rpcUrl, { timeoutMs: 10_000 });
-    // Sync speed counts from the first block the late node applies to the target height, so
-    // process start-up and peer discovery (reported separately) are not in it.
-    let first: { h: number; t: number } | undefined;
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      const s = await lc.status().catch(() => undefined);
-      const now = Date.now();
-      if (s && s.height >= 1 && !first) first = { h: s.height, t: now };
-      if (s && s.height >= target) break;
-      if (now > deadline) throw new Error(`late node did not reach height ${target}`);
-      await sleep(25);
-    }
-    const secs = (Date.now() - t0) / 1000;
-    const syncSecs = (Date.now() - first!.t) / 1000;
-    const syncBlocks = target - first!.h;
-    const syncRate = syncSecs > 0 ? Math.round(syncBlocks / syncSecs) : NaN;
-    results.lateNode = {
-      blocks: target,
-      secondsIncludingStart: Math.round(secs * 10) / 10,
-      blocksPerSecondIncludingStart: Math.round(target / secs),
-      syncBlocks,
-      syncSeconds: Math.round(syncSecs * 100) / 100,
-      blocksPerSecond: syncRate,
-      note: "blocksPerSecond: from the first applied block to the target (fetch, verifyCommit, execute, commit); the other figure includes process start and peer discovery",
-    };
-    console.log(`late node: ${target} blocks; synced ${syncBlocks} in ${syncSecs.toFixed(2)} s (${syncRate} blocks/s), ${secs.toFixed(1)} s including start-up`);
+    // Late node over the tx-heavy chain the load phases left.
+    results.lateNode = await lateNodeSync(layout, clients[0]!, procs, "late", "tx-heavy chain");
     console.log(`wrote ${writeResults("devnet.json", "fourValidators", results)}`);
   } finally {
-    for (const p of procs) p.kill("SIGTERM");
-    // Up to 10 s for a clean exit (a CPU profile is written on the way out).
-    for (let i = 0; i < 100 && procs.some((p) => p.exitCode === null && p.signalCode === null); i++) await sleep(100);
-    for (const p of procs) if (p.exitCode === null) p.kill("SIGKILL");
+    await stopAll(procs);
     rmSync(dir, { recursive: true, force: true });
   }
 }
