@@ -198,8 +198,10 @@ export class ChainFollower {
     this.running ??= (async () => {
       try {
         const before = this.node.height;
+        const t0 = performance.now();
         const r = await this.transport.syncTo(this.hooks());
-        if (r.height > before) this.node.logger.info({ from: before, to: r.height, applied: r.applied }, "block sync");
+        const ms = Math.round(performance.now() - t0);
+        if (r.height > before) this.node.logger.info({ from: before, to: r.height, applied: r.applied, ms, blocksPerSecond: Math.round((r.applied * 1000) / Math.max(1, ms)) }, "block sync");
       } finally {
         this.running = undefined;
       }
