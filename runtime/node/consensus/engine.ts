@@ -55,6 +55,13 @@ export interface EngineOptions {
 
 const ZERO_HASH = new Uint8Array(32);
 const MAX_CANDIDATES = 64;
+/**
+ * The proposer's own bound on a block's transactions (the chain's maxBlockTxs may be far
+ * higher): with a backlog, a block of tens of thousands of transactions takes every validator
+ * longer to gossip, re-execute and commit than the round timeouts allow, and rounds fail one
+ * after another. A proposer's choice, not a validity rule.
+ */
+const MAX_PROPOSAL_TXS = 3000;
 
 /** A proposed block this node has the bytes of, and what it learnt about it. */
 interface Candidate {
@@ -373,7 +380,7 @@ export class BftEngine {
     const prevTime = latest?.header.time ?? this.node.genesisTime;
     const info = { chainId: this.node.chainId, height, time: Math.max(this.now(), prevTime + 1), proposer: this.o.signer.address };
     const p = this.node.app.params();
-    const candidates = this.node.mempool.reap(Math.max(1, p.maxBlockTxs - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024));
+    const candidates = this.node.mempool.reap(Math.max(1, Math.min(p.maxBlockTxs, MAX_PROPOSAL_TXS) - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024));
     const report = await this.reporter?.build(height, candidates).catch((err: Error) => {
       this.log.warn({ err: err.message }, "cannot build the consensus report");
       return undefined;
