@@ -5,18 +5,20 @@
  *   load           transfers offered at rising rates, spread over the validators' RPC: what
  *                  was committed per second, and finality (submit → seen in a committed block
  *                  on validator 0) p50/p99
- *   late node      a fifth, non-validating node started afterwards: blocks/s while it syncs
+ *   late node      a fifth, non-validating node started afterwards: blocks/s while it syncs,
+ *                  over an empty-block chain (its own devnet, --empty-blocks, default 600)
+ *                  and over the tx-heavy chain the load phases left
  *
- * Run: npx tsx bench/devnet.ts [--block-time 500] [--seconds 10] [--rates 50,100,200,400]
+ * Run: npx tsx bench/devnet.ts [--block-time 500] [--seconds 10] [--rates 50,100,200,400] [--empty-blocks 600]
  * Prints a table and writes bench/results/devnet.json.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { addDevnetNode, generateDevnet } from "../runtime/node/devnet.ts";
-import { NexusClient } from "../runtime/rpc/client.ts";
+import { addDevnetNode, generateDevnet, type DevnetLayout } from "../runtime/node/devnet.ts";
+import { NexusClient, type RpcClientError } from "../runtime/rpc/client.ts";
 import { signTx, type Signer } from "../runtime/tx/sign.ts";
 import { Band } from "../runtime/tx/bands.ts";
 import { ed25519 } from "../runtime/crypto/ed25519.ts";
@@ -26,8 +28,14 @@ import { CLI, REPO, freePort } from "../test/helpers/spawn-node.ts";
 import { writeResults } from "./lib/results.ts";
 
 const { values: args } = parseArgs({
-  options: { "block-time": { type: "string", default: "500" }, seconds: { type: "string", default: "10" }, rates: { type: "string", default: "50,100,200,400" } },
+  options: {
+    "block-time": { type: "string", default: "500" },
+    seconds: { type: "string", default: "10" },
+    rates: { type: "string", default: "50,100,200,400" },
+    "empty-blocks": { type: "string", default: "600" },
+  },
 });
+const EMPTY_BLOCKS = Number(args["empty-blocks"]);
 const BLOCK_TIME = Number(args["block-time"]);
 const SECONDS = Number(args.seconds);
 const RATES = args.rates!.split(",").map(Number);
@@ -45,10 +53,16 @@ function account(i: number): Signer & { address: string } {
   return { scheme: ed25519, secretKey: kp.secretKey, publicKey: kp.publicKey, address: addressFor(ed25519.id, kp.publicKey) };
 }
 
-/** NEXUS_BENCH_PROF=<dir> writes a CPU profile of each validator there (node --cpu-prof). */
-function start(home: string): ChildProcess {
+/**
+ * NEXUS_BENCH_PROF=<dir> writes a CPU profile of each validator there (node --cpu-prof);
+ * NEXUS_BENCH_LOGS=<dir> keeps each node's log (warn and above) there.
+ */
+function start(home: string, o: { logLevel?: string; logFile?: string } = {}): ChildProcess {
   const prof = process.env.NEXUS_BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.NEXUS_BENCH_PROF] : [];
-  return spawn(process.execPath, [...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", "warn"], { cwd: REPO, stdio: "ignore" });
+  const logs = process.env.NEXUS_BENCH_LOGS;
+  const file = o.logFile ?? (logs ? join(logs, `${basename(home)}.log`) : undefined);
+  const out = file ? openSync(file, "a") : "ignore";
+  return spawn(process.execPath, [...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
 }
 
 async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {
@@ -61,7 +75,94 @@ async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void>
   }
 }
 
+/**
+ * A fifth, non-validating node started now syncs to the validators' current height. The rate
+ * is what the node's own sync runs took (fetch, verifyCommit, execute, commit, from its log),
+ * so process start-up and peer discovery (reported separately) are not in it.
+ */
+async function lateNodeSync(layout: DevnetLayout, c0: NexusClient, procs: ChildProcess[], name: string, label: string): Promise<Record<string, unknown>> {
+  const [rpcPort, p2pPort] = await Promise.all([freePort(), freePort()]);
+  const late = await addDevnetNode(layout, name, rpcPort!, p2pPort!);
+  // JSON logs at info: the node's own "block sync" lines time each sync run exactly.
+  const cfgPath = join(late.home, "config.json");
+  writeFileSync(cfgPath, JSON.stringify({ ...JSON.parse(readFileSync(cfgPath, "utf8")), logFormat: "json" }, null, 2));
+  const logPath = join(late.home, "bench-node.log");
+  const target = (await c0.status()).height;
+  let txs = 0;
+  for (let h = 1; h <= target; h++) txs += (await c0.getBlock(h))?.txs.length ?? 0;
+  const t0 = Date.now();
+  const lp = start(late.home, { logLevel: "info", logFile: logPath });
+  procs.push(lp);
+  const lc = new NexusClient(late.rpcUrl, { timeoutMs: 10_000 });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const s = await lc.status().catch(() => undefined);
+    const now = Date.now();
+    if (s && s.height >= target) break;
+    if (now > deadline) throw new Error(`late node did not reach height ${target}`);
+    await sleep(10);
+  }
+  const secs = (Date.now() - t0) / 1000;
+  lp.kill("SIGTERM");
+  // Sync runs as the node timed them (fetch, verifyCommit, execute, commit): no start-up, no
+  // peer discovery, no RPC polling delay. Blocks that arrived by consensus after the last
+  // sync run are not counted.
+  await sleep(300);
+  const runs = readFileSync(logPath, "utf8")
+    .split("\n")
+    .filter((l) => l.includes('"block sync"'))
+    .map((l) => JSON.parse(l) as { applied: number; ms: number });
+  const syncBlocks = runs.reduce((a, r) => a + r.applied, 0);
+  const syncSecs = runs.reduce((a, r) => a + r.ms, 0) / 1000;
+  const syncRate = syncSecs > 0 ? Math.round(syncBlocks / syncSecs) : NaN;
+  const r = {
+    chain: label,
+    blocks: target,
+    txs,
+    secondsIncludingStart: Math.round(secs * 10) / 10,
+    blocksPerSecondIncludingStart: Math.round(target / secs),
+    syncBlocks,
+    syncSeconds: Math.round(syncSecs * 100) / 100,
+    syncRuns: runs.length,
+    blocksPerSecond: syncRate,
+    // Sync runs may also apply blocks made after the target (empty ones here): the chain's txs at most.
+    txsPerSecond: syncSecs > 0 ? Math.round((txs * Math.min(1, syncBlocks / target)) / syncSecs) : NaN,
+    note: "blocksPerSecond: blocks applied by the late node's sync runs over their duration as the node timed them (fetch, verifyCommit, execute, commit); txsPerSecond: the chain's transactions over the sync runs' time; the IncludingStart figures include process start and peer discovery",
+  };
+  console.log(`late node (${label}): ${target} blocks, ${txs} txs; synced ${syncBlocks} in ${syncSecs.toFixed(2)} s (${syncRate} blocks/s), ${secs.toFixed(1)} s including start-up`);
+  return r;
+}
+
+/**
+ * Sync over a chain of empty blocks: a separate four-validator devnet with a short block
+ * time builds `blocks` blocks (in real consensus, over libp2p), then a late node syncs them.
+ */
+async function emptyChainSync(blocks: number): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), "nexus-bench-devnet-empty-"));
+  const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
+  const layout = await generateDevnet({ dir, validators: 4, rpcPorts: await ports(4), p2pPorts: await ports(4), blockTimeMs: 10, logLevel: "warn" });
+  const procs = layout.nodes.map((n) => start(n.home));
+  const c0 = new NexusClient(layout.nodes[0]!.rpcUrl, { timeoutMs: 10_000 });
+  try {
+    const t0 = Date.now();
+    await waitHeight(c0, blocks, 300_000);
+    console.log(`empty chain: ${blocks} blocks built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return await lateNodeSync(layout, c0, procs, "late-empty", "empty blocks");
+  } finally {
+    await stopAll(procs);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function stopAll(procs: ChildProcess[]): Promise<void> {
+  for (const p of procs) p.kill("SIGTERM");
+  // Up to 10 s for a clean exit (a CPU profile is written on the way out).
+  for (let i = 0; i < 100 && procs.some((p) => p.exitCode === null && p.signalCode === null); i++) await sleep(100);
+  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+}
+
 async function main(): Promise<void> {
+  const emptySync = EMPTY_BLOCKS > 0 ? await emptyChainSync(EMPTY_BLOCKS) : undefined;
   const dir = mkdtempSync(join(tmpdir(), "nexus-bench-devnet-"));
   const signers = Array.from({ length: ACCOUNTS }, (_, i) => account(i));
   const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
@@ -76,7 +177,7 @@ async function main(): Promise<void> {
   });
   const procs = layout.nodes.map((n) => start(n.home));
   const clients = layout.nodes.map((n) => new NexusClient(n.rpcUrl, { timeoutMs: 10_000 }));
-  const results: Record<string, unknown> = { validators: 4, blockTimeMs: BLOCK_TIME };
+  const results: Record<string, unknown> = { validators: 4, blockTimeMs: BLOCK_TIME, ...(emptySync ? { lateNodeEmptyChain: emptySync } : {}) };
   try {
     await waitHeight(clients[0]!, 3);
 
@@ -112,7 +213,7 @@ async function main(): Promise<void> {
     for (const rate of RATES) {
       // Sign the whole phase first: signing in the loop would make this process, which shares
       // the two cores with four validators, the bottleneck it is measuring.
-      const queue: { bytes: Uint8Array; hash: string; sender: number }[] = [];
+      const queue: { bytes: Uint8Array; hash: string; sender: number; nonce: bigint }[] = [];
       for (let k = 0; k < rate * SECONDS; k++) {
         const sender = next++ % ACCOUNTS;
         const s = signers[sender]!;
@@ -132,10 +233,11 @@ async function main(): Promise<void> {
           },
           [s],
         );
-        queue.push({ bytes: d.bytes, hash: toHex(d.hash), sender });
+        queue.push({ bytes: d.bytes, hash: toHex(d.hash), sender, nonce });
       }
       const phase: string[] = [];
       const rejects = new Map<string, number>();
+      const rejectExample = new Map<string, string>();
       const started = Date.now();
       const tickMs = 100;
       let sent = 0;
@@ -151,14 +253,16 @@ async function main(): Promise<void> {
             const part = batch.filter((b) => b.sender % clients.length === k);
             if (part.length === 0) return;
             const now = Date.now();
-            const r = await c.sendTxs(part.map((b) => b.bytes));
+            const r = await c.sendTxs(part.map((b) => b.bytes)).catch((e: RpcClientError) => part.map(() => ({ ok: false as const, error: e })));
             r.forEach((x, j) => {
               if (x.ok) {
                 submitted.set(part[j]!.hash, now);
                 phase.push(part[j]!.hash);
               } else {
-                const why = x.error.message.split(":")[0]!.slice(0, 60);
+                // Tally by code: messages carry addresses and nonces, which would make every line unique.
+                const why = x.error.codeName;
                 rejects.set(why, (rejects.get(why) ?? 0) + 1);
+                if (!rejectExample.has(why)) rejectExample.set(why, x.error.message.slice(0, 160));
               }
             });
           }),
@@ -166,6 +270,15 @@ async function main(): Promise<void> {
         await sleep(Math.max(0, tickMs - (Date.now() - tick)));
       }
       const offeredFor = (Date.now() - started) / 1000;
+      // Nonces of transactions not sent in time or refused were never used: the next phase
+      // starts each such account from its first unused nonce (otherwise all its later
+      // transactions would be refused as nonce gaps).
+      const acceptedNow = new Set(phase);
+      for (const q of queue) {
+        if (acceptedNow.has(q.hash)) continue;
+        const a = signers[q.sender]!.address;
+        if (q.nonce < nonces.get(a)!) nonces.set(a, q.nonce);
+      }
       // Let the tail commit before measuring.
       const drain = Date.now() + 10_000;
       while (phase.some((h) => !committedAt.has(h)) && Date.now() < drain) await sleep(100);
@@ -174,58 +287,34 @@ async function main(): Promise<void> {
       const lastCommit = Math.max(...done.map((h) => committedAt.get(h)!));
       const row = {
         offeredPerSecond: rate,
+        sent,
         accepted: phase.length,
+        rejected: Object.fromEntries(rejects),
         committed: done.length,
         committedPerSecond: Math.round(done.length / Math.max(offeredFor, (lastCommit - started) / 1000)),
         finalityMs: { p50: pct(lat, 50), p99: pct(lat, 99) },
       };
       loads.push(row);
-      if (rejects.size) console.log(`  rejected: ${[...rejects].map(([k, n]) => `${n}× ${k}`).join("; ")}`);
-      console.log(`load ${rate}/s: accepted ${row.accepted}, committed ${row.committed} (${row.committedPerSecond}/s), finality p50 ${row.finalityMs.p50} ms p99 ${row.finalityMs.p99} ms`);
+      if (rejects.size) console.log(`  rejected: ${[...rejects].map(([k, n]) => `${n}× ${k} (e.g. ${rejectExample.get(k)})`).join("; ")}`);
+      console.log(`load ${rate}/s: sent ${sent}, accepted ${row.accepted}, committed ${row.committed} (${row.committedPerSecond}/s), finality p50 ${row.finalityMs.p50} ms p99 ${row.finalityMs.p99} ms`);
     }
     watching = false;
     await watcher;
     results.load = loads;
 
-    // Late node.
-    const [rpcPort, p2pPort] = await ports(2);
-    const late = await addDevnetNode(layout, "late", rpcPort!, p2pPort!);
-    const target = (await clients[0]!.status()).height;
-    const t0 = Date.now();
-    const lp = start(late.home);
-    procs.push(lp);
-    const lc = new NexusClient(late.rpcUrl, { timeoutMs: 10_000 });
-    // Sync speed counts from the first block the late node applies to the target height, so
-    // process start-up and peer discovery (reported separately) are not in it.
-    let first: { h: number; t: number } | undefined;
-    const deadline = Date.now() + 180_000;
+    // Let the validators finish the backlog first: a late node competing with four busy
+    // validators for two cores would measure the contention, not sync.
+    const drainUntil = Date.now() + 180_000;
     for (;;) {
-      const s = await lc.status().catch(() => undefined);
-      const now = Date.now();
-      if (s && s.height >= 1 && !first) first = { h: s.height, t: now };
-      if (s && s.height >= target) break;
-      if (now > deadline) throw new Error(`late node did not reach height ${target}`);
-      await sleep(25);
+      const st = await Promise.all(clients.map((c) => c.status().catch(() => undefined)));
+      if (st.every((x) => x && x.mempoolSize === 0) || Date.now() > drainUntil) break;
+      await sleep(500);
     }
-    const secs = (Date.now() - t0) / 1000;
-    const syncSecs = (Date.now() - first!.t) / 1000;
-    const syncBlocks = target - first!.h;
-    const syncRate = syncSecs > 0 ? Math.round(syncBlocks / syncSecs) : NaN;
-    results.lateNode = {
-      blocks: target,
-      secondsIncludingStart: Math.round(secs * 10) / 10,
-      blocksPerSecondIncludingStart: Math.round(target / secs),
-      syncBlocks,
-      syncSeconds: Math.round(syncSecs * 100) / 100,
-      blocksPerSecond: syncRate,
-      note: "blocksPerSecond: from the first applied block to the target (fetch, verifyCommit, execute, commit); the other figure includes process start and peer discovery",
-    };
-    console.log(`late node: ${target} blocks; synced ${syncBlocks} in ${syncSecs.toFixed(2)} s (${syncRate} blocks/s), ${secs.toFixed(1)} s including start-up`);
+    // Late node over the tx-heavy chain the load phases left.
+    results.lateNode = await lateNodeSync(layout, clients[0]!, procs, "late", "tx-heavy chain");
     console.log(`wrote ${writeResults("devnet.json", "fourValidators", results)}`);
   } finally {
-    for (const p of procs) p.kill("SIGTERM");
-    await sleep(1500);
-    for (const p of procs) if (p.exitCode === null) p.kill("SIGKILL");
+    await stopAll(procs);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -56,7 +56,18 @@ export function buildCommit(precommits: readonly SignedVote[]): CommitCertificat
  * every signature verifies as a precommit, signers are distinct members, their power is
  * > 2/3 of the total, and they span at least min(5, populated bands) bands. Pure: no node state.
  */
-export function verifyCommit(chainId: string, set: ValidatorSet, height: number, blockHash: Uint8Array, cert: CommitCertificate): CommitVerdict {
+/**
+ * `verifySig` defaults to Ed25519 in this thread; a node may pass one that answers from
+ * checks it already ran elsewhere (on worker threads) for exactly these bytes.
+ */
+export function verifyCommit(
+  chainId: string,
+  set: ValidatorSet,
+  height: number,
+  blockHash: Uint8Array,
+  cert: CommitCertificate,
+  verifySig: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean = (k, m, s) => ed25519.verify(k, m, s),
+): CommitVerdict {
   const fail = (code: CommitFailure, reason: string): CommitVerdict => ({ ok: false, code, reason });
   if (cert.height !== height) return fail("COMMIT_WRONG_HEIGHT", `certificate is for height ${cert.height}, expected ${height}`);
   if (!(cert.blockHash instanceof Uint8Array) || !bytesEqual(cert.blockHash, blockHash)) return fail("COMMIT_WRONG_BLOCK", "certificate commits a different block");
@@ -74,7 +85,7 @@ export function verifyCommit(chainId: string, set: ValidatorSet, height: number,
     const v = set.get(s.validator);
     if (!v) return fail("COMMIT_UNKNOWN_SIGNER", `${s.validator} is not in the validator set`);
     const bytes = voteSignBytes(chainId, { type: "precommit", height, round: cert.round, blockHash, validator: s.validator });
-    if (!ed25519.verify(v.publicKey, bytes, s.signature)) return fail("COMMIT_BAD_SIGNATURE", `precommit signature of ${s.validator} does not verify`);
+    if (!verifySig(v.publicKey, bytes, s.signature)) return fail("COMMIT_BAD_SIGNATURE", `precommit signature of ${s.validator} does not verify`);
     power += v.power;
     bands.add(v.band);
   }

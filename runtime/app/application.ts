@@ -6,7 +6,7 @@ import { ExecContext, MsgExecContext } from "../modules/context.ts";
 import type { BlockInfo, ChainEvent, Ctx, ValidatorUpdate } from "../modules/types.ts";
 import type { SchemeRegistry } from "../crypto/signature-scheme.ts";
 import { toHex, utf8 } from "../crypto/hash.ts";
-import { decodeTx, type DecodedTx } from "../tx/envelope.ts";
+import { decodeTx, txHash, type DecodedTx } from "../tx/envelope.ts";
 import { signatureChecks, txSigners, type SigCheck } from "../tx/sign.ts";
 import { TxError, ModuleError, TX_ERRORS } from "../tx/errors.ts";
 import { energyAttojoules } from "../tx/fees.ts";
@@ -105,8 +105,8 @@ export class Application {
   private readonly bandProviders: BandRoleProvider[];
   private readonly invariantsEveryBlock: boolean;
   private paramsCache: { raw: Buffer; params: RuntimeParams } | undefined;
-  /** Transactions whose signatures and stateless checks passed here: skipped again at delivery. */
-  private readonly prechecked = new Map<string, { routes: RoutedMsg[]; signers: string[] }>();
+  /** Transactions whose signatures and stateless checks passed here: skipped again at delivery (and not decoded again in a proposal). */
+  private readonly prechecked = new Map<string, { routes: RoutedMsg[]; signers: string[]; decoded: DecodedTx }>();
 
   constructor(o: ApplicationOptions) {
     this.chainId = o.chainId;
@@ -217,7 +217,7 @@ export class Application {
 
   private rememberPrechecked(hashHex: string, routes: RoutedMsg[], d: DecodedTx): void {
     if (this.prechecked.size > 200_000) this.prechecked.clear();
-    this.prechecked.set(hashHex, { routes, signers: txSigners(d.tx) });
+    this.prechecked.set(hashHex, { routes, signers: txSigners(d.tx), decoded: d });
   }
 
   /** Verify transactions this node has not checked (a block from another proposer). */
@@ -263,7 +263,8 @@ export class Application {
     if (header.height !== this.store.height + 1) return { accept: false, reason: `block height ${header.height}, expected ${this.store.height + 1}` };
     let txs: DecodedTx[];
     try {
-      txs = txBytes.map((b) => decodeTx(b));
+      // A transaction this node admitted was decoded then: same hash, same bytes (SHA-256).
+      txs = txBytes.map((b) => this.prechecked.get(toHex(txHash(b)))?.decoded ?? decodeTx(b));
     } catch (e) {
       return { accept: false, reason: `undecodable transaction: ${(e as Error).message}` };
     }

@@ -1,5 +1,6 @@
 import { encodeCanonical, decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
 import { sha256, toHex } from "../crypto/hash.ts";
+import { readArrayHead, readBytes, readBytesArray } from "../codec/byte-arrays.ts";
 
 /** Block wire format version; bump only with a migration path for stored blocks. */
 export const BLOCK_VERSION = 1;
@@ -37,7 +38,8 @@ export function encodeBlock(b: Block): Uint8Array {
 }
 
 export function decodeBlock(bytes: Uint8Array): Block {
-  const top = asArray(decodeCanonical(bytes, "block"), "block", 2, 2);
+  const fast = splitBlock(bytes);
+  const top = fast ? [fast.header, fast.txs] : asArray(decodeCanonical(bytes, "block"), "block", 2, 2);
   const h = asArray(decodeCanonical(asBytes(top[0], "block.header"), "block header"), "block.header", 9, 9);
   if (asSafeUint(h[0], "header.version") !== BLOCK_VERSION) throw new CodecError(`unsupported block version ${String(h[0])}`);
   const header: BlockHeader = {
@@ -50,8 +52,21 @@ export function decodeBlock(bytes: Uint8Array): Block {
     resultsRoot: asBytes(h[7], "header.resultsRoot", 32),
     proposer: asString(h[8], "header.proposer", 128),
   };
-  const txs = asArray(top[1], "block.txs").map((t, i) => asBytes(t, `block.txs[${i}]`));
+  const txs = fast ? fast.txs : asArray(top[1], "block.txs").map((t, i) => asBytes(t, `block.txs[${i}]`));
   return { header, txs };
+}
+
+/**
+ * [header bytes, [tx bytes, ...]] read without the general decoder (codec/byte-arrays.ts);
+ * undefined when the bytes are not exactly that, canonically. The views point into a copy,
+ * so a caller's buffer being reused later cannot change a transaction.
+ */
+function splitBlock(input: Uint8Array): { header: Uint8Array; txs: Uint8Array[] } | undefined {
+  const b = input.slice();
+  const top = readArrayHead(b, 0, 2, 2);
+  const header = top && readBytes(b, top.next);
+  const txs = header && readBytesArray(b, header.next);
+  return txs && txs.next === b.length ? { header: header.bytes, txs: txs.items } : undefined;
 }
 
 const LEAF = new Uint8Array([0]);

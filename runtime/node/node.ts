@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { open as openLmdb, type RootDatabase } from "lmdb";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Application, type Execution, type GenesisDoc } from "../app/application.ts";
+import { Application, type Execution, type GenesisDoc, type Prechecked } from "../app/application.ts";
 import { blockHash, headerView, type Block, type BlockHeader } from "../app/block.ts";
 import { RuntimeTokens, type BalanceReader } from "../app/interfaces.ts";
 import { InlineVerifier, type SigVerifier } from "../app/sig-verifier.ts";
@@ -388,13 +388,17 @@ export class NexusNode implements NodeApi {
     };
   }
 
-  /** Admit a transaction to the mempool; one from a client is also gossiped to peers (BFT). */
-  async submitTx(bytes: Uint8Array, opts: { fromPeer?: boolean } = {}): Promise<{ hash: string }> {
-    const pre = this.app.precheckTx(bytes);
+  /**
+   * Admit a transaction to the mempool; one from a client is also gossiped to peers (BFT).
+   * `checked`: the gossip validator already ran the stateless checks and verified the
+   * signatures of these very bytes, so they are not done twice.
+   */
+  async submitTx(bytes: Uint8Array, opts: { fromPeer?: boolean; checked?: { pre: Prechecked; sigOk: readonly boolean[] } } = {}): Promise<{ hash: string }> {
+    const pre = opts.checked?.pre ?? this.app.precheckTx(bytes);
     const hashHex = toHex(pre.decoded.hash);
     if (this.blocks.txLocation(pre.decoded.hash)) throw new TxError("TX_DUPLICATE", `transaction ${hashHex} is already committed`);
     this.mempool.precheck(hashHex, bytes.length);
-    const sigs = this.verifier.verify(pre.checks);
+    const sigs = opts.checked ? Promise.resolve(opts.checked.sigOk) : this.verifier.verify(pre.checks);
     const turn = this.admission.then(async () => {
       const ok = await sigs;
       const checked = this.app.admitTx(pre, ok, this.mempool, this.nextInfo());

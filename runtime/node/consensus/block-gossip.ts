@@ -1,5 +1,6 @@
 import { asArray, asBytes, asSafeUint, decodeCanonical, encodeCanonical } from "../../codec/canonical.ts";
 import { decodeBlock, type Block } from "../../app/block.ts";
+import { readArrayHead, readBytes, readUint } from "../../codec/byte-arrays.ts";
 import type { NexusNode } from "../node.ts";
 import type { NodeTransport } from "./transport.ts";
 
@@ -26,7 +27,11 @@ export function encodeBlockGossip(m: BlockGossipMessage): Uint8Array {
   return encodeCanonical([1, m.bytes, m.commit]);
 }
 
-export function decodeBlockGossip(bytes: Uint8Array): (BlockGossipMessage & { block: Block }) | Extract<BlockGossipMessage, { kind: "votes" }> {
+export type DecodedBlockGossip = (BlockGossipMessage & { block: Block }) | Extract<BlockGossipMessage, { kind: "votes" }>;
+
+export function decodeBlockGossip(bytes: Uint8Array): DecodedBlockGossip {
+  const fast = splitBlockMessage(bytes);
+  if (fast) return fast;
   const a = asArray(decodeCanonical(bytes, "block gossip"), "block gossip", 2, 4);
   if (a[0] === 2 && a.length === 4) {
     const messages = asArray(a[3], "messages", 0, MAX_BUNDLE_MESSAGES).map((m, i) => asBytes(m, `messages[${i}]`));
@@ -37,6 +42,35 @@ export function decodeBlockGossip(bytes: Uint8Array): (BlockGossipMessage & { bl
   if (a[0] === 0 && (a.length === 2 || (a.length === 3 && typeof a[2] === "number"))) return { kind: "proposal", bytes: blockBytes, block };
   if (a[0] === 1 && a.length === 3) return { kind: "committed", bytes: blockBytes, commit: asBytes(a[2], "commit"), block };
   throw new Error("block gossip must be [0, block] or [1, block, commit]");
+}
+
+/**
+ * [0, block], [0, block, nonce] and [1, block, commit] without the general decoder, which
+ * would copy and re-encode the whole block once more (codec/byte-arrays.ts); undefined for
+ * anything else, which then takes the strict general path.
+ */
+function splitBlockMessage(b: Uint8Array): DecodedBlockGossip | undefined {
+  const top = readArrayHead(b, 0, 2, 3);
+  const kind = top && readUint(b, top.next);
+  if (!top || !kind || (kind.value !== 0 && kind.value !== 1)) return undefined;
+  const blk = readBytes(b, kind.next);
+  if (!blk) return undefined;
+  let end = blk.next;
+  let commit: Uint8Array | undefined;
+  if (kind.value === 0 && top.length === 3) {
+    const n = readUint(b, end);
+    if (!n) return undefined;
+    end = n.next;
+  } else if (kind.value === 1) {
+    const c = top.length === 3 ? readBytes(b, end) : undefined;
+    if (!c) return undefined;
+    commit = c.bytes.slice();
+    end = c.next;
+  }
+  if (end !== b.length) return undefined;
+  const bytes = blk.bytes.slice();
+  const block = decodeBlock(bytes);
+  return kind.value === 0 ? { kind: "proposal", bytes, block } : { kind: "committed", bytes, commit: commit!, block };
 }
 
 /** Announces committed blocks to peers heard voting at old heights, at most every 500 ms per height. */

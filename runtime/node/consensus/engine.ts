@@ -23,10 +23,12 @@ import { sha256, toHex, utf8 } from "../../crypto/hash.ts";
 import type { Signer } from "../../tx/sign.ts";
 import type { Logger } from "../logger.ts";
 import type { NexusNode } from "../node.ts";
-import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip } from "./block-gossip.ts";
+import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip, type DecodedBlockGossip } from "./block-gossip.ts";
 import { ChainFollower } from "./follower.ts";
 import { ConsensusReporter } from "./reporter.ts";
 import { checkTxGossip, proposalHeaderProblem } from "./checks.ts";
+import { TxBatcher } from "./tx-batch.ts";
+import { TxBatchGossip } from "./tx-gossip.ts";
 import type { NodeTransport, Verdict } from "./transport.ts";
 
 export interface EngineOptions {
@@ -45,12 +47,21 @@ export interface EngineOptions {
   readonly now?: () => number;
   /** Operator key (tx signer) of the proposer's consensus transaction: last commit and evidence. */
   readonly operatorKey?: Signer & { address: string };
+  /** How long an admitted client transaction waits to be gossiped with others (default 20 ms). */
+  readonly txBatchDelayMs?: number;
   /** TEST ONLY: also sign a conflicting prevote for every prevote (a Byzantine validator). */
   readonly testEquivocate?: boolean;
 }
 
 const ZERO_HASH = new Uint8Array(32);
 const MAX_CANDIDATES = 64;
+/**
+ * The proposer's own bound on a block's transactions (the chain's maxBlockTxs may be far
+ * higher): with a backlog, a block of tens of thousands of transactions takes every validator
+ * longer to gossip, re-execute and commit than the round timeouts allow, and rounds fail one
+ * after another. A proposer's choice, not a validity rule.
+ */
+const MAX_PROPOSAL_TXS = 3000;
 
 /** A proposed block this node has the bytes of, and what it learnt about it. */
 interface Candidate {
@@ -69,6 +80,8 @@ export class BftEngine {
   private driver: ConsensusDriver | undefined;
   private set!: ValidatorSet;
   private readonly candidates = new Map<string, Candidate>();
+  /** Block gossip decoded by the topic validator, for its handler (same bytes object). */
+  private readonly decodedBlockGossip = new WeakMap<Uint8Array, DecodedBlockGossip>();
   private readonly waitingValidate = new Map<string, { height: number; proposer: string }>();
   private waitingDecide: Extract<DriverEffect, { kind: "decide" }> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -77,6 +90,8 @@ export class BftEngine {
   private readonly follower: ChainFollower;
   private readonly blockGossip: BlockGossip;
   private readonly reporter: ConsensusReporter | undefined;
+  private readonly txBatches: TxBatchGossip;
+  private readonly batcher: TxBatcher;
   private wal: Wal | undefined;
   private stopped = false;
   private stopping: Promise<void> | undefined;
@@ -96,6 +111,10 @@ export class BftEngine {
     this.follower = new ChainFollower(node, o.transport, () => this.restartAfterSync());
     this.blockGossip = new BlockGossip(node, o.transport);
     this.reporter = o.operatorKey ? new ConsensusReporter(node, o.operatorKey) : undefined;
+    this.txBatches = new TxBatchGossip(node);
+    this.batcher = new TxBatcher((b) => void o.transport.publish("txbatch", b).catch((err: Error) => this.log.debug({ err: err.message }, "publish failed")), {
+      delayMs: o.txBatchDelayMs,
+    });
   }
 
   /** Duplicate-vote evidence waiting to go into a block this node proposes. */
@@ -137,15 +156,20 @@ export class BftEngine {
     this.follower.ensureInitialSet();
     const t = this.o.transport;
     t.setBlockSource(this.follower.blockSource());
-    const v = (check: (b: Uint8Array) => Verdict) => (b: Uint8Array, from: string): Verdict => (this.blocked.has(from) ? "ignore" : check(b));
+    const v =
+      (check: (b: Uint8Array) => Verdict | Promise<Verdict>) =>
+      (b: Uint8Array, from: string): Verdict | Promise<Verdict> =>
+        this.blocked.has(from) ? "ignore" : check(b);
     this.unsubscribe.push(
       t.subscribe("proposals", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
       t.subscribe("votes", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
       t.subscribe("blocks", v((b) => this.checkBlockGossip(b)), (b) => this.onBlockGossip(b)),
       t.subscribe("txs", v((b) => checkTxGossip(this.node.app, b)), (b) => this.onTx(b)),
       t.subscribe("evidence", v((b) => this.checkEvidence(b)), (b) => this.onEvidence(b)),
+      t.subscribe("txbatch", v((b) => this.txBatches.check(b)), (b) => this.txBatches.handle(b)),
     );
-    this.node.onTxAdmitted = (bytes): void => void t.publish("txs", bytes).catch(() => undefined);
+    // Transactions from clients go out in batches (tx-batch.ts); "txs" is still heard from older peers.
+    this.node.onTxAdmitted = (bytes): void => this.batcher.add(bytes);
     // Catch up with what peers already committed before voting on anything.
     await this.follower.syncOnce().catch((e: Error) => this.log.warn({ err: e.message }, "initial block sync failed; consensus will retry"));
     this.wal = typeof this.o.wal === "string" ? FileWal.open(this.o.wal) : this.o.wal;
@@ -167,6 +191,7 @@ export class BftEngine {
       for (const i of this.intervals) clearInterval(i);
       this.unsubscribe.forEach((u) => u());
       this.node.onTxAdmitted = undefined;
+      this.batcher.stop();
       this.o.transport.setBlockSource(undefined);
       await this.node.serial(async () => undefined);
       await this.follower.idle();
@@ -217,23 +242,31 @@ export class BftEngine {
   }
 
   private checkBlockGossip(bytes: Uint8Array): Verdict {
+    let g: DecodedBlockGossip;
     try {
-      const g = decodeBlockGossip(bytes);
-      if (g.kind === "votes") {
-        if (g.height < this.height) this.blockGossip.announce(g.height);
-        return g.height === this.height ? "accept" : "ignore";
-      }
-      const h = g.block.header.height;
-      if (g.kind === "proposal") return h === this.height || h === this.height + 1 ? "accept" : "ignore";
-      return h === this.height ? "accept" : "ignore";
+      g = decodeBlockGossip(bytes);
     } catch {
       return "reject";
     }
+    if (g.kind === "votes") {
+      if (g.height < this.height) this.blockGossip.announce(g.height);
+      return g.height === this.height ? "accept" : "ignore";
+    }
+    const h = g.block.header.height;
+    if (g.kind === "proposal") {
+      if (h !== this.height && h !== this.height + 1) return "ignore";
+      // A re-send of a block we hold: nothing to do (and nothing to relay).
+      if (this.candidates.has(toHex(blockHash(g.block.header)))) return "ignore";
+    } else if (h !== this.height) return "ignore";
+    // The handler gets the same bytes object: it need not decode a block again.
+    this.decodedBlockGossip.set(bytes, g);
+    return "accept";
   }
 
   private onBlockGossip(bytes: Uint8Array): void {
     if (this.stopped) return;
-    const g = decodeBlockGossip(bytes);
+    const g = this.decodedBlockGossip.get(bytes) ?? decodeBlockGossip(bytes);
+    this.decodedBlockGossip.delete(bytes);
     if (g.kind === "votes") {
       for (const m of g.messages) {
         try {
@@ -347,7 +380,7 @@ export class BftEngine {
     const prevTime = latest?.header.time ?? this.node.genesisTime;
     const info = { chainId: this.node.chainId, height, time: Math.max(this.now(), prevTime + 1), proposer: this.o.signer.address };
     const p = this.node.app.params();
-    const candidates = this.node.mempool.reap(Math.max(1, p.maxBlockTxs - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024));
+    const candidates = this.node.mempool.reap(Math.max(1, Math.min(p.maxBlockTxs, MAX_PROPOSAL_TXS) - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024));
     const report = await this.reporter?.build(height, candidates).catch((err: Error) => {
       this.log.warn({ err: err.message }, "cannot build the consensus report");
       return undefined;
@@ -476,8 +509,11 @@ export class BftEngine {
     if (!this.driver || this.stopped) return;
     const height = this.driver.core.height;
     const own = this.driver.ownMessages().filter((m) => messageHeight(m) === height);
+    // Block bytes are big: re-sent only once the height has gone on for two re-gossip periods
+    // (a peer that missed the first copy, or a round that failed), not on every tick.
+    const resendBlocks = this.now() - this.heightStartedAt >= 2 * (this.o.regossipMs ?? 500);
     for (const m of own) {
-      if (m.kind !== "proposal") continue;
+      if (m.kind !== "proposal" || !resendBlocks) continue;
       const c = this.candidates.get(toHex(m.proposal.blockHash));
       if (c) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce: this.bundleNonce++ }));
     }

@@ -65,8 +65,13 @@ export class MemoryTransport implements NodeTransport {
   private deliver(topic: Topic, bytes: Uint8Array, from: string): void {
     if (this.stopped || !this.hub.reachable(from, this.id)) return;
     for (const s of this.subs.get(topic) ?? []) {
-      if (s.validator(bytes, from) !== "accept") continue;
-      void Promise.resolve(s.handler(bytes, from)).catch(() => undefined);
+      const v = s.validator(bytes, from);
+      const handle = (verdict: string): void => {
+        if (verdict === "accept") void Promise.resolve(s.handler(bytes, from)).catch(() => undefined);
+      };
+      // A synchronous verdict is handled at once, keeping arrival order for those topics.
+      if (typeof v === "string") handle(v);
+      else void v.then(handle, () => undefined);
     }
   }
 

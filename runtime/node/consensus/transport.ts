@@ -4,13 +4,13 @@
  * thin; the in-memory hub implements the same for in-process tests.
  */
 
-/** Gossip topics; the names match the libp2p plugin's wire topics. */
-export const TOPICS = ["txs", "proposals", "votes", "evidence", "blocks"] as const;
+/** Gossip topics; the names match the libp2p plugin's wire topics (append only). */
+export const TOPICS = ["txs", "proposals", "votes", "evidence", "blocks", "txbatch"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export type Verdict = "accept" | "reject" | "ignore";
-/** Fast checks (decode, size, height window) before a message is handled or relayed. */
-export type TopicValidator = (bytes: Uint8Array, from: string) => Verdict;
+/** Fast checks (decode, size, height window, signatures) before a message is handled or relayed. */
+export type TopicValidator = (bytes: Uint8Array, from: string) => Verdict | Promise<Verdict>;
 export type TopicHandler = (bytes: Uint8Array, from: string) => void | Promise<void>;
 
 /** Blocks as this node serves them to peers that sync: opaque bytes to the network layer. */
@@ -43,6 +43,12 @@ export type SyncVerdict = { ok: true } | { ok: false; reason: string };
 export interface SyncHooks {
   localHeight(): number;
   verifyAndApply(b: SyncedBlock): SyncVerdict | Promise<SyncVerdict>;
+  /**
+   * Optional: blocks fetched ahead of the one being applied, as soon as they arrive, so the
+   * node can start the work that does not need the previous block (decoding, signature
+   * checks on other threads). Advisory: verifyAndApply still decides.
+   */
+  prefetch?(blocks: readonly SyncedBlock[]): void;
 }
 
 export interface SyncOutcome {

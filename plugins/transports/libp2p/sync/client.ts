@@ -147,59 +147,85 @@ export class SyncClient {
 
     await refresh();
     let refreshed = true;
-    for (;;) {
-      if (run.signal?.aborted) throw new NetworkError("NET_SYNC_ABORTED", "sync aborted");
-      const next = hooks.localHeight() + 1;
-      const end = goal();
-      if (next > end) break;
-      const peers = eligible().filter((s) => s.height >= next);
-      if (peers.length === 0) {
-        // Peers may have connected or advanced since the last look: ask once more before giving up.
-        if (!refreshed) {
-          await refresh();
-          refreshed = true;
+    // A sliding window of range requests: up to maxInFlight ranges are out while blocks of the
+    // oldest are applied, so fetching never waits for applying (nor applying for a round trip).
+    type Pending = { from: number; count: number; peer: PeerStatus; result: Promise<{ items: SyncedBlock[]; error: unknown }> };
+    let window: Pending[] = [];
+    let nextFrom = hooks.localHeight() + 1;
+    let windowAbort = new AbortController();
+    const restart = (): void => {
+      // Requests still in flight are cancelled (their streams closed, not left to count
+      // against the peer's stream limit): planning starts again from our height.
+      windowAbort.abort();
+      windowAbort = new AbortController();
+      window = [];
+      nextFrom = hooks.localHeight() + 1;
+    };
+    try {
+      for (;;) {
+        if (run.signal?.aborted) throw new NetworkError("NET_SYNC_ABORTED", "sync aborted");
+        const next = hooks.localHeight() + 1;
+        const end = goal();
+        if (next > end) break;
+        if (nextFrom < next) restart();
+        const peers = eligible().filter((s) => s.height >= next);
+        if (peers.length === 0) {
+          // Peers may have connected or advanced since the last look: ask once more before giving up.
+          if (!refreshed) {
+            await refresh();
+            refreshed = true;
+            continue;
+          }
+          if (target === undefined && applied > 0) break;
+          throw new NetworkError("NET_SYNC_NO_PEERS", `no peer can serve height ${next} (target ${end}); ${dropped.length} peer(s) dropped`, { dropped });
+        }
+        refreshed = false;
+
+        // Keep the window full: consecutive ranges, round-robin over peers that have them.
+        while (window.length < this.o.maxInFlight && nextFrom <= end) {
+          const candidates = peers.filter((s) => s.height >= nextFrom);
+          if (candidates.length === 0) break;
+          const peer = candidates[rr++ % candidates.length]!;
+          const count = Math.min(this.o.batchSize, end - nextFrom + 1, peer.height - nextFrom + 1);
+          const signal = run.signal ? AbortSignal.any([run.signal, windowAbort.signal]) : windowAbort.signal;
+          const result = this.blocks(peerIdFromString(peer.peer), nextFrom, count, signal).then(
+            (items) => {
+              // Let the node start work that does not need the previous block (decoding, signatures).
+              try {
+                hooks.prefetch?.(items);
+              } catch {
+                // advisory only: the block is verified in full when applied
+              }
+              return { items, error: undefined as unknown };
+            },
+            (error: unknown) => ({ items: [] as SyncedBlock[], error }),
+          );
+          window.push({ from: nextFrom, count, peer, result });
+          nextFrom += count;
+        }
+        const p = window.shift();
+        if (!p) {
+          restart();
           continue;
         }
-        if (target === undefined && applied > 0) break;
-        throw new NetworkError("NET_SYNC_NO_PEERS", `no peer can serve height ${next} (target ${end}); ${dropped.length} peer(s) dropped`, { dropped });
-      }
-      refreshed = false;
-
-      // Plan up to maxInFlight consecutive ranges, each from a different peer when possible.
-      const plan: Array<{ from: number; count: number; peer: PeerStatus }> = [];
-      let from = next;
-      for (let i = 0; i < this.o.maxInFlight && from <= end; i++) {
-        const candidates = peers.filter((s) => s.height >= from);
-        if (candidates.length === 0) break;
-        const peer = candidates[rr++ % candidates.length]!;
-        const count = Math.min(this.o.batchSize, end - from + 1, peer.height - from + 1);
-        plan.push({ from, count, peer });
-        from += count;
-      }
-      const results = await Promise.all(
-        plan.map((p) =>
-          this.blocks(peerIdFromString(p.peer.peer), p.from, p.count, run.signal).then(
-            (items) => ({ items, error: undefined as unknown }),
-            (error: unknown) => ({ items: [] as SyncedBlock[], error }),
-          ),
-        ),
-      );
-
-      // Apply in order; stop at the first gap, fault or short answer, and plan again from there.
-      for (const [i, p] of plan.entries()) {
-        const r = results[i]!;
+        const r = await p.result;
         if (r.error !== undefined) {
+          if (run.signal?.aborted) throw new NetworkError("NET_SYNC_ABORTED", "sync aborted");
           drop(p.peer.peer, this.blame(p.peer.peer, r.error) ?? "request failed");
-          break;
+          restart();
+          continue;
         }
         if (r.items.length === 0) {
           // It claimed the height in its status and then served nothing.
           this.scorer.penalize(p.peer.peer, "syncBadFrame", `served no blocks from ${p.from}`);
           drop(p.peer.peer, `served no blocks from ${p.from}`);
-          break;
+          restart();
+          continue;
         }
         let bad = false;
         for (const item of r.items) {
+          // Committed meanwhile (consensus or an announcement): nothing to apply.
+          if (item.height < hooks.localHeight() + 1) continue;
           let verdict;
           try {
             verdict = await hooks.verifyAndApply(item);
@@ -216,8 +242,10 @@ export class SyncClient {
           applied++;
         }
         run.onProgress?.(progress());
-        if (bad || r.items.length < p.count) break;
+        if (bad || r.items.length < p.count) restart();
       }
+    } finally {
+      windowAbort.abort();
     }
     const pr = progress();
     return { height: pr.height, target: target ?? pr.height, applied, elapsedMs: pr.elapsedMs, blocksPerSecond: pr.blocksPerSecond, dropped };

@@ -1,0 +1,94 @@
+import type { Prechecked } from "../../app/application.ts";
+import { toHex } from "../../crypto/hash.ts";
+import type { SigCheck } from "../../tx/sign.ts";
+import type { NexusNode } from "../node.ts";
+import { decodeTxBatch } from "./tx-batch.ts";
+import type { Verdict } from "./transport.ts";
+
+/** Signature checks per verifier call: a big batch is spread over the worker pool. */
+const VERIFY_CHUNK = 128;
+
+interface Checked {
+  readonly bytes: Uint8Array;
+  readonly pre: Prechecked;
+  readonly sigOk: readonly boolean[];
+}
+
+/**
+ * Incoming transaction batches. The gossip validator does every check that does not depend
+ * on state — decode, stateless checks, every signature — so a batch is relayed only when all
+ * of it is valid, and one bad transaction rejects the batch and costs the peer that sent it.
+ * The handler then admits each transaction without decoding or verifying it again.
+ * Transactions already in the mempool are not verified again.
+ */
+export class TxBatchGossip {
+  /** Validator results, keyed by the message bytes object the handler receives too. */
+  private readonly checked = new WeakMap<Uint8Array, Checked[]>();
+  /** Validations finish in arrival order, so a sender's nonces reach the mempool in order. */
+  private order: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly node: NexusNode) {}
+
+  check(bytes: Uint8Array): Verdict | Promise<Verdict> {
+    let txs: Uint8Array[];
+    const fresh: { bytes: Uint8Array; pre: Prechecked }[] = [];
+    try {
+      txs = decodeTxBatch(bytes);
+      for (const t of txs) {
+        const pre = this.node.app.precheckTx(t);
+        if (this.node.mempool.has(toHex(pre.decoded.hash))) continue;
+        fresh.push({ bytes: t, pre });
+      }
+    } catch {
+      return "reject";
+    }
+    const verifier = this.node.app.signatureVerifier;
+    const chunks: Promise<boolean[]>[] = [];
+    let checks: SigCheck[] = [];
+    for (const f of fresh) {
+      checks.push(...f.pre.checks);
+      if (checks.length >= VERIFY_CHUNK) {
+        chunks.push(verifier.verify(checks));
+        checks = [];
+      }
+    }
+    if (checks.length) chunks.push(verifier.verify(checks));
+    const verified = Promise.all(chunks).then((r) => r.flat());
+    const turn = this.order.then(() => verified);
+    this.order = turn.catch(() => undefined);
+    return turn.then(
+      (ok) => {
+        if (ok.includes(false)) return "reject";
+        let i = 0;
+        this.checked.set(
+          bytes,
+          fresh.map((f) => {
+            const sigOk = ok.slice(i, i + f.pre.checks.length);
+            i += f.pre.checks.length;
+            return { bytes: f.bytes, pre: f.pre, sigOk };
+          }),
+        );
+        return "accept";
+      },
+      () => "ignore",
+    );
+  }
+
+  /** Admit the batch's transactions; those known or invalid against state are dropped quietly. */
+  handle(bytes: Uint8Array): void {
+    const checked = this.checked.get(bytes);
+    this.checked.delete(bytes);
+    if (checked) {
+      for (const c of checked) void this.node.submitTx(c.bytes, { fromPeer: true, checked: { pre: c.pre, sigOk: c.sigOk } }).catch(() => undefined);
+      return;
+    }
+    // Delivered without our validator's results (a transport that copies bytes): check fully.
+    let txs: Uint8Array[];
+    try {
+      txs = decodeTxBatch(bytes);
+    } catch {
+      return;
+    }
+    for (const t of txs) void this.node.submitTx(t, { fromPeer: true }).catch(() => undefined);
+  }
+}
