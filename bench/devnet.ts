@@ -26,6 +26,7 @@ import { addressFor } from "../runtime/crypto/address.ts";
 import { sha256, toHex, utf8 } from "../runtime/crypto/hash.ts";
 import { CLI, REPO, freePort } from "../test/helpers/spawn-node.ts";
 import { writeResults } from "./lib/results.ts";
+import { NODE_HEAP_FLAGS } from "../runtime/node/heap-flags.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -62,7 +63,7 @@ function start(home: string, o: { logLevel?: string; logFile?: string } = {}): C
   const logs = process.env.NEXUS_BENCH_LOGS;
   const file = o.logFile ?? (logs ? join(logs, `${basename(home)}.log`) : undefined);
   const out = file ? openSync(file, "a") : "ignore";
-  return spawn(process.execPath, [...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
+  return spawn(process.execPath, [...NODE_HEAP_FLAGS, ...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
 }
 
 async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {
