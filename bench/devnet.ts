@@ -108,6 +108,8 @@ async function lateNodeSync(layout: DevnetLayout, c0: NexusClient, procs: ChildP
   }
   const secs = (Date.now() - t0) / 1000;
   lp.kill("SIGTERM");
+  // Let it exit on its own (its CPU profile, if any, is written on the way out).
+  await Promise.race([new Promise((r) => lp.once("exit", r)), sleep(10_000)]);
   // Sync runs as the node timed them (fetch, verifyCommit, execute, commit): no start-up, no
   // peer discovery, no RPC polling delay. Blocks that arrived by consensus after the last
   // sync run are not counted.

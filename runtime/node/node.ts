@@ -332,7 +332,13 @@ export class NexusNode implements NodeApi {
   }
 
   /** Persist an executed block atomically, then update the mempool and notify listeners. */
-  commitBlock(block: Block, txHashes: readonly Uint8Array[], execution: Execution, consensus?: { commit: Uint8Array; nextValidatorSet: Uint8Array }): void {
+  commitBlock(
+    block: Block,
+    txHashes: readonly Uint8Array[],
+    execution: Execution,
+    consensus?: { commit: Uint8Array; nextValidatorSet: Uint8Array },
+    opts: { synced?: boolean } = {},
+  ): void {
     const hash = blockHash(block.header);
     // Block first (durable), then state: see the class comment for the crash case.
     this.blocks.writeBlock(block, hash, txHashes, execution.receiptBytes, consensus);
@@ -341,7 +347,8 @@ export class NexusNode implements NodeApi {
     const ctx = this.app.queryContext(this.headerInfo());
     const evicted = this.mempool.update(block.header.height, execution.receipts.map((r) => r.txHash), (s) => getNonce(ctx, s));
     const failed = execution.receipts.filter((r) => r.code !== 0).length;
-    this.log.info(
+    // Block sync reports progress itself (a line per block would flood the log while catching up).
+    this.log[opts.synced ? "debug" : "info"](
       { height: block.header.height, txs: block.txs.length, failed, evicted, mempool: this.mempool.size, root: toHex(block.header.stateRoot).slice(0, 16) },
       "committed block",
     );

@@ -6,6 +6,8 @@ import { signTx } from "../../runtime/tx/sign.ts";
 import { Band } from "../../runtime/tx/bands.ts";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import { duplicateVoteEvidence, ed25519Signer, encodeEvidence, signVote } from "../../modules/consensus/index.ts";
+import { VerifiedSignaturesToken } from "../../runtime/node/consensus/chain-module.ts";
+import type { VerifiedSignatures } from "../../runtime/crypto/verified-signatures.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -23,6 +25,9 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     // Every validator proposed (proposer rotation with equal power).
     const proposers = new Set(Array.from({ length: 8 }, (_, h) => c.node(1).getBlock(h + 1)!.header.proposer));
     expect(proposers.size).to.equal(4);
+    // Each committed certificate's precommits are remembered, for the next block's report.
+    const verified = c.node(2).app.modules.container.get<VerifiedSignatures>(VerifiedSignaturesToken);
+    expect(verified.size).to.be.at.least(3 * 7);
   });
 
   it("a transaction submitted to one validator is gossiped, committed and seen by all", async () => {

@@ -12,6 +12,11 @@ import type { ChainModule, Ctx, MsgDef, ModuleInstance } from "../../modules/typ
 import { ModuleError } from "../../tx/errors.ts";
 import { fromHex, toHex, utf8 } from "../../crypto/hash.ts";
 import { toValidators } from "./valset.ts";
+import { VerifiedSignatures } from "../../crypto/verified-signatures.ts";
+import { ed25519 } from "../../crypto/ed25519.ts";
+
+/** The node's cache of verified signatures, shared by its consensus code and this module's handlers. */
+export const VerifiedSignaturesToken = Symbol.for("consensus.VerifiedSignatures");
 
 /**
  * The chain side of BFT consensus. Blocks carry no consensus fields, so the proposer adds
@@ -53,7 +58,8 @@ function setAt(keeper: StakingKeeper, ctx: Ctx, height: number): ValidatorSet {
   return ValidatorSet.create(toValidators(active));
 }
 
-export function consensusMsgs(keeper: StakingKeeper): MsgDef[] {
+export function consensusMsgs(keeper: StakingKeeper, verified: VerifiedSignatures = new VerifiedSignatures()): MsgDef[] {
+  const verifySig = (k: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean => verified.has(k, msg, sig) || ed25519.verify(k, msg, sig);
   const report: MsgDef<MsgReportCommit> = {
     typeUrl: ConsensusTypeUrls.ReportCommit,
     schema: {
@@ -85,7 +91,7 @@ export function consensusMsgs(keeper: StakingKeeper): MsgDef[] {
         blockHash: fromHex(m.blockHash),
         signatures: m.signatures.map((s) => ({ validator: s.validator, signature: fromHex(s.signature) })),
       };
-      const v = verifyCommit(ctx.block.chainId, setAt(keeper, ctx, m.height), m.height, cert.blockHash, cert);
+      const v = verifyCommit(ctx.block.chainId, setAt(keeper, ctx, m.height), m.height, cert.blockHash, cert, verifySig);
       if (!v.ok) fail(v.code, v.reason);
       ctx.kv(NS).set(key, new Uint8Array([1]));
       // Keep one marker: the previous one can never be needed again.
@@ -128,8 +134,8 @@ const ConsensusModuleToken = Symbol.for("consensus.Module");
 @injectable()
 class ConsensusChainModule implements ModuleInstance {
   readonly msgs: readonly MsgDef[];
-  constructor(@inject(StakingTokens.Keeper) keeper: StakingKeeper) {
-    this.msgs = consensusMsgs(keeper);
+  constructor(@inject(StakingTokens.Keeper) keeper: StakingKeeper, @inject(VerifiedSignaturesToken) verified: VerifiedSignatures) {
+    this.msgs = consensusMsgs(keeper, verified);
   }
 }
 
@@ -139,6 +145,7 @@ export const consensusModule: ChainModule = {
   dependsOn: ["staking"],
   bindings: new ContainerModule(({ bind }) => {
     bind(ConsensusModuleToken).to(ConsensusChainModule).inSingletonScope();
+    bind(VerifiedSignaturesToken).toConstantValue(new VerifiedSignatures());
   }),
   instance: ConsensusModuleToken,
 };

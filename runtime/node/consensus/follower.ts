@@ -9,6 +9,8 @@ import { fromHex, toHex } from "../../crypto/hash.ts";
 import type { NexusNode } from "../node.ts";
 import type { BlockSource, NodeTransport, SyncHooks, SyncedBlock, SyncVerdict } from "./transport.ts";
 import { decodeValidatorSet, encodeValidatorSet, nextValidatorSet, toValidators } from "./valset.ts";
+import { VerifiedSignaturesToken } from "./chain-module.ts";
+import type { VerifiedSignatures } from "../../crypto/verified-signatures.ts";
 
 export class ConsensusNodeError extends Error {
   constructor(
@@ -26,6 +28,9 @@ export class ConsensusNodeError extends Error {
  * sync: blocks from peers are accepted only with a commit that verifies against the set this
  * node computed itself, and only if they execute to the header's roots.
  */
+/** How often a long block sync logs its progress. */
+const SYNC_PROGRESS_MS = 3000;
+
 /** Fetched blocks prepared ahead of applying (bounded: the sync window is 4 × 100 blocks). */
 const MAX_PREFETCHED = 1000;
 
@@ -79,11 +84,26 @@ export class ChainFollower {
    * Commit block h with its certificate and the set of h+1 in one transaction. Staking's
    * members for h+1 are already in committed state (changes from h-1 take effect at h+1).
    */
-  commit(block: Block, execution: Execution, commit: Uint8Array): void {
+  commit(block: Block, execution: Execution, commit: Uint8Array, synced = false): void {
     const h = block.header.height;
+    this.rememberPrecommits(h, blockHash(block.header), commit);
     const members = toValidators(this.keeper().activeSetFor(this.node.queryCtx(), h + 1));
     const next = nextValidatorSet(this.setFor(h), members);
-    this.node.commitBlock(block, execution.receipts.map((r) => fromHex(r.txHash)), execution, { commit, nextValidatorSet: encodeValidatorSet(next) });
+    this.node.commitBlock(block, execution.receipts.map((r) => fromHex(r.txHash)), execution, { commit, nextValidatorSet: encodeValidatorSet(next) }, { synced });
+  }
+
+  /**
+   * The certificate's precommits were verified (by verifyCommit on sync, as votes in
+   * consensus): the next block's report of this commit need not verify them again.
+   */
+  private rememberPrecommits(h: number, hash: Uint8Array, commit: Uint8Array): void {
+    const verified = this.node.app.modules.container.get<VerifiedSignatures>(VerifiedSignaturesToken);
+    const cert = decodeCommit(commit);
+    const set = this.setFor(h);
+    for (const s of cert.signatures) {
+      const v = set.get(s.validator);
+      if (v) verified.add(v.publicKey, voteSignBytes(this.node.chainId, { type: "precommit", height: h, round: cert.round, blockHash: hash, validator: s.validator }), s.signature);
+    }
   }
 
   blockSource(): BlockSource {
@@ -188,7 +208,7 @@ export class ChainFollower {
       this.node.halt(`certified block ${h} does not execute here: ${r.reason}`);
       return { ok: false, reason: r.reason };
     }
-    this.commit(block, r.execution, b.commit);
+    this.commit(block, r.execution, b.commit, true);
     this.syncedBlocks++;
     return { ok: true };
   }
@@ -199,7 +219,20 @@ export class ChainFollower {
       try {
         const before = this.node.height;
         const t0 = performance.now();
-        const r = await this.transport.syncTo(this.hooks());
+        // Progress every few seconds while catching up a long way.
+        let last = { height: before, at: t0 };
+        const progress = setInterval(() => {
+          const now = performance.now();
+          const h = this.node.height;
+          if (h > last.height) this.node.logger.info({ height: h, blocksPerSecond: Math.round(((h - last.height) * 1000) / (now - last.at)) }, "block sync progress");
+          last = { height: h, at: now };
+        }, SYNC_PROGRESS_MS);
+        let r: Awaited<ReturnType<NodeTransport["syncTo"]>>;
+        try {
+          r = await this.transport.syncTo(this.hooks());
+        } finally {
+          clearInterval(progress);
+        }
         const ms = Math.round(performance.now() - t0);
         if (r.height > before) this.node.logger.info({ from: before, to: r.height, applied: r.applied, ms, blocksPerSecond: Math.round((r.applied * 1000) / Math.max(1, ms)) }, "block sync");
       } finally {
