@@ -66,7 +66,7 @@ function start(home: string, o: { logLevel?: string; logFile?: string } = {}): C
   const logs = process.env.NEXUS_BENCH_LOGS;
   const file = o.logFile ?? (logs ? join(logs, `${basename(home)}.log`) : undefined);
   const out = file ? openSync(file, "a") : "ignore";
-  return spawn(process.execPath, [...NODE_HEAP_FLAGS, ...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
+  return spawn(process.execPath, [...NODE_HEAP_FLAGS, ...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? process.env.NEXUS_BENCH_LOG_LEVEL ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
 }
 
 async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {

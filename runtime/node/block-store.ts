@@ -24,6 +24,8 @@ export class BlockStore {
   private readonly commits: Bin;
   /** Consensus validator set (with proposer priorities) by the height it validates. */
   private readonly valsets: Bin;
+  /** Proposed blocks this validator proposed or voted for, by height ‖ hash, until their height is committed. */
+  private readonly candidates: Bin;
   private readonly root: RootDatabase;
 
   constructor(root: RootDatabase) {
@@ -36,6 +38,7 @@ export class BlockStore {
     this.meta = open("blocks.meta");
     this.commits = open("blocks.commits");
     this.valsets = open("consensus.valsets");
+    this.candidates = open("consensus.candidates");
   }
 
   /** One durable transaction: the block, its receipts, indexes and certificate, and the latest height. */
@@ -71,6 +74,23 @@ export class BlockStore {
       this.txIndex.putSync(buf(t), loc);
     });
     this.meta.putSync(META_LATEST, buf(h));
+    // Candidates of this height and below can never be needed again.
+    for (const k of this.candidates.getKeys({ end: buf(u64Key(block.header.height + 1)) })) this.candidates.removeSync(k);
+  }
+
+  /**
+   * Keep a proposed block's bytes durably before voting for it: if every validator restarts
+   * after precommitting a block nobody has committed yet, those bytes exist nowhere else.
+   */
+  saveCandidate(height: number, hash: Uint8Array, bytes: Uint8Array): void {
+    const k = Buffer.concat([u64Key(height), hash]);
+    if (this.candidates.get(k)) return;
+    this.root.transactionSync(() => this.candidates.putSync(k, buf(bytes)));
+  }
+
+  /** Saved candidate blocks of `height` (encoded blocks). */
+  candidatesAt(height: number): Uint8Array[] {
+    return [...this.candidates.getRange({ start: buf(u64Key(height)), end: buf(u64Key(height + 1)) })].map((e) => e.value);
   }
 
   /** Durable on return (written before the genesis state). */

@@ -17,7 +17,7 @@ import {
   type ValidatorSet,
   type Wal,
 } from "../../../modules/consensus/index.ts";
-import { blockHash, encodeBlock, type Block, type BlockHeader } from "../../app/block.ts";
+import { blockHash, decodeBlock, encodeBlock, type Block, type BlockHeader } from "../../app/block.ts";
 import type { Execution } from "../../app/application.ts";
 import { sha256, toHex, utf8 } from "../../crypto/hash.ts";
 import type { Signer } from "../../tx/sign.ts";
@@ -176,6 +176,11 @@ export class BftEngine {
     this.set = this.follower.setFor(this.height);
     const { driver, effects } = ConsensusDriver.recover({ chainId: this.node.chainId, wal: this.wal, signer: this.o.signer, timeouts: this.o.timeouts }, this.height, this.set);
     this.driver = driver;
+    // Blocks this validator proposed or voted for before a restart (their bytes may exist nowhere else).
+    for (const bytes of this.node.blockStore.candidatesAt(this.height)) {
+      const block = decodeBlock(bytes);
+      this.candidates.set(toHex(blockHash(block.header)), { block, bytes });
+    }
     this.heightStartedAt = this.now();
     this.log.info({ height: this.height, validators: this.set.size, self: this.o.signer?.address ?? "(follower)", replayed: effects.length }, "consensus started");
     this.apply(effects);
@@ -399,7 +404,9 @@ export class BftEngine {
     };
     const block: Block = { header, txs: txs.map((t) => t.bytes) };
     const hash = blockHash(header);
-    this.candidates.set(toHex(hash), { block, bytes: encodeBlock(block), execution, verdict: true });
+    const bytes = encodeBlock(block);
+    this.candidates.set(toHex(hash), { block, bytes, execution, verdict: true });
+    this.node.blockStore.saveCandidate(height, hash, bytes);
     this.log.debug({ height, round, block: toHex(hash).slice(0, 12), txs: block.txs.length }, "proposing a new block");
     this.apply(this.driver.value(height, round, hash));
   }
@@ -427,7 +434,9 @@ export class BftEngine {
           else this.log.warn({ height, reason: r.reason }, "rejected proposal");
         }
       }
-      this.apply(this.driver.validated(height, blockHash(c.block.header), c.verdict));
+      const hash = blockHash(c.block.header);
+      if (c.verdict) this.node.blockStore.saveCandidate(height, hash, c.bytes);
+      this.apply(this.driver.validated(height, hash, c.verdict));
     });
   }
 
