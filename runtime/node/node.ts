@@ -145,7 +145,10 @@ export class NexusNode implements NodeApi {
     // A map size fixed far above any file size: lmdb-js keeps the old mapping when it grows
     // the map, and pages resident in both count twice towards the process's memory.
     const lmdbOptions = { overlappingSync: false, mapSize: LMDB_MAP_BYTES };
-    const stateDb = openLmdb({ path: join(o.dataDir, "state.lmdb"), ...lmdbOptions });
+    // The state's commits skip lmdb's second fsync (of the meta page): a power cut can then
+    // undo only the last state commit, never corrupt it, and that block is already durable in
+    // blocks.lmdb, so the next start executes it again (redoStateCommit).
+    const stateDb = openLmdb({ path: join(o.dataDir, "state.lmdb"), ...lmdbOptions, noMetaSync: true });
     const blocksDb = openLmdb({ path: join(o.dataDir, "blocks.lmdb"), ...lmdbOptions });
     const store = openAuthenticatedStore(stateDb);
     const node = new NexusNode(o, stateDb, blocksDb, store, o.verifier ?? new InlineVerifier(o.schemes));
