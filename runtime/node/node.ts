@@ -68,6 +68,8 @@ export interface NodeOptions {
     readonly operatorKey?: Signer & { address: string };
     /** TEST ONLY: sign a conflicting prevote beside every prevote. */
     readonly testEquivocate?: boolean;
+    /** TEST ONLY: proposals travel compact only, never as full block bytes. */
+    readonly testNoFullBlocks?: boolean;
   };
   /** TEST ONLY: serve testPartition (nexus_testPartition over RPC). */
   readonly testHooks?: boolean;
@@ -285,6 +287,8 @@ export class NexusNode implements NodeApi {
         now: this.o.now,
         operatorKey: bft.operatorKey,
         testEquivocate: bft.testEquivocate,
+        testNoFullBlocks: bft.testNoFullBlocks,
+        maxProposalTxs: c.maxProposalTxs,
       });
       await this.engine.start();
       return;
@@ -402,7 +406,7 @@ export class NexusNode implements NodeApi {
     const turn = this.admission.then(async () => {
       const ok = await sigs;
       const checked = this.app.admitTx(pre, ok, this.mempool, this.nextInfo());
-      this.mempool.add(checked, this.store.height);
+      this.mempool.add(checked, this.store.height, { localAt: opts.fromPeer ? undefined : (this.o.now ?? Date.now)() });
     });
     this.admission = turn.catch(() => undefined);
     await turn;

@@ -49,6 +49,8 @@ export class Cluster {
   readonly members: (Member | undefined)[] = [];
   /** TEST ONLY: validators that double-sign prevotes. */
   readonly equivocators = new Set<number>();
+  /** TEST ONLY: proposals travel compact only (no full-block fallback). */
+  noFullBlocks = false;
 
   constructor(
     readonly validators: number,
@@ -80,6 +82,7 @@ export class Cluster {
         regossipMs: 150,
         syncCheckMs: 300,
         testEquivocate: this.equivocators.has(i),
+        testNoFullBlocks: this.noFullBlocks,
       },
     });
     this.members[i] = { node, transport };
@@ -91,6 +94,12 @@ export class Cluster {
     const m = this.members[i];
     if (!m) throw new Error(`node ${i} is not running`);
     return m.node;
+  }
+
+  transport(i: number): MemoryTransport {
+    const m = this.members[i];
+    if (!m) throw new Error(`node ${i} is not running`);
+    return m.transport;
   }
 
   async stop(i: number): Promise<void> {
