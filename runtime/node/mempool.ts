@@ -46,6 +46,11 @@ export class Mempool implements PendingView {
     return this.byHash.has(hashHex);
   }
 
+  /** When a pending transaction from this node's own clients was admitted (ms); undefined for others. */
+  localAt(hashHex: string): number | undefined {
+    return this.byHash.get(hashHex)?.localAt;
+  }
+
   /** A pending transaction's bytes, by hash (hex). */
   get(hashHex: string): Uint8Array | undefined {
     return this.byHash.get(hashHex)?.tx.decoded.bytes;

@@ -68,6 +68,8 @@ export interface NodeOptions {
     readonly operatorKey?: Signer & { address: string };
     /** TEST ONLY: sign a conflicting prevote beside every prevote. */
     readonly testEquivocate?: boolean;
+    /** Own clients' transactions younger than this travel in full inside our compact proposals (engine default 500 ms). */
+    readonly prefillLocalMs?: number;
     /** TEST ONLY: proposals travel compact only, never as full block bytes. */
     readonly testNoFullBlocks?: boolean;
   };
@@ -288,6 +290,7 @@ export class NexusNode implements NodeApi {
         operatorKey: bft.operatorKey,
         testEquivocate: bft.testEquivocate,
         testNoFullBlocks: bft.testNoFullBlocks,
+        prefillLocalMs: bft.prefillLocalMs,
         maxProposalTxs: c.maxProposalTxs,
       });
       await this.engine.start();

@@ -51,6 +51,8 @@ export class Cluster {
   readonly equivocators = new Set<number>();
   /** TEST ONLY: proposals travel compact only (no full-block fallback). */
   noFullBlocks = false;
+  /** Own clients' transactions younger than this are prefilled in compact proposals (0: always by hash). */
+  prefillLocalMs: number | undefined = undefined;
 
   constructor(
     readonly validators: number,
@@ -83,6 +85,7 @@ export class Cluster {
         syncCheckMs: 300,
         testEquivocate: this.equivocators.has(i),
         testNoFullBlocks: this.noFullBlocks,
+        prefillLocalMs: this.prefillLocalMs,
       },
     });
     this.members[i] = { node, transport };

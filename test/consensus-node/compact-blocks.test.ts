@@ -38,6 +38,7 @@ describe("compact proposals between BFT nodes (MemoryHub)", function () {
     // Compact only: without the full-block fallback, a block of n0's transactions gets 3 of 4
     // prevotes only if n2 or n3 rebuilt it from fetched transactions.
     c.noFullBlocks = true;
+    c.prefillLocalMs = 0;
     for (let i = 0; i < 4; i++) await c.start(i);
     c.hub.setDeaf("n2", ["txbatch", "txs"]);
     c.hub.setDeaf("n3", ["txbatch", "txs"]);
@@ -55,6 +56,7 @@ describe("compact proposals between BFT nodes (MemoryHub)", function () {
   it("a peer answering with wrong bytes is penalised and the block is rebuilt from another peer", async () => {
     c = new Cluster(4);
     c.noFullBlocks = true;
+    c.prefillLocalMs = 0;
     for (let i = 0; i < 4; i++) await c.start(i);
     c.hub.setDeaf("n2", ["txbatch", "txs"]);
     // n0 proposes its clients' transactions and is asked first by n2: it lies.
@@ -75,6 +77,7 @@ describe("compact proposals between BFT nodes (MemoryHub)", function () {
   it("transactions nobody serves: nil prevotes and new rounds, never a crash or a wrong commit; served again, they commit", async () => {
     c = new Cluster(4);
     c.noFullBlocks = true;
+    c.prefillLocalMs = 0;
     for (let i = 0; i < 4; i++) await c.start(i);
     c.hub.setDeaf("n2", ["txbatch", "txs"]);
     c.hub.setDeaf("n3", ["txbatch", "txs"]);

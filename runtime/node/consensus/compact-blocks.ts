@@ -39,18 +39,26 @@ export class CompactBlocks implements TxSource {
     private readonly node: NexusNode,
     private readonly transport: NodeTransport,
     private readonly fetchTimeoutMs: number,
+    private readonly prefillLocalMs: number,
   ) {}
 
   private get log(): Logger {
     return this.node.logger;
   }
 
-  /** Our proposal: every transaction by hash except those peers cannot hold (not in our mempool: the consensus report). */
-  compactFor(block: Block, txs: readonly DecodedTx[]): CompactProposal {
+  /**
+   * Our proposal: every transaction by hash, in full only those peers cannot hold (not in our
+   * mempool: the consensus report) or may not hold yet: our own clients' transactions admitted
+   * less than `prefillLocalMs` before `now` (under load a peer validates our batches late, and a
+   * fetch round trip costs more than sending them once more).
+   */
+  compactFor(block: Block, txs: readonly DecodedTx[], now: number): CompactProposal {
     const prefilled: { index: number; tx: Uint8Array }[] = [];
+    const mempool = this.node.mempool;
     const hashes = txs.map((t, index) => {
       const hex = toHex(t.hash);
-      if (!this.node.mempool.has(hex)) {
+      const localAt = mempool.localAt(hex);
+      if (!mempool.has(hex) || (localAt !== undefined && now - localAt < this.prefillLocalMs)) {
         prefilled.push({ index, tx: t.bytes });
         this.remember(hex, t.bytes);
       }
@@ -113,11 +121,11 @@ export class CompactBlocks implements TxSource {
       }
       if (missing.length) {
         this.stats.failed++;
-        this.log.info({ height: c.header.height, block: key.slice(0, 12), missing: missing.length, of: c.hashes.length }, "compact proposal: transactions unavailable; waiting for the full block");
+        this.log.warn({ height: c.header.height, block: key.slice(0, 12), missing: missing.length, of: c.hashes.length }, "compact proposal: transactions unavailable; waiting for the full block");
         return undefined;
       }
       this.stats.rebuiltWithFetch++;
-      this.log.debug({ height: c.header.height, block: key.slice(0, 12), fetched: fetching, of: c.hashes.length }, "compact proposal rebuilt with fetched transactions");
+      this.log.warn({ height: c.header.height, block: key.slice(0, 12), fetched: fetching, of: c.hashes.length }, "compact proposal rebuilt with fetched transactions");
       return { header: c.header, txs: txs as Uint8Array[] };
     } finally {
       this.rebuilding.delete(key);

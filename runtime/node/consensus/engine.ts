@@ -59,6 +59,8 @@ export interface EngineOptions {
    * the compact proposal without fetching.
    */
   readonly proposalTxMinAgeMs?: number;
+  /** Our own clients' transactions younger than this go into our compact proposals in full (default 500 ms). */
+  readonly prefillLocalMs?: number;
   /** Deadline of one request for missing transactions of a compact proposal (default 1000 ms). */
   readonly txFetchTimeoutMs?: number;
   /** TEST ONLY: never send full block bytes beside a proposal (compact proposals only). */
@@ -77,7 +79,7 @@ const MAX_CANDIDATES = 64;
  */
 export const DEFAULT_MAX_PROPOSAL_TXS = 3000;
 /** Full block bytes follow a proposal only once its height has lasted this many re-gossip periods. */
-const FULL_BLOCK_AFTER_PERIODS = 4;
+const FULL_BLOCK_AFTER_PERIODS = 6;
 
 /** A proposed block this node has the bytes of, and what it learnt about it. */
 interface Candidate {
@@ -133,7 +135,7 @@ export class BftEngine {
     this.blockGossip = new BlockGossip(node, o.transport);
     this.reporter = o.operatorKey ? new ConsensusReporter(node, o.operatorKey) : undefined;
     this.txBatches = new TxBatchGossip(node);
-    this.compact = new CompactBlocks(node, o.transport, o.txFetchTimeoutMs ?? 1000);
+    this.compact = new CompactBlocks(node, o.transport, o.txFetchTimeoutMs ?? 1000, o.prefillLocalMs ?? 500);
     this.batcher = new TxBatcher((b) => void o.transport.publish("txbatch", b).catch((err: Error) => this.log.debug({ err: err.message }, "publish failed")), {
       delayMs: o.txBatchDelayMs,
     });
@@ -460,7 +462,7 @@ export class BftEngine {
     };
     const block: Block = { header, txs: txs.map((t) => t.bytes) };
     const hash = blockHash(header);
-    this.candidates.set(toHex(hash), { block, bytes: encodeBlock(block), execution, verdict: true, compact: this.compact.compactFor(block, txs) });
+    this.candidates.set(toHex(hash), { block, bytes: encodeBlock(block), execution, verdict: true, compact: this.compact.compactFor(block, txs, this.now()) });
     this.log.debug({ height, round, block: toHex(hash).slice(0, 12), txs: block.txs.length }, "proposing a new block");
     this.apply(this.driver.value(height, round, hash));
   }
