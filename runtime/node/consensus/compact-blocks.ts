@@ -20,6 +20,8 @@ export interface CompactStats {
   wrongBytes: number;
 }
 
+/** Compact proposals rebuilt at once: honest proposers send one per round; more wait for a re-send. */
+const MAX_REBUILDING = 4;
 /** Transactions fetched or received prefilled at the current height, served to others: bounded. */
 const MAX_EXTRA = 50_000;
 
@@ -84,6 +86,11 @@ export class CompactBlocks implements TxSource {
   /** A new height: transactions of older proposals are committed or in the mempool again. */
   prune(): void {
     this.extra = new Map();
+  }
+
+  /** No room for another rebuild now (gossip validation ignores new compact proposals). */
+  get busy(): boolean {
+    return this.rebuilding.size >= MAX_REBUILDING;
   }
 
   isRebuilding(hashHex: string): boolean {

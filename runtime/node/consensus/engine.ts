@@ -287,9 +287,10 @@ export class BftEngine {
       const h = g.compact.header.height;
       if (h !== this.height && h !== this.height + 1) return "ignore";
       const key = toHex(blockHash(g.compact.header));
-      if (this.candidates.has(key) || this.compact.isRebuilding(key)) return "ignore";
-      // Hashes that do not give txRoot (or a prefilled tx that is not its hash) cannot be the proposed block.
-      if (compactProblem(g.compact)) return "reject";
+      if (this.candidates.has(key) || this.compact.isRebuilding(key) || this.compact.busy) return "ignore";
+      // Hashes that do not give txRoot (or a prefilled tx that is not its hash) cannot be the
+      // proposed block; nor can one from a non-validator (each costs us fetches).
+      if (compactProblem(g.compact) || (h === this.height && this.set && !this.set.get(g.compact.header.proposer))) return "reject";
       this.decodedBlockGossip.set(bytes, g);
       return "accept";
     }
@@ -325,10 +326,10 @@ export class BftEngine {
     }
     if (g.kind === "compact") {
       // Not awaited: fetching must not hold up the votes queued behind it on this topic.
-      void this.compact.rebuild(g.compact, from).then(
-        (block) => block && !this.stopped && this.addCandidate(block, encodeBlock(block)),
-        (e: Error) => this.log.warn({ err: e.message }, "compact proposal: rebuild failed"),
-      );
+      void this.compact
+        .rebuild(g.compact, from)
+        .then((block) => block && !this.stopped && this.addCandidate(block, encodeBlock(block)))
+        .catch((e: Error) => this.log.warn({ err: e.message }, "compact proposal: rebuild failed"));
       return;
     }
     this.addCandidate(g.block, g.bytes);
