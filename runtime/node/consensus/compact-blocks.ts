@@ -42,6 +42,8 @@ export class CompactBlocks implements TxSource {
     private readonly transport: NodeTransport,
     private readonly fetchTimeoutMs: number,
     private readonly prefillLocalMs: number,
+    /** Transactions heard but not (yet) admitted: the txbatch validator's recent ones. */
+    private readonly heard: (hashHex: string) => Uint8Array | undefined = () => undefined,
   ) {}
 
   private get log(): Logger {
@@ -75,7 +77,7 @@ export class CompactBlocks implements TxSource {
   }
 
   private lookup(hex: string): Uint8Array | undefined {
-    return this.node.mempool.get(hex) ?? this.node.app.knownTx(hex)?.bytes ?? this.extra.get(hex);
+    return this.node.mempool.get(hex) ?? this.node.app.knownTx(hex)?.bytes ?? this.extra.get(hex) ?? this.heard(hex);
   }
 
   private remember(hex: string, bytes: Uint8Array): void {

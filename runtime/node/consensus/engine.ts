@@ -135,7 +135,7 @@ export class BftEngine {
     this.blockGossip = new BlockGossip(node, o.transport);
     this.reporter = o.operatorKey ? new ConsensusReporter(node, o.operatorKey) : undefined;
     this.txBatches = new TxBatchGossip(node);
-    this.compact = new CompactBlocks(node, o.transport, o.txFetchTimeoutMs ?? 1000, o.prefillLocalMs ?? 500);
+    this.compact = new CompactBlocks(node, o.transport, o.txFetchTimeoutMs ?? 1000, o.prefillLocalMs ?? 500, (hex) => this.txBatches.recentTx(hex));
     this.batcher = new TxBatcher((b) => void o.transport.publish("txbatch", b).catch((err: Error) => this.log.debug({ err: err.message }, "publish failed")), {
       delayMs: o.txBatchDelayMs,
     });
