@@ -59,7 +59,7 @@ function account(i: number): Signer & { address: string } {
 
 /**
  * NEXUS_BENCH_PROF=<dir> writes a CPU profile of each validator there (node --cpu-prof);
- * NEXUS_BENCH_LOGS=<dir> keeps each node's log (warn and above) there.
+ * NEXUS_BENCH_LOGS=<dir> keeps each node's log there (warn and above; NEXUS_BENCH_LOG_LEVEL=info for every block).
  */
 function start(home: string, o: { logLevel?: string; logFile?: string } = {}): ChildProcess {
   const prof = process.env.NEXUS_BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.NEXUS_BENCH_PROF] : [];

@@ -220,6 +220,11 @@ export class Application {
     this.prechecked.set(hashHex, { routes, signers: txSigners(d.tx), decoded: d });
   }
 
+  /** A transaction this node admitted or verified and has not yet seen committed, by hash (hex). */
+  knownTx(hashHex: string): DecodedTx | undefined {
+    return this.prechecked.get(hashHex)?.decoded;
+  }
+
   /** Verify transactions this node has not checked (a block from another proposer). */
   async verifyUnchecked(txs: readonly DecodedTx[]): Promise<void> {
     const params = this.params();

@@ -40,9 +40,16 @@ export function encodeBlock(b: Block): Uint8Array {
 export function decodeBlock(bytes: Uint8Array): Block {
   const fast = splitBlock(bytes);
   const top = fast ? [fast.header, fast.txs] : asArray(decodeCanonical(bytes, "block"), "block", 2, 2);
-  const h = asArray(decodeCanonical(asBytes(top[0], "block.header"), "block header"), "block.header", 9, 9);
+  const header = decodeHeader(asBytes(top[0], "block.header"));
+  const txs = fast ? fast.txs : asArray(top[1], "block.txs").map((t, i) => asBytes(t, `block.txs[${i}]`));
+  return { header, txs };
+}
+
+/** The header's own encoding (encodeHeader), strictly; compact proposals carry it alone. */
+export function decodeHeader(bytes: Uint8Array): BlockHeader {
+  const h = asArray(decodeCanonical(bytes, "block header"), "block.header", 9, 9);
   if (asSafeUint(h[0], "header.version") !== BLOCK_VERSION) throw new CodecError(`unsupported block version ${String(h[0])}`);
-  const header: BlockHeader = {
+  return {
     chainId: asString(h[1], "header.chainId", 64),
     height: asSafeUint(h[2], "header.height"),
     time: asSafeUint(h[3], "header.time"),
@@ -52,8 +59,6 @@ export function decodeBlock(bytes: Uint8Array): Block {
     resultsRoot: asBytes(h[7], "header.resultsRoot", 32),
     proposer: asString(h[8], "header.proposer", 128),
   };
-  const txs = fast ? fast.txs : asArray(top[1], "block.txs").map((t, i) => asBytes(t, `block.txs[${i}]`));
-  return { header, txs };
 }
 
 /**

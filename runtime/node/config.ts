@@ -62,6 +62,8 @@ export const nodeConfigSchema = {
         timeoutProposeMs: { type: "integer", minimum: 10 },
         timeoutVoteMs: { type: "integer", minimum: 10 },
         timeoutDeltaMs: { type: "integer", minimum: 0 },
+        /** Most transactions in a block this validator proposes (default 3000, engine DEFAULT_MAX_PROPOSAL_TXS). */
+        maxProposalTxs: { type: "integer", minimum: 1, maximum: 100000 },
       },
       required: ["timeoutProposeMs", "timeoutVoteMs", "timeoutDeltaMs"],
       additionalProperties: false,

@@ -12,6 +12,14 @@ export interface MempoolLimits {
 interface Entry {
   readonly tx: CheckedTx;
   readonly addedAt: number;
+  /** Wall-clock ms of admission, for transactions from this node's own clients; undefined for those from peers. */
+  readonly localAt?: number;
+}
+
+/** Who gave us a transaction, and when (node clock): proposals prefer what peers surely hold. */
+export interface Arrival {
+  /** ms; set for transactions from this node's clients (peers get them only after gossip). */
+  readonly localAt?: number;
 }
 
 /**
@@ -38,6 +46,16 @@ export class Mempool implements PendingView {
     return this.byHash.has(hashHex);
   }
 
+  /** When a pending transaction from this node's own clients was admitted (ms); undefined for others. */
+  localAt(hashHex: string): number | undefined {
+    return this.byHash.get(hashHex)?.localAt;
+  }
+
+  /** A pending transaction's bytes, by hash (hex). */
+  get(hashHex: string): Uint8Array | undefined {
+    return this.byHash.get(hashHex)?.tx.decoded.bytes;
+  }
+
   nextNonce(sender: string): bigint | undefined {
     const q = this.bySender.get(sender);
     return q && q.length ? q[q.length - 1]!.tx.nonce + 1n : undefined;
@@ -57,12 +75,12 @@ export class Mempool implements PendingView {
     }
   }
 
-  add(tx: CheckedTx, height: number): void {
+  add(tx: CheckedTx, height: number, arrival: Arrival = {}): void {
     this.precheck(tx.hashHex, tx.decoded.bytes.length);
     const q = this.bySender.get(tx.sender) ?? [];
     const expected = q.length ? q[q.length - 1]!.tx.nonce + 1n : tx.nonce;
     if (tx.nonce !== expected) throw new TxError("TX_NONCE_GAP", `nonce ${tx.nonce}, the mempool expects ${expected} next for ${tx.sender}`);
-    const e = { tx, addedAt: height };
+    const e: Entry = { tx, addedAt: height, localAt: arrival.localAt };
     q.push(e);
     this.bySender.set(tx.sender, q);
     this.byHash.set(tx.hashHex, e);
@@ -72,8 +90,10 @@ export class Mempool implements PendingView {
   /**
    * Transactions for the next block: senders' queues merged by the tip of each queue's head
    * (highest first, then arrival), so nonce order within a sender always holds.
+   * `localBefore`: leave out this node's own clients' transactions admitted after it (ms),
+   * with their senders' later nonces: peers may not have them yet.
    */
-  reap(maxTxs: number, maxBytes: number): DecodedTx[] {
+  reap(maxTxs: number, maxBytes: number, localBefore = Infinity): DecodedTx[] {
     const heads = new MaxHeap<{ q: Entry[]; i: number }>((a, b) => {
       const ta = a.q[a.i]!.tx.tip;
       const tb = b.q[b.i]!.tx.tip;
@@ -85,7 +105,9 @@ export class Mempool implements PendingView {
     let bytes = 0;
     while (out.length < maxTxs && heads.size) {
       const h = heads.pop()!;
-      const d = h.q[h.i]!.tx.decoded;
+      const e = h.q[h.i]!;
+      if (e.localAt !== undefined && e.localAt > localBefore) continue;
+      const d = e.tx.decoded;
       if (bytes + d.bytes.length > maxBytes) continue; // this sender's later txs wait too
       out.push(d);
       bytes += d.bytes.length;

@@ -68,6 +68,10 @@ export interface NodeOptions {
     readonly operatorKey?: Signer & { address: string };
     /** TEST ONLY: sign a conflicting prevote beside every prevote. */
     readonly testEquivocate?: boolean;
+    /** Own clients' transactions younger than this travel in full inside our compact proposals (engine default 500 ms). */
+    readonly prefillLocalMs?: number;
+    /** TEST ONLY: proposals travel compact only, never as full block bytes. */
+    readonly testNoFullBlocks?: boolean;
   };
   /** TEST ONLY: serve testPartition (nexus_testPartition over RPC). */
   readonly testHooks?: boolean;
@@ -288,6 +292,9 @@ export class NexusNode implements NodeApi {
         now: this.o.now,
         operatorKey: bft.operatorKey,
         testEquivocate: bft.testEquivocate,
+        testNoFullBlocks: bft.testNoFullBlocks,
+        prefillLocalMs: bft.prefillLocalMs,
+        maxProposalTxs: c.maxProposalTxs,
       });
       await this.engine.start();
       return;
@@ -412,7 +419,7 @@ export class NexusNode implements NodeApi {
     const turn = this.admission.then(async () => {
       const ok = await sigs;
       const checked = this.app.admitTx(pre, ok, this.mempool, this.nextInfo());
-      this.mempool.add(checked, this.store.height);
+      this.mempool.add(checked, this.store.height, { localAt: opts.fromPeer ? undefined : (this.o.now ?? Date.now)() });
     });
     this.admission = turn.catch(() => undefined);
     await turn;

@@ -49,6 +49,10 @@ export class Cluster {
   readonly members: (Member | undefined)[] = [];
   /** TEST ONLY: validators that double-sign prevotes. */
   readonly equivocators = new Set<number>();
+  /** TEST ONLY: proposals travel compact only (no full-block fallback). */
+  noFullBlocks = false;
+  /** Own clients' transactions younger than this are prefilled in compact proposals (0: always by hash). */
+  prefillLocalMs: number | undefined = undefined;
 
   constructor(
     readonly validators: number,
@@ -80,6 +84,8 @@ export class Cluster {
         regossipMs: 150,
         syncCheckMs: 300,
         testEquivocate: this.equivocators.has(i),
+        testNoFullBlocks: this.noFullBlocks,
+        prefillLocalMs: this.prefillLocalMs,
       },
     });
     this.members[i] = { node, transport };
@@ -91,6 +97,12 @@ export class Cluster {
     const m = this.members[i];
     if (!m) throw new Error(`node ${i} is not running`);
     return m.node;
+  }
+
+  transport(i: number): MemoryTransport {
+    const m = this.members[i];
+    if (!m) throw new Error(`node ${i} is not running`);
+    return m.transport;
   }
 
   async stop(i: number): Promise<void> {

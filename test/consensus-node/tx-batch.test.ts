@@ -6,6 +6,7 @@ import { MAX_BATCH_TXS, TxBatchError, TxBatcher, decodeTxBatch, encodeTxBatch } 
 import { TxBatchGossip } from "../../runtime/node/consensus/tx-gossip.ts";
 import { openTestNode, removeDir, testSigner, type TestNode } from "../helpers/node-harness.ts";
 import { signedSend } from "../helpers/txs.ts";
+import { sha256 } from "../../runtime/crypto/hash.ts";
 import { NetPool, waitFor } from "../p2p/helpers.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -124,6 +125,9 @@ describe("transaction batches (txbatch topic)", () => {
       const txs = [0n, 1n, 2n].map((n) => signedSend(testSigner(0), testSigner(1).address, 5n, n).bytes);
       const batch = encodeTxBatch(txs);
       expect(await g.check(batch)).to.equal("accept");
+      // Heard before admitted: a compact proposal listing them can be rebuilt already.
+      const heard = g.recentTx(Buffer.from(sha256(txs[1]!)).toString("hex"));
+      expect(heard && Buffer.from(heard).toString("hex")).to.equal(Buffer.from(txs[1]!).toString("hex"));
       g.handle(batch);
       await waitFor(() => t.node.mempool.size === 3, "three transactions in the mempool");
       // Known transactions are skipped, not verified again; a batch of them is still valid.

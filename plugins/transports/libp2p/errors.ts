@@ -9,7 +9,8 @@ export type NetworkErrorCode =
   | "NET_SYNC_TIMEOUT"
   | "NET_SYNC_NO_PEERS"
   | "NET_SYNC_APPLY_FAILED"
-  | "NET_SYNC_ABORTED";
+  | "NET_SYNC_ABORTED"
+  | "NET_TXFETCH_BAD_FRAME";
 
 export class NetworkError extends Error {
   constructor(

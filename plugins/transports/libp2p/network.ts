@@ -19,7 +19,9 @@ import { BoundedQueue } from "./bounded-queue.ts";
 import { NetworkError } from "./errors.ts";
 import { loadOrCreateNodeKey, NODE_KEY_FILE } from "./identity.ts";
 import { DEFAULT_SCORING, PeerScorer, type PenaltyKind, type ScoringOptions } from "./scorer.ts";
-import { DEFAULT_TOPIC_LIMITS, dhtProtocol, isTopicKind, syncProtocol, topicName, TOPIC_KINDS, type TopicKind } from "./topics.ts";
+import { DEFAULT_TOPIC_LIMITS, dhtProtocol, isTopicKind, syncProtocol, topicName, txFetchProtocol, TOPIC_KINDS, type TopicKind } from "./topics.ts";
+import { TxFetchService, type TxFetchStats } from "./tx-fetch.ts";
+import type { TxSource } from "../../../runtime/node/consensus/transport.ts";
 import { SyncClient, type SyncRunOptions } from "./sync/client.ts";
 import { SyncServer } from "./sync/server.ts";
 import { DEFAULT_SYNC, MAX_BLOCKS_PER_REQUEST, type BlockSource, type PeerStatus, type SyncHooks, type SyncOptions, type SyncResult } from "./sync/types.ts";
@@ -83,6 +85,7 @@ export interface NetworkStats {
   readonly bansIssued: number;
   readonly topics: Record<TopicKind, TopicStats>;
   readonly sync: SyncServer["stats"];
+  readonly txFetch: TxFetchStats;
 }
 
 type Services = { identify: Identify; ping: Ping; dht: KadDHT; pubsub: GossipSub };
@@ -108,6 +111,7 @@ export class Network {
     private readonly o: NetworkOptions,
     private readonly syncServer: SyncServer,
     private readonly syncClient: SyncClient,
+    private readonly txFetch: TxFetchService,
   ) {
     this.stats_ = Object.fromEntries(
       TOPIC_KINDS.map((k) => [k, { published: 0, accepted: 0, rejected: 0, ignored: 0, dropped: 0, handled: 0, handlerErrors: 0, queued: 0 }]),
@@ -206,7 +210,9 @@ export class Network {
     server.source = o.blockSource;
     await server.start(node);
     const client = new SyncClient(node, syncProtocol(o.chainId), syncOpts, scorer, log);
-    const net = new Network(o.chainId, node, scorer, limits, o, server, client);
+    const txFetch = new TxFetchService(node, txFetchProtocol(o.chainId), scorer, log);
+    await txFetch.start();
+    const net = new Network(o.chainId, node, scorer, limits, o, server, client, txFetch);
     net.wire();
     return net;
   }
@@ -398,7 +404,21 @@ export class Network {
       bansIssued: this.scorer.bansIssued,
       topics: structuredClone(this.stats_),
       sync: { ...this.syncServer.stats },
+      txFetch: { ...this.txFetch.stats },
     };
+  }
+
+  // ---- transactions by hash ---------------------------------------------------------------
+
+  /** What this node serves to peers rebuilding compact proposals. */
+  setTxSource(source: TxSource | undefined): void {
+    this.txFetch.source = source;
+  }
+
+  /** Ask one peer for transactions by hash (tx-fetch.ts); unchecked against the hashes. */
+  async fetchTxs(peer: string, hashes: readonly Uint8Array[], timeoutMs: number): Promise<(Uint8Array | undefined)[]> {
+    if (this.stopped) throw new NetworkError("NET_NOT_STARTED", "network is stopped");
+    return this.txFetch.fetch(peer, hashes, timeoutMs);
   }
 
   // ---- block sync ---------------------------------------------------------------------------

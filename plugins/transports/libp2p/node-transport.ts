@@ -1,4 +1,4 @@
-import type { BlockSource, NodeTransport, SyncHooks, SyncOutcome, Topic, TopicHandler, TopicValidator } from "../../../runtime/node/consensus/transport.ts";
+import type { BlockSource, FaultKind, NodeTransport, SyncHooks, SyncOutcome, Topic, TopicHandler, TopicValidator, TxSource } from "../../../runtime/node/consensus/transport.ts";
 import { createNetwork, type Network, type NetworkOptions } from "./network.ts";
 
 /**
@@ -39,8 +39,20 @@ export class Libp2pNodeTransport implements NodeTransport {
     return { height: r.height, applied: r.applied };
   }
 
-  penalize(peer: string, reason: string): void {
-    this.network.penalize(peer, "gossipReject", reason);
+  penalize(peer: string, reason: string, kind: FaultKind = "invalid"): void {
+    this.network.penalize(peer, kind === "lie" ? "fetchWrongBytes" : "gossipReject", reason);
+  }
+
+  peers(): string[] {
+    return this.network.libp2p.getPeers().map((p) => p.toString());
+  }
+
+  setTxSource(source: TxSource | undefined): void {
+    this.network.setTxSource(source);
+  }
+
+  fetchTxs(peer: string, hashes: readonly Uint8Array[], timeoutMs: number): Promise<(Uint8Array | undefined)[]> {
+    return this.network.fetchTxs(peer, hashes, timeoutMs);
   }
 
   async stop(): Promise<void> {

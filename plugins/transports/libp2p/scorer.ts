@@ -14,6 +14,8 @@ export interface ScoringOptions {
   readonly syncTimeout: number;
   /** Penalty for a block or commit that failed verification (a lie: immediate ban by default). */
   readonly syncInvalidBlock: number;
+  /** Penalty for a fetched transaction whose bytes do not hash to what was asked (a lie). */
+  readonly fetchWrongBytes: number;
   /** Score at or below which the peer is disconnected and banned. */
   readonly banThreshold: number;
   readonly banMs: number;
@@ -26,12 +28,13 @@ export const DEFAULT_SCORING: ScoringOptions = {
   syncBadFrame: 25,
   syncTimeout: 10,
   syncInvalidBlock: 100,
+  fetchWrongBytes: 50,
   banThreshold: -100,
   banMs: 10 * 60_000,
   recoveryPerSecond: 0.5,
 };
 
-export type PenaltyKind = "gossipReject" | "syncBadFrame" | "syncTimeout" | "syncInvalidBlock";
+export type PenaltyKind = "gossipReject" | "syncBadFrame" | "syncTimeout" | "syncInvalidBlock" | "fetchWrongBytes";
 
 interface Entry {
   score: number;

@@ -34,6 +34,11 @@ export function syncProtocol(chainId: string): string {
   return `/nexus/${chainId}/sync/1.0.0`;
 }
 
+/** Transactions by hash (tx-fetch.ts), for rebuilding compact proposals. */
+export function txFetchProtocol(chainId: string): string {
+  return `/nexus/${chainId}/txs/1.0.0`;
+}
+
 export function isTopicKind(k: string): k is TopicKind {
   return (TOPIC_KINDS as readonly string[]).includes(k);
 }

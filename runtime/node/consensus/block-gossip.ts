@@ -3,6 +3,7 @@ import { decodeBlock, type Block } from "../../app/block.ts";
 import { readArrayHead, readBytes, readUint } from "../../codec/byte-arrays.ts";
 import type { NexusNode } from "../node.ts";
 import type { NodeTransport } from "./transport.ts";
+import { COMPACT_KIND, decodeCompactProposal, encodeCompactProposal, type CompactProposal } from "./compact-proposal.ts";
 
 /**
  * The "blocks" topic carries [0, block] beside a proposal (so validators can answer
@@ -11,25 +12,33 @@ import type { NodeTransport } from "./transport.ts";
  * has heard, re-sent periodically. Gossipsub drops a payload it has seen (content ids), so
  * the nonce makes each re-send new; relaying others' votes matters when a vote's signer is
  * down (a restarted node could otherwise never see the prevotes behind a lock).
+ * [3, header, hashes, prefilled(, nonce)] is a compact proposal (compact-proposal.ts): what a
+ * proposer sends first; [0, block] stays the fallback and is still decoded from older peers.
+ * Kind numbers are wire format: append only.
  */
 export type BlockGossipMessage =
   /** nonce: set on re-sends, so gossipsub does not drop them as seen. */
   | { kind: "proposal"; bytes: Uint8Array; nonce?: number }
   | { kind: "committed"; bytes: Uint8Array; commit: Uint8Array }
-  | { kind: "votes"; nonce: number; height: number; messages: Uint8Array[] };
+  | { kind: "votes"; nonce: number; height: number; messages: Uint8Array[] }
+  | { kind: "compact"; compact: CompactProposal };
 
 /** Messages per re-send bundle: ~250 bytes each, well under the topic limit. */
 export const MAX_BUNDLE_MESSAGES = 200;
 
 export function encodeBlockGossip(m: BlockGossipMessage): Uint8Array {
+  if (m.kind === "compact") return encodeCompactProposal(m.compact);
   if (m.kind === "votes") return encodeCanonical([2, m.nonce, m.height, m.messages]);
   if (m.kind === "proposal") return encodeCanonical(m.nonce === undefined ? [0, m.bytes] : [0, m.bytes, m.nonce]);
   return encodeCanonical([1, m.bytes, m.commit]);
 }
 
-export type DecodedBlockGossip = (BlockGossipMessage & { block: Block }) | Extract<BlockGossipMessage, { kind: "votes" }>;
+export type DecodedBlockGossip =
+  | (Extract<BlockGossipMessage, { kind: "proposal" | "committed" }> & { block: Block })
+  | Extract<BlockGossipMessage, { kind: "votes" | "compact" }>;
 
 export function decodeBlockGossip(bytes: Uint8Array): DecodedBlockGossip {
+  if (isCompact(bytes)) return { kind: "compact", compact: decodeCompactProposal(bytes) };
   const fast = splitBlockMessage(bytes);
   if (fast) return fast;
   const a = asArray(decodeCanonical(bytes, "block gossip"), "block gossip", 2, 4);
@@ -41,7 +50,12 @@ export function decodeBlockGossip(bytes: Uint8Array): DecodedBlockGossip {
   const block = decodeBlock(blockBytes);
   if (a[0] === 0 && (a.length === 2 || (a.length === 3 && typeof a[2] === "number"))) return { kind: "proposal", bytes: blockBytes, block };
   if (a[0] === 1 && a.length === 3) return { kind: "committed", bytes: blockBytes, commit: asBytes(a[2], "commit"), block };
-  throw new Error("block gossip must be [0, block] or [1, block, commit]");
+  throw new Error("block gossip must be [0, block], [1, block, commit], [2, ...] or [3, ...]");
+}
+
+/** [3, ...]: an array of 4 or 5 whose first element is the small uint 3. */
+function isCompact(b: Uint8Array): boolean {
+  return (b[0] === 0x84 || b[0] === 0x85) && b[1] === COMPACT_KIND;
 }
 
 /**

@@ -29,6 +29,8 @@ import { ConsensusReporter } from "./reporter.ts";
 import { checkTxGossip, proposalHeaderProblem } from "./checks.ts";
 import { TxBatcher } from "./tx-batch.ts";
 import { TxBatchGossip } from "./tx-gossip.ts";
+import { CompactBlocks } from "./compact-blocks.ts";
+import { compactProblem, type CompactProposal } from "./compact-proposal.ts";
 import type { NodeTransport, Verdict } from "./transport.ts";
 
 export interface EngineOptions {
@@ -49,6 +51,20 @@ export interface EngineOptions {
   readonly operatorKey?: Signer & { address: string };
   /** How long an admitted client transaction waits to be gossiped with others (default 20 ms). */
   readonly txBatchDelayMs?: number;
+  /** Most transactions this node puts in a block it proposes (default DEFAULT_MAX_PROPOSAL_TXS). */
+  readonly maxProposalTxs?: number;
+  /**
+   * A transaction from this node's own clients goes into its proposals only this long after
+   * admission (default 60 ms: the 20 ms batch delay plus gossip), so peers hold it and rebuild
+   * the compact proposal without fetching.
+   */
+  readonly proposalTxMinAgeMs?: number;
+  /** Our own clients' transactions younger than this go into our compact proposals in full (default 500 ms). */
+  readonly prefillLocalMs?: number;
+  /** Deadline of one request for missing transactions of a compact proposal (default 1000 ms). */
+  readonly txFetchTimeoutMs?: number;
+  /** TEST ONLY: never send full block bytes beside a proposal (compact proposals only). */
+  readonly testNoFullBlocks?: boolean;
   /** TEST ONLY: also sign a conflicting prevote for every prevote (a Byzantine validator). */
   readonly testEquivocate?: boolean;
 }
@@ -56,12 +72,14 @@ export interface EngineOptions {
 const ZERO_HASH = new Uint8Array(32);
 const MAX_CANDIDATES = 64;
 /**
- * The proposer's own bound on a block's transactions (the chain's maxBlockTxs may be far
- * higher): with a backlog, a block of tens of thousands of transactions takes every validator
- * longer to gossip, re-execute and commit than the round timeouts allow, and rounds fail one
- * after another. A proposer's choice, not a validity rule.
+ * Default of the proposer's own bound on a block's transactions (maxProposalTxs; the chain's
+ * maxBlockTxs may be far higher): with a backlog, a block of tens of thousands of transactions
+ * takes every validator longer to re-execute and commit than the round timeouts allow, and
+ * rounds fail one after another. A proposer's choice, not a validity rule.
  */
-const MAX_PROPOSAL_TXS = 3000;
+export const DEFAULT_MAX_PROPOSAL_TXS = 3000;
+/** Full block bytes follow a proposal only once its height has lasted this many re-gossip periods. */
+const FULL_BLOCK_AFTER_PERIODS = 6;
 
 /** A proposed block this node has the bytes of, and what it learnt about it. */
 interface Candidate {
@@ -69,6 +87,10 @@ interface Candidate {
   readonly bytes: Uint8Array;
   execution?: Execution;
   verdict?: boolean;
+  /** Our own proposal's compact form (what we gossip first). */
+  compact?: CompactProposal;
+  /** When the full bytes of our compact proposal last went out (fallback re-sends). */
+  fullSentAt?: number;
 }
 
 /**
@@ -92,6 +114,7 @@ export class BftEngine {
   private readonly reporter: ConsensusReporter | undefined;
   private readonly txBatches: TxBatchGossip;
   private readonly batcher: TxBatcher;
+  private readonly compact: CompactBlocks;
   private wal: Wal | undefined;
   private stopped = false;
   private stopping: Promise<void> | undefined;
@@ -112,6 +135,7 @@ export class BftEngine {
     this.blockGossip = new BlockGossip(node, o.transport);
     this.reporter = o.operatorKey ? new ConsensusReporter(node, o.operatorKey) : undefined;
     this.txBatches = new TxBatchGossip(node);
+    this.compact = new CompactBlocks(node, o.transport, o.txFetchTimeoutMs ?? 1000, o.prefillLocalMs ?? 500, (hex) => this.txBatches.recentTx(hex));
     this.batcher = new TxBatcher((b) => void o.transport.publish("txbatch", b).catch((err: Error) => this.log.debug({ err: err.message }, "publish failed")), {
       delayMs: o.txBatchDelayMs,
     });
@@ -128,6 +152,11 @@ export class BftEngine {
 
   private now(): number {
     return (this.o.now ?? Date.now)();
+  }
+
+  /** How compact proposals from peers were rebuilt. */
+  get compactStats(): CompactBlocks["stats"] {
+    return { ...this.compact.stats };
   }
 
   /** Blocks this node took from peers through sync or announcements. */
@@ -156,6 +185,7 @@ export class BftEngine {
     this.follower.ensureInitialSet();
     const t = this.o.transport;
     t.setBlockSource(this.follower.blockSource());
+    t.setTxSource?.(this.compact);
     const v =
       (check: (b: Uint8Array) => Verdict | Promise<Verdict>) =>
       (b: Uint8Array, from: string): Verdict | Promise<Verdict> =>
@@ -163,7 +193,7 @@ export class BftEngine {
     this.unsubscribe.push(
       t.subscribe("proposals", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
       t.subscribe("votes", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
-      t.subscribe("blocks", v((b) => this.checkBlockGossip(b)), (b) => this.onBlockGossip(b)),
+      t.subscribe("blocks", v((b) => this.checkBlockGossip(b)), (b, from) => this.onBlockGossip(b, from)),
       t.subscribe("txs", v((b) => checkTxGossip(this.node.app, b)), (b) => this.onTx(b)),
       t.subscribe("evidence", v((b) => this.checkEvidence(b)), (b) => this.onEvidence(b)),
       t.subscribe("txbatch", v((b) => this.txBatches.check(b)), (b) => this.txBatches.handle(b)),
@@ -198,6 +228,7 @@ export class BftEngine {
       this.node.onTxAdmitted = undefined;
       this.batcher.stop();
       this.o.transport.setBlockSource(undefined);
+      this.o.transport.setTxSource?.(undefined);
       await this.node.serial(async () => undefined);
       await this.follower.idle();
       this.wal?.close();
@@ -257,6 +288,17 @@ export class BftEngine {
       if (g.height < this.height) this.blockGossip.announce(g.height);
       return g.height === this.height ? "accept" : "ignore";
     }
+    if (g.kind === "compact") {
+      const h = g.compact.header.height;
+      if (h !== this.height && h !== this.height + 1) return "ignore";
+      const key = toHex(blockHash(g.compact.header));
+      if (this.candidates.has(key) || this.compact.isRebuilding(key) || this.compact.busy) return "ignore";
+      // Hashes that do not give txRoot (or a prefilled tx that is not its hash) cannot be the
+      // proposed block; nor can one from a non-validator (each costs us fetches).
+      if (compactProblem(g.compact) || (h === this.height && this.set && !this.set.get(g.compact.header.proposer))) return "reject";
+      this.decodedBlockGossip.set(bytes, g);
+      return "accept";
+    }
     const h = g.block.header.height;
     if (g.kind === "proposal") {
       if (h !== this.height && h !== this.height + 1) return "ignore";
@@ -268,7 +310,7 @@ export class BftEngine {
     return "accept";
   }
 
-  private onBlockGossip(bytes: Uint8Array): void {
+  private onBlockGossip(bytes: Uint8Array, from: string): void {
     if (this.stopped) return;
     const g = this.decodedBlockGossip.get(bytes) ?? decodeBlockGossip(bytes);
     this.decodedBlockGossip.delete(bytes);
@@ -287,9 +329,23 @@ export class BftEngine {
       void this.follower.applyAnnounced(g.bytes, g.commit);
       return;
     }
-    const hash = toHex(blockHash(g.block.header));
+    if (g.kind === "compact") {
+      // Not awaited: fetching must not hold up the votes queued behind it on this topic.
+      void this.compact
+        .rebuild(g.compact, from)
+        .then((block) => block && !this.stopped && this.addCandidate(block, encodeBlock(block)))
+        .catch((e: Error) => this.log.warn({ err: e.message }, "compact proposal: rebuild failed"));
+      return;
+    }
+    this.addCandidate(g.block, g.bytes);
+  }
+
+  /** A proposed block's bytes arrived (in full or rebuilt): answer the validation or decision waiting for it. */
+  private addCandidate(block: Block, bytes: Uint8Array): void {
+    if (block.header.height <= this.node.height) return;
+    const hash = toHex(blockHash(block.header));
     // Bounded: honest proposers send one block per round; the excess waits for a re-send.
-    if (!this.candidates.has(hash) && this.candidates.size < MAX_CANDIDATES) this.candidates.set(hash, { block: g.block, bytes: g.bytes });
+    if (!this.candidates.has(hash) && this.candidates.size < MAX_CANDIDATES) this.candidates.set(hash, { block, bytes });
     const w = this.waitingValidate.get(hash);
     if (w) {
       this.waitingValidate.delete(hash);
@@ -332,8 +388,9 @@ export class BftEngine {
         case "broadcast": {
           if (e.message.kind === "proposal") {
             const c = this.candidates.get(toHex(e.message.proposal.blockHash));
-            // Block bytes first, so peers can validate when the proposal arrives.
-            if (c && e.message.proposal.proposer === this.o.signer?.address) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes }));
+            // The block first, so peers can validate when the proposal arrives: compact when we
+            // built it (peers hold its transactions), else (a re-proposed validValue) in full.
+            if (c && e.message.proposal.proposer === this.o.signer?.address) this.publishBlock(c);
           }
           this.publish(e.message.kind === "proposal" ? "proposals" : "votes", encodeMessage(e.message));
           if (this.o.testEquivocate) this.equivocate(e.message);
@@ -378,6 +435,11 @@ export class BftEngine {
     void this.o.transport.publish(topic, bytes).catch((err: Error) => this.log.debug({ err: err.message, topic }, "publish failed"));
   }
 
+  private publishBlock(c: Candidate, nonce?: number): void {
+    if (c.compact) this.publish("blocks", encodeBlockGossip({ kind: "compact", compact: nonce === undefined ? c.compact : { ...c.compact, nonce } }));
+    else if (!this.o.testNoFullBlocks) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce }));
+  }
+
   /** prepareProposal from the mempool; the header as produceBlock builds it. */
   private async buildValue(height: number, round: number): Promise<void> {
     if (height !== this.height || !this.driver || !this.o.signer) return;
@@ -385,7 +447,9 @@ export class BftEngine {
     const prevTime = latest?.header.time ?? this.node.genesisTime;
     const info = { chainId: this.node.chainId, height, time: Math.max(this.now(), prevTime + 1), proposer: this.o.signer.address };
     const p = this.node.app.params();
-    const candidates = this.node.mempool.reap(Math.max(1, Math.min(p.maxBlockTxs, MAX_PROPOSAL_TXS) - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024));
+    const maxTxs = Math.min(p.maxBlockTxs, this.o.maxProposalTxs ?? DEFAULT_MAX_PROPOSAL_TXS);
+    const localBefore = this.now() - (this.o.proposalTxMinAgeMs ?? 60);
+    const candidates = this.node.mempool.reap(Math.max(1, maxTxs - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024), localBefore);
     const report = await this.reporter?.build(height, candidates).catch((err: Error) => {
       this.log.warn({ err: err.message }, "cannot build the consensus report");
       return undefined;
@@ -405,7 +469,7 @@ export class BftEngine {
     const block: Block = { header, txs: txs.map((t) => t.bytes) };
     const hash = blockHash(header);
     const bytes = encodeBlock(block);
-    this.candidates.set(toHex(hash), { block, bytes, execution, verdict: true });
+    this.candidates.set(toHex(hash), { block, bytes, execution, verdict: true, compact: this.compact.compactFor(block, txs, this.now()) });
     this.node.blockStore.saveCandidate(height, hash, bytes);
     this.log.debug({ height, round, block: toHex(hash).slice(0, 12), txs: block.txs.length }, "proposing a new block");
     this.apply(this.driver.value(height, round, hash));
@@ -482,6 +546,7 @@ export class BftEngine {
   /** Next height: after the block interval when we decided it, at once after a sync. */
   private afterCommit(immediate: boolean): void {
     for (const [k, c] of this.candidates) if (c.block.header.height <= this.node.height) this.candidates.delete(k);
+    this.compact.prune();
     this.waitingValidate.clear();
     this.waitingDecide = undefined;
     const target = this.height;
@@ -518,13 +583,21 @@ export class BftEngine {
     if (!this.driver || this.stopped) return;
     const height = this.driver.core.height;
     const own = this.driver.ownMessages().filter((m) => messageHeight(m) === height);
-    // Block bytes are big: re-sent only once the height has gone on for two re-gossip periods
-    // (a peer that missed the first copy, or a round that failed), not on every tick.
-    const resendBlocks = this.now() - this.heightStartedAt >= 2 * (this.o.regossipMs ?? 500);
+    // The proposal's block is re-sent only once the height has gone on for two re-gossip
+    // periods (a peer that missed the first copy, or a round that failed), not on every tick;
+    // the full bytes, for peers that could not rebuild the compact form, after a few more.
+    const age = this.now() - this.heightStartedAt;
+    const period = this.o.regossipMs ?? 500;
     for (const m of own) {
-      if (m.kind !== "proposal" || !resendBlocks) continue;
+      if (m.kind !== "proposal" || age < 2 * period) continue;
       const c = this.candidates.get(toHex(m.proposal.blockHash));
-      if (c) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce: this.bundleNonce++ }));
+      if (!c) continue;
+      this.publishBlock(c, this.bundleNonce++);
+      const now = this.now();
+      if (c.compact && age >= FULL_BLOCK_AFTER_PERIODS * period && now - (c.fullSentAt ?? 0) >= FULL_BLOCK_AFTER_PERIODS * period && !this.o.testNoFullBlocks) {
+        c.fullSentAt = now;
+        this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce: this.bundleNonce++ }));
+      }
     }
     // Newest first: what a peer most likely lacks is of the latest rounds.
     const heard = [...this.heard.values()].filter((e) => e.height === height).map((e) => e.bytes);

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { createNetwork, NetworkError, NODE_KEY_FILE, type Network } from "../../../plugins/transports/libp2p/index.ts";
 import type { Logger } from "../logger.ts";
-import type { BlockSource, NodeTransport, SyncHooks, SyncOutcome, Topic, TopicHandler, TopicValidator } from "./transport.ts";
+import type { BlockSource, FaultKind, NodeTransport, SyncHooks, SyncOutcome, Topic, TopicHandler, TopicValidator, TxSource } from "./transport.ts";
 
 /** The engine's transport over the libp2p network plugin (docs/network.md). */
 export class Libp2pTransport implements NodeTransport {
@@ -59,8 +59,20 @@ export class Libp2pTransport implements NodeTransport {
     }
   }
 
-  penalize(peer: string, reason: string): void {
-    this.net.penalize(peer, "gossipReject", reason);
+  penalize(peer: string, reason: string, kind: FaultKind = "invalid"): void {
+    this.net.penalize(peer, kind === "lie" ? "fetchWrongBytes" : "gossipReject", reason);
+  }
+
+  peers(): string[] {
+    return this.net.libp2p.getPeers().map((p) => p.toString());
+  }
+
+  setTxSource(source: TxSource | undefined): void {
+    this.net.setTxSource(source);
+  }
+
+  fetchTxs(peer: string, hashes: readonly Uint8Array[], timeoutMs: number): Promise<(Uint8Array | undefined)[]> {
+    return this.net.fetchTxs(peer, hashes, timeoutMs);
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,17 @@
-import { TransportError, type BlockSource, type NodeTransport, type SyncHooks, type SyncOutcome, type Topic, type TopicHandler, type TopicValidator } from "./transport.ts";
+import {
+  MAX_FETCH_HASHES,
+  MAX_FETCH_RESPONSE_BYTES,
+  TransportError,
+  type BlockSource,
+  type FaultKind,
+  type NodeTransport,
+  type SyncHooks,
+  type SyncOutcome,
+  type Topic,
+  type TopicHandler,
+  type TopicValidator,
+  type TxSource,
+} from "./transport.ts";
 
 /**
  * An in-process network for tests: every attached transport hears every other one's gossip
@@ -9,6 +22,17 @@ export class MemoryHub {
   private readonly nodes = new Map<string, MemoryTransport>();
   private groups: string[][] | undefined;
   private readonly down = new Set<string>();
+  /** TEST ONLY: topics a node does not hear (e.g. "txbatch": it must fetch every transaction). */
+  private readonly deaf = new Map<string, Set<Topic>>();
+
+  /** TEST ONLY: node `id` stops hearing `topics` ([] restores). */
+  setDeaf(id: string, topics: readonly Topic[]): void {
+    this.deaf.set(id, new Set(topics));
+  }
+
+  hears(id: string, topic: Topic): boolean {
+    return !this.deaf.get(id)?.has(topic);
+  }
 
   attach(id: string): MemoryTransport {
     const t = new MemoryTransport(id, this);
@@ -46,7 +70,12 @@ export class MemoryHub {
 export class MemoryTransport implements NodeTransport {
   private readonly subs = new Map<Topic, { validator: TopicValidator; handler: TopicHandler }[]>();
   private source: BlockSource | undefined;
+  private txSource: TxSource | undefined;
   private stopped = false;
+  /** TEST ONLY: how this node answers tx fetches: honestly, with nothing, or with wrong bytes. */
+  testTxAnswers: "honest" | "none" | "corrupt" = "honest";
+  /** Penalties this node gave, for tests. */
+  readonly penalties: { peer: string; reason: string; kind: FaultKind }[] = [];
 
   constructor(
     readonly id: string,
@@ -63,7 +92,7 @@ export class MemoryTransport implements NodeTransport {
   }
 
   private deliver(topic: Topic, bytes: Uint8Array, from: string): void {
-    if (this.stopped || !this.hub.reachable(from, this.id)) return;
+    if (this.stopped || !this.hub.reachable(from, this.id) || !this.hub.hears(this.id, topic)) return;
     for (const s of this.subs.get(topic) ?? []) {
       const v = s.validator(bytes, from);
       const handle = (verdict: string): void => {
@@ -125,6 +154,40 @@ export class MemoryTransport implements NodeTransport {
       await new Promise((r) => setImmediate(r));
     }
     return { height: hooks.localHeight(), applied };
+  }
+
+  penalize(peer: string, reason: string, kind: FaultKind = "invalid"): void {
+    this.penalties.push({ peer, reason, kind });
+  }
+
+  peers(): string[] {
+    return this.hub.peersOf(this.id).map((p) => p.id);
+  }
+
+  setTxSource(source: TxSource | undefined): void {
+    this.txSource = source;
+  }
+
+  async fetchTxs(peer: string, hashes: readonly Uint8Array[], timeoutMs: number): Promise<(Uint8Array | undefined)[]> {
+    if (hashes.length > MAX_FETCH_HASHES) throw new TransportError("TRANSPORT_FETCH_FAILED", `at most ${MAX_FETCH_HASHES} hashes per request`);
+    const p = this.hub.peersOf(this.id).find((t) => t.id === peer && !t.stopped);
+    if (!p) throw new TransportError("TRANSPORT_FETCH_FAILED", `peer ${peer} is not reachable`);
+    await new Promise((r) => setTimeout(r, Math.min(1, timeoutMs)));
+    return p.serveTxs(hashes);
+  }
+
+  private serveTxs(hashes: readonly Uint8Array[]): (Uint8Array | undefined)[] {
+    let bytes = 0;
+    return hashes.map((h) => {
+      if (this.testTxAnswers === "none" || bytes >= MAX_FETCH_RESPONSE_BYTES) return undefined;
+      const t = this.txSource?.tx(h);
+      if (!t) return undefined;
+      bytes += t.length;
+      if (this.testTxAnswers !== "corrupt") return new Uint8Array(t);
+      const bad = new Uint8Array(t);
+      bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
+      return bad;
+    });
   }
 
   async stop(): Promise<void> {

@@ -51,6 +51,18 @@ export interface SyncHooks {
   prefetch?(blocks: readonly SyncedBlock[]): void;
 }
 
+/** Transactions this node serves to peers rebuilding a compact proposal, by SHA-256 of their bytes. */
+export interface TxSource {
+  tx(hash: Uint8Array): Uint8Array | undefined;
+}
+
+/** Bounds of one "transactions by hash" request; a server answers with empties past the byte budget. */
+export const MAX_FETCH_HASHES = 1024;
+export const MAX_FETCH_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** How bad a peer's fault is: "invalid" for gossip a validator rejects, "lie" for bytes that contradict their hash. */
+export type FaultKind = "invalid" | "lie";
+
 export interface SyncOutcome {
   readonly height: number;
   readonly applied: number;
@@ -66,14 +78,24 @@ export interface NodeTransport {
   bestPeerHeight(): Promise<number>;
   /** Fetch and apply blocks above localHeight() up to `target` (default: the best peer's). */
   syncTo(hooks: SyncHooks, target?: number): Promise<SyncOutcome>;
-  /** Penalise a peer that sent something invalid (no-op where unsupported). */
-  penalize?(peer: string, reason: string): void;
+  /** Penalise a peer that sent something invalid (no-op where unsupported); default kind "invalid". */
+  penalize?(peer: string, reason: string, kind?: FaultKind): void;
+  /** Connected peers' ids (for tx fetches); absent where unsupported. */
+  peers?(): string[];
+  /** Serve transactions by hash (undefined stops serving). */
+  setTxSource?(source: TxSource | undefined): void;
+  /**
+   * Ask one peer for transactions by hash (≤ MAX_FETCH_HASHES): answers in request order,
+   * undefined where the peer lacks one. The bytes are NOT checked against the hashes: the
+   * caller does that and penalises a liar. Rejects on timeout or a malformed answer.
+   */
+  fetchTxs?(peer: string, hashes: readonly Uint8Array[], timeoutMs: number): Promise<(Uint8Array | undefined)[]>;
   stop(): Promise<void>;
 }
 
 export class TransportError extends Error {
   constructor(
-    readonly code: "TRANSPORT_STOPPED" | "TRANSPORT_SYNC_FAILED",
+    readonly code: "TRANSPORT_STOPPED" | "TRANSPORT_SYNC_FAILED" | "TRANSPORT_FETCH_FAILED",
     message: string,
   ) {
     super(message);

@@ -5,6 +5,8 @@ import type { NexusNode } from "../node.ts";
 import { decodeTxBatch } from "./tx-batch.ts";
 import type { Verdict } from "./transport.ts";
 
+/** Transactions of recent batches kept by hash for compact proposals (a few seconds at 2 000 tx/s per peer). */
+const MAX_RECENT = 50_000;
 /** Signature checks per verifier call: a big batch is spread over the worker pool. */
 const VERIFY_CHUNK = 128;
 
@@ -26,6 +28,27 @@ export class TxBatchGossip {
   private readonly checked = new WeakMap<Uint8Array, Checked[]>();
   /** Validations finish in arrival order, so a sender's nonces reach the mempool in order. */
   private order: Promise<unknown> = Promise.resolve();
+  /**
+   * Bytes of transactions heard in batches, by hash (hex), before their signatures are checked
+   * and they are admitted: under load admission lags, and a compact proposal listing them can
+   * still be rebuilt (each must hash to its slot; processProposal verifies it as any other).
+   */
+  private recent = new Map<string, Uint8Array>();
+  private older = new Map<string, Uint8Array>();
+
+  /** A transaction heard in a recent batch, by hash (hex). */
+  recentTx(hashHex: string): Uint8Array | undefined {
+    return this.recent.get(hashHex) ?? this.older.get(hashHex);
+  }
+
+  private remember(hashHex: string, bytes: Uint8Array): void {
+    // Two generations: bounded, and O(1) per insert.
+    if (this.recent.size >= MAX_RECENT / 2) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(hashHex, bytes);
+  }
 
   constructor(private readonly node: NexusNode) {}
 
@@ -36,7 +59,9 @@ export class TxBatchGossip {
       txs = decodeTxBatch(bytes);
       for (const t of txs) {
         const pre = this.node.app.precheckTx(t);
-        if (this.node.mempool.has(toHex(pre.decoded.hash))) continue;
+        const hex = toHex(pre.decoded.hash);
+        if (this.node.mempool.has(hex)) continue;
+        this.remember(hex, t);
         fresh.push({ bytes: t, pre });
       }
     } catch {
