@@ -94,7 +94,9 @@ export async function generateDevnet(o: DevnetOptions): Promise<DevnetLayout> {
       rpc: { ...base.rpc, port: rpcPort },
       p2p: { host: "127.0.0.1", port: p2pPort, bootstrap: [] },
       blockTimeMs: o.blockTimeMs ?? 1000,
-      bft: o.bft ?? { timeoutProposeMs: 1500, timeoutVoteMs: 500, timeoutDeltaMs: 250 },
+      // The node defaults (CometBFT's): four validators sharing a small machine need the room
+      // to execute a full proposal before the propose timeout.
+      bft: o.bft ?? base.bft,
       verifyThreads: 1,
       logLevel: o.logLevel ?? "info",
     };
