@@ -28,20 +28,25 @@ async function submit(c: Cluster, at: number, from: number, first: number, n: nu
 
 const committed = (c: Cluster, hash: string): boolean => c.running().every((i) => c.node(i).getTx(hash).status === "committed");
 
+/** Four validators, compact proposals only (no full-block fallback), `deaf` hearing no transaction gossip. */
+async function compactCluster(deaf: string[]): Promise<Cluster> {
+  const c = new Cluster(4);
+  c.noFullBlocks = true;
+  c.prefillLocalMs = 0;
+  for (let i = 0; i < 4; i++) await c.start(i);
+  for (const n of deaf) c.hub.setDeaf(n, ["txbatch", "txs"]);
+  return c;
+}
+
 describe("compact proposals between BFT nodes (MemoryHub)", function () {
   this.timeout(60_000);
   let c: Cluster;
   afterEach(async () => c && (await c.close()));
 
   it("validators that never heard the transactions fetch them by hash and vote for the block", async () => {
-    c = new Cluster(4);
     // Compact only: without the full-block fallback, a block of n0's transactions gets 3 of 4
     // prevotes only if n2 or n3 rebuilt it from fetched transactions.
-    c.noFullBlocks = true;
-    c.prefillLocalMs = 0;
-    for (let i = 0; i < 4; i++) await c.start(i);
-    c.hub.setDeaf("n2", ["txbatch", "txs"]);
-    c.hub.setDeaf("n3", ["txbatch", "txs"]);
+    c = await compactCluster(["n2", "n3"]);
     await c.waitHeight(2);
     const hashes = await submit(c, 0, 0, 0, 30);
     await until(() => hashes.every((h) => committed(c, h)), "the transfers to commit everywhere");
@@ -54,11 +59,7 @@ describe("compact proposals between BFT nodes (MemoryHub)", function () {
   });
 
   it("a peer answering with wrong bytes is penalised and the block is rebuilt from another peer", async () => {
-    c = new Cluster(4);
-    c.noFullBlocks = true;
-    c.prefillLocalMs = 0;
-    for (let i = 0; i < 4; i++) await c.start(i);
-    c.hub.setDeaf("n2", ["txbatch", "txs"]);
+    c = await compactCluster(["n2"]);
     // n0 proposes its clients' transactions and is asked first by n2: it lies.
     c.transport(0).testTxAnswers = "corrupt";
     await c.waitHeight(2);
@@ -75,12 +76,7 @@ describe("compact proposals between BFT nodes (MemoryHub)", function () {
   });
 
   it("transactions nobody serves: nil prevotes and new rounds, never a crash or a wrong commit; served again, they commit", async () => {
-    c = new Cluster(4);
-    c.noFullBlocks = true;
-    c.prefillLocalMs = 0;
-    for (let i = 0; i < 4; i++) await c.start(i);
-    c.hub.setDeaf("n2", ["txbatch", "txs"]);
-    c.hub.setDeaf("n3", ["txbatch", "txs"]);
+    c = await compactCluster(["n2", "n3"]);
     for (let i = 0; i < 4; i++) c.transport(i).testTxAnswers = "none";
     await c.waitHeight(2);
     const start = Math.max(...c.running().map((i) => c.node(i).height));
