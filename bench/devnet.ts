@@ -21,13 +21,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { addDevnetNode, generateDevnet, type DevnetLayout } from "../runtime/node/devnet.ts";
 import { NexusClient, type RpcClientError } from "../runtime/rpc/client.ts";
-import { signTx, type Signer } from "../runtime/tx/sign.ts";
-import { Band } from "../runtime/tx/bands.ts";
+import type { Signer } from "../runtime/tx/sign.ts";
 import { ed25519 } from "../runtime/crypto/ed25519.ts";
 import { addressFor } from "../runtime/crypto/address.ts";
 import { sha256, toHex, utf8 } from "../runtime/crypto/hash.ts";
 import { CLI, REPO, freePort } from "../test/helpers/spawn-node.ts";
 import { writeResults } from "./lib/results.ts";
+import { transfer } from "./lib/fixtures.ts";
 import { NODE_HEAP_FLAGS } from "../runtime/node/heap-flags.ts";
 
 const { values: args } = parseArgs({
@@ -253,20 +253,7 @@ async function main(): Promise<void> {
         const s = signers[sender]!;
         const nonce = nonces.get(s.address) ?? 0n;
         nonces.set(s.address, nonce + 1n);
-        const d = signTx(
-          {
-            chainId: layout.chainId,
-            sender: s.address,
-            nonce,
-            band: Band.NANO,
-            feeLimit: 1_000_000n,
-            tip: 0n,
-            timeoutHeight: 0,
-            memo: "",
-            msgs: [{ typeUrl: "/bank.v1.MsgSend", value: { from: s.address, to: signers[(next + 7) % ACCOUNTS]!.address, amount: [{ denom: "nxt", amount: "1" }] } }],
-          },
-          [s],
-        );
+        const d = transfer(s, signers[(next + 7) % ACCOUNTS]!.address, 1n, nonce, layout.chainId);
         queue.push({ bytes: d.bytes, hash: toHex(d.hash), sender, nonce });
       }
       const phase: string[] = [];

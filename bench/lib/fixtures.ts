@@ -36,10 +36,11 @@ export function benchSigner(i: number): Signer & { address: string } {
   return s;
 }
 
-export function transfer(from: Signer & { address: string }, to: string, amount: bigint, nonce: bigint): DecodedTx {
+/** A signed 1-message NXT transfer (NANO band), on the bench chain unless `chainId` names another. */
+export function transfer(from: Signer & { address: string }, to: string, amount: bigint, nonce: bigint, chainId = BENCH_CHAIN): DecodedTx {
   return signTx(
     {
-      chainId: BENCH_CHAIN,
+      chainId,
       sender: from.address,
       nonce,
       band: Band.NANO,
