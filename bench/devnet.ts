@@ -60,13 +60,15 @@ function account(i: number): Signer & { address: string } {
 /**
  * NEXUS_BENCH_PROF=<dir> writes a CPU profile of each validator there (node --cpu-prof);
  * NEXUS_BENCH_LOGS=<dir> keeps each node's log there (warn and above; NEXUS_BENCH_LOG_LEVEL=info for every block).
+ * NEXUS_BENCH_NODE_FLAGS="--flag …" adds Node/V8 flags to every node (to try GC settings, say).
  */
 function start(home: string, o: { logLevel?: string; logFile?: string } = {}): ChildProcess {
   const prof = process.env.NEXUS_BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.NEXUS_BENCH_PROF] : [];
   const logs = process.env.NEXUS_BENCH_LOGS;
   const file = o.logFile ?? (logs ? join(logs, `${basename(home)}.log`) : undefined);
   const out = file ? openSync(file, "a") : "ignore";
-  return spawn(process.execPath, [...NODE_HEAP_FLAGS, ...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? process.env.NEXUS_BENCH_LOG_LEVEL ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
+  const extra = (process.env.NEXUS_BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
+  return spawn(process.execPath, [...NODE_HEAP_FLAGS, ...extra, ...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? process.env.NEXUS_BENCH_LOG_LEVEL ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
 }
 
 async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {
