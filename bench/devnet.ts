@@ -45,6 +45,17 @@ const SECONDS = Number(args.seconds);
 const RATES = args.rates!.split(",").map(Number);
 const ACCOUNTS = 2000;
 
+/** CPU seconds (user + system, all threads) a process has used so far; undefined off Linux. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number => {
   if (xs.length === 0) return NaN;
@@ -259,6 +270,7 @@ async function main(): Promise<void> {
         queue.push({ bytes: d.bytes, hash: toHex(d.hash), sender, nonce });
       }
       const phase: string[] = [];
+      const cpuBefore = procs.map((p) => cpuSeconds(p.pid));
       const rejects = new Map<string, number>();
       const rejectExample = new Map<string, string>();
       const started = Date.now();
@@ -306,6 +318,11 @@ async function main(): Promise<void> {
       const drain = Date.now() + 10_000;
       while (phase.some((h) => !committedAt.has(h)) && Date.now() < drain) await sleep(100);
       const done = phase.filter((h) => committedAt.has(h));
+      // CPU the validators spent on this phase (load and drain), per committed transaction: the
+      // figure to cut, since four validators share two cores. Not exact (the drain wait may
+      // include a little of the next phase's idle time) but independent of machine contention.
+      const cpuUsed = procs.map((p, k) => (cpuSeconds(p.pid) ?? NaN) - (cpuBefore[k] ?? NaN));
+      const cpuPerTxUs = Math.round((cpuUsed.reduce((a, b) => a + b, 0) / procs.length / Math.max(1, done.length)) * 1e6);
       const lat = done.map((h) => committedAt.get(h)! - submitted.get(h)!);
       const lastCommit = Math.max(...done.map((h) => committedAt.get(h)!));
       const row = {
@@ -316,10 +333,11 @@ async function main(): Promise<void> {
         committed: done.length,
         committedPerSecond: Math.round(done.length / Math.max(offeredFor, (lastCommit - started) / 1000)),
         finalityMs: { p50: pct(lat, 50), p99: pct(lat, 99) },
+        ...(Number.isFinite(cpuPerTxUs) ? { validatorCpuPerCommittedTxUs: cpuPerTxUs } : {}),
       };
       loads.push(row);
       if (rejects.size) console.log(`  rejected: ${[...rejects].map(([k, n]) => `${n}× ${k} (e.g. ${rejectExample.get(k)})`).join("; ")}`);
-      console.log(`load ${rate}/s: sent ${sent}, accepted ${row.accepted}, committed ${row.committed} (${row.committedPerSecond}/s), finality p50 ${row.finalityMs.p50} ms p99 ${row.finalityMs.p99} ms`);
+      console.log(`load ${rate}/s: sent ${sent}, accepted ${row.accepted}, committed ${row.committed} (${row.committedPerSecond}/s), finality p50 ${row.finalityMs.p50} ms p99 ${row.finalityMs.p99} ms; CPU per committed tx ${cpuPerTxUs} µs per validator`);
     }
     watching = false;
     await watcher;

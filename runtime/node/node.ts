@@ -337,8 +337,9 @@ export class NexusNode implements NodeApi {
       proposer: info.proposer,
     };
     const block: Block = { header, txs: txs.map((t) => t.bytes) };
-    this.commitBlock(block, txs.map((t) => t.hash), execution);
-    return this.blockView(block);
+    const hashes = txs.map((t) => t.hash);
+    this.commitBlock(block, hashes, execution);
+    return this.blockView(block, hashes);
   }
 
   /** Persist an executed block atomically, then update the mempool and notify listeners. */
@@ -362,7 +363,7 @@ export class NexusNode implements NodeApi {
       { height: block.header.height, txs: block.txs.length, failed, evicted, mempool: this.mempool.size, root: toHex(block.header.stateRoot).slice(0, 16) },
       "committed block",
     );
-    const view = this.blockView(block);
+    const view = this.blockView(block, txHashes);
     for (const l of this.listeners) {
       try {
         l({ kind: "block", block: view, receipts: execution.receipts });
@@ -446,8 +447,9 @@ export class NexusNode implements NodeApi {
     return this.blocks.blockReceipts(height);
   }
 
-  private blockView(b: Block): BlockView {
-    return { hash: toHex(blockHash(b.header)), header: headerView(b.header), txs: b.txs.map((t) => toHex(sha256(t))) };
+  /** `txHashes`: the block's transaction hashes when the caller has them (no need to hash again). */
+  private blockView(b: Block, txHashes?: readonly Uint8Array[]): BlockView {
+    return { hash: toHex(blockHash(b.header)), header: headerView(b.header), txs: txHashes ? txHashes.map(toHex) : b.txs.map((t) => toHex(sha256(t))) };
   }
 
   getAccount(address: string): AccountView {

@@ -167,7 +167,7 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     db = open({ path: dir, overlappingSync: false });
     const journal = db.openDB<Buffer, Buffer>({ name: "state.journal", keyEncoding: "binary", encoding: "binary" });
     const rows = (): number => [...journal.getKeys({})].length;
-    const store = openAuthenticatedStore(db, { autoApply: false, directApplyMaxEntries: 40 });
+    const store = openAuthenticatedStore(db, { autoApply: false, directApplyMaxEntries: 40, directApplyBudgetMs: 0 });
     const ref = openMemoryAuthenticatedStore();
     const commit = (h: number, n: number): void => {
       const changes: Changeset = Array.from({ length: n }, (_, i) => [bytes(`k${h}.${i}`), bytes(`v${h}`)] as const);
@@ -193,6 +193,41 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     expect(again.height).to.equal(4);
     expect(hex(again.root)).to.equal(hex(ref.root));
     for (const k of ["k1.0", "k2.59", "k3.0", "k4.1"]) expect(hex(again.get(bytes(k))!)).to.equal(hex(ref.get(bytes(k))!));
+    await again.close();
+  });
+
+  it("a big commit goes straight in while the measured apply speed fits the budget, and is journaled once applying gets slow", async () => {
+    db = open({ path: dir, overlappingSync: false });
+    const journal = db.openDB<Buffer, Buffer>({ name: "state.journal", keyEncoding: "binary", encoding: "binary" });
+    const rows = (): number => [...journal.getKeys({})].length;
+    // Each clock read advances `step` ms, so a timed write of n entries measures step/n ms per entry.
+    let now = 0;
+    let step = 1;
+    const store = openAuthenticatedStore(db, { autoApply: false, directApplyMaxEntries: 40, directApplyBudgetMs: 20, clock: () => (now += step) });
+    const ref = openMemoryAuthenticatedStore();
+    const commit = (h: number, n: number): void => {
+      const changes: Changeset = Array.from({ length: n }, (_, i) => [bytes(`k${h}.${i}`), bytes(`v${h}`)] as const);
+      store.stage(changes).commit(h);
+      ref.stage(changes).commit(h);
+    };
+    commit(1, 100); // over 40 entries and no speed measured yet: journaled
+    expect(store.pending().heights).to.equal(1);
+    store.applyPending(); // measured: ~1 ms for a few hundred entries
+    commit(2, 100); // fast applier: straight in
+    expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
+    expect(rows()).to.equal(0);
+    step = 10_000; // the next timed write is very slow
+    commit(3, 100);
+    expect(store.pending().heights).to.equal(0);
+    commit(4, 100); // now the measured speed says ~seconds: journaled
+    expect(store.pending().heights).to.equal(1);
+    expect(rows()).to.equal(1);
+    store.applyPending();
+    expect(hex(store.root)).to.equal(hex(ref.root));
+    await store.close();
+    const again = openAuthenticatedStore(db, { autoApply: false });
+    expect(again.height).to.equal(4);
+    expect(hex(again.root)).to.equal(hex(ref.root));
     await again.close();
   });
 
