@@ -5,7 +5,8 @@ import { NexusNode } from "./node.ts";
 import { WorkerVerifyPool } from "./verify-pool.ts";
 import { buildSchemeRegistry } from "./schemes.ts";
 import { bftModules, referenceModules } from "./reference-chain.ts";
-import { ed25519 } from "../crypto/ed25519.ts";
+import { ed25519, ed25519VerifyBackend } from "../crypto/ed25519.ts";
+import { libsodiumStatus } from "../crypto/ed25519-libsodium.ts";
 import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } from "./home.ts";
 import type { NodeApi } from "./node-api.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
@@ -89,7 +90,8 @@ export async function runNode(o: RunOptions): Promise<void> {
   };
   const rpc = await startRpcServer(node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
   await node.start();
-  log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs, consensus: config.consensus }, "node started");
+  log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs, consensus: config.consensus, ed25519Verify: ed25519VerifyBackend() }, "node started");
+  if (!libsodiumStatus().active) log.info({ reason: libsodiumStatus().reason }, "Ed25519 verify without the libsodium fast path: same verdicts, about twice the CPU per valid signature (see docs/quantum.md)");
   const missing = missingHeapFlags();
   if (missing.length) log.info({ missing: missing.join(" ") }, "started without the node's V8 heap flags: it will hold more memory than it needs (see docs/config.md, Memory)");
 
