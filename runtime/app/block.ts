@@ -1,4 +1,5 @@
-import { encodeCanonical, decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
+import { decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
+import { encodeTuple } from "../codec/fast-encode.ts";
 import { sha256, toHex } from "../crypto/hash.ts";
 import { readArrayHead, readBytes, readBytesArray } from "../codec/byte-arrays.ts";
 
@@ -26,7 +27,7 @@ export interface Block {
 }
 
 export function encodeHeader(h: BlockHeader): Uint8Array {
-  return encodeCanonical([BLOCK_VERSION, h.chainId, h.height, h.time, h.prevHash, h.txRoot, h.stateRoot, h.resultsRoot, h.proposer]);
+  return encodeTuple([BLOCK_VERSION, h.chainId, h.height, h.time, h.prevHash, h.txRoot, h.stateRoot, h.resultsRoot, h.proposer]);
 }
 
 export function blockHash(h: BlockHeader): Uint8Array {
@@ -34,7 +35,7 @@ export function blockHash(h: BlockHeader): Uint8Array {
 }
 
 export function encodeBlock(b: Block): Uint8Array {
-  return encodeCanonical([encodeHeader(b.header), b.txs]);
+  return encodeTuple([encodeHeader(b.header), b.txs]);
 }
 
 export function decodeBlock(bytes: Uint8Array): Block {

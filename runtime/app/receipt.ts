@@ -1,4 +1,5 @@
-import { encodeCanonical, decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
+import { decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
+import { encodeTuple } from "../codec/fast-encode.ts";
 import type { ReceiptView, EventView } from "../node/node-api.ts";
 
 /**
@@ -11,7 +12,7 @@ import type { ReceiptView, EventView } from "../node/node-api.ts";
 const RECEIPT_VERSION = 1;
 
 export function encodeReceipt(r: ReceiptView): Uint8Array {
-  return encodeCanonical([
+  return encodeTuple([
     RECEIPT_VERSION,
     r.txHash,
     r.height,
@@ -55,7 +56,7 @@ export function decodeReceipt(b: Uint8Array): ReceiptView {
 }
 
 export function encodeReceiptList(encoded: readonly Uint8Array[]): Uint8Array {
-  return encodeCanonical(encoded);
+  return encodeTuple(encoded);
 }
 
 export function decodeReceiptList(b: Uint8Array): ReceiptView[] {
