@@ -54,13 +54,13 @@ const rows: Record<string, { bestUs: number; medianUs: number }> = {};
 rows[`decodeTx (transfer, ${tx.bytes.length} B)`] = measure(() => decodeTx(tx.bytes));
 rows["decodeCanonical (transfer)"] = measure(() => canonical.decodeCanonical(tx.bytes));
 rows[`decodeCanonical (header, ${header.length} B)`] = measure(() => canonical.decodeCanonical(header));
-rows["  cborg decode, strict (transfer)"] = measure(() => decode(tx.bytes, STRICT));
+rows["cborg decode, strict (transfer)"] = measure(() => decode(tx.bytes, STRICT));
 const value = decode(tx.bytes, STRICT);
-rows["  cborg encode (transfer)"] = measure(() => encode(value));
-if (extra.decodeCanonicalByReencode) rows["  decodeCanonicalByReencode (transfer)"] = measure(() => extra.decodeCanonicalByReencode!(tx.bytes));
+rows["cborg encode (transfer)"] = measure(() => encode(value));
+if (extra.decodeCanonicalByReencode) rows["decodeCanonicalByReencode (transfer)"] = measure(() => extra.decodeCanonicalByReencode!(tx.bytes));
 // canonical-scan.ts exists from the commit that added the byte scan on.
 const scan = (await import("../runtime/codec/canonical-scan.ts").catch(() => undefined)) as { scanCanonical?: (b: Uint8Array) => unknown } | undefined;
-if (scan?.scanCanonical) rows["  scanCanonical (transfer)"] = measure(() => scan.scanCanonical!(tx.bytes));
+if (scan?.scanCanonical) rows["scanCanonical (transfer)"] = measure(() => scan.scanCanonical!(tx.bytes));
 
 const w = Math.max(...Object.keys(rows).map((k) => k.length));
 console.log(`${"".padEnd(w)}  best µs  median µs`);
