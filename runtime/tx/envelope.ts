@@ -1,5 +1,4 @@
-import { encodeCanonical, decodeCanonical, decodeFirstItem, asArray, asBytes, asString, asUint, asSafeUint, CodecError } from "../codec/canonical.ts";
-import { bytesEqual } from "../crypto/hash.ts";
+import { assertCanonical, encodeCanonical, decodeCanonical, decodeFirstItem, asArray, asBytes, asString, asUint, asSafeUint, CodecError } from "../codec/canonical.ts";
 import { decodeAddress, encodeAddress } from "../crypto/address.ts";
 import { sha256 } from "../crypto/hash.ts";
 import { isBand, type Band } from "./bands.ts";
@@ -99,7 +98,7 @@ export function decodeTx(bytes: Uint8Array, maxBytes = Infinity): DecodedTx {
       const auth = decodeFirstItem(body.rest, "transaction auth");
       if (auth.rest.length) throw new CodecError(`${auth.rest.length} trailing bytes after the transaction`);
       top = [TX_VERSION, body.value, auth.value];
-      if (!bytesEqual(encodeCanonical(top), bytes)) throw new CodecError("transaction is not in canonical encoding");
+      assertCanonical(bytes, top, "transaction");
       bodyBytes = body.bytes;
     } else {
       top = asArray(decodeCanonical(bytes, "transaction"), "transaction", 3, 3);
