@@ -104,7 +104,7 @@ export class Application {
   private readonly fees: FeeHandler;
   private readonly bandProviders: BandRoleProvider[];
   private readonly invariantsEveryBlock: boolean;
-  private paramsCache: { raw: Buffer; params: RuntimeParams } | undefined;
+  private paramsCache: { raw: Buffer; params: RuntimeParams; height: number } | undefined;
   /** Transactions whose signatures and stateless checks passed here: skipped again at delivery (and not decoded again in a proposal). */
   private readonly prechecked = new Map<string, { routes: RoutedMsg[]; signers: string[]; decoded: DecodedTx }>();
 
@@ -136,11 +136,16 @@ export class Application {
 
   /** Runtime params of committed state; re-parsed only when their stored bytes change. */
   params(): RuntimeParams {
+    // Params change only through a commit, and every commit after genesis raises the height:
+    // admission asks for them twice per transaction, so the read is skipped within a height.
+    const cached = this.paramsCache;
+    if (cached && cached.height === this.store.height && this.store.initialised) return cached.params;
     const raw = this.store.get(PARAMS_STATE_KEY);
     if (!raw) throw new AppError("APP_NOT_INITIALISED", "runtime params are missing from state: the chain has not been initialised from a genesis");
     if (!this.paramsCache || !Buffer.from(raw).equals(this.paramsCache.raw)) {
-      this.paramsCache = { raw: Buffer.from(raw), params: parseRuntimeParams(JSON.parse(new TextDecoder().decode(raw)) as RuntimeParamsJson) };
+      this.paramsCache = { raw: Buffer.from(raw), params: parseRuntimeParams(JSON.parse(new TextDecoder().decode(raw)) as RuntimeParamsJson), height: this.store.height };
     }
+    this.paramsCache.height = this.store.height;
     return this.paramsCache.params;
   }
 

@@ -428,6 +428,32 @@ export class NexusNode implements NodeApi {
     return { hash: hashHex };
   }
 
+  /**
+   * Admit a peer's batch whose stateless checks and signatures the gossip validator already
+   * did: one admission turn for the whole batch instead of one per transaction. Transactions
+   * already known, committed or invalid against state are dropped quietly (a peer's batch is
+   * no client request to answer). Returns how many were admitted.
+   */
+  async admitCheckedBatch(items: readonly { bytes: Uint8Array; pre: Prechecked; sigOk: readonly boolean[] }[]): Promise<number> {
+    const turn = this.admission.then(() => {
+      const info = this.nextInfo();
+      let admitted = 0;
+      for (const c of items) {
+        try {
+          if (this.blocks.txLocation(c.pre.decoded.hash)) continue;
+          const checked = this.app.admitTx(c.pre, c.sigOk, this.mempool, info);
+          this.mempool.add(checked, this.store.height);
+          admitted++;
+        } catch {
+          // known, stale, over a bound or invalid against state: not this batch's problem
+        }
+      }
+      return admitted;
+    });
+    this.admission = turn.catch(() => undefined);
+    return turn;
+  }
+
   getTx(hashHex: string): TxStatusView {
     const hash = parseHash(hashHex);
     const r = this.blocks.receipt(hash);

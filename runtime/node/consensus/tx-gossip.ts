@@ -104,7 +104,7 @@ export class TxBatchGossip {
     const checked = this.checked.get(bytes);
     this.checked.delete(bytes);
     if (checked) {
-      for (const c of checked) void this.node.submitTx(c.bytes, { fromPeer: true, checked: { pre: c.pre, sigOk: c.sigOk } }).catch(() => undefined);
+      void this.node.admitCheckedBatch(checked).catch(() => undefined);
       return;
     }
     // Delivered without our validator's results (a transport that copies bytes): check fully.
