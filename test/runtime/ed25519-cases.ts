@@ -3,6 +3,8 @@
 // comes from @noble/curves; hashing and the oracle from node:crypto.
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { ed25519 as noble } from "@noble/curves/ed25519.js";
+import fc from "fast-check";
+import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import { libsodiumAccepts } from "../../runtime/crypto/ed25519-libsodium.ts";
 
 const Point = noble.Point;
@@ -126,4 +128,112 @@ export function identityRSignature(a: bigint, pk: Uint8Array, msg: Uint8Array, r
 export function withSPlusL(sig: Uint8Array): Uint8Array | undefined {
   const s = leToBig(sig.subarray(32)) + L;
   return s < 1n << 256n ? cat(sig.subarray(0, 32), bigToLe(s)) : undefined;
+}
+
+/** The mutation families of the property tests, each applied to a fresh valid signature. */
+export const MUTATION_KINDS = [
+  "none",
+  "flip-sig",
+  "flip-pk",
+  "flip-msg",
+  "s-plus-l",
+  "small-pk",
+  "small-pk-forged",
+  "small-r",
+  "y-ge-p-pk",
+  "mixed-pk",
+  "mixed-r",
+  "random",
+] as const;
+export type MutationKind = (typeof MUTATION_KINDS)[number];
+
+export interface EdgeCase {
+  kind: MutationKind;
+  pk: Uint8Array;
+  msg: Uint8Array;
+  sig: Uint8Array;
+}
+
+/**
+ * Random keys and messages, signed by the runtime, then one mutation: bit flips in the signature,
+ * key or message, S + L, every small-order key encoding (with a real or a forged signature),
+ * small-order R, y ≥ p keys, mixed-order keys and R, or random bytes. "none" stays valid.
+ */
+export function ed25519EdgeCase(): fc.Arbitrary<EdgeCase> {
+  const small = smallOrderEncodings();
+  const nonCanonical = nonCanonicalYEncodings();
+  const mutation = fc.oneof(
+    fc.constant({ kind: "none" as const }),
+    fc.record({ kind: fc.constant("flip-sig" as const), bit: fc.integer({ min: 0, max: 511 }) }),
+    fc.record({ kind: fc.constant("flip-pk" as const), bit: fc.integer({ min: 0, max: 255 }) }),
+    fc.record({ kind: fc.constant("flip-msg" as const), bit: fc.nat() }),
+    fc.constant({ kind: "s-plus-l" as const }),
+    fc.record({ kind: fc.constant("small-pk" as const), i: fc.nat() }),
+    fc.record({ kind: fc.constant("small-pk-forged" as const), i: fc.nat() }),
+    fc.record({ kind: fc.constant("small-r" as const), i: fc.nat() }),
+    fc.record({ kind: fc.constant("y-ge-p-pk" as const), i: fc.nat() }),
+    fc.record({ kind: fc.constant("mixed-pk" as const), k: fc.integer({ min: 1, max: 7 }) }),
+    fc.record({ kind: fc.constant("mixed-r" as const), k: fc.integer({ min: 1, max: 7 }) }),
+    fc.record({ kind: fc.constant("random" as const), pk: fc.uint8Array({ minLength: 32, maxLength: 32 }), sig: fc.uint8Array({ minLength: 64, maxLength: 64 }) }),
+  );
+  return fc
+    .tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 300 }), fc.bigInt({ min: 1n, max: L - 1n }), mutation)
+    .map(([seed, message, nonce, mu]): EdgeCase => {
+      const kp = ed25519.generate(seed);
+      let pk = kp.publicKey;
+      let msg = message;
+      let sig = ed25519.sign(kp.secretKey, msg);
+      switch (mu.kind) {
+        case "none":
+          break;
+        case "flip-sig":
+          sig = sig.slice();
+          sig[mu.bit >> 3]! ^= 1 << (mu.bit & 7);
+          break;
+        case "flip-pk":
+          pk = pk.slice();
+          pk[mu.bit >> 3]! ^= 1 << (mu.bit & 7);
+          break;
+        case "flip-msg":
+          msg = msg.length ? msg.slice() : new Uint8Array(1);
+          msg[(mu.bit >> 3) % msg.length]! ^= 1 << (mu.bit & 7);
+          break;
+        case "s-plus-l":
+          sig = withSPlusL(sig) ?? sig;
+          break;
+        case "small-pk":
+          pk = small[mu.i % small.length]!.bytes;
+          break;
+        case "small-pk-forged": {
+          const e = small[mu.i % small.length]!;
+          pk = e.bytes;
+          sig = forgeForSmallOrderKey(pk, e.order, msg, nonce);
+          break;
+        }
+        case "small-r": {
+          const { a } = keyOf(seed);
+          sig = identityRSignature(a, pk, msg, small[mu.i % small.length]!.bytes);
+          break;
+        }
+        case "y-ge-p-pk":
+          pk = nonCanonical[mu.i % nonCanonical.length]!;
+          break;
+        case "mixed-pk": {
+          const { a } = keyOf(seed);
+          pk = mixedOrderKey(a, mu.k);
+          sig = signWithScalar(a, pk, msg, nonce);
+          break;
+        }
+        case "mixed-r": {
+          const { a } = keyOf(seed);
+          sig = signWithScalar(a, pk, msg, nonce, mu.k);
+          break;
+        }
+        case "random":
+          pk = mu.pk;
+          sig = mu.sig;
+          break;
+      }
+      return { kind: mu.kind, pk, msg, sig };
+    });
 }

@@ -5,10 +5,9 @@ import { ml_dsa65 } from "@noble/post-quantum/ml-dsa.js";
 import { ml_kem768 } from "@noble/post-quantum/ml-kem.js";
 import { QuantumCryptoError } from "../errors.ts";
 import { SeedCache, isAllZero, requireContext, requireLength } from "./checks.ts";
+import { nobleEd25519Verify } from "./noble-ed25519-verify.ts";
 import {
-  ED25519_PUBLIC_KEY_BYTES,
   ED25519_SEED_BYTES,
-  ED25519_SIGNATURE_BYTES,
   ML_DSA_65_PUBLIC_KEY_BYTES,
   ML_DSA_65_SEED_BYTES,
   ML_DSA_65_SIGNATURE_BYTES,
@@ -50,13 +49,8 @@ export const nobleBackend: PqBackend = {
     return ed25519.sign(message, seed);
   },
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-    if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES) return false;
-    try {
-      // zip215: false = RFC 8032 strict, which is what OpenSSL does; consensus needs both to agree.
-      return ed25519.verify(signature, message, publicKey, { zip215: false });
-    } catch {
-      return false;
-    }
+    // Not ed25519.verify: consensus needs node:crypto's verdict, which noble's verify does not give.
+    return nobleEd25519Verify(publicKey, message, signature);
   },
 
   mlDsa65PublicKey(seed: Uint8Array): Uint8Array {

@@ -8,8 +8,9 @@ export const ED25519_ID = "ed25519";
 
 /**
  * Ed25519 on the given backend. The node backend is the runtime's own scheme
- * (runtime/crypto/ed25519.ts, with its public-key cache); the noble backend is @noble/curves in RFC 8032 strict mode.
- * Both have the same wire id, so a node picks one of them, never both.
+ * (runtime/crypto/ed25519.ts, with its public-key cache); the noble backend is @noble/curves, verifying by
+ * node:crypto's rule (backends/noble-ed25519-verify.ts). Both have the same wire id and the same verdicts,
+ * so a node picks one of them, never both.
  */
 export function createEd25519Scheme(backend: PqBackend): SignatureScheme {
   if (backend.name === "node") {
