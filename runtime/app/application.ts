@@ -217,7 +217,7 @@ export class Application {
     if (spendable < reserved + fee) {
       throw new TxError("TX_INSUFFICIENT_FEE_BALANCE", `${body.sender} has ${spendable}${this.fees.feeDenom}, needs ${fee} for this fee${reserved ? ` plus ${reserved} reserved by queued transactions` : ""}`);
     }
-    return { decoded: d, hashHex: toHex(d.hash), sender: body.sender, nonce: body.nonce, fee, tip: body.tip };
+    return { decoded: d, hashHex: d.hashHex, sender: body.sender, nonce: body.nonce, fee, tip: body.tip };
   }
 
   private rememberPrechecked(hashHex: string, routes: RoutedMsg[], d: DecodedTx): void {
@@ -236,7 +236,7 @@ export class Application {
     const todo: { hashHex: string; routes: RoutedMsg[]; n: number; d: DecodedTx }[] = [];
     const checks = [];
     for (const d of txs) {
-      const hashHex = toHex(d.hash);
+      const hashHex = d.hashHex;
       if (this.prechecked.has(hashHex)) continue;
       const c = signatureChecks(d, this.schemes);
       const routes = statelessCheck(d, this.chainId, params, this.modules);
@@ -326,7 +326,7 @@ export class Application {
 
   private deliverTx(ctx: ExecContext, block: Branch, d: DecodedTx, index: number, params: RuntimeParams): ReceiptView {
     const { body } = d.tx;
-    const hashHex = toHex(d.hash);
+    const hashHex = d.hashHex;
     const base = {
       txHash: hashHex,
       height: ctx.block.height,

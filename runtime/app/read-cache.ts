@@ -1,4 +1,5 @@
 import type { IterateOptions, KVReader } from "../state/types.ts";
+import { keyString } from "../state/bytes.ts";
 
 /**
  * Remembers point reads of a reader that does not change underneath it: the committed store
@@ -12,10 +13,15 @@ export class ReadCache implements KVReader {
   constructor(private readonly inner: KVReader) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
-    if (this.hits.has(k)) return this.hits.get(k);
-    const v = this.inner.get(key);
-    this.hits.set(k, v);
+    return this.getKeyed(keyString(key), key);
+  }
+
+  getKeyed(ks: string, key: Uint8Array): Uint8Array | undefined {
+    const hit = this.hits.get(ks);
+    if (hit !== undefined || this.hits.has(ks)) return hit;
+    const inner = this.inner;
+    const v = inner.getKeyed ? inner.getKeyed(ks, key) : inner.get(key);
+    this.hits.set(ks, v);
     return v;
   }
 

@@ -413,7 +413,7 @@ export class NexusNode implements NodeApi {
    */
   async submitTx(bytes: Uint8Array, opts: { fromPeer?: boolean; checked?: { pre: Prechecked; sigOk: readonly boolean[] } } = {}): Promise<{ hash: string }> {
     const pre = opts.checked?.pre ?? this.app.precheckTx(bytes);
-    const hashHex = toHex(pre.decoded.hash);
+    const hashHex = pre.decoded.hashHex;
     if (this.blocks.txLocation(pre.decoded.hash)) throw new TxError("TX_DUPLICATE", `transaction ${hashHex} is already committed`);
     this.mempool.precheck(hashHex, bytes.length);
     const sigs = opts.checked ? Promise.resolve(opts.checked.sigOk) : this.verifier.verify(pre.checks);

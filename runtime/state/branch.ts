@@ -37,9 +37,14 @@ export class Branch implements KVStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const p = this.pending.get(keyString(key));
+    return this.getKeyed(keyString(key), key);
+  }
+
+  getKeyed(ks: string, key: Uint8Array): Uint8Array | undefined {
+    const p = this.pending.get(ks);
     if (p !== undefined) return p.value ?? undefined;
-    return this.parent.get(key);
+    const parent = this.parent;
+    return parent.getKeyed ? parent.getKeyed(ks, key) : parent.get(key);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {

@@ -8,6 +8,12 @@
 export interface KVReader {
   get(key: Uint8Array): Uint8Array | undefined;
   /**
+   * `get` with the key's latin1 string (keyString) already made: layered readers (branches
+   * over a read cache over the store) each key a Map by it, and passing it down saves making
+   * and hashing the same string at every layer. Optional; callers fall back to `get`.
+   */
+  getKeyed?(ks: string, key: Uint8Array): Uint8Array | undefined;
+  /**
    * Entries with start <= key < end (end undefined: no upper bound), ascending unless
    * `reverse`. At most `limit` entries when given.
    */

@@ -1,6 +1,6 @@
 import { assertCanonical, encodeCanonical, decodeCanonical, decodeFirstItem, asArray, asBytes, asString, asUint, asSafeUint, CodecError } from "../codec/canonical.ts";
 import { decodeAddress, encodeAddress } from "../crypto/address.ts";
-import { sha256 } from "../crypto/hash.ts";
+import { sha256, toHex } from "../crypto/hash.ts";
 import { isBand, type Band } from "./bands.ts";
 import { TxError } from "./errors.ts";
 
@@ -53,6 +53,8 @@ export interface DecodedTx {
   readonly tx: Tx;
   readonly bytes: Uint8Array;
   readonly hash: Uint8Array;
+  /** The hash in hex: the key of mempool and admission maps (one string, hashed by the engine once). */
+  readonly hashHex: string;
   /** Canonical bytes of the body: what signatures cover (with the domain and scheme id). */
   readonly bodyBytes: Uint8Array;
 }
@@ -139,7 +141,8 @@ export function decodeTx(bytes: Uint8Array, maxBytes = Infinity): DecodedTx {
         signature: asBytes(t[2], `auth[${i}].signature`),
       };
     });
-    return { tx: { body, auth }, bytes, hash: txHash(bytes), bodyBytes };
+    const hash = txHash(bytes);
+    return { tx: { body, auth }, bytes, hash, hashHex: toHex(hash), bodyBytes };
   } catch (e) {
     if (e instanceof TxError) throw e;
     throw new TxError("TX_MALFORMED", (e as Error).message);

@@ -60,7 +60,7 @@ export class CompactBlocks implements TxSource {
     const prefilled: { index: number; tx: Uint8Array }[] = [];
     const mempool = this.node.mempool;
     const hashes = txs.map((t, index) => {
-      const hex = toHex(t.hash);
+      const hex = t.hashHex;
       const localAt = mempool.localAt(hex);
       if (!mempool.has(hex) || (localAt !== undefined && now - localAt < this.prefillLocalMs)) {
         prefilled.push({ index, tx: t.bytes });

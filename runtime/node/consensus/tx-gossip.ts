@@ -59,7 +59,7 @@ export class TxBatchGossip {
       txs = decodeTxBatch(bytes);
       for (const t of txs) {
         const pre = this.node.app.precheckTx(t);
-        const hex = toHex(pre.decoded.hash);
+        const hex = pre.decoded.hashHex;
         if (this.node.mempool.has(hex)) continue;
         this.remember(hex, t);
         fresh.push({ bytes: t, pre });
