@@ -588,8 +588,13 @@ export class BftEngine {
     // the full bytes, for peers that could not rebuild the compact form, after a few more.
     const age = this.now() - this.heightStartedAt;
     const period = this.o.regossipMs ?? 500;
+    // A height that is still young needs no help: everything was just sent once and gossipsub
+    // relays it. Re-sending from the first tick cost every node a bundle of every vote twice a
+    // second per validator, most of an idle devnet's traffic; heights that run long (a lost
+    // message, a restarted peer, a slow block) still get the re-sends.
+    if (age < 2 * period) return;
     for (const m of own) {
-      if (m.kind !== "proposal" || age < 2 * period) continue;
+      if (m.kind !== "proposal") continue;
       const c = this.candidates.get(toHex(m.proposal.blockHash));
       if (!c) continue;
       this.publishBlock(c, this.bundleNonce++);
