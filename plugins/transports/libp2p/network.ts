@@ -101,6 +101,9 @@ export class Network {
   private readonly stats_: Record<TopicKind, TopicStats>;
   private timer: NodeJS.Timeout | undefined;
   private maintaining = false;
+  /** DHT lookups for more peers back off while they find nobody new (see maintain). */
+  private lookupSkips = 0;
+  private lookupBackoff = 0;
   private stopped = false;
 
   private constructor(
@@ -271,6 +274,14 @@ export class Network {
         }),
       );
       if (this.libp2p.getPeers().length === 0) return;
+      // A lookup that found nobody new is repeated on every 2nd, 4th, … up to every 64th
+      // maintenance tick: a small network (a devnet of four) never reaches minPeers, and a
+      // lookup every tick cost each node a steady share of its idle CPU in peer-store writes.
+      if (this.lookupSkips > 0) {
+        this.lookupSkips--;
+        return;
+      }
+      const known = new Set(this.libp2p.getPeers().map((p) => p.toString()));
       const found: PeerId[] = [];
       try {
         for await (const p of this.libp2p.peerRouting.getClosestPeers(this.libp2p.peerId.toMultihash().bytes, { signal: AbortSignal.timeout(5_000) })) {
@@ -279,7 +290,10 @@ export class Network {
       } catch {
         // A query that times out still taught the routing table something; dial what we have.
       }
-      await Promise.all(found.map((id) => this.dialDiscovered(id)));
+      const fresh = found.filter((id) => !known.has(id.toString()) && !id.equals(this.libp2p.peerId));
+      this.lookupBackoff = fresh.length > 0 ? 0 : Math.min(64, Math.max(1, this.lookupBackoff * 2));
+      this.lookupSkips = this.lookupBackoff;
+      await Promise.all(fresh.map((id) => this.dialDiscovered(id)));
     } finally {
       this.maintaining = false;
     }
