@@ -106,7 +106,7 @@ export class Application {
   private readonly invariantsEveryBlock: boolean;
   private paramsCache: { raw: Buffer; params: RuntimeParams; height: number } | undefined;
   /** Transactions whose signatures and stateless checks passed here: skipped again at delivery (and not decoded again in a proposal). */
-  private readonly prechecked = new Map<string, { routes: RoutedMsg[]; signers: string[]; decoded: DecodedTx }>();
+  private readonly prechecked = new Map<string, { routes: RoutedMsg[]; signers: readonly string[]; decoded: DecodedTx }>();
 
   constructor(o: ApplicationOptions) {
     this.chainId = o.chainId;
@@ -350,7 +350,7 @@ export class Application {
     const anteEvents: ChainEvent[] = [];
     const actx = ctx.withStore(block, anteEvents);
     let routes: RoutedMsg[];
-    let signers: string[];
+    let signers: readonly string[];
     let fee: bigint;
     try {
       const pre = this.prechecked.get(hashHex);

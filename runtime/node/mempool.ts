@@ -31,6 +31,14 @@ export class Mempool implements PendingView {
   private readonly bySender = new Map<string, Entry[]>();
   private readonly byHash = new Map<string, Entry>();
   private bytes = 0;
+  /** Lowest height at which some entry expires (TTL or its timeout height); Infinity when none. */
+  private nextExpiry = Infinity;
+
+  private expiresAt(e: Entry): number {
+    const t = e.tx.decoded.tx.body.timeoutHeight;
+    const ttl = e.addedAt + this.limits.ttlBlocks;
+    return t !== 0 && t < ttl ? t : ttl;
+  }
 
   constructor(private readonly limits: MempoolLimits) {}
 
@@ -81,6 +89,7 @@ export class Mempool implements PendingView {
     const expected = q.length ? q[q.length - 1]!.tx.nonce + 1n : tx.nonce;
     if (tx.nonce !== expected) throw new TxError("TX_NONCE_GAP", `nonce ${tx.nonce}, the mempool expects ${expected} next for ${tx.sender}`);
     const e: Entry = { tx, addedAt: height, localAt: arrival.localAt };
+    this.nextExpiry = Math.min(this.nextExpiry, this.expiresAt(e));
     q.push(e);
     this.bySender.set(tx.sender, q);
     this.byHash.set(tx.hashHex, e);
@@ -128,9 +137,20 @@ export class Mempool implements PendingView {
       if (e) touched.add(e.tx.sender);
     }
     let evicted = 0;
-    for (const [sender, q] of this.bySender) {
-      const expired = q.some((e) => height - e.addedAt >= this.limits.ttlBlocks || (e.tx.decoded.tx.body.timeoutHeight !== 0 && e.tx.decoded.tx.body.timeoutHeight <= height));
-      if (!touched.has(sender) && !expired) continue;
+    // Only the senders of included transactions change, unless something expires now: a
+    // sweep of every queue (the whole mempool, each block) runs only from the first height at
+    // which an entry can expire.
+    const sweep = height >= this.nextExpiry;
+    if (sweep) this.nextExpiry = Infinity;
+    for (const [sender, q] of sweep ? this.bySender : [...touched].map((t) => [t, this.bySender.get(t)] as const)) {
+      if (!q) continue;
+      if (sweep) {
+        const expired = q.some((e) => this.expiresAt(e) <= height);
+        if (!touched.has(sender) && !expired) {
+          for (const e of q) this.nextExpiry = Math.min(this.nextExpiry, this.expiresAt(e));
+          continue;
+        }
+      }
       const next = committedNonce(sender);
       const keep: Entry[] = [];
       for (const e of q) {
@@ -144,6 +164,7 @@ export class Mempool implements PendingView {
           continue;
         }
         keep.push(e);
+        this.nextExpiry = Math.min(this.nextExpiry, this.expiresAt(e));
       }
       if (keep.length) this.bySender.set(sender, keep);
       else this.bySender.delete(sender);

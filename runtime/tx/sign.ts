@@ -65,14 +65,16 @@ export function signatureChecks(d: DecodedTx, schemes: SchemeRegistry): SigCheck
     }
     checks.push({ scheme: a.scheme, publicKey: a.publicKey, message: signBytes(d.bodyBytes, a.scheme), signature: a.signature });
   }
-  if (!addressMatchesKey(tx.body.sender, first.scheme, first.publicKey)) {
-    throw new TxError("TX_SENDER_MISMATCH", `sender ${tx.body.sender} is not the address of auth[0]'s ${first.scheme} key (${addressFor(first.scheme, first.publicKey)})`);
+  const signers = txSigners(tx);
+  if (signers[0] !== tx.body.sender) {
+    throw new TxError("TX_SENDER_MISMATCH", `sender ${tx.body.sender} is not the address of auth[0]'s ${first.scheme} key (${signers[0]})`);
   }
-  const seen = new Set<string>();
-  for (const a of tx.auth) {
-    const addr = addressFor(a.scheme, a.publicKey);
-    if (seen.has(addr)) throw new TxError("TX_BAD_SIGNATURE", `signer ${addr} appears twice in auth`);
-    seen.add(addr);
+  if (signers.length > 1) {
+    const seen = new Set<string>();
+    for (const addr of signers) {
+      if (seen.has(addr)) throw new TxError("TX_BAD_SIGNATURE", `signer ${addr} appears twice in auth`);
+      seen.add(addr);
+    }
   }
   return checks;
 }
@@ -87,7 +89,15 @@ export function verifyTxSignatures(d: DecodedTx, schemes: SchemeRegistry): void 
   });
 }
 
-/** Addresses of all signers of a transaction, sender first. */
-export function txSigners(tx: Tx): string[] {
-  return tx.auth.map((a) => addressFor(a.scheme, a.publicKey));
+/** Signers by decoded transaction: admission and execution ask for them several times. */
+const signersMemo = new WeakMap<Tx, readonly string[]>();
+
+/** Addresses of all signers of a transaction, sender first (shared: do not modify). */
+export function txSigners(tx: Tx): readonly string[] {
+  let s = signersMemo.get(tx);
+  if (s === undefined) {
+    s = tx.auth.map((a) => addressFor(a.scheme, a.publicKey));
+    signersMemo.set(tx, s);
+  }
+  return s;
 }
