@@ -89,15 +89,7 @@ export function verifyTxSignatures(d: DecodedTx, schemes: SchemeRegistry): void 
   });
 }
 
-/** Signers by decoded transaction: admission and execution ask for them several times. */
-const signersMemo = new WeakMap<Tx, readonly string[]>();
-
-/** Addresses of all signers of a transaction, sender first (shared: do not modify). */
+/** Addresses of all signers of a transaction, sender first. */
 export function txSigners(tx: Tx): readonly string[] {
-  let s = signersMemo.get(tx);
-  if (s === undefined) {
-    s = tx.auth.map((a) => addressFor(a.scheme, a.publicKey));
-    signersMemo.set(tx, s);
-  }
-  return s;
+  return tx.auth.map((a) => addressFor(a.scheme, a.publicKey));
 }
