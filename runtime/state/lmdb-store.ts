@@ -251,6 +251,12 @@ class LmdbBackend implements StateBackend {
     ) {
       this.applyChunk();
     }
+    // Under load the next block often commits before the background applier has caught up:
+    // when what is pending is cheap to apply, apply it now and commit this block directly,
+    // rather than journal every block behind it from then on (encode, write, overlay, apply).
+    if (this.overlay.heights.length > 0 && this.applyIsCheap(this.overlay.pendingEntries - this.cursor + adding, false)) {
+      while (this.overlay.heights.length > 0) this.applyChunk();
+    }
     if (this.overlay.heights.length === 0 && this.applyIsCheap(adding)) {
       this.persistDirect(batch, alsoWrite);
       return;
@@ -272,10 +278,10 @@ class LmdbBackend implements StateBackend {
   }
 
   /** Whether `entries` can go straight into the main tables (see directApplyMaxEntries / directApplyBudgetMs). */
-  private applyIsCheap(entries: number): boolean {
+  private applyIsCheap(entries: number, byCount = true): boolean {
     const o = this.opts;
     if (o.directApplyMaxEntries === 0) return false;
-    if (entries <= o.directApplyMaxEntries) return true;
+    if (byCount && entries <= o.directApplyMaxEntries) return true;
     return this.msPerEntry !== undefined && entries * this.msPerEntry <= o.directApplyBudgetMs;
   }
 

@@ -231,6 +231,35 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     await again.close();
   });
 
+  it("pending heights that are cheap to apply are applied at the next commit, which then goes straight in", async () => {
+    db = open({ path: dir, overlappingSync: false });
+    const journal = db.openDB<Buffer, Buffer>({ name: "state.journal", keyEncoding: "binary", encoding: "binary" });
+    const rows = (): number => [...journal.getKeys({})].length;
+    let now = 0;
+    const store = openAuthenticatedStore(db, { autoApply: false, directApplyMaxEntries: 40, directApplyBudgetMs: 20, clock: () => (now += 1) });
+    const ref = openMemoryAuthenticatedStore();
+    const commit = (h: number, n: number): void => {
+      const changes: Changeset = Array.from({ length: n }, (_, i) => [bytes(`k${h}.${i}`), bytes(`v${h}`)] as const);
+      store.stage(changes).commit(h);
+      ref.stage(changes).commit(h);
+    };
+    commit(1, 100); // no apply speed known yet: journaled
+    commit(2, 100); // behind it: journaled
+    expect(store.pending().heights).to.equal(2);
+    store.applyPending({ maxEntries: 100 }); // part of height 1, timed: fast
+    expect(store.pending().heights).to.equal(2);
+    commit(3, 100); // the rest is cheap: applied now, and height 3 goes straight in
+    expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
+    expect(rows()).to.equal(0);
+    expect(hex(store.root)).to.equal(hex(ref.root));
+    await store.close();
+    const again = openAuthenticatedStore(db, { autoApply: false });
+    expect(again.height).to.equal(3);
+    expect(hex(again.root)).to.equal(hex(ref.root));
+    for (const k of ["k1.0", "k2.99", "k3.50"]) expect(hex(again.get(bytes(k))!)).to.equal(hex(ref.get(bytes(k))!));
+    await again.close();
+  });
+
   it("a budgeted applyPending stops early and reports what is left", async () => {
     db = open({ path: dir, overlappingSync: false });
     const store = openAuthenticatedStore(db, { autoApply: false, applyChunkEntries: 10, directApplyMaxEntries: 0 });
