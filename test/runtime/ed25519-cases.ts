@@ -111,6 +111,22 @@ export function mixedOrderKey(a: bigint, k: number): Uint8Array {
  * R = S·B with S chosen so that h·A = 0 (h ≡ 0 mod the order), then S·B − h·A = R.
  * Nobody knows a discrete log here; cofactorless verification simply cannot tell.
  */
+/**
+ * Signatures under mixed-order keys aB + T (T of order 2, 4 or 8), `perKey` messages per key.
+ * S·B − h·A = R − h·T, so a cofactorless check accepts exactly when h·T = O (`expected`);
+ * a cofactored check would accept them all.
+ */
+export function* mixedOrderCases(a: bigint, perKey: number): Generator<{ pk: Uint8Array; msg: Uint8Array; sig: Uint8Array; expected: boolean; what: string }> {
+  for (let k = 1; k < 8; k++) {
+    const pk = mixedOrderKey(a, k);
+    for (let m = 0; m < perKey; m++) {
+      const msg = new TextEncoder().encode(`mixed ${k} ${m}`);
+      const sig = signWithScalar(a, pk, msg, 77n + BigInt(m));
+      yield { pk, msg, sig, expected: challenge(sig.subarray(0, 32), pk, msg) % BigInt(torsionOrder(k)) === 0n, what: `A = aB + T8·${k}` };
+    }
+  }
+}
+
 export function forgeForSmallOrderKey(pk: Uint8Array, order: number, msg: Uint8Array, start: bigint): Uint8Array {
   for (let s = start; ; s++) {
     const R = mulBase(s).toBytes();
