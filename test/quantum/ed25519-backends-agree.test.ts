@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { readFileSync } from "node:fs";
 import { nobleBackend, nodeBackend } from "../../plugins/quantum/backends/index.ts";
 import { createEd25519Scheme } from "../../plugins/quantum/schemes/ed25519.ts";
 import { createHybridScheme, hybridComponentMessage, splitHybridPublicKey, splitHybridSignature } from "../../plugins/quantum/schemes/hybrid.ts";
@@ -12,6 +11,7 @@ import {
   forgeForSmallOrderKey,
   identityRSignature,
   keyOf,
+  loadCctvVectors,
   mixedOrderCases,
   mixedOrderKey,
   nonCanonicalYEncodings,
@@ -41,17 +41,10 @@ function rule(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array, what: string): b
   return verdict;
 }
 
-interface Cctv {
-  number: number;
-  key: string;
-  sig: string;
-  msg: string;
-  flags: string[] | null;
-}
 
 describe("Ed25519: the noble backend gives node:crypto's verdict (the chain's rule) on every input", () => {
   it("all 914 CCTV edge-case vectors: noble = runtime (no vector where they differ)", () => {
-    const vectors = JSON.parse(readFileSync(new URL("../vectors/cctv/ed25519vectors.json", import.meta.url), "utf8")) as Cctv[];
+    const vectors = loadCctvVectors();
     expect(vectors.length).to.equal(914);
     const differ: string[] = [];
     let accepted = 0;

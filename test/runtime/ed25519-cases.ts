@@ -1,6 +1,7 @@
 // Hand-built Ed25519 inputs for ed25519-fast-path.test.ts: the encodings and signatures where
 // libsodium's strict checks and OpenSSL's plain RFC 8032 check can part ways. Curve arithmetic
 // comes from @noble/curves; hashing and the oracle from node:crypto.
+import { readFileSync } from "node:fs";
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { ed25519 as noble } from "@noble/curves/ed25519.js";
 import fc from "fast-check";
@@ -252,4 +253,17 @@ export function ed25519EdgeCase(): fc.Arbitrary<EdgeCase> {
       }
       return { kind: mu.kind, pk, msg, sig };
     });
+}
+
+/** One of the CCTV Ed25519 edge-case vectors (test/vectors/cctv, with its SOURCE.md). */
+export interface CctvVector {
+  number: number;
+  key: string;
+  sig: string;
+  msg: string;
+  flags: string[] | null;
+}
+
+export function loadCctvVectors(): CctvVector[] {
+  return JSON.parse(readFileSync(new URL("../vectors/cctv/ed25519vectors.json", import.meta.url), "utf8")) as CctvVector[];
 }

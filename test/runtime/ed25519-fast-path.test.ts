@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { ed25519, ed25519OpensslVerify, ed25519VerifyBackend } from "../../runtime/crypto/ed25519.ts";
 import { WorkerVerifyPool } from "../../runtime/node/verify-pool.ts";
@@ -10,6 +10,7 @@ import {
   forgeForSmallOrderKey,
   identityRSignature,
   keyOf,
+  loadCctvVectors,
   MUTATION_KINDS,
   mixedOrderCases,
   nonCanonicalYEncodings,
@@ -71,7 +72,7 @@ describe("Ed25519 verify: libsodium fast path, OpenSSL defines the rule", () => 
   });
 
   it("CCTV ed25519vectors.json (every small-order, non-canonical and mixed-order A and R): libsodium ⇒ OpenSSL, runtime = OpenSSL", () => {
-    const vectors = JSON.parse(readFileSync(new URL("../vectors/cctv/ed25519vectors.json", import.meta.url), "utf8")) as Cctv[];
+    const vectors = loadCctvVectors();
     const tally = { both: 0, opensslOnly: 0, neither: 0 };
     for (const v of vectors) {
       const r = check(hex(v.key), enc(v.msg), hex(v.sig), `CCTV #${v.number} (${(v.flags ?? []).join(",")})`);
@@ -194,13 +195,6 @@ describe("Ed25519 verify: libsodium fast path, OpenSSL defines the rule", () => 
 });
 
 type Triple = [Uint8Array, Uint8Array, Uint8Array];
-interface Cctv {
-  number: number;
-  key: string;
-  sig: string;
-  msg: string;
-  flags: string[] | null;
-}
 
 /** A valid signature, a tampered one, and one that satisfies the equation under the identity key. */
 function sampleChecks(): { valid: Triple; invalid: Triple; smallOrderKey: Triple } {
