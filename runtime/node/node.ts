@@ -408,15 +408,14 @@ export class NexusNode implements NodeApi {
 
   /**
    * Admit a transaction to the mempool; one from a client is also gossiped to peers (BFT).
-   * `checked`: the gossip validator already ran the stateless checks and verified the
-   * signatures of these very bytes, so they are not done twice.
+   * A peer's batch, already checked by the gossip validator, goes through admitCheckedBatch.
    */
-  async submitTx(bytes: Uint8Array, opts: { fromPeer?: boolean; checked?: { pre: Prechecked; sigOk: readonly boolean[] } } = {}): Promise<{ hash: string }> {
-    const pre = opts.checked?.pre ?? this.app.precheckTx(bytes);
+  async submitTx(bytes: Uint8Array, opts: { fromPeer?: boolean } = {}): Promise<{ hash: string }> {
+    const pre = this.app.precheckTx(bytes);
     const hashHex = pre.decoded.hashHex;
     if (this.blocks.txLocation(pre.decoded.hash)) throw new TxError("TX_DUPLICATE", `transaction ${hashHex} is already committed`);
     this.mempool.precheck(hashHex, bytes.length);
-    const sigs = opts.checked ? Promise.resolve(opts.checked.sigOk) : this.verifier.verify(pre.checks);
+    const sigs = this.verifier.verify(pre.checks);
     const turn = this.admission.then(async () => {
       const ok = await sigs;
       const checked = this.app.admitTx(pre, ok, this.mempool, this.nextInfo());
