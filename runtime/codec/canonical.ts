@@ -35,14 +35,18 @@ export function encodeCanonical(value: unknown): Uint8Array {
 }
 
 export function decodeCanonical(bytes: Uint8Array, what = "value"): unknown {
-  let value: unknown;
+  const value = strictDecode(bytes, what);
+  assertCanonical(bytes, value, what);
+  return value;
+}
+
+/** cborg's strict decode, its errors as CodecError naming what was decoded. */
+function strictDecode(bytes: Uint8Array, what: string): unknown {
   try {
-    value = decode(bytes, DECODE_OPTS);
+    return decode(bytes, DECODE_OPTS);
   } catch (e) {
     throw new CodecError(`malformed ${what}: ${(e as Error).message}`);
   }
-  assertCanonical(bytes, value, what);
-  return value;
 }
 
 /**
@@ -62,12 +66,7 @@ export function assertCanonical(bytes: Uint8Array, value: unknown, what: string)
  * every input (the equivalence tests check that); kept for those tests and as the fallback.
  */
 export function decodeCanonicalByReencode(bytes: Uint8Array, what = "value"): unknown {
-  let value: unknown;
-  try {
-    value = decode(bytes, DECODE_OPTS);
-  } catch (e) {
-    throw new CodecError(`malformed ${what}: ${(e as Error).message}`);
-  }
+  const value = strictDecode(bytes, what);
   assertReencodes(bytes, value, what);
   return value;
 }

@@ -63,6 +63,24 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("reopen" as const) }) },
 );
 
+
+type Staging = { stage(changes: Changeset): { commit(height: number): void } };
+
+/** Commit `n` changes at height `h` to the store under test and to the in-memory reference. */
+function committer(store: Staging, ref: Staging): (h: number, n: number) => void {
+  return (h, n) => {
+    const changes: Changeset = Array.from({ length: n }, (_, i) => [bytes(`k${h}.${i}`), bytes(`v${h}`)] as const);
+    store.stage(changes).commit(h);
+    ref.stage(changes).commit(h);
+  };
+}
+
+/** Rows in the state journal table. */
+function journalRows(db: RootDatabase): () => number {
+  const journal = db.openDB<Buffer, Buffer>({ name: "state.journal", keyEncoding: "binary", encoding: "binary" });
+  return () => [...journal.getKeys({})].length;
+}
+
 describe("state/lmdb journal: overlay, applier and replay", function () {
   this.timeout(120_000);
   let dir: string;
@@ -165,15 +183,10 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
 
   it("a small commit with nothing pending goes straight to the main tables; a big one, or one behind pending heights, is journaled", async () => {
     db = open({ path: dir, overlappingSync: false });
-    const journal = db.openDB<Buffer, Buffer>({ name: "state.journal", keyEncoding: "binary", encoding: "binary" });
-    const rows = (): number => [...journal.getKeys({})].length;
+    const rows = journalRows(db);
     const store = openAuthenticatedStore(db, { autoApply: false, directApplyMaxEntries: 40, directApplyBudgetMs: 0 });
     const ref = openMemoryAuthenticatedStore();
-    const commit = (h: number, n: number): void => {
-      const changes: Changeset = Array.from({ length: n }, (_, i) => [bytes(`k${h}.${i}`), bytes(`v${h}`)] as const);
-      store.stage(changes).commit(h);
-      ref.stage(changes).commit(h);
-    };
+    const commit = committer(store, ref);
     commit(1, 3); // a few changes and their nodes: under 40 entries
     expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
     expect(rows()).to.equal(0);
@@ -198,18 +211,13 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
 
   it("a big commit goes straight in while the measured apply speed fits the budget, and is journaled once applying gets slow", async () => {
     db = open({ path: dir, overlappingSync: false });
-    const journal = db.openDB<Buffer, Buffer>({ name: "state.journal", keyEncoding: "binary", encoding: "binary" });
-    const rows = (): number => [...journal.getKeys({})].length;
+    const rows = journalRows(db);
     // Each clock read advances `step` ms, so a timed write of n entries measures step/n ms per entry.
     let now = 0;
     let step = 1;
     const store = openAuthenticatedStore(db, { autoApply: false, directApplyMaxEntries: 40, directApplyBudgetMs: 20, clock: () => (now += step) });
     const ref = openMemoryAuthenticatedStore();
-    const commit = (h: number, n: number): void => {
-      const changes: Changeset = Array.from({ length: n }, (_, i) => [bytes(`k${h}.${i}`), bytes(`v${h}`)] as const);
-      store.stage(changes).commit(h);
-      ref.stage(changes).commit(h);
-    };
+    const commit = committer(store, ref);
     commit(1, 100); // over 40 entries and no speed measured yet: journaled
     expect(store.pending().heights).to.equal(1);
     store.applyPending(); // measured: ~1 ms for a few hundred entries
@@ -233,16 +241,11 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
 
   it("pending heights that are cheap to apply are applied at the next commit, which then goes straight in", async () => {
     db = open({ path: dir, overlappingSync: false });
-    const journal = db.openDB<Buffer, Buffer>({ name: "state.journal", keyEncoding: "binary", encoding: "binary" });
-    const rows = (): number => [...journal.getKeys({})].length;
+    const rows = journalRows(db);
     let now = 0;
     const store = openAuthenticatedStore(db, { autoApply: false, directApplyMaxEntries: 40, directApplyBudgetMs: 20, clock: () => (now += 1) });
     const ref = openMemoryAuthenticatedStore();
-    const commit = (h: number, n: number): void => {
-      const changes: Changeset = Array.from({ length: n }, (_, i) => [bytes(`k${h}.${i}`), bytes(`v${h}`)] as const);
-      store.stage(changes).commit(h);
-      ref.stage(changes).commit(h);
-    };
+    const commit = committer(store, ref);
     commit(1, 100); // no apply speed known yet: journaled
     commit(2, 100); // behind it: journaled
     expect(store.pending().heights).to.equal(2);
