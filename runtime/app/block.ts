@@ -1,6 +1,6 @@
 import { decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
 import { encodeTuple } from "../codec/fast-encode.ts";
-import { sha256, toHex } from "../crypto/hash.ts";
+import { sha256, sha256Into, toHex } from "../crypto/hash.ts";
 import { readArrayHead, readBytes, readBytesArray } from "../codec/byte-arrays.ts";
 
 /** Block wire format version; bump only with a migration path for stored blocks. */
@@ -82,15 +82,22 @@ const EMPTY = sha256();
 /** RFC 6962-style Merkle root over leaves (domain-separated leaf and node hashes). */
 export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
   if (leaves.length === 0) return EMPTY;
-  let level = leaves.map((l) => sha256(LEAF, l));
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      next.push(i + 1 < level.length ? sha256(NODE, level[i]!, level[i + 1]!) : level[i]!);
-    }
-    level = next;
+  // Each level overwrites the one below it in a single buffer: a block's root costs one
+  // allocation instead of an array per hash (two hashes per leaf, two roots per block).
+  const level = new Uint8Array(leaves.length * 32);
+  for (let i = 0; i < leaves.length; i++) {
+    const leaf = leaves[i]!;
+    if (leaf.length + 1 > 4096) level.set(sha256(LEAF, leaf), i * 32);
+    else sha256Into(level, i * 32, LEAF, leaf);
   }
-  return level[0]!;
+  for (let n = leaves.length; n > 1; n = (n + 1) >> 1) {
+    for (let i = 0; i < n; i += 2) {
+      const o = (i >> 1) * 32;
+      if (i + 1 < n) sha256Into(level, o, NODE, level.subarray(i * 32, i * 32 + 32), level.subarray(i * 32 + 32, i * 32 + 64));
+      else level.copyWithin(o, i * 32, i * 32 + 32);
+    }
+  }
+  return level.slice(0, 32);
 }
 
 export function headerView(h: BlockHeader): {

@@ -4,12 +4,24 @@ import { createHash, hash } from "node:crypto";
 const SCRATCH_BYTES = 4096;
 const scratch = new Uint8Array(SCRATCH_BYTES);
 
+/**
+ * A digest that hash() returned as a "binary" (latin1) string (one char per byte), as bytes. A digest
+ * returned as a Buffer has a malloc'd backing store, which costs an allocation, a free and GC
+ * sweeping work each; a validator makes ~17 digests per transaction. A short string and an
+ * on-heap Uint8Array cost less than half as much in all (measured: ~1.0 µs vs ~0.4 µs).
+ */
+function digestBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < out.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
 /** SHA-256 of the concatenation of the given byte strings. */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   // One-shot hashing is ~1.5x faster than a Hash object for the small inputs we hash most
   // (Merkle nodes, tree nodes, domain-separated leaves); the scratch copy avoids allocating.
   // hash() is synchronous, so the shared scratch buffer cannot be overwritten mid-call.
-  if (parts.length === 1) return hash("sha256", parts[0]!, "buffer");
+  if (parts.length === 1) return digestBytes(hash("sha256", parts[0]!, "binary"));
   let len = 0;
   for (const p of parts) len += p.length;
   if (len <= SCRATCH_BYTES) {
@@ -18,11 +30,28 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
       scratch.set(p, off);
       off += p.length;
     }
-    return hash("sha256", scratch.subarray(0, len), "buffer");
+    return digestBytes(hash("sha256", scratch.subarray(0, len), "binary"));
   }
   const h = createHash("sha256");
   for (const p of parts) h.update(p);
-  return h.digest();
+  return new Uint8Array(h.digest());
+}
+
+/**
+ * SHA-256 of the concatenation of `parts` (at most 4 KiB in all), written into `out` at
+ * `offset`: for hashes kept side by side in one buffer (Merkle levels), with no array each.
+ */
+export function sha256Into(out: Uint8Array, offset: number, ...parts: Uint8Array[]): void {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  if (len > SCRATCH_BYTES) throw new RangeError(`sha256Into hashes at most ${SCRATCH_BYTES} bytes, got ${len}`);
+  len = 0;
+  for (const p of parts) {
+    scratch.set(p, len);
+    len += p.length;
+  }
+  const s = hash("sha256", scratch.subarray(0, len), "binary");
+  for (let i = 0; i < 32; i++) out[offset + i] = s.charCodeAt(i);
 }
 
 const enc = new TextEncoder();

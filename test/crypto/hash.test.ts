@@ -1,0 +1,80 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { createHash } from "node:crypto";
+import { sha256, sha256Into, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import { merkleRoot } from "../../runtime/app/block.ts";
+
+const reference = (...parts: Uint8Array[]): string => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest("hex");
+};
+
+describe("sha256", () => {
+  it("gives the FIPS 180-2 answers", () => {
+    expect(toHex(sha256(utf8("")))).to.equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect(toHex(sha256(utf8("abc")))).to.equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(toHex(sha256(utf8("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")))).to.equal(
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    );
+  });
+
+  it("hashes the concatenation of its parts, small (scratch buffer) and large (streamed)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 3000 }), { maxLength: 6 }), (parts) => {
+        expect(toHex(sha256(...parts))).to.equal(reference(...parts));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("returns a fresh 32-byte array each time, with every byte value round-tripped", () => {
+    // Digests pass through a one-char-per-byte string: bytes 0x80..0xff must survive it.
+    let high = 0;
+    const seen: Uint8Array[] = [];
+    for (let i = 0; i < 64; i++) {
+      const d = sha256(new Uint8Array([i]));
+      expect(d).to.be.instanceOf(Uint8Array);
+      expect(d.length).to.equal(32);
+      expect(toHex(d)).to.equal(reference(new Uint8Array([i])));
+      high += d.filter((b) => b >= 0x80).length;
+      seen.push(d);
+    }
+    expect(high).to.be.greaterThan(0);
+    seen[0]!.fill(0);
+    expect(toHex(seen[1]!)).to.equal(reference(new Uint8Array([1])));
+  });
+});
+
+describe("sha256Into and merkleRoot", () => {
+  it("sha256Into writes the digest at the offset and nothing else", () => {
+    const out = new Uint8Array(80).fill(7);
+    sha256Into(out, 16, utf8("ab"), utf8("c"));
+    expect(toHex(out.subarray(16, 48))).to.equal(reference(utf8("abc")));
+    expect([...out.subarray(0, 16), ...out.subarray(48)].every((b) => b === 7)).to.equal(true);
+    expect(() => sha256Into(out, 0, new Uint8Array(5000))).to.throw(RangeError, /at most 4096 bytes/);
+  });
+
+  // The definition, one array per hash: the in-place version must give the same root.
+  const LEAF = new Uint8Array([0]);
+  const NODE = new Uint8Array([1]);
+  function referenceRoot(leaves: Uint8Array[]): string {
+    if (leaves.length === 0) return reference();
+    let level = leaves.map((l) => Buffer.from(reference(LEAF, l), "hex"));
+    while (level.length > 1) {
+      const next: Buffer[] = [];
+      for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? Buffer.from(reference(NODE, level[i]!, level[i + 1]!), "hex") : level[i]!);
+      level = next;
+    }
+    return level[0]!.toString("hex");
+  }
+
+  it("merkleRoot equals the per-hash definition for every size up to 70 leaves and for large leaves", () => {
+    for (let n = 0; n <= 70; n++) {
+      const leaves = Array.from({ length: n }, (_, i) => sha256(utf8(`leaf ${n}.${i}`)));
+      expect(toHex(merkleRoot(leaves)), `${n} leaves`).to.equal(referenceRoot(leaves));
+    }
+    const big = [new Uint8Array(5000).fill(1), utf8("x"), new Uint8Array(4095).fill(2)];
+    expect(toHex(merkleRoot(big))).to.equal(referenceRoot(big));
+  });
+});
