@@ -1,5 +1,5 @@
 import type { IterateOptions, KVReader } from "../state/types.ts";
-import { keyString } from "../state/bytes.ts";
+import { keyBytes, keyString } from "../state/bytes.ts";
 
 /**
  * Remembers point reads of a reader that does not change underneath it: the committed store
@@ -16,11 +16,11 @@ export class ReadCache implements KVReader {
     return this.getKeyed(keyString(key), key);
   }
 
-  getKeyed(ks: string, key: Uint8Array): Uint8Array | undefined {
+  getKeyed(ks: string, key?: Uint8Array): Uint8Array | undefined {
     const hit = this.hits.get(ks);
     if (hit !== undefined || this.hits.has(ks)) return hit;
     const inner = this.inner;
-    const v = inner.getKeyed ? inner.getKeyed(ks, key) : inner.get(key);
+    const v = inner.getKeyed ? inner.getKeyed(ks, key) : inner.get(key ?? keyBytes(ks));
     this.hits.set(ks, v);
     return v;
   }

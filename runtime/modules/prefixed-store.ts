@@ -1,9 +1,15 @@
 import type { IterateOptions, KVStore } from "../state/types.ts";
 import { concatBytes, utf8 } from "../crypto/hash.ts";
+import { keyBytes, keyString } from "../state/bytes.ts";
 
-/** A view of one namespace: keys get `<namespace>/` prepended, so modules never collide. */
+/**
+ * A view of one namespace: keys get `<namespace>/` prepended, so modules never collide.
+ * Over a parent that takes latin1 key strings (a Branch), the prefixed key is a string
+ * concatenation and no key bytes are made: reads and writes of a transfer go through here.
+ */
 export class PrefixedStore implements KVStore {
   private readonly prefix: Uint8Array;
+  private readonly prefixKs: string;
   private readonly end: Uint8Array;
 
   constructor(
@@ -12,19 +18,30 @@ export class PrefixedStore implements KVStore {
   ) {
     const b = bounds(namespace);
     this.prefix = b.prefix;
+    this.prefixKs = keyString(b.prefix);
     this.end = b.end;
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.parent.get(concatBytes(this.prefix, key));
+    const p = this.parent;
+    return p.getKeyed ? p.getKeyed(this.prefixKs + keyString(key)) : p.get(concatBytes(this.prefix, key));
+  }
+
+  getKeyed(ks: string, key?: Uint8Array): Uint8Array | undefined {
+    const p = this.parent;
+    return p.getKeyed ? p.getKeyed(this.prefixKs + ks) : p.get(concatBytes(this.prefix, key ?? keyBytes(ks)));
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    this.parent.set(concatBytes(this.prefix, key), value);
+    const p = this.parent;
+    if (p.setKeyed) p.setKeyed(this.prefixKs + keyString(key), value);
+    else p.set(concatBytes(this.prefix, key), value);
   }
 
   delete(key: Uint8Array): void {
-    this.parent.delete(concatBytes(this.prefix, key));
+    const p = this.parent;
+    if (p.deleteKeyed) p.deleteKeyed(this.prefixKs + keyString(key));
+    else p.delete(concatBytes(this.prefix, key));
   }
 
   *iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]> {

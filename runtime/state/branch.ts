@@ -1,25 +1,23 @@
 import { StateError } from "./errors.ts";
-import { keyString, lowerBound, copyBytes } from "./bytes.ts";
+import { keyBytes, keyString, lowerBound, copyBytes } from "./bytes.ts";
 import type { Changeset, IterateOptions, KVReader, KVStore } from "./types.ts";
-
-/** One buffered write: the value, or null for a deletion that hides the parent's value. */
-interface Pending {
-  readonly key: Uint8Array;
-  readonly value: Uint8Array | null;
-}
 
 /**
  * A write buffer over a parent reader: a block branch over the committed store, a tx branch
  * over the block branch, a governance branch over a tx branch. Reads fall through to the
  * parent; nothing reaches the parent until `write()`. Dropping the branch discards it.
  *
- * Hot path: set/get are one Map operation on a latin1 string of the key; sorting happens
- * only when iterating or collecting changes, and the sorted key list is cached until a new
- * key is added. Keys and values are copied on `set`, so callers may reuse their buffers.
+ * Hot path: set/get are one Map operation on a latin1 string of the key (keyString), and the
+ * buffered entry is just the value (null for a deletion): key bytes are made back from the
+ * string only when changes are collected or iterated, once per key, rather than copied on
+ * every write. A transfer makes ~7 writes and ~10 reads; each Uint8Array is ~150 bytes of
+ * heap, and a block branch's entries outlive young-generation collections (GC cost).
+ * Sorting happens only when iterating or collecting changes, and the sorted key list is
+ * cached until a new key is added. Values are copied on `set`, so callers may reuse buffers.
  */
 export class Branch implements KVStore {
   readonly parent: KVReader;
-  private pending = new Map<string, Pending>();
+  private pending = new Map<string, Uint8Array | null>();
   private sorted: string[] | null = [];
 
   constructor(parent: KVReader) {
@@ -40,29 +38,32 @@ export class Branch implements KVStore {
     return this.getKeyed(keyString(key), key);
   }
 
-  getKeyed(ks: string, key: Uint8Array): Uint8Array | undefined {
+  getKeyed(ks: string, key?: Uint8Array): Uint8Array | undefined {
     const p = this.pending.get(ks);
-    if (p !== undefined) return p.value ?? undefined;
+    if (p !== undefined) return p ?? undefined;
     const parent = this.parent;
-    return parent.getKeyed ? parent.getKeyed(ks, key) : parent.get(key);
+    return parent.getKeyed ? parent.getKeyed(ks, key) : parent.get(key ?? keyBytes(ks));
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    this.put(keyString(key), key, copyBytes(value));
+    this.put(keyString(key), copyBytes(value));
   }
 
   delete(key: Uint8Array): void {
-    this.put(keyString(key), key, null);
+    this.put(keyString(key), null);
   }
 
-  private put(ks: string, key: Uint8Array, value: Uint8Array | null): void {
-    const prev = this.pending.get(ks);
-    if (prev === undefined) {
-      this.sorted = null;
-      this.pending.set(ks, { key: copyBytes(key), value });
-    } else {
-      this.pending.set(ks, { key: prev.key, value });
-    }
+  setKeyed(ks: string, value: Uint8Array): void {
+    this.put(ks, copyBytes(value));
+  }
+
+  deleteKeyed(ks: string): void {
+    this.put(ks, null);
+  }
+
+  private put(ks: string, value: Uint8Array | null): void {
+    if (this.sorted !== null && !this.pending.has(ks)) this.sorted = null;
+    this.pending.set(ks, value);
   }
 
   private sortedKeys(): string[] {
@@ -77,8 +78,8 @@ export class Branch implements KVStore {
     const keys = this.sortedKeys();
     const lo = lowerBound(keys, keyString(start));
     const hi = end === undefined ? keys.length : lowerBound(keys, keyString(end));
-    const overlay: Pending[] = [];
-    for (let i = lo; i < hi; i++) overlay.push(this.pending.get(keys[i]!)!);
+    const overlay: { key: Uint8Array; value: Uint8Array | null }[] = [];
+    for (let i = lo; i < hi; i++) overlay.push({ key: keyBytes(keys[i]!), value: this.pending.get(keys[i]!)! });
     if (reverse) overlay.reverse();
     return mergeIterate(overlay, this.parent.iterate(start, end, { reverse }), reverse, limit);
   }
@@ -86,10 +87,7 @@ export class Branch implements KVStore {
   /** Net changes sorted by key (deletions as null). */
   changes(): Changeset {
     const out: Array<readonly [Uint8Array, Uint8Array | null]> = [];
-    for (const ks of this.sortedKeys()) {
-      const p = this.pending.get(ks)!;
-      out.push([p.key, p.value]);
-    }
+    for (const ks of this.sortedKeys()) out.push([keyBytes(ks), this.pending.get(ks)!]);
     return out;
   }
 
@@ -97,13 +95,13 @@ export class Branch implements KVStore {
   write(): void {
     const parent = this.parent;
     if (parent instanceof Branch) {
-      for (const [ks, p] of this.pending) parent.put(ks, p.key, p.value);
+      for (const [ks, v] of this.pending) parent.put(ks, v);
     } else if (isKVStore(parent)) {
       // Sorted so a parent that logs or hashes its writes sees a deterministic order.
       for (const ks of this.sortedKeys()) {
-        const p = this.pending.get(ks)!;
-        if (p.value === null) parent.delete(p.key);
-        else parent.set(p.key, p.value);
+        const v = this.pending.get(ks)!;
+        if (v === null) parent.delete(keyBytes(ks));
+        else parent.set(keyBytes(ks), v);
       }
     } else {
       throw new StateError("STATE_READ_ONLY_PARENT", "branch parent is read-only: stage branch.changes() on the store instead");

@@ -15,6 +15,11 @@ export function keyString(key: Uint8Array): string {
   return s;
 }
 
+/** The bytes of a keyString (latin1 round-trips every byte value exactly). */
+export function keyBytes(ks: string): Uint8Array {
+  return Buffer.from(ks, "latin1");
+}
+
 export function compareKeyStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

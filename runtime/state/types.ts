@@ -10,9 +10,11 @@ export interface KVReader {
   /**
    * `get` with the key's latin1 string (keyString) already made: layered readers (branches
    * over a read cache over the store) each key a Map by it, and passing it down saves making
-   * and hashing the same string at every layer. Optional; callers fall back to `get`.
+   * and hashing the same string at every layer. `key` may be left out when the caller has
+   * only the string (a layer that needs bytes makes them with keyBytes). Optional; callers
+   * fall back to `get`.
    */
-  getKeyed?(ks: string, key: Uint8Array): Uint8Array | undefined;
+  getKeyed?(ks: string, key?: Uint8Array): Uint8Array | undefined;
   /**
    * Entries with start <= key < end (end undefined: no upper bound), ascending unless
    * `reverse`. At most `limit` entries when given.
@@ -28,6 +30,10 @@ export interface IterateOptions {
 export interface KVStore extends KVReader {
   set(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
+  /** `set` by the key's latin1 string (see getKeyed): no key bytes made at all. Optional. */
+  setKeyed?(ks: string, value: Uint8Array): void;
+  /** `delete` by the key's latin1 string. Optional, present whenever setKeyed is. */
+  deleteKeyed?(ks: string): void;
 }
 
 /** One block's net effect on state: value bytes, or null for a deletion. Keys unique. */

@@ -60,13 +60,13 @@ describe("sha256Into and merkleRoot", () => {
   const NODE = new Uint8Array([1]);
   function referenceRoot(leaves: Uint8Array[]): string {
     if (leaves.length === 0) return reference();
-    let level = leaves.map((l) => Buffer.from(reference(LEAF, l), "hex"));
+    let level: Uint8Array[] = leaves.map((l) => Buffer.from(reference(LEAF, l), "hex"));
     while (level.length > 1) {
-      const next: Buffer[] = [];
+      const next: Uint8Array[] = [];
       for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? Buffer.from(reference(NODE, level[i]!, level[i + 1]!), "hex") : level[i]!);
       level = next;
     }
-    return level[0]!.toString("hex");
+    return toHex(level[0]!);
   }
 
   it("merkleRoot equals the per-hash definition for every size up to 70 leaves and for large leaves", () => {
