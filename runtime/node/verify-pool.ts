@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import type { SigVerifier } from "../app/sig-verifier.ts";
 import type { SigCheck } from "../tx/sign.ts";
 import type { QuantumBackend } from "./schemes.ts";
+import { MAX_MESSAGE_BYTES, PACK_PREAMBLE_BYTES, packChecks, packedSize } from "./verify-pack.ts";
 
 /**
  * Workers run TypeScript too: give them the tsx loader unless the process already passes it
@@ -32,18 +33,30 @@ const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb
 
 interface Job {
   readonly checks: readonly SigCheck[];
+  readonly results: boolean[];
+  /** Posted messages holding some of this job's checks that have not answered yet. */
+  pending: number;
   readonly resolve: (r: boolean[]) => void;
   readonly reject: (e: Error) => void;
 }
 
+/** The checks start..start+count of a job, in one posted message. */
+interface Part {
+  readonly job: Job;
+  readonly start: number;
+  readonly count: number;
+}
+
 /**
  * Signature verification off the main thread. Calls made in the same tick are gathered into
- * one batch per worker, so a burst of checkTx calls costs a few messages, not one each.
+ * one batch per worker, so a burst of checkTx calls costs a few messages, not one each. A batch
+ * travels packed into one transferred buffer (verify-pack.ts), cut into several messages above
+ * MAX_MESSAGE_BYTES.
  */
 export class WorkerVerifyPool implements SigVerifier {
   private readonly workers: Worker[] = [];
   private readonly ready: Promise<void>;
-  private readonly inflight = new Map<number, { jobs: Job[]; sizes: number[] }>();
+  private readonly inflight = new Map<number, readonly Part[]>();
   private queue: Job[] = [];
   private scheduled = false;
   private nextId = 1;
@@ -78,7 +91,7 @@ export class WorkerVerifyPool implements SigVerifier {
     if (this.closed) throw new Error("verification pool is closed");
     if (checks.length === 0) return [];
     return new Promise((resolve, reject) => {
-      this.queue.push({ checks, resolve, reject });
+      this.queue.push({ checks, results: new Array<boolean>(checks.length).fill(false), pending: 0, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
@@ -92,32 +105,65 @@ export class WorkerVerifyPool implements SigVerifier {
     const jobs = this.queue;
     this.queue = [];
     if (!jobs.length) return;
-    // Split the gathered jobs into one batch per worker (jobs stay whole).
-    const per = Math.ceil(jobs.length / this.workers.length);
-    for (let i = 0; i < jobs.length; i += per) {
-      const batch = jobs.slice(i, i + per);
-      const id = this.nextId++;
-      const flat: [string, Uint8Array, Uint8Array, Uint8Array][] = [];
-      for (const j of batch) for (const c of j.checks) flat.push([c.scheme, c.publicKey, c.message, c.signature]);
-      this.inflight.set(id, { jobs: batch, sizes: batch.map((j) => j.checks.length) });
-      this.workers[this.rr++ % this.workers.length]!.postMessage({ id, checks: flat });
+    try {
+      // Split the gathered jobs into one batch per worker (jobs stay whole unless a batch is cut).
+      const per = Math.ceil(jobs.length / this.workers.length);
+      for (let i = 0; i < jobs.length; i += per) this.postBatch(jobs.slice(i, i + per));
+    } catch (e) {
+      // A job already partly posted is settled here; its later answers are ignored.
+      for (const j of jobs) j.reject(e as Error);
     }
   }
 
+  /** Posts one batch as messages of at most MAX_MESSAGE_BYTES; a job may span several. */
+  private postBatch(jobs: readonly Job[]): void {
+    let checks: SigCheck[] = [];
+    let parts: Part[] = [];
+    let bytes = PACK_PREAMBLE_BYTES;
+    for (const job of jobs) {
+      let start = 0;
+      for (let k = 0; k < job.checks.length; k++) {
+        const c = job.checks[k]!;
+        const size = packedSize(c);
+        if (checks.length && bytes + size > MAX_MESSAGE_BYTES) {
+          if (k > start) parts.push({ job, start, count: k - start });
+          this.post(checks, parts);
+          checks = [];
+          parts = [];
+          bytes = PACK_PREAMBLE_BYTES;
+          start = k;
+        }
+        checks.push(c);
+        bytes += size;
+      }
+      parts.push({ job, start, count: job.checks.length - start });
+    }
+    if (checks.length) this.post(checks, parts);
+  }
+
+  private post(checks: readonly SigCheck[], parts: readonly Part[]): void {
+    const { buffer, schemes } = packChecks(checks);
+    const id = this.nextId++;
+    for (const p of parts) p.job.pending++;
+    this.inflight.set(id, parts);
+    // Transferred: the worker gets this buffer without a copy; the callers' arrays are untouched.
+    this.workers[this.rr++ % this.workers.length]!.postMessage({ id, schemes, checks: buffer }, [buffer]);
+  }
+
   private onResult(id: number, results: Uint8Array): void {
-    const f = this.inflight.get(id);
-    if (!f) return;
+    const parts = this.inflight.get(id);
+    if (!parts) return;
     this.inflight.delete(id);
     let off = 0;
-    f.jobs.forEach((j, k) => {
-      const n = f.sizes[k]!;
-      j.resolve(Array.from(results.subarray(off, off + n), (b) => b === 1));
-      off += n;
-    });
+    for (const { job, start, count } of parts) {
+      for (let k = 0; k < count; k++) job.results[start + k] = results[off + k] === 1;
+      off += count;
+      if (--job.pending === 0) job.resolve(job.results);
+    }
   }
 
   private failAll(e: Error): void {
-    for (const f of this.inflight.values()) for (const j of f.jobs) j.reject(e);
+    for (const parts of this.inflight.values()) for (const p of parts) p.job.reject(e);
     this.inflight.clear();
   }
 

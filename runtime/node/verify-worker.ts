@@ -1,16 +1,18 @@
 import { parentPort, workerData } from "node:worker_threads";
+import type { SignatureScheme } from "../crypto/signature-scheme.ts";
 import { buildSchemeRegistry, type QuantumBackend } from "./schemes.ts";
+import { forEachPacked, packedCount } from "./verify-pack.ts";
 
-/** One verification worker: receives batches of checks, answers with a byte per check. */
-const schemes = buildSchemeRegistry((workerData as { quantum: QuantumBackend }).quantum);
+/** One verification worker: receives packed batches of checks (verify-pack.ts), answers with a byte per check. */
+const registry = buildSchemeRegistry((workerData as { quantum: QuantumBackend }).quantum);
 
-type Check = [scheme: string, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array];
-
-parentPort!.on("message", (m: { id: number; checks: Check[] }) => {
-  const out = new Uint8Array(m.checks.length);
-  m.checks.forEach(([scheme, pk, msg, sig], i) => {
+parentPort!.on("message", (m: { id: number; schemes: string[]; checks: ArrayBuffer }) => {
+  // An unknown scheme (or NOT_BYTES, past the end) finds no entry: invalid, as before packing.
+  const table: (SignatureScheme | undefined)[] = m.schemes.map((id) => (registry.has(id) ? registry.get(id) : undefined));
+  const out = new Uint8Array(packedCount(m.checks));
+  forEachPacked(m.checks, (s, pk, msg, sig, i) => {
     try {
-      out[i] = schemes.get(scheme).verify(pk, msg, sig) ? 1 : 0;
+      out[i] = table[s]?.verify(pk, msg, sig) ? 1 : 0;
     } catch {
       out[i] = 0;
     }
