@@ -47,6 +47,10 @@ export interface MethodDef {
 }
 
 /** Hex without 0x, lowercase: the form every NodeApi view uses. */
+function stripHexPrefix(s: string): string {
+  return s.startsWith("0x") ? s.slice(2) : s;
+}
+
 export function normHex(s: string): string {
   return (s.startsWith("0x") ? s.slice(2) : s).toLowerCase();
 }
@@ -57,7 +61,9 @@ export const METHODS: readonly MethodDef[] = [
     name: "nexus_sendTx",
     // Hex, like every other byte string in this API (0x prefix optional).
     params: [{ name: "tx", schema: { type: "string", pattern: HEX_PATTERN } }],
-    handle: (api, p) => api.submitTx(new Uint8Array(Buffer.from(normHex(p.tx as string), "hex"))),
+    // The schema checked the hex; Buffer.from takes either case and slices Node's shared pool
+    // (a copy into its own ArrayBuffer would be one malloc per submitted transaction).
+    handle: (api, p) => api.submitTx(Buffer.from(stripHexPrefix(p.tx as string), "hex")),
   },
   { name: "nexus_getTx", params: [{ name: "hash", schema: hash }], handle: (api, p) => api.getTx(normHex(p.hash as string)) },
   {
