@@ -363,6 +363,8 @@ export class NexusNode implements NodeApi {
       { height: block.header.height, txs: block.txs.length, failed, evicted, mempool: this.mempool.size, root: toHex(block.header.stateRoot).slice(0, 16) },
       "committed block",
     );
+    if (this.listeners.size === 0) return;
+    // Only with a listener (a WebSocket subscriber): the view is a hex string per transaction.
     const view = this.blockView(block, txHashes);
     for (const l of this.listeners) {
       try {
