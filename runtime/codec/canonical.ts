@@ -1,6 +1,7 @@
 import { encode, decode, decodeFirst } from "cborg";
 import { bytesEqual } from "../crypto/hash.ts";
 import { scanCanonical } from "./canonical-scan.ts";
+import { decodeItem } from "./fast-decode.ts";
 
 /**
  * Canonical CBOR (RFC 8949 deterministic encoding as implemented by cborg: smallest integer
@@ -12,6 +13,10 @@ import { scanCanonical } from "./canonical-scan.ts";
  * (canonical-scan.ts) answers that from the bytes for everything our formats use, at a fifth
  * of the cost of encoding (which took longer than the decode itself); only what the scan does
  * not know (tags, floats, ...) is still re-encoded and compared.
+ *
+ * Decoding itself goes through decodeItem (fast-decode.ts), which builds the same values as
+ * cborg's strict decode without its tokens; whatever it declines (anything unusual or
+ * malformed) is decoded by cborg, so the errors are cborg's as before.
  */
 export class CodecError extends Error {
   readonly code = "CODEC_MALFORMED";
@@ -35,7 +40,10 @@ export function encodeCanonical(value: unknown): Uint8Array {
 }
 
 export function decodeCanonical(bytes: Uint8Array, what = "value"): unknown {
-  const value = strictDecode(bytes, what);
+  // Byte strings are copies, as cborg's: callers keep them without knowing where the input
+  // came from or whether its buffer is reused later.
+  const fast = decodeItem(bytes, 0, false);
+  const value = fast !== undefined && fast.next === bytes.length ? fast.value : strictDecode(bytes, what);
   assertCanonical(bytes, value, what);
   return value;
 }
@@ -64,6 +72,7 @@ export function assertCanonical(bytes: Uint8Array, value: unknown, what: string)
 /**
  * The reference rule: strict decode, re-encode, compare. decodeCanonical must agree with it on
  * every input (the equivalence tests check that); kept for those tests and as the fallback.
+ * Decodes with cborg alone, so it stays a reference for fast-decode.ts too.
  */
 export function decodeCanonicalByReencode(bytes: Uint8Array, what = "value"): unknown {
   const value = strictDecode(bytes, what);
@@ -123,8 +132,13 @@ function describe(v: unknown): string {
  * Decode the first item of `bytes` strictly and return it with its exact byte span; canonical
  * form is not checked here (the caller checks the whole, with assertCanonical). Lets a
  * transaction's signed body be sliced from its wire bytes instead of being encoded again.
+ *
+ * Byte strings in the value are views into `bytes`, like the span and the rest: the caller
+ * keeps `bytes` alive and unchanged for as long as it uses any of them.
  */
 export function decodeFirstItem(bytes: Uint8Array, what: string): { value: unknown; bytes: Uint8Array; rest: Uint8Array } {
+  const fast = decodeItem(bytes, 0, true);
+  if (fast !== undefined) return { value: fast.value, bytes: bytes.subarray(0, fast.next), rest: bytes.subarray(fast.next) };
   try {
     const [value, rest] = decodeFirst(bytes, DECODE_OPTS);
     return { value, bytes: bytes.subarray(0, bytes.length - rest.length), rest };
