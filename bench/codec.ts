@@ -2,9 +2,12 @@
  * Decode cost of the wire codec, single thread: decodeTx on the bench transfer transaction,
  * decodeCanonical on the same bytes and on a block header, and the parts they are made of.
  *   npx tsx bench/codec.ts [--ms 300] [--samples 7]
- * Prints µs per call (best and median of the samples) and writes bench/results/codec.json.
+ * Prints µs per call (best and median of the samples) and bytes allocated per call (JS heap,
+ * and ArrayBuffer backing stores outside it), and writes bench/results/codec.json.
  * Figures only; nothing is asserted.
  */
+import { GCProfiler, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { decode, encode } from "cborg";
 import * as canonical from "../runtime/codec/canonical.ts";
 import { decodeTx } from "../runtime/tx/envelope.ts";
@@ -35,6 +38,36 @@ function measure(fn: () => unknown): { bestUs: number; medianUs: number } {
   return { bestUs: r(xs[0]!), medianUs: r(xs[xs.length >> 1]!) };
 }
 
+// A full collection before each allocation sample, without asking for --expose-gc on the command line.
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+const ALLOC_CALLS = 2_000;
+
+/**
+ * Bytes allocated per call: the growth of the JS heap (and of ArrayBuffer memory) over
+ * ALLOC_CALLS calls that no collection interrupted, median of the clean samples. Not the
+ * memory kept, which is what is still live at the next collection: what a decode costs the
+ * collector is mostly how much it allocates.
+ */
+function allocPerCall(fn: () => unknown): { heapBytes: number; arrayBufferBytes: number } {
+  for (let i = 0; i < 20_000; i++) fn();
+  const heap: number[] = [];
+  const ab: number[] = [];
+  for (let s = 0; s < 40 && heap.length < 15; s++) {
+    gc();
+    const prof = new GCProfiler();
+    prof.start();
+    const m0 = process.memoryUsage();
+    for (let i = 0; i < ALLOC_CALLS; i++) if (fn() !== undefined) sink++;
+    const m1 = process.memoryUsage();
+    if (prof.stop().statistics.length > 0) continue; // a scavenge hid part of the growth
+    heap.push((m1.heapUsed - m0.heapUsed) / ALLOC_CALLS);
+    ab.push((m1.arrayBuffers - m0.arrayBuffers) / ALLOC_CALLS);
+  }
+  const med = (xs: number[]): number => (xs.length ? xs.sort((a, b) => a - b)[xs.length >> 1]! : NaN);
+  return { heapBytes: Math.round(med(heap)), arrayBufferBytes: Math.round(med(ab)) };
+}
+
 const tx = transfer(benchSigner(0), benchSigner(1).address, 1_000n, 0n);
 const header = encodeHeader({
   chainId: "nexus-bench-1",
@@ -62,9 +95,19 @@ if (extra.decodeCanonicalByReencode) rows["decodeCanonicalByReencode (transfer)"
 const scan = (await import("../runtime/codec/canonical-scan.ts").catch(() => undefined)) as { scanCanonical?: (b: Uint8Array) => unknown } | undefined;
 if (scan?.scanCanonical) rows["scanCanonical (transfer)"] = measure(() => scan.scanCanonical!(tx.bytes));
 
+const alloc: Record<string, { heapBytes: number; arrayBufferBytes: number }> = {};
+alloc[`decodeTx (transfer, ${tx.bytes.length} B)`] = allocPerCall(() => decodeTx(tx.bytes));
+alloc["decodeCanonical (transfer)"] = allocPerCall(() => canonical.decodeCanonical(tx.bytes));
+alloc[`decodeCanonical (header, ${header.length} B)`] = allocPerCall(() => canonical.decodeCanonical(header));
+alloc["cborg decode, strict (transfer)"] = allocPerCall(() => decode(tx.bytes, STRICT));
+
 const w = Math.max(...Object.keys(rows).map((k) => k.length));
-console.log(`${"".padEnd(w)}  best µs  median µs`);
-for (const [k, v] of Object.entries(rows)) console.log(`${k.padEnd(w)}  ${v.bestUs.toFixed(2).padStart(7)}  ${v.medianUs.toFixed(2).padStart(9)}`);
+console.log(`${"".padEnd(w)}  best µs  median µs  heap B/call  ArrayBuffer B/call`);
+for (const [k, v] of Object.entries(rows)) {
+  const a = alloc[k];
+  const bytes = a ? `  ${String(a.heapBytes).padStart(11)}  ${String(a.arrayBufferBytes).padStart(18)}` : "";
+  console.log(`${k.padEnd(w)}  ${v.bestUs.toFixed(2).padStart(7)}  ${v.medianUs.toFixed(2).padStart(9)}${bytes}`);
+}
 if (sink < 0) console.log(sink); // keeps the results observable
-const path = writeResults("codec.json", "decode", { rows, samples: SAMPLES, msPerSample: MS });
+const path = writeResults("codec.json", "decode", { rows, alloc, allocCalls: ALLOC_CALLS, samples: SAMPLES, msPerSample: MS });
 console.log(`wrote ${path}`);
