@@ -133,15 +133,25 @@ function describe(v: unknown): string {
  * form is not checked here (the caller checks the whole, with assertCanonical). Lets a
  * transaction's signed body be sliced from its wire bytes instead of being encoded again.
  *
- * Byte strings in the value are views into `bytes`, like the span and the rest: the caller
- * keeps `bytes` alive and unchanged for as long as it uses any of them.
+ * Byte strings in the value may be views into `bytes`, like the span and the rest: the
+ * caller keeps `bytes` alive and unchanged for as long as it uses any of them. (Where cborg
+ * decodes, what fast-decode.ts declines, they are copies.)
  */
 export function decodeFirstItem(bytes: Uint8Array, what: string): { value: unknown; bytes: Uint8Array; rest: Uint8Array } {
-  const fast = decodeItem(bytes, 0, true);
-  if (fast !== undefined) return { value: fast.value, bytes: bytes.subarray(0, fast.next), rest: bytes.subarray(fast.next) };
+  const { value, next } = decodeItemAt(bytes, 0, what);
+  return { value, bytes: bytes.subarray(0, next), rest: bytes.subarray(next) };
+}
+
+/**
+ * decodeFirstItem for the item at `offset`, giving the offset after it instead of two more
+ * views (decodeTx reads its body and auth this way). Byte strings as decodeFirstItem's.
+ */
+export function decodeItemAt(bytes: Uint8Array, offset: number, what: string): { value: unknown; next: number } {
+  const fast = decodeItem(bytes, offset, true);
+  if (fast !== undefined) return fast;
   try {
-    const [value, rest] = decodeFirst(bytes, DECODE_OPTS);
-    return { value, bytes: bytes.subarray(0, bytes.length - rest.length), rest };
+    const [value, rest] = decodeFirst(offset === 0 ? bytes : bytes.subarray(offset), DECODE_OPTS);
+    return { value, next: bytes.length - rest.length };
   } catch (e) {
     throw new CodecError(`malformed ${what}: ${(e as Error).message}`);
   }

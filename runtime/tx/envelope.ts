@@ -1,4 +1,4 @@
-import { assertCanonical, encodeCanonical, decodeCanonical, decodeFirstItem, asArray, asBytes, asString, asUint, asSafeUint, CodecError } from "../codec/canonical.ts";
+import { assertCanonical, encodeCanonical, decodeCanonical, decodeItemAt, asArray, asBytes, asString, asUint, asSafeUint, CodecError } from "../codec/canonical.ts";
 import { decodeAddress, encodeAddress } from "../crypto/address.ts";
 import { sha256, toHex } from "../crypto/hash.ts";
 import { isBand, type Band } from "./bands.ts";
@@ -96,12 +96,14 @@ export function decodeTx(bytes: Uint8Array, maxBytes = Infinity): DecodedTx {
     let top: unknown[];
     let bodyBytes: Uint8Array;
     if (bytes.length > 2 && bytes[0] === 0x83 && bytes[1] === TX_VERSION) {
-      const body = decodeFirstItem(bytes.subarray(2), "transaction body");
-      const auth = decodeFirstItem(body.rest, "transaction auth");
-      if (auth.rest.length) throw new CodecError(`${auth.rest.length} trailing bytes after the transaction`);
+      // Byte strings (sender, keys, signatures) come back as views into `bytes`, which the
+      // DecodedTx keeps anyway.
+      const body = decodeItemAt(bytes, 2, "transaction body");
+      const auth = decodeItemAt(bytes, body.next, "transaction auth");
+      if (auth.next !== bytes.length) throw new CodecError(`${bytes.length - auth.next} trailing bytes after the transaction`);
       top = [TX_VERSION, body.value, auth.value];
       assertCanonical(bytes, top, "transaction");
-      bodyBytes = body.bytes;
+      bodyBytes = bytes.subarray(2, body.next);
     } else {
       top = asArray(decodeCanonical(bytes, "transaction"), "transaction", 3, 3);
       const version = asSafeUint(top[0], "version");

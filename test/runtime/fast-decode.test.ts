@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { decode, decodeFirst, encode } from "cborg";
-import { assertCanonical, CodecError, decodeCanonical, decodeFirstItem } from "../../runtime/codec/canonical.ts";
+import { assertCanonical, CodecError, decodeCanonical, decodeFirstItem, decodeItemAt } from "../../runtime/codec/canonical.ts";
 import { decodeItem, MAX_DEPTH } from "../../runtime/codec/fast-decode.ts";
 import { INTERN_MAX_BYTES } from "../../runtime/codec/intern.ts";
 import { decodeAddress } from "../../runtime/crypto/address.ts";
 import { decodeTx, encodeBody, type DecodedTx } from "../../runtime/tx/envelope.ts";
+import { TxError } from "../../runtime/tx/errors.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
 import { BOUNDARIES, STRICT, hex, headBytes, mutate, rng, stray, valueArb } from "../helpers/cbor-arbitraries.ts";
 import { benchSigner, transfer } from "../../bench/lib/fixtures.ts";
@@ -121,6 +122,18 @@ function agree(b: Uint8Array): void {
   }
 }
 
+/** decodeItemAt (decodeTx's reader) at `offset` against cborg's decodeFirst from there. */
+function agreeAt(b: Uint8Array, offset: number): void {
+  const now = outcome(() => decodeItemAt(b, offset, "thing"));
+  const ref = outcome(() => refFirstItem(b.subarray(offset), "thing"));
+  expectSameOutcome(
+    now.ok ? { ok: true, value: (now.value as { value: unknown }).value } : now,
+    ref.ok ? { ok: true, value: (ref.value as { value: unknown }).value } : ref,
+    b,
+  );
+  if (now.ok && ref.ok) expect((now.value as { next: number }).next).to.equal(offset + (ref.value as { bytes: Uint8Array }).bytes.length);
+}
+
 /** Signed transactions of several shapes, from the bench fixtures. */
 function fixtureTxs(): DecodedTx[] {
   const [a, b, c] = [benchSigner(0), benchSigner(1), benchSigner(2)];
@@ -211,6 +224,7 @@ describe("fast CBOR decode (fast-decode.ts) against cborg's strict decode", func
         expectSame(fast!.value, value);
         expect(fast!.next).to.equal(b.length - rest.length);
         agree(b.subarray(pre.length));
+        agreeAt(b, pre.length);
       }),
       { numRuns: 2000 },
     );
@@ -333,11 +347,15 @@ describe("fast CBOR decode (fast-decode.ts) against cborg's strict decode", func
       for (let i = 0; i < 1500; i++, n++) {
         const m = i % 5 === 0 ? t.bytes.subarray(0, Math.floor(r() * t.bytes.length)) : mutate(t.bytes, r);
         agree(m);
-        // What decodeTx hands the codec: the body after the 2-byte prefix, then the rest.
+        // What decodeTx reads: the body after the 2-byte prefix, then the auth after the body.
         if (m.length > 2) {
           agree(m.subarray(2));
+          agreeAt(m, 2);
           const body = outcome(() => refFirstItem(m.subarray(2), "x"));
-          if (body.ok) agree((body.value as { rest: Uint8Array }).rest);
+          if (body.ok) {
+            agree((body.value as { rest: Uint8Array }).rest);
+            agreeAt(m, 2 + (body.value as { bytes: Uint8Array }).bytes.length);
+          }
         }
       }
     }
@@ -368,6 +386,32 @@ describe("fast CBOR decode (fast-decode.ts) against cborg's strict decode", func
       expect(d.tx).to.deep.equal(t.tx);
       expect(hex(d.bodyBytes)).to.equal(hex(encodeBody(t.tx.body)));
       expect([d.hashHex, hex(d.bytes)]).to.deep.equal([t.hashHex, hex(t.bytes)]);
+    }
+  });
+
+  it("decodeTx keeps its messages for a broken body, broken auth and trailing bytes", () => {
+    const t = fixtureTxs()[0]!;
+    const bodyEnd = 2 + refFirstItem(t.bytes.subarray(2), "x").bytes.length;
+    const cborgSays = (b: Uint8Array): string => {
+      try {
+        decodeFirst(b, STRICT);
+        return "(accepted)";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const cases: [Uint8Array, string][] = [
+      [Uint8Array.from([...t.bytes, 0x00]), "1 trailing bytes after the transaction"],
+      [t.bytes.subarray(0, t.bytes.length - 1), `malformed transaction auth: ${cborgSays(t.bytes.subarray(bodyEnd, t.bytes.length - 1))}`],
+      [t.bytes.subarray(0, bodyEnd), "malformed transaction auth: CBOR decode error: did not find any content to decode"],
+      [t.bytes.subarray(0, bodyEnd - 1), `malformed transaction body: ${cborgSays(t.bytes.subarray(2, bodyEnd - 1))}`],
+    ];
+    for (const [b, msg] of cases) {
+      const r = outcome(() => decodeTx(b));
+      expect(r.ok).to.equal(false);
+      const e = (r as { error: TxError }).error;
+      expect([e.constructor, e.code, e.message]).to.deep.equal([TxError, "TX_MALFORMED", msg]);
+      expect(msg).to.match(/trailing|CBOR decode error: /);
     }
   });
 });
