@@ -27,19 +27,17 @@ const utf8 = new TextDecoder();
  * table's instance when it has one; undefined if any byte is not ASCII.
  */
 export function internAscii(b: Uint8Array, at: number, len: number): string | undefined {
+  // FNV-1a over the length, the first 4 and the last 8 bytes (where addresses keep their
+  // checksum): the slot only needs telling strings apart, the comparison proves equality.
+  let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
   const end = at + len;
-  // FNV-1a over the bytes, with their OR to tell ASCII in the same pass.
-  let h = 0x811c9dc5;
-  let or = 0;
-  for (let i = at; i < end; i++) {
-    const c = b[i]!;
-    or |= c;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  if (or & 0x80) return undefined;
+  for (let i = at, stop = Math.min(end, at + 4); i < stop; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (let i = Math.max(at + 4, end - 8); i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   const slot = (h ^ (h >>> 16)) & (SLOTS - 1);
   const s = table[slot]!;
+  // The stored strings are ASCII: equal to one, the bytes are ASCII too.
   if (s.length === len && sameAscii(s, b, at)) return s;
+  for (let i = at; i < end; i++) if (b[i]! >= 0x80) return undefined;
   const fresh = asciiString(b, at, len);
   table[slot] = fresh;
   return fresh;
