@@ -60,8 +60,14 @@ for (const s of st?.scenarios ?? []) {
 }
 if (st?.peakRssMiB !== undefined) row("state store alone with 1M keys: peak RSS (bench/state-store.ts)", `${n(Math.round(typeof st.peakRssMiB === "number" ? st.peakRssMiB : Math.max(...Object.values(st.peakRssMiB as Record<string, number>))))} MiB`, "");
 
-const codec = load("codec.json")?.decode?.rows;
-if (codec?.["decodeTx (transfer, 358 B)"]) row("decodeTx of a transfer: strict decode + canonical check (bench/codec.ts; best)", `${codec["decodeTx (transfer, 358 B)"].bestUs} µs`, "");
+const codecRun = load("codec.json")?.decode;
+const codec = codecRun?.rows;
+const txAlloc = codecRun?.alloc?.["decodeTx (transfer, 358 B)"];
+if (codec?.["decodeTx (transfer, 358 B)"]) {
+  const us = `${codec["decodeTx (transfer, 358 B)"].bestUs} µs`;
+  if (txAlloc) row("decodeTx of a transfer: strict decode + canonical check (bench/codec.ts; best; bytes allocated)", `${us}; ${(txAlloc.heapBytes / 1000).toFixed(1)} KB`, "");
+  else row("decodeTx of a transfer: strict decode + canonical check (bench/codec.ts; best)", us, "");
+}
 
 const dn = load("devnet.json")?.fourValidators;
 if (dn) {
