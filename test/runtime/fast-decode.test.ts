@@ -300,6 +300,20 @@ describe("fast CBOR decode (fast-decode.ts) against cborg's strict decode", func
     agree(intKey);
   });
 
+  it("long arrays, maps and strings come out as cborg's", () => {
+    const long = [
+      Array.from({ length: 5_000 }, (_, i) => (i % 3 ? i : `s${i}`)),
+      Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`k${i}`, i % 2 ? new Uint8Array([i & 0xff]) : null])),
+      "é".repeat(40_000),
+      "a".repeat(70_000),
+      new Uint8Array(70_000).fill(5),
+    ];
+    const b = encode(long);
+    expectSame(decodeItem(b, 0, false)?.value, decode(b, STRICT));
+    expectSame(decodeItem(b, 0, true)?.value, decode(b, STRICT));
+    agree(b);
+  });
+
   it("keeps cborg's error messages for malformed input", () => {
     const cases: [number[], string][] = [
       [[], "did not find any content to decode"],
