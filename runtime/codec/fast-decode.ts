@@ -45,6 +45,8 @@ let pos = 0;
 let views = false;
 
 export function decodeItem(bytes: Uint8Array, offset: number, byteViews: boolean): DecodedItem | undefined {
+  // cborg refuses anything else (a plain array of numbers from untyped code, say) by name.
+  if (!(bytes instanceof Uint8Array)) return undefined;
   const outerData = data;
   const outerPos = pos;
   const outerViews = views;

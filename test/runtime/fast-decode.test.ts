@@ -331,6 +331,11 @@ describe("fast CBOR decode (fast-decode.ts) against cborg's strict decode", func
       expect(() => decodeCanonical(b, "thing")).to.throw(CodecError, `malformed thing: CBOR decode error: ${msg}`);
       agree(b);
     }
+    // Untyped callers: not a Uint8Array is cborg's error too, not a value read from the array.
+    const notBytes = [0x01] as unknown as Uint8Array;
+    expect(decodeItem(notBytes, 0, false)).to.equal(undefined);
+    expect(() => decodeCanonical(notBytes, "thing")).to.throw(CodecError, "malformed thing: CBOR decode error: data to decode must be a Uint8Array");
+    expect(() => decodeFirstItem(notBytes, "thing")).to.throw(CodecError, "malformed thing: CBOR decode error: data to decode must be a Uint8Array");
   });
 
   it("leaves nesting deeper than MAX_DEPTH to cborg, which decodes it", () => {
