@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16 --max-old-space-size=1024
+#!/usr/bin/env -S node --max-semi-space-size=64 --max-old-space-size=1024
 // The `nexus` command: runs the TypeScript CLI through tsx (no build step). tsx finds its
 // tsconfig from the working directory, so point it at ours: `nexus` may run from anywhere,
 // and its worker threads inherit the setting through the environment. The V8 heap flags of
