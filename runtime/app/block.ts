@@ -1,6 +1,6 @@
 import { decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
 import { encodeTuple } from "../codec/fast-encode.ts";
-import { sha256, sha256Into, toHex } from "../crypto/hash.ts";
+import { sha256, sha256PrefixedInto, toHex } from "../crypto/hash.ts";
 import { readArrayHead, readBytes, readBytesArray } from "../codec/byte-arrays.ts";
 
 /** Block wire format version; bump only with a migration path for stored blocks. */
@@ -76,7 +76,6 @@ function splitBlock(input: Uint8Array): { header: Uint8Array; txs: Uint8Array[] 
 }
 
 const LEAF = new Uint8Array([0]);
-const NODE = new Uint8Array([1]);
 const EMPTY = sha256();
 
 /** RFC 6962-style Merkle root over leaves (domain-separated leaf and node hashes). */
@@ -88,12 +87,12 @@ export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
   for (let i = 0; i < leaves.length; i++) {
     const leaf = leaves[i]!;
     if (leaf.length + 1 > 4096) level.set(sha256(LEAF, leaf), i * 32);
-    else sha256Into(level, i * 32, LEAF, leaf);
+    else sha256PrefixedInto(level, i * 32, 0, leaf, 0, leaf.length);
   }
   for (let n = leaves.length; n > 1; n = (n + 1) >> 1) {
     for (let i = 0; i < n; i += 2) {
       const o = (i >> 1) * 32;
-      if (i + 1 < n) sha256Into(level, o, NODE, level.subarray(i * 32, i * 32 + 32), level.subarray(i * 32 + 32, i * 32 + 64));
+      if (i + 1 < n) sha256PrefixedInto(level, o, 1, level, i * 32, i * 32 + 64);
       else level.copyWithin(o, i * 32, i * 32 + 32);
     }
   }

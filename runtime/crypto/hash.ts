@@ -4,6 +4,12 @@ import { createHash, hash } from "node:crypto";
 const SCRATCH_BYTES = 4096;
 const scratch = new Uint8Array(SCRATCH_BYTES);
 
+/** Views of the scratch buffer's first n bytes, made once per length (a view per hash was garbage). */
+const scratchViews: Uint8Array[] = [];
+function scratchView(n: number): Uint8Array {
+  return (scratchViews[n] ??= scratch.subarray(0, n));
+}
+
 /**
  * A digest that hash() returned as a "binary" (latin1) string (one char per byte), as bytes. A digest
  * returned as a Buffer has a malloc'd backing store, which costs an allocation, a free and GC
@@ -30,7 +36,7 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
       scratch.set(p, off);
       off += p.length;
     }
-    return digestBytes(hash("sha256", scratch.subarray(0, len), "binary"));
+    return digestBytes(hash("sha256", scratchView(len), "binary"));
   }
   const h = createHash("sha256");
   for (const p of parts) h.update(p);
@@ -38,19 +44,16 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * SHA-256 of the concatenation of `parts` (at most 4 KiB in all), written into `out` at
- * `offset`: for hashes kept side by side in one buffer (Merkle levels), with no array each.
+ * SHA-256 of one byte `prefix` ‖ src[start, end) (at most 4 KiB in all), written into `out` at
+ * `offset`: a Merkle leaf or node hashed straight from where its input lies, no view or array.
  */
-export function sha256Into(out: Uint8Array, offset: number, ...parts: Uint8Array[]): void {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  if (len > SCRATCH_BYTES) throw new RangeError(`sha256Into hashes at most ${SCRATCH_BYTES} bytes, got ${len}`);
-  len = 0;
-  for (const p of parts) {
-    scratch.set(p, len);
-    len += p.length;
-  }
-  const s = hash("sha256", scratch.subarray(0, len), "binary");
+export function sha256PrefixedInto(out: Uint8Array, offset: number, prefix: number, src: Uint8Array, start: number, end: number): void {
+  const len = end - start + 1;
+  if (len > SCRATCH_BYTES) throw new RangeError(`sha256PrefixedInto hashes at most ${SCRATCH_BYTES} bytes, got ${len}`);
+  scratch[0] = prefix;
+  if (len <= 257) for (let i = start; i < end; i++) scratch[1 + i - start] = src[i]!;
+  else scratch.set(src.subarray(start, end), 1);
+  const s = hash("sha256", scratchView(len), "binary");
   for (let i = 0; i < 32; i++) out[offset + i] = s.charCodeAt(i);
 }
 

@@ -57,6 +57,8 @@ class Arena {
 }
 
 const scratch = new Uint8Array(1 + HASH_BYTES);
+/** scratch's first n bytes, one view per length: pathKey runs for every node an update touches. */
+const scratchViews = Array.from({ length: scratch.length + 1 }, (_, n) => scratch.subarray(0, n));
 
 /**
  * Storage key of the node at `depth` on the path of `ref`: packed nibbles (ceil(depth/2)
@@ -74,7 +76,7 @@ export function pathKey(ref: Uint8Array, depth: number, lastNib = -1): string {
     scratch[bi] = (idx & 1) === 0 ? (lastNib << 4) | (scratch[bi]! & 0x0f) : (scratch[bi]! & 0xf0) | lastNib;
   }
   scratch[nbytes] = depth;
-  return String.fromCharCode.apply(null, scratch.subarray(0, nbytes + 1) as unknown as number[]);
+  return String.fromCharCode.apply(null, scratchViews[nbytes + 1]! as unknown as number[]);
 }
 
 /** Path key of child `nib` of the node at path key `parent` (same layout as pathKey). */

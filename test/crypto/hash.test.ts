@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { createHash } from "node:crypto";
-import { sha256, sha256Into, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import { sha256, sha256PrefixedInto, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import { merkleRoot } from "../../runtime/app/block.ts";
 
 const reference = (...parts: Uint8Array[]): string => {
@@ -46,13 +46,18 @@ describe("sha256", () => {
   });
 });
 
-describe("sha256Into and merkleRoot", () => {
-  it("sha256Into writes the digest at the offset and nothing else", () => {
+describe("sha256PrefixedInto and merkleRoot", () => {
+  it("sha256PrefixedInto hashes prefix ‖ src[start, end) into the offset and writes nothing else", () => {
+    const src = utf8("xxbcyy");
     const out = new Uint8Array(80).fill(7);
-    sha256Into(out, 16, utf8("ab"), utf8("c"));
+    sha256PrefixedInto(out, 16, 0x61, src, 2, 4);
     expect(toHex(out.subarray(16, 48))).to.equal(reference(utf8("abc")));
     expect([...out.subarray(0, 16), ...out.subarray(48)].every((b) => b === 7)).to.equal(true);
-    expect(() => sha256Into(out, 0, new Uint8Array(5000))).to.throw(RangeError, /at most 4096 bytes/);
+    // Long inputs take the other copy path; the limit is 4 KiB including the prefix.
+    const long = new Uint8Array(4095).map((_, i) => i & 0xff);
+    sha256PrefixedInto(out, 0, 9, long, 0, long.length);
+    expect(toHex(out.subarray(0, 32))).to.equal(reference(new Uint8Array([9]), long));
+    expect(() => sha256PrefixedInto(out, 0, 0, new Uint8Array(4096), 0, 4096)).to.throw(RangeError, /at most 4096 bytes/);
   });
 
   // The definition, one array per hash: the in-place version must give the same root.
