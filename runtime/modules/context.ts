@@ -5,7 +5,11 @@ import type { BlockInfo, ChainEvent, Ctx, ExecMode, MsgCtx } from "./types.ts";
 
 /** A context over one state branch; events collect into the array given. */
 export class ExecContext implements Ctx {
-  private readonly views = new Map<string, KVStore>();
+  // A transaction makes two or three contexts and each uses one or two namespaces: the first
+  // view lives in fields, a Map only past it (a Map per context was a tenth of a transfer's garbage).
+  private firstNs: string | undefined;
+  private firstView: KVStore | undefined;
+  private views: Map<string, KVStore> | undefined;
 
   constructor(
     readonly block: BlockInfo,
@@ -15,7 +19,12 @@ export class ExecContext implements Ctx {
   ) {}
 
   kv(namespace: string): KVStore {
-    let v = this.views.get(namespace);
+    if (this.firstNs === namespace) return this.firstView!;
+    if (this.firstNs === undefined) {
+      this.firstNs = namespace;
+      return (this.firstView = new PrefixedStore(this.store, namespace));
+    }
+    let v = (this.views ??= new Map()).get(namespace);
     if (!v) {
       v = new PrefixedStore(this.store, namespace);
       this.views.set(namespace, v);

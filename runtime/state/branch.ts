@@ -15,9 +15,12 @@ import type { Changeset, IterateOptions, KVReader, KVStore } from "./types.ts";
  * Sorting happens only when iterating or collecting changes, and the sorted key list is
  * cached until a new key is added. Values are copied on `set`, so callers may reuse buffers.
  */
+/** The buffer of a branch that has not written yet (shared, never mutated): a transaction's branch is written once and dropped, so a fresh Map after write() was pure garbage. */
+const NOTHING: ReadonlyMap<string, Uint8Array | null> = new Map();
+
 export class Branch implements KVStore {
   readonly parent: KVReader;
-  private pending = new Map<string, Uint8Array | null>();
+  private pending: Map<string, Uint8Array | null> = NOTHING as Map<string, Uint8Array | null>;
   private sorted: string[] | null = [];
 
   constructor(parent: KVReader) {
@@ -62,6 +65,7 @@ export class Branch implements KVStore {
   }
 
   private put(ks: string, value: Uint8Array | null): void {
+    if (this.pending === NOTHING) this.pending = new Map();
     if (this.sorted !== null && !this.pending.has(ks)) this.sorted = null;
     this.pending.set(ks, value);
   }
@@ -111,7 +115,7 @@ export class Branch implements KVStore {
 
   /** Drop every buffered write. */
   reset(): void {
-    this.pending = new Map();
+    this.pending = NOTHING as Map<string, Uint8Array | null>;
     this.sorted = [];
   }
 }
