@@ -8,6 +8,7 @@ import { namespacePrefix } from "../../../runtime/modules/prefixed-store.ts";
 import { prefixEnd } from "../../../runtime/modules/prefixed-store.ts";
 import { accountBalancesPrefix, balanceKey, burnedKey, BALANCE_PREFIX, MINTED_PREFIX, mintedKey, PARAMS_KEY, metadataKey } from "../keys.ts";
 import { BankError } from "../errors.ts";
+import { deleteByKs, getByKs, KeyStringMemo, setByKs } from "../../../runtime/modules/keyed-access.ts";
 import { formatCoins, type Coin } from "../coins.ts";
 import { defaultParams, NXT_DENOM, type BankParams } from "../params.ts";
 import { BankEvents } from "../events.ts";
@@ -49,8 +50,21 @@ export class BankKeeper implements FeeHandler, BalanceReader {
     ctx.kv(NS).set(PARAMS_KEY, utf8(JSON.stringify(p)));
   }
 
+  /** Balance key strings per denomination, by address (keyed-access.ts): a transfer touches five. */
+  private readonly balanceKeys = new Map<string, KeyStringMemo>();
+
+  private balanceKs(address: string, denom: string): string {
+    let m = this.balanceKeys.get(denom);
+    if (!m) {
+      if (this.balanceKeys.size >= 64) this.balanceKeys.clear();
+      m = new KeyStringMemo((a) => balanceKey(addrBytes(a), denom), 20_000);
+      this.balanceKeys.set(denom, m);
+    }
+    return m.get(address);
+  }
+
   balance(ctx: Ctx, address: string, denom: string): bigint {
-    return bytesToUint(ctx.kv(NS).get(balanceKey(addrBytes(address), denom)));
+    return bytesToUint(getByKs(ctx.kv(NS), this.balanceKs(address, denom)));
   }
 
   balances(ctx: Ctx, address: string): Coin[] {
@@ -63,9 +77,9 @@ export class BankKeeper implements FeeHandler, BalanceReader {
   }
 
   private setBalance(ctx: Ctx, address: string, denom: string, amount: bigint): void {
-    const key = balanceKey(addrBytes(address), denom);
-    if (amount === 0n) ctx.kv(NS).delete(key);
-    else ctx.kv(NS).set(key, uintToBytes(amount));
+    const ks = this.balanceKs(address, denom);
+    if (amount === 0n) deleteByKs(ctx.kv(NS), ks);
+    else setByKs(ctx.kv(NS), ks, uintToBytes(amount));
   }
 
   private sub(ctx: Ctx, address: string, coin: Coin): void {
