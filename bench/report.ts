@@ -74,8 +74,9 @@ if (dn) {
   const loads: any[] = dn.load ?? [];
   const cpu = (l: any): string => (l.validatorCpuPerCommittedTxUs ? `; ${n(l.validatorCpuPerCommittedTxUs)} µs of CPU per committed tx per validator` : "");
   const best = loads.filter((l) => l.finalityMs?.p50 <= 2000).sort((a, b) => b.committedPerSecond - a.committedPerSecond)[0];
-  if (best) row(`four BFT validator processes (bench/devnet.ts, ${date(dn.measuredAt)}): best sustained transfers with p50 finality ≤ 2 s`, `${n(best.committedPerSecond)} tx/s at ${n(best.offeredPerSecond)} offered (p50 ${n(best.finalityMs.p50)} ms, p99 ${n(best.finalityMs.p99)} ms${cpu(best)})`, "≥ 2 000 tx/s, p50 ≤ 2 s", best.committedPerSecond >= 2000);
-  for (const l of loads) if (l !== best) row(`… at ${n(l.offeredPerSecond)} tx/s offered`, `${n(l.committedPerSecond)} tx/s committed, finality p50 ${n(l.finalityMs.p50)} ms / p99 ${n(l.finalityMs.p99)} ms${cpu(l)}`, "");
+  const steady = (l: { steadyCommittedPerSecond?: number }): string => (l.steadyCommittedPerSecond ? `; ${n(l.steadyCommittedPerSecond)} tx/s while the load ran` : "");
+  if (best) row(`four BFT validator processes (bench/devnet.ts, ${date(dn.measuredAt)}): best sustained transfers with p50 finality ≤ 2 s (committed over the phase and its drain)`, `${n(best.committedPerSecond)} tx/s at ${n(best.offeredPerSecond)} offered (p50 ${n(best.finalityMs.p50)} ms, p99 ${n(best.finalityMs.p99)} ms${steady(best)}${cpu(best)})`, "≥ 2 000 tx/s, p50 ≤ 2 s", best.committedPerSecond >= 2000);
+  for (const l of loads) if (l !== best) row(`… at ${n(l.offeredPerSecond)} tx/s offered`, `${n(l.committedPerSecond)} tx/s committed, finality p50 ${n(l.finalityMs.p50)} ms / p99 ${n(l.finalityMs.p99)} ms${steady(l)}${cpu(l)}`, "");
   if (dn.emptyBlockIntervalMs) row("empty-block interval, four validators", `${n(dn.emptyBlockIntervalMs.mean)} ms mean (max ${n(dn.emptyBlockIntervalMs.max)})`, "≤ 1 000 ms", dn.emptyBlockIntervalMs.mean <= 1000);
   const e = dn.lateNodeEmptyChain;
   if (e?.blocksPerSecond) row("late node joining the devnet (validators at 500 ms blocks): sync of an empty-block chain (fetch, verify commit, execute, commit)", `${n(e.blocksPerSecond)} blocks/s`, "≥ 200 blocks/s", e.blocksPerSecond >= 200);
