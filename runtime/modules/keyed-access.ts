@@ -1,5 +1,6 @@
 import { keyBytes, keyString } from "../state/bytes.ts";
 import type { KVStore } from "../state/types.ts";
+import { GenerationalMap } from "../collections/generational-map.ts";
 
 /**
  * State access by a key's latin1 string (state/bytes.ts keyString) for a module's hot keys.
@@ -22,27 +23,25 @@ export function deleteByKs(kv: KVStore, ks: string): void {
 }
 
 /**
- * Key strings remembered by an id (an address, say): two generations of at most `max` each,
- * so it stays bounded and an insert is O(1). Pure: the same id always gives the same string.
+ * Key strings remembered by an id (an address, say), at most 2 × `max` of them (a
+ * GenerationalMap). Pure: the same id always gives the same string.
  */
 export class KeyStringMemo {
-  private recent = new Map<string, string>();
-  private older = new Map<string, string>();
+  private readonly memo: GenerationalMap<string, string>;
 
   constructor(
     private readonly make: (id: string) => Uint8Array,
-    private readonly max = 50_000,
-  ) {}
+    max = 50_000,
+  ) {
+    this.memo = new GenerationalMap(max);
+  }
 
   get(id: string): string {
-    let ks = this.recent.get(id);
-    if (ks !== undefined) return ks;
-    ks = this.older.get(id) ?? keyString(this.make(id));
-    if (this.recent.size >= this.max) {
-      this.older = this.recent;
-      this.recent = new Map();
+    let ks = this.memo.get(id);
+    if (ks === undefined) {
+      ks = keyString(this.make(id));
+      this.memo.set(id, ks);
     }
-    this.recent.set(id, ks);
     return ks;
   }
 }

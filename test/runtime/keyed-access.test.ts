@@ -5,6 +5,7 @@ import { MemoryKV } from "../../runtime/state/memory-kv.ts";
 import { keyString } from "../../runtime/state/bytes.ts";
 import { PrefixedStore } from "../../runtime/modules/prefixed-store.ts";
 import { deleteByKs, getByKs, KeyStringMemo, setByKs } from "../../runtime/modules/keyed-access.ts";
+import { GenerationalMap } from "../../runtime/collections/generational-map.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 
 const dump = (kv: MemoryKV): string[] => [...kv.iterate(new Uint8Array([0]), undefined)].map(([k, v]) => `${toHex(k)}=${toHex(v)}`);
@@ -56,6 +57,17 @@ describe("keyed state access", () => {
     const before = made;
     expect(memo.get("ab")).to.equal(keyString(new Uint8Array([2, 0x61, 0x62])));
     expect(made).to.equal(before + 1);
-    expect((memo as unknown as { recent: Map<string, string>; older: Map<string, string> }).recent.size).to.be.at.most(4);
+    expect((memo as unknown as { memo: GenerationalMap<string, string> }).memo.size).to.be.at.most(8);
+  });
+});
+
+describe("GenerationalMap", () => {
+  it("holds at most two generations and keeps the latest generation's keys", () => {
+    const m = new GenerationalMap<number, string>(3);
+    for (let i = 0; i < 10; i++) m.set(i, `v${i}`);
+    expect(m.size).to.be.at.most(6);
+    // 0..8 filled three generations; 9 started the fourth: 6..8 and 9 are held, 0..5 are gone.
+    for (let i = 6; i < 10; i++) expect(m.get(i)).to.equal(`v${i}`);
+    for (let i = 0; i < 6; i++) expect(m.get(i)).to.equal(undefined);
   });
 });

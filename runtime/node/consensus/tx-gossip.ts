@@ -3,6 +3,7 @@ import { toHex } from "../../crypto/hash.ts";
 import type { SigCheck } from "../../tx/sign.ts";
 import type { NexusNode } from "../node.ts";
 import { decodeTxBatch } from "./tx-batch.ts";
+import { GenerationalMap } from "../../collections/generational-map.ts";
 import type { Verdict } from "./transport.ts";
 
 /** Transactions of recent batches kept by hash for compact proposals (a few seconds at 2 000 tx/s per peer). */
@@ -38,20 +39,14 @@ export class TxBatchGossip {
    * and they are admitted: under load admission lags, and a compact proposal listing them can
    * still be rebuilt (each must hash to its slot; processProposal verifies it as any other).
    */
-  private recent = new Map<string, Uint8Array>();
-  private older = new Map<string, Uint8Array>();
+  private readonly recent = new GenerationalMap<string, Uint8Array>(MAX_RECENT / 2);
 
   /** A transaction heard in a recent batch, by hash (hex). */
   recentTx(hashHex: string): Uint8Array | undefined {
-    return this.recent.get(hashHex) ?? this.older.get(hashHex);
+    return this.recent.get(hashHex);
   }
 
   private remember(hashHex: string, bytes: Uint8Array): void {
-    // Two generations: bounded, and O(1) per insert.
-    if (this.recent.size >= MAX_RECENT / 2) {
-      this.older = this.recent;
-      this.recent = new Map();
-    }
     this.recent.set(hashHex, bytes);
   }
 
