@@ -30,6 +30,7 @@ import { CLI, REPO, freePort } from "../test/helpers/spawn-node.ts";
 import { writeResults } from "./lib/results.ts";
 import { transfer } from "./lib/fixtures.ts";
 import { NODE_HEAP_FLAGS } from "../runtime/node/heap-flags.ts";
+import { nexusApp } from "../chains/nexus/app.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -102,7 +103,7 @@ async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void>
  */
 async function lateNodeSync(layout: DevnetLayout, c0: NexusClient, procs: ChildProcess[], name: string, label: string): Promise<Record<string, unknown>> {
   const [rpcPort, p2pPort] = await Promise.all([freePort(), freePort()]);
-  const late = await addDevnetNode(layout, name, rpcPort!, p2pPort!);
+  const late = await addDevnetNode(nexusApp, layout, name, rpcPort!, p2pPort!);
   // JSON logs at info: the node's own "block sync" lines time each sync run exactly.
   const cfgPath = join(late.home, "config.json");
   writeFileSync(cfgPath, JSON.stringify({ ...JSON.parse(readFileSync(cfgPath, "utf8")), logFormat: "json" }, null, 2));
@@ -164,7 +165,7 @@ async function lateNodeSync(layout: DevnetLayout, c0: NexusClient, procs: ChildP
 async function emptyChainSync(blocks: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), "nexus-bench-devnet-empty-"));
   const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
-  const layout = await generateDevnet({ dir, validators: 4, rpcPorts: await ports(4), p2pPorts: await ports(4), blockTimeMs: 10, logLevel: "warn" });
+  const layout = await generateDevnet(nexusApp, { dir, validators: 4, rpcPorts: await ports(4), p2pPorts: await ports(4), blockTimeMs: 10, logLevel: "warn" });
   const procs = layout.nodes.map((n) => start(n.home));
   const c0 = new NexusClient(layout.nodes[0]!.rpcUrl, { timeoutMs: 10_000 });
   try {
@@ -216,14 +217,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "nexus-bench-devnet-"));
   const signers = Array.from({ length: ACCOUNTS }, (_, i) => account(i));
   const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
-  const layout = await generateDevnet({
+  const layout = await generateDevnet(nexusApp, {
     dir,
     validators: 4,
     rpcPorts: await ports(4),
     p2pPorts: await ports(4),
     blockTimeMs: BLOCK_TIME,
     logLevel: "warn",
-    accounts: signers.map((s) => ({ address: s.address, nxt: 1_000_000n })),
+    accounts: signers.map((s) => ({ address: s.address, amount: 1_000_000n * 100_000_000n })),
   });
   const procs = layout.nodes.map((n) => start(n.home));
   const clients = layout.nodes.map((n) => new NexusClient(n.rpcUrl, { timeoutMs: 10_000 }));

@@ -8,4 +8,4 @@ import { fileURLToPath } from "node:url";
 process.env.TSX_TSCONFIG_PATH ??= fileURLToPath(new URL("../tsconfig.json", import.meta.url));
 const { register } = await import("tsx/esm/api");
 register();
-await import("../runtime/cli/main.ts");
+await import("../chains/nexus/main.ts");

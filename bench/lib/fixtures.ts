@@ -12,7 +12,7 @@ import { NexusNode } from "../../runtime/node/node.ts";
 import { defaultNodeConfig, type NodeConfig } from "../../runtime/node/config.ts";
 import { buildGenesis } from "../../runtime/node/genesis.ts";
 import { ModuleManager } from "../../runtime/modules/manager.ts";
-import { referenceModules } from "../../runtime/node/reference-chain.ts";
+import { nexusModules } from "../../chains/nexus/chain.ts";
 import { defaultBankGenesis } from "../../modules/bank/genesis.ts";
 import { NXT } from "../../modules/bank/params.ts";
 import { WorkerVerifyPool } from "../../runtime/node/verify-pool.ts";
@@ -58,13 +58,13 @@ export async function openBenchNode(opts: { senders: number; blockTimeMs?: numbe
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "nexus-bench-"));
   const bank = defaultBankGenesis();
   for (let i = 0; i < opts.senders; i++) bank.balances.push({ address: benchSigner(i).address, coins: [{ denom: "nxt", amount: (1_000_000n * NXT).toString() }] });
-  const genesis = buildGenesis(BENCH_CHAIN, opts.genesisTime ?? Date.now(), new ModuleManager(referenceModules()), { bank });
+  const genesis = buildGenesis(BENCH_CHAIN, opts.genesisTime ?? Date.now(), new ModuleManager(nexusModules("single")), { bank });
   const config = { ...defaultNodeConfig(), blockTimeMs: opts.blockTimeMs ?? 1000, ...opts.config };
   const node = await NexusNode.open({
     dataDir: join(dir, "data"),
     config,
     genesis,
-    modules: referenceModules(),
+    modules: nexusModules("single"),
     schemes: buildSchemeRegistry(BENCH_SCHEME === "ed25519" ? "off" : "node"),
     proposer: benchSigner(1_000_000_000).address,
     logger: pino({ level: process.env.NEXUS_BENCH_LOG ?? "warn" }),

@@ -5,26 +5,40 @@ import { initCommand, startCommand } from "./commands/node.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { CliError } from "./util.ts";
 import { RpcClientError } from "../rpc/client.ts";
+import { Amounts } from "../rpc/amounts.ts";
+import { describeModules } from "../modules/manager.ts";
+import type { ChainApp } from "../node/chain-app.ts";
+import type { CliContext } from "./extension.ts";
 
 export const CLI_VERSION = "0.2.0";
 
-/** The `nexus` command tree (docs/cli.md). Built fresh per call so tests can parse in-process. */
-export function buildProgram(): Command {
-  const program = new Command("nexus")
-    .description("NexusOS node and client: start a dev chain, manage keys, send transactions, query state")
+/**
+ * A chain's command tree (`nexus` for NexusOS; docs/cli.md): node, keys and chain reads from
+ * the runtime, `tx`/`query` per module generated from the modules' schemas, and the chain's
+ * extensions. Built fresh per call so tests can parse in-process.
+ */
+export function buildProgram(app: ChainApp): Command {
+  const chain = app.chain;
+  const ctx: CliContext = { app, amounts: new Amounts(chain.denoms) };
+  // Every module either consensus mode runs, so every message has its command.
+  const modules = describeModules(chain.modules("bft"));
+  const extensions = app.cli ?? [];
+  const program = new Command(chain.binary)
+    .description(`${chain.name} node and client: start a dev chain, manage keys, send transactions, query state`)
     .version(CLI_VERSION, "-V, --version")
     .addOption(new Option("--home <dir>", "node home directory (default: ~/.nexus)").env("NEXUS_HOME"))
     .option("--verbose", "print stack traces on errors")
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
-    .addHelpText("after", "\nStart a local dev chain:   nexus start --dev\nThen, in another terminal: nexus status\nDocs: docs/cli.md\n");
-  program.addCommand(initCommand());
-  program.addCommand(startCommand());
-  program.addCommand(devnetCommand());
+    .addHelpText("after", `\nStart a local dev chain:   ${chain.binary} start --dev\nThen, in another terminal: ${chain.binary} status\nDocs: docs/cli.md\n`);
+  program.addCommand(initCommand(app));
+  program.addCommand(startCommand(app));
+  program.addCommand(devnetCommand(app));
   program.addCommand(statusCommand());
   program.addCommand(keysCommand());
-  program.addCommand(txCommand());
-  program.addCommand(queryCommand());
+  program.addCommand(txCommand(ctx, modules, extensions));
+  program.addCommand(queryCommand(ctx, modules, extensions));
+  for (const e of extensions) if (e.parent === "root") program.addCommand(e.build(ctx));
   // addCommand does not copy help settings: show --home/--verbose in every command's help.
   const walk = (c: Command): void => {
     c.configureHelp({ showGlobalOptions: true });

@@ -1,6 +1,7 @@
 import { Container } from "inversify";
 import { createAjv, describeAjvErrors, type ValidateFunction } from "./schemas.ts";
 import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgDef, QueryDef, ValidatorUpdate } from "./types.ts";
+import { orderedNames, type HookOrder } from "./chain.ts";
 import { Band } from "../tx/bands.ts";
 import { utf8 } from "../crypto/hash.ts";
 
@@ -30,6 +31,12 @@ export interface RoutedMsg {
   readonly minBand: Band;
 }
 
+export interface ModuleDescription {
+  readonly name: string;
+  readonly msgs: readonly MsgDef[];
+  readonly queries: readonly { name: string; schema: QueryDef["schema"] }[];
+}
+
 interface Loaded {
   readonly def: ChainModule;
   readonly instance: ModuleInstance;
@@ -48,9 +55,11 @@ export class ModuleManager {
   readonly container: Container;
   private readonly loaded: Loaded[] = [];
   private readonly routes = new Map<string, RoutedMsg>();
+  /** Hook order (the chain's, else dependency order). */
+  private readonly hooks: { initGenesis: Loaded[]; beginBlock: Loaded[]; endBlock: Loaded[] };
 
-  constructor(modules: readonly ChainModule[], container?: Container) {
-    this.container = container ?? new Container({ defaultScope: "Singleton" });
+  constructor(modules: readonly ChainModule[], opts: { order?: HookOrder; container?: Container } = {}) {
+    this.container = opts.container ?? new Container({ defaultScope: "Singleton" });
     const ordered = dependencyOrder(modules);
     for (const m of ordered) this.container.load(m.bindings);
     const ajv = createAjv();
@@ -71,6 +80,9 @@ export class ModuleManager {
         queries,
       });
     }
+    const byName = new Map(this.loaded.map((l) => [l.def.name, l]));
+    const inOrder = (list: readonly string[] | undefined): Loaded[] => orderedNames(this.names, list).map((n) => byName.get(n)!);
+    this.hooks = { initGenesis: inOrder(opts.order?.initGenesis), beginBlock: inOrder(opts.order?.beginBlock), endBlock: inOrder(opts.order?.endBlock) };
   }
 
   get names(): string[] {
@@ -106,7 +118,7 @@ export class ModuleManager {
         throw new ModuleManagerError("MODULE_BAD_GENESIS", `genesis section "${l.def.name}": ${describeAjvErrors(l.genesisValidate!.errors, l.def.name)}`);
       }
     }
-    for (const l of this.loaded) {
+    for (const l of this.hooks.initGenesis) {
       const g = l.instance.genesis as GenesisDef | undefined;
       if (g) g.init(ctx, doc[l.def.name] ?? g.defaults());
       ctx.kv(RUNTIME_NS).set(versionKey(l.def.name), utf8(String(l.def.version)));
@@ -120,12 +132,12 @@ export class ModuleManager {
   }
 
   beginBlock(ctx: Ctx): void {
-    for (const l of this.loaded) l.instance.beginBlock?.(ctx);
+    for (const l of this.hooks.beginBlock) l.instance.beginBlock?.(ctx);
   }
 
   endBlock(ctx: Ctx): ValidatorUpdate[] {
     const updates: ValidatorUpdate[] = [];
-    for (const l of this.loaded) {
+    for (const l of this.hooks.endBlock) {
       const u = l.instance.endBlock?.(ctx);
       if (u) updates.push(...u);
     }
@@ -187,6 +199,20 @@ export class ModuleManager {
     }
     return ran;
   }
+}
+
+/**
+ * Each module's messages and queries with their schemas, without compiling any (the CLI is
+ * generated from these, and compiling every schema would slow every command's start).
+ */
+export function describeModules(modules: readonly ChainModule[]): ModuleDescription[] {
+  const container = new Container({ defaultScope: "Singleton" });
+  const ordered = dependencyOrder(modules);
+  for (const m of ordered) container.load(m.bindings);
+  return ordered.map((m) => {
+    const instance = container.get(m.instance);
+    return { name: m.name, msgs: [...(instance.msgs ?? [])], queries: Object.entries(instance.queries ?? {}).map(([name, q]) => ({ name, schema: q.schema })) };
+  });
 }
 
 /** Topological order by dependsOn; ties broken by registration order, so it is deterministic. */

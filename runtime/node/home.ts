@@ -6,12 +6,8 @@ import { Keyring, DEV_PASSPHRASE } from "../crypto/keystore.ts";
 import { ed25519 } from "../crypto/ed25519.ts";
 import { addressFor } from "../crypto/address.ts";
 import { fromHex, toHex } from "../crypto/hash.ts";
-import { ModuleManager } from "../modules/manager.ts";
+import type { ChainDefinition } from "../modules/chain.ts";
 import { defaultNodeConfig } from "./config.ts";
-import { buildGenesis } from "./genesis.ts";
-import { referenceModules } from "./reference-chain.ts";
-import { defaultBankGenesis } from "../../modules/bank/genesis.ts";
-import { NXT } from "../../modules/bank/params.ts";
 
 /** Layout of a node home directory. */
 export const homePaths = (home: string) =>
@@ -22,11 +18,6 @@ export const homePaths = (home: string) =>
     keys: join(home, "keys"),
     data: join(home, "data"),
   }) as const;
-
-export const DEV_CHAIN_ID = "nexus-dev-1";
-/** Dev keys funded by the dev genesis, on top of the SPEC allocation to module accounts. */
-export const DEV_KEY_NAMES = ["alice", "bob", "carol"] as const;
-export const DEV_KEY_BALANCE = 10_000_000n * NXT;
 
 export function resolveHome(home?: string): string {
   return resolve(home ?? process.env.NEXUS_HOME ?? join(homedir(), ".nexus"));
@@ -52,11 +43,11 @@ export function readValidatorKey(home: string): { address: string; publicKey: Ui
 }
 
 /**
- * `nexus init`: config.json with every default written out, a validator key, a genesis.json.
- * With `dev`, also three dev keys (alice, bob, carol) in the keyring under the documented
- * insecure dev passphrase, each funded with 10 000 000 NXT.
+ * `nexus init`: config.json with every default written out, a validator key, a genesis.json
+ * made by the chain. With `dev`, also the chain's dev keys (alice, bob, carol on NexusOS) in
+ * the keyring under the documented insecure dev passphrase, each funded by the dev genesis.
  */
-export async function initHome(opts: { home: string; chainId?: string; dev?: boolean; force?: boolean }): Promise<{
+export async function initHome(chain: ChainDefinition, opts: { home: string; chainId?: string; dev?: boolean; force?: boolean }): Promise<{
   home: string;
   chainId: string;
   devKeys: { name: string; address: string; mnemonic: string }[];
@@ -70,23 +61,23 @@ export async function initHome(opts: { home: string; chainId?: string; dev?: boo
     throw new HomeError(`${home} has chain data in ${p.data}; remove that directory first if you really want a new chain there`);
   }
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const chainId = opts.chainId ?? DEV_CHAIN_ID;
+  const chainId = opts.chainId ?? chain.dev.chainId;
   const config = { ...defaultNodeConfig(), moniker: opts.dev ? "nexus-dev" : "nexus-node", checkInvariants: opts.dev ?? false };
   writeFileSync(p.config, JSON.stringify(config, null, 2) + "\n");
   const seed = new Uint8Array(randomBytes(32));
   writeFileSync(p.validatorKey, JSON.stringify({ scheme: ed25519.id, secretKey: toHex(seed) }, null, 2) + "\n", { mode: 0o600 });
 
-  const devKeys: { name: string; address: string; mnemonic: string }[] = [];
-  const bank = defaultBankGenesis();
-  if (opts.dev) {
-    const ring = new Keyring(p.keys);
-    for (const name of DEV_KEY_NAMES) {
-      const { info, mnemonic } = ring.add(name, DEV_PASSPHRASE, { dev: true, force: true });
-      devKeys.push({ name, address: info.address, mnemonic });
-      bank.balances.push({ address: info.address, coins: [{ denom: "nxt", amount: DEV_KEY_BALANCE.toString() }] });
-    }
-  }
-  const genesis = buildGenesis(chainId, Date.now(), new ModuleManager(referenceModules()), { bank });
+  const devKeys = opts.dev ? createDevKeys(chain, p.keys) : [];
+  const genesis = chain.genesis.dev({ chainId, genesisTime: Date.now(), accounts: devKeys.map((k) => ({ address: k.address, amount: chain.dev.keyBalance })) });
   writeFileSync(p.genesis, JSON.stringify(genesis, null, 2) + "\n");
   return { home, chainId, devKeys };
+}
+
+/** The chain's dev keys in a keyring, under the documented insecure dev passphrase. */
+export function createDevKeys(chain: ChainDefinition, keysDir: string): { name: string; address: string; mnemonic: string }[] {
+  const ring = new Keyring(keysDir);
+  return chain.dev.keyNames.map((name) => {
+    const { info, mnemonic } = ring.add(name, DEV_PASSPHRASE, { dev: true, force: true });
+    return { name, address: info.address, mnemonic };
+  });
 }

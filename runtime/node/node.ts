@@ -9,6 +9,7 @@ import { InlineVerifier, type SigVerifier } from "../app/sig-verifier.ts";
 import { getNonce } from "../app/nonces.ts";
 import { ModuleManager } from "../modules/manager.ts";
 import type { BlockInfo, ChainModule } from "../modules/types.ts";
+import type { HookOrder } from "../modules/chain.ts";
 import { openAuthenticatedStore } from "../state/lmdb-store.ts";
 import type { AuthenticatedStore } from "../state/types.ts";
 import { fromHex, toHex, sha256 } from "../crypto/hash.ts";
@@ -45,6 +46,8 @@ export interface NodeOptions {
   readonly config: NodeConfig;
   readonly genesis: GenesisDoc;
   readonly modules: ChainModule[];
+  /** The chain's hook order (ChainDefinition.order); dependency order when absent. */
+  readonly order?: HookOrder;
   readonly schemes: SchemeRegistry;
   /** Address credited as block proposer. */
   readonly proposer: string;
@@ -116,7 +119,7 @@ export class NexusNode implements NodeApi {
     private readonly verifier: SigVerifier,
   ) {
     this.chainId = o.genesis.chainId;
-    const modules = new ModuleManager(o.modules);
+    const modules = new ModuleManager(o.modules, { order: o.order });
     this.app = new Application({
       chainId: this.chainId,
       store,

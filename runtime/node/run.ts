@@ -4,11 +4,11 @@ import { createLogger } from "./logger.ts";
 import { NexusNode } from "./node.ts";
 import { WorkerVerifyPool } from "./verify-pool.ts";
 import { buildSchemeRegistry } from "./schemes.ts";
-import { bftModules, referenceModules } from "./reference-chain.ts";
 import { ed25519, ed25519VerifyBackend } from "../crypto/ed25519.ts";
 import { libsodiumStatus } from "../crypto/ed25519-libsodium.ts";
 import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } from "./home.ts";
 import type { NodeApi } from "./node-api.ts";
+import type { ChainApp } from "./chain-app.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
 import type { Libp2pTransport } from "./consensus/libp2p-transport.ts";
 import { missingHeapFlags } from "./heap-flags.ts";
@@ -29,13 +29,13 @@ export class RunError extends Error {
   }
 }
 
-/** `nexus start`: open the node, serve RPC, produce blocks until SIGINT/SIGTERM. */
-export async function runNode(o: RunOptions): Promise<void> {
+/** `nexus start`: open the chain's node, serve RPC, produce blocks until SIGINT/SIGTERM. */
+export async function runNode(app: ChainApp, o: RunOptions): Promise<void> {
   const home = resolveHome(o.home);
   const paths = homePaths(home);
   if (!isInitialised(home)) {
     if (!o.dev) throw new RunError(`${home} is not initialised: run \`nexus init --home ${home}\` first (or start with --dev)`);
-    const r = await initHome({ home, dev: true });
+    const r = await initHome(app.chain, { home, dev: true });
     console.log(`Initialised a dev chain "${r.chainId}" in ${home}`);
     for (const k of r.devKeys) console.log(`  dev key ${k.name.padEnd(6)} ${k.address}`);
   }
@@ -70,7 +70,8 @@ export async function runNode(o: RunOptions): Promise<void> {
     dataDir: paths.data,
     config,
     genesis,
-    modules: config.consensus === "bft" ? bftModules() : referenceModules(),
+    modules: app.chain.modules(config.consensus),
+    order: app.chain.order,
     schemes,
     proposer: validator.address,
     logger: log,

@@ -1,11 +1,10 @@
-/**
- * Amount strings for people: "1.5NXT" (display units, 8 decimals) or "150000000nxt" (base
- * units). Parsing is exact (bigint); floats never touch an amount.
- */
-export const NXT_BASE_DENOM = "nxt";
-export const NXT_DISPLAY_DENOM = "NXT";
-export const NXT_DECIMALS = 8;
+import type { DenomUnit } from "../modules/chain.ts";
 
+/**
+ * Amount strings for people: "1.5NXT" (display units) or "150000000nxt" (base units), for the
+ * denominations a chain declares (chains/<name>/chain.ts). Parsing is exact (bigint); floats
+ * never touch an amount.
+ */
 export class AmountError extends Error {
   readonly code = "AMOUNT_INVALID";
   constructor(message: string) {
@@ -24,34 +23,59 @@ export interface ParsedAmount {
 const MAX_AMOUNT = 10n ** 38n - 1n; // the chain's amount schema allows up to 38 digits
 const RE = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z][A-Za-z0-9/._-]{1,63})\s*$/;
 
-export function parseAmount(input: string): ParsedAmount {
-  const hint = 'write it like "1.5NXT" (display units) or "150000000nxt" (base units; 1 NXT = 100000000 nxt)';
-  const m = RE.exec(input);
-  if (!m) throw new AmountError(`"${input}" is not an amount: ${hint}`);
-  const [, num, unit] = m as unknown as [string, string, string];
-  let amount: bigint;
-  let denom: string;
-  if (unit === NXT_DISPLAY_DENOM) {
-    const [whole, frac = ""] = num.split(".") as [string, string?];
-    if (frac.length > NXT_DECIMALS) throw new AmountError(`"${input}" has ${frac.length} decimals; NXT has ${NXT_DECIMALS}`);
-    amount = BigInt(whole) * 10n ** BigInt(NXT_DECIMALS) + BigInt(frac.padEnd(NXT_DECIMALS, "0") || "0");
-    denom = NXT_BASE_DENOM;
-  } else {
-    if (unit !== unit.toLowerCase()) throw new AmountError(`"${input}": unknown display unit "${unit}"; ${hint}`);
-    if (num.includes(".")) throw new AmountError(`"${input}": base units (${unit}) must be a whole number; use "${num}NXT" for display units`);
-    amount = BigInt(num);
-    denom = unit;
-  }
-  if (amount <= 0n) throw new AmountError(`"${input}": the amount must be greater than zero`);
-  if (amount > MAX_AMOUNT) throw new AmountError(`"${input}" is too large`);
-  return { amount, denom };
-}
+export class Amounts {
+  private readonly byDisplay: Map<string, DenomUnit>;
+  private readonly byBase: Map<string, DenomUnit>;
 
-/** "150000000" nxt → "1.5 NXT"; other denominations print as base units. */
-export function formatAmount(amount: bigint | string, denom: string): string {
-  const a = typeof amount === "bigint" ? amount : BigInt(amount);
-  if (denom !== NXT_BASE_DENOM) return `${a} ${denom}`;
-  const unit = 10n ** BigInt(NXT_DECIMALS);
-  const frac = (a % unit).toString().padStart(NXT_DECIMALS, "0").replace(/0+$/, "");
-  return `${a / unit}${frac ? `.${frac}` : ""} ${NXT_DISPLAY_DENOM}`;
+  constructor(readonly denoms: readonly DenomUnit[]) {
+    this.byDisplay = new Map(denoms.map((d) => [d.display, d]));
+    this.byBase = new Map(denoms.map((d) => [d.base, d]));
+  }
+
+  /** The fee denomination: the chain's first. */
+  get feeDenom(): DenomUnit {
+    return this.denoms[0]!;
+  }
+
+  private hint(): string {
+    const d = this.feeDenom;
+    const one = 10n ** BigInt(d.decimals);
+    return `write it like "1.5${d.display}" (display units) or "${(one * 3n) / 2n}${d.base}" (base units; 1 ${d.display} = ${one} ${d.base})`;
+  }
+
+  parse(input: string): ParsedAmount {
+    const m = RE.exec(input);
+    if (!m) throw new AmountError(`"${input}" is not an amount: ${this.hint()}`);
+    const [, num, unit] = m as unknown as [string, string, string];
+    let amount: bigint;
+    let denom: string;
+    const display = this.byDisplay.get(unit);
+    if (display) {
+      const [whole, frac = ""] = num.split(".") as [string, string?];
+      if (frac.length > display.decimals) throw new AmountError(`"${input}" has ${frac.length} decimals; ${display.display} has ${display.decimals}`);
+      amount = BigInt(whole) * 10n ** BigInt(display.decimals) + BigInt(frac.padEnd(display.decimals, "0") || "0");
+      denom = display.base;
+    } else {
+      if (unit !== unit.toLowerCase()) throw new AmountError(`"${input}": unknown display unit "${unit}"; ${this.hint()}`);
+      if (num.includes(".")) {
+        const d = this.byBase.get(unit);
+        throw new AmountError(`"${input}": base units (${unit}) must be a whole number${d ? `; use "${num}${d.display}" for display units` : ""}`);
+      }
+      amount = BigInt(num);
+      denom = unit;
+    }
+    if (amount <= 0n) throw new AmountError(`"${input}": the amount must be greater than zero`);
+    if (amount > MAX_AMOUNT) throw new AmountError(`"${input}" is too large`);
+    return { amount, denom };
+  }
+
+  /** "150000000" nxt → "1.5 NXT"; denominations without a display unit print as base units. */
+  format(amount: bigint | string, denom: string): string {
+    const a = typeof amount === "bigint" ? amount : BigInt(amount);
+    const d = this.byBase.get(denom);
+    if (!d) return `${a} ${denom}`;
+    const unit = 10n ** BigInt(d.decimals);
+    const frac = (a % unit).toString().padStart(d.decimals, "0").replace(/0+$/, "");
+    return `${a / unit}${frac ? `.${frac}` : ""} ${d.display}`;
+  }
 }

@@ -5,8 +5,8 @@ import type { EventFilter } from "./methods.ts";
 import type { JsonRpcErrorObject, JsonRpcResponse } from "./protocol.ts";
 import type { EventNotification, NewBlockNotification } from "./subscriptions.ts";
 
-export { buildSendTx, buildTx, MSG_SEND_TYPE_URL, type BuildSendTxOptions, type BuildTxOptions } from "./tx-builder.ts";
-export { parseAmount, formatAmount, AmountError, NXT_BASE_DENOM, NXT_DECIMALS } from "./amounts.ts";
+export { buildTx, type BuildTxOptions } from "./tx-builder.ts";
+export { Amounts, AmountError } from "./amounts.ts";
 export type { EventFilter, EventNotification, NewBlockNotification };
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:7700";

@@ -2,9 +2,6 @@ import { Band } from "../tx/bands.ts";
 import { baseFee, defaultJoulesPerUnit, type JoulesPerUnit } from "../tx/fees.ts";
 import { signTx, signerAddress, type Signer } from "../tx/sign.ts";
 import { encodeTx, type DecodedTx, type Msg, type TxBody } from "../tx/envelope.ts";
-import { NXT_BASE_DENOM } from "./amounts.ts";
-
-export const MSG_SEND_TYPE_URL = "/bank.v1.MsgSend";
 /** Placeholder as wide as any real fee (9-byte CBOR uint), so the final encoding never grows. */
 const FEE_PLACEHOLDER = 2n ** 63n;
 
@@ -52,21 +49,4 @@ export function buildTx(o: BuildTxOptions): DecodedTx {
   // One more step usually reaches the exact fee: the smaller number may encode shorter.
   const exact = feeFor(safe);
   return signTx(body(feeFor(exact) <= exact ? exact : safe), [o.signer]);
-}
-
-export interface BuildSendTxOptions extends Omit<BuildTxOptions, "msgs"> {
-  to: string;
-  /** Base units. */
-  amount: bigint | string;
-  denom?: string;
-}
-
-/** A signed bank transfer (/bank.v1.MsgSend) from the signer's address. */
-export function buildSendTx(o: BuildSendTxOptions): DecodedTx {
-  const { to, amount, denom, ...rest } = o;
-  const msg: Msg = {
-    typeUrl: MSG_SEND_TYPE_URL,
-    value: { from: signerAddress(o.signer), to, amount: [{ denom: denom ?? NXT_BASE_DENOM, amount: BigInt(amount).toString() }] },
-  };
-  return buildTx({ ...rest, msgs: [msg] });
 }

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseAmount, formatAmount, AmountError } from "../../runtime/rpc/amounts.ts";
+import { Amounts, AmountError } from "../../runtime/rpc/amounts.ts";
+import { nexusChain } from "../../chains/nexus/chain.ts";
 import { startRpcServer, type RpcServer } from "../../runtime/rpc/server.ts";
 import { Keyring, DEV_PASSPHRASE } from "../../runtime/crypto/keystore.ts";
 import { addressFor } from "../../runtime/crypto/address.ts";
@@ -12,7 +13,10 @@ import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import { FakeNode } from "../rpc/fake-node.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const MAIN = join(ROOT, "runtime/cli/main.ts");
+const MAIN = join(ROOT, "chains/nexus/main.ts");
+const amounts = new Amounts(nexusChain.denoms);
+const parseAmount = (s: string): ReturnType<Amounts["parse"]> => amounts.parse(s);
+const formatAmount = (a: bigint | string, d: string): string => amounts.format(a, d);
 const MNEMONIC = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 const bob = addressFor("ed25519", ed25519.generate(new Uint8Array(32).fill(9)).publicKey);
 

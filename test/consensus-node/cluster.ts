@@ -4,9 +4,10 @@ import { join } from "node:path";
 import pino from "pino";
 import { NexusNode } from "../../runtime/node/node.ts";
 import { defaultNodeConfig } from "../../runtime/node/config.ts";
-import { bftModules } from "../../runtime/node/reference-chain.ts";
 import { MemoryHub, type MemoryTransport } from "../../runtime/node/consensus/memory-transport.ts";
-import { assignBands, validatorNetworkGenesis } from "../../runtime/node/consensus/network-genesis.ts";
+import { assignBands } from "../../runtime/node/devnet.ts";
+import { nexusChain } from "../../chains/nexus/chain.ts";
+import { NXT } from "../../modules/bank/params.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import { addressFor } from "../../runtime/crypto/address.ts";
@@ -25,15 +26,14 @@ export function validatorKey(i: number): { seed: Uint8Array; publicKey: Uint8Arr
 /** N validators of equal stake (bands from assignBands) and test accounts 0..3 funded. */
 export function clusterGenesis(n: number): GenesisDoc {
   const bands = assignBands(n);
-  return validatorNetworkGenesis({
+  return nexusChain.genesis.network({
     chainId: CHAIN_ID,
     genesisTime: Date.now() - 60_000,
-    modules: bftModules(),
     validators: Array.from({ length: n }, (_, i) => {
       const k = validatorKey(i);
-      return { operator: k.address, consensusPubKey: toHex(k.publicKey), band: bands[i]!, moniker: `v${i}`, stakeNxt: 1000n };
+      return { operator: k.address, consensusPubKey: toHex(k.publicKey), band: bands[i]!, moniker: `v${i}`, stake: 1000n * NXT };
     }),
-    accounts: [0, 1, 2, 3].map((i) => ({ address: testSigner(i).address, nxt: 1_000_000n })),
+    accounts: [0, 1, 2, 3].map((i) => ({ address: testSigner(i).address, amount: 1_000_000n * NXT })),
   });
 }
 
@@ -73,7 +73,8 @@ export class Cluster {
         bft: { timeoutProposeMs: 500, timeoutVoteMs: 250, timeoutDeltaMs: 100 },
       },
       genesis: this.genesis,
-      modules: bftModules(),
+      modules: nexusChain.modules("bft"),
+      order: nexusChain.order,
       schemes: testSchemes(),
       proposer: k.address,
       logger: pino({ level: process.env.NEXUS_TEST_LOG ?? "silent", base: { node: i } }),

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ValidatorSet, type Validator } from "../../modules/consensus/index.ts";
 import { decodeValidatorSet, encodeValidatorSet, nextValidatorSet } from "../../runtime/node/consensus/valset.ts";
-import { assignBands } from "../../runtime/node/consensus/network-genesis.ts";
+import { assignBands } from "../../runtime/node/devnet.ts";
 import { proposalHeaderProblem } from "../../runtime/node/consensus/checks.ts";
 import { sha256, utf8 } from "../../runtime/crypto/hash.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";

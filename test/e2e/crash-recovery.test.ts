@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNodeProcess, freePort, type NodeProcess } from "../helpers/spawn-node.ts";
 import { Keyring, DEV_PASSPHRASE } from "../../runtime/crypto/keystore.ts";
-import { buildSendTx } from "../../runtime/rpc/client.ts";
+import { buildSendTx } from "../../modules/bank/client.ts";
 import type { Signer } from "../../runtime/tx/sign.ts";
 import type { ReceiptView } from "../../runtime/node/node-api.ts";
 

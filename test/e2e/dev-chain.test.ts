@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, startNodeProcess, type NodeProcess } from "../helpers/spawn-node.ts";
 import { Keyring, DEV_PASSPHRASE } from "../../runtime/crypto/keystore.ts";
-import { buildSendTx } from "../../runtime/rpc/client.ts";
+import { buildSendTx } from "../../modules/bank/client.ts";
 import { verifyStateProof } from "../../runtime/state/proof-verify.ts";
 import { fromHex } from "../../runtime/crypto/hash.ts";
 

@@ -7,6 +7,7 @@ import { addDevnetNode, generateDevnet, type DevnetLayout } from "../../runtime/
 import { NODE_HEAP_FLAGS } from "../../runtime/node/heap-flags.ts";
 import { NexusClient } from "../../runtime/rpc/client.ts";
 import { CLI, REPO, freePort, runCli, waitFor } from "../helpers/spawn-node.ts";
+import { nexusApp } from "../../chains/nexus/app.ts";
 
 /** Test-only RPC hooks (nexus_testPartition). */
 const HOOKS = { NEXUS_TEST_HOOKS: "1" };
@@ -65,7 +66,7 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     dir = mkdtempSync(join(tmpdir(), "nexus-devnet-e2e-"));
     const rpcPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
     const p2pPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
-    layout = await generateDevnet({ dir, validators: 4, rpcPorts, p2pPorts, blockTimeMs: 300, bft: { timeoutProposeMs: 1000, timeoutVoteMs: 400, timeoutDeltaMs: 200 }, logLevel: "info" });
+    layout = await generateDevnet(nexusApp, { dir, validators: 4, rpcPorts, p2pPorts, blockTimeMs: 300, bft: { timeoutProposeMs: 1000, timeoutVoteMs: 400, timeoutDeltaMs: 200 }, logLevel: "info" });
     layout.nodes.forEach((n, i) => (procs[i] = startValidator(n.home, n.rpcUrl, HOOKS)));
   });
 
@@ -162,7 +163,7 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
   });
 
   it("a fifth node started later syncs from height 1 and agrees at every height", async () => {
-    const late = await addDevnetNode(layout, "late", await freePort(), await freePort());
+    const late = await addDevnetNode(nexusApp, layout, "late", await freePort(), await freePort());
     procs[4] = startValidator(late.home, late.rpcUrl);
     const top = await height(0);
     await waitFor(`late node at height ${top}`, async () => ((await height(4).catch(() => 0)) >= top ? true : undefined), 60_000);

@@ -6,7 +6,7 @@ import { NexusNode } from "../../runtime/node/node.ts";
 import { defaultNodeConfig, type NodeConfig } from "../../runtime/node/config.ts";
 import { buildGenesis } from "../../runtime/node/genesis.ts";
 import { ModuleManager } from "../../runtime/modules/manager.ts";
-import { referenceModules } from "../../runtime/node/reference-chain.ts";
+import { nexusModules } from "../../chains/nexus/chain.ts";
 import type { ChainModule } from "../../runtime/modules/types.ts";
 import type { GenesisDoc } from "../../runtime/app/application.ts";
 import { SchemeRegistry } from "../../runtime/crypto/signature-scheme.ts";
@@ -28,7 +28,7 @@ export function testSigner(n: number): Signer & { address: string } {
 }
 
 export function testGenesis(opts: { funded?: number; amount?: bigint; modules?: ChainModule[]; extra?: Record<string, unknown> } = {}): GenesisDoc {
-  const modules = opts.modules ?? referenceModules();
+  const modules = opts.modules ?? nexusModules("single");
   const bank = defaultBankGenesis();
   bank.balances = Array.from({ length: opts.funded ?? 4 }, (_, i) => ({
     address: testSigner(i).address,
@@ -61,7 +61,7 @@ export async function openTestNode(
     dataDir: join(dir, "data"),
     config: { ...defaultNodeConfig(), checkInvariants: true, ...opts.config },
     genesis,
-    modules: opts.modules ?? referenceModules(),
+    modules: opts.modules ?? nexusModules("single"),
     schemes,
     proposer: testSigner(99).address,
     logger: pino({ level: process.env.NEXUS_TEST_LOG ?? "silent" }),

@@ -6,7 +6,7 @@ import { NexusClient } from "../../runtime/rpc/client.ts";
 import { NODE_HEAP_FLAGS } from "../../runtime/node/heap-flags.ts";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
-export const CLI = join(REPO, "runtime/cli/main.ts");
+export const CLI = join(REPO, "chains/nexus/main.ts");
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import WebSocket from "ws";
 import { startRpcServer, type RpcServer } from "../../runtime/rpc/server.ts";
-import { NexusClient, NexusWsClient, RpcClientError, buildSendTx, type NewBlockNotification, type EventNotification } from "../../runtime/rpc/client.ts";
+import { NexusClient, NexusWsClient, RpcClientError, type NewBlockNotification, type EventNotification } from "../../runtime/rpc/client.ts";
+import { buildSendTx } from "../../modules/bank/client.ts";
 import { RPC_ERRORS } from "../../runtime/rpc/protocol.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import { addressFor } from "../../runtime/crypto/address.ts";

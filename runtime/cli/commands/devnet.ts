@@ -3,14 +3,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CliError, intOption } from "../util.ts";
 import { NODE_HEAP_FLAGS } from "../../node/heap-flags.ts";
-
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+import type { ChainApp } from "../../node/chain-app.ts";
 
 interface DevnetModule {
-  generateDevnet(o: { dir: string; validators: number; rpcPort?: number; p2pPort?: number; blockTimeMs?: number; reset?: boolean }): Promise<{
+  generateDevnet(app: ChainApp, o: { dir: string; validators: number; rpcPort?: number; p2pPort?: number; blockTimeMs?: number; reset?: boolean }): Promise<{
     dir: string;
     chainId: string;
     nodes: { index: number; home: string; address: string; band: number; rpcUrl: string; p2pAddress: string }[];
@@ -24,11 +22,11 @@ interface Layout {
   devKeys: { name: string; address: string }[];
 }
 
-/** Start `nexus start` in each home as its own process, logs to <home>/node.log. */
-function startProcesses(layout: Layout): ChildProcess[] {
+/** Start the chain's binary (`nexus start`) in each home as its own process, logs to <home>/node.log. */
+function startProcesses(app: ChainApp, layout: Layout): ChildProcess[] {
   return layout.nodes.map((n) => {
     const log = createWriteStream(join(n.home, "node.log"), { flags: "a" });
-    const p = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", MAIN, "--home", n.home, "start"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXUS_HOME: n.home } });
+    const p = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", app.entry, "--home", n.home, "start"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXUS_HOME: n.home } });
     p.stdout!.pipe(log);
     p.stderr!.pipe(log);
     p.once("exit", (code, sig) => {
@@ -40,7 +38,7 @@ function startProcesses(layout: Layout): ChildProcess[] {
 
 let stopping = false;
 
-export function devnetCommand(): Command {
+export function devnetCommand(app: ChainApp): Command {
   return new Command("devnet")
     .description("run a local multi-validator BFT network: N homes, one genesis, each validator its own process (Ctrl-C stops all)")
     .option("--validators <n>", "number of validators", intOption("--validators"), 4)
@@ -63,13 +61,13 @@ export function devnetCommand(): Command {
         console.log(`Restarting the devnet in ${dir}`);
       } else {
         const { generateDevnet } = (await import("../../node/devnet.ts")) as DevnetModule;
-        layout = await generateDevnet({ dir, validators: o.validators, rpcPort: o.rpcPort, p2pPort: o.p2pPort, blockTimeMs: o.blockTime, reset: o.reset });
+        layout = await generateDevnet(app, { dir, validators: o.validators, rpcPort: o.rpcPort, p2pPort: o.p2pPort, blockTimeMs: o.blockTime, reset: o.reset });
         console.log(`Generated a devnet of ${o.validators} validators in ${dir} (chain ${layout.chainId})`);
       }
       for (const n of layout.nodes) console.log(`  validator ${n.index}  band ${n.band}  ${n.address}  rpc ${n.rpcUrl}  home ${n.home}`);
       for (const k of layout.devKeys) console.log(`  dev key ${k.name.padEnd(6)} ${k.address} (keyring of node0, --dev passphrase)`);
       if (!o.start) return;
-      const procs = startProcesses(layout);
+      const procs = startProcesses(app, layout);
       console.log(`Started ${procs.length} validator processes; logs in <home>/node.log. Ctrl-C stops them all.`);
       await new Promise<void>((done) => {
         const stop = (): void => {

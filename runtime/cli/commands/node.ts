@@ -1,15 +1,16 @@
 import { Command } from "commander";
 import { CliError, intOption, output, resolveHome, table } from "../util.ts";
+import type { ChainApp } from "../../node/chain-app.ts";
 
 /**
  * init and start delegate to the node package. They are imported inside the actions so the
  * rest of the CLI (keys, queries, transactions) loads fast and works without the node code.
  */
 interface HomeModule {
-  initHome(opts: { home: string; chainId?: string; dev?: boolean; force?: boolean }): Promise<{ home: string; chainId: string; devKeys: { name: string; address: string; mnemonic: string }[] }>;
+  initHome(chain: ChainApp["chain"], opts: { home: string; chainId?: string; dev?: boolean; force?: boolean }): Promise<{ home: string; chainId: string; devKeys: { name: string; address: string; mnemonic: string }[] }>;
 }
 interface RunModule {
-  runNode(opts: { home: string; dev: boolean; rpcPort?: number; blockTimeMs?: number; logLevel?: string }): Promise<void>;
+  runNode(app: ChainApp, opts: { home: string; dev: boolean; rpcPort?: number; blockTimeMs?: number; logLevel?: string }): Promise<void>;
 }
 
 async function load<T>(spec: string, what: string): Promise<T> {
@@ -23,7 +24,7 @@ async function load<T>(spec: string, what: string): Promise<T> {
   }
 }
 
-export function initCommand(): Command {
+export function initCommand(app: ChainApp): Command {
   return new Command("init")
     .description("create a node home (config, genesis, node key); --dev adds funded dev keys")
     .option("--chain-id <id>", "chain id (a default is chosen when omitted)")
@@ -33,20 +34,20 @@ export function initCommand(): Command {
     .action(async (o: { chainId?: string; dev?: boolean; force?: boolean; json?: boolean }, cmd: Command) => {
       const home = resolveHome(cmd);
       const { initHome } = await load<HomeModule>("../../node/home.ts", "node home initialiser");
-      const r = await initHome({ home, chainId: o.chainId, dev: o.dev, force: o.force });
+      const r = await initHome(app.chain, { home, chainId: o.chainId, dev: o.dev, force: o.force });
       output(o.json, r, () => {
         const lines = [table([["home", r.home], ["chainId", r.chainId]])];
         if (r.devKeys.length) {
           lines.push("", "Dev keys (funded at genesis; passphrase: the documented dev default, unlock with --dev):");
           for (const k of r.devKeys) lines.push(`  ${k.name.padEnd(10)} ${k.address}`, `  ${"".padEnd(10)} ${k.mnemonic}`);
         }
-        lines.push("", `Start it with: nexus start${o.dev ? " --dev" : ""}${cmd.optsWithGlobals<{ home?: string }>().home ? ` --home ${home}` : ""}`);
+        lines.push("", `Start it with: ${app.chain.binary} start${o.dev ? " --dev" : ""}${cmd.optsWithGlobals<{ home?: string }>().home ? ` --home ${home}` : ""}`);
         return lines.join("\n");
       });
     });
 }
 
-export function startCommand(): Command {
+export function startCommand(app: ChainApp): Command {
   return new Command("start")
     .description("run a node from its home until Ctrl-C (SIGINT/SIGTERM); with --dev, first creates a dev home if there is none")
     .option("--dev", "dev chain: single validator, fast blocks, funded dev keys")
@@ -58,6 +59,6 @@ export function startCommand(): Command {
         throw new CliError("CLI_BAD_OPTION", `--log-level "${o.logLevel}" is not one of trace, debug, info, warn, error, fatal`);
       }
       const { runNode } = await load<RunModule>("../../node/run.ts", "node runner");
-      await runNode({ home: resolveHome(cmd), dev: o.dev === true, rpcPort: o.rpcPort, blockTimeMs: o.blockTime, logLevel: o.logLevel });
+      await runNode(app, { home: resolveHome(cmd), dev: o.dev === true, rpcPort: o.rpcPort, blockTimeMs: o.blockTime, logLevel: o.logLevel });
     });
 }
