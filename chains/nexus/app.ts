@@ -15,5 +15,11 @@ export const nexusApp: ChainApp = {
     const key = await loadOrCreateNodeKey(join(home, NODE_KEY_FILE));
     return `/ip4/${host}/tcp/${port}/p2p/${peerIdFromPrivateKey(key).toString()}`;
   },
+  moduleTemplate: {
+    dir: fileURLToPath(new URL("../../examples/counter-module/", import.meta.url)),
+    name: "counter",
+    root: fileURLToPath(new URL("../../", import.meta.url)),
+    chainFile: fileURLToPath(new URL("./chain.ts", import.meta.url)),
+  },
   cli: [...bankCli],
 };

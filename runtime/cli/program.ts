@@ -3,6 +3,7 @@ import { keysCommand } from "./commands/keys.ts";
 import { txCommand, queryCommand, statusCommand } from "./commands/chain.ts";
 import { initCommand, startCommand } from "./commands/node.ts";
 import { devnetCommand } from "./commands/devnet.ts";
+import { newModuleCommand } from "./commands/new-module.ts";
 import { CliError } from "./util.ts";
 import { RpcClientError } from "../rpc/client.ts";
 import { Amounts } from "../rpc/amounts.ts";
@@ -35,6 +36,7 @@ export function buildProgram(app: ChainApp): Command {
   program.addCommand(startCommand(app));
   program.addCommand(devnetCommand(app));
   program.addCommand(statusCommand());
+  program.addCommand(newModuleCommand(app));
   program.addCommand(keysCommand());
   program.addCommand(txCommand(ctx, modules, extensions));
   program.addCommand(queryCommand(ctx, modules, extensions));

@@ -16,6 +16,8 @@ export interface ChainApp {
    * reach it on host:port (a multiaddr with /p2p/<peer id> for libp2p).
    */
   p2pIdentity(home: string, host: string, port: number): Promise<string>;
+  /** The example module `new-module` copies, and where the chain's module list lives. */
+  readonly moduleTemplate: { readonly dir: string; readonly name: string; readonly root: string; readonly chainFile: string };
   /** Friendlier commands that replace or add to the ones generated from message schemas. */
   readonly cli?: readonly CliExtension[];
 }
