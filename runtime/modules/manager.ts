@@ -3,25 +3,9 @@ import { createAjv, describeAjvErrors, type ValidateFunction } from "./schemas.t
 import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgDef, QueryDef, ValidatorUpdate } from "./types.ts";
 import { Band } from "../tx/bands.ts";
 import { utf8 } from "../crypto/hash.ts";
+import { ModulesErrors, type ModulesErrorCode } from "./errors.ts";
 
-export class ModuleManagerError extends Error {
-  constructor(
-    readonly code:
-      | "MODULE_DUPLICATE"
-      | "MODULE_MISSING_DEPENDENCY"
-      | "MODULE_CYCLE"
-      | "MODULE_DUPLICATE_MSG"
-      | "MODULE_BAD_GENESIS"
-      | "MODULE_UNKNOWN_QUERY"
-      | "MODULE_BAD_QUERY"
-      | "MODULE_MIGRATION_MISSING"
-      | "MODULE_DOWNGRADE",
-    message: string,
-  ) {
-    super(message);
-    this.name = "ModuleManagerError";
-  }
-}
+export class ModuleManagerError extends ModulesErrors<ModulesErrorCode> {}
 
 export interface RoutedMsg {
   readonly module: string;

@@ -12,6 +12,7 @@ import { DEV_KEY_BALANCE, DEV_KEY_NAMES, homePaths } from "./home.ts";
 import { bftModules } from "./reference-chain.ts";
 import { assignBands, validatorNetworkGenesis } from "./consensus/network-genesis.ts";
 import { NXT } from "../../modules/bank/params.ts";
+import { NodeErrors } from "./errors.ts";
 
 export const DEVNET_CHAIN_ID = "nexus-devnet-1";
 
@@ -31,11 +32,9 @@ export interface DevnetLayout {
   readonly devKeys: { name: string; address: string; mnemonic: string }[];
 }
 
-export class DevnetError extends Error {
-  readonly code = "DEVNET_EXISTS";
+export class DevnetError extends NodeErrors<"DEVNET_EXISTS"> {
   constructor(message: string) {
-    super(message);
-    this.name = "DevnetError";
+    super("DEVNET_EXISTS", message);
   }
 }
 

@@ -12,6 +12,7 @@ import { buildGenesis } from "./genesis.ts";
 import { referenceModules } from "./reference-chain.ts";
 import { defaultBankGenesis } from "../../modules/bank/genesis.ts";
 import { NXT } from "../../modules/bank/params.ts";
+import { NodeErrors } from "./errors.ts";
 
 /** Layout of a node home directory. */
 export const homePaths = (home: string) =>
@@ -32,11 +33,9 @@ export function resolveHome(home?: string): string {
   return resolve(home ?? process.env.NEXUS_HOME ?? join(homedir(), ".nexus"));
 }
 
-export class HomeError extends Error {
-  readonly code = "HOME_EXISTS";
+export class HomeError extends NodeErrors<"HOME_EXISTS"> {
   constructor(message: string) {
-    super(message);
-    this.name = "HomeError";
+    super("HOME_EXISTS", message);
   }
 }
 

@@ -1,3 +1,4 @@
+import { RpcErrors } from "./errors.ts";
 /**
  * Amount strings for people: "1.5NXT" (display units, 8 decimals) or "150000000nxt" (base
  * units). Parsing is exact (bigint); floats never touch an amount.
@@ -6,11 +7,9 @@ export const NXT_BASE_DENOM = "nxt";
 export const NXT_DISPLAY_DENOM = "NXT";
 export const NXT_DECIMALS = 8;
 
-export class AmountError extends Error {
-  readonly code = "AMOUNT_INVALID";
+export class AmountError extends RpcErrors<"AMOUNT_INVALID"> {
   constructor(message: string) {
-    super(message);
-    this.name = "AmountError";
+    super("AMOUNT_INVALID", message);
   }
 }
 
