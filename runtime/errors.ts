@@ -52,6 +52,16 @@ export class NexusError<C extends string = string> extends Error {
     if (opts.number !== undefined) this.number = opts.number;
   }
 
+  /**
+   * For a caller that knows where the error arose (a genesis section, say) and rethrows it:
+   * prefixes the message with `where: ` and adds to the context. Class, code and number stay.
+   */
+  within(where: string, context: ErrorContext = {}): this {
+    if (!this.message.startsWith(`${where}: `)) this.message = `${where}: ${this.message}`;
+    (this as { context: Readonly<ErrorContext> }).context = { ...this.context, ...context };
+    return this;
+  }
+
   /** What a log line or a JSON dump shows (an Error's own fields are not enumerable). */
   toJSON(): { name: string; codespace: string; code: C; number?: number; message: string; context: Readonly<ErrorContext> } {
     return { name: this.name, codespace: this.codespace, code: this.code, ...(this.number !== undefined ? { number: this.number } : {}), message: this.message, context: this.context };

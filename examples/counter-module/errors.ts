@@ -7,6 +7,7 @@ import { defineModuleErrors } from "../../runtime/tx/errors.ts";
 export const COUNTER_ERRORS = {
   COUNTER_STEP_TOO_LARGE: 1,
   COUNTER_UNDERFLOW: 2,
+  COUNTER_GENESIS_INVALID: 3, // context.field names the genesis field
 } as const;
 
 export type CounterErrorCode = keyof typeof COUNTER_ERRORS;

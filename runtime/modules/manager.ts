@@ -1,9 +1,10 @@
 import { Container } from "inversify";
-import { createAjv, describeAjvErrors, type ValidateFunction } from "./schemas.ts";
+import { createAjv, describeAjvErrors, joinPath, locateAjvError, type ValidateFunction } from "./schemas.ts";
 import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgDef, QueryDef, ValidatorUpdate } from "./types.ts";
 import { Band } from "../tx/bands.ts";
 import { utf8 } from "../crypto/hash.ts";
 import { ModulesErrors, type ModulesErrorCode } from "./errors.ts";
+import { NexusError } from "../errors.ts";
 
 export class ModuleManagerError extends ModulesErrors<ModulesErrorCode> {}
 
@@ -87,12 +88,19 @@ export class ModuleManager {
       if (!g) continue;
       const section = doc[l.def.name] ?? g.defaults();
       if (!l.genesisValidate!(section)) {
-        throw new ModuleManagerError("MODULE_BAD_GENESIS", `genesis section "${l.def.name}": ${describeAjvErrors(l.genesisValidate!.errors, l.def.name)}`);
+        const { message, field, keyword } = locateAjvError(l.genesisValidate!.errors, genesisSection(l.def.name));
+        throw new ModuleManagerError("MODULE_BAD_GENESIS", message, { module: l.def.name, field, keyword });
       }
     }
     for (const l of this.loaded) {
       const g = l.instance.genesis as GenesisDef | undefined;
-      if (g) g.init(ctx, doc[l.def.name] ?? g.defaults());
+      if (g) {
+        try {
+          g.init(ctx, doc[l.def.name] ?? g.defaults());
+        } catch (e) {
+          throw genesisInitError(l.def.name, e);
+        }
+      }
       ctx.kv(RUNTIME_NS).set(versionKey(l.def.name), utf8(String(l.def.version)));
     }
   }
@@ -171,6 +179,26 @@ export class ModuleManager {
     }
     return ran;
   }
+}
+
+/** Where a module's section sits in the genesis file. */
+function genesisSection(module: string): string {
+  return `genesis.modules.${module}`;
+}
+
+/**
+ * A module's genesis init failed: its own typed error keeps its class and code (callers match
+ * on them) and gains the section (and `context.field`, when the module names one) in its
+ * message and `module` in its context; anything else becomes MODULE_BAD_GENESIS with the
+ * original as its cause.
+ */
+function genesisInitError(module: string, e: unknown): Error {
+  if (e instanceof NexusError) {
+    const field = typeof e.context.field === "string" ? e.context.field : "";
+    return e.within(joinPath(genesisSection(module), field), { module });
+  }
+  const why = e instanceof Error ? e.message : String(e);
+  return new ModuleManagerError("MODULE_BAD_GENESIS", `${genesisSection(module)}: init failed: ${why}`, { module }, { cause: e });
 }
 
 /** Topological order by dependsOn; ties broken by registration order, so it is deterministic. */
