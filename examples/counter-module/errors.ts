@@ -1,10 +1,16 @@
-import { ModuleError } from "../../runtime/tx/errors.ts";
+import { defineModuleErrors } from "../../runtime/tx/errors.ts";
 
-export type CounterErrorCode = "COUNTER_STEP_TOO_LARGE" | "COUNTER_UNDERFLOW";
+/**
+ * The module's error codes: codespace "counter" (the module's name). Codes and numbers reach
+ * receipts and the RPC: append only, never rename or renumber; a retired code stays as a comment.
+ */
+export const COUNTER_ERRORS = {
+  COUNTER_STEP_TOO_LARGE: 1,
+  COUNTER_UNDERFLOW: 2,
+  COUNTER_GENESIS_INVALID: 3, // context.field names the genesis field
+} as const;
 
-/** One error class per module; `code` strings are API, codespace is the module name. */
-export class CounterError extends ModuleError {
-  constructor(code: CounterErrorCode, message: string, context: Record<string, unknown> = {}) {
-    super("counter", code, message, context);
-  }
-}
+export type CounterErrorCode = keyof typeof COUNTER_ERRORS;
+
+/** One error class per module: `throw new CounterError("COUNTER_UNDERFLOW", "…", { value, by })`. */
+export class CounterError extends defineModuleErrors("counter", COUNTER_ERRORS) {}

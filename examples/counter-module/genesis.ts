@@ -4,6 +4,7 @@ import { ADDRESS_PATTERN } from "../../runtime/modules/schemas.ts";
 import { encodeAddress } from "../../runtime/crypto/address.ts";
 import { paramsSchema, defaultParams } from "./params.ts";
 import type { CounterKeeper } from "./keeper/counter-keeper.ts";
+import { CounterError } from "./errors.ts";
 
 export const counterGenesisSchema = {
   $id: "https://nexusos.dev/schemas/counter.v1.Genesis.json",
@@ -31,7 +32,13 @@ export function counterGenesis(keeper: CounterKeeper): GenesisDef<CounterGenesis
     defaults: () => ({ params: defaultParams(), counts: [] }),
     init(ctx, g) {
       keeper.setParams(ctx, g.params);
-      for (const c of g.counts) keeper.setCount(ctx, c.address, BigInt(c.count));
+      const seen = new Set<string>();
+      g.counts.forEach((c, i) => {
+        // context.field: the module manager reports "genesis.modules.counter.counts[i].address: …".
+        if (seen.has(c.address)) throw new CounterError("COUNTER_GENESIS_INVALID", `${c.address} has two counts`, { field: `counts[${i}].address` });
+        seen.add(c.address);
+        keeper.setCount(ctx, c.address, BigInt(c.count));
+      });
     },
     export(ctx) {
       return {

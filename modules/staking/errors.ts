@@ -1,30 +1,31 @@
-import { ModuleError } from "../../runtime/tx/errors.ts";
+import { defineModuleErrors } from "../../runtime/tx/errors.ts";
 
-/** Error codes are API (they reach receipts): append only, never rename. */
-export type StakingErrorCode =
-  | "STAKING_VALIDATOR_EXISTS"
-  | "STAKING_VALIDATOR_NOT_FOUND"
-  | "STAKING_PUBKEY_IN_USE"
-  | "STAKING_INVALID_AMOUNT"
-  | "STAKING_SELF_DELEGATION_TOO_LOW"
-  | "STAKING_COMMISSION_INVALID"
-  | "STAKING_COMMISSION_CHANGE_TOO_SOON"
-  | "STAKING_COMMISSION_CHANGE_TOO_LARGE"
-  | "STAKING_MIN_SELF_DELEGATION_DECREASED"
-  | "STAKING_DELEGATION_NOT_FOUND"
-  | "STAKING_INSUFFICIENT_SHARES"
-  | "STAKING_TOO_MANY_ENTRIES"
-  | "STAKING_SELF_REDELEGATION"
-  | "STAKING_TRANSITIVE_REDELEGATION"
-  | "STAKING_NOT_JAILED"
-  | "STAKING_JAIL_PERIOD_ACTIVE"
-  | "STAKING_TOMBSTONED"
-  | "STAKING_INVALID_EXCHANGE_RATE"
-  | "STAKING_GENESIS_INVALID";
+/**
+ * Error codes of the staking module (codespace "staking"). They reach receipts and the RPC:
+ * append only, never rename or renumber; a retired code stays here as a comment.
+ */
+export const STAKING_ERRORS = {
+  STAKING_VALIDATOR_EXISTS: 1,
+  STAKING_VALIDATOR_NOT_FOUND: 2,
+  STAKING_PUBKEY_IN_USE: 3,
+  STAKING_INVALID_AMOUNT: 4,
+  STAKING_SELF_DELEGATION_TOO_LOW: 5,
+  STAKING_COMMISSION_INVALID: 6,
+  STAKING_COMMISSION_CHANGE_TOO_SOON: 7,
+  STAKING_COMMISSION_CHANGE_TOO_LARGE: 8,
+  STAKING_MIN_SELF_DELEGATION_DECREASED: 9,
+  STAKING_DELEGATION_NOT_FOUND: 10,
+  STAKING_INSUFFICIENT_SHARES: 11,
+  STAKING_TOO_MANY_ENTRIES: 12,
+  STAKING_SELF_REDELEGATION: 13,
+  STAKING_TRANSITIVE_REDELEGATION: 14,
+  STAKING_NOT_JAILED: 15,
+  STAKING_JAIL_PERIOD_ACTIVE: 16,
+  STAKING_TOMBSTONED: 17,
+  STAKING_INVALID_EXCHANGE_RATE: 18,
+  STAKING_GENESIS_INVALID: 19,
+} as const;
 
-export class StakingError extends ModuleError {
-  constructor(code: StakingErrorCode, message: string, context: Record<string, unknown> = {}) {
-    super("staking", code, message, context);
-    this.name = "StakingError";
-  }
-}
+export type StakingErrorCode = keyof typeof STAKING_ERRORS;
+
+export class StakingError extends defineModuleErrors("staking", STAKING_ERRORS) {}

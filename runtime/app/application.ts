@@ -20,20 +20,13 @@ import { ReadCache } from "./read-cache.ts";
 import type { SigVerifier } from "./sig-verifier.ts";
 import type { ReceiptView } from "../node/node-api.ts";
 import { createAjv, describeAjvErrors } from "../modules/schemas.ts";
+import { AppErrors } from "./errors.ts";
 
 const RUNTIME_NS = "runtime";
 const PARAMS_KEY = utf8("params");
 const PARAMS_STATE_KEY = utf8(`${RUNTIME_NS}/params`);
 
-export class AppError extends Error {
-  constructor(
-    readonly code: "APP_INVARIANT_BROKEN" | "APP_BAD_GENESIS" | "APP_BLOCK_MISMATCH" | "APP_NOT_INITIALISED",
-    message: string,
-  ) {
-    super(message);
-    this.name = "AppError";
-  }
-}
+export class AppError extends AppErrors<"APP_INVARIANT_BROKEN" | "APP_BAD_GENESIS" | "APP_BLOCK_MISMATCH" | "APP_NOT_INITIALISED"> {}
 
 export interface GenesisDoc {
   chainId: string;

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import { CliErrors } from "./errors.ts";
 
 /**
  * `nexus new-module <name>`: copy the example module (with its tests) under a new name, so
@@ -10,15 +11,7 @@ import { dirname, join, relative, sep } from "node:path";
 
 export const MODULE_NAME_PATTERN = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
-export class ScaffoldError extends Error {
-  constructor(
-    readonly code: "SCAFFOLD_BAD_NAME" | "SCAFFOLD_EXISTS" | "SCAFFOLD_NO_TEMPLATE",
-    message: string,
-  ) {
-    super(message);
-    this.name = "ScaffoldError";
-  }
-}
+export class ScaffoldError extends CliErrors<"SCAFFOLD_BAD_NAME" | "SCAFFOLD_EXISTS" | "SCAFFOLD_NO_TEMPLATE"> {}
 
 /** The spellings of a module name: "price_feed" → price_feed, priceFeed, PriceFeed, PRICE_FEED, price-feed. */
 export function nameForms(name: string): { snake: string; camel: string; pascal: string; upper: string; kebab: string } {

@@ -4,16 +4,16 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { InvalidArgumentError, type Command } from "commander";
 import { DEV_PASSPHRASE, Keyring } from "../crypto/keystore.ts";
+import { CliErrors, type CliErrorCode } from "./errors.ts";
 
 /** A failure the user can fix: one line of message, one line of hint. */
-export class CliError extends Error {
+export class CliError extends CliErrors<CliErrorCode> {
   constructor(
-    readonly code: string,
+    code: CliErrorCode,
     message: string,
     readonly hint?: string,
   ) {
-    super(message);
-    this.name = "CliError";
+    super(code, message);
   }
 }
 

@@ -2,6 +2,7 @@ import { encode, decode, decodeFirst } from "cborg";
 import { bytesEqual } from "../crypto/hash.ts";
 import { scanCanonical } from "./canonical-scan.ts";
 import { decodeItem } from "./fast-decode.ts";
+import { CodecErrors } from "./errors.ts";
 
 /**
  * Canonical CBOR (RFC 8949 deterministic encoding as implemented by cborg: smallest integer
@@ -18,11 +19,9 @@ import { decodeItem } from "./fast-decode.ts";
  * cborg's strict decode without its tokens; whatever it declines (anything unusual or
  * malformed) is decoded by cborg, so the errors are cborg's as before.
  */
-export class CodecError extends Error {
-  readonly code = "CODEC_MALFORMED";
+export class CodecError extends CodecErrors<"CODEC_MALFORMED"> {
   constructor(message: string) {
-    super(message);
-    this.name = "CodecError";
+    super("CODEC_MALFORMED", message);
   }
 }
 

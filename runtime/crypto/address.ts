@@ -1,5 +1,6 @@
 import { bech32m } from "@scure/base";
 import { sha256, utf8 } from "./hash.ts";
+import { CryptoErrors } from "./errors.ts";
 
 /** Human-readable prefix of every NexusOS address. */
 export const ADDRESS_PREFIX = "nxs";
@@ -7,11 +8,9 @@ export const ADDRESS_PREFIX = "nxs";
 export const ADDRESS_BYTES = 32;
 const MAX_ADDRESS_CHARS = 120;
 
-export class AddressError extends Error {
-  readonly code = "ADDRESS_INVALID";
+export class AddressError extends CryptoErrors<"ADDRESS_INVALID"> {
   constructor(message: string) {
-    super(message);
-    this.name = "AddressError";
+    super("ADDRESS_INVALID", message);
   }
 }
 

@@ -4,6 +4,7 @@ import { pbkdf2Sync } from "node:crypto";
 import { generateMnemonic as bip39Generate, validateMnemonic as bip39Validate } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
 import { utf8 } from "./hash.ts";
+import { CryptoErrors } from "./errors.ts";
 
 /**
  * Hierarchical deterministic keys: BIP39 mnemonics and SLIP-0010 Ed25519 derivation.
@@ -15,15 +16,7 @@ export const DEFAULT_HD_PATH = "m/44'/7700'/0'/0'/0'";
 const HARDENED = 0x80000000;
 const ED25519_CURVE_KEY = utf8("ed25519 seed");
 
-export class HdError extends Error {
-  constructor(
-    readonly code: "HD_BAD_PATH" | "HD_BAD_MNEMONIC" | "HD_BAD_SEED",
-    message: string,
-  ) {
-    super(message);
-    this.name = "HdError";
-  }
-}
+export class HdError extends CryptoErrors<"HD_BAD_PATH" | "HD_BAD_MNEMONIC" | "HD_BAD_SEED"> {}
 
 export interface HdNode {
   /** 32-byte private key: for Ed25519 this is the RFC 8032 seed. */

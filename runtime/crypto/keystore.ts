@@ -7,6 +7,7 @@ import { toHex, fromHex, utf8 } from "./hash.ts";
 import { DEFAULT_HD_PATH, ed25519SeedFromMnemonic, generateMnemonic } from "./hd.ts";
 import { SchemeRegistry, type SignatureScheme } from "./signature-scheme.ts";
 import type { Signer } from "../tx/sign.ts";
+import { CryptoErrors } from "./errors.ts";
 
 /**
  * Passphrase-encrypted key files (<home>/keys/<name>.json, mode 0600).
@@ -27,15 +28,7 @@ export const DEV_PASSPHRASE = "nexus-dev-insecure-passphrase";
 
 export type KeystoreErrorCode = "KEYSTORE_WRONG_PASSPHRASE" | "KEYSTORE_CORRUPT" | "KEYSTORE_NOT_FOUND" | "KEYSTORE_EXISTS" | "KEYSTORE_BAD_NAME" | "KEYSTORE_UNSUPPORTED";
 
-export class KeystoreError extends Error {
-  constructor(
-    readonly code: KeystoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "KeystoreError";
-  }
-}
+export class KeystoreError extends CryptoErrors<KeystoreErrorCode> {}
 
 export interface ScryptParams {
   N: number;

@@ -1,3 +1,5 @@
+import { CryptoErrors } from "./errors.ts";
+
 /**
  * The signature-scheme interface every account key type implements. The runtime ships
  * Ed25519; plugins/quantum registers ML-DSA-65 and hybrid Ed25519+ML-DSA-65.
@@ -24,15 +26,7 @@ export interface SignatureScheme {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 }
 
-export class SignatureSchemeError extends Error {
-  constructor(
-    readonly code: "CRYPTO_UNKNOWN_SCHEME" | "CRYPTO_BAD_KEY" | "CRYPTO_DUPLICATE_SCHEME",
-    message: string,
-  ) {
-    super(message);
-    this.name = "SignatureSchemeError";
-  }
-}
+export class SignatureSchemeError extends CryptoErrors<"CRYPTO_UNKNOWN_SCHEME" | "CRYPTO_BAD_KEY" | "CRYPTO_DUPLICATE_SCHEME"> {}
 
 /** Registry of schemes by id; the node builds one at start-up from its plugins. */
 export class SchemeRegistry {

@@ -1,5 +1,6 @@
 import type { GenesisDoc } from "../app/application.ts";
 import type { ChainModule } from "./types.ts";
+import { ModulesErrors } from "./errors.ts";
 
 /**
  * A chain built with the framework, as data: which modules it runs, in which order their
@@ -90,11 +91,9 @@ export interface ChainAccounts {
 
 export type ModulePermission = "minter" | "burner" | "staking";
 
-export class ChainDefinitionError extends Error {
-  readonly code = "CHAIN_INVALID";
+export class ChainDefinitionError extends ModulesErrors<"CHAIN_INVALID"> {
   constructor(message: string) {
-    super(message);
-    this.name = "ChainDefinitionError";
+    super("CHAIN_INVALID", message);
   }
 }
 

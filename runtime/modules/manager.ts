@@ -1,28 +1,13 @@
 import { Container } from "inversify";
-import { createAjv, describeAjvErrors, type ValidateFunction } from "./schemas.ts";
+import { createAjv, describeAjvErrors, joinPath, locateAjvError, type ValidateFunction } from "./schemas.ts";
 import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgDef, QueryDef, ValidatorUpdate } from "./types.ts";
 import { orderedNames, type HookOrder } from "./chain.ts";
 import { Band } from "../tx/bands.ts";
 import { utf8 } from "../crypto/hash.ts";
+import { ModulesErrors, type ModulesErrorCode } from "./errors.ts";
+import { NexusError } from "../errors.ts";
 
-export class ModuleManagerError extends Error {
-  constructor(
-    readonly code:
-      | "MODULE_DUPLICATE"
-      | "MODULE_MISSING_DEPENDENCY"
-      | "MODULE_CYCLE"
-      | "MODULE_DUPLICATE_MSG"
-      | "MODULE_BAD_GENESIS"
-      | "MODULE_UNKNOWN_QUERY"
-      | "MODULE_BAD_QUERY"
-      | "MODULE_MIGRATION_MISSING"
-      | "MODULE_DOWNGRADE",
-    message: string,
-  ) {
-    super(message);
-    this.name = "ModuleManagerError";
-  }
-}
+export class ModuleManagerError extends ModulesErrors<ModulesErrorCode> {}
 
 export interface RoutedMsg {
   readonly module: string;
@@ -115,12 +100,19 @@ export class ModuleManager {
       if (!g) continue;
       const section = doc[l.def.name] ?? g.defaults();
       if (!l.genesisValidate!(section)) {
-        throw new ModuleManagerError("MODULE_BAD_GENESIS", `genesis section "${l.def.name}": ${describeAjvErrors(l.genesisValidate!.errors, l.def.name)}`);
+        const { message, field, keyword } = locateAjvError(l.genesisValidate!.errors, genesisSection(l.def.name));
+        throw new ModuleManagerError("MODULE_BAD_GENESIS", message, { module: l.def.name, field, keyword });
       }
     }
     for (const l of this.hooks.initGenesis) {
       const g = l.instance.genesis as GenesisDef | undefined;
-      if (g) g.init(ctx, doc[l.def.name] ?? g.defaults());
+      if (g) {
+        try {
+          g.init(ctx, doc[l.def.name] ?? g.defaults());
+        } catch (e) {
+          throw genesisInitError(l.def.name, e);
+        }
+      }
       ctx.kv(RUNTIME_NS).set(versionKey(l.def.name), utf8(String(l.def.version)));
     }
   }
@@ -213,6 +205,26 @@ export function describeModules(modules: readonly ChainModule[]): ModuleDescript
     const instance = container.get(m.instance);
     return { name: m.name, msgs: [...(instance.msgs ?? [])], queries: Object.entries(instance.queries ?? {}).map(([name, q]) => ({ name, schema: q.schema })) };
   });
+}
+
+/** Where a module's section sits in the genesis file. */
+function genesisSection(module: string): string {
+  return `genesis.modules.${module}`;
+}
+
+/**
+ * A module's genesis init failed: its own typed error keeps its class and code (callers match
+ * on them) and gains the section (and `context.field`, when the module names one) in its
+ * message and `module` in its context; anything else becomes MODULE_BAD_GENESIS with the
+ * original as its cause.
+ */
+function genesisInitError(module: string, e: unknown): Error {
+  if (e instanceof NexusError) {
+    const field = typeof e.context.field === "string" ? e.context.field : "";
+    return e.within(joinPath(genesisSection(module), field), { module });
+  }
+  const why = e instanceof Error ? e.message : String(e);
+  return new ModuleManagerError("MODULE_BAD_GENESIS", `${genesisSection(module)}: init failed: ${why}`, { module }, { cause: e });
 }
 
 /** Topological order by dependsOn; ties broken by registration order, so it is deterministic. */

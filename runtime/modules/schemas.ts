@@ -20,6 +20,52 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root
     .join("; ");
 }
 
+/**
+ * A JSON pointer (ajv's instancePath) as a field path: "/balances/3/coins/0/amount" →
+ * "balances[3].coins[0].amount"; a key that is not an identifier is quoted (`["a b"]`).
+ */
+export function jsonPointerToPath(pointer: string): string {
+  let out = "";
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (/^(0|[1-9][0-9]*)$/.test(seg)) out += `[${seg}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** Joins a root and a field path: ("genesis.modules.bank", "balances[3]") → "genesis.modules.bank.balances[3]". */
+export function joinPath(root: string, field: string): string {
+  if (!field) return root;
+  return field.startsWith("[") ? root + field : `${root}.${field}`;
+}
+
+/**
+ * The first ajv error as `<root>.<field>: <reason>`, and the field (relative to root) it names:
+ * "genesis.modules.bank.balances[3].coins[0].amount: must match pattern "^(0|[1-9][0-9]{0,37})$"".
+ * For a missing or unknown property the field is that property; the path is its object's.
+ */
+export function locateAjvError(errors: ErrorObject[] | null | undefined, root: string): { message: string; field: string; keyword: string } {
+  const e = errors?.[0];
+  if (!e) return { message: `${root}: is invalid`, field: "", keyword: "" };
+  const at = jsonPointerToPath(e.instancePath || "");
+  const path = joinPath(root, at);
+  if (e.keyword === "required") {
+    const p = (e.params as { missingProperty: string }).missingProperty;
+    return { message: `${path}: missing field "${p}"`, field: jsonPointerToPath(`${e.instancePath}/${escapePointer(p)}`), keyword: e.keyword };
+  }
+  if (e.keyword === "additionalProperties") {
+    const p = (e.params as { additionalProperty: string }).additionalProperty;
+    return { message: `${path}: unknown field "${p}"`, field: jsonPointerToPath(`${e.instancePath}/${escapePointer(p)}`), keyword: e.keyword };
+  }
+  return { message: `${path}: ${e.message ?? "is invalid"}`, field: at, keyword: e.keyword };
+}
+
 export type { ValidateFunction };
 
 /** Shared building blocks for module schemas. */

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import type { FromSchema } from "json-schema-to-ts";
 import { createAjv, describeAjvErrors } from "../modules/schemas.ts";
+import { NodeErrors } from "./errors.ts";
 
 /**
  * <home>/config.json. Every field has a default (see defaultNodeConfig and docs/config.md);
@@ -94,11 +95,9 @@ export function defaultNodeConfig(): NodeConfig {
   };
 }
 
-export class ConfigError extends Error {
-  readonly code = "CONFIG_INVALID";
+export class ConfigError extends NodeErrors<"CONFIG_INVALID"> {
   constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
+    super("CONFIG_INVALID", message);
   }
 }
 

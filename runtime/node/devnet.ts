@@ -7,6 +7,7 @@ import { toHex } from "../crypto/hash.ts";
 import { defaultNodeConfig, type NodeConfig } from "./config.ts";
 import { createDevKeys, homePaths } from "./home.ts";
 import type { ChainApp } from "./chain-app.ts";
+import { NodeErrors } from "./errors.ts";
 
 /**
  * Bands so that any N-1 of N validators still span min(5, populated bands): every populated
@@ -34,11 +35,9 @@ export interface DevnetLayout {
   readonly devKeys: { name: string; address: string; mnemonic: string }[];
 }
 
-export class DevnetError extends Error {
-  readonly code = "DEVNET_EXISTS";
+export class DevnetError extends NodeErrors<"DEVNET_EXISTS"> {
   constructor(message: string) {
-    super(message);
-    this.name = "DevnetError";
+    super("DEVNET_EXISTS", message);
   }
 }
 

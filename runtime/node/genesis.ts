@@ -2,12 +2,11 @@ import { readFileSync } from "node:fs";
 import type { GenesisDoc } from "../app/application.ts";
 import { defaultRuntimeParamsJson } from "../app/runtime-params.ts";
 import type { ModuleManager } from "../modules/manager.ts";
+import { NodeErrors } from "./errors.ts";
 
-export class GenesisFileError extends Error {
-  readonly code = "GENESIS_INVALID";
+export class GenesisFileError extends NodeErrors<"GENESIS_INVALID"> {
   constructor(message: string) {
-    super(message);
-    this.name = "GenesisFileError";
+    super("GENESIS_INVALID", message);
   }
 }
 

@@ -8,6 +8,7 @@ import { addressFor } from "../crypto/address.ts";
 import { fromHex, toHex } from "../crypto/hash.ts";
 import type { ChainDefinition } from "../modules/chain.ts";
 import { defaultNodeConfig } from "./config.ts";
+import { NodeErrors } from "./errors.ts";
 
 /** Layout of a node home directory. */
 export const homePaths = (home: string) =>
@@ -23,11 +24,9 @@ export function resolveHome(home?: string): string {
   return resolve(home ?? process.env.NEXUS_HOME ?? join(homedir(), ".nexus"));
 }
 
-export class HomeError extends Error {
-  readonly code = "HOME_EXISTS";
+export class HomeError extends NodeErrors<"HOME_EXISTS"> {
   constructor(message: string) {
-    super(message);
-    this.name = "HomeError";
+    super("HOME_EXISTS", message);
   }
 }
 

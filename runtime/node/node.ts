@@ -25,21 +25,14 @@ import { BftEngine } from "./consensus/engine.ts";
 import type { Signer } from "../tx/sign.ts";
 import type { NodeTransport } from "./consensus/transport.ts";
 import type { AccountView, BlockView, ChainStatus, CoinView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
+import { NodeErrors } from "./errors.ts";
 
 export const NODE_VERSION = "0.2.0";
 const ZERO_HASH = new Uint8Array(32);
 /** Address space reserved for each lmdb environment (not disk, not memory). */
 const LMDB_MAP_BYTES = 1024 * 2 ** 30;
 
-export class NodeError extends Error {
-  constructor(
-    readonly code: "NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST" | "NODE_NO_TRANSPORT",
-    message: string,
-  ) {
-    super(message);
-    this.name = "NodeError";
-  }
-}
+export class NodeError extends NodeErrors<"NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST" | "NODE_NO_TRANSPORT"> {}
 
 export interface NodeOptions {
   readonly dataDir: string;

@@ -12,6 +12,7 @@ import type { ChainApp } from "./chain-app.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
 import type { Libp2pTransport } from "./consensus/libp2p-transport.ts";
 import { missingHeapFlags } from "./heap-flags.ts";
+import { NodeErrors } from "./errors.ts";
 
 export interface RunOptions {
   home: string;
@@ -21,11 +22,9 @@ export interface RunOptions {
   logLevel?: string;
 }
 
-export class RunError extends Error {
-  readonly code = "RUN_NOT_INITIALISED";
+export class RunError extends NodeErrors<"RUN_NOT_INITIALISED"> {
   constructor(message: string) {
-    super(message);
-    this.name = "RunError";
+    super("RUN_NOT_INITIALISED", message);
   }
 }
 

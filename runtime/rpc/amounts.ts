@@ -1,15 +1,14 @@
 import type { DenomUnit } from "../modules/chain.ts";
+import { RpcErrors } from "./errors.ts";
 
 /**
  * Amount strings for people: "1.5NXT" (display units) or "150000000nxt" (base units), for the
  * denominations a chain declares (chains/<name>/chain.ts). Parsing is exact (bigint); floats
  * never touch an amount.
  */
-export class AmountError extends Error {
-  readonly code = "AMOUNT_INVALID";
+export class AmountError extends RpcErrors<"AMOUNT_INVALID"> {
   constructor(message: string) {
-    super(message);
-    this.name = "AmountError";
+    super("AMOUNT_INVALID", message);
   }
 }
 

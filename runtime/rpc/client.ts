@@ -11,7 +11,11 @@ export type { EventFilter, EventNotification, NewBlockNotification };
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:7700";
 
-/** A JSON-RPC error from the node, or a transport failure (code CLIENT_*). */
+/**
+ * A JSON-RPC error from the node, or a transport failure (code CLIENT_*). Not a NexusError:
+ * its `code` is the JSON-RPC number clients switch on; the node's NexusError arrives as
+ * `codeName` and `data` = { code, codespace, number?, context } (docs/rpc.md).
+ */
 export class RpcClientError extends Error {
   /** JSON-RPC error code (negative), or 0 for a transport failure. */
   readonly code: number;

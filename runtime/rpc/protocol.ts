@@ -1,4 +1,6 @@
+import { NexusError } from "../errors.ts";
 import { TxError } from "../tx/errors.ts";
+import { RpcErrors, type RpcPackageErrorCode } from "./errors.ts";
 
 /**
  * JSON-RPC 2.0 wire types and the error codes NexusOS uses. Codes are API: never renumber.
@@ -7,10 +9,12 @@ import { TxError } from "../tx/errors.ts";
  *   -32600 invalid request       not a JSON-RPC 2.0 request object, empty or oversized batch, body too large
  *   -32601 method not found      (also: a WebSocket-only method called over HTTP)
  *   -32602 invalid params        message names the parameter and the reason
- *   -32603 internal error        unexpected failure; details go to the node log, never to clients
- *   -32000 node error            a typed error from the node (query path unknown, ...): data.code names it
- *   -32000-n transaction rejected  n = TX_ERRORS number (TX_BAD_SIGNATURE = 3 → -32003); data.code, data.number
+ *   -32603 internal error        anything thrown that is not a NexusError; details go to the node log only
+ *   -32000 node error            any other NexusError (query path unknown, bad address, ...)
+ *   -32000-n transaction rejected  a TxError; n = its TX_ERRORS number (TX_BAD_SIGNATURE = 3 → -32003)
  *   -32099 too many subscriptions on this socket
+ *
+ * Every NexusError's data is { code, codespace, number?, context } (toErrorObject below).
  */
 export const RPC_ERRORS = {
   PARSE_ERROR: -32700,
@@ -48,15 +52,27 @@ export interface JsonRpcNotification {
   params: unknown;
 }
 
-/** An error that reaches the client as-is (code, message, data). */
-export class RpcError extends Error {
+const RPC_CODE_NAMES: ReadonlyMap<number, RpcPackageErrorCode> = new Map([
+  [RPC_ERRORS.PARSE_ERROR, "RPC_PARSE_ERROR"],
+  [RPC_ERRORS.INVALID_REQUEST, "RPC_INVALID_REQUEST"],
+  [RPC_ERRORS.METHOD_NOT_FOUND, "RPC_METHOD_NOT_FOUND"],
+  [RPC_ERRORS.INVALID_PARAMS, "RPC_INVALID_PARAMS"],
+  [RPC_ERRORS.INTERNAL_ERROR, "RPC_INTERNAL_ERROR"],
+  [RPC_ERRORS.NODE_ERROR, "RPC_NODE_ERROR"],
+  [RPC_ERRORS.SUBSCRIPTION_LIMIT, "RPC_SUBSCRIPTION_LIMIT"],
+]);
+
+/**
+ * A protocol-level error that reaches the client as-is: JSON-RPC code `rpcCode`, message and
+ * data. Its NexusError code is the symbolic name of rpcCode (RPC_INVALID_PARAMS …).
+ */
+export class RpcError extends RpcErrors<RpcPackageErrorCode> {
   constructor(
-    readonly code: number,
+    readonly rpcCode: number,
     message: string,
     readonly data?: unknown,
   ) {
-    super(message);
-    this.name = "RpcError";
+    super(RPC_CODE_NAMES.get(rpcCode) ?? "RPC_NODE_ERROR", message);
   }
 }
 
@@ -65,22 +81,44 @@ export function txErrorRpcCode(txErrorNumber: number): number {
   return RPC_ERRORS.TX_REJECTED_BASE - txErrorNumber;
 }
 
+/** The JSON-RPC code of a NexusError, by category: stable, documented in docs/rpc.md. */
+export function rpcCodeOf(e: NexusError): number {
+  if (e instanceof RpcError) return e.rpcCode;
+  if (e instanceof TxError) return txErrorRpcCode(e.number);
+  return RPC_ERRORS.NODE_ERROR;
+}
+
+/** What `data` of a NexusError's JSON-RPC error holds. */
+export interface NexusErrorData {
+  code: string;
+  codespace: string;
+  number?: number;
+  context: Record<string, unknown>;
+}
+
+/** A context that cannot be serialised (a cycle, say) is dropped rather than failing the answer. */
+function serialisableContext(context: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  try {
+    stringifyJson(context);
+    return context;
+  } catch {
+    return {};
+  }
+}
+
+export function nexusErrorData(e: NexusError): NexusErrorData {
+  return { code: e.code, codespace: e.codespace, ...(e.number !== undefined ? { number: e.number } : {}), context: serialisableContext(e.context) };
+}
+
 /**
- * Map anything thrown by a handler to what the client sees. Unknown errors become a bare
- * "internal error" (the caller logs the original), so stack traces never leave the node.
+ * Map anything thrown by a handler to what the client sees, by type: an RpcError as it is,
+ * any other NexusError with its category's code and data { code, codespace, number?, context }.
+ * Anything else is a bare "internal error" (internal: true, the caller logs the original), so
+ * stack traces and Node's own errors (ENOENT, ERR_*) never leave the node.
  */
 export function toErrorObject(e: unknown): { error: JsonRpcErrorObject; internal: boolean } {
-  if (e instanceof RpcError) return { error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) }, internal: false };
-  if (e instanceof TxError) {
-    return { error: { code: txErrorRpcCode(e.number), message: e.message, data: { ...e.context, code: e.code, number: e.number } }, internal: false };
-  }
-  const typed = e as { code?: unknown; context?: unknown; message?: unknown };
-  // Our typed errors use MODULE_REASON codes; Node's own (ENOENT, ERR_*) stay internal.
-  if (e instanceof Error && typeof typed.code === "string" && /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(typed.code) && !typed.code.startsWith("ERR_")) {
-    const ctx = typed.context;
-    const data = { ...(ctx && typeof ctx === "object" ? ctx : {}), code: typed.code };
-    return { error: { code: RPC_ERRORS.NODE_ERROR, message: e.message, data }, internal: false };
-  }
+  if (e instanceof RpcError) return { error: { code: e.rpcCode, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) }, internal: false };
+  if (e instanceof NexusError) return { error: { code: rpcCodeOf(e), message: e.message, data: nexusErrorData(e) }, internal: false };
   return { error: { code: RPC_ERRORS.INTERNAL_ERROR, message: "internal error (see the node log)" }, internal: true };
 }
 

@@ -1,20 +1,19 @@
-/** Error codes of the state layer. Stable strings: callers and logs match on them. */
-export type StateErrorCode =
-  | "STATE_READ_ONLY_PARENT"
-  | "STATE_INVALID_KEY"
-  | "STATE_DUPLICATE_KEY"
-  | "STATE_STALE_STAGE"
-  | "STATE_BAD_HEIGHT"
-  | "STATE_CLOSED"
-  | "STATE_CORRUPT";
+import { defineErrors } from "../errors.ts";
 
-export class StateError extends Error {
-  readonly code: StateErrorCode;
-  readonly context: Readonly<Record<string, unknown>>;
-  constructor(code: StateErrorCode, message: string, context: Record<string, unknown> = {}) {
-    super(message);
-    this.name = "StateError";
-    this.code = code;
-    this.context = context;
-  }
-}
+/**
+ * Error codes of the state layer. Stable strings: callers and logs match on them; the numbers
+ * are append-only (a retired code stays here as a comment).
+ */
+export const STATE_ERRORS = {
+  STATE_READ_ONLY_PARENT: 1,
+  STATE_INVALID_KEY: 2,
+  STATE_DUPLICATE_KEY: 3,
+  STATE_STALE_STAGE: 4,
+  STATE_BAD_HEIGHT: 5,
+  STATE_CLOSED: 6,
+  STATE_CORRUPT: 7,
+} as const;
+
+export type StateErrorCode = keyof typeof STATE_ERRORS;
+
+export class StateError extends defineErrors("state", STATE_ERRORS) {}

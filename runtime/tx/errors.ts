@@ -1,3 +1,5 @@
+import { checkErrorTable, defineErrors, NexusError, type ErrorContext, type ErrorTable, type NexusErrorOptions } from "../errors.ts";
+
 /**
  * Transaction rejection codes. The numbers reach receipts and RPC errors: append only,
  * never renumber; a retired code stays here as a comment.
@@ -26,28 +28,44 @@ export const TX_ERRORS = {
 
 export type TxErrorCode = keyof typeof TX_ERRORS;
 
-export class TxError extends Error {
-  readonly number: number;
-  constructor(
-    readonly code: TxErrorCode,
-    message: string,
-    readonly context: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = "TxError";
-    this.number = TX_ERRORS[code];
+export class TxError extends defineErrors("tx", TX_ERRORS) {}
+
+/**
+ * Error a module raises for a failed message: codespace is the module name, and its code
+ * reaches the failed transaction's receipt (codeName) and the RPC. A module declares its
+ * table and class with defineModuleErrors (below) rather than constructing this directly.
+ */
+export class ModuleError<C extends string = string> extends NexusError<C> {
+  constructor(codespace: string, code: C, message: string, context: ErrorContext = {}, opts: NexusErrorOptions = {}) {
+    super(codespace, code, message, context, opts);
   }
 }
 
-/** Error a module raises for a failed message: codespace is the module name. */
-export class ModuleError extends Error {
-  constructor(
-    readonly codespace: string,
-    readonly code: string,
-    message: string,
-    readonly context: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = "ModuleError";
-  }
+/** The class defineModuleErrors returns: like NexusErrorClass, but its errors are ModuleErrors. */
+export interface ModuleErrorClass<C extends string> {
+  new <K extends C = C>(code: K, message: string, context?: ErrorContext, opts?: { readonly cause?: unknown }): ModuleError<K> & { readonly number: number };
+  readonly prototype: ModuleError<C> & { readonly number: number };
+  readonly codespace: string;
+  readonly codes: Readonly<Record<C, number>>;
+}
+
+/**
+ * A chain module's error class, codespace = the module's name, codes and numbers from its
+ * append-only table (modules/<name>/errors.ts):
+ *
+ *     export const COUNTER_ERRORS = { COUNTER_STEP_TOO_LARGE: 1, COUNTER_UNDERFLOW: 2 } as const;
+ *     export class CounterError extends defineModuleErrors("counter", COUNTER_ERRORS) {}
+ */
+export function defineModuleErrors<T extends ErrorTable>(module: string, table: T): ModuleErrorClass<keyof T & string> {
+  checkErrorTable(module, table);
+  type C = keyof T & string;
+  const ModuleErrors = class extends ModuleError<C> {
+    static readonly codespace = module;
+    static readonly codes = table;
+    constructor(code: C, message: string, context: ErrorContext = {}, opts: { readonly cause?: unknown } = {}) {
+      super(module, code, message, context, { number: table[code], cause: opts.cause });
+    }
+  };
+  Object.defineProperty(ModuleErrors, "name", { value: `ModuleError(${module})` });
+  return ModuleErrors as unknown as ModuleErrorClass<C>;
 }

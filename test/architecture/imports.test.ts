@@ -18,6 +18,8 @@ const MOVING = new Set([
   "runtime/node/consensus/follower.ts",
   "runtime/node/consensus/libp2p-transport.ts",
   "runtime/node/consensus/reporter.ts",
+  "runtime/node/consensus/transport.ts",
+  "runtime/node/consensus/tx-batch.ts",
   "runtime/node/consensus/valset.ts",
   "runtime/node/node.ts",
   "runtime/node/run.ts",

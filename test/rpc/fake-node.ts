@@ -2,6 +2,7 @@ import type { AccountView, BlockView, ChainStatus, CoinView, NodeApi, NodeEvent,
 import { decodeTx } from "../../runtime/tx/envelope.ts";
 import { verifyTxSignatures } from "../../runtime/tx/sign.ts";
 import { TxError } from "../../runtime/tx/errors.ts";
+import { NexusError } from "../../runtime/errors.ts";
 import { SchemeRegistry } from "../../runtime/crypto/signature-scheme.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import { toHex, fromHex, sha256, utf8 } from "../../runtime/crypto/hash.ts";
@@ -90,7 +91,7 @@ export class FakeNode implements NodeApi {
 
   query(path: string, params: Record<string, unknown>): unknown {
     if (path === "bank/supply") return { denom: params.denom ?? "nxt", amount: "100" };
-    throw Object.assign(new Error(`no query route "${path}"`), { code: "QUERY_UNKNOWN_PATH", context: { path } });
+    throw new NexusError("node", "QUERY_UNKNOWN_PATH", `no query route "${path}"`, { path });
   }
 
   params(): Record<string, unknown> {

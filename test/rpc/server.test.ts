@@ -149,20 +149,21 @@ describe("rpc/server", () => {
       const e = await rejection(client.sendTx(bytes));
       expect(e.code).to.equal(-32000 - number);
       expect(e.codeName).to.equal(code);
-      expect(e.data).to.include({ code, number });
+      expect(e.data).to.include({ code, number, codespace: "tx" });
       expect(e.message).to.be.a("string").with.length.above(10);
     }
     const wrongChain = await rejection(client.sendTx(cases[2]![0]));
-    expect(wrongChain.data).to.include({ expected: "nexus-test-1", got: "other-chain" });
+    expect((wrongChain.data as { context: unknown }).context).to.include({ expected: "nexus-test-1", got: "other-chain" });
     await client.sendTx(good.bytes);
     const dup = await rejection(client.sendTx(good.bytes));
     expect(dup.codeName).to.equal("TX_DUPLICATE");
   });
 
-  it("typed node errors → -32000 with data.code; unexpected errors → -32603 without details", async () => {
+  it("typed node errors → -32000 with data { code, codespace, context }; unexpected errors → -32603 without details", async () => {
     const q = await rejection(client.query("nope/x"));
     expect(q.code).to.equal(RPC_ERRORS.NODE_ERROR);
-    expect(q.data).to.deep.equal({ path: "nope/x", code: "QUERY_UNKNOWN_PATH" });
+    expect(q.codeName).to.equal("QUERY_UNKNOWN_PATH");
+    expect(q.data).to.deep.equal({ code: "QUERY_UNKNOWN_PATH", codespace: "node", context: { path: "nope/x" } });
     node.failNext = new Error("secret internal detail at /home/x");
     const r = await raw(server.url, '{"jsonrpc":"2.0","method":"nexus_status","id":1}');
     expect(err(r.json)).to.deep.equal({ code: RPC_ERRORS.INTERNAL_ERROR, message: "internal error (see the node log)" });

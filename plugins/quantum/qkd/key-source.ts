@@ -1,3 +1,5 @@
+import { QuantumErrors } from "../errors.ts";
+
 /**
  * A source of symmetric keys shared with one peer: a QKD link through its key-management
  * entity (ETSI GS QKD 014), or, in tests and devnets, the BB84 simulation in ./sim.
@@ -28,16 +30,15 @@ export interface KeySource {
 
 export type QkdErrorCode = "QKD_HTTP_ERROR" | "QKD_BAD_RESPONSE" | "QKD_NETWORK" | "QKD_BAD_REQUEST" | "QKD_KEY_UNAVAILABLE";
 
-export class QkdError extends Error {
+export class QkdError extends QuantumErrors<QkdErrorCode> {
   constructor(
-    readonly code: QkdErrorCode,
+    code: QkdErrorCode,
     message: string,
     /** HTTP status when the KME answered with an error. */
     readonly status?: number,
     /** The KME's `details` array (ETSI 014 Error object), when given. */
     readonly details?: unknown[],
   ) {
-    super(message);
-    this.name = "QkdError";
+    super(code, message, { ...(status !== undefined ? { status } : {}), ...(details !== undefined ? { details } : {}) });
   }
 }

@@ -11,16 +11,9 @@ import type { BlockSource, NodeTransport, SyncHooks, SyncedBlock, SyncVerdict } 
 import { decodeValidatorSet, encodeValidatorSet, nextValidatorSet, toValidators } from "./valset.ts";
 import { VerifiedSignaturesToken } from "./chain-module.ts";
 import type { VerifiedSignatures } from "../../crypto/verified-signatures.ts";
+import { ConsensusErrors } from "../../../modules/consensus/errors.ts";
 
-export class ConsensusNodeError extends Error {
-  constructor(
-    readonly code: "CONSENSUS_NO_VALIDATORS" | "CONSENSUS_NO_VALIDATOR_SET",
-    message: string,
-  ) {
-    super(message);
-    this.name = "ConsensusNodeError";
-  }
-}
+export class ConsensusNodeError extends ConsensusErrors<"CONSENSUS_NO_VALIDATORS" | "CONSENSUS_NO_VALIDATOR_SET"> {}
 
 /**
  * Committed-chain bookkeeping of a BFT node: validator sets per height (computed from

@@ -1,3 +1,5 @@
+import { ConsensusErrors } from "../../../modules/consensus/errors.ts";
+
 /**
  * What the consensus engine needs from a network: topic gossip with validators, and block
  * sync. Shaped like the libp2p network service (plugins/transports/libp2p) so its adapter is
@@ -93,12 +95,4 @@ export interface NodeTransport {
   stop(): Promise<void>;
 }
 
-export class TransportError extends Error {
-  constructor(
-    readonly code: "TRANSPORT_STOPPED" | "TRANSPORT_SYNC_FAILED" | "TRANSPORT_FETCH_FAILED",
-    message: string,
-  ) {
-    super(message);
-    this.name = "TransportError";
-  }
-}
+export class TransportError extends ConsensusErrors<"TRANSPORT_STOPPED" | "TRANSPORT_SYNC_FAILED" | "TRANSPORT_FETCH_FAILED"> {}

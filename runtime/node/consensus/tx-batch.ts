@@ -1,5 +1,6 @@
 import { readArrayHead, readBytesArray, readUint } from "../../codec/byte-arrays.ts";
 import { asArray, asBytes, decodeCanonical, encodeCanonical } from "../../codec/canonical.ts";
+import { ConsensusErrors } from "../../../modules/consensus/errors.ts";
 
 /**
  * The "txbatch" topic: many transactions per gossip message, `[0, [tx, ...]]` in canonical
@@ -15,11 +16,9 @@ export const DEFAULT_BATCH_BYTES = 128 * 1024;
 /** How long the first transaction of a batch waits for company. */
 export const DEFAULT_BATCH_DELAY_MS = 20;
 
-export class TxBatchError extends Error {
-  readonly code = "TX_BATCH_MALFORMED";
+export class TxBatchError extends ConsensusErrors<"TX_BATCH_MALFORMED"> {
   constructor(message: string) {
-    super(message);
-    this.name = "TxBatchError";
+    super("TX_BATCH_MALFORMED", message);
   }
 }
 

@@ -1,0 +1,23 @@
+import { defineErrors } from "../errors.ts";
+
+/**
+ * Error codes of the node package (home, config, genesis file, devnet, the node itself).
+ * Append only: numbers reach RPC errors; a retired code stays here as a comment.
+ */
+export const NODE_ERRORS = {
+  NODE_GENESIS_MISMATCH: 1,
+  NODE_STORE_INCONSISTENT: 2,
+  NODE_NOT_FOUND: 3,
+  NODE_BAD_REQUEST: 4,
+  NODE_NO_TRANSPORT: 5,
+  RUN_NOT_INITIALISED: 6,
+  HOME_EXISTS: 7,
+  DEVNET_EXISTS: 8,
+  CONFIG_INVALID: 9,
+  GENESIS_INVALID: 10,
+} as const;
+
+export type NodeErrorCode = keyof typeof NODE_ERRORS;
+
+/** Base of the node package's errors (codespace "node"). */
+export const NodeErrors = defineErrors("node", NODE_ERRORS);
