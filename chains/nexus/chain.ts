@@ -27,8 +27,9 @@ export const nexusChain = defineChain({
     // bank first: staking's genesis bonds the validators' stake out of balances bank credits.
     initGenesis: ["bank", "staking", "consensus"],
     beginBlock: ["bank", "staking", "consensus"],
-    // staking last among the modules that change stake: its end block returns the
-    // validator-set updates, which must see every stake change of the block.
+    // staking's end block returns the validator-set updates, which must see every stake
+    // change of the block: a module whose end block changes stake is named before staking
+    // (modules not named here run after the named ones).
     endBlock: ["bank", "consensus", "staking"],
   },
   denoms: [{ base: NXT_DENOM, display: "NXT", decimals: NXT_DECIMALS }],

@@ -18,7 +18,10 @@ export interface ChainDefinition {
    * consensus module records commits and evidence, which a single-validator chain has none of).
    */
   modules(consensus: ConsensusMode): ChainModule[];
-  /** Hook order by module name; each list names every module, or is absent (dependency order). */
+  /**
+   * Hook order by module name: the named modules run first, in this order; any module not
+   * named runs after them in dependency order. Name a module where its order matters.
+   */
   readonly order?: HookOrder;
   /** Denominations with a display unit, so people can type "1.5NXT". The first is the fee denomination. */
   readonly denoms: readonly DenomUnit[];
@@ -109,26 +112,20 @@ export function defineChain<C extends ChainDefinition>(c: C): C {
     if (!Number.isInteger(d.decimals) || d.decimals < 0 || d.decimals > 18) throw new ChainDefinitionError(`chain ${c.name}: ${d.base} decimals must be 0..18`);
     bases.add(d.base);
   }
-  for (const mode of ["single", "bft"] as const) {
-    const names = c.modules(mode).map((m) => m.name);
-    for (const [hook, list] of Object.entries(c.order ?? {}) as [keyof HookOrder, readonly string[] | undefined][]) {
-      if (!list) continue;
-      checkOrder(c.name, hook, names, list);
-    }
+  const names = new Set([...c.modules("single"), ...c.modules("bft")].map((m) => m.name));
+  for (const [hook, list] of Object.entries(c.order ?? {}) as [keyof HookOrder, readonly string[] | undefined][]) {
+    if (!list) continue;
+    const unknown = list.filter((n) => !names.has(n));
+    if (unknown.length) throw new ChainDefinitionError(`chain ${c.name}: order.${hook} names ${unknown.map((n) => `"${n}"`).join(", ")}, which the chain does not run (modules: ${[...names].join(", ")})`);
+    const dup = list.find((n, i) => list.indexOf(n) !== i);
+    if (dup) throw new ChainDefinitionError(`chain ${c.name}: order.${hook} names "${dup}" twice`);
   }
   return c;
 }
 
-/** Every module of the mode placed, none twice; a list may also name modules of the other mode. */
-function checkOrder(chain: string, hook: string, names: readonly string[], list: readonly string[]): void {
-  const missing = names.filter((n) => !list.includes(n));
-  if (missing.length) throw new ChainDefinitionError(`chain ${chain}: order.${hook} does not name module(s) ${missing.join(", ")} (every module must be placed)`);
-  const dup = list.find((n, i) => list.indexOf(n) !== i);
-  if (dup) throw new ChainDefinitionError(`chain ${chain}: order.${hook} names "${dup}" twice`);
-}
-
-/** The hook order of `modules` under `order`: the listed order, restricted to the loaded modules. */
+/** The hook order of the loaded modules: those `order` names first, in its order, then the rest as loaded. */
 export function orderedNames(loaded: readonly string[], order: readonly string[] | undefined): string[] {
   if (!order) return [...loaded];
-  return order.filter((n) => loaded.includes(n));
+  const named = order.filter((n) => loaded.includes(n));
+  return [...named, ...loaded.filter((n) => !named.includes(n))];
 }
