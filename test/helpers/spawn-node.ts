@@ -20,9 +20,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Run the `nexus` CLI as a separate process (same Node binary as the tests). */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(args: string[], env: Record<string, string> = {}, entry = CLI): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: REPO, env: { ...process.env, ...env } });
+    const p = spawn(process.execPath, ["--import", "tsx", entry, ...args], { cwd: REPO, env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -43,10 +43,10 @@ export interface NodeProcess {
 }
 
 /** `nexus start --dev` as a real process on 127.0.0.1; resolves once RPC answers. */
-export async function startNodeProcess(home: string, opts: { port?: number; blockTimeMs?: number } = {}): Promise<NodeProcess> {
+export async function startNodeProcess(home: string, opts: { port?: number; blockTimeMs?: number; entry?: string } = {}): Promise<NodeProcess> {
   const port = opts.port ?? (await freePort());
   const args = ["--home", home, "start", "--dev", "--rpc-port", String(port), "--block-time", String(opts.blockTimeMs ?? 300), "--log-level", "info"];
-  const proc = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", CLI, ...args], { cwd: REPO, env: { ...process.env, NEXUS_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", opts.entry ?? CLI, ...args], { cwd: REPO, env: { ...process.env, NEXUS_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
