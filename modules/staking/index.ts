@@ -58,7 +58,7 @@ export { StakingKeeper } from "./keeper/staking-keeper.ts";
 export { StakingTypeUrls } from "./msgs.ts";
 export { StakingError, type StakingErrorCode } from "./errors.ts";
 export { StakingEvents } from "./events.ts";
-export { defaultParams as defaultStakingParams, type StakingParams, BONDED_POOL, NOT_BONDED_POOL, VALIDATOR_POOL, DISTRIBUTION_POOL, POWER_REDUCTION } from "./params.ts";
+export { defaultParams as defaultStakingParams, type StakingParams, BONDED_POOL, NOT_BONDED_POOL, VALIDATOR_POOL, DISTRIBUTION_POOL, POWER_REDUCTION, STAKING_MODULE_ACCOUNT_PERMISSIONS } from "./params.ts";
 export { defaultStakingGenesis, type StakingGenesis } from "./genesis.ts";
 export type { ActiveValidator, Validator, Delegation, UnbondingEntry, RedelegationEntry, StakingValidatorUpdate } from "./types.ts";
 export type { SlashResult } from "./keeper/slashing.ts";

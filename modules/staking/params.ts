@@ -104,3 +104,13 @@ export const BONDED_POOL = "bonded_pool";
 export const NOT_BONDED_POOL = "not_bonded_pool";
 export const VALIDATOR_POOL = "validator_pool";
 export const DISTRIBUTION_POOL = "distribution";
+
+/**
+ * What staking needs from the chain's module-account permission table (bank enforces it):
+ * slashing burns stake held by both pools. Rewards move from validator_pool to distribution
+ * by transfer and need nothing. A chain must list at least these.
+ */
+export const STAKING_MODULE_ACCOUNT_PERMISSIONS: Readonly<Record<string, readonly ("burner" | "staking")[]>> = {
+  [BONDED_POOL]: ["burner", "staking"],
+  [NOT_BONDED_POOL]: ["burner", "staking"],
+};

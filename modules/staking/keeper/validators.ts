@@ -180,7 +180,7 @@ export class ValidatorKeeper {
   /** Burn stake held by a pool. */
   burnFromPool(ctx: Ctx, pool: string, amount: bigint): void {
     if (amount === 0n) return;
-    this.bank.burn(ctx, moduleAddress(pool), coins(amount));
+    this.bank.burn(ctx, pool, coins(amount)); // bank checks the pool's "burner" permission
   }
 
   jail(ctx: Ctx, v: Validator, until: number, reason: string): void {
