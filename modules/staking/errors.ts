@@ -20,7 +20,9 @@ export type StakingErrorCode =
   | "STAKING_JAIL_PERIOD_ACTIVE"
   | "STAKING_TOMBSTONED"
   | "STAKING_INVALID_EXCHANGE_RATE"
-  | "STAKING_GENESIS_INVALID";
+  | "STAKING_GENESIS_INVALID"
+  | "STAKING_UNAUTHORIZED" // MsgUpdateParams from an address that is not staking's authority
+  | "STAKING_INVALID_PARAMS";
 
 export class StakingError extends ModuleError {
   constructor(code: StakingErrorCode, message: string, context: Record<string, unknown> = {}) {
