@@ -1,8 +1,8 @@
 import type { FromSchema } from "json-schema-to-ts";
 import type { GenesisDef } from "../../runtime/modules/types.ts";
 import { ADDRESS_PATTERN } from "../../runtime/modules/schemas.ts";
-import { encodeAddress } from "../../runtime/crypto/address.ts";
-import { paramsSchema, defaultParams } from "./params.ts";
+import { paramsSchema, defaultParams, paramsProblem } from "./params.ts";
+import { CounterError } from "./errors.ts";
 import type { CounterKeeper } from "./keeper/counter-keeper.ts";
 
 export const counterGenesisSchema = {
@@ -30,13 +30,15 @@ export function counterGenesis(keeper: CounterKeeper): GenesisDef<CounterGenesis
     schema: counterGenesisSchema,
     defaults: () => ({ params: defaultParams(), counts: [] }),
     init(ctx, g) {
+      const problem = paramsProblem(g.params);
+      if (problem) throw new CounterError("COUNTER_INVALID_PARAMS", `genesis params: ${problem}`);
       keeper.setParams(ctx, g.params);
       for (const c of g.counts) keeper.setCount(ctx, c.address, BigInt(c.count));
     },
     export(ctx) {
       return {
-        params: keeper.params(ctx),
-        counts: [...keeper.all(ctx)].map((c) => ({ address: encodeAddress(c.address), count: c.count.toString() })),
+        params: { ...keeper.params(ctx) },
+        counts: [...keeper.all(ctx)].map((c) => ({ address: c.address, count: c.count.toString() })),
       };
     },
   };
