@@ -8,6 +8,8 @@ export const COUNTER_ERRORS = {
   COUNTER_STEP_TOO_LARGE: 1,
   COUNTER_UNDERFLOW: 2,
   COUNTER_GENESIS_INVALID: 3, // context.field names the genesis field
+  COUNTER_UNAUTHORIZED: 4, // MsgUpdateParams from an address that is not the module's authority
+  COUNTER_INVALID_PARAMS: 5,
 } as const;
 
 export type CounterErrorCode = keyof typeof COUNTER_ERRORS;

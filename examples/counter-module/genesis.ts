@@ -1,10 +1,9 @@
 import type { FromSchema } from "json-schema-to-ts";
 import type { GenesisDef } from "../../runtime/modules/types.ts";
 import { ADDRESS_PATTERN } from "../../runtime/modules/schemas.ts";
-import { encodeAddress } from "../../runtime/crypto/address.ts";
-import { paramsSchema, defaultParams } from "./params.ts";
-import type { CounterKeeper } from "./keeper/counter-keeper.ts";
+import { paramsSchema, defaultParams, paramsProblem } from "./params.ts";
 import { CounterError } from "./errors.ts";
+import type { CounterKeeper } from "./keeper/counter-keeper.ts";
 
 export const counterGenesisSchema = {
   $id: "https://nexusos.dev/schemas/counter.v1.Genesis.json",
@@ -31,6 +30,8 @@ export function counterGenesis(keeper: CounterKeeper): GenesisDef<CounterGenesis
     schema: counterGenesisSchema,
     defaults: () => ({ params: defaultParams(), counts: [] }),
     init(ctx, g) {
+      const problem = paramsProblem(g.params);
+      if (problem) throw new CounterError("COUNTER_INVALID_PARAMS", `genesis params: ${problem}`);
       keeper.setParams(ctx, g.params);
       const seen = new Set<string>();
       g.counts.forEach((c, i) => {
@@ -42,8 +43,8 @@ export function counterGenesis(keeper: CounterKeeper): GenesisDef<CounterGenesis
     },
     export(ctx) {
       return {
-        params: keeper.params(ctx),
-        counts: [...keeper.all(ctx)].map((c) => ({ address: encodeAddress(c.address), count: c.count.toString() })),
+        params: { ...keeper.params(ctx) },
+        counts: [...keeper.all(ctx)].map((c) => ({ address: c.address, count: c.count.toString() })),
       };
     },
   };

@@ -1,10 +1,11 @@
 import { ContainerModule, inject, injectable } from "inversify";
 import type { ChainModule, Ctx, ModuleInstance } from "../../runtime/modules/types.ts";
-import { CounterKeeper } from "./keeper/counter-keeper.ts";
+import { CounterKeeper, CounterConfigToken } from "./keeper/counter-keeper.ts";
 import { counterMsgs } from "./msgs.ts";
 import { counterGenesis, type CounterGenesis } from "./genesis.ts";
 import { counterQueries } from "./queries.ts";
 import { totalMatchesSum } from "./invariants.ts";
+import { counterConfig } from "./params.ts";
 
 /**
  * Example module: a per-account counter. Copy this folder to start a module of your own;
@@ -13,6 +14,8 @@ import { totalMatchesSum } from "./invariants.ts";
 export const CounterTokens = {
   Keeper: Symbol.for("counter.Keeper"),
   Module: Symbol.for("counter.Module"),
+  /** CounterConfig given by the chain (the authority). */
+  Config: CounterConfigToken,
 } as const;
 
 @injectable()
@@ -37,13 +40,21 @@ export class CounterModule implements ModuleInstance<CounterGenesis> {
   }
 }
 
-export const counterModule: ChainModule = {
-  name: "counter",
-  version: 2,
-  dependsOn: ["bank"],
-  bindings: new ContainerModule(({ bind }) => {
-    bind(CounterTokens.Keeper).to(CounterKeeper).inSingletonScope();
-    bind(CounterTokens.Module).to(CounterModule).inSingletonScope();
-  }),
-  instance: CounterTokens.Module,
-};
+/** A factory: the chain passes what it decides (the authority over the params). */
+export function createCounterModule(opts: { authority?: string } = {}): ChainModule {
+  const config = counterConfig(opts);
+  return {
+    name: "counter",
+    version: 2,
+    dependsOn: ["bank"],
+    bindings: new ContainerModule(({ bind }) => {
+      bind(CounterTokens.Config).toConstantValue(config);
+      bind(CounterTokens.Keeper).to(CounterKeeper).inSingletonScope();
+      bind(CounterTokens.Module).to(CounterModule).inSingletonScope();
+    }),
+    instance: CounterTokens.Module,
+  };
+}
+
+/** The default-configured instance (gov authority). */
+export const counterModule: ChainModule = createCounterModule();

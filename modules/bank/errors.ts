@@ -12,6 +12,11 @@ export const BANK_ERRORS = {
   BANK_MULTISEND_UNBALANCED: 5,
   BANK_UNKNOWN_MODULE_ACCOUNT: 6,
   BANK_GENESIS_INVALID: 7,
+  BANK_UNAUTHORIZED: 8, // MsgUpdateParams from an address that is not the bank's authority
+  BANK_INVALID_PARAMS: 9,
+  BANK_NOT_MINTER: 10, // a module account without the "minter" permission tried to mint
+  BANK_NOT_BURNER: 11, // a module account without the "burner" permission tried to burn
+  BANK_BLOCKED_RECIPIENT: 12, // MsgSend / MsgMultiSend to a blocked module account
 } as const;
 
 export type BankErrorCode = keyof typeof BANK_ERRORS;

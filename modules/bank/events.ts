@@ -3,4 +3,5 @@ export const BankEvents = {
   Transfer: "bank.transfer",
   Mint: "bank.mint",
   Burn: "bank.burn",
+  ParamsUpdated: "bank.params_updated",
 } as const;

@@ -3,7 +3,8 @@ import type { Ctx, GenesisDef } from "../../runtime/modules/types.ts";
 import { ADDRESS_PATTERN, AMOUNT_PATTERN, DENOM_PATTERN } from "../../runtime/modules/schemas.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
 import { coinsSchema, coinsToJson, parseCoins, type Coin } from "./coins.ts";
-import { paramsSchema, defaultParams, NXT, NXT_DENOM, NXT_DECIMALS, type BankParams } from "./params.ts";
+import { paramsSchema, defaultParams, NXT, NXT_DENOM, NXT_DECIMALS } from "./params.ts";
+import { validateBankParams } from "./msgs.ts";
 import type { BankKeeper } from "./keeper/bank-keeper.ts";
 import { BankError } from "./errors.ts";
 
@@ -75,7 +76,7 @@ export const GENESIS_SUPPLY_NXT = 1_000_000_000n;
 export function defaultBankGenesis(): BankGenesis {
   const total = GENESIS_SUPPLY_NXT * NXT;
   return {
-    params: defaultParams() as BankParams,
+    params: defaultParams(),
     denomMetadata: [{ denom: NXT_DENOM, display: "NXT", exponent: NXT_DECIMALS }],
     balances: [],
     moduleBalances: GENESIS_ALLOCATION.map(([module, pct]) => ({
@@ -91,14 +92,13 @@ export function bankGenesis(keeper: BankKeeper): GenesisDef<BankGenesis> {
     schema: bankGenesisSchema,
     defaults: defaultBankGenesis,
     init(ctx: Ctx, g: BankGenesis): void {
-      keeper.setParams(ctx, g.params as BankParams);
+      validateBankParams(g.params);
+      keeper.setParams(ctx, g.params);
       for (const m of g.denomMetadata) keeper.setMetadata(ctx, m);
+      // Genesis balances are minted straight into their accounts (no module account, so no
+      // permission): minted totals follow the credits.
       const credit = (address: string, coins: Coin[]): void => {
-        for (const c of coins) {
-          // Genesis mints straight into the account; minted totals follow the credits.
-          keeper.mint(ctx, "genesis", [c]);
-          keeper.send(ctx, moduleAddress("genesis"), address, [c]);
-        }
+        for (const c of coins) keeper.genesisCredit(ctx, address, c);
       };
       const seen = new Set<string>();
       for (const b of g.balances) {
@@ -109,10 +109,7 @@ export function bankGenesis(keeper: BankKeeper): GenesisDef<BankGenesis> {
       for (const m of g.moduleBalances) credit(moduleAddress(m.module), parseCoins(m.coins));
       for (const b of g.burned) {
         const amount = BigInt(b.amount);
-        if (amount > 0n) {
-          keeper.mint(ctx, "genesis", [{ denom: b.denom, amount }]);
-          keeper.burn(ctx, moduleAddress("genesis"), [{ denom: b.denom, amount }]);
-        }
+        if (amount > 0n) keeper.genesisBurned(ctx, b.denom, amount);
       }
     },
     export(ctx: Ctx): BankGenesis {
@@ -124,7 +121,7 @@ export function bankGenesis(keeper: BankKeeper): GenesisDef<BankGenesis> {
       }
       const denoms = keeper.denoms(ctx);
       return {
-        params: keeper.params(ctx),
+        params: { ...keeper.params(ctx) },
         denomMetadata: denoms.flatMap((d) => keeper.metadata(ctx, d) ?? []),
         balances: [...byAddr].map(([address, coins]) => ({ address, coins: coinsToJson(coins) })),
         moduleBalances: [],

@@ -1,44 +1,43 @@
-import { concatBytes, utf8 } from "../../runtime/crypto/hash.ts";
+import { StoreLayout, addressKey, jsonCodec, pairKey, stringKey, uintValue } from "../../runtime/state/collections/index.ts";
+import { DENOM_PATTERN } from "../../runtime/modules/schemas.ts";
+import { paramsCodec } from "./params.ts";
 
-/** Store layout of the bank namespace. Prefix bytes are wire values: append only. */
-export const BALANCE_PREFIX = 0x01; // 0x01 | address(32) | denom → amount
+/**
+ * Store layout of the "bank" namespace. Prefix bytes are wire values: append only, never
+ * reuse one (a retired prefix stays here as a comment).
+ */
+export const BALANCE_PREFIX = 0x01; // 0x01 | address(32) | denom → amount (minimal big-endian)
 export const MINTED_PREFIX = 0x02; // 0x02 | denom → total ever minted
 export const BURNED_PREFIX = 0x03; // 0x03 | denom → total ever burned
-export const PARAMS_KEY = new Uint8Array([0x04]);
-export const METADATA_PREFIX = 0x05; // 0x05 | denom → denomination metadata (JSON)
+export const PARAMS_PREFIX = 0x04; // 0x04 → BankParams (canonical JSON)
+export const METADATA_PREFIX = 0x05; // 0x05 | denom → denomination metadata (canonical JSON)
 
-const denomBytes = new Map<string, Uint8Array>();
-function denomUtf8(denom: string): Uint8Array {
-  let b = denomBytes.get(denom);
-  if (!b) {
-    b = utf8(denom);
-    if (denomBytes.size > 10_000) denomBytes.clear();
-    denomBytes.set(denom, b);
-  }
-  return b;
+export interface DenomMetadata {
+  denom: string;
+  display: string;
+  exponent: number;
 }
 
-export function balanceKey(addr: Uint8Array, denom: string): Uint8Array {
-  const d = denomUtf8(denom);
-  const out = new Uint8Array(1 + addr.length + d.length);
-  out[0] = BALANCE_PREFIX;
-  out.set(addr, 1);
-  out.set(d, 1 + addr.length);
-  return out;
-}
+export const metadataSchema = {
+  type: "object",
+  properties: {
+    denom: { type: "string", pattern: DENOM_PATTERN },
+    display: { type: "string", minLength: 1, maxLength: 16 },
+    exponent: { type: "integer", minimum: 0, maximum: 18 },
+  },
+  required: ["denom", "display", "exponent"],
+  additionalProperties: false,
+} as const;
 
-export function accountBalancesPrefix(addr: Uint8Array): Uint8Array {
-  return concatBytes(new Uint8Array([BALANCE_PREFIX]), addr);
-}
+const layout = new StoreLayout("bank");
 
-export function mintedKey(denom: string): Uint8Array {
-  return concatBytes(new Uint8Array([MINTED_PREFIX]), utf8(denom));
-}
-
-export function burnedKey(denom: string): Uint8Array {
-  return concatBytes(new Uint8Array([BURNED_PREFIX]), utf8(denom));
-}
-
-export function metadataKey(denom: string): Uint8Array {
-  return concatBytes(new Uint8Array([METADATA_PREFIX]), utf8(denom));
-}
+/**
+ * Balances stay on the string-key path: every transfer touches five of them, so the keeper
+ * remembers each key's latin1 string (keyString) and uses getKs/setKs, making no key bytes.
+ */
+export const Balances = layout.map(BALANCE_PREFIX, "balances", pairKey(addressKey, stringKey), uintValue);
+export const Minted = layout.map(MINTED_PREFIX, "minted", stringKey, uintValue);
+export const Burned = layout.map(BURNED_PREFIX, "burned", stringKey, uintValue);
+/** Read by every transfer: memoised, decoded once per change. */
+export const Params = layout.item(PARAMS_PREFIX, "params", paramsCodec, { memo: true });
+export const Metadata = layout.map(METADATA_PREFIX, "metadata", stringKey, jsonCodec<DenomMetadata>({ name: "bank.DenomMetadata", schema: metadataSchema }));

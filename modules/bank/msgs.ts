@@ -2,6 +2,8 @@ import type { FromSchema } from "json-schema-to-ts";
 import type { MsgDef } from "../../runtime/modules/types.ts";
 import { ADDRESS_PATTERN } from "../../runtime/modules/schemas.ts";
 import { coinsSchema, parseCoins, type Coin } from "./coins.ts";
+import { paramsSchema, type BankParams } from "./params.ts";
+import { BankEvents } from "./events.ts";
 import { BankError } from "./errors.ts";
 import type { BankKeeper } from "./keeper/bank-keeper.ts";
 
@@ -44,11 +46,26 @@ export const msgBurnSchema = {
 } as const;
 export type MsgBurn = FromSchema<typeof msgBurnSchema>;
 
+/** Sent by the bank's authority (governance by default): replaces the whole params object. */
+export const msgUpdateParamsSchema = {
+  $id: "https://nexusos.dev/schemas/bank.v1.MsgUpdateParams.json",
+  type: "object",
+  properties: { authority: address, params: paramsSchema },
+  required: ["authority", "params"],
+  additionalProperties: false,
+} as const;
+export type MsgUpdateParams = FromSchema<typeof msgUpdateParamsSchema>;
+
+/** Wire values: never reuse or renumber. */
 export const BankTypeUrls = {
   Send: "/bank.v1.MsgSend",
   MultiSend: "/bank.v1.MsgMultiSend",
   Burn: "/bank.v1.MsgBurn",
+  UpdateParams: "/bank.v1.MsgUpdateParams",
 } as const;
+
+/** Rules the schema cannot state. Bank has none beyond it today; kept so the message has one place to add them. */
+export function validateBankParams(_p: BankParams): void {}
 
 function sumByDenom(parts: readonly Coin[][]): Map<string, bigint> {
   const m = new Map<string, bigint>();
@@ -66,6 +83,7 @@ export function bankMsgs(keeper: BankKeeper): MsgDef[] {
     signers: (m) => [m.from],
     handle(ctx, m) {
       requireSendEnabled(ctx);
+      keeper.requireNotBlocked(m.to);
       keeper.send(ctx, m.from, m.to, parseCoins(m.amount));
     },
   };
@@ -79,6 +97,7 @@ export function bankMsgs(keeper: BankKeeper): MsgDef[] {
       if (m.inputs.length + m.outputs.length > max) {
         throw new BankError("BANK_INVALID_AMOUNT", `multi-send has ${m.inputs.length + m.outputs.length} entries, the limit is ${max}`);
       }
+      for (const o of m.outputs) keeper.requireNotBlocked(o.address);
       const ins = m.inputs.map((i) => parseCoins(i.coins));
       const outs = m.outputs.map((o) => parseCoins(o.coins));
       const a = sumByDenom(ins);
@@ -100,8 +119,21 @@ export function bankMsgs(keeper: BankKeeper): MsgDef[] {
     schema: msgBurnSchema,
     signers: (m) => [m.from],
     handle(ctx, m) {
-      keeper.burn(ctx, m.from, parseCoins(m.amount));
+      keeper.burnFrom(ctx, m.from, parseCoins(m.amount));
     },
   };
-  return [send, multiSend, burn] as MsgDef[];
+  const updateParams: MsgDef<MsgUpdateParams> = {
+    typeUrl: BankTypeUrls.UpdateParams,
+    schema: msgUpdateParamsSchema,
+    signers: (m) => [m.authority],
+    handle(ctx, m) {
+      if (m.authority !== keeper.authority) {
+        throw new BankError("BANK_UNAUTHORIZED", `${m.authority} is not the bank's authority (${keeper.authority})`, { authority: keeper.authority });
+      }
+      validateBankParams(m.params);
+      keeper.setParams(ctx, m.params);
+      ctx.emit(BankEvents.ParamsUpdated, { authority: m.authority });
+    },
+  };
+  return [send, multiSend, burn, updateParams] as MsgDef[];
 }

@@ -24,6 +24,8 @@ export const STAKING_ERRORS = {
   STAKING_TOMBSTONED: 17,
   STAKING_INVALID_EXCHANGE_RATE: 18,
   STAKING_GENESIS_INVALID: 19,
+  STAKING_UNAUTHORIZED: 20, // MsgUpdateParams from an address that is not staking's authority
+  STAKING_INVALID_PARAMS: 21,
 } as const;
 
 export type StakingErrorCode = keyof typeof STAKING_ERRORS;

@@ -18,4 +18,5 @@ export const StakingEvents = {
   Jail: "staking.jail",
   Tombstone: "staking.tombstone",
   Unjail: "staking.unjail",
+  ParamsUpdated: "staking.params_updated",
 } as const;

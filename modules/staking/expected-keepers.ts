@@ -14,7 +14,8 @@ export interface BankForStaking {
   send(ctx: Ctx, from: string, to: string, coins: readonly CoinAmount[]): void;
   sendToModule(ctx: Ctx, from: string, module: string, coins: readonly CoinAmount[]): void;
   sendFromModule(ctx: Ctx, module: string, to: string, coins: readonly CoinAmount[]): void;
-  burn(ctx: Ctx, from: string, coins: readonly CoinAmount[]): void;
+  /** Burn coins a module account holds; the chain's permission table must give it "burner". */
+  burn(ctx: Ctx, module: string, coins: readonly CoinAmount[]): void;
 }
 
 export const StakingDeps = {

@@ -2,7 +2,7 @@ import type { FromSchema } from "json-schema-to-ts";
 import type { Ctx, GenesisDef } from "../../runtime/modules/types.ts";
 import { ADDRESS_PATTERN, AMOUNT_PATTERN } from "../../runtime/modules/schemas.ts";
 import { fromHex, toHex } from "../../runtime/crypto/hash.ts";
-import { paramsSchema, defaultParams, type StakingParams } from "./params.ts";
+import { paramsSchema, defaultParams, paramsProblem } from "./params.ts";
 import { PARAMS_KEY } from "./keys.ts";
 import { PUBKEY_PATTERN } from "./msgs.ts";
 import { StakingError } from "./errors.ts";
@@ -80,7 +80,9 @@ export function stakingGenesis(keeper: StakingKeeper): GenesisDef<StakingGenesis
     schema: stakingGenesisSchema,
     defaults: defaultStakingGenesis,
     init(ctx: Ctx, g: StakingGenesis): void {
-      keeper.setParams(ctx, g.params as StakingParams);
+      const problem = paramsProblem(g.params);
+      if (problem) throw new StakingError("STAKING_GENESIS_INVALID", `genesis params: ${problem}`);
+      keeper.setParams(ctx, g.params);
       const kv = keeper.store.kv(ctx);
       for (const e of g.state ?? []) {
         const key = fromHex(e.key);
@@ -112,7 +114,7 @@ export function stakingGenesis(keeper: StakingKeeper): GenesisDef<StakingGenesis
         if (k[0] === PARAMS_KEY[0] && k.length === 1) continue;
         state.push({ key: toHex(k), value: toHex(v) });
       }
-      return { params: keeper.params(ctx), validators: [], state };
+      return { params: { ...keeper.params(ctx) }, validators: [], state };
     },
   };
 }

@@ -1,7 +1,8 @@
 import { ContainerModule, inject, injectable } from "inversify";
 import type { ChainModule, Ctx, ModuleInstance } from "../../runtime/modules/types.ts";
 import { RuntimeTokens } from "../../runtime/app/interfaces.ts";
-import { StakingKeeper } from "./keeper/staking-keeper.ts";
+import { StakingKeeper, StakingConfigToken } from "./keeper/staking-keeper.ts";
+import { stakingConfig, type StakingModuleOptions } from "./params.ts";
 import { stakingMsgs } from "./msgs.ts";
 import { stakingGenesis, type StakingGenesis } from "./genesis.ts";
 import { stakingQueries } from "./queries.ts";
@@ -13,6 +14,8 @@ export const StakingTokens = {
   Keeper: StakingKeeperToken,
   Module: Symbol.for("staking.Module"),
   FemtoProvider: Symbol.for("staking.FemtoRoleProvider"),
+  /** StakingConfig: the authority over the params. */
+  Config: StakingConfigToken,
 } as const;
 
 @injectable()
@@ -40,25 +43,36 @@ export class StakingModule implements ModuleInstance<StakingGenesis> {
   }
 }
 
-/** Validators, delegation, rewards, slashing and the active set (PoSPECTRUM's stake). */
-export const stakingModule: ChainModule = {
-  name: "staking",
-  version: 1,
-  dependsOn: ["bank"],
-  bindings: new ContainerModule(({ bind }) => {
-    bind(StakingTokens.Keeper).to(StakingKeeper).inSingletonScope();
-    bind(StakingTokens.FemtoProvider).to(FemtoRoleProvider).inSingletonScope();
-    bind(RuntimeTokens.BandRoleProvider).toService(StakingTokens.FemtoProvider);
-    bind(StakingTokens.Module).to(StakingModule).inSingletonScope();
-  }),
-  instance: StakingTokens.Module,
-};
+/**
+ * Validators, delegation, rewards, slashing and the active set (PoSPECTRUM's stake). The chain
+ * gives the authority over the params (default: the "gov" module account); its bank must give
+ * STAKING_MODULE_ACCOUNT_PERMISSIONS to the pools.
+ */
+export function createStakingModule(opts: StakingModuleOptions = {}): ChainModule {
+  const config = stakingConfig(opts);
+  return {
+    name: "staking",
+    version: 1,
+    dependsOn: ["bank"],
+    bindings: new ContainerModule(({ bind }) => {
+      bind(StakingTokens.Config).toConstantValue(config);
+      bind(StakingTokens.Keeper).to(StakingKeeper).inSingletonScope();
+      bind(StakingTokens.FemtoProvider).to(FemtoRoleProvider).inSingletonScope();
+      bind(RuntimeTokens.BandRoleProvider).toService(StakingTokens.FemtoProvider);
+      bind(StakingTokens.Module).to(StakingModule).inSingletonScope();
+    }),
+    instance: StakingTokens.Module,
+  };
+}
+
+/** Staking with the reference chain's defaults (gov authority). */
+export const stakingModule: ChainModule = createStakingModule();
 
 export { StakingKeeper } from "./keeper/staking-keeper.ts";
 export { StakingTypeUrls } from "./msgs.ts";
 export { StakingError, type StakingErrorCode } from "./errors.ts";
 export { StakingEvents } from "./events.ts";
-export { defaultParams as defaultStakingParams, type StakingParams, BONDED_POOL, NOT_BONDED_POOL, VALIDATOR_POOL, DISTRIBUTION_POOL, POWER_REDUCTION } from "./params.ts";
+export { defaultParams as defaultStakingParams, defaultAuthority as defaultStakingAuthority, stakingConfig, type StakingConfig, type StakingModuleOptions, type StakingParams, BONDED_POOL, NOT_BONDED_POOL, VALIDATOR_POOL, DISTRIBUTION_POOL, POWER_REDUCTION, STAKING_MODULE_ACCOUNT_PERMISSIONS } from "./params.ts";
 export { defaultStakingGenesis, type StakingGenesis } from "./genesis.ts";
 export type { ActiveValidator, Validator, Delegation, UnbondingEntry, RedelegationEntry, StakingValidatorUpdate } from "./types.ts";
 export type { SlashResult } from "./keeper/slashing.ts";

@@ -2,6 +2,8 @@ import type { FromSchema } from "json-schema-to-ts";
 import type { MsgDef } from "../../runtime/modules/types.ts";
 import { ADDRESS_PATTERN, AMOUNT_PATTERN } from "../../runtime/modules/schemas.ts";
 import { StakingError } from "./errors.ts";
+import { StakingEvents } from "./events.ts";
+import { paramsProblem, paramsSchema } from "./params.ts";
 import type { StakingKeeper } from "./keeper/staking-keeper.ts";
 
 const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
@@ -57,6 +59,10 @@ export type MsgWithdrawRewards = FromSchema<typeof msgWithdrawRewardsSchema>;
 export const msgWithdrawCommissionSchema = schema("MsgWithdrawCommission", { operator: address }, ["operator"] as const);
 export type MsgWithdrawCommission = FromSchema<typeof msgWithdrawCommissionSchema>;
 
+/** Sent by staking's authority (governance by default): replaces the whole params object. */
+export const msgUpdateParamsSchema = schema("MsgUpdateParams", { authority: address, params: paramsSchema }, ["authority", "params"] as const);
+export type MsgUpdateParams = FromSchema<typeof msgUpdateParamsSchema>;
+
 /** Wire values: never reuse or renumber. */
 export const StakingTypeUrls = {
   CreateValidator: "/staking.v1.MsgCreateValidator",
@@ -67,6 +73,7 @@ export const StakingTypeUrls = {
   Unjail: "/staking.v1.MsgUnjail",
   WithdrawRewards: "/staking.v1.MsgWithdrawRewards",
   WithdrawCommission: "/staking.v1.MsgWithdrawCommission",
+  UpdateParams: "/staking.v1.MsgUpdateParams",
 } as const;
 
 function positive(s: string, what: string): bigint {
@@ -148,5 +155,19 @@ export function stakingMsgs(keeper: StakingKeeper): MsgDef[] {
     signers: (m) => [m.operator],
     handle: (ctx, m) => void keeper.withdrawCommission(ctx, m.operator),
   };
-  return [create, edit, delegate, undelegate, redelegate, unjail, withdraw, withdrawCommission] as MsgDef[];
+  const updateParams: MsgDef<MsgUpdateParams> = {
+    typeUrl: StakingTypeUrls.UpdateParams,
+    schema: msgUpdateParamsSchema,
+    signers: (m) => [m.authority],
+    handle(ctx, m) {
+      if (m.authority !== keeper.authority) {
+        throw new StakingError("STAKING_UNAUTHORIZED", `${m.authority} is not staking's authority (${keeper.authority})`, { authority: keeper.authority });
+      }
+      const problem = paramsProblem(m.params);
+      if (problem) throw new StakingError("STAKING_INVALID_PARAMS", problem);
+      keeper.setParams(ctx, m.params);
+      ctx.emit(StakingEvents.ParamsUpdated, { authority: m.authority });
+    },
+  };
+  return [create, edit, delegate, undelegate, redelegate, unjail, withdraw, withdrawCommission, updateParams] as MsgDef[];
 }

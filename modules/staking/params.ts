@@ -1,4 +1,7 @@
+import type { FromSchema } from "json-schema-to-ts";
 import { AMOUNT_PATTERN } from "../../runtime/modules/schemas.ts";
+import { isAddress, moduleAddress } from "../../runtime/crypto/address.ts";
+import { jsonCodec } from "../../runtime/state/collections/index.ts";
 
 const bps = { type: "integer", minimum: 0, maximum: 10000 } as const;
 
@@ -51,21 +54,44 @@ export const paramsSchema = {
   additionalProperties: false,
 } as const;
 
-export interface StakingParams {
-  unbondingTimeMs: number;
-  maxValidators: number;
-  maxEntries: number;
-  rewardPerBlock: string;
-  defaultCommissionBps: number;
-  defaultMaxCommissionBps: number;
-  defaultMaxCommissionChangeBps: number;
-  doubleSignSlashBps: number;
-  downtimeSlashBps: number;
-  signedBlocksWindow: number;
-  minSignedPerWindowBps: number;
-  downtimeJailDurationMs: number;
-  maxMaturePerBlock: number;
-  setHistoryBlocks: number;
+export type StakingParams = FromSchema<typeof paramsSchema>;
+
+/** Stored form of the params: checked by the same schema on every write and read. */
+export const paramsCodec = jsonCodec<StakingParams>({ name: "staking.Params", schema: paramsSchema });
+
+/**
+ * Module account whose address is the default authority over the params (MsgUpdateParams):
+ * the governance module's account, as in the Cosmos SDK. A chain may name another address.
+ */
+export const DEFAULT_AUTHORITY_ACCOUNT = "gov";
+
+export function defaultAuthority(): string {
+  return moduleAddress(DEFAULT_AUTHORITY_ACCOUNT);
+}
+
+/** Rules the schema cannot state; `fail` raises the caller's error (MsgUpdateParams, genesis). */
+export function paramsProblem(p: StakingParams): string | null {
+  if (p.defaultCommissionBps > p.defaultMaxCommissionBps) return `defaultCommissionBps ${p.defaultCommissionBps} exceeds defaultMaxCommissionBps ${p.defaultMaxCommissionBps}`;
+  if (p.defaultMaxCommissionChangeBps > p.defaultMaxCommissionBps) {
+    return `defaultMaxCommissionChangeBps ${p.defaultMaxCommissionChangeBps} exceeds defaultMaxCommissionBps ${p.defaultMaxCommissionBps}`;
+  }
+  return null;
+}
+
+/** What the chain gives the staking module (bound to StakingTokens.Config). */
+export interface StakingConfig {
+  /** Address allowed to send /staking.v1.MsgUpdateParams. */
+  readonly authority: string;
+}
+
+export interface StakingModuleOptions {
+  authority?: string;
+}
+
+export function stakingConfig(opts: StakingModuleOptions = {}): StakingConfig {
+  const authority = opts.authority ?? defaultAuthority();
+  if (!isAddress(authority)) throw new Error(`staking: authority "${authority}" is not an address`);
+  return { authority };
 }
 
 export const DAY_MS = 86_400_000;
@@ -104,3 +130,13 @@ export const BONDED_POOL = "bonded_pool";
 export const NOT_BONDED_POOL = "not_bonded_pool";
 export const VALIDATOR_POOL = "validator_pool";
 export const DISTRIBUTION_POOL = "distribution";
+
+/**
+ * What staking needs from the chain's module-account permission table (bank enforces it):
+ * slashing burns stake held by both pools. Rewards move from validator_pool to distribution
+ * by transfer and need nothing. A chain must list at least these.
+ */
+export const STAKING_MODULE_ACCOUNT_PERMISSIONS: Readonly<Record<string, readonly ("burner" | "staking")[]>> = {
+  [BONDED_POOL]: ["burner", "staking"],
+  [NOT_BONDED_POOL]: ["burner", "staking"],
+};

@@ -3,7 +3,8 @@ import { openTestNode, testGenesis, testSigner, removeDir } from "../helpers/nod
 import { signTx } from "../../runtime/tx/sign.ts";
 import { sendBody } from "../helpers/txs.ts";
 import { bankModule } from "../../modules/bank/index.ts";
-import { counterModule } from "../../examples/counter-module/index.ts";
+import { counterModule, createCounterModule } from "../../examples/counter-module/index.ts";
+import { toHex } from "../../runtime/crypto/hash.ts";
 import type { ChainModule } from "../../runtime/modules/types.ts";
 
 const change = (n: number, step: string, nonce: bigint) => {
@@ -68,6 +69,38 @@ describe("example module (examples/counter-module) loaded into a node", () => {
     } finally {
       await t2.close();
       removeDir(t1.dir);
+    }
+  });
+
+  it("takes MsgUpdateParams from its authority only, and pages its counts with an opaque cursor", async () => {
+    const authority = testSigner(3);
+    const mods = [bankModule, createCounterModule({ authority: authority.address })];
+    const t = await openTestNode({ modules: mods, genesis: testGenesis({ modules: mods }) });
+    try {
+      const update = (n: number, by: string, nonce: bigint) =>
+        signTx({ ...sendBody(testSigner(n), testSigner(n).address, 1n, nonce), msgs: [{ typeUrl: "/counter.v1.MsgUpdateParams", value: { authority: by, params: { maxStep: 2, snapshotEvery: 5, pricePerIncrement: "0" } } }] }, [testSigner(n)]);
+      const denied = update(0, testSigner(0).address, 0n);
+      const ok = update(3, authority.address, 0n);
+      await t.node.submitTx(denied.bytes);
+      await t.node.submitTx(ok.bytes);
+      await t.node.produceBlock();
+      const receipt = (h: Uint8Array) => {
+        const r = t.node.getTx(toHex(h));
+        return r.status === "committed" ? r.receipt.codeName : r.status;
+      };
+      expect(receipt(denied.hash)).to.equal("COUNTER_UNAUTHORIZED");
+      expect(receipt(ok.hash)).to.equal("OK");
+      expect(t.node.query("counter/params", {})).to.deep.equal({ maxStep: 2, snapshotEvery: 5, pricePerIncrement: "0" });
+      for (let n = 0; n < 3; n++) await t.node.submitTx(change(n, "2", n === 0 ? 1n : 0n).bytes);
+      await t.node.produceBlock();
+      const first = t.node.query("counter/counts", { limit: 2 }) as { counts: { address: string }[]; next: string | null };
+      expect(first.counts).to.have.length(2);
+      const rest = t.node.query("counter/counts", { limit: 2, after: first.next }) as { counts: { address: string }[]; next: string | null };
+      expect(rest.next).to.equal(null);
+      expect([...first.counts, ...rest.counts].map((c) => c.address)).to.have.members([0, 1, 2].map((n) => testSigner(n).address));
+    } finally {
+      await t.close();
+      removeDir(t.dir);
     }
   });
 });

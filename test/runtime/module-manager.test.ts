@@ -38,7 +38,7 @@ describe("module manager", () => {
   it("routes every message typeUrl of the loaded modules", () => {
     const mm = new ModuleManager([counterModule, bankModule]);
     expect(mm.names).to.deep.equal(["bank", "counter"]);
-    expect(mm.typeUrls()).to.deep.equal(["/bank.v1.MsgBurn", "/bank.v1.MsgMultiSend", "/bank.v1.MsgSend", "/counter.v1.MsgChange"]);
+    expect(mm.typeUrls()).to.deep.equal(["/bank.v1.MsgBurn", "/bank.v1.MsgMultiSend", "/bank.v1.MsgSend", "/bank.v1.MsgUpdateParams", "/counter.v1.MsgChange", "/counter.v1.MsgUpdateParams"]);
     expect(mm.route("/counter.v1.MsgChange")?.module).to.equal("counter");
   });
 

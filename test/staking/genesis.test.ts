@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { StakingTypeUrls as T, defaultStakingParams } from "../../modules/staking/index.ts";
-import { validatorKey } from "../../modules/staking/keys.ts";
-import { encodeRecord } from "../../modules/staking/keeper/store.ts";
+import { Validators } from "../../modules/staking/keys.ts";
+import { validatorCodec } from "../../modules/staking/records.ts";
 import { buildGenesis } from "../../runtime/node/genesis.ts";
 import { ModuleManager } from "../../runtime/modules/manager.ts";
 import { openTestNode, testGenesis, removeDir, TEST_CHAIN_ID, GENESIS_TIME } from "../helpers/node-harness.ts";
@@ -56,11 +56,11 @@ describe("staking: genesis and invariants", () => {
     try {
       const ctx = h.ctx();
       const v = h.keeper.validator(ctx, addr(0))!;
-      ctx.kv("staking").set(validatorKey(addr(0)), encodeRecord({ ...v, tokens: v.tokens + 1n }));
+      ctx.kv("staking").set(Validators.rawKey(addr(0)), validatorCodec.encode({ ...v, tokens: v.tokens + 1n }));
       expect(h.t.node.app.modules.checkInvariants(ctx)).to.deep.equal([
         `staking/bonded-pool: bonded_pool holds ${300n * NXT} but bonded validators have ${300n * NXT + 1n} tokens`,
       ]);
-      ctx.kv("staking").set(validatorKey(addr(0)), encodeRecord({ ...v, delegatorShares: v.delegatorShares + 1n }));
+      ctx.kv("staking").set(Validators.rawKey(addr(0)), validatorCodec.encode({ ...v, delegatorShares: v.delegatorShares + 1n }));
       expect(h.t.node.app.modules.checkInvariants(ctx)[0]).to.match(/^staking\/delegator-shares: /);
     } finally {
       await h.close();

@@ -73,10 +73,11 @@ export interface GenesisValidator {
   commissionRateBps?: number;
 }
 
-export async function openStakingNode(opts: { validators: GenesisValidator[]; params?: Partial<StakingParams>; funded?: number }): Promise<Harness> {
+export async function openStakingNode(opts: { validators: GenesisValidator[]; params?: Partial<StakingParams>; funded?: number; modules?: ChainModule[] }): Promise<Harness> {
   consensusPlan.reset();
+  const modules = opts.modules ?? MODULES;
   const genesis = testGenesis({
-    modules: MODULES,
+    modules,
     funded: opts.funded ?? 10,
     extra: {
       staking: {
@@ -92,7 +93,7 @@ export async function openStakingNode(opts: { validators: GenesisValidator[]; pa
       },
     },
   });
-  const t = await openTestNode({ modules: MODULES, genesis });
+  const t = await openTestNode({ modules, genesis });
   return new Harness(t);
 }
 

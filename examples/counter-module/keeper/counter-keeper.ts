@@ -1,37 +1,42 @@
 import { inject, injectable } from "inversify";
 import type { Ctx } from "../../../runtime/modules/types.ts";
-import { bytesToUint, uintToBytes } from "../../../runtime/codec/uint.ts";
-import { utf8 } from "../../../runtime/crypto/hash.ts";
-import { countKey, PARAMS_KEY, SNAPSHOT_KEY, TOTAL_KEY, COUNT_PREFIX } from "../keys.ts";
-import { defaultParams, type CounterParams } from "../params.ts";
+import type { Page } from "../../../runtime/state/collections/index.ts";
+import { Counts, Params, Snapshot, Total } from "../keys.ts";
+import { counterConfig, defaultParams, type CounterConfig, type CounterParams } from "../params.ts";
 import { CounterError } from "../errors.ts";
 import { CounterEvents } from "../events.ts";
 import { CounterDeps, type BankForCounter } from "../expected-keepers.ts";
-import { prefixEnd } from "../../../runtime/modules/prefixed-store.ts";
 
 const NS = "counter";
-const dec = new TextDecoder();
 
-/** All state access of the counter module goes through here. */
+export const CounterConfigToken = Symbol.for("counter.Config");
+
+/** All state access of the counter module goes through here, and only through its collections. */
 @injectable()
 export class CounterKeeper {
-  constructor(@inject(CounterDeps.Bank) private readonly bank: BankForCounter) {}
+  constructor(
+    @inject(CounterDeps.Bank) private readonly bank: BankForCounter,
+    @inject(CounterConfigToken) readonly config: CounterConfig = counterConfig(),
+  ) {}
+
+  get authority(): string {
+    return this.config.authority;
+  }
 
   params(ctx: Ctx): CounterParams {
-    const raw = ctx.kv(NS).get(PARAMS_KEY);
-    return raw ? (JSON.parse(dec.decode(raw)) as CounterParams) : defaultParams();
+    return Params.get(ctx) ?? defaultParams();
   }
 
   setParams(ctx: Ctx, p: CounterParams): void {
-    ctx.kv(NS).set(PARAMS_KEY, utf8(JSON.stringify(p)));
+    Params.set(ctx, p);
   }
 
   count(ctx: Ctx, address: string): bigint {
-    return bytesToUint(ctx.kv(NS).get(countKey(address)));
+    return Counts.get(ctx, address) ?? 0n;
   }
 
   total(ctx: Ctx): bigint {
-    return bytesToUint(ctx.kv(NS).get(TOTAL_KEY));
+    return Total.get(ctx) ?? 0n;
   }
 
   /** Add (or with a negative step, subtract) and keep the total in step. */
@@ -44,31 +49,35 @@ export class CounterKeeper {
     if (step > 0n && p.pricePerIncrement !== "0") {
       this.bank.sendToModule(ctx, address, NS, [{ denom: "nxt", amount: BigInt(p.pricePerIncrement) * step }]);
     }
-    ctx.kv(NS).set(countKey(address), uintToBytes(now));
-    ctx.kv(NS).set(TOTAL_KEY, uintToBytes(this.total(ctx) + step));
+    Counts.set(ctx, address, now);
+    Total.set(ctx, this.total(ctx) + step);
     ctx.emit(CounterEvents.Changed, { address, step: step.toString(), value: now.toString() });
     return now;
   }
 
   setCount(ctx: Ctx, address: string, value: bigint): void {
-    ctx.kv(NS).set(countKey(address), uintToBytes(value));
-    ctx.kv(NS).set(TOTAL_KEY, uintToBytes(this.total(ctx) + value));
+    Counts.set(ctx, address, value);
+    Total.set(ctx, this.total(ctx) + value);
   }
 
   snapshot(ctx: Ctx): { height: number; total: string } | undefined {
-    const raw = ctx.kv(NS).get(SNAPSHOT_KEY);
-    return raw ? (JSON.parse(dec.decode(raw)) as { height: number; total: string }) : undefined;
+    const s = Snapshot.get(ctx);
+    return s ? { height: s.height, total: s.total.toString() } : undefined;
   }
 
   writeSnapshot(ctx: Ctx): void {
-    const s = { height: ctx.block.height, total: this.total(ctx).toString() };
-    ctx.kv(NS).set(SNAPSHOT_KEY, utf8(JSON.stringify(s)));
-    ctx.emit(CounterEvents.Snapshot, { height: String(s.height), total: s.total });
+    const s = { height: ctx.block.height, total: this.total(ctx) };
+    Snapshot.set(ctx, s);
+    ctx.emit(CounterEvents.Snapshot, { height: String(s.height), total: s.total.toString() });
   }
 
   /** Every (address, count): genesis export and the invariant only. */
-  *all(ctx: Ctx): Iterable<{ address: Uint8Array; count: bigint }> {
-    const start = new Uint8Array([COUNT_PREFIX]);
-    for (const [k, v] of ctx.kv(NS).iterate(start, prefixEnd(start))) yield { address: k.subarray(1), count: bytesToUint(v) };
+  *all(ctx: Ctx): Iterable<{ address: string; count: bigint }> {
+    for (const [address, count] of Counts.iterate(ctx)) yield { address, count };
+  }
+
+  /** One page of counts in address-byte order, for a list query: pass `next` back as `after`. */
+  page(ctx: Ctx, req: { after?: string; limit: number }): Page<{ key: string; value: bigint }> {
+    return Counts.page(ctx, req);
   }
 }

@@ -1,31 +1,26 @@
-import { injectable } from "inversify";
+import { inject, injectable } from "inversify";
 import type { Ctx } from "../../../runtime/modules/types.ts";
 import type { BalanceReader, FeeHandler } from "../../../runtime/app/interfaces.ts";
-import { decodeAddress, encodeAddress, moduleAddress } from "../../../runtime/crypto/address.ts";
-import { bytesToUint, uintToBytes } from "../../../runtime/codec/uint.ts";
-import { concatBytes, utf8 } from "../../../runtime/crypto/hash.ts";
+import { moduleAddress } from "../../../runtime/crypto/address.ts";
+import { concatBytes } from "../../../runtime/crypto/hash.ts";
 import { namespacePrefix } from "../../../runtime/modules/prefixed-store.ts";
-import { prefixEnd } from "../../../runtime/modules/prefixed-store.ts";
-import { accountBalancesPrefix, balanceKey, burnedKey, BALANCE_PREFIX, MINTED_PREFIX, mintedKey, PARAMS_KEY, metadataKey } from "../keys.ts";
+import { KeyStringMemo } from "../../../runtime/modules/keyed-access.ts";
+import { Balances, Burned, Metadata, Minted, Params, type DenomMetadata } from "../keys.ts";
 import { BankError } from "../errors.ts";
-import { deleteByKs, getByKs, KeyStringMemo, setByKs } from "../../../runtime/modules/keyed-access.ts";
 import { formatCoins, type Coin } from "../coins.ts";
 import { defaultParams, NXT_DENOM, type BankParams } from "../params.ts";
+import { bankConfig, ModuleAccounts, type BankConfig } from "../permissions.ts";
 import { BankEvents } from "../events.ts";
 
 const NS = "bank";
-const dec = new TextDecoder();
-
-const addrBytes = decodeAddress; // memoised in runtime/crypto/address.ts
 
 /** Module accounts this chain knows by name: their addresses have no key. */
 export const FEE_COLLECTOR = "fee_collector";
 
-export interface DenomMetadata {
-  denom: string;
-  display: string;
-  exponent: number;
-}
+export type { DenomMetadata };
+
+/** Token of the BankConfig the chain gives (authority, module-account permissions, blocked accounts). */
+export const BankConfigToken = Symbol.for("bank.Config");
 
 /**
  * Balances, supply and module accounts. Other modules use it through the interfaces they
@@ -34,20 +29,24 @@ export interface DenomMetadata {
 @injectable()
 export class BankKeeper implements FeeHandler, BalanceReader {
   readonly feeDenom = NXT_DENOM;
+  readonly accounts: ModuleAccounts;
 
-  private paramsMemo: { raw: string; params: BankParams } | undefined;
+  constructor(@inject(BankConfigToken) readonly config: BankConfig = bankConfig()) {
+    this.accounts = new ModuleAccounts(config);
+  }
 
-  /** Read on every transfer: parsed again only when the stored bytes differ. */
+  /** Address allowed to update the params. */
+  get authority(): string {
+    return this.config.authority;
+  }
+
+  /** Read on every transfer: the Item decodes (and schema-checks) the stored bytes once per change. */
   params(ctx: Ctx): BankParams {
-    const raw = ctx.kv(NS).get(PARAMS_KEY);
-    if (!raw) return defaultParams();
-    const s = dec.decode(raw);
-    if (this.paramsMemo?.raw !== s) this.paramsMemo = { raw: s, params: JSON.parse(s) as BankParams };
-    return { ...this.paramsMemo.params };
+    return Params.get(ctx) ?? defaultParams();
   }
 
   setParams(ctx: Ctx, p: BankParams): void {
-    ctx.kv(NS).set(PARAMS_KEY, utf8(JSON.stringify(p)));
+    Params.set(ctx, p);
   }
 
   /** Balance key strings per denomination, by address (keyed-access.ts): a transfer touches five. */
@@ -57,29 +56,26 @@ export class BankKeeper implements FeeHandler, BalanceReader {
     let m = this.balanceKeys.get(denom);
     if (!m) {
       if (this.balanceKeys.size >= 64) this.balanceKeys.clear();
-      m = new KeyStringMemo((a) => balanceKey(addrBytes(a), denom), 20_000);
+      m = new KeyStringMemo((a) => Balances.rawKey([a, denom]), 20_000);
       this.balanceKeys.set(denom, m);
     }
     return m.get(address);
   }
 
   balance(ctx: Ctx, address: string, denom: string): bigint {
-    return bytesToUint(getByKs(ctx.kv(NS), this.balanceKs(address, denom)));
+    return Balances.getKs(ctx, this.balanceKs(address, denom)) ?? 0n;
   }
 
   balances(ctx: Ctx, address: string): Coin[] {
-    const prefix = accountBalancesPrefix(addrBytes(address));
     const out: Coin[] = [];
-    for (const [k, v] of ctx.kv(NS).iterate(prefix, prefixEnd(prefix))) {
-      out.push({ denom: dec.decode(k.subarray(prefix.length)), amount: bytesToUint(v) });
-    }
+    for (const [[, denom], amount] of Balances.iterate(ctx, { prefix: [address] })) out.push({ denom, amount });
     return out;
   }
 
   private setBalance(ctx: Ctx, address: string, denom: string, amount: bigint): void {
     const ks = this.balanceKs(address, denom);
-    if (amount === 0n) deleteByKs(ctx.kv(NS), ks);
-    else setByKs(ctx.kv(NS), ks, uintToBytes(amount));
+    if (amount === 0n) Balances.deleteKs(ctx, ks);
+    else Balances.setKs(ctx, ks, amount);
   }
 
   private sub(ctx: Ctx, address: string, coin: Coin): void {
@@ -113,30 +109,72 @@ export class BankKeeper implements FeeHandler, BalanceReader {
     this.send(ctx, from, moduleAddress(module), coins);
   }
 
-  /** New coins into a module account. Only modules call this; no message mints. */
-  mint(ctx: Ctx, module: string, coins: readonly Coin[]): void {
-    const to = moduleAddress(module);
-    for (const c of coins) {
-      this.add(ctx, to, c);
-      ctx.kv(NS).set(mintedKey(c.denom), uintToBytes(this.minted(ctx, c.denom) + c.amount));
+  /** MsgSend and MsgMultiSend refuse blocked module accounts as recipients (module-to-module moves do not). */
+  requireNotBlocked(to: string): void {
+    if (this.accounts.isBlocked(to)) {
+      throw new BankError("BANK_BLOCKED_RECIPIENT", `${to} is the module account ${this.accounts.nameOf(to)}, which does not accept transfers`, { to, module: this.accounts.nameOf(to) });
     }
+  }
+
+  /** New coins into a module account that holds the "minter" permission. */
+  mint(ctx: Ctx, module: string, coins: readonly Coin[]): void {
+    if (!this.accounts.has(module, "minter")) {
+      throw new BankError("BANK_NOT_MINTER", `module account ${module} has no "minter" permission in the chain's permission table`, { module });
+    }
+    for (const c of coins) this.credit(ctx, moduleAddress(module), c);
     ctx.emit(BankEvents.Mint, { module, amount: formatCoins(coins) });
   }
 
-  burn(ctx: Ctx, from: string, coins: readonly Coin[]): void {
+  /** Burn coins held by a module account that holds the "burner" permission. */
+  burn(ctx: Ctx, module: string, coins: readonly Coin[]): void {
+    if (!this.accounts.has(module, "burner")) {
+      throw new BankError("BANK_NOT_BURNER", `module account ${module} has no "burner" permission in the chain's permission table`, { module });
+    }
+    this.destroy(ctx, moduleAddress(module), coins);
+  }
+
+  /**
+   * An account burns its own coins (MsgBurn). A listed module account (one that signs only
+   * through governance) still needs the "burner" permission.
+   */
+  burnFrom(ctx: Ctx, from: string, coins: readonly Coin[]): void {
+    const module = this.accounts.nameOf(from);
+    if (module !== undefined && !this.accounts.has(module, "burner")) {
+      throw new BankError("BANK_NOT_BURNER", `${from} is the module account ${module}, which has no "burner" permission`, { module });
+    }
+    this.destroy(ctx, from, coins);
+  }
+
+  private destroy(ctx: Ctx, from: string, coins: readonly Coin[]): void {
     for (const c of coins) {
       this.sub(ctx, from, c);
-      ctx.kv(NS).set(burnedKey(c.denom), uintToBytes(this.burned(ctx, c.denom) + c.amount));
+      Burned.set(ctx, c.denom, this.burned(ctx, c.denom) + c.amount);
     }
     ctx.emit(BankEvents.Burn, { from, amount: formatCoins(coins) });
   }
 
+  /** Minted total and balance up together: mint, and genesis balances. */
+  private credit(ctx: Ctx, to: string, c: Coin): void {
+    this.add(ctx, to, c);
+    Minted.set(ctx, c.denom, this.minted(ctx, c.denom) + c.amount);
+  }
+
+  /** Genesis only: an initial balance (minted with it) and totals burned before an export. */
+  genesisCredit(ctx: Ctx, to: string, c: Coin): void {
+    this.credit(ctx, to, c);
+  }
+
+  genesisBurned(ctx: Ctx, denom: string, amount: bigint): void {
+    Minted.set(ctx, denom, this.minted(ctx, denom) + amount);
+    Burned.set(ctx, denom, this.burned(ctx, denom) + amount);
+  }
+
   minted(ctx: Ctx, denom: string): bigint {
-    return bytesToUint(ctx.kv(NS).get(mintedKey(denom)));
+    return Minted.get(ctx, denom) ?? 0n;
   }
 
   burned(ctx: Ctx, denom: string): bigint {
-    return bytesToUint(ctx.kv(NS).get(burnedKey(denom)));
+    return Burned.get(ctx, denom) ?? 0n;
   }
 
   /** Circulating supply: minted minus burned. */
@@ -145,31 +183,24 @@ export class BankKeeper implements FeeHandler, BalanceReader {
   }
 
   denoms(ctx: Ctx): string[] {
-    const start = new Uint8Array([MINTED_PREFIX]);
-    const out: string[] = [];
-    for (const [k] of ctx.kv(NS).iterate(start, prefixEnd(start))) out.push(dec.decode(k.subarray(1)));
-    return out;
+    return [...Minted.keys(ctx)];
   }
 
   setMetadata(ctx: Ctx, m: DenomMetadata): void {
-    ctx.kv(NS).set(metadataKey(m.denom), utf8(JSON.stringify(m)));
+    Metadata.set(ctx, m.denom, m);
   }
 
   metadata(ctx: Ctx, denom: string): DenomMetadata | undefined {
-    const raw = ctx.kv(NS).get(metadataKey(denom));
-    return raw ? (JSON.parse(dec.decode(raw)) as DenomMetadata) : undefined;
+    return Metadata.get(ctx, denom);
   }
 
   /** Every (address, coin) in state, in key order. Invariants and genesis export only: O(accounts). */
   *allBalances(ctx: Ctx): Iterable<{ address: string; coin: Coin }> {
-    const start = new Uint8Array([BALANCE_PREFIX]);
-    for (const [k, v] of ctx.kv(NS).iterate(start, prefixEnd(start))) {
-      yield { address: encodeAddress(k.subarray(1, 33)), coin: { denom: dec.decode(k.subarray(33)), amount: bytesToUint(v) } };
-    }
+    for (const [[address, denom], amount] of Balances.iterate(ctx)) yield { address, coin: { denom, amount } };
   }
 
   balanceStateKey(address: string, denom: string): Uint8Array {
-    return concatBytes(namespacePrefix(NS), balanceKey(addrBytes(address), denom));
+    return concatBytes(namespacePrefix(NS), Balances.rawKey([address, denom]));
   }
 
   // FeeHandler

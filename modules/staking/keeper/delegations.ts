@@ -1,18 +1,13 @@
 import type { Ctx } from "../../../runtime/modules/types.ts";
-import { encodeAddress } from "../../../runtime/crypto/address.ts";
-import { u64Key } from "../../../runtime/codec/uint.ts";
 import { StakingError } from "../errors.ts";
 import { StakingEvents } from "../events.ts";
 import type { BankForStaking } from "../expected-keepers.ts";
 import * as K from "../keys.ts";
 import { NOT_BONDED_POOL, STAKE_DENOM } from "../params.ts";
 import type { RedelegationEntry, UnbondingEntry, Validator } from "../types.ts";
-import { decodeRecord, encodeRecord, iter, readU64Key, type StakingStore } from "./store.ts";
+import type { StakingStore } from "./store.ts";
 import { poolOf, sharesToWithdraw, tokensForShares, type ValidatorKeeper } from "./validators.ts";
 import type { DistributionKeeper } from "./distribution.ts";
-
-const UBD_BIG = ["initialBalance", "balance"] as const;
-const RED_BIG = ["initialBalance", "sharesDst"] as const;
 
 /** Delegate, undelegate (7-day queue), redelegate, and draining the matured queues. */
 export class DelegationKeeper {
@@ -75,7 +70,7 @@ export class DelegationKeeper {
   undelegate(ctx: Ctx, del: string, op: string, amount: bigint): UnbondingEntry | undefined {
     const p = this.store.params(ctx);
     const v = this.validators.mustGet(ctx, op);
-    if (this.store.count(ctx, K.ubdCountKey(del, op)) >= p.maxEntries) {
+    if (this.store.count(ctx, K.UnbondingCounts, [del, op]) >= p.maxEntries) {
       throw new StakingError("STAKING_TOO_MANY_ENTRIES", `${del} already has ${p.maxEntries} unbondings from ${op} in flight; wait for one to mature`);
     }
     const pool = poolOf(v);
@@ -92,11 +87,8 @@ export class DelegationKeeper {
       initialBalance: tokens,
       balance: tokens,
     };
-    const kv = this.store.kv(ctx);
-    kv.set(K.ubdQueueKey(e.completionTime, e.id), encodeRecord(e));
-    kv.set(K.ubdByDelKey(del, e.completionTime, e.id), new Uint8Array(0));
-    kv.set(K.ubdByValKey(op, e.completionTime, e.id), new Uint8Array(0));
-    this.store.addCount(ctx, K.ubdCountKey(del, op), 1);
+    K.Unbondings.enqueue(ctx, e.completionTime, e.id, e); // and its by-delegator / by-validator index entries
+    this.store.addCount(ctx, K.UnbondingCounts, [del, op], 1);
     return e;
   }
 
@@ -106,10 +98,10 @@ export class DelegationKeeper {
     const vs = this.validators.mustGet(ctx, src);
     const vd = this.validators.mustGet(ctx, dst);
     if (vd.tombstoned) throw new StakingError("STAKING_TOMBSTONED", `validator ${dst} is tombstoned and can take no delegations`);
-    if (this.store.count(ctx, K.redIntoKey(del, src)) > 0) {
+    if (this.store.count(ctx, K.RedelegationsInto, [del, src]) > 0) {
       throw new StakingError("STAKING_TRANSITIVE_REDELEGATION", `${del} has a redelegation into ${src} still in progress; it cannot be redelegated onward until it completes`);
     }
-    if (this.store.count(ctx, K.redCountKey(del, src, dst)) >= p.maxEntries) {
+    if (this.store.count(ctx, K.RedelegationCounts, [del, src, dst]) >= p.maxEntries) {
       throw new StakingError("STAKING_TOO_MANY_ENTRIES", `${del} already has ${p.maxEntries} redelegations from ${src} to ${dst} in flight`);
     }
     const srcPool = poolOf(vs);
@@ -134,98 +126,71 @@ export class DelegationKeeper {
       initialBalance: tokens,
       sharesDst,
     };
-    const kv = this.store.kv(ctx);
-    kv.set(K.redQueueKey(e.completionTime, e.id), encodeRecord(e));
-    kv.set(K.redByDelKey(del, e.completionTime, e.id), new Uint8Array(0));
-    kv.set(K.redBySrcKey(src, e.completionTime, e.id), new Uint8Array(0));
-    this.store.addCount(ctx, K.redIntoKey(del, dst), 1);
-    this.store.addCount(ctx, K.redCountKey(del, src, dst), 1);
+    K.Redelegations.enqueue(ctx, e.completionTime, e.id, e);
+    this.store.addCount(ctx, K.RedelegationsInto, [del, dst], 1);
+    this.store.addCount(ctx, K.RedelegationCounts, [del, src, dst], 1);
     return e;
   }
 
   // ---- entries ---------------------------------------------------------------------------------
 
   unbonding(ctx: Ctx, time: number, id: number): UnbondingEntry | undefined {
-    const raw = this.store.kv(ctx).get(K.ubdQueueKey(time, id));
-    return raw ? decodeRecord<UnbondingEntry>(raw, UBD_BIG) : undefined;
+    return K.Unbondings.get(ctx, time, id);
   }
 
   setUnbonding(ctx: Ctx, e: UnbondingEntry): void {
-    this.store.kv(ctx).set(K.ubdQueueKey(e.completionTime, e.id), encodeRecord(e));
+    K.Unbondings.set(ctx, e.completionTime, e.id, e);
   }
 
   redelegation(ctx: Ctx, time: number, id: number): RedelegationEntry | undefined {
-    const raw = this.store.kv(ctx).get(K.redQueueKey(time, id));
-    return raw ? decodeRecord<RedelegationEntry>(raw, RED_BIG) : undefined;
+    return K.Redelegations.get(ctx, time, id);
   }
 
   setRedelegation(ctx: Ctx, e: RedelegationEntry): void {
-    this.store.kv(ctx).set(K.redQueueKey(e.completionTime, e.id), encodeRecord(e));
+    K.Redelegations.set(ctx, e.completionTime, e.id, e);
   }
 
   *allRedelegations(ctx: Ctx): Iterable<RedelegationEntry> {
-    for (const [, v] of iter(this.store.kv(ctx), K.prefixOnly(K.RED_QUEUE_PREFIX))) yield decodeRecord<RedelegationEntry>(v, RED_BIG);
-  }
-
-  /** Entries indexed under `prefix` as (…32-byte address | time | id). */
-  private *indexed<T>(ctx: Ctx, prefix: Uint8Array, load: (time: number, id: number) => T | undefined): Iterable<T> {
-    for (const [k] of iter(this.store.kv(ctx), prefix)) {
-      const e = load(Number(readU64Key(k, 33)), Number(readU64Key(k, 41)));
-      if (e) yield e;
-    }
-  }
-
-  unbondingsOf(ctx: Ctx, del: string): Iterable<UnbondingEntry> {
-    return this.indexed(ctx, K.ubdByDelKey(del, 0, 0).subarray(0, 33), (t, i) => this.unbonding(ctx, t, i));
-  }
-
-  unbondingsFrom(ctx: Ctx, op: string): Iterable<UnbondingEntry> {
-    return this.indexed(ctx, K.ubdByValKey(op, 0, 0).subarray(0, 33), (t, i) => this.unbonding(ctx, t, i));
-  }
-
-  redelegationsOf(ctx: Ctx, del: string): Iterable<RedelegationEntry> {
-    return this.indexed(ctx, K.redByDelKey(del, 0, 0).subarray(0, 33), (t, i) => this.redelegation(ctx, t, i));
-  }
-
-  redelegationsFrom(ctx: Ctx, src: string): Iterable<RedelegationEntry> {
-    return this.indexed(ctx, K.redBySrcKey(src, 0, 0).subarray(0, 33), (t, i) => this.redelegation(ctx, t, i));
+    for (const [, e] of K.Redelegations.iterate(ctx)) yield e;
   }
 
   *allUnbondings(ctx: Ctx): Iterable<UnbondingEntry> {
-    for (const [, v] of iter(this.store.kv(ctx), K.prefixOnly(K.UBD_QUEUE_PREFIX))) yield decodeRecord<UnbondingEntry>(v, UBD_BIG);
+    for (const [, e] of K.Unbondings.iterate(ctx)) yield e;
+  }
+
+  *unbondingsOf(ctx: Ctx, del: string): Iterable<UnbondingEntry> {
+    for (const [, e] of K.UnbondingsByDelegator.iterate(ctx, { prefix: [del] })) yield e;
+  }
+
+  *unbondingsFrom(ctx: Ctx, op: string): Iterable<UnbondingEntry> {
+    for (const [, e] of K.UnbondingsByValidator.iterate(ctx, { prefix: [op] })) yield e;
+  }
+
+  *redelegationsOf(ctx: Ctx, del: string): Iterable<RedelegationEntry> {
+    for (const [, e] of K.RedelegationsByDelegator.iterate(ctx, { prefix: [del] })) yield e;
+  }
+
+  *redelegationsFrom(ctx: Ctx, src: string): Iterable<RedelegationEntry> {
+    for (const [, e] of K.RedelegationsBySource.iterate(ctx, { prefix: [src] })) yield e;
   }
 
   // ---- maturity (end-block): only matured entries are read, at most `budget` of them -------------
 
   matureUnbondings(ctx: Ctx, budget: number): number {
-    const kv = this.store.kv(ctx);
-    const start = K.prefixOnly(K.UBD_QUEUE_PREFIX);
-    const end = new Uint8Array([K.UBD_QUEUE_PREFIX, ...u64Key(ctx.block.time + 1)]);
-    const due = [...iter(kv, start, { end, limit: budget })];
-    for (const [, raw] of due) {
-      const e = decodeRecord<UnbondingEntry>(raw, UBD_BIG);
+    const due = K.Unbondings.popDue(ctx, ctx.block.time, budget);
+    for (const { value: e } of due) {
       if (e.balance > 0n) this.bank.sendFromModule(ctx, NOT_BONDED_POOL, e.delegator, [{ denom: STAKE_DENOM, amount: e.balance }]);
-      kv.delete(K.ubdQueueKey(e.completionTime, e.id));
-      kv.delete(K.ubdByDelKey(e.delegator, e.completionTime, e.id));
-      kv.delete(K.ubdByValKey(e.validator, e.completionTime, e.id));
-      this.store.addCount(ctx, K.ubdCountKey(e.delegator, e.validator), -1);
+      this.store.addCount(ctx, K.UnbondingCounts, [e.delegator, e.validator], -1);
       ctx.emit(StakingEvents.UnbondingMatured, { delegator: e.delegator, validator: e.validator, amount: e.balance.toString() });
     }
     return due.length;
   }
 
   matureRedelegations(ctx: Ctx, budget: number): number {
-    const kv = this.store.kv(ctx);
-    const start = K.prefixOnly(K.RED_QUEUE_PREFIX);
-    const end = new Uint8Array([K.RED_QUEUE_PREFIX, ...u64Key(ctx.block.time + 1)]);
-    const due = [...iter(kv, start, { end, limit: budget })];
-    for (const [, raw] of due) {
-      const e = decodeRecord<RedelegationEntry>(raw, RED_BIG);
-      kv.delete(K.redQueueKey(e.completionTime, e.id));
-      kv.delete(K.redByDelKey(e.delegator, e.completionTime, e.id));
-      kv.delete(K.redBySrcKey(e.src, e.completionTime, e.id));
-      this.store.addCount(ctx, K.redIntoKey(e.delegator, e.dst), -1);
-      this.store.addCount(ctx, K.redCountKey(e.delegator, e.src, e.dst), -1);
+    const due = K.Redelegations.popDue(ctx, ctx.block.time, budget);
+    for (const { value: e } of due) {
+      this.store.addCount(ctx, K.RedelegationsInto, [e.delegator, e.dst], -1);
+      this.store.addCount(ctx, K.RedelegationCounts, [e.delegator, e.src, e.dst], -1);
       ctx.emit(StakingEvents.RedelegationMatured, { delegator: e.delegator, src: e.src, dst: e.dst });
     }
     return due.length;
@@ -233,13 +198,9 @@ export class DelegationKeeper {
 
   /** Unbonding validators whose time has come become unbonded. */
   matureValidators(ctx: Ctx, budget: number): number {
-    const kv = this.store.kv(ctx);
-    const start = K.prefixOnly(K.VAL_QUEUE_PREFIX);
-    const end = new Uint8Array([K.VAL_QUEUE_PREFIX, ...u64Key(ctx.block.time + 1)]);
-    const due = [...iter(kv, start, { end, limit: budget })];
-    for (const [k] of due) {
-      kv.delete(k);
-      const v = this.store.validator(ctx, encodeAddress(k.subarray(9, 41)));
+    const due = K.ValidatorQueue.popDue(ctx, ctx.block.time, budget);
+    for (const { id: operator } of due) {
+      const v = this.store.validator(ctx, operator);
       if (v && v.status === "unbonding") {
         v.status = "unbonded";
         v.unbondingCompletionTime = 0;

@@ -4,7 +4,7 @@ import { StakingEvents } from "../events.ts";
 import * as K from "../keys.ts";
 import { BPS, NOT_BONDED_POOL } from "../params.ts";
 import type { ActiveValidator, Validator } from "../types.ts";
-import { iter, type StakingStore } from "./store.ts";
+import type { StakingStore } from "./store.ts";
 import { poolOf, tokensForShares, type ValidatorKeeper } from "./validators.ts";
 import type { DelegationKeeper } from "./delegations.ts";
 import type { DistributionKeeper } from "./distribution.ts";
@@ -107,7 +107,6 @@ export class SlashingKeeper {
     const window = p.signedBlocksWindow;
     const minSigned = Math.floor((window * p.minSignedPerWindowBps) / 10000);
     const maxMissed = window - minSigned;
-    const kv = this.store.kv(ctx);
     const out: SlashResult[] = [];
     for (const m of set) {
       const v = this.store.validator(ctx, m.operator);
@@ -115,14 +114,14 @@ export class SlashingKeeper {
       const info = this.store.signingInfo(ctx, m.operator) ?? { startHeight: signedHeight, indexOffset: 0, missedCounter: 0 };
       const index = info.indexOffset % window;
       info.indexOffset++;
-      const key = K.missedKey(m.operator, index);
-      const wasMissed = kv.get(key) !== undefined;
+      const key: [string, number] = [m.operator, index];
+      const wasMissed = K.Missed.has(ctx, key);
       const missed = !signed.has(m.operator);
       if (missed && !wasMissed) {
-        kv.set(key, new Uint8Array([1]));
+        K.Missed.set(ctx, key, true);
         info.missedCounter++;
       } else if (!missed && wasMissed) {
-        kv.delete(key);
+        K.Missed.delete(ctx, key);
         info.missedCounter--;
       }
       if (missed) ctx.emit("staking.liveness", { operator: m.operator, height: String(signedHeight), missed: String(info.missedCounter) });
@@ -131,7 +130,7 @@ export class SlashingKeeper {
         this.validators.jail(ctx, v, ctx.block.time + p.downtimeJailDurationMs, "downtime");
         info.missedCounter = 0;
         info.indexOffset = 0;
-        for (const [k] of [...iter(kv, K.missedPrefix(m.operator))]) kv.delete(k); // at most `window` entries, only on a jailing
+        for (const k of [...K.Missed.keys(ctx, { prefix: [m.operator] })]) K.Missed.delete(ctx, k); // at most `window` entries, only on a jailing
         out.push({ operator: m.operator, burned });
       }
       this.store.setSigningInfo(ctx, m.operator, info);

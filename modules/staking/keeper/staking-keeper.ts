@@ -1,7 +1,7 @@
 import { inject, injectable } from "inversify";
 import type { Ctx } from "../../../runtime/modules/types.ts";
 import { StakingDeps, type BankForStaking } from "../expected-keepers.ts";
-import type { StakingParams } from "../params.ts";
+import { stakingConfig, type StakingConfig, type StakingParams } from "../params.ts";
 import type { ActiveValidator, Delegation, RedelegationEntry, StakingValidatorUpdate, UnbondingEntry, Validator } from "../types.ts";
 import { StakingStore } from "./store.ts";
 import { ValidatorKeeper, tokensForShares, type CreateValidatorInput, type EditValidatorInput } from "./validators.ts";
@@ -15,6 +15,9 @@ import { ValidatorSetKeeper } from "./valset.ts";
  * Each concern lives in its own keeper (validators, delegations, distribution, slashing,
  * validator set); this class wires them and exposes the public API.
  */
+/** Token of the StakingConfig the chain gives (authority). */
+export const StakingConfigToken = Symbol.for("staking.Config");
+
 @injectable()
 export class StakingKeeper {
   readonly store = new StakingStore();
@@ -24,7 +27,10 @@ export class StakingKeeper {
   readonly slashing: SlashingKeeper;
   readonly valset: ValidatorSetKeeper;
 
-  constructor(@inject(StakingDeps.Bank) readonly bank: BankForStaking) {
+  constructor(
+    @inject(StakingDeps.Bank) readonly bank: BankForStaking,
+    @inject(StakingConfigToken) readonly config: StakingConfig = stakingConfig(),
+  ) {
     this.validators = new ValidatorKeeper(this.store, bank);
     this.distribution = new DistributionKeeper(this.store, bank);
     this.delegations = new DelegationKeeper(this.store, bank, this.validators, this.distribution);
@@ -33,6 +39,11 @@ export class StakingKeeper {
   }
 
   // ---- params ----------------------------------------------------------------------------------
+
+  /** Address allowed to update the params. */
+  get authority(): string {
+    return this.config.authority;
+  }
 
   params(ctx: Ctx): StakingParams {
     return this.store.params(ctx);

@@ -1,171 +1,119 @@
 import type { Ctx } from "../../../runtime/modules/types.ts";
 import type { KVStore } from "../../../runtime/state/types.ts";
-import { utf8, fromHex } from "../../../runtime/crypto/hash.ts";
-import { encodeAddress } from "../../../runtime/crypto/address.ts";
-import { bytesToUint, uintToBytes, readU64Key } from "../../../runtime/codec/uint.ts";
-import { prefixEnd } from "../../../runtime/modules/prefixed-store.ts";
+import type { StateMap } from "../../../runtime/state/collections/index.ts";
 import * as K from "../keys.ts";
-import { defaultParams, POWER_REDUCTION, type StakingParams } from "../params.ts";
+import { defaultParams, type StakingParams } from "../params.ts";
 import type { Delegation, DistributionInfo, SigningInfo, Validator } from "../types.ts";
 
 export const NS = "staking";
-const dec = new TextDecoder();
-const EMPTY = new Uint8Array(0);
 
-/** Records are JSON with bigints as decimal strings; each record type lists its bigint fields. */
-export function encodeRecord(v: object): Uint8Array {
-  return utf8(JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)));
-}
+export { powerOf, eligible } from "../power.ts";
 
-export function decodeRecord<T>(raw: Uint8Array, bigFields: readonly string[]): T {
-  const o = JSON.parse(dec.decode(raw)) as Record<string, unknown>;
-  for (const f of bigFields) if (typeof o[f] === "string") o[f] = BigInt(o[f] as string);
-  return o as T;
-}
-
-const VALIDATOR_BIG = ["minSelfDelegation", "tokens", "delegatorShares"] as const;
-const DELEGATION_BIG = ["shares", "startRatio"] as const;
-const DIST_BIG = ["ratio", "commission", "outstanding"] as const;
-
-/** Consensus power: whole NXT of stake. */
-export function powerOf(tokens: bigint): bigint {
-  return tokens / POWER_REDUCTION;
-}
-
-/** Eligible for the active set: not jailed and at least one unit of power. */
-export function eligible(v: Validator): boolean {
-  return !v.jailed && powerOf(v.tokens) >= 1n;
-}
-
-export function* iter(kv: KVStore, prefix: Uint8Array, opts?: { limit?: number; end?: Uint8Array; reverse?: boolean }): Iterable<[Uint8Array, Uint8Array]> {
-  yield* kv.iterate(prefix, opts?.end ?? prefixEnd(prefix), { limit: opts?.limit, reverse: opts?.reverse });
-}
-
-/** Raw record access for the staking namespace; keepers of each concern build on it. */
+/**
+ * Record access for the staking namespace over its collections (keys.ts); the keepers of each
+ * concern build on it. Indexes (power, delegations by validator, entries by delegator...) are
+ * kept by the collections themselves.
+ */
 export class StakingStore {
+  /** The raw namespace: genesis export/import only. */
   kv(ctx: Ctx): KVStore {
     return ctx.kv(NS);
   }
 
   params(ctx: Ctx): StakingParams {
-    const raw = ctx.kv(NS).get(K.PARAMS_KEY);
-    return raw ? (JSON.parse(dec.decode(raw)) as StakingParams) : defaultParams();
+    return K.Params.get(ctx) ?? defaultParams();
   }
 
   setParams(ctx: Ctx, p: StakingParams): void {
-    ctx.kv(NS).set(K.PARAMS_KEY, utf8(JSON.stringify(p)));
+    K.Params.set(ctx, p);
   }
 
   nextId(ctx: Ctx): number {
-    const kv = ctx.kv(NS);
-    const id = Number(bytesToUint(kv.get(K.SEQ_KEY)));
-    kv.set(K.SEQ_KEY, uintToBytes(BigInt(id + 1)));
-    return id;
+    return K.Seq.nextNumber(ctx);
   }
 
   // ---- validators -----------------------------------------------------------------------
 
   validator(ctx: Ctx, op: string): Validator | undefined {
-    const raw = ctx.kv(NS).get(K.validatorKey(op));
-    return raw ? decodeRecord<Validator>(raw, VALIDATOR_BIG) : undefined;
+    return K.Validators.get(ctx, op);
   }
 
-  /** Write a validator and keep the power index in step with it. */
+  /** Write a validator; the power index follows by itself. */
   setValidator(ctx: Ctx, v: Validator): void {
-    const kv = ctx.kv(NS);
-    const prev = this.validator(ctx, v.operator);
-    if (prev && eligible(prev)) kv.delete(K.powerIndexKey(powerOf(prev.tokens), prev.operator));
-    if (eligible(v)) kv.set(K.powerIndexKey(powerOf(v.tokens), v.operator), EMPTY);
-    kv.set(K.validatorKey(v.operator), encodeRecord(v));
+    K.Validators.set(ctx, v.operator, v);
   }
 
   operatorByPubKey(ctx: Ctx, pubKeyHex: string): string | undefined {
-    const raw = ctx.kv(NS).get(K.pubkeyIndexKey(fromHex(pubKeyHex)));
-    return raw ? encodeAddress(raw) : undefined;
+    return K.PubKeyIndex.get(ctx, pubKeyHex);
   }
 
   setPubKeyIndex(ctx: Ctx, pubKeyHex: string, op: string): void {
-    ctx.kv(NS).set(K.pubkeyIndexKey(fromHex(pubKeyHex)), K.validatorKey(op).subarray(1));
+    K.PubKeyIndex.set(ctx, pubKeyHex, op);
   }
 
-  *allValidators(ctx: Ctx): Iterable<Validator> {
-    for (const [, v] of iter(ctx.kv(NS), K.prefixOnly(K.VALIDATOR_PREFIX))) yield decodeRecord<Validator>(v, VALIDATOR_BIG);
+  allValidators(ctx: Ctx): Iterable<Validator> {
+    return K.Validators.values(ctx);
   }
 
   /** Eligible operators by descending power (ties: ascending address bytes), at most `limit`. */
   topByPower(ctx: Ctx, limit: number): string[] {
-    const out: string[] = [];
-    for (const [k] of iter(ctx.kv(NS), K.prefixOnly(K.POWER_INDEX_PREFIX), { limit })) out.push(encodeAddress(k.subarray(9, 41)));
-    return out;
+    return [...K.PowerIndex.keys(ctx, { limit })];
   }
 
   // ---- delegations ------------------------------------------------------------------------
 
   delegation(ctx: Ctx, del: string, op: string): Delegation | undefined {
-    const raw = ctx.kv(NS).get(K.delegationKey(del, op));
-    return raw ? decodeRecord<Delegation>(raw, DELEGATION_BIG) : undefined;
+    return K.Delegations.get(ctx, [del, op]);
   }
 
-  /** Write a delegation, or remove it (and its reverse index) when its shares reach zero. */
+  /** Write a delegation, or remove it (and its index entry) when its shares reach zero. */
   setDelegation(ctx: Ctx, d: Delegation): void {
-    const kv = ctx.kv(NS);
-    if (d.shares === 0n) {
-      kv.delete(K.delegationKey(d.delegator, d.validator));
-      kv.delete(K.valDelegationKey(d.validator, d.delegator));
-    } else {
-      kv.set(K.delegationKey(d.delegator, d.validator), encodeRecord(d));
-      kv.set(K.valDelegationKey(d.validator, d.delegator), EMPTY);
-    }
+    if (d.shares === 0n) K.Delegations.delete(ctx, [d.delegator, d.validator]);
+    else K.Delegations.set(ctx, [d.delegator, d.validator], d);
   }
 
-  *delegationsOf(ctx: Ctx, del: string): Iterable<Delegation> {
-    for (const [, v] of iter(ctx.kv(NS), K.delegationsOfPrefix(del))) yield decodeRecord<Delegation>(v, DELEGATION_BIG);
+  delegationsOf(ctx: Ctx, del: string): Iterable<Delegation> {
+    return K.Delegations.values(ctx, { prefix: [del] });
   }
 
   *delegationsTo(ctx: Ctx, op: string, limit?: number): Iterable<Delegation> {
-    for (const [k] of iter(ctx.kv(NS), K.valDelegationsPrefix(op), { limit })) {
-      const d = this.delegation(ctx, encodeAddress(k.subarray(33, 65)), op);
-      if (d) yield d;
-    }
+    for (const [, d] of K.DelegationsByValidator.iterate(ctx, { prefix: [op], limit })) yield d;
   }
 
-  *allDelegations(ctx: Ctx): Iterable<Delegation> {
-    for (const [, v] of iter(ctx.kv(NS), K.prefixOnly(K.DELEGATION_PREFIX))) yield decodeRecord<Delegation>(v, DELEGATION_BIG);
+  allDelegations(ctx: Ctx): Iterable<Delegation> {
+    return K.Delegations.values(ctx);
   }
 
   // ---- distribution -------------------------------------------------------------------------
 
   dist(ctx: Ctx, op: string): DistributionInfo {
-    const raw = ctx.kv(NS).get(K.distKey(op));
-    return raw ? decodeRecord<DistributionInfo>(raw, DIST_BIG) : { ratio: 0n, commission: 0n, outstanding: 0n };
+    return K.Distribution.get(ctx, op) ?? { ratio: 0n, commission: 0n, outstanding: 0n };
   }
 
   setDist(ctx: Ctx, op: string, d: DistributionInfo): void {
-    ctx.kv(NS).set(K.distKey(op), encodeRecord(d));
+    K.Distribution.set(ctx, op, d);
   }
 
   // ---- signing info -------------------------------------------------------------------------
 
   signingInfo(ctx: Ctx, op: string): SigningInfo | undefined {
-    const raw = ctx.kv(NS).get(K.signingInfoKey(op));
-    return raw ? (JSON.parse(dec.decode(raw)) as SigningInfo) : undefined;
+    return K.SigningInfos.get(ctx, op);
   }
 
   setSigningInfo(ctx: Ctx, op: string, s: SigningInfo): void {
-    ctx.kv(NS).set(K.signingInfoKey(op), utf8(JSON.stringify(s)));
+    K.SigningInfos.set(ctx, op, s);
   }
 
   // ---- counters -------------------------------------------------------------------------------
 
-  count(ctx: Ctx, key: Uint8Array): number {
-    return Number(bytesToUint(ctx.kv(NS).get(key)));
+  count<Key>(ctx: Ctx, map: StateMap<Key, number>, key: Key): number {
+    return map.get(ctx, key) ?? 0;
   }
 
-  addCount(ctx: Ctx, key: Uint8Array, delta: number): void {
-    const n = this.count(ctx, key) + delta;
-    if (n <= 0) ctx.kv(NS).delete(key);
-    else ctx.kv(NS).set(key, uintToBytes(BigInt(n)));
+  /** Counters at zero are removed, not stored as 0. */
+  addCount<Key>(ctx: Ctx, map: StateMap<Key, number>, key: Key, delta: number): void {
+    const n = this.count(ctx, map, key) + delta;
+    if (n <= 0) map.delete(ctx, key);
+    else map.set(ctx, key, n);
   }
 }
-
-export { readU64Key };

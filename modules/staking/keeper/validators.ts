@@ -5,7 +5,7 @@ import { StakingEvents } from "../events.ts";
 import type { BankForStaking } from "../expected-keepers.ts";
 import { BONDED_POOL, DAY_MS, NOT_BONDED_POOL, SHARES_PER_TOKEN, STAKE_DENOM } from "../params.ts";
 import type { Validator } from "../types.ts";
-import { valQueueKey } from "../keys.ts";
+import { ValidatorQueue } from "../keys.ts";
 import type { StakingStore } from "./store.ts";
 
 export interface CreateValidatorInput {
@@ -180,7 +180,7 @@ export class ValidatorKeeper {
   /** Burn stake held by a pool. */
   burnFromPool(ctx: Ctx, pool: string, amount: bigint): void {
     if (amount === 0n) return;
-    this.bank.burn(ctx, moduleAddress(pool), coins(amount));
+    this.bank.burn(ctx, pool, coins(amount)); // bank checks the pool's "burner" permission
   }
 
   jail(ctx: Ctx, v: Validator, until: number, reason: string): void {
@@ -192,7 +192,7 @@ export class ValidatorKeeper {
 
   /** Enter the active set: tokens move to bonded_pool. */
   bond(ctx: Ctx, v: Validator): void {
-    if (v.status === "unbonding") this.store.kv(ctx).delete(valQueueKey(v.unbondingCompletionTime, v.operator));
+    if (v.status === "unbonding") ValidatorQueue.remove(ctx, v.unbondingCompletionTime, v.operator);
     this.movePool(ctx, NOT_BONDED_POOL, BONDED_POOL, v.tokens);
     v.status = "bonded";
     v.unbondingCompletionTime = 0;
@@ -207,7 +207,7 @@ export class ValidatorKeeper {
     v.status = "unbonding";
     v.unbondingCompletionTime = done;
     this.store.setValidator(ctx, v);
-    this.store.kv(ctx).set(valQueueKey(done, v.operator), new Uint8Array(0));
+    ValidatorQueue.enqueue(ctx, done, v.operator, true);
     ctx.emit(StakingEvents.ValidatorUnbonding, { operator: v.operator, completionTime: String(done) });
   }
 }

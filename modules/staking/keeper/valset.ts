@@ -1,21 +1,9 @@
 import type { Ctx } from "../../../runtime/modules/types.ts";
-import { encodeAddress } from "../../../runtime/crypto/address.ts";
-import { bytesToUint, readU64Key, u64Key, uintToBytes } from "../../../runtime/codec/uint.ts";
-import { utf8 } from "../../../runtime/crypto/hash.ts";
 import { StakingEvents } from "../events.ts";
 import * as K from "../keys.ts";
 import type { ActiveValidator, StakingValidatorUpdate } from "../types.ts";
-import { iter, powerOf, type StakingStore } from "./store.ts";
+import { powerOf, type StakingStore } from "./store.ts";
 import type { ValidatorKeeper } from "./validators.ts";
-
-const dec = new TextDecoder();
-
-interface StoredMember {
-  operator: string;
-  consensusPubKey: string;
-  band: number;
-  power: string;
-}
 
 /**
  * The active set: the top maxValidators eligible validators by power. End-block of height H
@@ -32,13 +20,12 @@ export class ValidatorSetKeeper {
   /** Operator → power as last reported to consensus. */
   lastSet(ctx: Ctx): Map<string, bigint> {
     const out = new Map<string, bigint>();
-    for (const [k, v] of iter(this.store.kv(ctx), K.prefixOnly(K.LAST_SET_PREFIX))) out.set(encodeAddress(k.subarray(1, 33)), bytesToUint(v));
+    for (const [op, power] of K.LastSet.iterate(ctx)) out.set(op, power);
     return out;
   }
 
   apply(ctx: Ctx): StakingValidatorUpdate[] {
     const p = this.store.params(ctx);
-    const kv = this.store.kv(ctx);
     const last = this.lastSet(ctx);
     const top = this.store.topByPower(ctx, p.maxValidators);
     const updates: StakingValidatorUpdate[] = [];
@@ -55,7 +42,7 @@ export class ValidatorSetKeeper {
       members.push({ operator: op, consensusPubKey: v.consensusPubKey, band: v.band, power });
       if (last.get(op) !== power) {
         updates.push({ address: op, operator: op, consensusPubKey: v.consensusPubKey, band: v.band, power });
-        kv.set(K.lastSetKey(op), uintToBytes(power));
+        K.LastSet.set(ctx, op, power);
       }
     }
     for (const op of [...last.keys()].sort()) {
@@ -63,7 +50,7 @@ export class ValidatorSetKeeper {
       const v = this.validators.mustGet(ctx, op);
       if (v.status === "bonded") this.validators.beginUnbonding(ctx, v);
       updates.push({ address: op, operator: op, consensusPubKey: v.consensusPubKey, band: v.band, power: 0n });
-      kv.delete(K.lastSetKey(op));
+      K.LastSet.delete(ctx, op);
     }
     if (updates.length > 0) {
       const effective = ctx.mode === "genesis" ? 1 : ctx.block.height + 2;
@@ -75,18 +62,16 @@ export class ValidatorSetKeeper {
   }
 
   private writeHistory(ctx: Ctx, height: number, members: readonly ActiveValidator[]): void {
-    const stored: StoredMember[] = members.map((m) => ({ ...m, power: m.power.toString() }));
-    this.store.kv(ctx).set(K.setHistoryKey(height), utf8(JSON.stringify(stored)));
+    K.SetHistory.set(ctx, height, [...members]);
   }
 
   /** Drop history entries superseded more than `keep` heights ago: at most two per block. */
   private prune(ctx: Ctx, keep: number): void {
-    const kv = this.store.kv(ctx);
     const cutoff = ctx.block.height - keep;
     if (cutoff <= 0) return;
-    const first = [...iter(kv, K.prefixOnly(K.SET_HISTORY_PREFIX), { limit: 3 })];
+    const first = [...K.SetHistory.keys(ctx, { limit: 3 })];
     for (let i = 0; i + 1 < first.length && i < 2; i++) {
-      if (Number(readU64Key(first[i + 1]![0], 1)) <= cutoff) kv.delete(first[i]![0]);
+      if (first[i + 1]! <= cutoff) K.SetHistory.delete(ctx, first[i]!);
       else break;
     }
   }
@@ -96,8 +81,7 @@ export class ValidatorSetKeeper {
    * reported) the set of height 1.
    */
   rebaseHistory(ctx: Ctx): void {
-    const kv = this.store.kv(ctx);
-    for (const [k] of [...iter(kv, K.prefixOnly(K.SET_HISTORY_PREFIX))]) kv.delete(k);
+    for (const h of [...K.SetHistory.keys(ctx)]) K.SetHistory.delete(ctx, h);
     const members: ActiveValidator[] = [];
     for (const [op, power] of this.lastSet(ctx)) {
       const v = this.validators.mustGet(ctx, op);
@@ -109,21 +93,14 @@ export class ValidatorSetKeeper {
 
   /** The validator set consensus uses at `height` (empty before any validator exists). */
   activeSetFor(ctx: Ctx, height: number): ActiveValidator[] {
-    const kv = this.store.kv(ctx);
-    const start = K.prefixOnly(K.SET_HISTORY_PREFIX);
-    const end = new Uint8Array([K.SET_HISTORY_PREFIX, ...u64Key(Math.max(0, height) + 1)]);
-    for (const [, raw] of kv.iterate(start, end, { reverse: true, limit: 1 })) {
-      return (JSON.parse(dec.decode(raw)) as StoredMember[]).map((m) => ({ ...m, power: BigInt(m.power) }));
-    }
+    for (const set of K.SetHistory.values(ctx, { end: Math.max(0, height) + 1, reverse: true, limit: 1 })) return set;
     return [];
   }
 
   /** Heights at which the stored set changes, with their sets (queries, tests). */
   history(ctx: Ctx): { height: number; set: ActiveValidator[] }[] {
     const out: { height: number; set: ActiveValidator[] }[] = [];
-    for (const [k, raw] of iter(this.store.kv(ctx), K.prefixOnly(K.SET_HISTORY_PREFIX))) {
-      out.push({ height: Number(readU64Key(k, 1)), set: (JSON.parse(dec.decode(raw)) as StoredMember[]).map((m) => ({ ...m, power: BigInt(m.power) })) });
-    }
+    for (const [height, set] of K.SetHistory.iterate(ctx)) out.push({ height, set });
     return out;
   }
 }

@@ -1,0 +1,145 @@
+import { expect } from "chai";
+import { openTestNode, testGenesis, testSigner, removeDir, type TestNode } from "../helpers/node-harness.ts";
+import { sendBody } from "../helpers/txs.ts";
+import { signTx } from "../../runtime/tx/sign.ts";
+import { toHex } from "../../runtime/crypto/hash.ts";
+import { moduleAddress } from "../../runtime/crypto/address.ts";
+import { ExecContext } from "../../runtime/modules/context.ts";
+import { Branch } from "../../runtime/state/branch.ts";
+import { MemoryKV } from "../../runtime/state/memory-kv.ts";
+import type { ReceiptView } from "../../runtime/node/node-api.ts";
+import { BankKeeper, BankTypeUrls, bankConfig, createBankModule, defaultModuleAccountPermissions, type BankModuleOptions } from "../../modules/bank/index.ts";
+import { STAKING_MODULE_ACCOUNT_PERMISSIONS } from "../../modules/staking/index.ts";
+
+const nxt = (amount: bigint | number): { denom: string; amount: string }[] => [{ denom: "nxt", amount: String(amount) }];
+
+async function run(t: TestNode, n: number, msgs: { typeUrl: string; value: Record<string, unknown> }[], nonce: bigint): Promise<ReceiptView> {
+  const s = testSigner(n);
+  const d = signTx({ ...sendBody(s, s.address, 1n, nonce), msgs, feeLimit: 10_000_000n }, [s]);
+  await t.node.submitTx(d.bytes);
+  await t.node.produceBlock();
+  const st = t.node.getTx(toHex(d.hash));
+  if (st.status !== "committed") throw new Error(st.status);
+  return st.receipt;
+}
+
+async function bankNode(opts: BankModuleOptions): Promise<TestNode> {
+  const modules = [createBankModule(opts)];
+  return openTestNode({ modules, genesis: testGenesis({ modules, funded: 6 }) });
+}
+
+/** A deliver context over an empty in-memory store, for keeper-level rules. */
+function memCtx(): ExecContext {
+  return new ExecContext({ chainId: "t", height: 1, time: 0, proposer: "" }, "deliver", new Branch(new MemoryKV()));
+}
+
+const code = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+  return "OK";
+};
+
+describe("bank: authority and MsgUpdateParams", () => {
+  let t: TestNode;
+  afterEach(async () => {
+    await t?.close();
+    removeDir(t.dir);
+  });
+
+  it("the chain's authority replaces the params; anyone else gets BANK_UNAUTHORIZED; a bad params object never reaches a block", async () => {
+    const authority = testSigner(5).address;
+    t = await bankNode({ authority });
+    const update = (by: string, params: Record<string, unknown>) => ({ typeUrl: BankTypeUrls.UpdateParams, value: { authority: by, params } });
+    // Signer 0 signs for itself: its signature is there, but it is not the authority.
+    const denied = await run(t, 0, [update(testSigner(0).address, { sendEnabled: false, maxMultiSendEntries: 10 })], 0n);
+    expect(denied.codeName).to.equal("BANK_UNAUTHORIZED");
+    expect(t.node.query("bank/params", {})).to.deep.equal({ sendEnabled: true, maxMultiSendEntries: 100 });
+    // Naming the authority without its signature is refused at admission.
+    const forged = signTx({ ...sendBody(testSigner(0), testSigner(0).address, 1n, 1n), msgs: [update(authority, { sendEnabled: false, maxMultiSendEntries: 10 })] }, [testSigner(0)]);
+    await t.node.submitTx(forged.bytes).then(
+      () => expect.fail("accepted"),
+      (e: { code: string }) => expect(e.code).to.equal("TX_MISSING_SIGNER"),
+    );
+    // Params that fail the schema (maxMultiSendEntries below 2, an unknown field) are refused at admission.
+    for (const params of [{ sendEnabled: false, maxMultiSendEntries: 1 }, { sendEnabled: false, maxMultiSendEntries: 10, extra: 1 }]) {
+      const bad = signTx({ ...sendBody(testSigner(5), authority, 1n, 0n), msgs: [update(authority, params)] }, [testSigner(5)]);
+      await t.node.submitTx(bad.bytes).then(
+        () => expect.fail("accepted"),
+        (e: { code: string }) => expect(e.code).to.equal("TX_INVALID_MSG"),
+      );
+    }
+    const ok = await run(t, 5, [update(authority, { sendEnabled: false, maxMultiSendEntries: 10 })], 0n);
+    expect(ok.codeName, ok.log).to.equal("OK");
+    expect(ok.events.map((e) => e.type)).to.include("bank.params_updated");
+    expect(t.node.query("bank/params", {})).to.deep.equal({ sendEnabled: false, maxMultiSendEntries: 10 });
+    const send = await run(t, 1, [{ typeUrl: BankTypeUrls.Send, value: { from: testSigner(1).address, to: testSigner(2).address, amount: nxt(1) } }], 0n);
+    expect(send.codeName).to.equal("BANK_SEND_DISABLED");
+  });
+
+  it("defaults to the gov module account as authority, and checks the chain's table at start-up", () => {
+    expect(new BankKeeper().authority).to.equal(moduleAddress("gov"));
+    expect(() => bankConfig({ authority: "nxs1nope" })).to.throw(/not an address/);
+    expect(() => bankConfig({ permissions: { treasury: ["printer" as "minter"] } })).to.throw(/unknown permission "printer"/);
+    expect(() => bankConfig({ blockedAccounts: ["Bad Name"] })).to.throw(/not a module account name/);
+  });
+});
+
+describe("bank: module-account permissions and blocked accounts", () => {
+  let t: TestNode | undefined;
+  afterEach(async () => {
+    if (t) {
+      await t.close();
+      removeDir(t.dir);
+      t = undefined;
+    }
+  });
+
+  it("only a minter mints, only a burner burns; minted and burned totals follow", () => {
+    const keeper = new BankKeeper(bankConfig({ permissions: { mint_mod: ["minter"], burn_mod: ["burner"], plain: [] } }));
+    const ctx = memCtx();
+    const c = [{ denom: "nxt", amount: 500n }];
+    expect(code(() => keeper.mint(ctx, "plain", c))).to.equal("BANK_NOT_MINTER");
+    expect(code(() => keeper.mint(ctx, "unlisted", c))).to.equal("BANK_NOT_MINTER");
+    expect(code(() => keeper.mint(ctx, "burn_mod", c))).to.equal("BANK_NOT_MINTER");
+    keeper.mint(ctx, "mint_mod", c);
+    expect(keeper.balance(ctx, moduleAddress("mint_mod"), "nxt")).to.equal(500n);
+    expect(keeper.minted(ctx, "nxt")).to.equal(500n);
+    keeper.sendFromModule(ctx, "mint_mod", moduleAddress("burn_mod"), [{ denom: "nxt", amount: 200n }]);
+    keeper.sendFromModule(ctx, "mint_mod", moduleAddress("plain"), [{ denom: "nxt", amount: 100n }]);
+    expect(code(() => keeper.burn(ctx, "mint_mod", [{ denom: "nxt", amount: 1n }]))).to.equal("BANK_NOT_BURNER");
+    expect(code(() => keeper.burn(ctx, "plain", [{ denom: "nxt", amount: 1n }]))).to.equal("BANK_NOT_BURNER");
+    // MsgBurn's path: a listed module account without "burner" cannot burn its coins either.
+    expect(code(() => keeper.burnFrom(ctx, moduleAddress("plain"), [{ denom: "nxt", amount: 1n }]))).to.equal("BANK_NOT_BURNER");
+    keeper.burn(ctx, "burn_mod", [{ denom: "nxt", amount: 150n }]);
+    expect(keeper.balance(ctx, moduleAddress("burn_mod"), "nxt")).to.equal(50n);
+    expect([keeper.minted(ctx, "nxt"), keeper.burned(ctx, "nxt"), keeper.supply(ctx, "nxt")]).to.deep.equal([500n, 150n, 350n]);
+  });
+
+  it("the default table gives staking's pools what slashing needs, and nothing mints", () => {
+    const table = defaultModuleAccountPermissions();
+    for (const [name, perms] of Object.entries(STAKING_MODULE_ACCOUNT_PERMISSIONS)) for (const p of perms) expect(table[name], name).to.include(p);
+    expect(Object.values(table).flat()).to.not.include("minter");
+  });
+
+  it("MsgSend and MsgMultiSend refuse blocked module accounts as recipients; the chain chooses which", async () => {
+    t = await bankNode({});
+    const a = testSigner(0).address;
+    const to = (addr: string) => ({ typeUrl: BankTypeUrls.Send, value: { from: a, to: addr, amount: nxt(10) } });
+    for (const [i, name] of ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector"].entries()) {
+      const r = await run(t, 0, [to(moduleAddress(name))], BigInt(i));
+      expect(r.codeName, name).to.equal("BANK_BLOCKED_RECIPIENT");
+      expect(r.log).to.include(name);
+    }
+    const multi = await run(t, 0, [{ typeUrl: BankTypeUrls.MultiSend, value: { inputs: [{ address: a, coins: nxt(10) }], outputs: [{ address: moduleAddress("distribution"), coins: nxt(10) }] } }], 4n);
+    expect(multi.codeName).to.equal("BANK_BLOCKED_RECIPIENT");
+    // Not blocked: the reward pool may be topped up by anyone.
+    expect((await run(t, 0, [to(moduleAddress("validator_pool"))], 5n)).codeName).to.equal("OK");
+    await t.close();
+    removeDir(t.dir);
+    t = await bankNode({ blockedAccounts: [] });
+    expect((await run(t, 0, [to(moduleAddress("bonded_pool"))], 0n)).codeName).to.equal("OK");
+  });
+});
