@@ -5,7 +5,7 @@ import pino from "pino";
 import { NexusNode } from "../../runtime/node/node.ts";
 import { defaultNodeConfig } from "../../runtime/node/config.ts";
 import { bftModules } from "../../runtime/node/reference-chain.ts";
-import { MemoryHub, type MemoryTransport } from "../../runtime/node/consensus/memory-transport.ts";
+import { SimHub as MemoryHub, type SimTransport as MemoryTransport } from "../../plugins/transports/sim/index.ts";
 import { assignBands, validatorNetworkGenesis } from "../../runtime/node/consensus/network-genesis.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";

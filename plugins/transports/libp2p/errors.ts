@@ -1,24 +1,2 @@
-/** Error codes of the libp2p network plugin. Never change the meaning of a code. */
-export type NetworkErrorCode =
-  | "NET_BAD_CONFIG"
-  | "NET_IDENTITY_IO"
-  | "NET_MESSAGE_TOO_LARGE"
-  | "NET_NOT_STARTED"
-  | "NET_UNKNOWN_TOPIC"
-  | "NET_SYNC_BAD_FRAME"
-  | "NET_SYNC_TIMEOUT"
-  | "NET_SYNC_NO_PEERS"
-  | "NET_SYNC_APPLY_FAILED"
-  | "NET_SYNC_ABORTED"
-  | "NET_TXFETCH_BAD_FRAME";
-
-export class NetworkError extends Error {
-  constructor(
-    readonly code: NetworkErrorCode,
-    message: string,
-    readonly context: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = "NetworkError";
-  }
-}
+/** The p2p layer's error (codes NET_*) is shared by every transport: runtime/p2p/errors.ts. */
+export { NetworkError, type NetworkErrorCode } from "../../../runtime/p2p/errors.ts";
