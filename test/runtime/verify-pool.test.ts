@@ -199,3 +199,29 @@ describe("WorkerVerifyPool: packed, transferred batches", function () {
     expect(posts.length).to.be.at.least(3);
   });
 });
+
+describe("WorkerVerifyPool: scheme plugins in the workers", function () {
+  this.timeout(60_000);
+
+  it("without scheme plugins the workers know Ed25519 only: a post-quantum check is invalid, not an error", async () => {
+    const pool = new WorkerVerifyPool({ threads: 1 });
+    try {
+      const ed = mix(2, 0, keyed[0]!.scheme);
+      const pq = mix(2, 0, keyed[1]!.scheme);
+      expect(await pool.verify([...ed.checks, ...pq.checks])).to.deep.equal([...ed.expected, false, false]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a scheme plugin a worker cannot load fails every call instead of hanging it", async () => {
+    const pool = new WorkerVerifyPool({ threads: 1, schemes: [{ module: new URL("./no-such-plugin.ts", import.meta.url).href, export: "plugin", options: {} }] });
+    try {
+      let err: Error | undefined;
+      await pool.verify(mix(1, 0, keyed[0]!.scheme).checks).catch((e: Error) => (err = e));
+      expect(err?.message).to.match(/verification workers failed to start/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
