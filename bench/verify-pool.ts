@@ -89,7 +89,7 @@ const layouts: [string, SigCheck[]][] = [
   ["arrays", base],
   ["views into 128 KB", views(base)],
 ];
-const pool = new WorkerVerifyPool({ threads: THREADS, quantum: "off" });
+const pool = new WorkerVerifyPool({ threads: THREADS });
 try {
   await run(pool, base.slice(0, BATCH * 2)); // workers up, JIT and key caches warm
   console.log(`${base.length} Ed25519 checks, rounds of ${BATCH} in calls of ${CHUNK}, ${THREADS} workers; best of ${REPS}`);

@@ -17,12 +17,14 @@ import { defaultBankGenesis } from "../../modules/bank/genesis.ts";
 import { NXT } from "../../modules/bank/params.ts";
 import { WorkerVerifyPool } from "../../runtime/node/verify-pool.ts";
 import { buildSchemeRegistry } from "../../runtime/node/schemes.ts";
+import { quantumSchemeProvider } from "../../plugins/quantum/index.ts";
 
 export const BENCH_CHAIN = "nexus-bench-1";
 
 /** The signature scheme of bench accounts: ed25519 unless NEXUS_BENCH_SCHEME names another. */
 export const BENCH_SCHEME = process.env.NEXUS_BENCH_SCHEME ?? "ed25519";
-const schemes = buildSchemeRegistry("node");
+const quantum = quantumSchemeProvider("node");
+const schemes = buildSchemeRegistry([quantum]);
 const signerMemo = new Map<number, Signer & { address: string }>();
 
 export function benchSigner(i: number): Signer & { address: string } {
@@ -65,10 +67,10 @@ export async function openBenchNode(opts: { senders: number; blockTimeMs?: numbe
     config,
     genesis,
     modules: nexusModules("single"),
-    schemes: buildSchemeRegistry(BENCH_SCHEME === "ed25519" ? "off" : "node"),
+    schemes: buildSchemeRegistry(BENCH_SCHEME === "ed25519" ? [] : [quantum]),
     proposer: benchSigner(1_000_000_000).address,
     logger: pino({ level: process.env.NEXUS_BENCH_LOG ?? "warn" }),
-    verifier: new WorkerVerifyPool({ quantum: BENCH_SCHEME === "ed25519" ? "off" : "node" }),
+    verifier: new WorkerVerifyPool({ schemes: BENCH_SCHEME === "ed25519" ? [] : [quantum] }),
   });
   return { node, dir };
 }

@@ -21,5 +21,6 @@ export const nexusApp: ChainApp = {
     root: fileURLToPath(new URL("../../", import.meta.url)),
     chainFile: fileURLToPath(new URL("./chain.ts", import.meta.url)),
   },
+  plugins: async () => (await import("../../plugins/index.ts")).bundledPlugins(),
   cli: [...bankCli],
 };

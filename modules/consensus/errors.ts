@@ -18,9 +18,9 @@ export const CONSENSUS_ERRORS = {
   CONSENSUS_NO_VALIDATORS: 10, // ConsensusNodeError (node glue)
   CONSENSUS_NO_VALIDATOR_SET: 11, // ConsensusNodeError
   TX_BATCH_MALFORMED: 12, // TxBatchError
-  TRANSPORT_STOPPED: 13, // TransportError (the NodeTransport port)
-  TRANSPORT_SYNC_FAILED: 14,
-  TRANSPORT_FETCH_FAILED: 15,
+  TRANSPORT_STOPPED: 13, // retired: TransportError moved to the p2p table (runtime/p2p/errors.ts)
+  TRANSPORT_SYNC_FAILED: 14, // retired (p2p)
+  TRANSPORT_FETCH_FAILED: 15, // retired (p2p)
 } as const;
 
 /** Codes of the engine's own ConsensusError. */

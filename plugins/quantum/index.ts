@@ -2,15 +2,16 @@
  * Quantum-safe crypto plugin: ML-DSA-65 and hybrid Ed25519+ML-DSA-65 signature schemes,
  * the X-Wing (X25519+ML-KEM-768) hybrid KEM with a sealed-box helper, and QKD key sources.
  * Importing this module only defines things; nothing runs until a function is called, so
- * worker threads can import it and call `registerQuantumSchemes` themselves.
+ * worker threads can import it and call `registerQuantumSchemes` themselves. The node loads it
+ * as a plugin (`quantumPlugin`, plugin.ts) providing "signature-schemes".
  */
 import type { SchemeRegistry, SignatureScheme } from "../../runtime/crypto/signature-scheme.ts";
 import { defaultBackendName, getBackend } from "./backends/index.ts";
 import type { BackendName } from "./backends/types.ts";
 import { createHybridKem, type HybridKem } from "./kem/hybrid-kem.ts";
 import { createEd25519Scheme } from "./schemes/ed25519.ts";
-import { createHybridScheme, HYBRID_ID } from "./schemes/hybrid.ts";
-import { createMlDsa65Scheme, ML_DSA_65_ID } from "./schemes/ml-dsa-65.ts";
+import { createHybridScheme } from "./schemes/hybrid.ts";
+import { createMlDsa65Scheme } from "./schemes/ml-dsa-65.ts";
 
 export type { BackendName, PqBackend } from "./backends/types.ts";
 export { getBackend, defaultBackendName, nodeBackend, nobleBackend, nodeHasNativePq } from "./backends/index.ts";
@@ -62,20 +63,7 @@ export function hybridKemFor(backend: BackendName = defaultBackendName()): Hybri
   return createHybridKem(getBackend(backend));
 }
 
-/** Plugin descriptor in the node's `{ id, dependsOn, provides }` shape. */
-export const quantumPlugin = {
-  id: "quantum",
-  dependsOn: [] as string[],
-  provides: [
-    `signature-scheme:${ML_DSA_65_ID}`,
-    `signature-scheme:${HYBRID_ID}`,
-    "kem:x-wing-x25519-ml-kem-768",
-    "key-source:etsi-gs-qkd-014",
-  ],
-  registerSchemes: registerQuantumSchemes,
-  hybridKem: hybridKemFor,
-  defaultBackend: defaultBackendName,
-} as const;
+export { quantumPlugin, quantumSchemeProvider, type QuantumProvider, type QuantumPluginOptions } from "./plugin.ts";
 
 let defaultKem: HybridKem | undefined;
 const kemDefault = (): HybridKem => (defaultKem ??= hybridKemFor());

@@ -1,5 +1,6 @@
 import type { ChainDefinition } from "../modules/chain.ts";
 import type { CliExtension } from "../cli/extension.ts";
+import type { NexusPlugin } from "../plugins/plugin.ts";
 
 /**
  * Everything a chain's binary hands the generic node and CLI: the chain, where the binary
@@ -18,6 +19,11 @@ export interface ChainApp {
   p2pIdentity(home: string, host: string, port: number): Promise<string>;
   /** The example module `new-module` copies, and where the chain's module list lives. */
   readonly moduleTemplate: { readonly dir: string; readonly name: string; readonly root: string; readonly chainFile: string };
+  /**
+   * The plugins a node of this chain may load (transports, signature schemes…), by id from its
+   * config. A function, so commands that run no node never import them.
+   */
+  plugins(): Promise<readonly NexusPlugin[]>;
   /** Friendlier commands that replace or add to the ones generated from message schemas. */
   readonly cli?: readonly CliExtension[];
 }

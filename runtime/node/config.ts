@@ -2,6 +2,10 @@ import { readFileSync, existsSync } from "node:fs";
 import type { FromSchema } from "json-schema-to-ts";
 import { createAjv, describeAjvErrors } from "../modules/schemas.ts";
 import { NodeErrors } from "./errors.ts";
+import { PluginError, type JsonObject } from "../plugins/plugin.ts";
+import type { PluginSelection } from "../plugins/loader.ts";
+
+const PLUGIN_ID = { type: "string", pattern: "^[a-z][a-z0-9-]{0,63}$" } as const;
 
 /**
  * <home>/config.json. Every field has a default (see defaultNodeConfig and docs/config.md);
@@ -37,8 +41,14 @@ export const nodeConfigSchema = {
     },
     /** Signature verification threads; 0 = one per CPU core. */
     verifyThreads: { type: "integer", minimum: 0, maximum: 64 },
-    /** Backend of the quantum-safe signature schemes, or "off". */
+    /** Backend of the quantum-safe signature schemes, or "off": loads the "quantum" plugin unless "off" (see pluginSelection). */
     quantum: { enum: ["node", "noble", "off"] },
+    /** Id of the transport plugin a BFT node starts (docs/network.md); a single-validator node starts none. */
+    transport: PLUGIN_ID,
+    /** Ids of further plugins to create at start, beside the transport and "quantum". */
+    plugins: { type: "array", items: PLUGIN_ID, uniqueItems: true },
+    /** Options per plugin id, plain JSON handed to that plugin (it validates them). */
+    pluginOptions: { type: "object", additionalProperties: { type: "object" } },
     /** Check every module invariant after every block (slow on big states; dev default). */
     checkInvariants: { type: "boolean" },
     /** "single": this node alone produces blocks (dev chain). "bft": PoSPECTRUM with the staking validators. */
@@ -72,7 +82,7 @@ export const nodeConfigSchema = {
     logLevel: { enum: ["trace", "debug", "info", "warn", "error", "fatal"] },
     logFormat: { enum: ["pretty", "json"] },
   },
-  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "checkInvariants", "consensus", "p2p", "bft", "logLevel", "logFormat"],
+  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "transport", "plugins", "pluginOptions", "checkInvariants", "consensus", "p2p", "bft", "logLevel", "logFormat"],
   additionalProperties: false,
 } as const;
 
@@ -86,6 +96,9 @@ export function defaultNodeConfig(): NodeConfig {
     mempool: { maxTxs: 100_000, maxBytes: 256 * 1024 * 1024, ttlBlocks: 600 },
     verifyThreads: 0,
     quantum: "node",
+    transport: "libp2p",
+    plugins: [],
+    pluginOptions: {},
     checkInvariants: false,
     consensus: "single",
     p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
@@ -125,4 +138,24 @@ export function loadNodeConfig(path: string, overrides: Record<string, unknown> 
   const validate = createAjv().compile(nodeConfigSchema);
   if (!validate(cfg)) throw new ConfigError(`${path}: ${describeAjvErrors(validate.errors, "config")} (see docs/config.md for every field and its default)`);
   return cfg as NodeConfig;
+}
+
+/**
+ * The plugins this config selects, for the loader (runtime/plugins/loader.ts):
+ * - the transport `transport` ("libp2p"), only when consensus is "bft";
+ * - `plugins`, in order, plus "quantum" unless `quantum` is "off", with options
+ *   { backend: quantum } under any given in pluginOptions.quantum (those win);
+ * - pluginOptions as they are.
+ * Listing "quantum" in plugins while `quantum` is "off" contradicts itself: PLUGIN_BAD_SELECTION.
+ */
+export function pluginSelection(config: NodeConfig): PluginSelection {
+  const plugins = [...config.plugins];
+  const options: Record<string, JsonObject> = { ...(config.pluginOptions as Record<string, JsonObject>) };
+  if (config.quantum !== "off") {
+    if (!plugins.includes("quantum")) plugins.unshift("quantum");
+    options.quantum = { backend: config.quantum, ...options.quantum };
+  } else if (plugins.includes("quantum")) {
+    throw new PluginError("PLUGIN_BAD_SELECTION", 'config: plugins lists "quantum" but quantum is "off"; remove one of them', { plugin: "quantum" });
+  }
+  return { transport: config.consensus === "bft" ? config.transport : undefined, plugins, options };
 }

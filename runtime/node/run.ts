@@ -1,5 +1,5 @@
 import { readGenesis } from "./genesis.ts";
-import { loadNodeConfig } from "./config.ts";
+import { loadNodeConfig, pluginSelection } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { NexusNode } from "./node.ts";
 import { WorkerVerifyPool } from "./verify-pool.ts";
@@ -10,7 +10,8 @@ import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } fro
 import type { NodeApi } from "./node-api.ts";
 import type { ChainApp } from "./chain-app.ts";
 import { ed25519Signer } from "../../modules/consensus/index.ts";
-import type { Libp2pTransport } from "./consensus/libp2p-transport.ts";
+import { loadPlugins } from "../plugins/loader.ts";
+import type { NexusPlugin } from "../plugins/plugin.ts";
 import { missingHeapFlags } from "./heap-flags.ts";
 import { NodeErrors } from "./errors.ts";
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   rpcPort?: number;
   blockTimeMs?: number;
   logLevel?: string;
+  /** Plugins the composition root makes available; config.json selects among them (default: the bundled ones). */
+  plugins?: readonly NexusPlugin[];
 }
 
 export class RunError extends NodeErrors<"RUN_NOT_INITIALISED"> {
@@ -46,25 +49,23 @@ export async function runNode(app: ChainApp, o: RunOptions): Promise<void> {
   const log = createLogger({ level: config.logLevel, format: config.logFormat, name: config.moniker });
   const genesis = readGenesis(paths.genesis);
   const validator = readValidatorKey(home);
-  const schemes = buildSchemeRegistry(config.quantum);
-  let transport: Libp2pTransport | undefined;
+  // The chain's plugins; nothing is created unless the config selects it.
+  const available = o.plugins ?? (await app.plugins());
+  const plugins = await loadPlugins(available, pluginSelection(config), {
+    chainId: genesis.chainId,
+    home,
+    moniker: config.moniker,
+    logger: log,
+    p2p: config.p2p,
+    maxBlockBytes: genesis.runtime.maxBlockBytes ?? 4 * 1024 * 1024,
+  });
+  const schemes = buildSchemeRegistry(plugins.signatureSchemes);
+  // A BFT node's transport (the config selects one only for consensus "bft").
+  const transport = plugins.transport();
+  if (transport) log.info({ transport: config.transport, peerId: transport.id, addresses: transport.addresses?.(), bootstrap: config.p2p.bootstrap }, "p2p started");
   // TEST ONLY (test/consensus-node, e2e): a Byzantine validator that double-signs prevotes.
   const equivocate = process.env.NEXUS_TEST_EQUIVOCATE === "1";
   if (equivocate) log.warn("NEXUS_TEST_EQUIVOCATE=1: this validator double-signs prevotes and will be slashed");
-  if (config.consensus === "bft") {
-    // Loaded only for BFT nodes: the dev chain never starts libp2p.
-    const { Libp2pTransport } = await import("./consensus/libp2p-transport.ts");
-    transport = await Libp2pTransport.create({
-      chainId: genesis.chainId,
-      home,
-      host: config.p2p.host,
-      port: config.p2p.port,
-      bootstrap: config.p2p.bootstrap,
-      maxBlockBytes: genesis.runtime.maxBlockBytes ?? 4 * 1024 * 1024,
-      logger: log,
-    });
-    log.info({ peerId: transport.id, addresses: transport.addresses(), bootstrap: config.p2p.bootstrap }, "p2p started");
-  }
   const node = await NexusNode.open({
     dataDir: paths.data,
     config,
@@ -74,7 +75,7 @@ export async function runNode(app: ChainApp, o: RunOptions): Promise<void> {
     schemes,
     proposer: validator.address,
     logger: log,
-    verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, quantum: config.quantum }),
+    verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, schemes: plugins.signatureSchemes }),
     testHooks: process.env.NEXUS_TEST_HOOKS === "1",
     bft: transport
       ? {
@@ -104,7 +105,7 @@ export async function runNode(app: ChainApp, o: RunOptions): Promise<void> {
       void (async () => {
         await rpc.close();
         await node.stop();
-        await transport?.stop();
+        await plugins.stop();
         log.info("stopped cleanly");
         resolveStop();
       })();

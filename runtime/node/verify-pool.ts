@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { SigVerifier } from "../app/sig-verifier.ts";
 import type { SigCheck } from "../tx/sign.ts";
-import type { QuantumBackend } from "./schemes.ts";
+import type { PortablePluginRef, SignatureSchemeProvider } from "../plugins/plugin.ts";
 import { MAX_MESSAGE_BYTES, PACK_PREAMBLE_BYTES, packChecks, packedSize } from "./verify-pack.ts";
 
 /**
@@ -63,12 +63,19 @@ export class WorkerVerifyPool implements SigVerifier {
   private rr = 0;
   private closed = false;
 
-  constructor(opts: { threads?: number; quantum?: QuantumBackend } = {}) {
+  /**
+   * `schemes`: the node's signature-scheme plugins (the providers its loader created, or their
+   * portable refs); each worker re-creates them, so it verifies exactly the main thread's
+   * schemes. None: Ed25519 only.
+   */
+  constructor(opts: { threads?: number; schemes?: readonly (SignatureSchemeProvider | PortablePluginRef)[] } = {}) {
     const n = Math.max(1, opts.threads ?? availableParallelism());
+    // Plain data only crosses to a worker: the refs, never the provider objects.
+    const schemes = (opts.schemes ?? []).map((s) => ("portable" in s ? s.portable : s));
     const readies: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
       const w = new Worker(new URL("./verify-worker.ts", import.meta.url), {
-        workerData: { quantum: opts.quantum ?? "node" },
+        workerData: { schemes },
         execArgv: workerExecArgv(),
         // A verifier keeps almost nothing alive; small heap limits make V8 collect early
         // instead of growing each worker's heap by the batches passing through it.
@@ -85,6 +92,8 @@ export class WorkerVerifyPool implements SigVerifier {
       this.workers.push(w);
     }
     this.ready = Promise.all(readies).then(() => undefined);
+    // Observed in flush; this only keeps an early failure from being reported as unhandled.
+    this.ready.catch(() => undefined);
   }
 
   async verify(checks: readonly SigCheck[]): Promise<boolean[]> {
@@ -100,11 +109,16 @@ export class WorkerVerifyPool implements SigVerifier {
   }
 
   private async flush(): Promise<void> {
-    await this.ready;
+    // A worker that cannot start (e.g. a scheme plugin's module fails to load) fails every call, never hangs it.
+    const failed = await this.ready.then(() => undefined, (e: Error) => e);
     this.scheduled = false;
     const jobs = this.queue;
     this.queue = [];
     if (!jobs.length) return;
+    if (failed) {
+      for (const j of jobs) j.reject(new Error(`verification workers failed to start: ${failed.message}`));
+      return;
+    }
     try {
       // Split the gathered jobs into one batch per worker (jobs stay whole unless a batch is cut).
       const per = Math.ceil(jobs.length / this.workers.length);

@@ -1,10 +1,15 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { SignatureScheme } from "../crypto/signature-scheme.ts";
-import { buildSchemeRegistry, type QuantumBackend } from "./schemes.ts";
+import type { PortablePluginRef } from "../plugins/plugin.ts";
+import { buildSchemeRegistryFromRefs } from "./schemes.ts";
 import { forEachPacked, packedCount } from "./verify-pack.ts";
 
-/** One verification worker: receives packed batches of checks (verify-pack.ts), answers with a byte per check. */
-const registry = buildSchemeRegistry((workerData as { quantum: QuantumBackend }).quantum);
+/**
+ * One verification worker: receives packed batches of checks (verify-pack.ts), answers with a
+ * byte per check. Its scheme registry is rebuilt from the main thread's scheme plugins (module
+ * URL + options), so both threads accept exactly the same schemes.
+ */
+const registry = await buildSchemeRegistryFromRefs((workerData as { schemes: PortablePluginRef[] }).schemes);
 
 parentPort!.on("message", (m: { id: number; schemes: string[]; checks: ArrayBuffer }) => {
   // An unknown scheme (or NOT_BYTES, past the end) finds no entry: invalid, as before packing.

@@ -16,14 +16,11 @@ const MOVING = new Set([
   "runtime/node/consensus/checks.ts",
   "runtime/node/consensus/engine.ts",
   "runtime/node/consensus/follower.ts",
-  "runtime/node/consensus/libp2p-transport.ts",
   "runtime/node/consensus/reporter.ts",
-  "runtime/node/consensus/transport.ts",
   "runtime/node/consensus/tx-batch.ts",
   "runtime/node/consensus/valset.ts",
   "runtime/node/node.ts",
   "runtime/node/run.ts",
-  "runtime/node/schemes.ts",
 ]);
 
 describe("architecture: import rules", () => {

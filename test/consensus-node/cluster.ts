@@ -4,7 +4,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { NexusNode } from "../../runtime/node/node.ts";
 import { defaultNodeConfig } from "../../runtime/node/config.ts";
-import { MemoryHub, type MemoryTransport } from "../../runtime/node/consensus/memory-transport.ts";
+import { SimHub as MemoryHub, type SimTransport as MemoryTransport } from "../../plugins/transports/sim/index.ts";
 import { assignBands } from "../../runtime/node/devnet.ts";
 import { nexusChain } from "../../chains/nexus/chain.ts";
 import { NXT } from "../../modules/bank/params.ts";

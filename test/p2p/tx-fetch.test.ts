@@ -5,7 +5,7 @@ import { encodeCanonical } from "../../runtime/codec/canonical.ts";
 import { sha256, toHex } from "../../runtime/crypto/hash.ts";
 import { txFetchProtocol } from "../../plugins/transports/libp2p/topics.ts";
 import { encodeTxResponse } from "../../plugins/transports/libp2p/tx-fetch.ts";
-import { MAX_FETCH_HASHES } from "../../runtime/node/consensus/transport.ts";
+import { MAX_FETCH_HASHES } from "../../runtime/p2p/transport.ts";
 import { CHAIN_ID, NetPool, waitFor } from "./helpers.ts";
 
 /** A tx source over a few random "transactions", keyed by their SHA-256. */

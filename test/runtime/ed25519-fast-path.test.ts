@@ -184,7 +184,7 @@ describe("Ed25519 verify: libsodium fast path, OpenSSL defines the rule", () => 
   });
 
   it("WorkerVerifyPool (the node's verifier) gives the same verdicts", async () => {
-    const pool = new WorkerVerifyPool({ threads: 1, quantum: "off" });
+    const pool = new WorkerVerifyPool({ threads: 1 });
     try {
       const checks = Object.values(sampleChecks()).map(([publicKey, message, signature]) => ({ scheme: "ed25519", publicKey, message, signature }));
       expect(await pool.verify(checks)).to.deep.equal(sampleVerdicts());

@@ -28,13 +28,14 @@ import { CLI_ERRORS } from "../../runtime/cli/errors.ts";
 import { CliError } from "../../runtime/cli/util.ts";
 import { CONSENSUS_ERRORS, ConsensusError } from "../../modules/consensus/errors.ts";
 import { TxBatchError } from "../../runtime/node/consensus/tx-batch.ts";
-import { TransportError } from "../../runtime/node/consensus/transport.ts";
+import { TransportError } from "../../runtime/p2p/transport.ts";
 import { BANK_ERRORS, BankError } from "../../modules/bank/errors.ts";
 import { STAKING_ERRORS, StakingError } from "../../modules/staking/errors.ts";
 import { COUNTER_ERRORS, CounterError } from "../../examples/counter-module/errors.ts";
 import { QUANTUM_ERRORS, QuantumCryptoError } from "../../plugins/quantum/errors.ts";
 import { QkdError } from "../../plugins/quantum/qkd/key-source.ts";
-import { NETWORK_ERRORS, NetworkError } from "../../plugins/transports/libp2p/errors.ts";
+import { NetworkError } from "../../plugins/transports/libp2p/errors.ts";
+import { P2P_ERRORS } from "../../runtime/p2p/errors.ts";
 
 const thrown = (f: () => unknown): unknown => {
   try {
@@ -77,13 +78,13 @@ describe("errors: the NexusError base", () => {
       [new CliError("CLI_BAD_ARG", "bad", "hint"), "CliError", "cli", "CLI_BAD_ARG", 2],
       [new ConsensusError("CONSENSUS_WAL_IO", "io"), "ConsensusError", "consensus", "CONSENSUS_WAL_IO", 8],
       [new TxBatchError("bad"), "TxBatchError", "consensus", "TX_BATCH_MALFORMED", 12],
-      [new TransportError("TRANSPORT_STOPPED", "stopped"), "TransportError", "consensus", "TRANSPORT_STOPPED", 13],
+      [new TransportError("TRANSPORT_STOPPED", "stopped"), "TransportError", "p2p", "TRANSPORT_STOPPED", 12],
       [new BankError("BANK_INSUFFICIENT_FUNDS", "poor", { need: 5n }), "BankError", "bank", "BANK_INSUFFICIENT_FUNDS", 1],
       [new StakingError("STAKING_TOMBSTONED", "gone"), "StakingError", "staking", "STAKING_TOMBSTONED", 17],
       [new CounterError("COUNTER_UNDERFLOW", "below zero"), "CounterError", "counter", "COUNTER_UNDERFLOW", 2],
       [new QuantumCryptoError("CRYPTO_BAD_SEED", "seed"), "QuantumCryptoError", "quantum", "CRYPTO_BAD_SEED", 2],
       [new QkdError("QKD_HTTP_ERROR", "503", 503), "QkdError", "quantum", "QKD_HTTP_ERROR", 7],
-      [new NetworkError("NET_SYNC_TIMEOUT", "slow", { peer: "p" }), "NetworkError", "libp2p", "NET_SYNC_TIMEOUT", 7],
+      [new NetworkError("NET_SYNC_TIMEOUT", "slow", { peer: "p" }), "NetworkError", "p2p", "NET_SYNC_TIMEOUT", 7],
     ];
     for (const [e, name, codespace, code, number] of cases) {
       expect(e, name).to.be.instanceOf(NexusError).and.instanceOf(Error);
@@ -163,7 +164,7 @@ describe("errors: append-only code tables", () => {
     ["staking", STAKING_ERRORS, ["STAKING_VALIDATOR_EXISTS", "STAKING_VALIDATOR_NOT_FOUND", "STAKING_PUBKEY_IN_USE", "STAKING_INVALID_AMOUNT", "STAKING_SELF_DELEGATION_TOO_LOW", "STAKING_COMMISSION_INVALID", "STAKING_COMMISSION_CHANGE_TOO_SOON", "STAKING_COMMISSION_CHANGE_TOO_LARGE", "STAKING_MIN_SELF_DELEGATION_DECREASED", "STAKING_DELEGATION_NOT_FOUND", "STAKING_INSUFFICIENT_SHARES", "STAKING_TOO_MANY_ENTRIES", "STAKING_SELF_REDELEGATION", "STAKING_TRANSITIVE_REDELEGATION", "STAKING_NOT_JAILED", "STAKING_JAIL_PERIOD_ACTIVE", "STAKING_TOMBSTONED", "STAKING_INVALID_EXCHANGE_RATE", "STAKING_GENESIS_INVALID"]],
     ["counter", COUNTER_ERRORS, ["COUNTER_STEP_TOO_LARGE", "COUNTER_UNDERFLOW", "COUNTER_GENESIS_INVALID"]],
     ["quantum", QUANTUM_ERRORS, ["CRYPTO_BAD_KEY", "CRYPTO_BAD_SEED", "CRYPTO_BAD_CIPHERTEXT", "CRYPTO_BAD_CONTEXT", "CRYPTO_DECRYPT_FAILED", "CRYPTO_UNSUPPORTED", "QKD_HTTP_ERROR", "QKD_BAD_RESPONSE", "QKD_NETWORK", "QKD_BAD_REQUEST", "QKD_KEY_UNAVAILABLE"]],
-    ["libp2p", NETWORK_ERRORS, ["NET_BAD_CONFIG", "NET_IDENTITY_IO", "NET_MESSAGE_TOO_LARGE", "NET_NOT_STARTED", "NET_UNKNOWN_TOPIC", "NET_SYNC_BAD_FRAME", "NET_SYNC_TIMEOUT", "NET_SYNC_NO_PEERS", "NET_SYNC_APPLY_FAILED", "NET_SYNC_ABORTED", "NET_TXFETCH_BAD_FRAME"]],
+    ["p2p", P2P_ERRORS, ["NET_BAD_CONFIG", "NET_IDENTITY_IO", "NET_MESSAGE_TOO_LARGE", "NET_NOT_STARTED", "NET_UNKNOWN_TOPIC", "NET_SYNC_BAD_FRAME", "NET_SYNC_TIMEOUT", "NET_SYNC_NO_PEERS", "NET_SYNC_APPLY_FAILED", "NET_SYNC_ABORTED", "NET_TXFETCH_BAD_FRAME", "TRANSPORT_STOPPED", "TRANSPORT_SYNC_FAILED", "TRANSPORT_FETCH_FAILED"]],
   ];
   for (const [codespace, table, codes] of pinned) {
     it(`${codespace}: numbers are pinned (codes may be appended, never renumbered)`, () => {

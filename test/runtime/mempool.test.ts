@@ -84,7 +84,7 @@ describe("mempool", () => {
 
   it("admits a burst of one sender's transactions in nonce order even when checks finish out of order", async () => {
     const { WorkerVerifyPool } = await import("../../runtime/node/verify-pool.ts");
-    const t = await openTestNode({ verifier: new WorkerVerifyPool({ threads: 2, quantum: "off" }) });
+    const t = await openTestNode({ verifier: new WorkerVerifyPool({ threads: 2 }) });
     try {
       const s = testSigner(0);
       const txs = Array.from({ length: 200 }, (_, i) => signedSend(s, testSigner(20).address, 1n, BigInt(i)));

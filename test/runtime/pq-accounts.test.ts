@@ -6,6 +6,7 @@ import { encodeTx } from "../../runtime/tx/envelope.ts";
 import { addressFor } from "../../runtime/crypto/address.ts";
 import { sha256, utf8, toHex } from "../../runtime/crypto/hash.ts";
 import { buildSchemeRegistry } from "../../runtime/node/schemes.ts";
+import { quantumSchemeProvider } from "../../plugins/quantum/index.ts";
 import { TxError } from "../../runtime/tx/errors.ts";
 import { defaultBankGenesis } from "../../modules/bank/genesis.ts";
 
@@ -13,7 +14,7 @@ import { defaultBankGenesis } from "../../modules/bank/genesis.ts";
 for (const backend of ["node", "noble"] as const) {
   describe(`chain accounts with quantum-safe schemes (${backend} backend)`, function () {
     this.timeout(60_000);
-    const schemes = buildSchemeRegistry(backend);
+    const schemes = buildSchemeRegistry([quantumSchemeProvider(backend)]);
     const ids = ["ed25519", "ml-dsa-65", "hybrid-ed25519-ml-dsa-65"];
     const signers = ids.map((id) => {
       const s = schemes.get(id);

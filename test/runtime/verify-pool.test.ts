@@ -3,11 +3,13 @@ import { Worker } from "node:worker_threads";
 import { sha256, utf8 } from "../../runtime/crypto/hash.ts";
 import type { SignatureScheme } from "../../runtime/crypto/signature-scheme.ts";
 import { buildSchemeRegistry } from "../../runtime/node/schemes.ts";
+import { quantumSchemeProvider } from "../../plugins/quantum/index.ts";
 import { MAX_MESSAGE_BYTES } from "../../runtime/node/verify-pack.ts";
 import { WorkerVerifyPool } from "../../runtime/node/verify-pool.ts";
 import type { SigCheck } from "../../runtime/tx/sign.ts";
 
-const registry = buildSchemeRegistry("node");
+const quantum = quantumSchemeProvider("node");
+const registry = buildSchemeRegistry([quantum]);
 const SCHEMES = ["ed25519", "ml-dsa-65", "hybrid-ed25519-ml-dsa-65"].map((id) => registry.get(id));
 const MESSAGES = 3;
 
@@ -116,7 +118,7 @@ describe("WorkerVerifyPool: packed, transferred batches", function () {
   let pool: WorkerVerifyPool;
 
   before(() => {
-    pool = new WorkerVerifyPool({ threads: 2, quantum: "node" });
+    pool = new WorkerVerifyPool({ threads: 2, schemes: [quantum] });
   });
   after(async () => {
     await pool.close();
@@ -166,7 +168,7 @@ describe("WorkerVerifyPool: packed, transferred batches", function () {
     const ed = mix(300, 0, keyed[0]!.scheme);
     // One Ed25519 check alone larger than the cap travels alone.
     const bigMessage = new Uint8Array(MAX_MESSAGE_BYTES + 1000).fill(7);
-    const edKey = buildSchemeRegistry("off").get("ed25519");
+    const edKey = buildSchemeRegistry().get("ed25519");
     const kp = edKey.generate(sha256(utf8("big message")));
     const huge: SigCheck = { scheme: "ed25519", publicKey: kp.publicKey, message: bigMessage, signature: edKey.sign(kp.secretKey, bigMessage) };
     const checks = [...pq.checks.slice(0, 70), huge, ...ed.checks, ...pq.checks.slice(70)];
@@ -195,5 +197,31 @@ describe("WorkerVerifyPool: packed, transferred batches", function () {
     const { result, posts } = await watchPosts(() => Promise.all([pool.verify(small[0]!.checks), pool.verify(big.checks), ...small.slice(1).map((c) => pool.verify(c.checks))]));
     expect(result).to.deep.equal([small[0]!.expected, big.expected, small[1]!.expected, small[2]!.expected]);
     expect(posts.length).to.be.at.least(3);
+  });
+});
+
+describe("WorkerVerifyPool: scheme plugins in the workers", function () {
+  this.timeout(60_000);
+
+  it("without scheme plugins the workers know Ed25519 only: a post-quantum check is invalid, not an error", async () => {
+    const pool = new WorkerVerifyPool({ threads: 1 });
+    try {
+      const ed = mix(2, 0, keyed[0]!.scheme);
+      const pq = mix(2, 0, keyed[1]!.scheme);
+      expect(await pool.verify([...ed.checks, ...pq.checks])).to.deep.equal([...ed.expected, false, false]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a scheme plugin a worker cannot load fails every call instead of hanging it", async () => {
+    const pool = new WorkerVerifyPool({ threads: 1, schemes: [{ module: new URL("./no-such-plugin.ts", import.meta.url).href, export: "plugin", options: {} }] });
+    try {
+      let err: Error | undefined;
+      await pool.verify(mix(1, 0, keyed[0]!.scheme).checks).catch((e: Error) => (err = e));
+      expect(err?.message).to.match(/verification workers failed to start/);
+    } finally {
+      await pool.close();
+    }
   });
 });

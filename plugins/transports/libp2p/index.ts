@@ -1,10 +1,12 @@
 /**
  * libp2p transport plugin: gossip (gossipsub), peer discovery (kad-dht from bootstrap
- * peers), peer scoring and bans, and block sync. See docs/network.md.
+ * peers), peer scoring and bans, and block sync. See docs/network.md. The plugin object
+ * (`libp2pTransportPlugin`, plugin.ts) is light; this index loads libp2p.
  */
+export { libp2pTransportPlugin, libp2pOptionsSchema } from "./plugin.ts";
 export { createNetwork, Network, type NetworkOptions, type MessageValidator, type MessageHandler, type Verdict, type PeerView, type NetworkStats, type TopicStats } from "./network.ts";
 export { NetworkError, type NetworkErrorCode } from "./errors.ts";
-export { Libp2pNodeTransport } from "./node-transport.ts";
+export { Libp2pNodeTransport, nodeNetworkOptions, STATUS_TIMEOUT_MS, type NodeNetworkOptions } from "./node-transport.ts";
 export { loadOrCreateNodeKey, NODE_KEY_FILE } from "./identity.ts";
 export { TOPIC_KINDS, DEFAULT_TOPIC_LIMITS, topicName, dhtProtocol, syncProtocol, type TopicKind } from "./topics.ts";
 export { DEFAULT_SCORING, PeerScorer, type ScoringOptions, type PenaltyKind } from "./scorer.ts";

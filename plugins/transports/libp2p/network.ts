@@ -21,7 +21,7 @@ import { loadOrCreateNodeKey, NODE_KEY_FILE } from "./identity.ts";
 import { DEFAULT_SCORING, PeerScorer, type PenaltyKind, type ScoringOptions } from "./scorer.ts";
 import { DEFAULT_TOPIC_LIMITS, dhtProtocol, isTopicKind, syncProtocol, topicName, txFetchProtocol, TOPIC_KINDS, type TopicKind } from "./topics.ts";
 import { TxFetchService, type TxFetchStats } from "./tx-fetch.ts";
-import type { TxSource } from "../../../runtime/node/consensus/transport.ts";
+import type { TxSource } from "../../../runtime/p2p/transport.ts";
 import { SyncClient, type SyncRunOptions } from "./sync/client.ts";
 import { SyncServer } from "./sync/server.ts";
 import { DEFAULT_SYNC, MAX_BLOCKS_PER_REQUEST, type BlockSource, type PeerStatus, type SyncHooks, type SyncOptions, type SyncResult } from "./sync/types.ts";

@@ -4,7 +4,7 @@ import { lpStream } from "@libp2p/utils";
 import type { Logger } from "pino";
 import { CodecError, encodeCanonical } from "../../../runtime/codec/canonical.ts";
 import { readArrayHead, readBytesArray, readUint } from "../../../runtime/codec/byte-arrays.ts";
-import { MAX_FETCH_HASHES, MAX_FETCH_RESPONSE_BYTES, type TxSource } from "../../../runtime/node/consensus/transport.ts";
+import { MAX_FETCH_HASHES, MAX_FETCH_RESPONSE_BYTES, type TxSource } from "../../../runtime/p2p/transport.ts";
 import { NetworkError } from "./errors.ts";
 import type { PeerScorer } from "./scorer.ts";
 

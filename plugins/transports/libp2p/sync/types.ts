@@ -1,8 +1,8 @@
 /**
  * Sync types are declared by their consumer, the node's consensus transport; this plugin
- * implements them (see runtime/node/consensus/transport.ts for what each one promises).
+ * implements them (see runtime/p2p/transport.ts for what each one promises).
  */
-export type { BlockSource, SyncedBlock, SyncVerdict, SyncHooks } from "../../../../runtime/node/consensus/transport.ts";
+export type { BlockSource, SyncedBlock, SyncVerdict, SyncHooks } from "../../../../runtime/p2p/transport.ts";
 
 export interface SyncProgress {
   readonly height: number;

@@ -1,0 +1,28 @@
+import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import { SimHub, type LinkModel } from "../../plugins/transports/sim/index.ts";
+import { waitFor } from "./helpers.ts";
+
+describe("sim transport: link models", () => {
+  it("a link model delays or drops each message per link, for gossip and tx fetches alike", async () => {
+    // a→b: 60 ms; anything to or from c: lost.
+    const lossy: LinkModel = { decide: (from, to) => (from === "c" || to === "c" ? { drop: true } : from === "a" && to === "b" ? { delayMs: 60 } : { delayMs: 0 }) };
+    const hub = new SimHub(lossy);
+    const [a, b, c] = ["a", "b", "c"].map((id) => hub.attach(id));
+    const heard: Record<string, number> = { b: 0, c: 0 };
+    for (const t of [b!, c!]) t.subscribe("votes", () => "accept", () => void heard[t.id]!++);
+    const t0 = performance.now();
+    await a!.publish("votes", randomBytes(10));
+    await waitFor(() => heard.b === 1, "b to hear a");
+    expect(performance.now() - t0).to.be.at.least(50);
+    expect(heard.c).to.equal(0);
+    c!.setTxSource({ tx: (h) => h });
+    let err: (Error & { code?: string }) | undefined;
+    await a!.fetchTxs(c!.id, [randomBytes(32)], 50).catch((e: Error) => (err = e));
+    expect(err?.code).to.equal("TRANSPORT_FETCH_FAILED");
+    hub.setLinkModel({ decide: () => ({ delayMs: 0 }) });
+    const h = randomBytes(32);
+    expect(await a!.fetchTxs(c!.id, [h], 50)).to.deep.equal([new Uint8Array(h)]);
+    await Promise.all([a, b, c].map((t) => t!.stop()));
+  });
+});
