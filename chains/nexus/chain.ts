@@ -1,11 +1,37 @@
-import { defineChain, type ChainDefinition, type ConsensusMode } from "../../runtime/modules/chain.ts";
+import { defineChain, type ChainDefinition, type ConsensusMode, type ModulePermission } from "../../runtime/modules/chain.ts";
 import type { ChainModule } from "../../runtime/modules/types.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
-import { bankModule } from "../../modules/bank/index.ts";
+import { createBankModule } from "../../modules/bank/index.ts";
 import { NXT, NXT_DECIMALS, NXT_DENOM } from "../../modules/bank/params.ts";
-import { stakingModule } from "../../modules/staking/index.ts";
+import { createStakingModule } from "../../modules/staking/index.ts";
 import { consensusModule } from "../../runtime/node/consensus/chain-module.ts";
 import { nexusDevGenesis, nexusNetworkGenesis } from "./genesis.ts";
+
+/** Who may send each module's privileged messages (MsgUpdateParams…): governance's module account. */
+export const NEXUS_AUTHORITY = moduleAddress("gov");
+
+/**
+ * Module-account permissions bank enforces (Cosmos x/auth): only a minter mints, only a burner
+ * burns. Accounts not listed may hold and send coins, nothing more.
+ */
+export const NEXUS_PERMISSIONS = {
+  // slashing burns stake from the staking pools
+  bonded_pool: ["burner", "staking"],
+  not_bonded_pool: ["burner", "staking"],
+  distribution: [],
+  validator_pool: [],
+  fee_collector: [],
+} as const satisfies Record<string, readonly ModulePermission[]>;
+
+/**
+ * Module accounts that refuse plain sends (Cosmos blockedAddrs): their balances must equal
+ * what their module accounts for, so a stray MsgSend would break an invariant. Treasury-like
+ * accounts (validator_pool, treasury, the reserves) stay open so anyone can fund them.
+ */
+export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow"] as const;
+
+const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS });
+const stakingModule = createStakingModule({ authority: NEXUS_AUTHORITY });
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order
@@ -44,15 +70,5 @@ export const nexusChain = defineChain({
     keyBalance: 10_000_000n * NXT,
     validatorStake: 100_000n * NXT,
   },
-  accounts: {
-    // Governance will send MsgUpdateParams and treasury spends from this account.
-    authority: moduleAddress("gov"),
-    permissions: {
-      // bank's genesis mints the initial supply through this account
-      genesis: ["minter", "burner"],
-      // slashing burns from the staking pools
-      bonded_pool: ["burner", "staking"],
-      not_bonded_pool: ["burner", "staking"],
-    },
-  },
+  accounts: { authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS },
 } satisfies ChainDefinition);
