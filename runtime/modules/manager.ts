@@ -92,8 +92,8 @@ export class ModuleManager {
     return out;
   }
 
-  /** Validate every module's section first, then initialise in dependency order. */
-  initGenesis(ctx: Ctx, doc: Record<string, unknown>): void {
+  /** Validate every module's section first, then initialise in dependency order; returns the genesis validator updates. */
+  initGenesis(ctx: Ctx, doc: Record<string, unknown>): ValidatorUpdate[] {
     const known = new Set(this.loaded.map((l) => l.def.name));
     for (const name of Object.keys(doc)) {
       if (!known.has(name)) throw new ModuleManagerError("MODULE_BAD_GENESIS", `genesis has a section for "${name}", which is not a loaded module (loaded: ${[...known].join(", ")})`);
@@ -106,11 +106,14 @@ export class ModuleManager {
         throw new ModuleManagerError("MODULE_BAD_GENESIS", `genesis section "${l.def.name}": ${describeAjvErrors(l.genesisValidate!.errors, l.def.name)}`);
       }
     }
+    const updates: ValidatorUpdate[] = [];
     for (const l of this.loaded) {
       const g = l.instance.genesis as GenesisDef | undefined;
-      if (g) g.init(ctx, doc[l.def.name] ?? g.defaults());
+      const u = g?.init(ctx, doc[l.def.name] ?? g.defaults());
+      if (u) updates.push(...u);
       ctx.kv(RUNTIME_NS).set(versionKey(l.def.name), utf8(String(l.def.version)));
     }
+    return updates;
   }
 
   exportGenesis(ctx: Ctx): Record<string, unknown> {

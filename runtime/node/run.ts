@@ -9,8 +9,10 @@ import { ed25519, ed25519VerifyBackend } from "../crypto/ed25519.ts";
 import { libsodiumStatus } from "../crypto/ed25519-libsodium.ts";
 import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } from "./home.ts";
 import type { NodeApi } from "./node-api.ts";
-import { ed25519Signer } from "../../modules/consensus/index.ts";
+import { ed25519Signer, type ConsensusSigner } from "../consensus/index.ts";
 import type { Libp2pTransport } from "./consensus/libp2p-transport.ts";
+import type { NodeTransport } from "./consensus/transport.ts";
+import { bftProducerFromConfig } from "./bft-producer.ts";
 import { missingHeapFlags } from "./heap-flags.ts";
 
 export interface RunOptions {
@@ -19,6 +21,17 @@ export interface RunOptions {
   rpcPort?: number;
   blockTimeMs?: number;
   logLevel?: string;
+}
+
+/**
+ * Hooks for a program that composes a node differently (test/helpers/test-node.ts wraps the
+ * transport with fault injection and serves extra RPC): the CLI passes none.
+ */
+export interface RunComposition {
+  /** Wrap the BFT node's transport. */
+  transport?(t: NodeTransport, ctx: { chainId: string; signer: ConsensusSigner }): NodeTransport;
+  /** What RPC serves (default the node itself). */
+  api?(node: NexusNode): NodeApi;
 }
 
 export class RunError extends Error {
@@ -30,7 +43,7 @@ export class RunError extends Error {
 }
 
 /** `nexus start`: open the node, serve RPC, produce blocks until SIGINT/SIGTERM. */
-export async function runNode(o: RunOptions): Promise<void> {
+export async function runNode(o: RunOptions, compose: RunComposition = {}): Promise<void> {
   const home = resolveHome(o.home);
   const paths = homePaths(home);
   if (!isInitialised(home)) {
@@ -49,9 +62,7 @@ export async function runNode(o: RunOptions): Promise<void> {
   const validator = readValidatorKey(home);
   const schemes = buildSchemeRegistry(config.quantum);
   let transport: Libp2pTransport | undefined;
-  // TEST ONLY (test/consensus-node, e2e): a Byzantine validator that double-signs prevotes.
-  const equivocate = process.env.NEXUS_TEST_EQUIVOCATE === "1";
-  if (equivocate) log.warn("NEXUS_TEST_EQUIVOCATE=1: this validator double-signs prevotes and will be slashed");
+  const signer = ed25519Signer(validator.address, validator.secretKey);
   if (config.consensus === "bft") {
     // Loaded only for BFT nodes: the dev chain never starts libp2p.
     const { Libp2pTransport } = await import("./consensus/libp2p-transport.ts");
@@ -75,20 +86,18 @@ export async function runNode(o: RunOptions): Promise<void> {
     proposer: validator.address,
     logger: log,
     verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, quantum: config.quantum }),
-    testHooks: process.env.NEXUS_TEST_HOOKS === "1",
-    bft: transport
-      ? {
-          transport,
-          signer: ed25519Signer(validator.address, validator.secretKey),
+    producer: transport
+      ? bftProducerFromConfig(config, paths.data, {
+          transport: compose.transport ? compose.transport(transport, { chainId: genesis.chainId, signer }) : transport,
+          signer,
           operatorKey: { scheme: ed25519, secretKey: validator.secretKey, publicKey: validator.publicKey, address: validator.address },
-          testEquivocate: equivocate,
-        }
+        })
       : undefined,
   });
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
     startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown; maxBodyBytes?: number }) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
   };
-  const rpc = await startRpcServer(node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
+  const rpc = await startRpcServer(compose.api ? compose.api(node) : node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
   await node.start();
   log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs, consensus: config.consensus, ed25519Verify: ed25519VerifyBackend() }, "node started");
   if (!libsodiumStatus().active) log.info({ reason: libsodiumStatus().reason }, "Ed25519 verify without the libsodium fast path: same verdicts, about twice the CPU per valid signature (see docs/quantum.md)");
