@@ -144,6 +144,13 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     const later = decodeValidatorSet(c.node(0).blockStore.validatorSet(c.node(0).height)!);
     expect(later.get(v3)).to.equal(undefined);
     expect(later.size).to.equal(3);
+    // The sets the engine derived from the blocks' validator updates are staking's sets of every height.
+    for (let height = 1; height <= c.node(0).height + 1; height++) {
+      const fromEngine = decodeValidatorSet(c.node(0).blockStore.validatorSet(height)!);
+      const staking = c.node(0).query("staking/activeSet", { height }) as { validators: { operator: string; power: string; band: number; consensusPubKey: string }[] };
+      const members = staking.validators.map((m) => `${m.operator}/${m.power}/${m.band}/${m.consensusPubKey}`).sort();
+      expect(fromEngine.validators.map((v) => `${v.address}/${v.power}/${v.band}/${toHex(v.publicKey)}`).sort(), `set of height ${height}`).to.deep.equal(members);
+    }
     c.assertAgreement([0, 1, 2]);
   });
 
