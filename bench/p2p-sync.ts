@@ -15,7 +15,7 @@ import { blockHash, decodeBlock, encodeBlock, type Block } from "../runtime/app/
 import { ed25519 } from "../runtime/crypto/ed25519.ts";
 import { addressFor } from "../runtime/crypto/address.ts";
 import { bytesEqual, sha256 } from "../runtime/crypto/hash.ts";
-import { buildCommit, decodeCommit, ed25519Signer, encodeCommit, signVote, verifyCommit, ValidatorSet, type Validator } from "../modules/consensus/index.ts";
+import { buildCommit, decodeCommit, ed25519Signer, encodeCommit, signVote, verifyCommit, ValidatorSet, type Validator } from "../runtime/consensus/index.ts";
 import { createNetwork, type BlockSource, type Network, type SyncedBlock, type SyncHooks, type SyncVerdict } from "../plugins/transports/libp2p/index.ts";
 import { FakeChain, FakeVerifier } from "../test/p2p/helpers.ts";
 import { progress, writeResults } from "./lib/results.ts";

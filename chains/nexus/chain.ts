@@ -3,8 +3,8 @@ import type { ChainModule } from "../../runtime/modules/types.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
 import { createBankModule } from "../../modules/bank/index.ts";
 import { NXT, NXT_DECIMALS, NXT_DENOM } from "../../modules/bank/params.ts";
-import { createStakingModule } from "../../modules/staking/index.ts";
-import { consensusModule } from "../../runtime/node/consensus/chain-module.ts";
+import { createStakingModule, StakingTokens } from "../../modules/staking/index.ts";
+import { createConsensusModule } from "../../modules/consensus/index.ts";
 import { nexusDevGenesis, nexusNetworkGenesis } from "./genesis.ts";
 
 /** Who may send each module's privileged messages (MsgUpdateParams…): governance's module account. */
@@ -32,6 +32,8 @@ export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distri
 
 const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS });
 const stakingModule = createStakingModule({ authority: NEXUS_AUTHORITY });
+// Records each block's last commit and evidence; slashes through staking's keeper.
+const consensusModule = createConsensusModule({ staking: StakingTokens.Keeper });
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order

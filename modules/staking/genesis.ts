@@ -1,5 +1,5 @@
 import type { FromSchema } from "json-schema-to-ts";
-import type { Ctx, GenesisDef } from "../../runtime/modules/types.ts";
+import type { Ctx, GenesisDef, ValidatorUpdate } from "../../runtime/modules/types.ts";
 import { ADDRESS_PATTERN, AMOUNT_PATTERN } from "../../runtime/modules/schemas.ts";
 import { fromHex, toHex } from "../../runtime/crypto/hash.ts";
 import { paramsSchema, defaultParams, paramsProblem } from "./params.ts";
@@ -79,7 +79,7 @@ export function stakingGenesis(keeper: StakingKeeper): GenesisDef<StakingGenesis
   return {
     schema: stakingGenesisSchema,
     defaults: defaultStakingGenesis,
-    init(ctx: Ctx, g: StakingGenesis): void {
+    init(ctx: Ctx, g: StakingGenesis): ValidatorUpdate[] {
       const problem = paramsProblem(g.params);
       if (problem) throw new StakingError("STAKING_GENESIS_INVALID", `genesis params: ${problem}`);
       keeper.setParams(ctx, g.params);
@@ -107,6 +107,8 @@ export function stakingGenesis(keeper: StakingKeeper): GenesisDef<StakingGenesis
         }
       }
       if (g.validators.length > 0) keeper.applyValidatorSetUpdates(ctx);
+      // InitChain's answer: the whole set of height 1 (also after a zero-height import).
+      return keeper.activeSetFor(ctx, 1).map((m) => ({ address: m.operator, power: m.power, consensusPubKey: m.consensusPubKey, band: m.band }));
     },
     export(ctx: Ctx): StakingGenesis {
       const state: { key: string; value: string }[] = [];

@@ -142,8 +142,11 @@ export class Application {
     return this.paramsCache.params;
   }
 
-  /** Genesis: runtime params and every module's section, staged as the state at height 0. */
-  initChain(g: GenesisDoc): { staged: StagedCommit; info: BlockInfo } {
+  /**
+   * Genesis: runtime params and every module's section, staged as the state at height 0.
+   * Returns the modules' genesis validator updates (ABCI InitChain): the set of height 1.
+   */
+  initChain(g: GenesisDoc): { staged: StagedCommit; info: BlockInfo; validatorUpdates: ValidatorUpdate[] } {
     const validate = createAjv().compile(runtimeParamsSchema);
     if (!validate(g.runtime)) throw new AppError("APP_BAD_GENESIS", `genesis runtime params: ${describeAjvErrors(validate.errors, "runtime")}`);
     if (g.chainId !== this.chainId) throw new AppError("APP_BAD_GENESIS", `genesis chainId "${g.chainId}" differs from the node's "${this.chainId}"`);
@@ -151,9 +154,9 @@ export class Application {
     const info: BlockInfo = { chainId: g.chainId, height: 0, time: g.genesisTime, proposer: "" };
     const ctx = new ExecContext(info, "genesis", branch);
     ctx.kv(RUNTIME_NS).set(PARAMS_KEY, utf8(JSON.stringify(g.runtime)));
-    this.modules.initGenesis(ctx, g.modules);
+    const validatorUpdates = this.modules.initGenesis(ctx, g.modules);
     this.assertInvariants(ctx, 0);
-    return { staged: this.store.stage(branch.changes()), info };
+    return { staged: this.store.stage(branch.changes()), info, validatorUpdates };
   }
 
   // ---- checkTx -------------------------------------------------------------------------

@@ -89,8 +89,8 @@ export class ModuleManager {
     return out;
   }
 
-  /** Validate every module's section first, then initialise in dependency order. */
-  initGenesis(ctx: Ctx, doc: Record<string, unknown>): void {
+  /** Validate every module's section first, then initialise in dependency order; returns the genesis validator updates. */
+  initGenesis(ctx: Ctx, doc: Record<string, unknown>): ValidatorUpdate[] {
     const known = new Set(this.loaded.map((l) => l.def.name));
     for (const name of Object.keys(doc)) {
       if (!known.has(name)) throw new ModuleManagerError("MODULE_BAD_GENESIS", `genesis has a section for "${name}", which is not a loaded module (loaded: ${[...known].join(", ")})`);
@@ -104,17 +104,20 @@ export class ModuleManager {
         throw new ModuleManagerError("MODULE_BAD_GENESIS", message, { module: l.def.name, field, keyword });
       }
     }
+    const updates: ValidatorUpdate[] = [];
     for (const l of this.hooks.initGenesis) {
       const g = l.instance.genesis as GenesisDef | undefined;
       if (g) {
         try {
-          g.init(ctx, doc[l.def.name] ?? g.defaults());
+          const u = g.init(ctx, doc[l.def.name] ?? g.defaults());
+          if (u) updates.push(...u);
         } catch (e) {
           throw genesisInitError(l.def.name, e);
         }
       }
       ctx.kv(RUNTIME_NS).set(versionKey(l.def.name), utf8(String(l.def.version)));
     }
+    return updates;
   }
 
   exportGenesis(ctx: Ctx): Record<string, unknown> {

@@ -58,7 +58,8 @@ export interface MsgDef<T = any> {
 export interface GenesisDef<G = any> {
   readonly schema: JsonSchemaObject;
   defaults(): G;
-  init(ctx: Ctx, genesis: G): void;
+  /** May return the validator set it creates (ABCI InitChain): the set of height 1. */
+  init(ctx: Ctx, genesis: G): ValidatorUpdate[] | void;
   export(ctx: Ctx): G;
 }
 

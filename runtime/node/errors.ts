@@ -15,6 +15,7 @@ export const NODE_ERRORS = {
   DEVNET_EXISTS: 8,
   CONFIG_INVALID: 9,
   GENESIS_INVALID: 10,
+  NODE_NO_PRODUCER: 11, // consensus "bft" without a block producer from the composition root
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERRORS;

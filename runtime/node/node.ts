@@ -3,6 +3,7 @@ import { open as openLmdb, type RootDatabase } from "lmdb";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Application, type Execution, type GenesisDoc, type Prechecked } from "../app/application.ts";
+import type { ValidatorUpdate } from "../modules/types.ts";
 import { blockHash, headerView, type Block, type BlockHeader } from "../app/block.ts";
 import { RuntimeTokens, type BalanceReader } from "../app/interfaces.ts";
 import { InlineVerifier, type SigVerifier } from "../app/sig-verifier.ts";
@@ -11,6 +12,7 @@ import { ModuleManager } from "../modules/manager.ts";
 import type { BlockInfo, ChainModule } from "../modules/types.ts";
 import type { HookOrder } from "../modules/chain.ts";
 import { openAuthenticatedStore } from "../state/lmdb-store.ts";
+import { openMemoryAuthenticatedStore } from "../state/authenticated-store.ts";
 import type { AuthenticatedStore } from "../state/types.ts";
 import { fromHex, toHex, sha256 } from "../crypto/hash.ts";
 import type { SchemeRegistry } from "../crypto/signature-scheme.ts";
@@ -20,10 +22,9 @@ import { BlockStore } from "./block-store.ts";
 import { Mempool } from "./mempool.ts";
 import type { NodeConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
-import type { ConsensusSigner, TimeoutConfig, Wal } from "../../modules/consensus/index.ts";
-import { BftEngine } from "./consensus/engine.ts";
-import type { Signer } from "../tx/sign.ts";
-import type { NodeTransport } from "./consensus/transport.ts";
+import type { BlockProducer } from "../consensus/ports.ts";
+import { singleProducer, type ProducerFactory } from "./producer.ts";
+import { nodeConsensusPorts } from "./consensus-ports.ts";
 import type { AccountView, BlockView, ChainStatus, CoinView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
 import { NodeErrors } from "./errors.ts";
 
@@ -32,7 +33,7 @@ const ZERO_HASH = new Uint8Array(32);
 /** Address space reserved for each lmdb environment (not disk, not memory). */
 const LMDB_MAP_BYTES = 1024 * 2 ** 30;
 
-export class NodeError extends NodeErrors<"NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST" | "NODE_NO_TRANSPORT"> {}
+export class NodeError extends NodeErrors<"NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST" | "NODE_NO_TRANSPORT" | "NODE_NO_PRODUCER"> {}
 
 export interface NodeOptions {
   readonly dataDir: string;
@@ -49,34 +50,18 @@ export interface NodeOptions {
   readonly verifier?: SigVerifier;
   /** Wall clock for block times (the proposer's only clock read); injectable for tests. */
   readonly now?: () => number;
-  /** What a node with config.consensus "bft" runs consensus with. */
-  readonly bft?: {
-    readonly transport: NodeTransport;
-    /** Consensus key (address = staking operator); absent for a non-validating follower. */
-    readonly signer?: ConsensusSigner;
-    /** Default <dataDir>/consensus.wal. */
-    readonly wal?: Wal;
-    /** Default from config.bft. */
-    readonly timeouts?: TimeoutConfig;
-    readonly regossipMs?: number;
-    readonly syncCheckMs?: number;
-    /** Operator key that signs the proposer's consensus transaction (last commit, evidence). */
-    readonly operatorKey?: Signer & { address: string };
-    /** TEST ONLY: sign a conflicting prevote beside every prevote. */
-    readonly testEquivocate?: boolean;
-    /** Own clients' transactions younger than this travel in full inside our compact proposals (engine default 500 ms). */
-    readonly prefillLocalMs?: number;
-    /** TEST ONLY: proposals travel compact only, never as full block bytes. */
-    readonly testNoFullBlocks?: boolean;
-  };
-  /** TEST ONLY: serve testPartition (nexus_testPartition over RPC). */
-  readonly testHooks?: boolean;
+  /**
+   * What produces blocks, chosen by the composition root: singleProducer() (the default) or
+   * the BFT engine (bftProducer in runtime/consensus, bftProducerFromConfig here). A node whose
+   * config says consensus "bft" refuses to start without one.
+   */
+  readonly producer?: ProducerFactory;
 }
 
 /**
  * A single node: two embedded lmdb environments (state; blocks, receipts and indexes), the
- * application, the mempool, and the single-validator block producer or the BFT engine,
- * which drive the same Application.
+ * application, the mempool, and the block producer the composition root gave it (alone, or
+ * the BFT engine, which sees the node only through its ports: consensus-ports.ts).
  *
  * State and blocks live in separate environments so the state's memory map holds only
  * state: lmdb maps pages around each one it reads, and blocks interleaved with accounts
@@ -92,16 +77,16 @@ export class NexusNode implements NodeApi {
   private readonly blocks: BlockStore;
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private readonly balances: BalanceReader;
-  private timer: NodeJS.Timeout | undefined;
   private running = false;
-  private producing: Promise<unknown> = Promise.resolve();
   /** Admissions happen in submission order even though signature checks finish out of order. */
   private admission: Promise<unknown> = Promise.resolve();
   private latest: { header: BlockHeader; hash: Uint8Array } | undefined;
-  private engine: BftEngine | undefined;
+  private blockProducer: BlockProducer | undefined;
+  /** InitChain's validator updates, when genesis ran in this process. */
+  private genesisUpdates: ValidatorUpdate[] | undefined;
   /** App work (proposals, validation, commits, sync) one task at a time. */
   private work: Promise<unknown> = Promise.resolve();
-  /** Set by the BFT engine: gossip each transaction this node admits from a client. */
+  /** Set by the BFT engine (its pool port): gossip each transaction this node admits from a client. */
   onTxAdmitted: ((bytes: Uint8Array) => void) | undefined;
 
   private constructor(
@@ -124,12 +109,6 @@ export class NexusNode implements NodeApi {
     this.blocks = new BlockStore(blocksDb);
     this.mempool = new Mempool(o.config.mempool);
     this.balances = modules.container.get<BalanceReader>(RuntimeTokens.BalanceReader);
-    if (o.testHooks) {
-      this.testPartition = (peers): { blocked: number } => {
-        if (!this.engine) throw new NodeError("NODE_BAD_REQUEST", "no BFT engine is running");
-        return { blocked: this.engine.testBlockPeers(peers) };
-      };
-    }
   }
 
   static async open(o: NodeOptions): Promise<NexusNode> {
@@ -177,6 +156,25 @@ export class NexusNode implements NodeApi {
     return this.o.genesis.genesisTime;
   }
 
+  /** The node's wall clock (NodeOptions.now). */
+  now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  get blockTimeMs(): number {
+    return this.o.config.blockTimeMs;
+  }
+
+  /**
+   * The application's InitChain validator updates (the set of height 1). After a restart they
+   * are recomputed from genesis.json on a scratch in-memory state: the same modules, the same
+   * answer (needed only when the engine has not stored the set of height 1 yet).
+   */
+  genesisValidatorUpdates(): readonly ValidatorUpdate[] {
+    this.genesisUpdates ??= new Application({ chainId: this.chainId, store: openMemoryAuthenticatedStore(), modules: this.app.modules, schemes: this.o.schemes, verifier: this.verifier }).initChain(this.o.genesis).validatorUpdates;
+    return this.genesisUpdates;
+  }
+
   latestBlock(): { header: BlockHeader; hash: Uint8Array } | undefined {
     return this.latest;
   }
@@ -200,13 +198,13 @@ export class NexusNode implements NodeApi {
     this.log.fatal({ reason }, "halting the node");
     this.running = false;
     process.exitCode = 1;
-    void this.engine?.stop();
+    void this.blockProducer?.stop();
     this.listeners.forEach((l) => l({ kind: "halt", reason }));
   }
 
-  /** The BFT engine, when running (tests inspect it). */
-  get consensus(): BftEngine | undefined {
-    return this.engine;
+  /** The block producer, once started (tests inspect the BFT engine through it). */
+  get producer(): BlockProducer | undefined {
+    return this.blockProducer;
   }
 
   /**
@@ -225,7 +223,8 @@ export class NexusNode implements NodeApi {
     // Genesis record first, then the genesis state: a crash in between redoes the second.
     if (stored === undefined) this.blocks.writeGenesis(genesisJson);
     if (!this.store.initialised) {
-      const { staged } = this.app.initChain(this.o.genesis);
+      const { staged, validatorUpdates } = this.app.initChain(this.o.genesis);
+      this.genesisUpdates = validatorUpdates;
       staged.commit(0);
       this.log.info({ chainId: this.chainId, stateRoot: toHex(this.store.root) }, "initialised chain from genesis");
     }
@@ -262,56 +261,21 @@ export class NexusNode implements NodeApi {
 
   private nextInfo(): BlockInfo {
     const prevTime = this.latest?.header.time ?? this.o.genesis.genesisTime;
-    const now = (this.o.now ?? Date.now)();
-    return { chainId: this.chainId, height: this.store.height + 1, time: Math.max(now, prevTime + 1), proposer: this.o.proposer };
+    return { chainId: this.chainId, height: this.store.height + 1, time: Math.max(this.now(), prevTime + 1), proposer: this.o.proposer };
   }
 
   // ---- block production -------------------------------------------------------------------
 
-  /** Start producing blocks: alone ("single") or with the validator network ("bft"). */
+  /** Start the block producer the composition root chose (NodeOptions.producer). */
   async start(): Promise<void> {
     if (this.running) return;
-    if (this.o.config.consensus === "bft") {
-      const bft = this.o.bft;
-      if (!bft) throw new NodeError("NODE_NO_TRANSPORT", "consensus \"bft\" needs a network transport (NodeOptions.bft)");
-      this.running = true;
-      const c = this.o.config.bft;
-      const vote = { baseMs: c.timeoutVoteMs, deltaMs: c.timeoutDeltaMs };
-      this.engine = new BftEngine(this, {
-        transport: bft.transport,
-        signer: bft.signer,
-        wal: bft.wal ?? join(this.o.dataDir, "consensus.wal"),
-        timeouts: bft.timeouts ?? { propose: { baseMs: c.timeoutProposeMs, deltaMs: c.timeoutDeltaMs }, prevote: vote, precommit: vote },
-        blockIntervalMs: this.o.config.blockTimeMs,
-        regossipMs: bft.regossipMs,
-        syncCheckMs: bft.syncCheckMs,
-        now: this.o.now,
-        operatorKey: bft.operatorKey,
-        testEquivocate: bft.testEquivocate,
-        testNoFullBlocks: bft.testNoFullBlocks,
-        prefillLocalMs: bft.prefillLocalMs,
-        maxProposalTxs: c.maxProposalTxs,
-      });
-      await this.engine.start();
-      return;
+    if (!this.o.producer && this.o.config.consensus === "bft") {
+      // Producing alone on a validator network would fork this node off it.
+      throw new NodeError("NODE_NO_PRODUCER", "consensus \"bft\" needs the BFT engine as NodeOptions.producer (bftProducerFromConfig)");
     }
     this.running = true;
-    const tick = (): void => {
-      if (!this.running) return;
-      const started = Date.now();
-      this.producing = this.produceBlock()
-        .catch((e: Error) => {
-          // An unexpected error while executing a block would make this node diverge: halt.
-          this.log.fatal({ err: e }, "block production failed; halting the node");
-          this.running = false;
-          process.exitCode = 1;
-          this.listeners.forEach((l) => l({ kind: "halt", reason: e.message }));
-        })
-        .finally(() => {
-          if (this.running) this.timer = setTimeout(tick, Math.max(0, this.o.config.blockTimeMs - (Date.now() - started)));
-        });
-    };
-    this.timer = setTimeout(tick, this.o.config.blockTimeMs);
+    this.blockProducer = (this.o.producer ?? singleProducer())(nodeConsensusPorts(this), this);
+    await this.blockProducer.start();
   }
 
   /** Produce and commit one block from the mempool now. */
@@ -373,9 +337,7 @@ export class NexusNode implements NodeApi {
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    await this.producing;
-    await this.engine?.stop();
+    await this.blockProducer?.stop();
     await this.work.catch(() => undefined);
     await this.verifier.close();
     await this.closeStores();
@@ -388,9 +350,6 @@ export class NexusNode implements NodeApi {
   }
 
   // ---- NodeApi ------------------------------------------------------------------------------
-
-  /** Defined only with NodeOptions.testHooks, so RPC refuses it on every other node. */
-  testPartition?: (peers: string[]) => { blocked: number };
 
   status(): ChainStatus {
     return {
@@ -417,7 +376,7 @@ export class NexusNode implements NodeApi {
     const turn = this.admission.then(async () => {
       const ok = await sigs;
       const checked = this.app.admitTx(pre, ok, this.mempool, this.nextInfo());
-      this.mempool.add(checked, this.store.height, { localAt: opts.fromPeer ? undefined : (this.o.now ?? Date.now)() });
+      this.mempool.add(checked, this.store.height, { localAt: opts.fromPeer ? undefined : this.now() });
     });
     this.admission = turn.catch(() => undefined);
     await turn;

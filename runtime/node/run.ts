@@ -9,9 +9,11 @@ import { libsodiumStatus } from "../crypto/ed25519-libsodium.ts";
 import { homePaths, initHome, isInitialised, readValidatorKey, resolveHome } from "./home.ts";
 import type { NodeApi } from "./node-api.ts";
 import type { ChainApp } from "./chain-app.ts";
-import { ed25519Signer } from "../../modules/consensus/index.ts";
+import { ed25519Signer, type ConsensusSigner } from "../consensus/index.ts";
 import { loadPlugins } from "../plugins/loader.ts";
 import type { NexusPlugin } from "../plugins/plugin.ts";
+import type { NodeTransport } from "../p2p/transport.ts";
+import { bftProducerFromConfig } from "./bft-producer.ts";
 import { missingHeapFlags } from "./heap-flags.ts";
 import { NodeErrors } from "./errors.ts";
 
@@ -25,6 +27,17 @@ export interface RunOptions {
   plugins?: readonly NexusPlugin[];
 }
 
+/**
+ * Hooks for a program that composes a node differently (test/helpers/test-node.ts wraps the
+ * transport with fault injection and serves extra RPC): the CLI passes none.
+ */
+export interface RunComposition {
+  /** Wrap the BFT node's transport. */
+  transport?(t: NodeTransport, ctx: { chainId: string; signer: ConsensusSigner }): NodeTransport;
+  /** What RPC serves (default the node itself). */
+  api?(node: NexusNode): NodeApi;
+}
+
 export class RunError extends NodeErrors<"RUN_NOT_INITIALISED"> {
   constructor(message: string) {
     super("RUN_NOT_INITIALISED", message);
@@ -32,7 +45,7 @@ export class RunError extends NodeErrors<"RUN_NOT_INITIALISED"> {
 }
 
 /** `nexus start`: open the chain's node, serve RPC, produce blocks until SIGINT/SIGTERM. */
-export async function runNode(app: ChainApp, o: RunOptions): Promise<void> {
+export async function runNode(app: ChainApp, o: RunOptions, compose: RunComposition = {}): Promise<void> {
   const home = resolveHome(o.home);
   const paths = homePaths(home);
   if (!isInitialised(home)) {
@@ -63,9 +76,7 @@ export async function runNode(app: ChainApp, o: RunOptions): Promise<void> {
   // A BFT node's transport (the config selects one only for consensus "bft").
   const transport = plugins.transport();
   if (transport) log.info({ transport: config.transport, peerId: transport.id, addresses: transport.addresses?.(), bootstrap: config.p2p.bootstrap }, "p2p started");
-  // TEST ONLY (test/consensus-node, e2e): a Byzantine validator that double-signs prevotes.
-  const equivocate = process.env.NEXUS_TEST_EQUIVOCATE === "1";
-  if (equivocate) log.warn("NEXUS_TEST_EQUIVOCATE=1: this validator double-signs prevotes and will be slashed");
+  const signer = ed25519Signer(validator.address, validator.secretKey);
   const node = await NexusNode.open({
     dataDir: paths.data,
     config,
@@ -76,20 +87,18 @@ export async function runNode(app: ChainApp, o: RunOptions): Promise<void> {
     proposer: validator.address,
     logger: log,
     verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, schemes: plugins.signatureSchemes }),
-    testHooks: process.env.NEXUS_TEST_HOOKS === "1",
-    bft: transport
-      ? {
-          transport,
-          signer: ed25519Signer(validator.address, validator.secretKey),
+    producer: transport
+      ? bftProducerFromConfig(config, paths.data, {
+          transport: compose.transport ? compose.transport(transport, { chainId: genesis.chainId, signer }) : transport,
+          signer,
           operatorKey: { scheme: ed25519, secretKey: validator.secretKey, publicKey: validator.publicKey, address: validator.address },
-          testEquivocate: equivocate,
-        }
+        })
       : undefined,
   });
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
     startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown; maxBodyBytes?: number }) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
   };
-  const rpc = await startRpcServer(node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
+  const rpc = await startRpcServer(compose.api ? compose.api(node) : node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
   await node.start();
   log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs, consensus: config.consensus, ed25519Verify: ed25519VerifyBackend() }, "node started");
   if (!libsodiumStatus().active) log.info({ reason: libsodiumStatus().reason }, "Ed25519 verify without the libsodium fast path: same verdicts, about twice the CPU per valid signature (see docs/quantum.md)");

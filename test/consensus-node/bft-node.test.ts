@@ -5,8 +5,8 @@ import { testSigner } from "../helpers/node-harness.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
 import { Band } from "../../runtime/tx/bands.ts";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
-import { duplicateVoteEvidence, ed25519Signer, encodeEvidence, signVote } from "../../modules/consensus/index.ts";
-import { VerifiedSignaturesToken } from "../../runtime/node/consensus/chain-module.ts";
+import { duplicateVoteEvidence, ed25519Signer, encodeEvidence, signVote } from "../../runtime/consensus/index.ts";
+import { VerifiedSignaturesToken } from "../../runtime/consensus/chain-contract.ts";
 import type { VerifiedSignatures } from "../../runtime/crypto/verified-signatures.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -66,7 +66,7 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     // committing would: the block's bytes then live only in memory, unless saved.
     const decided = new Set<number>();
     for (let i = 0; i < 4; i++) {
-      const follower = (c.node(i).consensus as unknown as { follower: { commit: (...a: unknown[]) => void } }).follower;
+      const follower = (c.engine(i) as unknown as { follower: { commit: (...a: unknown[]) => void } }).follower;
       follower.commit = (): void => void decided.add(i);
     }
     for (let t = 0; decided.size < 4 && t < 200; t++) await sleep(25);
@@ -102,7 +102,7 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     const top = Math.max(...[0, 1, 2, 3].map((i) => c.node(i).height));
     await c.waitHeight(top + 2);
     expect(c.assertAgreement()).to.be.at.least(top + 2);
-    expect(late.consensus!.followerSyncedBlocks).to.be.at.least(10);
+    expect(c.engine(4).followerSyncedBlocks).to.be.at.least(10);
   });
 
   it("proposers report the last commit: staking records a stopped validator's missed blocks", async () => {
@@ -137,13 +137,20 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     const h = c.node(0).height;
     await c.waitHeight(h + 4, [0, 1, 2]);
     expect(c.node(0).blockStore.validatorSet(c.node(0).height + 1)).to.not.equal(undefined);
-    const set = c.node(0).consensus!;
+    const set = c.engine(0);
     expect(set).to.not.equal(undefined);
     // Two blocks after the slash the set no longer holds it: later certificates never carry it.
-    const { decodeValidatorSet } = await import("../../runtime/node/consensus/valset.ts");
+    const { decodeValidatorSet } = await import("../../runtime/consensus/engine/valset.ts");
     const later = decodeValidatorSet(c.node(0).blockStore.validatorSet(c.node(0).height)!);
     expect(later.get(v3)).to.equal(undefined);
     expect(later.size).to.equal(3);
+    // The sets the engine derived from the blocks' validator updates are staking's sets of every height.
+    for (let height = 1; height <= c.node(0).height + 1; height++) {
+      const fromEngine = decodeValidatorSet(c.node(0).blockStore.validatorSet(height)!);
+      const staking = c.node(0).query("staking/activeSet", { height }) as { validators: { operator: string; power: string; band: number; consensusPubKey: string }[] };
+      const members = staking.validators.map((m) => `${m.operator}/${m.power}/${m.band}/${m.consensusPubKey}`).sort();
+      expect(fromEngine.validators.map((v) => `${v.address}/${v.power}/${v.band}/${toHex(v.publicKey)}`).sort(), `set of height ${height}`).to.deep.equal(members);
+    }
     c.assertAgreement([0, 1, 2]);
   });
 

@@ -8,7 +8,12 @@ import { SimHub as MemoryHub, type SimTransport as MemoryTransport } from "../..
 import { assignBands } from "../../runtime/node/devnet.ts";
 import { nexusChain } from "../../chains/nexus/chain.ts";
 import { NXT } from "../../modules/bank/params.ts";
-import { ed25519Signer } from "../../modules/consensus/index.ts";
+import { ed25519Signer } from "../../runtime/consensus/index.ts";
+import type { BftEngine } from "../../runtime/consensus/engine/engine.ts";
+import { bftProducerFromConfig } from "../../runtime/node/bft-producer.ts";
+import type { NodeConfig } from "../../runtime/node/config.ts";
+import type { NodeTransport } from "../../runtime/p2p/transport.ts";
+import { equivocatingTransport, noFullBlocksTransport } from "../helpers/fault-transports.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import { addressFor } from "../../runtime/crypto/address.ts";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
@@ -63,31 +68,37 @@ export class Cluster {
     this.dirs[i] ??= mkdtempSync(join(tmpdir(), `nexus-bft-${i}-`));
     const k = validatorKey(i);
     const transport = this.hub.attach(`n${i}`);
+    const signer = i < this.validators ? ed25519Signer(k.address, k.seed) : undefined;
+    // Faults are wrappers around the transport: the engine has no test switches.
+    let wire: NodeTransport = transport;
+    if (this.equivocators.has(i) && signer) wire = equivocatingTransport(wire, this.genesis.chainId, signer);
+    if (this.noFullBlocks) wire = noFullBlocksTransport(wire);
+    const defaults = defaultNodeConfig();
+    const config: NodeConfig = {
+      ...defaults,
+      consensus: "bft",
+      blockTimeMs: 100,
+      checkInvariants: true,
+      bft: { ...defaults.bft, timeoutProposeMs: 500, timeoutVoteMs: 250, timeoutDeltaMs: 100 },
+    };
+    const dataDir = join(this.dirs[i]!, "data");
     const node = await NexusNode.open({
-      dataDir: join(this.dirs[i]!, "data"),
-      config: {
-        ...defaultNodeConfig(),
-        consensus: "bft",
-        blockTimeMs: 100,
-        checkInvariants: true,
-        bft: { timeoutProposeMs: 500, timeoutVoteMs: 250, timeoutDeltaMs: 100 },
-      },
+      dataDir,
+      config,
       genesis: this.genesis,
       modules: nexusChain.modules("bft"),
       order: nexusChain.order,
       schemes: testSchemes(),
       proposer: k.address,
       logger: pino({ level: process.env.NEXUS_TEST_LOG ?? "silent", base: { node: i } }),
-      bft: {
-        transport,
-        signer: i < this.validators ? ed25519Signer(k.address, k.seed) : undefined,
+      producer: bftProducerFromConfig(config, dataDir, {
+        transport: wire,
+        signer,
         operatorKey: i < this.validators ? { scheme: ed25519, secretKey: k.seed, publicKey: k.publicKey, address: k.address } : undefined,
         regossipMs: 150,
         syncCheckMs: 300,
-        testEquivocate: this.equivocators.has(i),
-        testNoFullBlocks: this.noFullBlocks,
         prefillLocalMs: this.prefillLocalMs,
-      },
+      }),
     });
     this.members[i] = { node, transport };
     await node.start();
@@ -98,6 +109,13 @@ export class Cluster {
     const m = this.members[i];
     if (!m) throw new Error(`node ${i} is not running`);
     return m.node;
+  }
+
+  /** Node i's BFT engine (its block producer). */
+  engine(i: number): BftEngine {
+    const e = this.node(i).producer;
+    if (!e) throw new Error(`node ${i} has not started its engine`);
+    return e as BftEngine;
   }
 
   transport(i: number): MemoryTransport {
@@ -122,7 +140,7 @@ export class Cluster {
     const deadline = Date.now() + timeoutMs;
     while (nodes.some((i) => this.node(i).height < h)) {
       if (Date.now() > deadline) {
-        const state = nodes.map((i) => `n${i}@${this.members[i]?.node.height} ${JSON.stringify(this.members[i]?.node.consensus?.snapshot())}`);
+        const state = nodes.map((i) => `n${i}@${this.members[i]?.node.height} ${JSON.stringify((this.members[i]?.node.producer as BftEngine | undefined)?.snapshot())}`);
         throw new Error(`timed out waiting for height ${h}:\n${state.join("\n")}`);
       }
       await new Promise((r) => setTimeout(r, 20));

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { CHAIN_ID, Cluster } from "./cluster.ts";
 import { signedSend } from "../helpers/txs.ts";
 import { testSigner } from "../helpers/node-harness.ts";
-import { decodeCommit } from "../../modules/consensus/index.ts";
+import { decodeCommit } from "../../runtime/consensus/index.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -50,11 +50,11 @@ describe("compact proposals between BFT nodes (MemoryHub)", function () {
     await c.waitHeight(2);
     const hashes = await submit(c, 0, 0, 0, 30);
     await until(() => hashes.every((h) => committed(c, h)), "the transfers to commit everywhere");
-    const fetched = [2, 3].map((i) => c.node(i).consensus!.compactStats);
+    const fetched = [2, 3].map((i) => c.engine(i).compactStats);
     expect(fetched.some((s) => s.rebuiltWithFetch > 0 && s.txsFetched > 0), JSON.stringify(fetched)).to.equal(true);
     for (const i of [2, 3]) expect(c.transport(i).penalties).to.deep.equal([]);
     // Nodes that heard the batches rebuilt every proposal from their mempool.
-    expect(c.node(1).consensus!.compactStats.rebuiltLocally).to.be.greaterThan(0);
+    expect(c.engine(1).compactStats.rebuiltLocally).to.be.greaterThan(0);
     c.assertAgreement();
   });
 
@@ -65,9 +65,9 @@ describe("compact proposals between BFT nodes (MemoryHub)", function () {
     await c.waitHeight(2);
     let nonce = 0;
     const hashes: string[] = [];
-    await until(() => c.node(2).consensus!.compactStats.wrongBytes > 0 || (void submit(c, 0, 0, nonce, 5).then((h) => hashes.push(...h)), (nonce += 5), false), "n0 to answer n2 with wrong bytes", 20_000);
+    await until(() => c.engine(2).compactStats.wrongBytes > 0 || (void submit(c, 0, 0, nonce, 5).then((h) => hashes.push(...h)), (nonce += 5), false), "n0 to answer n2 with wrong bytes", 20_000);
     await until(() => hashes.length === nonce && hashes.every((h) => committed(c, h)), "the transfers to commit everywhere");
-    const s = c.node(2).consensus!.compactStats;
+    const s = c.engine(2).compactStats;
     expect(s.rebuiltWithFetch, JSON.stringify(s)).to.be.greaterThan(0);
     const lies = c.transport(2).penalties.filter((p) => p.kind === "lie");
     expect(lies.length).to.be.greaterThan(0);
@@ -84,7 +84,7 @@ describe("compact proposals between BFT nodes (MemoryHub)", function () {
     // n2 and n3 propose blocks without it, which commit; n0's and n1's blocks cannot be rebuilt.
     await c.waitHeight(start + 6);
     expect(committed(c, hash!)).to.equal(false);
-    const failed = [2, 3].map((i) => c.node(i).consensus!.compactStats.failed);
+    const failed = [2, 3].map((i) => c.engine(i).compactStats.failed);
     expect(failed.some((f) => f > 0), JSON.stringify(failed)).to.equal(true);
     const top = c.assertAgreement();
     const rounds = Array.from({ length: top - start }, (_, k) => decodeCommit(c.node(0).blockStore.commit(start + 1 + k)!).round);

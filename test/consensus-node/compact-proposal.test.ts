@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { CodecError, encodeCanonical } from "../../runtime/codec/canonical.ts";
 import { encodeBlock, encodeHeader, merkleRoot, type BlockHeader } from "../../runtime/app/block.ts";
 import { sha256, toHex } from "../../runtime/crypto/hash.ts";
-import { compactProblem, decodeCompactProposal, encodeCompactProposal, MAX_COMPACT_TXS, type CompactProposal } from "../../runtime/node/consensus/compact-proposal.ts";
-import { decodeBlockGossip, encodeBlockGossip } from "../../runtime/node/consensus/block-gossip.ts";
+import { compactProblem, decodeCompactProposal, encodeCompactProposal, MAX_COMPACT_TXS, type CompactProposal } from "../../runtime/consensus/engine/compact-proposal.ts";
+import { decodeBlockGossip, encodeBlockGossip } from "../../runtime/consensus/engine/block-gossip.ts";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 

@@ -2,12 +2,21 @@ import { expect } from "chai";
 import { encodeCanonical, decodeCanonical } from "../../runtime/codec/canonical.ts";
 import { readBytesArray } from "../../runtime/codec/byte-arrays.ts";
 import { decodeBlock, encodeBlock, type BlockHeader } from "../../runtime/app/block.ts";
-import { MAX_BATCH_TXS, TxBatchError, TxBatcher, decodeTxBatch, encodeTxBatch } from "../../runtime/node/consensus/tx-batch.ts";
-import { TxBatchGossip } from "../../runtime/node/consensus/tx-gossip.ts";
+import { MAX_BATCH_TXS, TxBatchError, TxBatcher, decodeTxBatch, encodeTxBatch } from "../../runtime/consensus/engine/tx-batch.ts";
+import { TxBatchGossip } from "../../runtime/consensus/engine/tx-gossip.ts";
+import { nodeConsensusPorts } from "../../runtime/node/consensus-ports.ts";
+import type { NexusNode } from "../../runtime/node/node.ts";
+
 import { openTestNode, removeDir, testSigner, type TestNode } from "../helpers/node-harness.ts";
 import { signedSend } from "../helpers/txs.ts";
 import { sha256 } from "../../runtime/crypto/hash.ts";
 import { NetPool, waitFor } from "../p2p/helpers.ts";
+
+/** The engine's batch gossip over a real node's ports. */
+function txBatchGossipOf(node: NexusNode): TxBatchGossip {
+  const ports = nodeConsensusPorts(node);
+  return new TxBatchGossip(ports.app, ports.pool);
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -121,7 +130,7 @@ describe("transaction batches (txbatch topic)", () => {
     });
 
     it("accepts a valid batch and admits every transaction without checking it again", async () => {
-      const g = new TxBatchGossip(t.node);
+      const g = txBatchGossipOf(t.node);
       const txs = [0n, 1n, 2n].map((n) => signedSend(testSigner(0), testSigner(1).address, 5n, n).bytes);
       const batch = encodeTxBatch(txs);
       expect(await g.check(batch)).to.equal("accept");
@@ -135,7 +144,7 @@ describe("transaction batches (txbatch topic)", () => {
     });
 
     it("rejects a whole batch for one bad signature or one malformed transaction, and admits none of it", async () => {
-      const g = new TxBatchGossip(t.node);
+      const g = txBatchGossipOf(t.node);
       const good = signedSend(testSigner(0), testSigner(1).address, 5n, 0n).bytes;
       const forged = signedSend(testSigner(2), testSigner(1).address, 5n, 0n).bytes.slice();
       forged[forged.length - 1] = forged[forged.length - 1]! ^ 1; // last byte: inside the signature
@@ -155,7 +164,7 @@ describe("transaction batches (txbatch topic)", () => {
         const c = await pool.start(opts);
         await a.dial(b.addresses()[0]!);
         await c.dial(b.addresses()[0]!);
-        const g = new TxBatchGossip(t.node);
+        const g = txBatchGossipOf(t.node);
         const atC: number[] = [];
         a.onMessage("txbatch", () => "accept", () => undefined);
         b.onMessage("txbatch", (bytes) => g.check(bytes), (bytes) => g.handle(bytes));

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { ValidatorSet, type Validator } from "../../modules/consensus/index.ts";
-import { decodeValidatorSet, encodeValidatorSet, nextValidatorSet } from "../../runtime/node/consensus/valset.ts";
+import { ValidatorSet, type Validator } from "../../runtime/consensus/index.ts";
+import { decodeValidatorSet, encodeValidatorSet, nextValidatorSet } from "../../runtime/consensus/engine/valset.ts";
 import { assignBands } from "../../runtime/node/devnet.ts";
-import { proposalHeaderProblem } from "../../runtime/node/consensus/checks.ts";
+import { proposalHeaderProblem } from "../../runtime/consensus/engine/checks.ts";
 import { sha256, utf8 } from "../../runtime/crypto/hash.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import type { BlockHeader } from "../../runtime/app/block.ts";

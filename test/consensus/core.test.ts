@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { toHex } from "../../runtime/crypto/hash.ts";
-import { ConsensusCore, verifyCommit, verifyDuplicateVoteEvidence, type CoreOutput } from "../../modules/consensus/index.ts";
+import { ConsensusCore, verifyCommit, verifyDuplicateVoteEvidence, type CoreOutput } from "../../runtime/consensus/index.ts";
 import { CHAIN, core, fixture, msg, of, proposal, T, value, vote, type Fixture } from "./helpers.ts";
 
 /** Feed own sign requests back as signed messages, as the driver does. */

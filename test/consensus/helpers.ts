@@ -12,7 +12,7 @@ import {
   type SignedVote,
   type TimeoutConfig,
   type VoteType,
-} from "../../modules/consensus/index.ts";
+} from "../../runtime/consensus/index.ts";
 import { simKey } from "../sim/simulator.ts";
 
 export const CHAIN = "nexus-test";

@@ -19,7 +19,7 @@ import {
   voteSignBytes,
   buildCommit,
   type CommitCertificate,
-} from "../../modules/consensus/index.ts";
+} from "../../runtime/consensus/index.ts";
 import { CHAIN, fixture, proposal, value, vote } from "./helpers.ts";
 
 const f = fixture([1n, 1n, 1n, 1n], [1, 2, 3, 4]);

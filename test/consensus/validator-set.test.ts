@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ValidatorSet, ConsensusError, type Validator } from "../../modules/consensus/index.ts";
+import { ValidatorSet, ConsensusError, type Validator } from "../../runtime/consensus/index.ts";
 import { simKey } from "../sim/simulator.ts";
 import { fixture } from "./helpers.ts";
 

@@ -15,7 +15,7 @@ import {
   type DriverEffect,
   type SignedMessage,
   type WalRecord,
-} from "../../modules/consensus/index.ts";
+} from "../../runtime/consensus/index.ts";
 import { Prng } from "../sim/prng.ts";
 import { CHAIN, fixture, proposal, T, value, vote, type Fixture } from "./helpers.ts";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { addDevnetNode, generateDevnet, type DevnetLayout } from "../../runtime/node/devnet.ts";
 import { NODE_HEAP_FLAGS } from "../../runtime/node/heap-flags.ts";
 import { NexusClient } from "../../runtime/rpc/client.ts";
-import { CLI, REPO, freePort, runCli, waitFor } from "../helpers/spawn-node.ts";
+import { REPO, TEST_NODE, freePort, runCli, waitFor } from "../helpers/spawn-node.ts";
 import { nexusApp } from "../../chains/nexus/app.ts";
 
 /** Test-only RPC hooks (nexus_testPartition). */
@@ -19,9 +19,9 @@ interface Proc {
   exited: Promise<unknown>;
 }
 
-/** `nexus start` of one validator home as a real process. */
+/** `nexus start` of one validator home as a real process (through test-node.ts, which adds the test hooks `env` asks for). */
 function startValidator(home: string, url: string, env: Record<string, string> = {}): Proc {
-  const proc = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", CLI, "--home", home, "start", "--log-level", "info"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", TEST_NODE, "--home", home, "start", "--log-level", "info"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));

@@ -7,6 +7,8 @@ import { NODE_HEAP_FLAGS } from "../../runtime/node/heap-flags.ts";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(REPO, "chains/nexus/main.ts");
+/** `nexus start` composed with the test-only fault wrappers (NEXUS_TEST_EQUIVOCATE, NEXUS_TEST_HOOKS): test-node.ts. */
+export const TEST_NODE = join(REPO, "test/helpers/test-node.ts");
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -16,7 +16,7 @@ import {
   type TimeoutConfig,
   type TimeoutStep,
   type Validator,
-} from "../../modules/consensus/index.ts";
+} from "../../runtime/consensus/index.ts";
 import { EventQueue } from "./event-queue.ts";
 import { Prng } from "./prng.ts";
 

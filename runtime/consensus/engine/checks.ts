@@ -1,11 +1,11 @@
-import type { ValidatorSet } from "../../../modules/consensus/index.ts";
+import type { ValidatorSet } from "../index.ts";
 import type { BlockHeader } from "../../app/block.ts";
 import { toHex } from "../../crypto/hash.ts";
-import type { Application } from "../../app/application.ts";
-import type { Verdict } from "./transport.ts";
+import type { ConsensusApplication } from "../ports.ts";
+import type { Verdict } from "../../p2p/transport.ts";
 
 /** Gossip check of a transaction: stateless checks only (decode, limits, chain, messages); signatures at admission. */
-export function checkTxGossip(app: Application, bytes: Uint8Array): Verdict {
+export function checkTxGossip(app: Pick<ConsensusApplication, "precheckTx">, bytes: Uint8Array): Verdict {
   if (bytes.length === 0 || bytes.length > 128 * 1024) return "reject";
   try {
     app.precheckTx(bytes);

@@ -1,4 +1,4 @@
-import { asArray, asBytes, asSafeUint, asString, CodecError, decodeCanonical, encodeCanonical } from "../../runtime/codec/canonical.ts";
+import { asArray, asBytes, asSafeUint, asString, CodecError, decodeCanonical, encodeCanonical } from "../codec/canonical.ts";
 import { ConsensusError } from "./errors.ts";
 import { HASH_BYTES, VOTE_TYPE_CODES, type Proposal, type SignedMessage, type Vote, type VoteType } from "./types.ts";
 import { MAX_ADDRESS_CHARS } from "./validator-set.ts";

@@ -1,10 +1,10 @@
 import type { Prechecked } from "../../app/application.ts";
 import { toHex } from "../../crypto/hash.ts";
 import type { SigCheck } from "../../tx/sign.ts";
-import type { NexusNode } from "../node.ts";
+import type { ConsensusApplication, ConsensusPool } from "../ports.ts";
 import { decodeTxBatch } from "./tx-batch.ts";
 import { GenerationalMap } from "../../collections/generational-map.ts";
-import type { Verdict } from "./transport.ts";
+import type { Verdict } from "../../p2p/transport.ts";
 
 /** Transactions of recent batches kept by hash for compact proposals (a few seconds at 2 000 tx/s per peer). */
 const MAX_RECENT = 50_000;
@@ -50,7 +50,10 @@ export class TxBatchGossip {
     this.recent.set(hashHex, bytes);
   }
 
-  constructor(private readonly node: NexusNode) {}
+  constructor(
+    private readonly app: ConsensusApplication,
+    private readonly pool: ConsensusPool,
+  ) {}
 
   check(bytes: Uint8Array): Verdict | Promise<Verdict> {
     let txs: Uint8Array[];
@@ -58,16 +61,16 @@ export class TxBatchGossip {
     try {
       txs = decodeTxBatch(bytes);
       for (const t of txs) {
-        const pre = this.node.app.precheckTx(t);
+        const pre = this.app.precheckTx(t);
         const hex = pre.decoded.hashHex;
-        if (this.node.mempool.has(hex)) continue;
+        if (this.pool.has(hex)) continue;
         this.remember(hex, t);
         fresh.push({ bytes: t, pre });
       }
     } catch {
       return "reject";
     }
-    const verifier = this.node.app.signatureVerifier;
+    const verifier = this.app.signatureVerifier;
     const chunks: Promise<boolean[]>[] = [];
     let checks: SigCheck[] = [];
     for (const f of fresh) {
@@ -104,7 +107,7 @@ export class TxBatchGossip {
     const checked = this.checked.get(bytes);
     this.checked.delete(bytes);
     if (checked) {
-      void this.node.admitCheckedBatch(checked).catch(() => undefined);
+      void this.pool.admitCheckedBatch(checked).catch(() => undefined);
       return;
     }
     // Delivered without our validator's results (a transport that copies bytes): check fully.
@@ -114,6 +117,6 @@ export class TxBatchGossip {
     } catch {
       return;
     }
-    for (const t of txs) void this.node.submitTx(t, { fromPeer: true }).catch(() => undefined);
+    for (const t of txs) void this.pool.submitPeerTx(t).catch(() => undefined);
   }
 }

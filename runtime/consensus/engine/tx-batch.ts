@@ -1,6 +1,6 @@
 import { readArrayHead, readBytesArray, readUint } from "../../codec/byte-arrays.ts";
 import { asArray, asBytes, decodeCanonical, encodeCanonical } from "../../codec/canonical.ts";
-import { ConsensusErrors } from "../../../modules/consensus/errors.ts";
+import { ConsensusErrors } from "../errors.ts";
 
 /**
  * The "txbatch" topic: many transactions per gossip message, `[0, [tx, ...]]` in canonical

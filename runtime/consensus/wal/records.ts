@@ -1,4 +1,4 @@
-import { asArray, asBytes, asSafeUint, CodecError, decodeCanonical, encodeCanonical } from "../../../runtime/codec/canonical.ts";
+import { asArray, asBytes, asSafeUint, CodecError, decodeCanonical, encodeCanonical } from "../../codec/canonical.ts";
 import { decodeMessage, encodeMessage } from "../codec.ts";
 import type { CoreInput, TimeoutStep } from "../core/types.ts";
 import { ConsensusError } from "../errors.ts";

@@ -1,4 +1,4 @@
-import { defineErrors } from "../../runtime/errors.ts";
+import { defineErrors } from "../errors.ts";
 
 /**
  * Error codes of consensus: the BFT engine and its node glue (validator sets, transaction
@@ -21,6 +21,7 @@ export const CONSENSUS_ERRORS = {
   TRANSPORT_STOPPED: 13, // retired: TransportError moved to the p2p table (runtime/p2p/errors.ts)
   TRANSPORT_SYNC_FAILED: 14, // retired (p2p)
   TRANSPORT_FETCH_FAILED: 15, // retired (p2p)
+  CONSENSUS_OLD_VALIDATOR_SET: 16, // a validator set stored before sets carried their updates: resync
 } as const;
 
 /** Codes of the engine's own ConsensusError. */

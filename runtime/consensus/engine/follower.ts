@@ -1,23 +1,20 @@
-import { ValidatorSet, decodeCommit, verifyCommit, voteSignBytes, type CommitCertificate } from "../../../modules/consensus/index.ts";
+import { decodeCommit, verifyCommit, voteSignBytes, type CommitCertificate, type ValidatorSet } from "../index.ts";
 import { ed25519 } from "../../crypto/ed25519.ts";
 import { decodeTx, type DecodedTx } from "../../tx/envelope.ts";
 import type { SigCheck } from "../../tx/sign.ts";
-import { StakingTokens, type StakingKeeper } from "../../../modules/staking/index.ts";
 import type { Execution } from "../../app/application.ts";
 import { blockHash, decodeBlock, type Block } from "../../app/block.ts";
 import { fromHex, toHex } from "../../crypto/hash.ts";
-import type { NexusNode } from "../node.ts";
-import type { BlockSource, NodeTransport, SyncHooks, SyncedBlock, SyncVerdict } from "./transport.ts";
-import { decodeValidatorSet, encodeValidatorSet, nextValidatorSet, toValidators } from "./valset.ts";
-import { VerifiedSignaturesToken } from "./chain-module.ts";
-import type { VerifiedSignatures } from "../../crypto/verified-signatures.ts";
-import { ConsensusErrors } from "../../../modules/consensus/errors.ts";
+import type { ConsensusPorts } from "../ports.ts";
+import type { BlockSource, NodeTransport, SyncHooks, SyncedBlock, SyncVerdict } from "../../p2p/transport.ts";
+import { decodeValidatorSetRecord, encodeValidatorSet, followingSet, genesisValidatorSet, type ValidatorSetRecord } from "./valset.ts";
+import { ConsensusErrors } from "../errors.ts";
 
-export class ConsensusNodeError extends ConsensusErrors<"CONSENSUS_NO_VALIDATORS" | "CONSENSUS_NO_VALIDATOR_SET"> {}
+export class ConsensusNodeError extends ConsensusErrors<"CONSENSUS_NO_VALIDATORS" | "CONSENSUS_NO_VALIDATOR_SET" | "CONSENSUS_OLD_VALIDATOR_SET"> {}
 
 /**
- * Committed-chain bookkeeping of a BFT node: validator sets per height (computed from
- * staking, persisted with each block), committing a block with its certificate, and block
+ * Committed-chain bookkeeping of a BFT node: validator sets per height (from the
+ * application's validator updates, persisted with each block; valset.ts), committing a block with its certificate, and block
  * sync: blocks from peers are accepted only with a commit that verifies against the set this
  * node computed itself, and only if they execute to the header's roots.
  */
@@ -49,40 +46,49 @@ export class ChainFollower {
   private checking = false;
   syncedBlocks = 0;
 
+  private readonly node: ConsensusPorts["host"];
+  private readonly p: ConsensusPorts;
+
   constructor(
-    private readonly node: NexusNode,
+    ports: ConsensusPorts,
     private readonly transport: NodeTransport,
     private readonly onSynced: () => void,
-  ) {}
-
-  private keeper(): StakingKeeper {
-    return this.node.app.modules.container.get<StakingKeeper>(StakingTokens.Keeper);
+  ) {
+    this.p = ports;
+    this.node = ports.host;
   }
 
-  /** The set of height 1 from the genesis validators, stored once. */
+  /** The set of height 1 from the application's InitChain validator updates, stored once. */
   ensureInitialSet(): void {
-    if (this.node.blockStore.validatorSet(1)) return;
-    const active = this.keeper().activeSetFor(this.node.queryCtx(), 1);
-    if (active.length === 0) throw new ConsensusNodeError("CONSENSUS_NO_VALIDATORS", "genesis has no staking validators: a BFT chain needs staking.validators in genesis.json (see docs/devnet.md)");
-    this.node.blockStore.writeInitialValidatorSet(1, encodeValidatorSet(ValidatorSet.create(toValidators(active))));
+    if (this.p.store.validatorSet(1)) return;
+    const updates = this.node.genesisValidatorUpdates().filter((u) => u.power > 0n);
+    if (updates.length === 0) throw new ConsensusNodeError("CONSENSUS_NO_VALIDATORS", "genesis has no validators: a BFT chain needs staking.validators in genesis.json (see docs/devnet.md)");
+    this.p.store.writeInitialValidatorSet(1, encodeValidatorSet(genesisValidatorSet(updates)));
+  }
+
+  private recordFor(height: number): ValidatorSetRecord & { hasPending: boolean } {
+    const bytes = this.p.store.validatorSet(height);
+    if (!bytes) throw new ConsensusNodeError("CONSENSUS_NO_VALIDATOR_SET", `no validator set stored for height ${height}`);
+    return decodeValidatorSetRecord(bytes);
   }
 
   setFor(height: number): ValidatorSet {
-    const bytes = this.node.blockStore.validatorSet(height);
-    if (!bytes) throw new ConsensusNodeError("CONSENSUS_NO_VALIDATOR_SET", `no validator set stored for height ${height}`);
-    return decodeValidatorSet(bytes);
+    return this.recordFor(height).set;
   }
 
   /**
-   * Commit block h with its certificate and the set of h+1 in one transaction. Staking's
-   * members for h+1 are already in committed state (changes from h-1 take effect at h+1).
+   * Commit block h with its certificate and the set of h+1 in one transaction: the set of h
+   * with the updates of block h-1 applied (H+2), carrying block h's updates for h+2.
    */
   commit(block: Block, execution: Execution, commit: Uint8Array, synced = false): void {
     const h = block.header.height;
     this.rememberPrecommits(h, blockHash(block.header), commit);
-    const members = toValidators(this.keeper().activeSetFor(this.node.queryCtx(), h + 1));
-    const next = nextValidatorSet(this.setFor(h), members);
-    this.node.commitBlock(block, execution.receipts.map((r) => fromHex(r.txHash)), execution, { commit, nextValidatorSet: encodeValidatorSet(next) }, { synced });
+    const record = this.recordFor(h);
+    if (!record.hasPending) {
+      throw new ConsensusNodeError("CONSENSUS_OLD_VALIDATOR_SET", `the validator set of height ${h} was stored by an older NexusOS without its pending updates; remove the data directory and resync`);
+    }
+    const next = followingSet(record);
+    this.node.commitBlock(block, execution.receipts.map((r) => fromHex(r.txHash)), execution, { commit, nextValidatorSet: encodeValidatorSet(next, execution.validatorUpdates) }, { synced });
   }
 
   /**
@@ -90,17 +96,16 @@ export class ChainFollower {
    * consensus): the next block's report of this commit need not verify them again.
    */
   private rememberPrecommits(h: number, hash: Uint8Array, commit: Uint8Array): void {
-    const verified = this.node.app.modules.container.get<VerifiedSignatures>(VerifiedSignaturesToken);
     const cert = decodeCommit(commit);
     const set = this.setFor(h);
     for (const s of cert.signatures) {
       const v = set.get(s.validator);
-      if (v) verified.add(v.publicKey, voteSignBytes(this.node.chainId, { type: "precommit", height: h, round: cert.round, blockHash: hash, validator: s.validator }), s.signature);
+      if (v) this.p.app.rememberVerified(v.publicKey, voteSignBytes(this.node.chainId, { type: "precommit", height: h, round: cert.round, blockHash: hash, validator: s.validator }), s.signature);
     }
   }
 
   blockSource(): BlockSource {
-    const store = this.node.blockStore;
+    const store = this.p.store;
     return {
       height: () => this.node.height,
       block: (h) => {
@@ -130,7 +135,7 @@ export class ChainFollower {
   private prefetch(blocks: readonly SyncedBlock[]): void {
     if (this.ahead.size > MAX_PREFETCHED) return;
     const set = this.setFor(this.node.height + 1);
-    const verifier = this.node.app.signatureVerifier;
+    const verifier = this.p.app.signatureVerifier;
     for (const b of blocks) {
       if (b.height <= this.node.height || this.ahead.has(b.height)) continue;
       let block: Block;
@@ -159,7 +164,7 @@ export class ChainFollower {
       } catch {
         txs = undefined; // processProposal rejects it
       }
-      const txSigs = txs ? this.node.app.verifyUnchecked(txs).catch(() => undefined) : Promise.resolve();
+      const txSigs = txs ? this.p.app.verifyUnchecked(txs).catch(() => undefined) : Promise.resolve();
       this.ahead.set(b.height, { bytes: b.block, commit: b.commit, block, cert, hash, ready: Promise.all([commitSigs, txSigs]).then(([m]) => m) });
     }
   }
@@ -194,7 +199,7 @@ export class ChainFollower {
     if (toHex(header.prevHash) !== toHex(prev)) return { ok: false, reason: "prevHash does not extend our chain" };
     const v = verifyCommit(this.node.chainId, this.setFor(h), h, hash, cert, verifySig);
     if (!v.ok) return { ok: false, reason: `${v.code}: ${v.reason}` };
-    const r = await this.node.app.processProposal(header, block.txs);
+    const r = await this.p.app.processProposal(header, block.txs);
     if (this.node.height + 1 !== h) return { ok: true };
     // A certified block that does not execute here means this binary disagrees with >2/3 of the network.
     if (!r.accept) {

@@ -1,6 +1,6 @@
-import { asArray, asBytes, asSafeUint, asString, CodecError, decodeCanonical, encodeCanonical } from "../../runtime/codec/canonical.ts";
-import { ed25519 } from "../../runtime/crypto/ed25519.ts";
-import { bytesEqual } from "../../runtime/crypto/hash.ts";
+import { asArray, asBytes, asSafeUint, asString, CodecError, decodeCanonical, encodeCanonical } from "../codec/canonical.ts";
+import { ed25519 } from "../crypto/ed25519.ts";
+import { bytesEqual } from "../crypto/hash.ts";
 import { ConsensusError } from "./errors.ts";
 import { MAX_ROUND, SIGNATURE_BYTES } from "./codec.ts";
 import { voteSignBytes } from "./signing.ts";

@@ -1,10 +1,9 @@
 import { blockHash, type Block } from "../../app/block.ts";
 import { sha256, toHex } from "../../crypto/hash.ts";
 import type { DecodedTx } from "../../tx/envelope.ts";
-import type { Logger } from "../logger.ts";
-import type { NexusNode } from "../node.ts";
+import type { ConsensusApplication, ConsensusLogger, ConsensusPool } from "../ports.ts";
 import { equal, type CompactProposal } from "./compact-proposal.ts";
-import { MAX_FETCH_HASHES, type NodeTransport, type TxSource } from "./transport.ts";
+import { MAX_FETCH_HASHES, type NodeTransport, type TxSource } from "../../p2p/transport.ts";
 
 export interface CompactStats {
   /** Compact proposals this node started rebuilding. */
@@ -38,17 +37,15 @@ export class CompactBlocks implements TxSource {
   private extra = new Map<string, Uint8Array>();
 
   constructor(
-    private readonly node: NexusNode,
+    private readonly app: ConsensusApplication,
+    private readonly pool: ConsensusPool,
+    private readonly log: ConsensusLogger,
     private readonly transport: NodeTransport,
     private readonly fetchTimeoutMs: number,
     private readonly prefillLocalMs: number,
     /** Transactions heard but not (yet) admitted: the txbatch validator's recent ones. */
     private readonly heard: (hashHex: string) => Uint8Array | undefined = () => undefined,
   ) {}
-
-  private get log(): Logger {
-    return this.node.logger;
-  }
 
   /**
    * Our proposal: every transaction by hash, in full only those peers cannot hold (not in our
@@ -58,7 +55,7 @@ export class CompactBlocks implements TxSource {
    */
   compactFor(block: Block, txs: readonly DecodedTx[], now: number): CompactProposal {
     const prefilled: { index: number; tx: Uint8Array }[] = [];
-    const mempool = this.node.mempool;
+    const mempool = this.pool;
     const hashes = txs.map((t, index) => {
       const hex = t.hashHex;
       const localAt = mempool.localAt(hex);
@@ -77,7 +74,7 @@ export class CompactBlocks implements TxSource {
   }
 
   private lookup(hex: string): Uint8Array | undefined {
-    return this.node.mempool.get(hex) ?? this.node.app.knownTx(hex)?.bytes ?? this.extra.get(hex) ?? this.heard(hex);
+    return this.pool.get(hex) ?? this.app.knownTx(hex)?.bytes ?? this.extra.get(hex) ?? this.heard(hex);
   }
 
   private remember(hex: string, bytes: Uint8Array): void {

@@ -1,4 +1,4 @@
-import { fromHex } from "../../../runtime/crypto/hash.ts";
+import { fromHex } from "../../crypto/hash.ts";
 import { checkProposal, checkVote } from "../codec.ts";
 import { buildCommit } from "../commit.ts";
 import { ConsensusError } from "../errors.ts";

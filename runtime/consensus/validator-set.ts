@@ -1,5 +1,5 @@
-import { encodeCanonical } from "../../runtime/codec/canonical.ts";
-import { sha256 } from "../../runtime/crypto/hash.ts";
+import { encodeCanonical } from "../codec/canonical.ts";
+import { sha256 } from "../crypto/hash.ts";
 import { ConsensusError } from "./errors.ts";
 
 /** A validator as consensus sees it: who signs (ed25519 consensus key), how much it weighs, its band. */

@@ -4,7 +4,6 @@ import {
   decodeEvidence,
   decodeMessage,
   encodeMessage,
-  signVote,
   verifyDuplicateVoteEvidence,
   encodeCommit,
   encodeEvidence,
@@ -12,17 +11,15 @@ import {
   type ConsensusSigner,
   type DriverEffect,
   type DuplicateVoteEvidence,
-  type SignedMessage,
   type TimeoutConfig,
   type ValidatorSet,
   type Wal,
-} from "../../../modules/consensus/index.ts";
+} from "../index.ts";
 import { blockHash, decodeBlock, encodeBlock, type Block, type BlockHeader } from "../../app/block.ts";
 import type { Execution } from "../../app/application.ts";
-import { sha256, toHex, utf8 } from "../../crypto/hash.ts";
+import { sha256, toHex } from "../../crypto/hash.ts";
 import type { Signer } from "../../tx/sign.ts";
-import type { Logger } from "../logger.ts";
-import type { NexusNode } from "../node.ts";
+import type { BlockProducer, ConsensusLogger, ConsensusPorts } from "../ports.ts";
 import { BlockGossip, MAX_BUNDLE_MESSAGES, decodeBlockGossip, encodeBlockGossip, type DecodedBlockGossip } from "./block-gossip.ts";
 import { ChainFollower } from "./follower.ts";
 import { ConsensusReporter } from "./reporter.ts";
@@ -31,7 +28,7 @@ import { TxBatcher } from "./tx-batch.ts";
 import { TxBatchGossip } from "./tx-gossip.ts";
 import { CompactBlocks } from "./compact-blocks.ts";
 import { compactProblem, type CompactProposal } from "./compact-proposal.ts";
-import type { NodeTransport, Verdict } from "./transport.ts";
+import type { NodeTransport, Verdict } from "../../p2p/transport.ts";
 
 export interface EngineOptions {
   readonly transport: NodeTransport;
@@ -63,10 +60,6 @@ export interface EngineOptions {
   readonly prefillLocalMs?: number;
   /** Deadline of one request for missing transactions of a compact proposal (default 1000 ms). */
   readonly txFetchTimeoutMs?: number;
-  /** TEST ONLY: never send full block bytes beside a proposal (compact proposals only). */
-  readonly testNoFullBlocks?: boolean;
-  /** TEST ONLY: also sign a conflicting prevote for every prevote (a Byzantine validator). */
-  readonly testEquivocate?: boolean;
 }
 
 const ZERO_HASH = new Uint8Array(32);
@@ -96,9 +89,10 @@ interface Candidate {
 /**
  * Runs PoSPECTRUM in a node: the ConsensusDriver's effects become gossip, timers,
  * prepareProposal / processProposal calls and block commits; blocks of heights this node
- * missed come from block sync (ChainFollower), each verified with verifyCommit.
+ * missed come from block sync (ChainFollower), each verified with verifyCommit. It sees the
+ * node only through its ports (ports.ts).
  */
-export class BftEngine {
+export class BftEngine implements BlockProducer {
   private driver: ConsensusDriver | undefined;
   private set!: ValidatorSet;
   private readonly candidates = new Map<string, Candidate>();
@@ -122,20 +116,23 @@ export class BftEngine {
   /** Consensus messages of the current height the driver took in, re-sent with our own. */
   private heard = new Map<string, { height: number; bytes: Uint8Array }>();
   private bundleNonce = Math.floor(Math.random() * 2 ** 31);
-  /** TEST ONLY: peers whose gossip is ignored (a simulated partition). */
-  private readonly blocked = new Set<string>();
+  private readonly app: ConsensusPorts["app"];
+  private readonly pool: ConsensusPorts["pool"];
+  private readonly store: ConsensusPorts["store"];
+  private readonly node: ConsensusPorts["host"];
   /** Evidence seen, waiting to be reported (published on the evidence topic). */
   readonly evidence: DuplicateVoteEvidence[] = [];
 
   constructor(
-    private readonly node: NexusNode,
+    ports: ConsensusPorts,
     private readonly o: EngineOptions,
   ) {
-    this.follower = new ChainFollower(node, o.transport, () => this.restartAfterSync());
-    this.blockGossip = new BlockGossip(node, o.transport);
-    this.reporter = o.operatorKey ? new ConsensusReporter(node, o.operatorKey) : undefined;
-    this.txBatches = new TxBatchGossip(node);
-    this.compact = new CompactBlocks(node, o.transport, o.txFetchTimeoutMs ?? 1000, o.prefillLocalMs ?? 500, (hex) => this.txBatches.recentTx(hex));
+    ({ app: this.app, pool: this.pool, store: this.store, host: this.node } = ports);
+    this.follower = new ChainFollower(ports, o.transport, () => this.restartAfterSync());
+    this.blockGossip = new BlockGossip(ports.store, o.transport);
+    this.reporter = o.operatorKey ? new ConsensusReporter(ports, o.operatorKey) : undefined;
+    this.txBatches = new TxBatchGossip(ports.app, ports.pool);
+    this.compact = new CompactBlocks(ports.app, ports.pool, ports.host.logger, o.transport, o.txFetchTimeoutMs ?? 1000, o.prefillLocalMs ?? 500, (hex) => this.txBatches.recentTx(hex));
     this.batcher = new TxBatcher((b) => void o.transport.publish("txbatch", b).catch((err: Error) => this.log.debug({ err: err.message }, "publish failed")), {
       delayMs: o.txBatchDelayMs,
     });
@@ -146,12 +143,12 @@ export class BftEngine {
     return this.reporter?.pendingEvidence ?? 0;
   }
 
-  private get log(): Logger {
+  private get log(): ConsensusLogger {
     return this.node.logger;
   }
 
   private now(): number {
-    return (this.o.now ?? Date.now)();
+    return this.o.now ? this.o.now() : this.node.now();
   }
 
   /** How compact proposals from peers were rebuilt. */
@@ -162,13 +159,6 @@ export class BftEngine {
   /** Blocks this node took from peers through sync or announcements. */
   get followerSyncedBlocks(): number {
     return this.follower.syncedBlocks;
-  }
-
-  /** TEST ONLY: ignore gossip from these peers ([] heals). Sync still reaches them: it only serves certified blocks. */
-  testBlockPeers(peers: readonly string[]): number {
-    this.blocked.clear();
-    for (const p of peers) this.blocked.add(p);
-    return this.blocked.size;
   }
 
   /** Core state, for logs and test failures. */
@@ -186,20 +176,16 @@ export class BftEngine {
     const t = this.o.transport;
     t.setBlockSource(this.follower.blockSource());
     t.setTxSource?.(this.compact);
-    const v =
-      (check: (b: Uint8Array) => Verdict | Promise<Verdict>) =>
-      (b: Uint8Array, from: string): Verdict | Promise<Verdict> =>
-        this.blocked.has(from) ? "ignore" : check(b);
     this.unsubscribe.push(
-      t.subscribe("proposals", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
-      t.subscribe("votes", v((b) => this.checkConsensusMessage(b)), (b, from) => this.onConsensusMessage(b, from)),
-      t.subscribe("blocks", v((b) => this.checkBlockGossip(b)), (b, from) => this.onBlockGossip(b, from)),
-      t.subscribe("txs", v((b) => checkTxGossip(this.node.app, b)), (b) => this.onTx(b)),
-      t.subscribe("evidence", v((b) => this.checkEvidence(b)), (b) => this.onEvidence(b)),
-      t.subscribe("txbatch", v((b) => this.txBatches.check(b)), (b) => this.txBatches.handle(b)),
+      t.subscribe("proposals", (b) => this.checkConsensusMessage(b), (b, from) => this.onConsensusMessage(b, from)),
+      t.subscribe("votes", (b) => this.checkConsensusMessage(b), (b, from) => this.onConsensusMessage(b, from)),
+      t.subscribe("blocks", (b) => this.checkBlockGossip(b), (b, from) => this.onBlockGossip(b, from)),
+      t.subscribe("txs", (b) => checkTxGossip(this.app, b), (b) => this.onTx(b)),
+      t.subscribe("evidence", (b) => this.checkEvidence(b), (b) => this.onEvidence(b)),
+      t.subscribe("txbatch", (b) => this.txBatches.check(b), (b) => this.txBatches.handle(b)),
     );
     // Transactions from clients go out in batches (tx-batch.ts); "txs" is still heard from older peers.
-    this.node.onTxAdmitted = (bytes): void => this.batcher.add(bytes);
+    this.pool.onLocalTx((bytes): void => this.batcher.add(bytes));
     // Catch up with what peers already committed before voting on anything.
     await this.follower.syncOnce().catch((e: Error) => this.log.warn({ err: e.message }, "initial block sync failed; consensus will retry"));
     this.wal = typeof this.o.wal === "string" ? FileWal.open(this.o.wal) : this.o.wal;
@@ -207,7 +193,7 @@ export class BftEngine {
     const { driver, effects } = ConsensusDriver.recover({ chainId: this.node.chainId, wal: this.wal, signer: this.o.signer, timeouts: this.o.timeouts }, this.height, this.set);
     this.driver = driver;
     // Blocks this validator proposed or voted for before a restart (their bytes may exist nowhere else).
-    for (const bytes of this.node.blockStore.candidatesAt(this.height)) {
+    for (const bytes of this.store.candidatesAt(this.height)) {
       const block = decodeBlock(bytes);
       this.candidates.set(toHex(blockHash(block.header)), { block, bytes });
     }
@@ -225,7 +211,7 @@ export class BftEngine {
       for (const t of this.timers) clearTimeout(t);
       for (const i of this.intervals) clearInterval(i);
       this.unsubscribe.forEach((u) => u());
-      this.node.onTxAdmitted = undefined;
+      this.pool.onLocalTx(undefined);
       this.batcher.stop();
       this.o.transport.setBlockSource(undefined);
       this.o.transport.setTxSource?.(undefined);
@@ -376,7 +362,7 @@ export class BftEngine {
 
   private onTx(bytes: Uint8Array): void {
     // Already known or invalid here: nothing to do, gossip carries it elsewhere.
-    void this.node.submitTx(bytes, { fromPeer: true }).catch(() => undefined);
+    void this.pool.submitPeerTx(bytes).catch(() => undefined);
   }
 
   // ---- driver effects -------------------------------------------------------------------
@@ -393,7 +379,6 @@ export class BftEngine {
             if (c && e.message.proposal.proposer === this.o.signer?.address) this.publishBlock(c);
           }
           this.publish(e.message.kind === "proposal" ? "proposals" : "votes", encodeMessage(e.message));
-          if (this.o.testEquivocate) this.equivocate(e.message);
           break;
         }
         case "schedule-timeout": {
@@ -437,7 +422,7 @@ export class BftEngine {
 
   private publishBlock(c: Candidate, nonce?: number): void {
     if (c.compact) this.publish("blocks", encodeBlockGossip({ kind: "compact", compact: nonce === undefined ? c.compact : { ...c.compact, nonce } }));
-    else if (!this.o.testNoFullBlocks) this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce }));
+    else this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce }));
   }
 
   /** prepareProposal from the mempool; the header as produceBlock builds it. */
@@ -446,16 +431,16 @@ export class BftEngine {
     const latest = this.node.latestBlock();
     const prevTime = latest?.header.time ?? this.node.genesisTime;
     const info = { chainId: this.node.chainId, height, time: Math.max(this.now(), prevTime + 1), proposer: this.o.signer.address };
-    const p = this.node.app.params();
+    const p = this.app.params();
     const maxTxs = Math.min(p.maxBlockTxs, this.o.maxProposalTxs ?? DEFAULT_MAX_PROPOSAL_TXS);
     const localBefore = this.now() - (this.o.proposalTxMinAgeMs ?? 60);
-    const candidates = this.node.mempool.reap(Math.max(1, maxTxs - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024), localBefore);
+    const candidates = this.pool.reap(Math.max(1, maxTxs - 1), Math.max(1024, p.maxBlockBytes - 256 * 1024), localBefore);
     const report = await this.reporter?.build(height, candidates).catch((err: Error) => {
       this.log.warn({ err: err.message }, "cannot build the consensus report");
       return undefined;
     });
     if (height !== this.height || !this.driver) return;
-    const { txs, execution } = this.node.app.prepareProposal(info, report ? [...candidates, report] : candidates);
+    const { txs, execution } = this.app.prepareProposal(info, report ? [...candidates, report] : candidates);
     const header: BlockHeader = {
       chainId: this.node.chainId,
       height,
@@ -470,7 +455,7 @@ export class BftEngine {
     const hash = blockHash(header);
     const bytes = encodeBlock(block);
     this.candidates.set(toHex(hash), { block, bytes, execution, verdict: true, compact: this.compact.compactFor(block, txs, this.now()) });
-    this.node.blockStore.saveCandidate(height, hash, bytes);
+    this.store.saveCandidate(height, hash, bytes);
     this.log.debug({ height, round, block: toHex(hash).slice(0, 12), txs: block.txs.length }, "proposing a new block");
     this.apply(this.driver.value(height, round, hash));
   }
@@ -491,7 +476,7 @@ export class BftEngine {
           c.verdict = false;
           this.log.warn({ height, reason }, "rejected proposal");
         } else {
-          const r = await this.node.app.processProposal(c.block.header, c.block.txs);
+          const r = await this.app.processProposal(c.block.header, c.block.txs);
           if (height !== this.height) return;
           c.verdict = r.accept;
           if (r.accept) c.execution = r.execution;
@@ -499,7 +484,7 @@ export class BftEngine {
         }
       }
       const hash = blockHash(c.block.header);
-      if (c.verdict) this.node.blockStore.saveCandidate(height, hash, c.bytes);
+      if (c.verdict) this.store.saveCandidate(height, hash, c.bytes);
       this.apply(this.driver.validated(height, hash, c.verdict));
     });
   }
@@ -530,7 +515,7 @@ export class BftEngine {
       const c = this.candidates.get(hashHex)!;
       let execution = c.execution;
       if (!execution) {
-        const r = await this.node.app.processProposal(c.block.header, c.block.txs);
+        const r = await this.app.processProposal(c.block.header, c.block.txs);
         if (!r.accept) {
           // More than 2/3 committed a block this node cannot execute: continuing would fork.
           this.node.halt(`decided block ${hashHex} at height ${e.height} does not execute here: ${r.reason}`);
@@ -572,13 +557,6 @@ export class BftEngine {
     if (this.driver && this.driver.core.height < this.height) this.afterCommit(true);
   }
 
-  /** TEST ONLY: a second, conflicting prevote signed around the SignGuard. */
-  private equivocate(m: SignedMessage): void {
-    if (m.kind !== "vote" || m.vote.type !== "prevote" || !this.o.signer || m.vote.validator !== this.o.signer.address) return;
-    const other = signVote(this.node.chainId, this.o.signer, { ...m.vote, blockHash: sha256(utf8(`equivocation/${m.vote.height}/${m.vote.round}`)) });
-    this.publish("votes", encodeMessage(other));
-  }
-
   private regossip(): void {
     if (!this.driver || this.stopped) return;
     const height = this.driver.core.height;
@@ -599,7 +577,7 @@ export class BftEngine {
       if (!c) continue;
       this.publishBlock(c, this.bundleNonce++);
       const now = this.now();
-      if (c.compact && age >= FULL_BLOCK_AFTER_PERIODS * period && now - (c.fullSentAt ?? 0) >= FULL_BLOCK_AFTER_PERIODS * period && !this.o.testNoFullBlocks) {
+      if (c.compact && age >= FULL_BLOCK_AFTER_PERIODS * period && now - (c.fullSentAt ?? 0) >= FULL_BLOCK_AFTER_PERIODS * period) {
         c.fullSentAt = now;
         this.publish("blocks", encodeBlockGossip({ kind: "proposal", bytes: c.bytes, nonce: this.bundleNonce++ }));
       }
@@ -609,4 +587,9 @@ export class BftEngine {
     const messages = [...own.map((m) => encodeMessage(m)), ...heard.reverse()].slice(0, MAX_BUNDLE_MESSAGES);
     if (messages.length) this.publish("blocks", encodeBlockGossip({ kind: "votes", nonce: this.bundleNonce++, height, messages }));
   }
+}
+
+/** The BFT engine as the node's block producer: what the composition root passes as NodeOptions.producer. */
+export function bftProducer(o: EngineOptions): (ports: ConsensusPorts) => BftEngine {
+  return (ports) => new BftEngine(ports, o);
 }

@@ -1,8 +1,8 @@
 import { asArray, asBytes, asSafeUint, decodeCanonical, encodeCanonical } from "../../codec/canonical.ts";
 import { decodeBlock, type Block } from "../../app/block.ts";
 import { readArrayHead, readBytes, readUint } from "../../codec/byte-arrays.ts";
-import type { NexusNode } from "../node.ts";
-import type { NodeTransport } from "./transport.ts";
+import type { ConsensusStore } from "../ports.ts";
+import type { NodeTransport } from "../../p2p/transport.ts";
 import { COMPACT_KIND, decodeCompactProposal, encodeCompactProposal, type CompactProposal } from "./compact-proposal.ts";
 
 /**
@@ -92,7 +92,7 @@ export class BlockGossip {
   private readonly last = new Map<number, number>();
 
   constructor(
-    private readonly node: NexusNode,
+    private readonly store: ConsensusStore,
     private readonly transport: NodeTransport,
   ) {}
 
@@ -101,8 +101,8 @@ export class BlockGossip {
     if ((this.last.get(height) ?? 0) > now - 500) return;
     if (this.last.size > 64) this.last.clear();
     this.last.set(height, now);
-    const bytes = this.node.blockStore.blockBytes(height);
-    const commit = this.node.blockStore.commit(height);
+    const bytes = this.store.blockBytes(height);
+    const commit = this.store.commit(height);
     if (!bytes || !commit) return;
     void this.transport.publish("blocks", encodeBlockGossip({ kind: "committed", bytes, commit })).catch(() => undefined);
   }

@@ -1,5 +1,5 @@
-import { asArray, CodecError, decodeCanonical, encodeCanonical } from "../../runtime/codec/canonical.ts";
-import { bytesEqual, compareBytes } from "../../runtime/crypto/hash.ts";
+import { asArray, CodecError, decodeCanonical, encodeCanonical } from "../codec/canonical.ts";
+import { bytesEqual, compareBytes } from "../crypto/hash.ts";
 import { decodeMessage, encodeMessage, MAX_MESSAGE_BYTES } from "./codec.ts";
 import { ConsensusError } from "./errors.ts";
 import { verifyMessageSignature } from "./signing.ts";

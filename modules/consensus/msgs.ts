@@ -1,64 +1,33 @@
-import { ContainerModule, inject, injectable } from "inversify";
-import {
-  ValidatorSet,
-  decodeEvidence,
-  verifyCommit,
-  verifyDuplicateVoteEvidence,
-  type CommitCertificate,
-} from "../../../modules/consensus/index.ts";
-import { StakingTokens, type StakingKeeper } from "../../../modules/staking/index.ts";
-import { ADDRESS_PATTERN } from "../../modules/schemas.ts";
-import type { ChainModule, Ctx, MsgDef, ModuleInstance } from "../../modules/types.ts";
-import { ModuleError } from "../../tx/errors.ts";
-import { fromHex, toHex, utf8 } from "../../crypto/hash.ts";
-import { toValidators } from "./valset.ts";
-import { VerifiedSignatures } from "../../crypto/verified-signatures.ts";
-import { ed25519 } from "../../crypto/ed25519.ts";
+import { ValidatorSet, decodeEvidence, verifyCommit, verifyDuplicateVoteEvidence, type CommitCertificate, type Validator } from "../../runtime/consensus/index.ts";
+import { ConsensusTypeUrls, type MsgReportCommit, type MsgSubmitEvidence } from "../../runtime/consensus/chain-contract.ts";
+import { ADDRESS_PATTERN } from "../../runtime/modules/schemas.ts";
+import type { Ctx, MsgDef, QueryDef } from "../../runtime/modules/types.ts";
+import { ModuleError } from "../../runtime/tx/errors.ts";
+import { fromHex, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import { VerifiedSignatures } from "../../runtime/crypto/verified-signatures.ts";
+import { ed25519 } from "../../runtime/crypto/ed25519.ts";
+import type { SetMember, StakingForConsensus } from "./expected-keepers.ts";
 
-/** The node's cache of verified signatures, shared by its consensus code and this module's handlers. */
-export const VerifiedSignaturesToken = Symbol.for("consensus.VerifiedSignatures");
-
-/**
- * The chain side of BFT consensus. Blocks carry no consensus fields, so the proposer adds
- * a transaction with the previous block's commit certificate (liveness: staking's
- * recordSignatures) and any duplicate-vote evidence (staking's slashDoubleSign). Handlers
- * trust nothing from the proposer: certificates and evidence are verified against staking's
- * validator set of their height, read from state.
- */
-export const ConsensusTypeUrls = {
-  ReportCommit: "/consensus.v1.MsgReportCommit",
-  SubmitEvidence: "/consensus.v1.MsgSubmitEvidence",
-} as const;
-
-const NS = "consensus";
+export const NS = "consensus";
 const hex = (max: number): { type: "string"; pattern: string; maxLength: number } => ({ type: "string", pattern: "^[0-9a-f]+$", maxLength: max });
 const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
-
-export interface MsgReportCommit {
-  reporter: string;
-  height: number;
-  round: number;
-  blockHash: string;
-  signatures: { validator: string; signature: string }[];
-}
-
-export interface MsgSubmitEvidence {
-  reporter: string;
-  /** encodeEvidence, hex. */
-  evidence: string;
-}
 
 const fail = (code: string, message: string): never => {
   throw new ModuleError(NS, code, message);
 };
 
-function setAt(keeper: StakingKeeper, ctx: Ctx, height: number): ValidatorSet {
+/** Staking's set members as consensus validators (the operator address signs with its consensus key). */
+export function toValidators(active: readonly SetMember[]): Validator[] {
+  return active.map((a) => ({ address: a.operator, publicKey: fromHex(a.consensusPubKey), power: a.power, band: a.band }));
+}
+
+function setAt(keeper: StakingForConsensus, ctx: Ctx, height: number): ValidatorSet {
   const active = keeper.activeSetFor(ctx, height);
   if (active.length === 0) fail("CONSENSUS_NO_SET", `no validator set is known for height ${height}`);
   return ValidatorSet.create(toValidators(active));
 }
 
-export function consensusMsgs(keeper: StakingKeeper, verified: VerifiedSignatures = new VerifiedSignatures()): MsgDef[] {
+export function consensusMsgs(keeper: StakingForConsensus, verified: VerifiedSignatures = new VerifiedSignatures()): MsgDef[] {
   const verifySig = (k: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean => verified.has(k, msg, sig) || ed25519.verify(k, msg, sig);
   const report: MsgDef<MsgReportCommit> = {
     typeUrl: ConsensusTypeUrls.ReportCommit,
@@ -129,23 +98,18 @@ export function consensusMsgs(keeper: StakingKeeper, verified: VerifiedSignature
   return [report, evidence];
 }
 
-const ConsensusModuleToken = Symbol.for("consensus.Module");
-
-@injectable()
-class ConsensusChainModule implements ModuleInstance {
-  readonly msgs: readonly MsgDef[];
-  constructor(@inject(StakingTokens.Keeper) keeper: StakingKeeper, @inject(VerifiedSignaturesToken) verified: VerifiedSignatures) {
-    this.msgs = consensusMsgs(keeper, verified);
-  }
+/** What the engine's report asks (runtime/consensus/chain-contract.ts). */
+export function consensusQueries(keeper: StakingForConsensus): Record<string, QueryDef> {
+  return {
+    punished: {
+      schema: {
+        $id: "https://nexusos.dev/schemas/consensus.v1.QueryPunished.json",
+        type: "object",
+        properties: { validator: address },
+        required: ["validator"],
+        additionalProperties: false,
+      },
+      handle: (ctx: Ctx, p: { validator: string }) => ({ punished: keeper.validator(ctx, p.validator)?.tombstoned === true }),
+    } satisfies QueryDef<{ validator: string }>,
+  };
 }
-
-export const consensusModule: ChainModule = {
-  name: NS,
-  version: 1,
-  dependsOn: ["staking"],
-  bindings: new ContainerModule(({ bind }) => {
-    bind(ConsensusModuleToken).to(ConsensusChainModule).inSingletonScope();
-    bind(VerifiedSignaturesToken).toConstantValue(new VerifiedSignatures());
-  }),
-  instance: ConsensusModuleToken,
-};

@@ -1,11 +1,10 @@
-import { decodeCommit, encodeEvidence, type DuplicateVoteEvidence } from "../../../modules/consensus/index.ts";
-import { getNonce } from "../../app/nonces.ts";
+import { decodeCommit, encodeEvidence, type DuplicateVoteEvidence } from "../index.ts";
 import { Band } from "../../tx/bands.ts";
 import type { DecodedTx } from "../../tx/envelope.ts";
 import { signTx, type Signer } from "../../tx/sign.ts";
 import { toHex } from "../../crypto/hash.ts";
-import type { NexusNode } from "../node.ts";
-import { ConsensusTypeUrls } from "./chain-module.ts";
+import type { ConsensusPorts } from "../ports.ts";
+import { ConsensusQueries, ConsensusTypeUrls } from "../chain-contract.ts";
 
 const MAX_PENDING_EVIDENCE = 100;
 /** Most a report may cost its proposer: far above the fee of a certificate of 1000 signatures. */
@@ -20,7 +19,7 @@ export class ConsensusReporter {
   private readonly evidence = new Map<string, DuplicateVoteEvidence>();
 
   constructor(
-    private readonly node: NexusNode,
+    private readonly p: Pick<ConsensusPorts, "app" | "store" | "host">,
     private readonly key: Signer & { address: string },
   ) {}
 
@@ -35,8 +34,8 @@ export class ConsensusReporter {
 
   private tombstoned(operator: string): boolean {
     try {
-      const v = this.node.query("staking/validator", { operator }) as { tombstoned?: boolean } | null;
-      return v?.tombstoned === true;
+      const v = this.p.app.query(ConsensusQueries.Punished, { validator: operator }) as { punished?: boolean } | null;
+      return v?.punished === true;
     } catch {
       return false;
     }
@@ -45,7 +44,7 @@ export class ConsensusReporter {
   /** The report for a block at `height`, placed after `candidates` (nonce follows the reporter's own). */
   async build(height: number, candidates: readonly DecodedTx[]): Promise<DecodedTx | undefined> {
     const msgs: { typeUrl: string; value: Record<string, unknown> }[] = [];
-    const commit = height >= 2 ? this.node.blockStore.commit(height - 1) : undefined;
+    const commit = height >= 2 ? this.p.store.commit(height - 1) : undefined;
     if (commit) {
       const c = decodeCommit(commit);
       msgs.push({
@@ -59,13 +58,13 @@ export class ConsensusReporter {
       else if (ev.voteA.vote.height < height) msgs.push({ typeUrl: ConsensusTypeUrls.SubmitEvidence, value: { reporter: this.key.address, evidence: k } });
     }
     if (msgs.length === 0) return undefined;
-    let nonce = getNonce(this.node.queryCtx(), this.key.address);
+    let nonce = this.p.app.nonce(this.key.address);
     for (const t of candidates) if (t.tx.body.sender === this.key.address && t.tx.body.nonce >= nonce) nonce = t.tx.body.nonce + 1n;
     const d = signTx(
-      { chainId: this.node.chainId, sender: this.key.address, nonce, band: Band.NANO, feeLimit: REPORT_FEE_LIMIT, tip: 0n, timeoutHeight: height, memo: "", msgs },
+      { chainId: this.p.host.chainId, sender: this.key.address, nonce, band: Band.NANO, feeLimit: REPORT_FEE_LIMIT, tip: 0n, timeoutHeight: height, memo: "", msgs },
       [this.key],
     );
-    await this.node.app.verifyUnchecked([d]);
+    await this.p.app.verifyUnchecked([d]);
     return d;
   }
 }

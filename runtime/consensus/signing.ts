@@ -1,5 +1,5 @@
-import { encodeCanonical } from "../../runtime/codec/canonical.ts";
-import { ed25519 } from "../../runtime/crypto/ed25519.ts";
+import { encodeCanonical } from "../codec/canonical.ts";
+import { ed25519 } from "../crypto/ed25519.ts";
 import { ConsensusError } from "./errors.ts";
 import { VOTE_TYPE_CODES, type Proposal, type SignedMessage, type SignedProposal, type SignedVote, type Vote } from "./types.ts";
 import type { ValidatorSet } from "./validator-set.ts";

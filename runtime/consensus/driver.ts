@@ -1,4 +1,4 @@
-import { toHex } from "../../runtime/crypto/hash.ts";
+import { toHex } from "../crypto/hash.ts";
 import { ConsensusCore } from "./core/state-machine.ts";
 import type { CoreInput, CoreOutput, TimeoutConfig, TimeoutStep } from "./core/types.ts";
 import { ConsensusError } from "./errors.ts";

@@ -1,4 +1,4 @@
-import { toHex } from "../../runtime/crypto/hash.ts";
+import { toHex } from "../crypto/hash.ts";
 
 /** Every block hash the consensus layer handles is a SHA-256 digest. */
 export const HASH_BYTES = 32;

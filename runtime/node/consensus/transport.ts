@@ -1,1 +1,0 @@
-export * from "../../p2p/transport.ts";
