@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
  * libsodium's `crypto_sign_verify_detached` (libsodium e18eee6, bundled by sodium-native 5.1)
  * checks the same equation on the same bytes, and refuses more beforehand: S ≥ L, a low-order R,
  * a non-canonical or low-order A. So what it accepts, node:crypto accepts; its "invalid" must be
- * asked of node:crypto again. test/runtime/ed25519-fast-path.test.ts shows this on Wycheproof,
+ * asked of node:crypto again. test/crypto/ed25519-fast-path.test.ts shows this on Wycheproof,
  * the CCTV edge-case vectors and random mutations; a libsodium that moved to a cofactored check,
  * or a runtime that trusted libsodium's "invalid", would fail there.
  */

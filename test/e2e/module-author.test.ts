@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +28,7 @@ describe("e2e: a module author's path (docs/modules.md)", function () {
     const doc = readFileSync(join(REPO, "docs/modules.md"), "utf8");
     for (const cmd of [
       "npm run -s nexus -- new-module notes",
+      "npm run test:one -- modules/notes/notes-module.test.ts",
       "import { notesModule } from \"../../modules/notes/index.ts\";",
       "const modules: ChainModule[] = [bankModule, stakingModule, notesModule];",
       "npm run -s nexus -- init --dev",
@@ -55,6 +57,17 @@ describe("e2e: a module author's path (docs/modules.md)", function () {
       `import { notesModule } from "../../modules/${tag}-notes/index.ts";\n` + before.replace(list, "const modules: ChainModule[] = [bankModule, stakingModule, notesModule];"),
     );
     const entry = join(chainDir, "main.ts");
+
+    // 3. The module's own tests, copied from the example, pass under the new name.
+    const own = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const p = spawn("npm", ["run", "-s", "test:one", "--", join(moduleDir, "notes-module.test.ts")], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      p.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      p.on("close", (code) => resolve({ code, out }));
+    });
+    expect(own.code, own.out).to.equal(0);
+    expect(own.out).to.match(/[1-9][0-9]* passing/);
 
     // 4. A dev chain with the module.
     const init = await runCli(["--home", home, "init", "--dev"], {}, entry);

@@ -19,7 +19,7 @@ import {
   signWithScalar,
   smallOrderEncodings,
   withSPlusL,
-} from "../runtime/ed25519-cases.ts";
+} from "../crypto/ed25519-cases.ts";
 import { hex, label, loadVectors, toHex } from "./helpers.ts";
 
 // Nodes of one network may run different quantum backends, so the noble backend's Ed25519 verify
@@ -57,7 +57,7 @@ describe("Ed25519: the noble backend gives node:crypto's verdict (the chain's ru
     expect(differ, `${differ.length} of 914 differ, e.g. ${differ.slice(0, 5).join("; ")}`).to.deep.equal([]);
     // Then every verifier on every vector (the failure names the first input).
     for (const v of vectors) rule(hex(v.key), enc(v.msg), hex(v.sig), `CCTV #${v.number}`);
-    expect(accepted).to.equal(43); // as test/runtime/ed25519-fast-path.test.ts pins for Node 24.21
+    expect(accepted).to.equal(43); // as test/crypto/ed25519-fast-path.test.ts pins for Node 24.21
   });
 
   it("all 151 Wycheproof ed25519_test.json vectors: noble = runtime = expected", () => {

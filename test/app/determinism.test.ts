@@ -4,7 +4,7 @@ import { signedSend } from "../helpers/txs.ts";
 import { verifyStateProof } from "../../runtime/state/proof-verify.ts";
 import { fromHex } from "../../runtime/crypto/hash.ts";
 import type { StateProof } from "../../runtime/state/types.ts";
-import { Harness, addr, openStakingNode, NXT } from "../staking/helpers.ts";
+import { Harness, addr, openStakingNode, NXT } from "../../modules/staking/testing.ts";
 import { StakingTypeUrls as T } from "../../modules/staking/index.ts";
 
 /** Staking traffic that fills every collection: delegations, both queues, indexes, counters, rewards. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { StakingTypeUrls as T, BONDED_POOL, NOT_BONDED_POOL, DISTRIBUTION_POOL } from "../../modules/staking/index.ts";
+import { StakingTypeUrls as T, BONDED_POOL, NOT_BONDED_POOL, DISTRIBUTION_POOL } from "./index.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
-import { addr, consKey, openStakingNode, NXT, type Harness } from "./helpers.ts";
+import { addr, consKey, openStakingNode, NXT, type Harness } from "./testing.ts";
 
 describe("staking: validators, delegation, rewards, unbonding, redelegation", () => {
   let h: Harness;

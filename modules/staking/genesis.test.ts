@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { StakingTypeUrls as T, defaultStakingParams } from "../../modules/staking/index.ts";
-import { Validators } from "../../modules/staking/keys.ts";
-import { validatorCodec } from "../../modules/staking/records.ts";
+import { StakingTypeUrls as T, defaultStakingParams } from "./index.ts";
+import { Validators } from "./keys.ts";
+import { validatorCodec } from "./records.ts";
 import { buildGenesis } from "../../runtime/node/genesis.ts";
 import { ModuleManager } from "../../runtime/modules/manager.ts";
-import { openTestNode, testGenesis, removeDir, TEST_CHAIN_ID, GENESIS_TIME } from "../helpers/node-harness.ts";
-import { Harness, MODULES, addr, consKey, openStakingNode, NXT } from "./helpers.ts";
+import { openTestNode, testGenesis, removeDir, TEST_CHAIN_ID, GENESIS_TIME } from "../../test/helpers/node-harness.ts";
+import { Harness, MODULES, addr, consKey, openStakingNode, NXT } from "./testing.ts";
 
 describe("staking: genesis and invariants", () => {
   it("exports its state and a new chain imported from the export starts with the same validators and delegations", async () => {

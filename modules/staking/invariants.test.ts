@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { StakingTypeUrls as T } from "../../modules/staking/index.ts";
-import { addr, consKey, consensusPlan, openStakingNode, NXT, type Harness } from "./helpers.ts";
+import { StakingTypeUrls as T } from "./index.ts";
+import { addr, consKey, consensusPlan, openStakingNode, NXT, type Harness } from "./testing.ts";
 
 type Op =
   | { k: "delegate"; d: number; v: number; amount: bigint }

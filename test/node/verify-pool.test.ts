@@ -215,7 +215,7 @@ describe("WorkerVerifyPool: scheme plugins in the workers", function () {
   });
 
   it("a scheme plugin a worker cannot load fails every call instead of hanging it", async () => {
-    const pool = new WorkerVerifyPool({ threads: 1, schemes: [{ module: new URL("./no-such-plugin.ts", import.meta.url).href, export: "plugin", options: {} }] });
+    const pool = new WorkerVerifyPool({ threads: 1, schemes: [{ module: new URL("../runtime/no-such-plugin.ts", import.meta.url).href, export: "plugin", options: {} }] });
     try {
       let err: Error | undefined;
       await pool.verify(mix(1, 0, keyed[0]!.scheme).checks).catch((e: Error) => (err = e));

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { openTestNode, testGenesis, testSigner, removeDir } from "../helpers/node-harness.ts";
+import { openTestNode, testGenesis, testSigner, removeDir } from "../../test/helpers/node-harness.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
-import { sendBody } from "../helpers/txs.ts";
+import { sendBody } from "../../test/helpers/txs.ts";
 import { bankModule } from "../../modules/bank/index.ts";
-import { counterModule, createCounterModule } from "../../examples/counter-module/index.ts";
+import { counterModule, createCounterModule } from "./index.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 import type { ChainModule } from "../../runtime/modules/types.ts";
 

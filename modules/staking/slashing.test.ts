@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { StakingTypeUrls as T, NOT_BONDED_POOL, BONDED_POOL } from "../../modules/staking/index.ts";
+import { StakingTypeUrls as T, NOT_BONDED_POOL, BONDED_POOL } from "./index.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
 import { Band } from "../../runtime/tx/bands.ts";
-import { BankTypeUrls } from "../../modules/bank/index.ts";
-import { addr, consKey, consensusPlan, openStakingNode, NXT, type Harness } from "./helpers.ts";
+import { BankTypeUrls } from "../bank/index.ts";
+import { addr, consKey, consensusPlan, openStakingNode, NXT, type Harness } from "./testing.ts";
 
 interface V {
   tokens: string;

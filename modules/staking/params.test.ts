@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { bankModule } from "../../modules/bank/index.ts";
-import { StakingTypeUrls as T, createStakingModule, defaultStakingParams, stakingModule, StakingTokens, type StakingKeeper } from "../../modules/staking/index.ts";
+import { bankModule } from "../bank/index.ts";
+import { StakingTypeUrls as T, createStakingModule, defaultStakingParams, stakingModule, StakingTokens, type StakingKeeper } from "./index.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
-import { addr, fakeConsensusModule, openStakingNode, NXT, type Harness } from "./helpers.ts";
+import { addr, fakeConsensusModule, openStakingNode, NXT, type Harness } from "./testing.ts";
 
 describe("staking: authority and MsgUpdateParams; queues drained through TimeQueue", () => {
   let h: Harness;

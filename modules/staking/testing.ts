@@ -1,15 +1,15 @@
 import { ContainerModule, inject, injectable } from "inversify";
 import { expect } from "chai";
-import { openTestNode, testGenesis, testSigner, removeDir, GENESIS_TIME, type TestNode } from "../helpers/node-harness.ts";
+import { openTestNode, testGenesis, testSigner, removeDir, GENESIS_TIME, type TestNode } from "../../test/helpers/node-harness.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
 import { Band } from "../../runtime/tx/bands.ts";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import type { ChainModule, Ctx, ModuleInstance } from "../../runtime/modules/types.ts";
 import type { ReceiptView } from "../../runtime/node/node-api.ts";
-import { bankModule } from "../../modules/bank/index.ts";
-import { NXT } from "../../modules/bank/params.ts";
-import { stakingModule, StakingTokens, defaultStakingParams, type StakingKeeper, type StakingParams } from "../../modules/staking/index.ts";
-import { TEST_CHAIN_ID } from "../helpers/node-harness.ts";
+import { bankModule } from "../bank/index.ts";
+import { NXT } from "../bank/params.ts";
+import { stakingModule, StakingTokens, defaultStakingParams, type StakingKeeper, type StakingParams } from "./index.ts";
+import { TEST_CHAIN_ID } from "../../test/helpers/node-harness.ts";
 
 export { NXT, GENESIS_TIME };
 

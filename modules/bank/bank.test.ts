@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { openTestNode, testSigner, removeDir, TEST_CHAIN_ID, type TestNode } from "../helpers/node-harness.ts";
-import { sendBody } from "../helpers/txs.ts";
+import { openTestNode, testSigner, removeDir, TEST_CHAIN_ID, type TestNode } from "../../test/helpers/node-harness.ts";
+import { sendBody } from "../../test/helpers/txs.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
-import { NXT } from "../../modules/bank/params.ts";
-import { GENESIS_ALLOCATION } from "../../modules/bank/genesis.ts";
+import { NXT } from "./params.ts";
+import { GENESIS_ALLOCATION } from "./genesis.ts";
 import type { ReceiptView } from "../../runtime/node/node-api.ts";
 
 const supply = (t: TestNode): { minted: bigint; burned: bigint; supply: bigint } => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { openTestNode, testGenesis, testSigner, removeDir, type TestNode } from "../helpers/node-harness.ts";
-import { sendBody } from "../helpers/txs.ts";
+import { openTestNode, testGenesis, testSigner, removeDir, type TestNode } from "../../test/helpers/node-harness.ts";
+import { sendBody } from "../../test/helpers/txs.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
@@ -8,8 +8,8 @@ import { ExecContext } from "../../runtime/modules/context.ts";
 import { Branch } from "../../runtime/state/branch.ts";
 import { MemoryKV } from "../../runtime/state/memory-kv.ts";
 import type { ReceiptView } from "../../runtime/node/node-api.ts";
-import { BankKeeper, BankTypeUrls, bankConfig, createBankModule, defaultModuleAccountPermissions, type BankModuleOptions } from "../../modules/bank/index.ts";
-import { STAKING_MODULE_ACCOUNT_PERMISSIONS } from "../../modules/staking/index.ts";
+import { BankKeeper, BankTypeUrls, bankConfig, createBankModule, defaultModuleAccountPermissions, type BankModuleOptions } from "./index.ts";
+import { STAKING_MODULE_ACCOUNT_PERMISSIONS } from "../staking/index.ts";
 
 const nxt = (amount: bigint | number): { denom: string; amount: string }[] => [{ denom: "nxt", amount: String(amount) }];
 
