@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { Branch } from "../state/branch.ts";
+import { NexusError } from "../errors.ts";
 import type { AuthenticatedStore, StagedCommit } from "../state/types.ts";
 import type { ModuleManager, RoutedMsg } from "../modules/manager.ts";
 import { ExecContext, MsgExecContext } from "../modules/context.ts";
@@ -377,8 +378,10 @@ export class Application {
     try {
       body.msgs.forEach((m, i) => routes[i]!.def.handle(mctx, m.value));
     } catch (e) {
-      const log = e instanceof ModuleError ? e.message : `internal error in message handler: ${(e as Error).message}`;
-      const name = e instanceof ModuleError ? e.code : "TX_MSG_FAILED";
+      // A typed error (a module's, or the message router's) names its own code in the receipt.
+      const typed = e instanceof ModuleError || e instanceof NexusError;
+      const log = typed ? (e as Error).message : `internal error in message handler: ${(e as Error).message}`;
+      const name = typed ? (e as NexusError).code : "TX_MSG_FAILED";
       return fail(name, TX_ERRORS.TX_MSG_FAILED, log, fee, anteEvents);
     }
     msgBranch.write();

@@ -9,6 +9,8 @@ export const RuntimeTokens = {
   FeeHandler: Symbol.for("runtime.FeeHandler"),
   BandRoleProvider: Symbol.for("runtime.BandRoleProvider"),
   BalanceReader: Symbol.for("runtime.BalanceReader"),
+  /** The message router the runtime binds for modules (runtime/modules/msg-router.ts). */
+  MsgRouter: Symbol.for("runtime.MsgRouter"),
 } as const;
 
 /** Takes transaction fees (bank implements it). */

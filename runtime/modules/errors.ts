@@ -16,6 +16,13 @@ export const MODULES_ERRORS = {
   MODULE_MIGRATION_MISSING: 8,
   MODULE_DOWNGRADE: 9,
   CHAIN_INVALID: 10, // a chain definition (runtime/modules/chain.ts) that cannot run
+  ROUTER_UNKNOWN_MSG: 11, // the message router (msg-router.ts): no module handles the typeUrl
+  ROUTER_INVALID_MSG: 12, // a routed message fails its schema
+  ROUTER_UNAUTHORIZED: 13, // a routed message needs a signature other than the router's signer
+  ROUTER_BAND_TOO_LOW: 14,
+  ROUTER_MSG_FAILED: 15, // a routed message's handler failed: the whole list is undone
+  ROUTER_TOO_DEEP: 16,
+  ROUTER_NO_BRANCH: 17,
 } as const;
 
 export type ModulesErrorCode = keyof typeof MODULES_ERRORS;

@@ -2,6 +2,7 @@ import { Container } from "inversify";
 import { createAjv, describeAjvErrors, joinPath, locateAjvError, type ValidateFunction } from "./schemas.ts";
 import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgDef, QueryDef, ValidatorUpdate } from "./types.ts";
 import { orderedNames, type HookOrder } from "./chain.ts";
+import { ModuleMsgRouter, MSG_ROUTER_TOKEN } from "./msg-router.ts";
 import { Band } from "../tx/bands.ts";
 import { utf8 } from "../crypto/hash.ts";
 import { ModulesErrors, type ModulesErrorCode } from "./errors.ts";
@@ -45,6 +46,8 @@ export class ModuleManager {
 
   constructor(modules: readonly ChainModule[], opts: { order?: HookOrder; container?: Container } = {}) {
     this.container = opts.container ?? new Container({ defaultScope: "Singleton" });
+    // Bound before any module resolves, so a module can have the router injected.
+    this.container.bind(MSG_ROUTER_TOKEN).toConstantValue(new ModuleMsgRouter((t) => this.routes.get(t)));
     const ordered = dependencyOrder(modules);
     for (const m of ordered) this.container.load(m.bindings);
     const ajv = createAjv();
@@ -202,6 +205,7 @@ export class ModuleManager {
  */
 export function describeModules(modules: readonly ChainModule[]): ModuleDescription[] {
   const container = new Container({ defaultScope: "Singleton" });
+  container.bind(MSG_ROUTER_TOKEN).toConstantValue(new ModuleMsgRouter(() => undefined));
   const ordered = dependencyOrder(modules);
   for (const m of ordered) container.load(m.bindings);
   return ordered.map((m) => {
