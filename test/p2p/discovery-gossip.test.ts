@@ -93,6 +93,10 @@ describe("p2p: identity, discovery and gossip", function () {
       c.onMessage("txs", () => "accept", (bytes) => void atC.push(Buffer.from(bytes).toString("hex")));
       await waitFor(() => b.libp2p.services.pubsub.getSubscribers(b.topic("txs")).length === 2, "b to see both subscribers");
       await waitFor(() => a.libp2p.services.pubsub.getSubscribers(a.topic("txs")).length === 1, "a to see b subscribed");
+      // Knowing a subscriber is not having it in the mesh: b forwards only to mesh peers, and
+      // the mesh forms at gossipsub's heartbeat, which a loaded machine runs late.
+      const mesh = (n: Network): number => (n.libp2p.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(n.topic("txs")).length;
+      await waitFor(() => mesh(b) === 2 && mesh(a) === 1 && mesh(c) === 1, "the txs mesh a — b — c to form", 30_000);
       return { a, b, c, atC };
     }
 
