@@ -12,7 +12,8 @@ const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
 export const msgSendSchema = {
   $id: "https://nexusos.dev/schemas/bank.v1.MsgSend.json",
   type: "object",
-  properties: { from: address, to: address, amount: coinsSchema },
+  description: "transfer coins (the friendlier `tx bank send <key> <to> <amount>` is the same message)",
+  properties: { from: address, to: { ...address, description: "recipient" }, amount: { ...coinsSchema, description: "coins to send", examples: ["1.5NXT"] } },
   required: ["from", "to", "amount"],
   additionalProperties: false,
 } as const;
@@ -40,7 +41,8 @@ export type MsgMultiSend = FromSchema<typeof msgMultiSendSchema>;
 export const msgBurnSchema = {
   $id: "https://nexusos.dev/schemas/bank.v1.MsgBurn.json",
   type: "object",
-  properties: { from: address, amount: coinsSchema },
+  description: "destroy coins from the sender's balance",
+  properties: { from: address, amount: { ...coinsSchema, description: "coins to burn", examples: ["1NXT"] } },
   required: ["from", "amount"],
   additionalProperties: false,
 } as const;

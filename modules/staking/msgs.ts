@@ -12,35 +12,44 @@ const bps = { type: "integer", minimum: 0, maximum: 10000 } as const;
 const moniker = { type: "string", minLength: 1, maxLength: 64 } as const;
 export const PUBKEY_PATTERN = "^[0-9a-f]{64}$";
 
-const schema = <const P extends Record<string, unknown>, const R extends readonly string[]>(name: string, properties: P, required: R) =>
-  ({ $id: `https://nexusos.dev/schemas/staking.v1.${name}.json`, type: "object", properties, required, additionalProperties: false }) as const;
+const schema = <const P extends Record<string, unknown>, const R extends readonly string[]>(name: string, properties: P, required: R, description?: string) =>
+  ({ $id: `https://nexusos.dev/schemas/staking.v1.${name}.json`, type: "object", ...(description ? { description } : {}), properties, required, additionalProperties: false }) as const;
+
+/** The same field with the words the CLI's --help shows (a JSON Schema annotation). */
+const described = <const S extends object>(s: S, description: string, examples?: readonly unknown[]) => ({ ...s, description, ...(examples ? { examples } : {}) }) as S & { description: string };
 
 export const msgCreateValidatorSchema = schema(
   "MsgCreateValidator",
   {
     operator: address,
     /** Ed25519 consensus public key, 32 bytes as lowercase hex. */
-    consensusPubKey: { type: "string", pattern: PUBKEY_PATTERN },
-    band: { type: "integer", minimum: 1, maximum: 7 },
-    moniker,
+    consensusPubKey: described({ type: "string", pattern: PUBKEY_PATTERN }, "Ed25519 consensus public key, 64 lowercase hex digits (`nexus show-validator`)"),
+    band: described({ type: "integer", minimum: 1, maximum: 7 }, "declared spectral band, counted by the spectral-diversity commit rule"),
+    moniker: described(moniker, "the validator's public name"),
     /** Self-delegation in base units of NXT. */
-    amount,
-    commissionRateBps: bps,
-    maxCommissionRateBps: bps,
-    maxCommissionChangeRateBps: bps,
-    minSelfDelegation: amount,
+    amount: described(amount, "self-delegation", ["100000NXT"]),
+    commissionRateBps: described(bps, "commission on delegators' rewards, basis points (100 = 1%)"),
+    maxCommissionRateBps: described(bps, "the highest commission this validator may ever set, basis points"),
+    maxCommissionChangeRateBps: described(bps, "the largest commission change per day, basis points"),
+    minSelfDelegation: described(amount, "self-delegation below which the validator is jailed"),
   },
   ["operator", "consensusPubKey", "band", "moniker", "amount"] as const,
+  "bond stake and become a validator candidate (the operator signs)",
 );
 export type MsgCreateValidator = FromSchema<typeof msgCreateValidatorSchema>;
 
-export const msgEditValidatorSchema = schema("MsgEditValidator", { operator: address, moniker, commissionRateBps: bps, minSelfDelegation: amount }, ["operator"] as const);
+export const msgEditValidatorSchema = schema(
+  "MsgEditValidator",
+  { operator: address, moniker: described(moniker, "new public name"), commissionRateBps: described(bps, "new commission, basis points (at most once a day, within the max change)"), minSelfDelegation: described(amount, "new minimum self-delegation (may only rise)") },
+  ["operator"] as const,
+  "change a validator's moniker, commission or minimum self-delegation",
+);
 export type MsgEditValidator = FromSchema<typeof msgEditValidatorSchema>;
 
-export const msgDelegateSchema = schema("MsgDelegate", { delegator: address, validator: address, amount }, ["delegator", "validator", "amount"] as const);
+export const msgDelegateSchema = schema("MsgDelegate", { delegator: address, validator: described(address, "the validator's operator address"), amount: described(amount, "stake to delegate", ["1000NXT"]) }, ["delegator", "validator", "amount"] as const, "delegate stake to a validator");
 export type MsgDelegate = FromSchema<typeof msgDelegateSchema>;
 
-export const msgUndelegateSchema = schema("MsgUndelegate", { delegator: address, validator: address, amount }, ["delegator", "validator", "amount"] as const);
+export const msgUndelegateSchema = schema("MsgUndelegate", { delegator: address, validator: described(address, "the validator's operator address"), amount: described(amount, "stake to unbond (returned after the unbonding time)", ["1000NXT"]) }, ["delegator", "validator", "amount"] as const, "start unbonding stake from a validator");
 export type MsgUndelegate = FromSchema<typeof msgUndelegateSchema>;
 
 export const msgBeginRedelegateSchema = schema(
@@ -50,13 +59,13 @@ export const msgBeginRedelegateSchema = schema(
 );
 export type MsgBeginRedelegate = FromSchema<typeof msgBeginRedelegateSchema>;
 
-export const msgUnjailSchema = schema("MsgUnjail", { operator: address }, ["operator"] as const);
+export const msgUnjailSchema = schema("MsgUnjail", { operator: address }, ["operator"] as const, "return a jailed validator to the candidates once its jail time is over");
 export type MsgUnjail = FromSchema<typeof msgUnjailSchema>;
 
-export const msgWithdrawRewardsSchema = schema("MsgWithdrawRewards", { delegator: address, validator: address }, ["delegator", "validator"] as const);
+export const msgWithdrawRewardsSchema = schema("MsgWithdrawRewards", { delegator: address, validator: described(address, "the validator's operator address") }, ["delegator", "validator"] as const, "withdraw the rewards of a delegation");
 export type MsgWithdrawRewards = FromSchema<typeof msgWithdrawRewardsSchema>;
 
-export const msgWithdrawCommissionSchema = schema("MsgWithdrawCommission", { operator: address }, ["operator"] as const);
+export const msgWithdrawCommissionSchema = schema("MsgWithdrawCommission", { operator: address }, ["operator"] as const, "withdraw the validator's accumulated commission");
 export type MsgWithdrawCommission = FromSchema<typeof msgWithdrawCommissionSchema>;
 
 /** Sent by staking's authority (governance by default): replaces the whole params object. */
