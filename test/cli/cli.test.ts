@@ -123,6 +123,17 @@ describe("cli: nexus command", function () {
     expect(a.stderr).to.contain("hint:");
   });
 
+  it("an unknown module or message prints what exists", async () => {
+    const m = await nexus(["tx", "nope"]);
+    expect(m.code).to.not.equal(0);
+    expect(m.stderr).to.contain("unknown command 'nope'");
+    expect(m.stderr).to.match(/staking\s+staking module transactions/);
+    const msg = await nexus(["tx", "staking", "delgate"]);
+    expect(msg.code).to.not.equal(0);
+    expect(msg.stderr).to.contain("(Did you mean delegate?)");
+    expect(msg.stderr).to.match(/create-validator/);
+  });
+
   describe("against a node", () => {
     let node: FakeNode;
     let server: RpcServer;
