@@ -16,6 +16,9 @@ export const NODE_ERRORS = {
   CONFIG_INVALID: 9,
   GENESIS_INVALID: 10,
   NODE_NO_PRODUCER: 11, // consensus "bft" without a block producer from the composition root
+  HOME_LOCKED: 12, // another node runs on this home (home-lock.ts)
+  HOME_DAMAGED: 13, // the home holds chain data but not the genesis.json it was made with
+  RPC_LISTEN_FAILED: 14, // the RPC server could not listen (port in use, host unknown)
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERRORS;

@@ -1,6 +1,9 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { readGenesis } from "./genesis.ts";
 import { loadNodeConfig, pluginSelection } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { HomeLock } from "./home-lock.ts";
 import { NexusNode } from "./node.ts";
 import { WorkerVerifyPool } from "./verify-pool.ts";
 import { buildSchemeRegistry } from "./schemes.ts";
@@ -48,7 +51,53 @@ export class RunError extends NodeErrors<"RUN_NOT_INITIALISED"> {
 export async function runNode(app: ChainApp, o: RunOptions, compose: RunComposition = {}): Promise<void> {
   const home = resolveHome(o.home);
   const paths = homePaths(home);
+  // First, so that nothing below (init included) runs twice on one home.
+  const lock = HomeLock.acquire(join(home, "node.lock"), home);
+  // What start-up has opened, closed in reverse if a later step fails: a failed start exits
+  // instead of hanging on worker threads, sockets or lmdb handles.
+  const opened: (() => Promise<void> | void)[] = [() => lock.release()];
+  const unwind = async (): Promise<void> => {
+    for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => undefined);
+  };
+  let started: Started;
+  try {
+    started = await startUp(app, o, compose, home, paths, opened);
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+  const { log } = started;
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const stop = (sig: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal: sig }, "stopping");
+      void (async () => {
+        await unwind();
+        log.info("stopped cleanly");
+        resolveStop();
+      })();
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+}
+
+interface Started {
+  readonly log: Logger;
+}
+
+async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, home: string, paths: ReturnType<typeof homePaths>, opened: (() => Promise<void> | void)[]): Promise<Started> {
   if (!isInitialised(home)) {
+    if (existsSync(paths.data) && readdirSync(paths.data).length > 0) {
+      // Initialising here would write a new genesis and keys over a chain's data.
+      throw new HomeDamagedError(
+        "HOME_DAMAGED",
+        `${home} holds chain data in ${paths.data} but no genesis.json: restore genesis.json (from a backup, or the network's), or move data/ away to start a new chain there`,
+        { home },
+      );
+    }
     if (!o.dev) throw new RunError(`${home} is not initialised: run \`nexus init --home ${home}\` first (or start with --dev)`);
     const r = await initHome(app.chain, { home, dev: true });
     console.log(`Initialised a dev chain "${r.chainId}" in ${home}`);
@@ -72,11 +121,15 @@ export async function runNode(app: ChainApp, o: RunOptions, compose: RunComposit
     p2p: config.p2p,
     maxBlockBytes: genesis.runtime.maxBlockBytes ?? 4 * 1024 * 1024,
   });
+  opened.push(() => plugins.stop());
   const schemes = buildSchemeRegistry(plugins.signatureSchemes);
   // A BFT node's transport (the config selects one only for consensus "bft").
   const transport = plugins.transport();
   if (transport) log.info({ transport: config.transport, peerId: transport.id, addresses: transport.addresses?.(), bootstrap: config.p2p.bootstrap }, "p2p started");
   const signer = ed25519Signer(validator.address, validator.secretKey);
+  const verifier = new WorkerVerifyPool({ threads: config.verifyThreads || undefined, schemes: plugins.signatureSchemes });
+  // Closed here if the node never opens; node.stop() closes it otherwise (a second close is a no-op).
+  opened.push(() => verifier.close());
   const node = await NexusNode.open({
     dataDir: paths.data,
     config,
@@ -86,7 +139,7 @@ export async function runNode(app: ChainApp, o: RunOptions, compose: RunComposit
     schemes,
     proposer: validator.address,
     logger: log,
-    verifier: new WorkerVerifyPool({ threads: config.verifyThreads || undefined, schemes: plugins.signatureSchemes }),
+    verifier,
     producer: transport
       ? bftProducerFromConfig(config, paths.data, {
           transport: compose.transport ? compose.transport(transport, { chainId: genesis.chainId, signer }) : transport,
@@ -95,31 +148,36 @@ export async function runNode(app: ChainApp, o: RunOptions, compose: RunComposit
         })
       : undefined,
   });
+  opened.push(() => node.stop());
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
     startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown; maxBodyBytes?: number }) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
   };
-  const rpc = await startRpcServer(compose.api ? compose.api(node) : node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
+  let rpc: Awaited<ReturnType<typeof startRpcServer>>;
+  try {
+    rpc = await startRpcServer(compose.api ? compose.api(node) : node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
+  } catch (e) {
+    throw rpcListenError(e, config.rpc.host, config.rpc.port);
+  }
+  opened.push(() => rpc.close());
   await node.start();
   log.info({ chainId: node.chainId, height: node.height, rpc: rpc.url, ws: rpc.wsUrl, home, blockTimeMs: config.blockTimeMs, consensus: config.consensus, ed25519Verify: ed25519VerifyBackend() }, "node started");
   if (!libsodiumStatus().active) log.info({ reason: libsodiumStatus().reason }, "Ed25519 verify without the libsodium fast path: same verdicts, about twice the CPU per valid signature (see docs/quantum.md)");
   const missing = missingHeapFlags();
   if (missing.length) log.info({ missing: missing.join(" ") }, "started without the node's V8 heap flags: it will hold more memory than it needs (see docs/config.md, Memory)");
+  return { log };
+}
 
-  await new Promise<void>((resolveStop) => {
-    let stopping = false;
-    const stop = (sig: string): void => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal: sig }, "stopping");
-      void (async () => {
-        await rpc.close();
-        await node.stop();
-        await plugins.stop();
-        log.info("stopped cleanly");
-        resolveStop();
-      })();
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
-  });
+export class HomeDamagedError extends NodeErrors<"HOME_DAMAGED"> {}
+export class RpcListenError extends NodeErrors<"RPC_LISTEN_FAILED"> {}
+
+/** The RPC server could not listen: say which setting to change. */
+function rpcListenError(e: unknown, host: string, port: number): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") {
+    return new RpcListenError("RPC_LISTEN_FAILED", `RPC port ${port} on ${host} is in use (another node?): pass --rpc-port <port> or set rpc.port in config.json`, { host, port }, { cause: e });
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EADDRNOTAVAIL") {
+    return new RpcListenError("RPC_LISTEN_FAILED", `rpc.host "${host}" in config.json is not an address of this machine (${code}): use 127.0.0.1, 0.0.0.0 or a local interface's address`, { host, port }, { cause: e });
+  }
+  return e instanceof Error ? e : new Error(String(e));
 }
