@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ChainApp } from "../../runtime/node/chain-app.ts";
 import { bankCli } from "../../modules/bank/cli.ts";
+import { stakingCli } from "../../modules/staking/cli.ts";
 import { nexusChain } from "./chain.ts";
 
 /** The `nexus` binary's composition: the reference chain, its transport identity, its CLI extensions. */
@@ -21,5 +22,5 @@ export const nexusApp: ChainApp = {
     root: fileURLToPath(new URL("../../", import.meta.url)),
     chainFile: fileURLToPath(new URL("./chain.ts", import.meta.url)),
   },
-  cli: [...bankCli],
+  cli: [...bankCli, ...stakingCli],
 };
