@@ -118,7 +118,7 @@ describe("cli: validator operator commands", function () {
 
   it("join --force keeps the validator key that is already there", async () => {
     const before = readValidatorKey(home).address;
-    const r = await nexus(["--home", home, "join", "--genesis", join(root, "genesis.json"), "--peer", "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWQVhUgQyfekQKQ5xK78SMX8MTqp5VBqUqeVFkAfP6J91Y", "--force", "--json"]);
+    const r = await nexus(["--home", home, "join", "--genesis", join(root, "genesis.json"), "--peer", "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWQVhUgQyfekQKQ5xK78SMX8MTqp5VBqUqeVFkAfP6J91Y", "--force", "--moniker", "aurora", "--json"]);
     expect(r.code, r.stderr).to.equal(0);
     expect(readValidatorKey(home).address).to.equal(before);
   });
