@@ -17,15 +17,16 @@ import { nexusApp } from "../../chains/nexus/app.ts";
  * step is a `nexus` command run as a child process (chains/nexus/main.ts); the test reads
  * state over RPC only to wait for it.
  *
- * The genesis is rewritten before the nodes start for a short liveness window (10 blocks, 25%
- * to sign) and jail (15 s of block time). The newcomer bonds as much as a genesis validator, so
- * a commit needs 4 of the 5 and its precommit is in most certificates (a certificate holds the
- * precommits its proposer had when it decided); with a quarter of the window to sign, a slow
- * but live validator is not jailed by chance.
+ * The genesis is rewritten before the nodes start for a short liveness window and jail: 20
+ * blocks of which a validator must sign one (it is jailed only when it missed them all), and 15
+ * s of block time in jail. A certificate holds the precommits its proposer had when it decided,
+ * so on a loaded machine the slowest validator is left out of most of them: a stricter share
+ * (25% of 10 blocks was tried) jailed live genesis validators. The newcomer bonds as much as a
+ * genesis validator, so a commit needs 4 of the 5 and its precommit is in most certificates.
  */
 
 const PASS = "onboarding-test-passphrase";
-const WINDOW = 10;
+const WINDOW = 20;
 const JAIL_MS = 15_000;
 
 interface NodeProc {
@@ -151,7 +152,7 @@ describe("validator onboarding: the commands of docs/validators.md on a four-val
     for (const n of layout.nodes) {
       const file = join(n.home, "genesis.json");
       const g = JSON.parse(readFileSync(file, "utf8")) as { modules: { staking: { params: Record<string, unknown> } } };
-      Object.assign(g.modules.staking.params, { signedBlocksWindow: WINDOW, minSignedPerWindowBps: 2500, downtimeJailDurationMs: JAIL_MS });
+      Object.assign(g.modules.staking.params, { signedBlocksWindow: WINDOW, minSignedPerWindowBps: 500, downtimeJailDurationMs: JAIL_MS });
       writeFileSync(file, JSON.stringify(g, null, 2) + "\n");
     }
     layout.nodes.forEach((n) => procs.push(startNode(n.home)));
@@ -203,12 +204,13 @@ describe("validator onboarding: the commands of docs/validators.md on a four-val
     expect(r.events.map((e) => e.type)).to.include("staking.create_validator");
     // In the set two blocks later.
     await wait("the new validator in the active set", async () => ((await powerOf()) !== undefined ? true : undefined), 30_000);
-    const set = await json<{ validators: Member[] }>(["query", "staking", "active-set", "--node", rpc4]);
+    const set = await json<{ validators: Member[] }>(["query", "staking", "active-set", "--node", rpc0()]);
     const me = set.validators.find((v) => v.operator === operator);
     expect(me, "in `query staking active-set`").to.not.equal(undefined);
     expect(me!.power).to.equal("100000");
     expect(me!.band).to.equal(1);
-    expect(set.validators).to.have.length(5);
+    const genesisOut = await Promise.all(layout.nodes.filter((n) => !set.validators.some((v) => v.operator === n.address)).map(async (n) => `${n.address}: ${JSON.stringify(await client0.query("staking/validator", { operator: n.address }))}`));
+    expect(genesisOut, "genesis validators out of the set").to.deep.equal([]);
     // It signs: it proposes blocks (a proposal and a commit need its consensus key) and the
     // commit certificates the chain records count its precommits.
     let next = await height(client0);
