@@ -4,6 +4,7 @@ import { txCommand, queryCommand, statusCommand } from "./commands/chain.ts";
 import { initCommand, startCommand } from "./commands/node.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { newModuleCommand } from "./commands/new-module.ts";
+import { addValidatorCommands } from "./commands/validator.ts";
 import { CliError } from "./util.ts";
 import { RpcClientError } from "../rpc/client.ts";
 import { Amounts } from "../rpc/amounts.ts";
@@ -38,6 +39,7 @@ export function buildProgram(app: ChainApp): Command {
   program.addCommand(statusCommand());
   program.addCommand(newModuleCommand(app));
   program.addCommand(keysCommand());
+  addValidatorCommands(program, app);
   program.addCommand(txCommand(ctx, modules, extensions));
   program.addCommand(queryCommand(ctx, modules, extensions));
   for (const e of extensions) if (e.parent === "root") program.addCommand(e.build(ctx));
