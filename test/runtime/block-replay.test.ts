@@ -4,6 +4,7 @@ import { signedSend } from "../helpers/txs.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 import type { BlockInfo } from "../../runtime/modules/types.ts";
 import type { DecodedTx } from "../../runtime/tx/envelope.ts";
+import type { Execution } from "../../runtime/app/application.ts";
 
 /*
  * A proposer can put any transaction in its block without going through anyone's mempool,
@@ -26,7 +27,7 @@ describe("replay protection at block execution (a proposer that bypasses the mem
     return { chainId: TEST_CHAIN_ID, height: t.node.height + 1, time: t.clock.t + 1000, proposer: testSigner(99).address };
   }
 
-  async function execute(txs: readonly DecodedTx[]): ReturnType<TestNode["node"]["app"]["executeBlock"]> {
+  async function execute(txs: readonly DecodedTx[]): Promise<Execution> {
     // What processProposal does with another proposer's block: verify signatures, then execute.
     await t.node.app.verifyUnchecked(txs);
     return t.node.app.executeBlock(nextInfo(), txs);

@@ -167,8 +167,8 @@ export function twinsHooks(s: TwinsScenario, inject: Injection = {}): SimHooks {
       if (now < s.healAt && round.parts[from] !== round.parts[to]) return null;
       let extra = 0;
       const b = byzantine(from);
-      if (b >= 0) {
-        const act = round.acts[b]!;
+      if (b !== -1) {
+        const act = round.acts[b];
         if (act === "withhold" && now < s.healAt) return null;
         if (act === "delay") extra = rng.int(100, 400);
         if (rng.chance(round.twinDrop)) return null;
