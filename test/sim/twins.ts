@@ -133,7 +133,8 @@ export function generateTwinsScenario(seed: number): TwinsScenario {
     maxDelay: 10,
     healAt,
     twin,
-    maxTime: healAt + 2500,
+    // Safety is what is checked; a run that has not decided 1.2 s after the heal stops there.
+    maxTime: healAt + 1200,
     rounds,
   };
 }
