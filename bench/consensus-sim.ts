@@ -2,9 +2,16 @@
  * Seeded consensus simulations on demand:
  *   npx tsx bench/consensus-sim.ts --scenarios 100000 --seed 1     run seeds 1..100000
  *   npx tsx bench/consensus-sim.ts --only 4242                      reproduce one seed, verbosely
+ *   add --twins for the round-by-round Twins scenarios (test/sim/twins.ts)
  * Scenario i uses seed (seed + i); a failure prints the seed that reproduces it.
  */
-import { describeScenario, generateScenario, runScenario } from "../test/sim/simulator.ts";
+import { describeScenario, generateScenario, runScenario, type Scenario, type SimResult } from "../test/sim/simulator.ts";
+import { describeTwinsScenario, generateTwinsScenario, runTwinsScenario, type TwinsScenario } from "../test/sim/twins.ts";
+
+const twins = process.argv.includes("--twins");
+const generate = (seed: number): Scenario => (twins ? generateTwinsScenario(seed) : generateScenario(seed));
+const run = (s: Scenario): SimResult => (twins ? runTwinsScenario(s as TwinsScenario) : runScenario(s));
+const describe = (s: Scenario): string => (twins ? describeTwinsScenario(s as TwinsScenario) : describeScenario(s));
 
 function arg(name: string, fallback: number | undefined): number | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,9 +26,9 @@ function arg(name: string, fallback: number | undefined): number | undefined {
 
 const only = arg("only", undefined);
 if (only !== undefined) {
-  const s = generateScenario(only);
-  console.log(`scenario ${describeScenario(s)}`);
-  const r = runScenario(s);
+  const s = generate(only);
+  console.log(`scenario ${describe(s)}`);
+  const r = run(s);
   console.log(JSON.stringify(r, null, 2));
   process.exit(r.ok ? 0 : 1);
 }
@@ -39,8 +46,8 @@ let events = 0;
 let maxRound = 0;
 const failedSeeds: number[] = [];
 for (let i = 0; i < scenarios; i++) {
-  const s = generateScenario(seed + i);
-  const r = runScenario(s);
+  const s = generate(seed + i);
+  const r = run(s);
   events += r.events;
   evidence += r.evidence;
   maxRound = Math.max(maxRound, r.maxRound);
@@ -49,7 +56,7 @@ for (let i = 0; i < scenarios; i++) {
   if (!r.ok) {
     failures++;
     failedSeeds.push(s.seed);
-    console.log(`FAIL seed ${s.seed}: ${r.failure}\n  reproduce: npx tsx bench/consensus-sim.ts --only ${s.seed}`);
+    console.log(`FAIL seed ${s.seed}: ${r.failure}\n  reproduce: npx tsx bench/consensus-sim.ts${twins ? " --twins" : ""} --only ${s.seed}`);
     if (failures >= maxFailures) break;
   }
   const t = performance.now();

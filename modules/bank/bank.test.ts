@@ -7,6 +7,9 @@ import { moduleAddress } from "../../runtime/crypto/address.ts";
 import { NXT } from "./params.ts";
 import { GENESIS_ALLOCATION } from "./genesis.ts";
 import type { ReceiptView } from "../../runtime/node/node-api.ts";
+import { balanceKey } from "../../modules/bank/keys.ts";
+import { decodeAddress } from "../../runtime/crypto/address.ts";
+import { uintToBytes } from "../../runtime/codec/uint.ts";
 
 const supply = (t: TestNode): { minted: bigint; burned: bigint; supply: bigint } => {
   const s = t.node.query("bank/supply", { denom: "nxt" }) as { minted: string; burned: string; supply: string };
@@ -79,6 +82,18 @@ describe("bank module", () => {
     expect(t.node.app.modules.checkInvariants(ctx)).to.deep.equal([]);
     ctx.kv("bank").set(new Uint8Array([0x03, ...Buffer.from("nxt")]), new Uint8Array([1])); // tamper with burned
     expect(t.node.app.modules.checkInvariants(ctx)[0]).to.match(/^bank\/total-supply: nxt: balances \d+ \+ burned 1 != minted \d+/);
+  });
+
+  it("the supply invariant catches an inflated balance: coins credited without being minted", () => {
+    const ctx = t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: t.node.height, time: 0, proposer: "" });
+    expect(t.node.app.modules.checkInvariants(ctx)).to.deep.equal([]);
+    const a = testSigner(0).address;
+    const had = BigInt(t.node.getBalance(a, "nxt").amount);
+    ctx.kv("bank").set(balanceKey(decodeAddress(a), "nxt"), uintToBytes(had + 1n)); // one unit out of thin air
+    const s = supply(t);
+    expect(t.node.app.modules.checkInvariants(ctx)).to.deep.equal([
+      `bank/total-supply: nxt: balances ${s.supply + 1n} + burned ${s.burned} != minted ${s.minted}`,
+    ]);
   });
 
   it("collects fees into the fee collector module account", async () => {

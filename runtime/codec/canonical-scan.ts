@@ -2,16 +2,16 @@
  * Is `bytes` the canonical encoding of its own value? Answered from the bytes alone, without
  * encoding anything. "Canonical" here means exactly what decodeCanonical used to test by
  * re-encoding: cborg's `encode`, given the value that cborg's strict `decode` (our
- * DECODE_OPTS) returns for `bytes`, writes `bytes` back. The rules below are cborg's
+ * cborg-strict.ts DECODE_OPTS, which keeps a leading BOM) returns for `bytes`, writes `bytes` back. The rules below are cborg's
  * (6.1.x, lib/encode.js, 0uint.js, 2bytes.js, 3string.js), not RFC 8949 in the abstract:
  *
  * - Integers (major 0 and 1): the shortest head. The decoder gives a number up to 2^53 - 1
  *   and a bigint above it; the encoder writes both the same way, so width is all that counts.
  * - Byte strings: the shortest length head; the content is copied through unchanged.
  * - Text strings: the shortest length head, and the content must survive decode + encode.
- *   The decoder uses TextDecoder (non-fatal, BOM not ignored), so invalid UTF-8 comes back
- *   as U+FFFD and a leading byte order mark (EF BB BF) is dropped; either way the encoder
- *   writes other bytes. Well-formed UTF-8 without a leading BOM comes back byte for byte.
+ *   The decoder uses a non-fatal TextDecoder, so invalid UTF-8 comes back as U+FFFD and the
+ *   encoder writes other bytes. It keeps a leading byte order mark (cborg-strict.ts), so
+ *   well-formed UTF-8, BOM or not, comes back byte for byte.
  * - Arrays: definite, shortest length head.
  * - Maps: definite, shortest length head, text-string keys only (the decoder builds plain
  *   objects and refuses others), keys sorted by cborg's default mapSorter: shorter UTF-8
@@ -144,7 +144,7 @@ function item(b: Uint8Array, pos: number, depth: number): number {
     const keyAt = p;
     p = item(b, p, depth + 1);
     if (p < 0) return -1;
-    // The key is valid UTF-8 without a BOM (text() checked), so its bytes are what the encoder sorts by.
+    // The key is valid UTF-8 (text() checked) and decodes to itself, so its bytes are what the encoder sorts by.
     const kLen = keyLength(b, keyAt);
     const kStart = p - kLen;
     if (prevLen >= 0) {
@@ -180,12 +180,9 @@ function compareRange(b: Uint8Array, x: number, y: number, n: number): number {
 /**
  * Text content [from, to) must be well-formed UTF-8 (Unicode table 3-7: no overlong forms,
  * no surrogates, nothing above U+10FFFF), exactly what TextDecoder passes through unchanged,
- * and must not start with a BOM, which TextDecoder drops. `pos` is the string's head.
+ * (a leading BOM included: the decoder keeps it). `pos` is the string's head.
  */
 function text(b: Uint8Array, pos: number, from: number, to: number): number {
-  if (to - from >= 3 && b[from] === 0xef && b[from + 1] === 0xbb && b[from + 2] === 0xbf) {
-    return stop("non-canonical", "text string starts with a byte order mark, which decoding drops", pos);
-  }
   let i = from;
   while (i < to) {
     const c = b[i]!;

@@ -1,6 +1,7 @@
-import { encode, decode, decodeFirst } from "cborg";
+import { encode } from "cborg";
 import { bytesEqual } from "../crypto/hash.ts";
 import { scanCanonical } from "./canonical-scan.ts";
+import { cborgDecode, cborgDecodeFirst } from "./cborg-strict.ts";
 import { decodeItem } from "./fast-decode.ts";
 import { CodecErrors } from "./errors.ts";
 
@@ -18,21 +19,15 @@ import { CodecErrors } from "./errors.ts";
  * Decoding itself goes through decodeItem (fast-decode.ts), which builds the same values as
  * cborg's strict decode without its tokens; whatever it declines (anything unusual or
  * malformed) is decoded by cborg, so the errors are cborg's as before.
+ *
+ * Both read a text string's leading U+FEFF as a character (cborg-strict.ts), so every text
+ * string the encoder writes decodes back to itself: "\uFEFFa" is 64 ef bb bf 61 both ways.
  */
 export class CodecError extends CodecErrors<"CODEC_MALFORMED"> {
   constructor(message: string) {
     super("CODEC_MALFORMED", message);
   }
 }
-
-const DECODE_OPTS = {
-  strict: true,
-  rejectDuplicateMapKeys: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowNaN: false,
-  allowInfinity: false,
-} as const;
 
 export function encodeCanonical(value: unknown): Uint8Array {
   return encode(value);
@@ -50,7 +45,7 @@ export function decodeCanonical(bytes: Uint8Array, what = "value"): unknown {
 /** cborg's strict decode, its errors as CodecError naming what was decoded. */
 function strictDecode(bytes: Uint8Array, what: string): unknown {
   try {
-    return decode(bytes, DECODE_OPTS);
+    return cborgDecode(bytes);
   } catch (e) {
     throw new CodecError(`malformed ${what}: ${(e as Error).message}`);
   }
@@ -149,7 +144,7 @@ export function decodeItemAt(bytes: Uint8Array, offset: number, what: string): {
   const fast = decodeItem(bytes, offset, true);
   if (fast !== undefined) return fast;
   try {
-    const [value, rest] = decodeFirst(offset === 0 ? bytes : bytes.subarray(offset), DECODE_OPTS);
+    const [value, rest] = cborgDecodeFirst(offset === 0 ? bytes : bytes.subarray(offset));
     return { value, next: bytes.length - rest.length };
   } catch (e) {
     throw new CodecError(`malformed ${what}: ${(e as Error).message}`);

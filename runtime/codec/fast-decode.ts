@@ -1,8 +1,9 @@
+import { utf8KeepingBom } from "./cborg-strict.ts";
 import { internAscii, INTERN_MAX_BYTES } from "./intern.ts";
 
 /**
  * One CBOR data item decoded straight from the bytes into the JS value cborg's strict decode
- * (canonical.ts DECODE_OPTS) returns for it, without cborg's Token objects and intermediate
+ * (cborg-strict.ts DECODE_OPTS) returns for it, without cborg's Token objects and intermediate
  * strings, which were about a sixth of everything a validator allocated under load.
  *
  * Handled: integers, byte strings, text strings, arrays, maps with text keys, false, true,
@@ -14,8 +15,9 @@ import { internAscii, INTERN_MAX_BYTES } from "./intern.ts";
  *
  * - Integers as cborg 6.1 (0uint.js, 1negint.js) gives them: a number up to 2^53 - 1 and
  *   down to -(2^53 - 1), a bigint beyond.
- * - Text through the same non-fatal TextDecoder cborg uses (3string.js), so invalid UTF-8
- *   becomes U+FFFD and a leading BOM is dropped, as there. Pure ASCII is read without it.
+ * - Text through a non-fatal TextDecoder as cborg's (3string.js), so invalid UTF-8 becomes
+ *   U+FFFD as there; a leading BOM is kept, as cborg-strict.ts keeps it where cborg would
+ *   drop it (the "cborg" above and below is that strict decode). Pure ASCII is read directly.
  * - Maps as plain objects built the way cborg builds them (decode.js tokenToMap): same
  *   insertion order, `__proto__` an own property.
  * - Byte strings: views into the input when `byteViews`, else fresh copies as cborg makes.
@@ -32,7 +34,7 @@ export interface DecodedItem {
   readonly next: number;
 }
 
-const utf8 = new TextDecoder();
+const utf8 = utf8KeepingBom;
 const FAIL: unique symbol = Symbol("decline");
 type Fail = typeof FAIL;
 

@@ -1,5 +1,5 @@
 import { toHex } from "../crypto/hash.ts";
-import { ConsensusCore } from "./core/state-machine.ts";
+import { ConsensusCore, type CoreOptions } from "./core/state-machine.ts";
 import type { CoreInput, CoreOutput, TimeoutConfig, TimeoutStep } from "./core/types.ts";
 import { ConsensusError } from "./errors.ts";
 import { signProposal, signVote, verifyMessageSignature, type ConsensusSigner } from "./signing.ts";
@@ -25,6 +25,12 @@ export interface DriverOptions {
   readonly verifySignatures?: boolean;
   /** Start each height with a fresh log (default): older heights are in the block store. */
   readonly compactWal?: boolean;
+  /**
+   * TEST ONLY: builds the core (default: `new ConsensusCore(o)`, the correct one). The Twins
+   * simulation passes a deliberately broken subclass to prove its checker catches it; a node
+   * never sets this.
+   */
+  readonly createCore?: (o: CoreOptions) => ConsensusCore;
 }
 
 /** Messages of the next height kept until it starts: per signer and in total. */
@@ -55,7 +61,8 @@ export class ConsensusDriver {
   private verified = new Set<string>();
 
   constructor(private readonly o: DriverOptions) {
-    this.core = new ConsensusCore({ self: o.signer?.address, timeouts: o.timeouts });
+    const coreOptions: CoreOptions = { self: o.signer?.address, timeouts: o.timeouts };
+    this.core = o.createCore ? o.createCore(coreOptions) : new ConsensusCore(coreOptions);
   }
 
   /**

@@ -8,7 +8,7 @@ import { decodeCanonical, encodeCanonical } from "../../runtime/codec/canonical.
 import { decodeBlock, encodeBlock, encodeHeader, blockHash, type BlockHeader } from "../../runtime/app/block.ts";
 import { fromHex, toHex } from "../../runtime/crypto/hash.ts";
 import { TxError } from "../../runtime/tx/errors.ts";
-import { testSigner, testSchemes } from "../helpers/node-harness.ts";
+import { openTestNode, removeDir, testSigner, testSchemes } from "../helpers/node-harness.ts";
 import { sendBody } from "../helpers/txs.ts";
 
 const golden = JSON.parse(readFileSync(new URL("../vectors/nexus-wire-golden.json", import.meta.url), "utf8"));
@@ -52,7 +52,7 @@ describe("canonical encoding", () => {
         fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
         fc.bigInt({ min: 1n, max: 10n ** 30n }),
         fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-        fc.string({ maxLength: 200 }),
+        fc.oneof(fc.string({ maxLength: 200 }), fc.string({ maxLength: 20 }).map((s) => "\uFEFF" + s)),
         (nonce, fee, amount, timeoutHeight, memo) => {
           const body: TxBody = sendBody(a, b.address, amount, nonce, { feeLimit: fee, timeoutHeight, memo });
           const d = signTx(body, [a]);
@@ -63,6 +63,22 @@ describe("canonical encoding", () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it("a memo starting with U+FEFF makes a transaction that decodes to the same body, bytes and hash", () => {
+    const a = testSigner(0);
+    const b = testSigner(1);
+    for (const memo of ["\uFEFF", "\uFEFFhello", "\uFEFF\uFEFF", "\uFEFF" + "é".repeat(100)]) {
+      const d = signTx(sendBody(a, b.address, 5n, 0n, { memo }), [a]);
+      const back = decodeTx(d.bytes);
+      expect(back.tx.body.memo).to.equal(memo);
+      expect(toHex(back.hash)).to.equal(toHex(d.hash));
+      expect(toHex(encodeTx(back.tx))).to.equal(toHex(d.bytes));
+      expect(() => verifyTxSignatures(back, testSchemes())).to.not.throw();
+    }
+    // A string value anywhere in the wire format: the canonical codec agrees with itself.
+    expect(toHex(encodeCanonical("\uFEFFa"))).to.equal("64efbbbf61");
+    expect(decodeCanonical(fromHex("64efbbbf61"))).to.equal("\uFEFFa");
   });
 
   it("rejects non-canonical encodings of the same value", () => {
@@ -101,5 +117,24 @@ describe("canonical encoding", () => {
 
   it("rejects oversized transactions before decoding them", () => {
     expect(() => decodeTx(new Uint8Array(70_000), 65_536)).to.throw(TxError, /70000 bytes, the limit is 65536/);
+  });
+});
+
+describe("a transaction whose memo starts with U+FEFF, through a node", () => {
+  it("is admitted and committed with an OK receipt", async () => {
+    const t = await openTestNode();
+    try {
+      const a = testSigner(0);
+      const d = signTx(sendBody(a, testSigner(1).address, 5n, 0n, { memo: "\uFEFFbom memo" }), [a]);
+      await t.node.submitTx(d.bytes);
+      await t.node.produceBlock();
+      const st = t.node.getTx(toHex(d.hash));
+      expect(st.status).to.equal("committed");
+      if (st.status !== "committed") return;
+      expect(st.receipt.code, st.receipt.log).to.equal(0);
+    } finally {
+      await t.close();
+      removeDir(t.dir);
+    }
   });
 });

@@ -4,24 +4,38 @@ import { signedSend } from "../helpers/txs.ts";
 import { testSigner } from "../helpers/node-harness.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
 import { Band } from "../../runtime/tx/bands.ts";
-import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
-import { duplicateVoteEvidence, ed25519Signer, encodeEvidence, signVote } from "../../runtime/consensus/index.ts";
+import { fromHex, sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import { decodeCommit, duplicateVoteEvidence, ed25519Signer, encodeEvidence, signVote, verifyCommit } from "../../runtime/consensus/index.ts";
+import { decodeValidatorSet } from "../../runtime/consensus/engine/valset.ts";
+import type { NexusNode } from "../../runtime/node/node.ts";
 import { VerifiedSignaturesToken } from "../../runtime/consensus/chain-contract.ts";
 import type { VerifiedSignatures } from "../../runtime/crypto/verified-signatures.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The certificate stored with block `h` verifies against the validator set stored for `h`; returns its signers. */
+function expectStoredCommitVerifies(node: NexusNode, h: number): string[] {
+  const certBytes = node.blockStore.commit(h);
+  const setBytes = node.blockStore.validatorSet(h);
+  expect(certBytes, `certificate of height ${h}`).to.be.instanceOf(Uint8Array);
+  expect(setBytes, `validator set of height ${h}`).to.be.instanceOf(Uint8Array);
+  const cert = decodeCommit(certBytes!);
+  const block = node.getBlock(h)!;
+  expect(verifyCommit(CHAIN_ID, decodeValidatorSet(setBytes!), h, fromHex(block.hash), cert), `commit of height ${h}`).to.deep.equal({ ok: true });
+  return cert.signatures.map((x) => x.validator);
+}
 
 describe("BFT nodes in one process (MemoryHub)", function () {
   this.timeout(60_000);
   let c: Cluster;
   afterEach(async () => c && (await c.close()));
 
-  it("4 validators finalise blocks with the same hash and state root at every height", async () => {
+  it("4 validators finalise blocks with the same hash and state root at every height, each stored with a certificate that verifies", async () => {
     c = new Cluster(4);
     for (let i = 0; i < 4; i++) await c.start(i);
     await c.waitHeight(8);
     expect(c.assertAgreement()).to.be.at.least(8);
-    expect(c.node(0).blockStore.commit(3)).to.not.equal(undefined);
+    for (const i of [0, 3]) for (let h = 1; h <= 8; h++) expect(expectStoredCommitVerifies(c.node(i), h).length, `signers at ${h}`).to.be.at.least(3);
     // Every validator proposed (proposer rotation with equal power).
     const proposers = new Set(Array.from({ length: 8 }, (_, h) => c.node(1).getBlock(h + 1)!.header.proposer));
     expect(proposers.size).to.equal(4);
@@ -76,6 +90,8 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     for (let i = 0; i < 4; i++) await c.start(i);
     await c.waitHeight(h + 2);
     expect(c.assertAgreement()).to.be.at.least(h + 2);
+    // The block decided before the crash was committed after it with a certificate that verifies.
+    for (let i = 0; i < 4; i++) for (let x = h; x <= h + 2; x++) expectStoredCommitVerifies(c.node(i), x);
   });
 
   it("two of four down: nothing commits; the chain resumes when one returns", async () => {
@@ -136,14 +152,14 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     }
     const h = c.node(0).height;
     await c.waitHeight(h + 4, [0, 1, 2]);
-    expect(c.node(0).blockStore.validatorSet(c.node(0).height + 1)).to.not.equal(undefined);
-    const set = c.engine(0);
-    expect(set).to.not.equal(undefined);
     // Two blocks after the slash the set no longer holds it: later certificates never carry it.
-    const { decodeValidatorSet } = await import("../../runtime/consensus/engine/valset.ts");
-    const later = decodeValidatorSet(c.node(0).blockStore.validatorSet(c.node(0).height)!);
+    const top = c.node(0).height;
+    const later = decodeValidatorSet(c.node(0).blockStore.validatorSet(top)!);
     expect(later.get(v3)).to.equal(undefined);
     expect(later.size).to.equal(3);
+    for (let x = top - 1; x <= top; x++) expect(expectStoredCommitVerifies(c.node(0), x)).to.not.include(v3);
+    // And the set of the next height, already stored, is the same three.
+    expect(decodeValidatorSet(c.node(0).blockStore.validatorSet(top + 1)!).validators.map((v) => v.address).sort()).to.deep.equal(later.validators.map((v) => v.address).sort());
     // The sets the engine derived from the blocks' validator updates are staking's sets of every height.
     for (let height = 1; height <= c.node(0).height + 1; height++) {
       const fromEngine = decodeValidatorSet(c.node(0).blockStore.validatorSet(height)!);
@@ -182,59 +198,89 @@ describe("BFT nodes in one process (MemoryHub)", function () {
     expect(c.assertAgreement()).to.be.at.least(top + 2);
   });
 
-  it("forged reports fail on chain: a commit certificate with bad signatures, evidence that does not verify", async () => {
+  it("forged reports fail on chain: a commit certificate with bad signatures gets COMMIT_BAD_SIGNATURE, evidence signed by an impostor key gets CONSENSUS_BAD_EVIDENCE for its bad signature", async () => {
     c = new Cluster(4);
     for (let i = 0; i < 4; i++) await c.start(i);
     await c.waitHeight(3);
     const s = testSigner(1);
-    const h = c.node(0).height;
     const bogusSig = "00".repeat(64);
-    const forged = signTx(
-      {
-        chainId: CHAIN_ID,
-        sender: s.address,
-        nonce: 0n,
-        band: Band.NANO,
-        feeLimit: 10_000_000n,
-        tip: 0n,
-        timeoutHeight: 0,
-        memo: "",
-        msgs: [
-          {
-            typeUrl: "/consensus.v1.MsgReportCommit",
-            value: { reporter: s.address, height: h, round: 0, blockHash: c.node(0).getBlock(h)!.hash, signatures: [0, 1, 2].map((i) => ({ validator: validatorKey(i).address, signature: bogusSig })).sort((a, b) => (a.validator < b.validator ? -1 : 1)) },
-          },
-        ],
-      },
-      [s],
-    );
+    const nonceOf = (): bigint => BigInt(c.node(1).getAccount(s.address).nonce);
+    /** Wait for a receipt; undefined once blocks past `timeoutHeight` are committed without it (expired). */
+    const receipt = async (hash: Uint8Array, timeoutHeight = Infinity): Promise<{ code: number; codeName: string; log: string; height: number } | undefined> => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const past = c.node(1).height > timeoutHeight;
+        const r = c.node(1).getTx(toHex(hash));
+        if (r.status === "committed") return r.receipt;
+        if (past) return undefined;
+        if (Date.now() > deadline) throw new Error("forged report neither committed nor expired");
+        await sleep(20);
+      }
+    };
+    // A report of height H is judged on its signatures only in block H + 1, before the
+    // proposer's own report of H (which follows the block's other transactions). A validator
+    // builds its next proposal as soon as it commits, so a transaction sent at height h lands
+    // in h + 2 at the earliest: report h + 1, expire after h + 2, try again if it missed.
+    let r1: Awaited<ReturnType<typeof receipt>>;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt >= 10) throw new Error("the forged report never landed in the block after the one it reports");
+      const h = c.node(1).height;
+      const forged = signTx(
+        {
+          chainId: CHAIN_ID,
+          sender: s.address,
+          nonce: nonceOf(),
+          band: Band.NANO,
+          feeLimit: 10_000_000n,
+          tip: 0n,
+          timeoutHeight: h + 2,
+          memo: "",
+          msgs: [
+            {
+              typeUrl: "/consensus.v1.MsgReportCommit",
+              value: { reporter: s.address, height: h + 1, round: 0, blockHash: toHex(sha256(utf8(`forged ${h + 1}`))), signatures: [0, 1, 2].map((i) => ({ validator: validatorKey(i).address, signature: bogusSig })).sort((a, b) => (a.validator < b.validator ? -1 : 1)) },
+            },
+          ],
+        },
+        [s],
+      );
+      // Straight into every validator's mempool, so whoever proposes h + 1 has it.
+      const admitted = await Promise.all(
+        c.running().map((i) =>
+          c.node(i).submitTx(forged.bytes).then(
+            () => true,
+            (e: { code?: string }) => {
+              if (e.code === "TX_EXPIRED" || e.code === "TX_NONCE_REPLAYED" || e.code === "MEMPOOL_DUPLICATE") return false; // the chain moved on, or gossip was first
+              throw e;
+            },
+          ),
+        ),
+      );
+      if (!admitted.some(Boolean)) continue;
+      r1 = await receipt(forged.hash, h + 2);
+      if (r1 === undefined) continue;
+      if (r1.codeName === "CONSENSUS_WRONG_HEIGHT" && r1.height === h + 1) continue; // landed a block early: the nonce is used, try again
+      break;
+    }
+    expect(r1!.codeName, r1!.log).to.equal("COMMIT_BAD_SIGNATURE");
+    expect(r1!.code).to.not.equal(0);
+
     // Evidence "signed" by validator 0's address with a key that is not its consensus key.
+    const h = c.node(1).height;
     const impostor = ed25519Signer(validatorKey(0).address, sha256(utf8("impostor")));
     const vote = (hash: Uint8Array | null) => signVote(CHAIN_ID, impostor, { type: "prevote", height: h, round: 0, blockHash: hash, validator: impostor.address });
     const ev = encodeEvidence(duplicateVoteEvidence(vote(null), vote(sha256(utf8("x")))));
     const forgedEv = signTx(
-      { chainId: CHAIN_ID, sender: s.address, nonce: 1n, band: Band.NANO, feeLimit: 10_000_000n, tip: 0n, timeoutHeight: 0, memo: "", msgs: [{ typeUrl: "/consensus.v1.MsgSubmitEvidence", value: { reporter: s.address, evidence: toHex(ev) } }] },
+      { chainId: CHAIN_ID, sender: s.address, nonce: nonceOf(), band: Band.NANO, feeLimit: 10_000_000n, tip: 0n, timeoutHeight: 0, memo: "", msgs: [{ typeUrl: "/consensus.v1.MsgSubmitEvidence", value: { reporter: s.address, evidence: toHex(ev) } }] },
       [s],
     );
-    await c.node(1).submitTx(forged.bytes);
     await c.node(1).submitTx(forgedEv.bytes);
-    const receipt = async (hash: Uint8Array): Promise<{ code: number; log: string }> => {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const r = c.node(1).getTx(toHex(hash));
-        if (r.status === "committed") return r.receipt;
-        if (Date.now() > deadline) throw new Error("forged report not committed");
-        await sleep(20);
-      }
-    };
-    const r1 = await receipt(forged.hash);
-    expect(r1.code).to.not.equal(0);
-    expect(r1.log).to.match(/signature|already reported|commit of height/);
     const r2 = await receipt(forgedEv.hash);
-    expect(r2.code).to.not.equal(0);
-    expect(r2.log).to.match(/bad signature/);
-    const v0 = c.node(0).query("staking/validator", { operator: validatorKey(0).address }) as { tombstoned: boolean };
-    expect(v0.tombstoned).to.equal(false);
+    expect(r2, "evidence transaction committed").to.not.equal(undefined);
+    expect(r2!.codeName, r2!.log).to.equal("CONSENSUS_BAD_EVIDENCE");
+    expect(r2!.log).to.equal(`bad signature by ${validatorKey(0).address}`);
+    const v0 = c.node(0).query("staking/validator", { operator: validatorKey(0).address }) as { tombstoned: boolean; jailed: boolean };
+    expect(v0).to.include({ tombstoned: false, jailed: false });
     c.assertAgreement();
   });
 });

@@ -107,6 +107,30 @@ describe("consensus core (Algorithm 1)", () => {
     expect(toHex(of(r2, "sign-vote")[0]!.vote.blockHash!)).to.equal(toHex(w));
   });
 
+  it("locked on v in round 1, prevotes nil for a round-2 proposal of w whose polRound 0 is below the lock, though round 0 holds a prevote quorum for w (line 28)", () => {
+    const { c } = core(f, self);
+    const o = others(f, self);
+    // Round 0: no proposal reaches us; the others prevote w (a quorum we cannot lock on without the proposal).
+    loop(f, c, c.handle({ kind: "timeout", height: 1, round: 0, step: "propose" }), self);
+    for (const a of o) loop(f, c, c.handle(msg(vote(f, a, "prevote", 1, 0, w))), self);
+    expect(c.snapshot()).to.include({ lockedRound: -1 });
+    loop(f, c, c.handle({ kind: "timeout", height: 1, round: 0, step: "precommit" }), self);
+    // Round 1: v is proposed fresh, everyone prevotes it: we lock on v at round 1.
+    c.handle(msg(proposal(f, 1, 1, v)));
+    loop(f, c, c.handle({ kind: "validated", height: 1, blockHash: v, valid: true }), self);
+    for (const a of o) loop(f, c, c.handle(msg(vote(f, a, "prevote", 1, 1, v))), self);
+    expect(c.snapshot()).to.include({ lockedRound: 1, lockedValue: toHex(v) });
+    loop(f, c, c.handle({ kind: "timeout", height: 1, round: 1, step: "precommit" }), self);
+    expect(c.snapshot()).to.include({ round: 2, step: "propose" });
+    // Round 2: w with polRound 0, valid, justified by round 0's quorum, but 0 < lockedRound 1 and w ≠ v.
+    c.handle({ kind: "validated", height: 1, blockHash: w, valid: true });
+    const r2 = loop(f, c, c.handle(msg(proposal(f, 1, 2, w, 0))), self);
+    const prevotes = of(r2, "sign-vote").filter((x) => x.vote.type === "prevote");
+    expect(prevotes).to.have.length(1);
+    expect(prevotes[0]!.vote).to.include({ round: 2, blockHash: null });
+    expect(c.snapshot()).to.include({ lockedRound: 1, lockedValue: toHex(v) });
+  });
+
   it("line 36 locks on a quorum seen in the current round even after prevoting nil", () => {
     const { c } = core(f, self);
     c.handle(msg(proposal(f, 1, 0, v)));

@@ -65,15 +65,68 @@ describe("consensus WAL: framing and records", () => {
     const midCorrupt = Uint8Array.from(bytes);
     midCorrupt[ends[1]! + 9]! ^= 0xff;
     expect(() => parseFrames(midCorrupt)).to.throw(ConsensusError).with.property("code", "CONSENSUS_WAL_CORRUPT");
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), (junk) => {
-        try {
-          parseFrames(Buffer.concat([bytes, junk]));
-        } catch (e) {
-          expect((e as ConsensusError).code).to.equal("CONSENSUS_WAL_CORRUPT");
-        }
-      }),
+  });
+
+  it("junk after intact records: every intact record survives byte for byte, or the log is refused as corrupt", () => {
+    const { bytes } = framed(sampleRecords);
+    const originals = sampleRecords.map(encodeRecord);
+    const outcomes = { parsed: 0, corrupt: 0, extraFromJunk: 0 };
+    // Blind bytes (mostly a huge length: a torn tail), or a plausible header with a small
+    // length and a wrong CRC, followed by nothing (torn) or by more bytes (corruption).
+    const header = (len: number, crc: number): Uint8Array => {
+      const h = new Uint8Array(8);
+      new DataView(h.buffer).setUint32(0, len);
+      new DataView(h.buffer).setUint32(4, crc);
+      return h;
+    };
+    const junkArb = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc
+        .tuple(fc.uint8Array({ maxLength: 30 }), fc.integer({ min: 0, max: 0xffffffff }), fc.uint8Array({ maxLength: 30 }))
+        .map(([payload, crc, after]) => Uint8Array.from([...header(payload.length, crc), ...payload, ...after])),
     );
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 3 }), junkArb, (extra, junk) => {
+        // Intact records appended after the sample ones, then junk (a torn or garbage tail).
+        const extraFramed = extra.map(frame);
+        const input = Buffer.concat([bytes, ...extraFramed, junk]);
+        const intact = [...originals, ...extra];
+        const junkStart = input.length - junk.length;
+        let p: ReturnType<typeof parseFrames>;
+        try {
+          p = parseFrames(input);
+        } catch (e) {
+          expect(e).to.be.instanceOf(ConsensusError);
+          expect((e as ConsensusError).code).to.equal("CONSENSUS_WAL_CORRUPT");
+          // Only the junk can be corrupt, and it then has a record's header and more after it.
+          expect((e as ConsensusError).context.offset).to.be.at.least(junkStart);
+          outcomes.corrupt++;
+          return;
+        }
+        outcomes.parsed++;
+        expect(p.payloads.length).to.be.at.least(intact.length);
+        for (let i = 0; i < intact.length; i++) expect(Buffer.from(p.payloads[i]!).toString("hex"), `record ${i}`).to.equal(Buffer.from(intact[i]!).toString("hex"));
+        // Whatever else was read came out of the junk (a frame whose CRC happens to hold), and
+        // the valid length ends exactly after the last payload read.
+        let end = junkStart;
+        for (const extraPayload of p.payloads.slice(intact.length)) {
+          outcomes.extraFromJunk++;
+          const at = extraPayload.byteOffset - input.byteOffset;
+          expect(at - 8).to.equal(end);
+          end = at + extraPayload.length;
+        }
+        expect(p.validLength).to.equal(end);
+        expect(p.validLength).to.be.at.most(input.length);
+      }),
+      { numRuns: 500 },
+    );
+    // Both outcomes were seen: a torn tail dropped, and garbage followed by more refused.
+    expect(outcomes.parsed).to.be.greaterThan(50);
+    expect(outcomes.corrupt).to.be.greaterThan(50);
+    // An empty record (length 0, CRC32 0) in the junk is a record like any other.
+    const zeros = parseFrames(Buffer.concat([bytes, new Uint8Array(8)]));
+    expect(zeros.payloads.length).to.equal(originals.length + 1);
+    expect(zeros.payloads[originals.length]!.length).to.equal(0);
   });
 
   it("FileWal cuts a torn tail on open and keeps appending after it", () => {

@@ -62,6 +62,27 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     await waitFor(`height ${h} on ${nodes.join(",")}`, async () => ((await Promise.all(nodes.map(height))).every((x) => x >= h) ? true : undefined), ms);
   };
 
+  /**
+   * Every node in `nodes` has the same block hash and state root at every height from `from`
+   * up to the lowest of their heights (returned). Heights are fetched 16 at a time.
+   */
+  const expectAgreement = async (nodes: number[], from = 1): Promise<number> => {
+    const top = Math.min(...(await Promise.all(nodes.map(height))));
+    for (let start = from; start <= top; start += 16) {
+      const hs = Array.from({ length: Math.min(16, top - start + 1) }, (_, k) => start + k);
+      const rows = await Promise.all(hs.map((h) => Promise.all(nodes.map((i) => procs[i]!.client.getBlock(h)))));
+      for (const [k, blocks] of rows.entries()) {
+        const h = hs[k]!;
+        for (const [j, b] of blocks.entries()) {
+          expect(b, `node ${nodes[j]} has block ${h}`).to.not.equal(undefined);
+          expect(b!.hash, `hash at height ${h}, node ${nodes[j]}`).to.equal(blocks[0]!.hash);
+          expect(b!.header.stateRoot, `state root at height ${h}, node ${nodes[j]}`).to.equal(blocks[0]!.header.stateRoot);
+        }
+      }
+    }
+    return top;
+  };
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "nexus-devnet-e2e-"));
     const rpcPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -104,15 +125,8 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
   });
 
   it("all validators agree on block hash and state root at every height", async () => {
-    const top = Math.min(...(await Promise.all([0, 1, 2, 3].map(height))));
+    const top = await expectAgreement([0, 1, 2, 3]);
     expect(top).to.be.at.least(10);
-    for (let h = 1; h <= top; h++) {
-      const blocks = await Promise.all(procs.map((p) => p!.client.getBlock(h)));
-      for (const b of blocks) {
-        expect(b!.hash, `hash at height ${h}`).to.equal(blocks[0]!.hash);
-        expect(b!.header.stateRoot, `state root at height ${h}`).to.equal(blocks[0]!.header.stateRoot);
-      }
-    }
     // Every validator proposes: validator 3 was down for a while, so watch new blocks (up to a
     // deadline) until its turn has come round too.
     const proposers = new Set<string>();
@@ -140,11 +154,7 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     expect(Math.max(...(await Promise.all([0, 1, 2, 3].map(height))))).to.equal(h);
     await cut([[0, 1, 2, 3]]);
     await waitAll([0, 1, 2, 3], h + 3);
-    const top = Math.min(...(await Promise.all([0, 1, 2, 3].map(height))));
-    for (let k = 1; k <= top; k++) {
-      const hashes = new Set((await Promise.all(procs.map((p) => p!.client.getBlock(k)))).map((b) => b!.hash));
-      expect(hashes.size, `height ${k}`).to.equal(1);
-    }
+    expect(await expectAgreement([0, 1, 2, 3])).to.be.at.least(h + 3);
   });
 
   it("two of four down: nothing commits; one back, the chain resumes", async () => {
@@ -174,9 +184,11 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     }
   });
 
-  it("all four validators killed at once, three times: each time they restart and the chain resumes", async () => {
+  it("all four validators killed at once, three times: each time they restart, the chain resumes, and all four agree on block hash and state root at every height", async () => {
     // Killed mid-height, every validator may have voted for a block none has committed: its
     // bytes must survive the restart (saved candidates), or the chain stalls for good.
+    // Agreement up to now once, then after each restart the heights since the last check.
+    let agreedTo = await expectAgreement([0, 1, 2, 3]);
     for (let round = 0; round < 3; round++) {
       await new Promise((r) => setTimeout(r, 150 + 200 * round)); // a different point of a height each time
       for (const i of [0, 1, 2, 3]) procs[i]!.proc.kill("SIGKILL");
@@ -185,6 +197,9 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
       await waitFor("validators' RPC", async () => ((await Promise.all([0, 1, 2, 3].map((i) => height(i).catch(() => -1)))).every((h) => h >= 0) ? true : undefined), 30_000);
       const h = Math.max(...(await Promise.all([0, 1, 2, 3].map(height))));
       await waitAll([0, 1, 2, 3], h + 2);
+      const top = await expectAgreement([0, 1, 2, 3], agreedTo);
+      expect(top, `heights agreed on after kill ${round + 1}`).to.be.at.least(h + 2);
+      agreedTo = top;
     }
   });
 
@@ -204,5 +219,6 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     expect(v.jailed).to.equal(true);
     const h = Math.max(...(await Promise.all([0, 1, 2].map(height))));
     await waitAll([0, 1, 2], h + 3);
+    expect(await expectAgreement([0, 1, 2])).to.be.at.least(h + 3);
   });
 });

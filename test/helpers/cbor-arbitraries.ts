@@ -41,9 +41,7 @@ export const textArb = fc
     { weight: 6, arbitrary: fc.string({ unit, maxLength: 12 }) },
     { weight: 2, arbitrary: fc.string({ unit, minLength: 20, maxLength: 40 }) },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 250, maxLength: 300 }) },
-  )
-  // A leading U+FEFF does not survive cborg's decode (TextDecoder drops a BOM): its own test below.
-  .filter((s) => !wellFormed(s).startsWith("\uFEFF"));
+  );
 export const keyArb = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom("a", "b", "z", "é", "ü"), maxLength: 3 }) },
   { weight: 3, arbitrary: textArb },
@@ -94,12 +92,13 @@ export function headBytes(major: number, n: bigint, minWidth = 0): number[] {
 
 export const compareEncoded = (a: Uint8Array, b: Uint8Array): number => a.length - b.length || Buffer.compare(a, b);
 
-export const BAD_UTF8 = [[0xff], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xc3], [0x80], [0xef, 0xbb, 0xbf], [0xf8, 0x88, 0x80, 0x80, 0x80]];
+export const BAD_UTF8 = [[0xff], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xc3], [0x80], [0xef, 0xbb], [0xf8, 0x88, 0x80, 0x80, 0x80]];
 
 /**
  * Encode `v` like cborg, except that with probability `p` per item it does one of the things
  * canonical form forbids (or the decoder refuses): longer heads, indefinite lengths, entries
- * out of order or repeated, integers as floats, tags, undefined, simple values, bad UTF-8, a BOM.
+ * out of order or repeated, integers as floats, tags, undefined, simple values, bad UTF-8; and
+ * sometimes a leading BOM, which is canonical (the decoders keep it) and must stay so.
  */
 export function stray(v: unknown, r: () => number, p: number): number[] {
   const roll = r() < p;

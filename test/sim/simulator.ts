@@ -2,7 +2,9 @@ import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import { addressFor } from "../../runtime/crypto/address.ts";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import {
+  ConsensusCore,
   ConsensusDriver,
+  type CoreOptions,
   ed25519Signer,
   encodeCommit,
   MemoryWal,
@@ -54,6 +56,31 @@ export interface SimResult {
   readonly events: number;
   readonly maxRound: number;
   readonly evidence: number;
+}
+
+/**
+ * What a scenario generator other than generateScenario's may change (test/sim/twins.ts):
+ * the network's decision on each message, the validator sets (for a leader schedule), the
+ * core (a deliberately broken one, to show the checker catches it) and signature checks.
+ */
+export interface SimHooks {
+  /**
+   * Delay in ms for a message from instance `from` to `to`, or null to drop it. `catchup` is
+   * true for block-sync-like resends of a decided height's proposal and commit.
+   */
+  readonly net?: (from: number, to: number, msg: SignedMessage, now: number, rng: Prng, catchup: boolean) => number | null;
+  /** The validator set of each height (1..heights+1) that nodes and the checker use. */
+  readonly sets?: readonly ValidatorSet[];
+  /** The set a node's core is given at `height`, if not sets[height] (a broken quorum rule). */
+  readonly coreSet?: (height: number, set: ValidatorSet) => ValidatorSet;
+  /** TEST ONLY: a broken core for every instance (DriverOptions.createCore). */
+  readonly createCore?: (o: CoreOptions) => ConsensusCore;
+  /** Drivers check every received signature (default false: the network is in-process). */
+  readonly verifySignatures?: boolean;
+  /** Fail a run that should terminate but does not (default true). */
+  readonly requireTermination?: boolean;
+  /** Whether instance `id` re-gossips its own messages (default: every instance does). */
+  readonly regossips?: (id: number) => boolean;
 }
 
 export const SIM_CHAIN_ID = "nexus-sim";
@@ -144,13 +171,19 @@ export function simKey(i: number): { secret: Uint8Array; publicKey: Uint8Array; 
 
 class Failure extends Error {}
 
-export function runScenario(s: Scenario): SimResult {
-  const rng = new Prng(s.seed ^ 0x5eed);
-  const n = s.powers.length;
-  const validators: Validator[] = s.powers.map((power, i) => ({ address: simKey(i).address, publicKey: simKey(i).publicKey, power, band: s.bands[i]! }));
+export function simValidatorSets(powers: readonly bigint[], bands: readonly number[], heights: number): ValidatorSet[] {
+  const validators: Validator[] = powers.map((power, i) => ({ address: simKey(i).address, publicKey: simKey(i).publicKey, power, band: bands[i]! }));
   const sets: ValidatorSet[] = [];
   sets[1] = ValidatorSet.create(validators);
-  for (let h = 2; h <= s.heights + 1; h++) sets[h] = sets[h - 1]!.next();
+  for (let h = 2; h <= heights + 1; h++) sets[h] = sets[h - 1]!.next();
+  return sets;
+}
+
+export function runScenario(s: Scenario, hooks: SimHooks = {}): SimResult {
+  const rng = new Prng(s.seed ^ 0x5eed);
+  const n = s.powers.length;
+  const sets: readonly ValidatorSet[] = hooks.sets ?? simValidatorSets(s.powers, s.bands, s.heights);
+  const coreSets = sets.map((x, h) => (x && hooks.coreSet ? hooks.coreSet(h, x) : x));
   const set1 = sets[1]!;
   const twinAddress = s.twin === undefined ? undefined : simKey(s.twin).address;
 
@@ -193,9 +226,24 @@ export function runScenario(s: Scenario): SimResult {
     throw new Failure(m);
   };
 
-  const driverOpts = (x: SimNode): ConstructorParameters<typeof ConsensusDriver>[0] => ({ chainId: SIM_CHAIN_ID, wal: x.wal, signer: x.signer, timeouts: SIM_TIMEOUTS, verifySignatures: false });
+  const driverOpts = (x: SimNode): ConstructorParameters<typeof ConsensusDriver>[0] => ({
+    chainId: SIM_CHAIN_ID,
+    wal: x.wal,
+    signer: x.signer,
+    timeouts: SIM_TIMEOUTS,
+    verifySignatures: hooks.verifySignatures ?? false,
+    createCore: hooks.createCore,
+  });
 
-  const send = (from: number, to: number, msg: SignedMessage): void => {
+  const send = (from: number, to: number, msg: SignedMessage, catchup = false): void => {
+    if (hooks.net) {
+      const d = hooks.net(from, to, msg, now, rng, catchup);
+      if (d === null) return;
+      q.push(now + d, { k: "deliver", to, from, msg });
+      const again = rng.chance(s.dup) ? hooks.net(from, to, msg, now, rng, catchup) : null;
+      if (again !== null) q.push(now + again, { k: "deliver", to, from, msg });
+      return;
+    }
     if (now < s.healAt) {
       if (s.groups && s.groups[from] !== s.groups[to]) return;
       if (rng.chance(s.loss)) return;
@@ -263,7 +311,7 @@ export function runScenario(s: Scenario): SimResult {
             signature: sg.signature,
           }));
           x.decided.set(h, { hash: hex, catchup: [proposal!, ...precommits] });
-          if (h < s.heights) effects.push(...x.driver!.startHeight(h + 1, sets[h + 1]!));
+          if (h < s.heights) effects.push(...x.driver!.startHeight(h + 1, coreSets[h + 1]!));
           break;
         }
         case "evidence": {
@@ -286,7 +334,7 @@ export function runScenario(s: Scenario): SimResult {
   const startNode = (x: SimNode): void => {
     const height = x.decided.size + 1;
     if (height <= s.heights) {
-      const { driver, effects } = ConsensusDriver.recover(driverOpts(x), height, sets[height]!);
+      const { driver, effects } = ConsensusDriver.recover(driverOpts(x), height, coreSets[height]!);
       x.driver = driver;
       apply(x, effects);
     }
@@ -321,7 +369,7 @@ export function runScenario(s: Scenario): SimResult {
             const key = `${ev.from}/${mh}`;
             if ((x.lastCatchup.get(key) ?? -Infinity) + GOSSIP_MS <= now) {
               x.lastCatchup.set(key, now);
-              for (const c of d.catchup) send(x.id, ev.from, c);
+              for (const c of d.catchup) send(x.id, ev.from, c, true);
             }
           }
           if (x.driver) apply(x, x.driver.receive(m));
@@ -345,7 +393,7 @@ export function runScenario(s: Scenario): SimResult {
         case "gossip": {
           const x = nodes[ev.node]!;
           if (!x.up || x.epoch !== ev.epoch) break;
-          if (x.driver) for (const m of x.driver.ownMessages()) broadcast(x, m);
+          if (x.driver && (hooks.regossips?.(x.id) ?? true)) for (const m of x.driver.ownMessages()) broadcast(x, m);
           q.push(now + GOSSIP_MS, { k: "gossip", node: x.id, epoch: x.epoch });
           break;
         }
@@ -372,7 +420,7 @@ export function runScenario(s: Scenario): SimResult {
     return { ok: false, failure: `exception: ${(e as Error).stack ?? String(e)}`, expectTermination, terminated: false, time: now, events, maxRound, evidence };
   }
   const terminated = done();
-  if (expectTermination && !terminated) {
+  if (expectTermination && !terminated && (hooks.requireTermination ?? true)) {
     const where = honest.map((x) => `${x.id}:h${x.driver?.core.height ?? "-"}/${JSON.stringify(x.driver?.core.snapshot() ?? {})}`).join(" ");
     return { ok: false, failure: `no termination by t=${now} (${where})`, expectTermination, terminated, time: now, events, maxRound, evidence };
   }

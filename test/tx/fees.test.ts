@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Band } from "../../runtime/tx/bands.ts";
-import { baseFee, defaultJoulesPerUnit, energyAttojoules, energyJoules, frequency, parseRational } from "../../runtime/tx/fees.ts";
+import { baseFee, defaultJoulesPerUnit, energyAttojoules, energyJoules, frequency, parseRational, type JoulesPerUnit } from "../../runtime/tx/fees.ts";
 
 /*
  * Hand computation (SPEC.md): energy = h·(c/λ)·n·b², h = 6.62607015e-34, c = 299792458.
@@ -28,6 +28,29 @@ describe("E = h·f fee schedule", () => {
     };
     for (const [b, cases] of Object.entries(hand)) {
       for (const [n, fee] of cases) expect(baseFee(Number(b) as Band, n, jpu), `band ${b}, ${n} bytes`).to.equal(fee);
+    }
+  });
+
+  it("rounds the fee up when the energy is not a whole number of units: joulesPerUnit three times the default makes fee(n) = ceil(40·n·b² / 3)", () => {
+    const third: JoulesPerUnit = { ...jpu };
+    for (const b of Object.keys(jpu)) {
+      const r = jpu[Number(b) as Band];
+      third[Number(b) as Band] = { num: r.num * 3n, den: r.den };
+    }
+    expect(baseFee(Band.NANO, 1, third)).to.equal(14n); // 40/3 = 13.33
+    expect(baseFee(Band.NANO, 250, third)).to.equal(3_334n); // 10 000/3 = 3 333.33
+    expect(baseFee(Band.NANO, 3, third)).to.equal(40n); // 120/3 exactly: no rounding
+    expect(baseFee(Band.PICO, 2, third)).to.equal(107n); // 320/3 = 106.67
+    // For every size, fee is the least integer with fee · joulesPerUnit ≥ energy.
+    for (let n = 1; n <= 400; n++) {
+      for (const b of [Band.NANO, Band.PICO, Band.FEMTO]) {
+        const fee = baseFee(b, n, third);
+        const e = energyJoules(b, n);
+        const j = third[b];
+        // fee·j ≥ e  and  (fee−1)·j < e, as exact rationals
+        expect(fee * j.num * e.den >= e.num * j.den, `band ${b}, ${n} bytes: fee covers the energy`).to.equal(true);
+        expect((fee - 1n) * j.num * e.den < e.num * j.den, `band ${b}, ${n} bytes: fee is the smallest that does`).to.equal(true);
+      }
     }
   });
 

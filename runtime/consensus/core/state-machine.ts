@@ -275,6 +275,25 @@ export class ConsensusCore {
     out.push({ kind: "sign-vote", vote: { type, height: this.h, round: this.round, blockHash: value === null || value === NIL_KEY ? null : fromHex(value), validator: this.self } });
   }
 
+  // The three locking decisions, as methods so that the Twins test (test/sim/twins.test.ts)
+  // can prove it catches a core that gets them wrong by subclassing. Nothing else overrides them.
+
+  /** Line 22: a fresh proposal (validRound −1) of k may get our prevote: not locked, or locked on k. */
+  protected mayPrevoteFresh(k: ValueKey): boolean {
+    return this.lockedRound === -1 || this.lockedValue === k;
+  }
+
+  /** Line 28: a proposal of k justified by a prevote quorum of round vr: locked no later than vr, or on k. */
+  protected mayPrevoteWithPol(k: ValueKey, vr: number): boolean {
+    return this.lockedRound <= vr || this.lockedValue === k;
+  }
+
+  /** Line 36-38: lock on k in `round`. */
+  protected lock(k: ValueKey, round: number): void {
+    this.lockedValue = k;
+    this.lockedRound = round;
+  }
+
   /** Apply every enabled upon-rule until none is (each changes the step, round or a flag, so this ends). */
   private evaluate(out: CoreOutput[]): void {
     for (let guard = 0; guard < 10_000; guard++) {
@@ -326,14 +345,14 @@ export class ConsensusCore {
         if (valid === undefined) continue;
         if (p.polRound === -1) {
           // Line 22.
-          this.vote("prevote", valid && (this.lockedRound === -1 || this.lockedValue === k) ? k : null, out);
+          this.vote("prevote", valid && this.mayPrevoteFresh(k) ? k : null, out);
           this.step = "prevote";
           return true;
         }
         const vr = p.polRound;
         if (vr < this.round && set.hasQuorum(this.rounds.get(vr)?.prevotes.powerFor(k) ?? 0n)) {
           // Line 28.
-          this.vote("prevote", valid && (this.lockedRound <= vr || this.lockedValue === k) ? k : null, out);
+          this.vote("prevote", valid && this.mayPrevoteWithPol(k, vr) ? k : null, out);
           this.step = "prevote";
           return true;
         }
@@ -350,8 +369,7 @@ export class ConsensusCore {
       // Line 36.
       this.line36Done = true;
       if (this.step === "prevote") {
-        this.lockedValue = k;
-        this.lockedRound = this.round;
+        this.lock(k, this.round);
         this.vote("precommit", k, out);
         this.step = "precommit";
       }
