@@ -7,7 +7,7 @@ import { moduleAddress } from "../../runtime/crypto/address.ts";
 import { NXT } from "./params.ts";
 import { GENESIS_ALLOCATION } from "./genesis.ts";
 import type { ReceiptView } from "../../runtime/node/node-api.ts";
-import { balanceKey } from "../../modules/bank/keys.ts";
+import { Balances } from "../../modules/bank/keys.ts";
 import { decodeAddress } from "../../runtime/crypto/address.ts";
 import { uintToBytes } from "../../runtime/codec/uint.ts";
 
@@ -89,7 +89,7 @@ describe("bank module", () => {
     expect(t.node.app.modules.checkInvariants(ctx)).to.deep.equal([]);
     const a = testSigner(0).address;
     const had = BigInt(t.node.getBalance(a, "nxt").amount);
-    ctx.kv("bank").set(balanceKey(decodeAddress(a), "nxt"), uintToBytes(had + 1n)); // one unit out of thin air
+    Balances.set(ctx, [a, "nxt"], had + 1n); // one unit out of thin air
     const s = supply(t);
     expect(t.node.app.modules.checkInvariants(ctx)).to.deep.equal([
       `bank/total-supply: nxt: balances ${s.supply + 1n} + burned ${s.burned} != minted ${s.minted}`,

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { toHex } from "../../runtime/crypto/hash.ts";
-import { ConsensusDriver, ConsensusError, MemoryWal, SignGuard, valueKey, type DriverEffect, type SignedMessage, type WalRecord } from "../../modules/consensus/index.ts";
+import { ConsensusDriver, ConsensusError, MemoryWal, SignGuard, valueKey, type DriverEffect, type SignedMessage, type WalRecord } from "../../runtime/consensus/index.ts";
 import { CHAIN, fixture, proposal, T, value, vote } from "./helpers.ts";
 
 const f = fixture([1n, 1n, 1n, 1n]);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConsensusCore, type CoreOptions, type ValidatorSet } from "../../modules/consensus/index.ts";
+import { ConsensusCore, type CoreOptions, type ValidatorSet } from "../../runtime/consensus/index.ts";
 import { describeTwinsScenario, generateTwinsScenario, PARTITIONS, ROUND_CHOICES, runTwinsScenario, type Injection } from "./twins.ts";
 
 /**

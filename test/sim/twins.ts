@@ -1,4 +1,4 @@
-import { messageRound, type SignedMessage, type ValidatorSet } from "../../modules/consensus/index.ts";
+import { messageRound, type SignedMessage, type ValidatorSet } from "../../runtime/consensus/index.ts";
 import { Prng } from "./prng.ts";
 import { runScenario, simKey, simValidatorSets, type Scenario, type SimHooks, type SimResult } from "./simulator.ts";
 
