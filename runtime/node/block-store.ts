@@ -117,7 +117,7 @@ export class BlockStore {
     return this.commits.get(buf(u64Key(height)));
   }
 
-  /** Encoded validator set of `height` (see runtime/node/consensus/valset.ts). */
+  /** Encoded validator set of `height` (see runtime/consensus/engine/valset.ts). */
   validatorSet(height: number): Uint8Array | undefined {
     return this.valsets.get(buf(u64Key(height)));
   }
