@@ -13,7 +13,12 @@ import { RpcError, RPC_ERRORS } from "./protocol.ts";
 export const ADDRESS_PATTERN = "^nxs1[02-9ac-hj-np-z]{20,110}$";
 export const DENOM_PATTERN = "^[a-z][a-z0-9/._-]{1,63}$";
 export const HASH_PATTERN = "^(0x)?[0-9a-fA-F]{64}$";
-export const HEX_PATTERN = "^(0x)?([0-9a-fA-F]{2})+$";
+/**
+ * Hex digits, 0x optional. A plain character class: a repeated group such as `([0-9a-f]{2})+`
+ * makes V8's regex engine recurse per repetition and overflow the stack on megabytes of input.
+ * Even length is checked by the handlers (evenHex).
+ */
+export const HEX_PATTERN = "^(0x)?[0-9a-fA-F]*$";
 export const DEFAULT_DENOM = "nxt";
 
 const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
@@ -51,6 +56,15 @@ function stripHexPrefix(s: string): string {
   return s.startsWith("0x") ? s.slice(2) : s;
 }
 
+/** The digits of a hex param without its 0x, refused unless they are whole, non-empty bytes. */
+function evenHex(name: string, s: string): string {
+  const digits = stripHexPrefix(s);
+  if (digits.length === 0 || digits.length % 2 !== 0) {
+    throw new RpcError(RPC_ERRORS.INVALID_PARAMS, `${name} must be whole bytes of hex (an even number of digits, at least 2), got ${digits.length} digits`);
+  }
+  return digits;
+}
+
 export function normHex(s: string): string {
   return (s.startsWith("0x") ? s.slice(2) : s).toLowerCase();
 }
@@ -63,7 +77,7 @@ export const METHODS: readonly MethodDef[] = [
     params: [{ name: "tx", schema: { type: "string", pattern: HEX_PATTERN } }],
     // The schema checked the hex; Buffer.from takes either case and slices Node's shared pool
     // (a copy into its own ArrayBuffer would be one malloc per submitted transaction).
-    handle: (api, p) => api.submitTx(Buffer.from(stripHexPrefix(p.tx as string), "hex")),
+    handle: (api, p) => api.submitTx(Buffer.from(evenHex("tx", p.tx as string), "hex")),
   },
   { name: "nexus_getTx", params: [{ name: "hash", schema: hash }], handle: (api, p) => api.getTx(normHex(p.hash as string)) },
   {
@@ -80,7 +94,7 @@ export const METHODS: readonly MethodDef[] = [
     ],
     handle: (api, p) => api.getBalance(p.address as string, (p.denom as string | undefined) ?? DEFAULT_DENOM),
   },
-  { name: "nexus_getProof", params: [{ name: "key", schema: { type: "string", pattern: HEX_PATTERN, maxLength: 2050 } }], handle: (api, p) => api.prove(normHex(p.key as string)) },
+  { name: "nexus_getProof", params: [{ name: "key", schema: { type: "string", pattern: HEX_PATTERN, maxLength: 2050 } }], handle: (api, p) => api.prove(evenHex("key", p.key as string).toLowerCase()) },
   {
     name: "nexus_proveBalance",
     params: [
