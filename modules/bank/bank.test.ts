@@ -26,6 +26,16 @@ async function run(t: TestNode, n: number, msgs: { typeUrl: string; value: Recor
   return st.receipt;
 }
 
+/** A transaction refused by checkTx: its TxError (code, message, context). */
+async function refused(t: TestNode, n: number, msgs: { typeUrl: string; value: Record<string, unknown> }[], nonce: bigint): Promise<{ code: string; message: string; context: { code?: string } }> {
+  const s = testSigner(n);
+  const d = signTx({ ...sendBody(s, s.address, 1n, nonce), msgs, feeLimit: 10_000_000n }, [s]);
+  return t.node.submitTx(d.bytes).then(
+    () => expect.fail("accepted"),
+    (e: { code: string; message: string; context: { code?: string } }) => e,
+  );
+}
+
 describe("bank module", () => {
   let t: TestNode;
   beforeEach(async () => {
@@ -58,12 +68,14 @@ describe("bank module", () => {
     const ok = await run(t, 0, [ms([[a!.address, 70], [b!.address, 30]], [[c!.address, 60], [d!.address, 40]])], 0n, [1]);
     expect(ok.code, ok.log).to.equal(0);
     expect(BigInt(t.node.getBalance(c!.address, "nxt").amount) - before).to.equal(60n);
-    const unbalanced = await run(t, 0, [ms([[a!.address, 70]], [[c!.address, 71]])], 1n);
-    expect(unbalanced.codeName).to.equal("BANK_MULTISEND_UNBALANCED");
-    expect(unbalanced.log).to.match(/inputs total 70nxt but outputs total 71nxt/);
+    // Unbalanced: refused in checkTx, before any fee.
+    const unbalanced = await refused(t, 0, [ms([[a!.address, 70]], [[c!.address, 71]])], 1n);
+    expect(unbalanced.code).to.equal("TX_INVALID_MSG");
+    expect(unbalanced.context.code).to.equal("BANK_MULTISEND_UNBALANCED");
+    expect(unbalanced.message).to.match(/inputs total 70nxt but outputs total 71nxt/);
     // b's coins need b's signature
     await t.node
-      .submitTx(signTx({ ...sendBody(a!, a!.address, 1n, 2n), msgs: [ms([[b!.address, 5]], [[c!.address, 5]])] }, [a!]).bytes)
+      .submitTx(signTx({ ...sendBody(a!, a!.address, 1n, 1n), msgs: [ms([[b!.address, 5]], [[c!.address, 5]])] }, [a!]).bytes)
       .then(() => expect.fail("accepted"), (e: { code: string }) => expect(e.code).to.equal("TX_MISSING_SIGNER"));
   });
 
@@ -103,11 +115,11 @@ describe("bank module", () => {
     expect(BigInt(t.node.getBalance(moduleAddress("fee_collector"), "nxt").amount) - before).to.equal(BigInt(r.fee));
   });
 
-  it("rejects sending a denomination twice in one message, and zero amounts", async () => {
+  it("refuses in checkTx (no fee) a denomination twice in one message, and zero amounts", async () => {
     const a = testSigner(0);
-    const dup = await run(t, 0, [{ typeUrl: "/bank.v1.MsgSend", value: { from: a.address, to: a.address, amount: [{ denom: "nxt", amount: "1" }, { denom: "nxt", amount: "2" }] } }], 0n);
-    expect(dup.codeName).to.equal("BANK_DUPLICATE_DENOM");
-    const zero = await run(t, 0, [{ typeUrl: "/bank.v1.MsgSend", value: { from: a.address, to: a.address, amount: [{ denom: "nxt", amount: "0" }] } }], 1n);
-    expect(zero.codeName).to.equal("BANK_INVALID_AMOUNT");
+    const dup = await refused(t, 0, [{ typeUrl: "/bank.v1.MsgSend", value: { from: a.address, to: a.address, amount: [{ denom: "nxt", amount: "1" }, { denom: "nxt", amount: "2" }] } }], 0n);
+    expect([dup.code, dup.context.code]).to.deep.equal(["TX_INVALID_MSG", "BANK_DUPLICATE_DENOM"]);
+    const zero = await refused(t, 0, [{ typeUrl: "/bank.v1.MsgSend", value: { from: a.address, to: a.address, amount: [{ denom: "nxt", amount: "0" }] } }], 0n);
+    expect([zero.code, zero.context.code]).to.deep.equal(["TX_INVALID_MSG", "BANK_INVALID_AMOUNT"]);
   });
 });

@@ -83,6 +83,11 @@ export function bankMsgs(keeper: BankKeeper): MsgDef[] {
     typeUrl: BankTypeUrls.Send,
     schema: msgSendSchema,
     signers: (m) => [m.from],
+    // Refused in checkTx, before a fee: zero amounts, a denomination twice, a blocked recipient.
+    validate(m) {
+      parseCoins(m.amount);
+      keeper.requireNotBlocked(m.to);
+    },
     handle(ctx, m) {
       requireSendEnabled(ctx);
       keeper.requireNotBlocked(m.to);
@@ -93,6 +98,14 @@ export function bankMsgs(keeper: BankKeeper): MsgDef[] {
     typeUrl: BankTypeUrls.MultiSend,
     schema: msgMultiSendSchema,
     signers: (m) => [...new Set(m.inputs.map((i) => i.address))],
+    validate(m) {
+      for (const o of m.outputs) keeper.requireNotBlocked(o.address);
+      const a = sumByDenom(m.inputs.map((i) => parseCoins(i.coins)));
+      const b = sumByDenom(m.outputs.map((o) => parseCoins(o.coins)));
+      for (const d of new Set([...a.keys(), ...b.keys()])) {
+        if ((a.get(d) ?? 0n) !== (b.get(d) ?? 0n)) throw new BankError("BANK_MULTISEND_UNBALANCED", `inputs total ${a.get(d) ?? 0n}${d} but outputs total ${b.get(d) ?? 0n}${d}`);
+      }
+    },
     handle(ctx, m) {
       requireSendEnabled(ctx);
       const max = keeper.params(ctx).maxMultiSendEntries;
@@ -120,6 +133,7 @@ export function bankMsgs(keeper: BankKeeper): MsgDef[] {
     typeUrl: BankTypeUrls.Burn,
     schema: msgBurnSchema,
     signers: (m) => [m.from],
+    validate: (m) => void parseCoins(m.amount),
     handle(ctx, m) {
       keeper.burnFrom(ctx, m.from, parseCoins(m.amount));
     },

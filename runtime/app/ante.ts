@@ -25,6 +25,16 @@ export function statelessCheck(d: DecodedTx, chainId: string, params: RuntimePar
     if (!r.validate(m.value)) {
       throw new TxError("TX_INVALID_MSG", `msgs[${i}] (${m.typeUrl}): ${describeAjvErrors(r.validate.errors, "value")}`, { typeUrl: m.typeUrl });
     }
+    const badAddress = r.checkAddresses(m.value);
+    if (badAddress) throw new TxError("TX_INVALID_MSG", `msgs[${i}] (${m.typeUrl}): ${badAddress}`, { typeUrl: m.typeUrl });
+    if (r.def.validate) {
+      try {
+        r.def.validate(m.value);
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        throw new TxError("TX_INVALID_MSG", `msgs[${i}] (${m.typeUrl}): ${(e as Error).message}`, { typeUrl: m.typeUrl, code: typeof code === "string" ? code : undefined });
+      }
+    }
     if (body.band < r.minBand) {
       throw new TxError("TX_BAND_FORBIDDEN", `msgs[${i}] (${m.typeUrl}) needs band ${bandName(r.minBand)} or above, the transaction is ${bandName(body.band)}`);
     }

@@ -3,6 +3,7 @@ import { createAjv, describeAjvErrors, joinPath, locateAjvError, type ValidateFu
 import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgDef, QueryDef, ValidatorUpdate } from "./types.ts";
 import { orderedNames, type HookOrder } from "./chain.ts";
 import { ModuleMsgRouter, MSG_ROUTER_TOKEN } from "./msg-router.ts";
+import { addressFieldChecker } from "./address-fields.ts";
 import { Band } from "../tx/bands.ts";
 import { utf8 } from "../crypto/hash.ts";
 import { ModulesErrors, type ModulesErrorCode } from "./errors.ts";
@@ -15,6 +16,8 @@ export interface RoutedMsg {
   readonly def: MsgDef;
   readonly validate: ValidateFunction;
   readonly minBand: Band;
+  /** Decodes every address field (the schema's pattern admits bad checksums): a problem, or null. */
+  readonly checkAddresses: (value: unknown) => string | null;
 }
 
 export interface ModuleDescription {
@@ -57,7 +60,7 @@ export class ModuleManager {
         if (this.routes.has(def.typeUrl)) {
           throw new ModuleManagerError("MODULE_DUPLICATE_MSG", `message ${def.typeUrl} is registered by both ${this.routes.get(def.typeUrl)!.module} and ${m.name}`);
         }
-        this.routes.set(def.typeUrl, { module: m.name, def, validate: ajv.compile(def.schema), minBand: def.minBand ?? Band.NANO });
+        this.routes.set(def.typeUrl, { module: m.name, def, validate: ajv.compile(def.schema), minBand: def.minBand ?? Band.NANO, checkAddresses: addressFieldChecker(def.schema) });
       }
       const queries = new Map<string, { def: QueryDef; validate: ValidateFunction }>();
       for (const [name, def] of Object.entries(instance.queries ?? {})) queries.set(name, { def, validate: ajv.compile(def.schema) });

@@ -67,6 +67,13 @@ export class ModuleMsgRouter implements MsgRouter {
     const r = this.route(m.typeUrl);
     if (!r) throw new RouterError("ROUTER_UNKNOWN_MSG", `message ${i}: no module handles ${m.typeUrl}`, { index: i, typeUrl: m.typeUrl });
     if (!r.validate(m.value)) throw new RouterError("ROUTER_INVALID_MSG", `message ${i} (${m.typeUrl}): ${describeAjvErrors(r.validate.errors)}`, { index: i, typeUrl: m.typeUrl });
+    const badAddress = r.checkAddresses(m.value);
+    if (badAddress) throw new RouterError("ROUTER_INVALID_MSG", `message ${i} (${m.typeUrl}): ${badAddress}`, { index: i, typeUrl: m.typeUrl });
+    try {
+      r.def.validate?.(m.value);
+    } catch (e) {
+      throw new RouterError("ROUTER_INVALID_MSG", `message ${i} (${m.typeUrl}): ${(e as Error).message}`, { index: i, typeUrl: m.typeUrl }, { cause: e });
+    }
     const needs = r.def.signers(m.value);
     const other = needs.find((s) => s !== signer);
     if (other !== undefined) throw new RouterError("ROUTER_UNAUTHORIZED", `message ${i} (${m.typeUrl}) needs the signature of ${other}, not ${signer}`, { index: i, typeUrl: m.typeUrl, signer: other });

@@ -51,6 +51,12 @@ export interface MsgDef<T = any> {
   readonly minBand?: Band;
   /** Addresses that must have signed the transaction. */
   signers(msg: T): string[];
+  /**
+   * Stateless checks the schema cannot state (amounts above zero, no denomination twice), run
+   * in checkTx: a message that fails them is refused before it costs a fee (Cosmos's
+   * ValidateBasic). Throws the module's error; returns nothing when the message is well formed.
+   */
+  validate?(msg: T): void;
   /** Throws ModuleError to fail the transaction; its writes are then discarded. */
   handle(ctx: MsgCtx, msg: T): void;
 }

@@ -93,6 +93,23 @@ describe("checkTx rejects bad input, each with its own code and a clear message"
     await expectCode(signTx(extra, [a]).bytes, "TX_INVALID_MSG", /unknown field "extra"/);
   });
 
+  it("addresses that match the pattern but do not decode, zero amounts, a denomination twice → TX_INVALID_MSG, no fee", async () => {
+    const body = sendBody(a, b.address, 1n, 0n);
+    const send = (value: Record<string, unknown>): Uint8Array => signTx({ ...body, msgs: [{ typeUrl: "/bank.v1.MsgSend", value: { ...body.msgs[0]!.value, ...value } }] }, [a]).bytes;
+    // One character changed: the bech32m checksum fails.
+    const last = b.address.at(-1) === "q" ? "p" : "q";
+    await expectCode(send({ to: b.address.slice(0, -1) + last }), "TX_INVALID_MSG", /msgs\[0\] \(\/bank\.v1\.MsgSend\): to: .*checksum/i);
+    // Valid bech32m of 16 bytes: the right shape, the wrong length for an address.
+    const { bech32m } = await import("@scure/base");
+    const short = bech32m.encode("nxs", bech32m.toWords(new Uint8Array(16).fill(7)));
+    await expectCode(send({ to: short }), "TX_INVALID_MSG", /to: /);
+    await expectCode(send({ amount: [{ denom: "nxt", amount: "0" }] }), "TX_INVALID_MSG", /must be positive/);
+    await expectCode(send({ amount: [{ denom: "nxt", amount: "1" }, { denom: "nxt", amount: "2" }] }), "TX_INVALID_MSG", /appears twice/);
+    const multi = { typeUrl: "/bank.v1.MsgMultiSend", value: { inputs: [{ address: a.address, coins: [{ denom: "nxt", amount: "5" }] }], outputs: [{ address: b.address, coins: [{ denom: "nxt", amount: "4" }] }] } };
+    await expectCode(signTx({ ...body, msgs: [multi] }, [a]).bytes, "TX_INVALID_MSG", /inputs total 5nxt but outputs total 4nxt/);
+    expect(t.node.getAccount(a.address).nonce, "nothing reached a block, no fee was taken").to.equal("0");
+  });
+
   it("message needing a signature the transaction lacks → TX_MISSING_SIGNER", async () => {
     const body = sendBody(a, b.address, 1n, 0n);
     const steal = { ...body, msgs: [{ typeUrl: "/bank.v1.MsgSend", value: { from: b.address, to: a.address, amount: [{ denom: "nxt", amount: "5" }] } }] };
