@@ -247,22 +247,40 @@ export class Keyring {
   }
 
   show(name: string): KeyInfo {
+    const file = this.readFile(name);
+    // The address is public data derived from the public key: checked without the passphrase,
+    // so an edited address field is never printed as the key's.
+    let derived: string;
+    try {
+      derived = addressFor(file.scheme, fromHex(file.publicKey));
+    } catch (e) {
+      throw new KeystoreError("KEYSTORE_CORRUPT", `key file of "${name}" has an unreadable public key: ${(e as Error).message}`);
+    }
+    if (derived !== file.address) {
+      throw new KeystoreError("KEYSTORE_CORRUPT", `key file of "${name}" says its address is ${file.address}, but its public key gives ${derived}: the file was edited or damaged; restore it or re-import the key from its mnemonic`);
+    }
     // The file name is the key's name, even if the file was renamed after it was written.
-    return { ...toInfo(this.readFile(name)), name };
+    return { ...toInfo(file), name };
   }
 
   list(): KeyInfo[] {
-    if (!existsSync(this.dir)) return [];
-    const out: KeyInfo[] = [];
+    return this.listAll().keys;
+  }
+
+  /** Every key file: the readable keys, and the damaged or foreign files with the reason (none is hidden). */
+  listAll(): { keys: KeyInfo[]; damaged: { name: string; reason: string }[] } {
+    const keys: KeyInfo[] = [];
+    const damaged: { name: string; reason: string }[] = [];
+    if (!existsSync(this.dir)) return { keys, damaged };
     for (const f of readdirSync(this.dir).sort()) {
       if (!f.endsWith(".json")) continue;
       try {
-        out.push(this.show(f.slice(0, -5)));
-      } catch {
-        // A foreign or damaged file must not hide the other keys; `show` reports it by name.
+        keys.push(this.show(f.slice(0, -5)));
+      } catch (e) {
+        damaged.push({ name: f.slice(0, -5), reason: (e as Error).message });
       }
     }
-    return out;
+    return { keys, damaged };
   }
 
   loadSigner(name: string, passphrase: string): Signer {

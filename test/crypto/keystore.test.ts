@@ -147,4 +147,26 @@ describe("crypto/keystore", () => {
     expect(kr.list().map((k) => k.name)).to.deep.equal(["good"]);
     expectKeystoreError(() => kr.show("bad"), "KEYSTORE_CORRUPT");
   });
+
+  it("show refuses a key file whose address field was edited; list reports damaged files instead of hiding them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nexus-keys-edited-"));
+    try {
+      const kr = new Keyring(dir);
+      const good = kr.add("good", "pw", { scrypt: FAST }).info;
+      const victim = kr.add("victim", "pw", { scrypt: FAST }).info;
+      const path = join(dir, "victim.json");
+      const f = JSON.parse(readFileSync(path, "utf8")) as { address: string };
+      f.address = good.address; // an attacker's address shown as the victim's
+      writeFileSync(path, JSON.stringify(f));
+      writeFileSync(join(dir, "broken.json"), "{ not json");
+      const e = expectKeystoreError(() => kr.show("victim"), "KEYSTORE_CORRUPT");
+      expect(e.message).to.contain(`says its address is ${good.address}, but its public key gives ${victim.address}`);
+      const all = kr.listAll();
+      expect(all.keys.map((k) => k.name)).to.deep.equal(["good"]);
+      expect(all.damaged.map((d) => d.name)).to.deep.equal(["broken", "victim"]);
+      expect(all.damaged[1]!.reason).to.contain("was edited or damaged");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -73,7 +73,9 @@ export function keysCommand(): Command {
     .option("--json", "print JSON")
     .action((o: { json?: boolean }, cmd: Command) => {
       const kr = keyring(cmd);
-      const list = kr.list();
+      const { keys: list, damaged } = kr.listAll();
+      // Damaged files are never skipped silently: a warning per file on stderr (stdout stays the list).
+      for (const d of damaged) process.stderr.write(`warning: key "${d.name}" cannot be used: ${d.reason}\n`);
       output(o.json, list, () => {
         if (list.length === 0) return `no keys in ${kr.dir}; create one with: nexus keys add <name>`;
         const w = Math.max(4, ...list.map((k) => k.name.length));
