@@ -45,6 +45,9 @@ export function table(rows: [string, unknown][]): string {
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${String(v)}`).join("\n");
 }
 
+/** Shortest passphrase a new key may have, from the prompt, a file or NEXUS_PASSPHRASE alike. */
+export const MIN_PASSPHRASE = 8;
+
 export interface PassphraseSource {
   passphraseFile?: string;
   /** --dev: the documented insecure passphrase, for keys marked dev only. */
@@ -90,9 +93,14 @@ export function promptHidden(question: string): Promise<string> {
  * (with --dev, for dev keys only) DEV_PASSPHRASE, then an interactive prompt.
  */
 export async function getPassphrase(src: PassphraseSource, opts: { keyName: string; keyIsDev?: boolean; confirm?: boolean }): Promise<string> {
-  if (src.passphraseFile) return readSecretFile(src.passphraseFile, "passphrase");
+  // A new key gets the prompt's minimum whichever way its passphrase arrives.
+  const strong = (p: string, from: string): string => {
+    if (opts.confirm && p.length < MIN_PASSPHRASE) throw new CliError("CLI_WEAK_PASSPHRASE", `the passphrase from ${from} has ${p.length} characters; a new key needs at least ${MIN_PASSPHRASE}`);
+    return p;
+  };
+  if (src.passphraseFile) return strong(readSecretFile(src.passphraseFile, "passphrase"), src.passphraseFile);
   const env = process.env.NEXUS_PASSPHRASE;
-  if (env) return env;
+  if (env) return strong(env, "NEXUS_PASSPHRASE");
   if (src.dev && opts.keyIsDev) return DEV_PASSPHRASE;
   if (!process.stdin.isTTY) {
     const devHint = opts.keyIsDev ? `; key "${opts.keyName}" is a dev key: add --dev to use the documented dev passphrase` : "";
@@ -100,7 +108,7 @@ export async function getPassphrase(src: PassphraseSource, opts: { keyName: stri
   }
   const p = await promptHidden(`Passphrase for key "${opts.keyName}": `);
   if (opts.confirm) {
-    if (p.length < 8) throw new CliError("CLI_WEAK_PASSPHRASE", "the passphrase must have at least 8 characters");
+    if (p.length < MIN_PASSPHRASE) throw new CliError("CLI_WEAK_PASSPHRASE", `the passphrase must have at least ${MIN_PASSPHRASE} characters`);
     const again = await promptHidden("Repeat the passphrase: ");
     if (again !== p) throw new CliError("CLI_PASSPHRASE_MISMATCH", "the two passphrases differ");
   }

@@ -134,6 +134,21 @@ describe("cli: nexus command", function () {
     expect(msg.stderr).to.match(/create-validator/);
   });
 
+  it("a new key refuses a passphrase shorter than 8 characters from NEXUS_PASSPHRASE or a file, as the prompt does", async () => {
+    const home = mkdtempSync(join(tmpdir(), "nexus-cli-weak-"));
+    try {
+      const env = await nexus(["--home", home, "keys", "add", "weak"], { NEXUS_PASSPHRASE: "short" });
+      expect(env.code).to.equal(1);
+      expect(env.stderr).to.contain("the passphrase from NEXUS_PASSPHRASE has 5 characters; a new key needs at least 8");
+      writeFileSync(join(home, "p.txt"), "1234567\n");
+      const file = await nexus(["--home", home, "keys", "add", "weak", "--passphrase-file", join(home, "p.txt")]);
+      expect(file.code).to.equal(1);
+      expect(file.stderr).to.contain("has 7 characters");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   describe("against a node", () => {
     let node: FakeNode;
     let server: RpcServer;
