@@ -14,6 +14,10 @@ export function nodeOption(): Option {
 }
 
 export function checkAddress(a: string, what: string): void {
+  if (a !== a.toLowerCase() && a === a.toUpperCase()) {
+    // bech32m allows either case, but the chain stores and compares addresses in lowercase.
+    throw new CliError("ADDRESS_INVALID", `${what}: ${a} is in uppercase; NexusOS addresses are lowercase: ${a.toLowerCase()}`, "write the address in lowercase");
+  }
   try {
     decodeAddress(a);
   } catch (e) {

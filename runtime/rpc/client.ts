@@ -20,7 +20,7 @@ export class RpcClientError extends Error {
   /** JSON-RPC error code (negative), or 0 for a transport failure. */
   readonly code: number;
   readonly data: unknown;
-  /** Symbolic code: data.code from the node ("TX_BAD_SIGNATURE" ...), or CLIENT_UNREACHABLE / CLIENT_TIMEOUT / CLIENT_BAD_RESPONSE. */
+  /** Symbolic code: data.code from the node ("TX_BAD_SIGNATURE" ...), or CLIENT_UNREACHABLE / CLIENT_TIMEOUT / CLIENT_BAD_RESPONSE / CLIENT_BAD_URL. */
   readonly codeName: string;
   constructor(code: number, message: string, data?: unknown, codeName?: string) {
     super(message);
@@ -44,6 +44,16 @@ export class NexusClient {
   private readonly timeoutMs: number;
 
   constructor(url: string = DEFAULT_RPC_URL, opts: { timeoutMs?: number } = {}) {
+    // A malformed URL is the caller's mistake, not an unreachable node: say which.
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+      throw new RpcClientError(0, `"${url}" is not a node URL: write it like http://127.0.0.1:7700 (http or https, host and port)`, undefined, "CLIENT_BAD_URL");
+    }
     this.url = url;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }

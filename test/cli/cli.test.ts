@@ -113,6 +113,16 @@ describe("cli: nexus command", function () {
     expect(r2.stderr).to.contain('"lots" is not an amount');
   });
 
+  it("a malformed --node URL is named as such (not 'cannot reach'); an uppercase address gets the lowercase one", async () => {
+    const u = await nexus(["status", "--node", "127.0.0.1:7700"]);
+    expect(u.code).to.equal(1);
+    expect(u.stderr).to.contain('"127.0.0.1:7700" is not a node URL: write it like http://127.0.0.1:7700');
+    const upper = bob.toUpperCase();
+    const a = await nexus(["query", "balance", upper, "--node", "http://127.0.0.1:9"]);
+    expect(a.code).to.equal(1);
+    expect(a.stderr).to.contain(`NexusOS addresses are lowercase: ${bob}`);
+  });
+
   it("reports an unreachable node with a hint, and a bad address clearly", async () => {
     const r = await nexus(["status", "--node", "http://127.0.0.1:9"]);
     expect(r.code).to.not.equal(0);
