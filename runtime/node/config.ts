@@ -51,6 +51,8 @@ export const nodeConfigSchema = {
     pluginOptions: { type: "object", additionalProperties: { type: "object" } },
     /** Check every module invariant after every block (slow on big states; dev default). */
     checkInvariants: { type: "boolean" },
+    /** Exit with status 1 when the node halts (for a supervisor that restarts it); else keep serving RPC, reporting the halt. */
+    exitOnHalt: { type: "boolean" },
     /** "single": this node alone produces blocks (dev chain). "bft": PoSPECTRUM with the staking validators. */
     consensus: { enum: ["single", "bft"] },
     /** Peer-to-peer network of a BFT node (docs/devnet.md). */
@@ -82,7 +84,7 @@ export const nodeConfigSchema = {
     logLevel: { enum: ["trace", "debug", "info", "warn", "error", "fatal"] },
     logFormat: { enum: ["pretty", "json"] },
   },
-  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "transport", "plugins", "pluginOptions", "checkInvariants", "consensus", "p2p", "bft", "logLevel", "logFormat"],
+  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "transport", "plugins", "pluginOptions", "checkInvariants", "exitOnHalt", "consensus", "p2p", "bft", "logLevel", "logFormat"],
   additionalProperties: false,
 } as const;
 
@@ -100,6 +102,7 @@ export function defaultNodeConfig(): NodeConfig {
     plugins: [],
     pluginOptions: {},
     checkInvariants: false,
+    exitOnHalt: false,
     consensus: "single",
     p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
     bft: { timeoutProposeMs: 3000, timeoutVoteMs: 1000, timeoutDeltaMs: 500 },

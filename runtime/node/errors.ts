@@ -19,6 +19,7 @@ export const NODE_ERRORS = {
   HOME_LOCKED: 12, // another node runs on this home (home-lock.ts)
   HOME_DAMAGED: 13, // the home holds chain data but not the genesis.json it was made with
   RPC_LISTEN_FAILED: 14, // the RPC server could not listen (port in use, host unknown)
+  NODE_HALTED: 15, // the node halted: it refuses transactions until restarted
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERRORS;

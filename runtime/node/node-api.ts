@@ -19,6 +19,8 @@ export interface ChainStatus {
   latestBlockTime: number;
   mempoolSize: number;
   nodeVersion: string;
+  /** Present once the node has halted: it produces and accepts nothing until restarted. */
+  halted?: { reason: string };
 }
 
 export interface EventView {

@@ -33,7 +33,7 @@ const ZERO_HASH = new Uint8Array(32);
 /** Address space reserved for each lmdb environment (not disk, not memory). */
 const LMDB_MAP_BYTES = 1024 * 2 ** 30;
 
-export class NodeError extends NodeErrors<"NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST" | "NODE_NO_TRANSPORT" | "NODE_NO_PRODUCER"> {}
+export class NodeError extends NodeErrors<"NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST" | "NODE_NO_TRANSPORT" | "NODE_NO_PRODUCER" | "NODE_HALTED"> {}
 
 export interface NodeOptions {
   readonly dataDir: string;
@@ -184,6 +184,9 @@ export class NexusNode implements NodeApi {
     return this.app.queryContext(this.headerInfo());
   }
 
+  /** Why the node halted (the first reason), once it has. */
+  private haltReason: string | undefined;
+
   /** Run `f` after every earlier task: block building, validation, commits and sync never interleave. */
   serial<T>(f: () => Promise<T>): Promise<T> {
     const run = this.work.then(f);
@@ -195,6 +198,7 @@ export class NexusNode implements NodeApi {
 
   /** Stop producing or voting: something happened that would make this node diverge. */
   halt(reason: string): void {
+    this.haltReason ??= reason;
     this.log.fatal({ reason }, "halting the node");
     this.running = false;
     process.exitCode = 1;
@@ -360,6 +364,7 @@ export class NexusNode implements NodeApi {
       latestBlockTime: this.latest?.header.time ?? this.o.genesis.genesisTime,
       mempoolSize: this.mempool.size,
       nodeVersion: NODE_VERSION,
+      ...(this.haltReason !== undefined ? { halted: { reason: this.haltReason } } : {}),
     };
   }
 
@@ -368,6 +373,9 @@ export class NexusNode implements NodeApi {
    * A peer's batch, already checked by the gossip validator, goes through admitCheckedBatch.
    */
   async submitTx(bytes: Uint8Array, opts: { fromPeer?: boolean } = {}): Promise<{ hash: string }> {
+    if (this.haltReason !== undefined) {
+      throw new NodeError("NODE_HALTED", `this node halted (${this.haltReason}) and commits nothing until it is restarted; send to another node, and see its log`, { reason: this.haltReason });
+    }
     const pre = this.app.precheckTx(bytes);
     const hashHex = pre.decoded.hashHex;
     if (this.blocks.txLocation(pre.decoded.hash)) throw new TxError("TX_DUPLICATE", `transaction ${hashHex} is already committed`);

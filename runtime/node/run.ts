@@ -66,7 +66,7 @@ export async function runNode(app: ChainApp, o: RunOptions, compose: RunComposit
     await unwind();
     throw e;
   }
-  const { log } = started;
+  const { log, node, exitOnHalt } = started;
   await new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = (sig: string): void => {
@@ -81,11 +81,20 @@ export async function runNode(app: ChainApp, o: RunOptions, compose: RunComposit
     };
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
+    // A halted node keeps serving RPC (status shows the halt) unless a supervisor should restart it.
+    node.subscribe((e) => {
+      if (e.kind !== "halt" || !exitOnHalt) return;
+      log.fatal({ reason: e.reason }, "exiting: the node halted and exitOnHalt is set");
+      process.exitCode = 1;
+      stop("halt");
+    });
   });
 }
 
 interface Started {
   readonly log: Logger;
+  readonly node: NexusNode;
+  readonly exitOnHalt: boolean;
 }
 
 async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, home: string, paths: ReturnType<typeof homePaths>, opened: (() => Promise<void> | void)[]): Promise<Started> {
@@ -164,7 +173,7 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
   if (!libsodiumStatus().active) log.info({ reason: libsodiumStatus().reason }, "Ed25519 verify without the libsodium fast path: same verdicts, about twice the CPU per valid signature (see docs/quantum.md)");
   const missing = missingHeapFlags();
   if (missing.length) log.info({ missing: missing.join(" ") }, "started without the node's V8 heap flags: it will hold more memory than it needs (see docs/config.md, Memory)");
-  return { log };
+  return { log, node, exitOnHalt: config.exitOnHalt };
 }
 
 export class HomeDamagedError extends NodeErrors<"HOME_DAMAGED"> {}

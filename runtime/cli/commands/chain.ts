@@ -140,7 +140,10 @@ export function statusCommand(): Command {
           ["blockTime", s.latestBlockTime ? new Date(s.latestBlockTime).toISOString() : "-"],
           ["mempool", `${s.mempoolSize} tx`],
           ["version", s.nodeVersion],
+          ...(s.halted ? ([["HALTED", `${s.halted.reason} (restart the node after fixing the cause; see its log)`]] as [string, unknown][]) : []),
         ]),
       );
+      // A health check can rely on the exit status: 3 when the node reports a halt.
+      if (s.halted) process.exitCode = 3;
     });
 }
