@@ -24,6 +24,7 @@ export const CLI_ERRORS = {
   SCAFFOLD_BAD_NAME: 16,
   SCAFFOLD_EXISTS: 17,
   SCAFFOLD_NO_TEMPLATE: 18,
+  CLI_DEVNET_START_FAILED: 19, // a devnet validator exited during start-up
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

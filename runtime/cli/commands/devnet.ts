@@ -38,6 +38,40 @@ function startProcesses(app: ChainApp, layout: Layout): ChildProcess[] {
 
 let stopping = false;
 
+/** Resolves undefined once every validator's RPC answers, or the first validator that exited before it did. */
+async function waitUntilServing(layout: Layout, procs: ChildProcess[], timeoutMs = 120_000): Promise<{ index: number; home: string } | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  const pending = new Set(layout.nodes.map((n) => n.index));
+  while (pending.size > 0) {
+    for (const i of [...pending]) {
+      const n = layout.nodes[i]!;
+      if (procs[i]!.exitCode !== null || procs[i]!.signalCode !== null) return { index: i, home: n.home };
+      try {
+        const r = await fetch(n.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"nexus_status","params":[]}', signal: AbortSignal.timeout(2000) });
+        if (r.ok) pending.delete(i);
+      } catch {
+        // not listening yet
+      }
+    }
+    if (Date.now() > deadline) {
+      console.log(`validators ${[...pending].join(", ")} do not answer RPC after ${timeoutMs / 1000} s; still waiting is up to you (see their node.log)`);
+      return undefined;
+    }
+    if (pending.size > 0) await new Promise((r) => setTimeout(r, 300));
+  }
+  return undefined;
+}
+
+/** The last line of a log that says something (the error a failed start printed). */
+function readTail(path: string): string {
+  try {
+    const lines = readFileSync(path, "utf8").trim().split("\n");
+    return (lines.reverse().find((l) => /error|Error|failed/.test(l)) ?? lines[0] ?? "").trim().slice(0, 400);
+  } catch {
+    return "";
+  }
+}
+
 export function devnetCommand(app: ChainApp): Command {
   return new Command("devnet")
     .description("run a local multi-validator BFT network: N homes, one genesis, each validator its own process (Ctrl-C stops all)")
@@ -68,7 +102,17 @@ export function devnetCommand(app: ChainApp): Command {
       for (const k of layout.devKeys) console.log(`  dev key ${k.name.padEnd(6)} ${k.address} (keyring of node0, --dev passphrase)`);
       if (!o.start) return;
       const procs = startProcesses(app, layout);
-      console.log(`Started ${procs.length} validator processes; logs in <home>/node.log. Ctrl-C stops them all.`);
+      console.log(`Starting ${procs.length} validator processes; logs in <home>/node.log…`);
+      // "Started" only once every validator answers RPC: one that exits during start-up
+      // (a port in use, a damaged home) stops the devnet with its reason instead.
+      const failed = await waitUntilServing(layout, procs);
+      if (failed) {
+        stopping = true;
+        procs.forEach((p) => p.kill("SIGTERM"));
+        const tail = readTail(join(failed.home, "node.log"));
+        throw new CliError("CLI_DEVNET_START_FAILED", `validator ${failed.index} exited during start-up${tail ? `: ${tail}` : ""}`, `see ${join(failed.home, "node.log")}; free its ports or pass --rpc-port / --p2p-port`);
+      }
+      console.log(`Started ${procs.length} validator processes, all serving RPC. Ctrl-C stops them all.`);
       await new Promise<void>((done) => {
         const stop = (): void => {
           if (stopping) return;
