@@ -7,25 +7,14 @@ import { paramsSchema, defaultParams, NXT, NXT_DENOM, NXT_DECIMALS } from "./par
 import { validateBankParams } from "./msgs.ts";
 import type { BankKeeper } from "./keeper/bank-keeper.ts";
 import { BankError } from "./errors.ts";
+import { metadataSchema } from "./keys.ts";
 
 export const bankGenesisSchema = {
   $id: "https://nexusos.dev/schemas/bank.v1.Genesis.json",
   type: "object",
   properties: {
     params: paramsSchema,
-    denomMetadata: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          denom: { type: "string", pattern: DENOM_PATTERN },
-          display: { type: "string", minLength: 1, maxLength: 16 },
-          exponent: { type: "integer", minimum: 0, maximum: 18 },
-        },
-        required: ["denom", "display", "exponent"],
-        additionalProperties: false,
-      },
-    },
+    denomMetadata: { type: "array", items: metadataSchema },
     /** Balances of keyed accounts. */
     balances: {
       type: "array",

@@ -1,23 +1,12 @@
 import { expect } from "chai";
-import { openTestNode, removeDir, type TestNode } from "../helpers/node-harness.ts";
-import { startRpcServer, type RpcServer } from "../../runtime/rpc/server.ts";
+import { rpcTestNode } from "../helpers/rpc-node.ts";
 
 /** nexus_sendTx against a real node: the size limit answers with its own code, never an internal error. */
 describe("rpc: nexus_sendTx size and shape limits on a real node", function () {
   this.timeout(60_000);
-  let t: TestNode;
-  let server: RpcServer;
-  before(async () => {
-    t = await openTestNode();
-    server = await startRpcServer(t.node, { host: "127.0.0.1", port: 0 });
-  });
-  after(async () => {
-    await server.close();
-    await t.close();
-    removeDir(t.dir);
-  });
+  const fixture = rpcTestNode();
   const call = async (tx: string): Promise<{ error?: { code: number; message: string; data?: { code?: string } } }> => {
-    const r = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "nexus_sendTx", params: [tx] }) });
+    const r = await fetch(fixture.server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "nexus_sendTx", params: [tx] }) });
     return (await r.json()) as { error?: { code: number; message: string; data?: { code?: string } } };
   };
 

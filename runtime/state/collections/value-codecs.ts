@@ -2,6 +2,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { decodeAddress, encodeAddress } from "../../crypto/address.ts";
 import { CollectionError } from "./errors.ts";
+import { bytesToUint, uintToBytes } from "../../codec/uint.ts";
 
 /** How a collection's values become bytes and back. Decoding must be exact: state is read on every node. */
 export interface ValueCodec<V> {
@@ -19,32 +20,9 @@ export const uintValue: ValueCodec<bigint> = {
   name: "uint",
   encode(v) {
     if (typeof v !== "bigint" || v < 0n) throw new CollectionError("COLLECTION_BAD_VALUE", `uint value must be a non-negative bigint, got ${String(v)}`);
-    if (v === 0n) return EMPTY;
-    if (v < 281474976710656n) {
-      // Below 2^48 plain number arithmetic is exact and makes no hex string (balances, every transfer).
-      let n = Number(v);
-      let len = 0;
-      for (let t = n; t > 0; t = Math.floor(t / 256)) len++;
-      const out = new Uint8Array(len);
-      for (let i = len - 1; i >= 0; i--) {
-        out[i] = n % 256;
-        n = Math.floor(n / 256);
-      }
-      return out;
-    }
-    let hex = v.toString(16);
-    if (hex.length % 2) hex = "0" + hex;
-    return new Uint8Array(Buffer.from(hex, "hex"));
+    return uintToBytes(v);
   },
-  decode(b) {
-    if (b.length === 0) return 0n;
-    if (b.length <= 6) {
-      let n = 0;
-      for (let i = 0; i < b.length; i++) n = n * 256 + b[i]!;
-      return BigInt(n);
-    }
-    return BigInt("0x" + Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex"));
-  },
+  decode: (b) => bytesToUint(b),
 };
 
 /** Non-negative safe integer (counters), same bytes as uintValue. */
