@@ -1,6 +1,6 @@
 import type { IterateOptions, KVStore } from "../state/types.ts";
 import { concatBytes, utf8 } from "../crypto/hash.ts";
-import { keyBytes, keyString } from "../state/bytes.ts";
+import { keyBytes, keyString, prefixEnd } from "../state/bytes.ts";
 
 /**
  * A view of one namespace: keys get `<namespace>/` prepended, so modules never collide.
@@ -69,14 +69,3 @@ export function namespacePrefix(namespace: string): Uint8Array {
   return bounds(namespace).prefix;
 }
 
-/** Smallest key greater than every key starting with `prefix` (undefined if none). */
-export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
-  const out = prefix.slice();
-  for (let i = out.length - 1; i >= 0; i--) {
-    if (out[i]! < 0xff) {
-      out[i]!++;
-      return out.subarray(0, i + 1);
-    }
-  }
-  return undefined;
-}

@@ -39,3 +39,15 @@ export function lowerBound(sorted: readonly string[], s: string): number {
 export function copyBytes(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
 }
+
+/** Smallest key greater than every key starting with `prefix` (undefined: none, all 0xff). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  const out = prefix.slice();
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i]! < 0xff) {
+      out[i]!++;
+      return out.subarray(0, i + 1);
+    }
+  }
+  return undefined;
+}

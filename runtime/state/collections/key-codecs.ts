@@ -1,5 +1,6 @@
 import { decodeAddress, encodeAddress, ADDRESS_BYTES } from "../../crypto/address.ts";
 import { CollectionError } from "./errors.ts";
+import { concatBytes } from "../../crypto/hash.ts";
 
 /**
  * Key codecs: byte order of the encodings is the order collections iterate in, so each codec
@@ -129,17 +130,6 @@ type Codecs<T extends readonly unknown[]> = { readonly [I in keyof T]: KeyCodec<
 /** Leading components of a tuple key, never all of them: [a] or [a, b] of [a, b, c]. */
 export type KeyPrefix<K> = K extends readonly [...infer H, unknown] ? (H extends readonly [] ? never : [...H] | KeyPrefix<H>) : never;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** A tuple key: components in order, each but the last self-delimiting. Ordered by the first, then the next... */
 export function tupleKey<T extends readonly unknown[]>(...codecs: Codecs<T>): KeyCodec<T> {
@@ -147,7 +137,7 @@ export function tupleKey<T extends readonly unknown[]>(...codecs: Codecs<T>): Ke
   const last = cs.length - 1;
   const size = cs.every((c) => c.size !== undefined) ? cs.reduce((s, c) => s + c.size!, 0) : undefined;
   const encodeParts = (parts: readonly unknown[], terminal: boolean): Uint8Array =>
-    concat(parts.map((p, i) => (terminal && i === last ? cs[i]!.encode(p) : cs[i]!.encodeNonTerminal(p))));
+    concatBytes(...parts.map((p, i) => (terminal && i === last ? cs[i]!.encode(p) : cs[i]!.encodeNonTerminal(p))));
   return {
     name: `(${cs.map((c) => c.name).join(",")})`,
     size,

@@ -1,4 +1,4 @@
-import { keyBytes, keyString } from "../bytes.ts";
+import { keyBytes, keyString, prefixEnd } from "../bytes.ts";
 import type { KVStore } from "../types.ts";
 
 /**
@@ -25,19 +25,9 @@ export function deleteKs(kv: KVStore, ks: string): void {
   else kv.delete(keyBytes(ks));
 }
 
-export { keyString };
+export { keyString, prefixEnd };
+export { bytesEqual } from "../../crypto/hash.ts";
 
-/** Smallest key greater than every key starting with `prefix` (undefined: none, all 0xff). */
-export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
-  const out = prefix.slice();
-  for (let i = out.length - 1; i >= 0; i--) {
-    if (out[i]! < 0xff) {
-      out[i]!++;
-      return out.subarray(0, i + 1);
-    }
-  }
-  return undefined;
-}
 
 export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
@@ -52,8 +42,3 @@ export function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {
   return true;
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
