@@ -121,5 +121,7 @@ describe("bank module", () => {
     expect([dup.code, dup.context.code]).to.deep.equal(["TX_INVALID_MSG", "BANK_DUPLICATE_DENOM"]);
     const zero = await refused(t, 0, [{ typeUrl: "/bank.v1.MsgSend", value: { from: a.address, to: a.address, amount: [{ denom: "nxt", amount: "0" }] } }], 0n);
     expect([zero.code, zero.context.code]).to.deep.equal(["TX_INVALID_MSG", "BANK_INVALID_AMOUNT"]);
+    const burnZero = await refused(t, 0, [{ typeUrl: "/bank.v1.MsgBurn", value: { from: a.address, amount: [{ denom: "nxt", amount: "0" }] } }], 0n);
+    expect([burnZero.code, burnZero.context.code]).to.deep.equal(["TX_INVALID_MSG", "BANK_INVALID_AMOUNT"]);
   });
 });
