@@ -139,7 +139,8 @@ function describeFlagErrors(errors: ErrorObject[] | null | undefined, flagOf: (p
 }
 
 /** Flags of the transaction itself: a message field of the same name gets `--msg-<name>`. */
-const RESERVED = new Set(["from", "node", "tip", "fee-limit", "band", "memo", "nonce", "wait", "no-wait", "timeout", "passphrase-file", "dev", "json", "help", "home", "verbose"]);
+// Read from addTxOptions itself, so a transaction option added there is reserved here too.
+const RESERVED = new Set([...addTxOptions(new Command()).options.flatMap((o) => [o.name(), o.name().replace(/^no-/, "")]), "from", "help", "home", "verbose"]);
 
 /** The flag of a message or query field. */
 export function fieldFlag(field: string): string {
