@@ -17,6 +17,7 @@ export const BANK_ERRORS = {
   BANK_NOT_MINTER: 10, // a module account without the "minter" permission tried to mint
   BANK_NOT_BURNER: 11, // a module account without the "burner" permission tried to burn
   BANK_BLOCKED_RECIPIENT: 12, // MsgSend / MsgMultiSend to a blocked module account
+  BANK_DENOM_OWNED: 13, // mint or burn of a denomination another module owns (LP shares are the DEX's)
 } as const;
 
 export type BankErrorCode = keyof typeof BANK_ERRORS;

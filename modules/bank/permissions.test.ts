@@ -118,6 +118,24 @@ describe("bank: module-account permissions and blocked accounts", () => {
     expect([keeper.minted(ctx, "nxt"), keeper.burned(ctx, "nxt"), keeper.supply(ctx, "nxt")]).to.deep.equal([500n, 150n, 350n]);
   });
 
+  it("an owned denomination is minted and burned by its owner module alone; MsgBurn refuses it", () => {
+    const keeper = new BankKeeper(bankConfig({ permissions: { dex: ["minter", "burner"], other: ["minter", "burner"] }, denomOwners: { "dex/": "dex" } }));
+    const ctx = memCtx();
+    const lp = [{ denom: "dex/pool/1", amount: 100n }];
+    expect(code(() => keeper.mint(ctx, "other", lp))).to.equal("BANK_DENOM_OWNED");
+    keeper.mint(ctx, "dex", lp);
+    keeper.mint(ctx, "other", [{ denom: "nxt", amount: 5n }]); // unowned denominations stay open to any minter
+    const holder = testSigner(0).address;
+    keeper.sendFromModule(ctx, "dex", holder, [{ denom: "dex/pool/1", amount: 40n }]);
+    keeper.sendFromModule(ctx, "dex", moduleAddress("other"), [{ denom: "dex/pool/1", amount: 10n }]);
+    expect(code(() => keeper.burnFrom(ctx, holder, [{ denom: "dex/pool/1", amount: 1n }]))).to.equal("BANK_DENOM_OWNED");
+    expect(code(() => keeper.burn(ctx, "other", [{ denom: "dex/pool/1", amount: 1n }]))).to.equal("BANK_DENOM_OWNED");
+    keeper.burn(ctx, "dex", [{ denom: "dex/pool/1", amount: 50n }]);
+    expect(keeper.supply(ctx, "dex/pool/1")).to.equal(50n);
+    expect(() => bankConfig({ denomOwners: { dex: "dex" } })).to.throw(/must be a denomination start ending in "\/"/);
+    expect(() => bankConfig({ denomOwners: { "dex/": "Bad Name" } })).to.throw(/not a module account name/);
+  });
+
   it("the default table gives staking's pools what slashing needs, and nothing mints", () => {
     const table = defaultModuleAccountPermissions();
     for (const [name, perms] of Object.entries(STAKING_MODULE_ACCOUNT_PERMISSIONS)) for (const p of perms) expect(table[name], name).to.include(p);

@@ -49,12 +49,19 @@ export interface BankConfig {
   readonly permissions: ModuleAccountPermissions;
   /** Module account names. */
   readonly blockedAccounts: readonly string[];
+  /**
+   * Denomination prefix → the module that owns every denomination under it ("dex/" → "dex"
+   * for LP shares). Only the owner's module account mints or burns them; MsgBurn refuses them,
+   * so the owner's own accounting (a pool's LP supply) always equals the bank's supply.
+   */
+  readonly denomOwners: Readonly<Record<string, string>>;
 }
 
 export interface BankModuleOptions {
   authority?: string;
   permissions?: ModuleAccountPermissions;
   blockedAccounts?: readonly string[];
+  denomOwners?: Readonly<Record<string, string>>;
 }
 
 /** Defaults filled in and every entry checked: a mistyped table fails at start-up, not in a block. */
@@ -68,7 +75,12 @@ export function bankConfig(opts: BankModuleOptions = {}): BankConfig {
   }
   const blockedAccounts = [...(opts.blockedAccounts ?? defaultBlockedAccounts())];
   for (const name of blockedAccounts) if (!NAME.test(name)) throw new Error(`bank: blocked account "${name}" is not a module account name`);
-  return { authority, permissions, blockedAccounts };
+  const denomOwners = { ...(opts.denomOwners ?? {}) };
+  for (const [prefix, owner] of Object.entries(denomOwners)) {
+    if (!/^[a-z][a-z0-9._-]*\/$/.test(prefix)) throw new Error(`bank: owned denomination prefix "${prefix}" must be a denomination start ending in "/" (e.g. "dex/")`);
+    if (!NAME.test(owner)) throw new Error(`bank: owner "${owner}" of denominations "${prefix}…" is not a module account name`);
+  }
+  return { authority, permissions, blockedAccounts, denomOwners };
 }
 
 /** Lookups by name and by address, built once from a BankConfig. */
@@ -95,5 +107,11 @@ export class ModuleAccounts {
 
   isBlocked(address: string): boolean {
     return this.blocked.has(address);
+  }
+
+  /** The module that owns `denom` (by prefix), or undefined for a denomination anyone may hold and burn. */
+  ownerOf(denom: string): string | undefined {
+    for (const [prefix, owner] of Object.entries(this.config.denomOwners)) if (denom.startsWith(prefix)) return owner;
+    return undefined;
   }
 }

@@ -116,11 +116,23 @@ export class BankKeeper implements FeeHandler, BalanceReader {
     }
   }
 
+  /** A denomination owned by another module (config.denomOwners) is minted and burned by that module alone. */
+  private requireOwner(module: string | undefined, coins: readonly Coin[], action: "mint" | "burn"): void {
+    for (const c of coins) {
+      const owner = this.accounts.ownerOf(c.denom);
+      if (owner !== undefined && owner !== module) {
+        const who = module === undefined ? "an account" : `module account ${module}`;
+        throw new BankError("BANK_DENOM_OWNED", `${who} may not ${action} ${c.denom}: denominations of module ${owner} are minted and burned only by it`, { denom: c.denom, owner });
+      }
+    }
+  }
+
   /** New coins into a module account that holds the "minter" permission. */
   mint(ctx: Ctx, module: string, coins: readonly Coin[]): void {
     if (!this.accounts.has(module, "minter")) {
       throw new BankError("BANK_NOT_MINTER", `module account ${module} has no "minter" permission in the chain's permission table`, { module });
     }
+    this.requireOwner(module, coins, "mint");
     for (const c of coins) this.credit(ctx, moduleAddress(module), c);
     ctx.emit(BankEvents.Mint, { module, amount: formatCoins(coins) });
   }
@@ -130,6 +142,7 @@ export class BankKeeper implements FeeHandler, BalanceReader {
     if (!this.accounts.has(module, "burner")) {
       throw new BankError("BANK_NOT_BURNER", `module account ${module} has no "burner" permission in the chain's permission table`, { module });
     }
+    this.requireOwner(module, coins, "burn");
     this.destroy(ctx, moduleAddress(module), coins);
   }
 
@@ -142,6 +155,7 @@ export class BankKeeper implements FeeHandler, BalanceReader {
     if (module !== undefined && !this.accounts.has(module, "burner")) {
       throw new BankError("BANK_NOT_BURNER", `${from} is the module account ${module}, which has no "burner" permission`, { module });
     }
+    this.requireOwner(module, coins, "burn");
     this.destroy(ctx, from, coins);
   }
 
