@@ -23,8 +23,17 @@ export const nodeConfigSchema = {
         host: { type: "string", minLength: 1 },
         port: { type: "integer", minimum: 0, maximum: 65535 },
         maxBodyBytes: { type: "integer", minimum: 1024 },
+        /** WebSocket connections held at once, in total and from one client address. */
+        maxConnections: { type: "integer", minimum: 1, maximum: 1000000 },
+        maxConnectionsPerIp: { type: "integer", minimum: 1, maximum: 1000000 },
+        /** Subscriptions per socket and over all sockets. */
+        maxSubscriptionsPerSocket: { type: "integer", minimum: 1, maximum: 10000 },
+        maxSubscriptions: { type: "integer", minimum: 1, maximum: 100000000 },
+        /** Unsent bytes one socket may hold before its client is dropped (close 1013), and over all sockets. */
+        maxBufferedBytesPerSocket: { type: "integer", minimum: 1024 },
+        maxBufferedBytesTotal: { type: "integer", minimum: 1024 },
       },
-      required: ["host", "port", "maxBodyBytes"],
+      required: ["host", "port", "maxBodyBytes", "maxConnections", "maxConnectionsPerIp", "maxSubscriptionsPerSocket", "maxSubscriptions", "maxBufferedBytesPerSocket", "maxBufferedBytesTotal"],
       additionalProperties: false,
     },
     /** Target interval between blocks of the single-validator producer. */
@@ -93,7 +102,17 @@ export type NodeConfig = FromSchema<typeof nodeConfigSchema>;
 export function defaultNodeConfig(): NodeConfig {
   return {
     moniker: "nexus-node",
-    rpc: { host: "127.0.0.1", port: 7700, maxBodyBytes: 64 * 1024 * 1024 },
+    rpc: {
+      host: "127.0.0.1",
+      port: 7700,
+      maxBodyBytes: 64 * 1024 * 1024,
+      maxConnections: 10_000,
+      maxConnectionsPerIp: 1_000,
+      maxSubscriptionsPerSocket: 32,
+      maxSubscriptions: 100_000,
+      maxBufferedBytesPerSocket: 16 * 1024 * 1024,
+      maxBufferedBytesTotal: 256 * 1024 * 1024,
+    },
     blockTimeMs: 1000,
     mempool: { maxTxs: 100_000, maxBytes: 256 * 1024 * 1024, ttlBlocks: 600 },
     verifyThreads: 0,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readGenesis } from "./genesis.ts";
-import { loadNodeConfig, pluginSelection } from "./config.ts";
+import { loadNodeConfig, pluginSelection, type NodeConfig } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { HomeLock } from "./home-lock.ts";
 import { NexusNode } from "./node.ts";
@@ -159,11 +159,11 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
   });
   opened.push(() => node.stop());
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
-    startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown; maxBodyBytes?: number }) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
+    startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown } & Omit<NodeConfig["rpc"], "host" | "port">) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
   };
   let rpc: Awaited<ReturnType<typeof startRpcServer>>;
   try {
-    rpc = await startRpcServer(compose.api ? compose.api(node) : node, { host: config.rpc.host, port: config.rpc.port, logger: log, maxBodyBytes: config.rpc.maxBodyBytes });
+    rpc = await startRpcServer(compose.api ? compose.api(node) : node, { ...config.rpc, logger: log });
   } catch (e) {
     throw rpcListenError(e, config.rpc.host, config.rpc.port);
   }

@@ -14,6 +14,7 @@ export const RPC_PACKAGE_ERRORS = {
   RPC_INTERNAL_ERROR: 6,
   RPC_NODE_ERROR: 7,
   RPC_SUBSCRIPTION_LIMIT: 8,
+  RPC_CONNECTION_LIMIT: 9,
 } as const;
 
 export type RpcPackageErrorCode = keyof typeof RPC_PACKAGE_ERRORS;

@@ -25,6 +25,8 @@ export const RPC_ERRORS = {
   NODE_ERROR: -32000,
   TX_REJECTED_BASE: -32000,
   SUBSCRIPTION_LIMIT: -32099,
+  /** The node holds as many WebSocket connections as its config allows (total or per address). */
+  CONNECTION_LIMIT: -32098,
 } as const;
 
 export type JsonRpcId = string | number | null;
@@ -60,6 +62,7 @@ const RPC_CODE_NAMES: ReadonlyMap<number, RpcPackageErrorCode> = new Map([
   [RPC_ERRORS.INTERNAL_ERROR, "RPC_INTERNAL_ERROR"],
   [RPC_ERRORS.NODE_ERROR, "RPC_NODE_ERROR"],
   [RPC_ERRORS.SUBSCRIPTION_LIMIT, "RPC_SUBSCRIPTION_LIMIT"],
+  [RPC_ERRORS.CONNECTION_LIMIT, "RPC_CONNECTION_LIMIT"],
 ]);
 
 /**

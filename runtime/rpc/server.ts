@@ -1,16 +1,21 @@
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyError } from "fastify";
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
 import websocket from "@fastify/websocket";
 import type { Logger } from "pino";
 import type { NodeApi } from "../node/node-api.ts";
 import { RpcDispatcher, DEFAULT_MAX_BATCH, type DispatchResult } from "./dispatch.ts";
 import { RPC_ERRORS, stringifyJson } from "./protocol.ts";
-import { SubscriptionHub, WsSession, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET } from "./subscriptions.ts";
+import { SubscriptionHub, WsSession, SendBudget, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_BYTES_TOTAL, DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET } from "./subscriptions.ts";
 
 export const DEFAULT_RPC_HOST = "127.0.0.1";
 export const DEFAULT_RPC_PORT = 7700;
 /** Large enough for a batch of 1 000 transactions of several KiB each. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** WebSocket connections held at once (roadmap 1.1: 10 000 concurrent users). */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 1_000;
+/** TCP connections beyond the WebSocket cap, for plain HTTP clients; past it the kernel socket is closed at once. */
+const HTTP_CONNECTION_HEADROOM = 1_024;
 
 export interface RpcServerOptions {
   host: string;
@@ -19,6 +24,48 @@ export interface RpcServerOptions {
   maxBodyBytes?: number;
   maxBatch?: number;
   maxSubscriptionsPerSocket?: number;
+  /** Subscriptions over all sockets. */
+  maxSubscriptions?: number;
+  /** WebSocket connections, in total and from one client address. */
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  /** Unsent bytes one socket may hold before its client is dropped as too slow. */
+  maxBufferedBytesPerSocket?: number;
+  /** Unsent bytes over all sockets: the memory slow clients may cost at most. */
+  maxBufferedBytesTotal?: number;
+}
+
+/**
+ * Counts WebSocket connections in total and per client address. A slot is taken before the
+ * upgrade and given back when the TCP socket closes, however the connection ends.
+ */
+class ConnectionGate {
+  total = 0;
+  private readonly perIp = new Map<string, number>();
+  constructor(
+    private readonly max: number,
+    private readonly maxPerIp: number,
+  ) {}
+
+  /** The refusal message, or undefined with the slot taken (`release` gives it back). */
+  take(ip: string): { refused: string } | { release: () => void } {
+    const mine = this.perIp.get(ip) ?? 0;
+    if (this.total >= this.max) return { refused: `the node holds ${this.total} WebSocket connections, its limit (rpc.maxConnections); try again later or use another node` };
+    if (mine >= this.maxPerIp) return { refused: `${ip} holds ${mine} WebSocket connections, the limit per address (rpc.maxConnectionsPerIp); close some or share one connection` };
+    this.total++;
+    this.perIp.set(ip, mine + 1);
+    let done = false;
+    return {
+      release: () => {
+        if (done) return;
+        done = true;
+        this.total--;
+        const left = (this.perIp.get(ip) ?? 1) - 1;
+        if (left === 0) this.perIp.delete(ip);
+        else this.perIp.set(ip, left);
+      },
+    };
+  }
 }
 
 export interface RpcServer {
@@ -26,7 +73,17 @@ export interface RpcServer {
   url: string;
   /** ws://host:port/ws */
   wsUrl: string;
+  /** What the RPC holds now: for metrics, tests and `nexus status`-style tooling. */
+  stats(): RpcServerStats;
   close(): Promise<void>;
+}
+
+export interface RpcServerStats {
+  /** Open WebSocket connections. */
+  connections: number;
+  subscriptions: number;
+  /** Bytes handed to WebSockets and not yet written out. */
+  bufferedBytes: number;
 }
 
 function body(r: DispatchResult): string {
@@ -42,6 +99,9 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
   const log = opts.logger;
   const dispatcher = new RpcDispatcher(api, { maxBatch: opts.maxBatch ?? DEFAULT_MAX_BATCH, logger: log });
   const hub = new SubscriptionHub(api, (err) => log?.warn({ err }, "RPC subscription delivery failed"));
+  const budget = new SendBudget(opts.maxBufferedBytesTotal ?? DEFAULT_MAX_BUFFERED_BYTES_TOTAL, opts.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS);
+  const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const gate = new ConnectionGate(maxConnections, opts.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP);
   // Fastify's own request logging would cost more than the requests at bench rates.
   const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, forceCloseConnections: true });
 
@@ -83,11 +143,36 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
     return reply.type("application/json").send(body(r));
   });
 
-  app.get("/ws", { websocket: true }, (socket) => {
-    const session = new WsSession(socket, {
-      maxSubscriptions: opts.maxSubscriptionsPerSocket ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET,
-      maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
-    });
+  // Refused before the upgrade, with an HTTP 503 whose body is the JSON-RPC error: a client
+  // library reports the status, a person with curl reads the reason.
+  const preValidation = (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const ip = req.socket.remoteAddress ?? "unknown";
+    const slot = gate.take(ip);
+    if ("refused" in slot) {
+      void reply
+        .code(503)
+        .header("retry-after", "5")
+        .type("application/json")
+        .send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.CONNECTION_LIMIT, message: slot.refused } }));
+      return;
+    }
+    req.socket.once("close", slot.release);
+    done();
+  };
+
+  app.get("/ws", { websocket: true, preValidation }, (socket) => {
+    const session = new WsSession(
+      {
+        send: (text, cb) => socket.send(text, cb),
+        close: (code, reason) => socket.close(code, reason),
+        terminate: () => socket.terminate(),
+      },
+      {
+        maxSubscriptions: opts.maxSubscriptionsPerSocket ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET,
+        maxBufferedBytes: opts.maxBufferedBytesPerSocket ?? DEFAULT_MAX_BUFFERED_BYTES,
+      },
+      budget,
+    );
     hub.add(session);
     const ctx = { subscribe: session.subscribe.bind(session), unsubscribe: session.unsubscribe.bind(session) };
     socket.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
@@ -111,6 +196,9 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
   });
 
   await app.listen({ host: opts.host, port: opts.port });
+  // Past this many TCP connections Node closes new ones at once: file descriptors stay for the
+  // node's own use (lmdb, peers) however many sockets a client opens.
+  app.server.maxConnections = maxConnections + HTTP_CONNECTION_HEADROOM;
   const addr = app.server.address() as AddressInfo;
   const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}/`;
@@ -120,6 +208,7 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
   return {
     url,
     wsUrl,
+    stats: () => ({ connections: gate.total, subscriptions: budget.subscriptions, bufferedBytes: budget.total }),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

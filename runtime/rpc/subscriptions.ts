@@ -4,8 +4,16 @@ import type { EventFilter } from "./methods.ts";
 import { RpcError, RPC_ERRORS, stringifyJson } from "./protocol.ts";
 
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET = 32;
-/** A socket whose unsent data exceeds this is a subscriber that cannot keep up: closed. */
+/** Subscriptions over all sockets. */
+export const DEFAULT_MAX_SUBSCRIPTIONS = 100_000;
+/** A socket whose unsent data would exceed this is a client that cannot keep up: closed. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** Unsent data over all sockets: what slow readers may cost the node's memory at most. */
+export const DEFAULT_MAX_BUFFERED_BYTES_TOTAL = 256 * 1024 * 1024;
+/** Close code for a client dropped for not reading (RFC 6455 "try again later"). */
+export const SLOW_CLIENT_CLOSE_CODE = 1013;
+/** A dropped client gets this long to take its close frame before its socket is destroyed. */
+const TERMINATE_AFTER_MS = 1000;
 export const NOTIFICATION_METHOD = "nexus_subscription";
 
 /** result of an "events" notification: one per matching event. */
@@ -22,9 +30,25 @@ export type NewBlockNotification = BlockView;
 
 /** The part of a ws WebSocket a session needs (keeps tests and types simple). */
 export interface Sink {
-  readonly bufferedAmount: number;
-  send(data: string): void;
+  /** `done` runs once the data has left the process (or failed to). */
+  send(data: string, done: (err?: Error) => void): void;
   close(code?: number, reason?: string): void;
+  /** Destroys the socket at once. */
+  terminate(): void;
+}
+
+/**
+ * Bytes handed to sockets and not yet written out, over all sessions: the memory slow readers
+ * hold. ws's bufferedAmount sees one socket only, so each session counts its own sends and
+ * their completions, and this sums them.
+ */
+export class SendBudget {
+  total = 0;
+  subscriptions = 0;
+  constructor(
+    readonly maxBytes: number = DEFAULT_MAX_BUFFERED_BYTES_TOTAL,
+    readonly maxSubscriptions: number = DEFAULT_MAX_SUBSCRIPTIONS,
+  ) {}
 }
 
 interface Sub {
@@ -39,14 +63,18 @@ function matches(f: EventFilter | undefined, e: EventView): boolean {
   return true;
 }
 
-/** One WebSocket's subscriptions. */
+/** One WebSocket's subscriptions, and what it has been sent and not yet taken. */
 export class WsSession {
   private readonly subs = new Map<string, Sub>();
   closed = false;
+  /** Bytes sent on this socket and not yet written out. */
+  pending = 0;
+  private released = false;
 
   constructor(
     private readonly sink: Sink,
     private readonly limits: { maxSubscriptions: number; maxBufferedBytes: number },
+    private readonly budget: SendBudget = new SendBudget(),
   ) {}
 
   get size(): number {
@@ -57,23 +85,63 @@ export class WsSession {
     if (this.subs.size >= this.limits.maxSubscriptions) {
       throw new RpcError(RPC_ERRORS.SUBSCRIPTION_LIMIT, `this socket already has ${this.subs.size} subscriptions, the limit is ${this.limits.maxSubscriptions}; unsubscribe or open another socket`);
     }
+    if (this.budget.subscriptions >= this.budget.maxSubscriptions) {
+      throw new RpcError(RPC_ERRORS.SUBSCRIPTION_LIMIT, `the node holds ${this.budget.subscriptions} subscriptions, its limit (rpc.maxSubscriptions); try again later or use another node`);
+    }
     const id = `0x${randomBytes(8).toString("hex")}`;
     this.subs.set(id, { topic, ...(filter ? { filter } : {}) });
+    this.budget.subscriptions++;
     return id;
   }
 
   unsubscribe(id: string): boolean {
-    return this.subs.delete(id);
+    if (!this.subs.delete(id)) return false;
+    this.budget.subscriptions--;
+    return true;
   }
 
+  /**
+   * Sends unless this socket's backlog, or all sockets' together, would pass its bound: then
+   * the client is dropped (close 1013, destroyed a second later) and its backlog freed.
+   */
   send(text: string): void {
     if (this.closed) return;
-    if (this.sink.bufferedAmount > this.limits.maxBufferedBytes) {
-      this.closed = true;
-      this.sink.close(1013, "subscriber too slow: notification backlog over the limit");
+    const n = Buffer.byteLength(text);
+    if (this.pending + n > this.limits.maxBufferedBytes) {
+      this.drop(`client too slow: ${this.pending + n} bytes unsent on this socket, the limit is ${this.limits.maxBufferedBytes}`);
       return;
     }
-    this.sink.send(text);
+    if (this.budget.total + n > this.budget.maxBytes) {
+      this.drop(`node send buffer full: ${this.budget.total} bytes unsent to slow clients (rpc.maxBufferedBytesTotal); reconnect and read your socket`);
+      return;
+    }
+    this.pending += n;
+    this.budget.total += n;
+    this.sink.send(text, () => {
+      if (this.released) return;
+      this.pending -= n;
+      this.budget.total -= n;
+    });
+  }
+
+  private drop(reason: string): void {
+    this.closed = true;
+    this.release();
+    // A close reason is at most 123 bytes (RFC 6455).
+    this.sink.close(SLOW_CLIENT_CLOSE_CODE, reason.slice(0, 123));
+    // A client that does not read will not take the close frame either.
+    setTimeout(() => this.sink.terminate(), TERMINATE_AFTER_MS).unref();
+  }
+
+  /** Gives back this session's backlog and subscriptions to the node's totals (idempotent). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.closed = true;
+    this.budget.total -= this.pending;
+    this.pending = 0;
+    this.budget.subscriptions -= this.subs.size;
+    this.subs.clear();
   }
 
   private notify(subscription: string, result: unknown): void {
@@ -124,7 +192,7 @@ export class SubscriptionHub {
   }
 
   remove(s: WsSession): void {
-    s.closed = true;
+    s.release();
     this.sessions.delete(s);
     if (this.sessions.size === 0) this.stop();
   }

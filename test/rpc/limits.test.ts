@@ -1,0 +1,195 @@
+import { expect } from "chai";
+import WebSocket from "ws";
+import type { Socket } from "node:net";
+import { startRpcServer, type RpcServer } from "../../runtime/rpc/server.ts";
+import { NexusWsClient } from "../../runtime/rpc/client.ts";
+import { RPC_ERRORS } from "../../runtime/rpc/protocol.ts";
+import { SendBudget, WsSession, SLOW_CLIENT_CLOSE_CODE, type Sink } from "../../runtime/rpc/subscriptions.ts";
+import { FakeNode } from "./fake-node.ts";
+
+/** Opens a WebSocket from `localAddress` (any 127.x.y.z reaches a server on 127.0.0.1). */
+function open(url: string, localAddress = "127.0.0.1"): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { localAddress });
+    ws.once("open", () => resolve(ws));
+    ws.once("error", reject);
+  });
+}
+
+/** The refusal a capped server answers instead of upgrading. */
+function refusal(url: string, localAddress = "127.0.0.1"): Promise<{ status: number; body: { error: { code: number; message: string } }; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { localAddress });
+    ws.once("open", () => reject(new Error("expected the upgrade to be refused")));
+    ws.once("unexpected-response", (_req, res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), retryAfter: res.headers["retry-after"] as string | undefined }));
+    });
+    ws.once("error", () => {});
+  });
+}
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const closed = (ws: WebSocket): Promise<void> => (ws.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise((r) => ws.once("close", () => r())));
+
+describe("rpc/limits: connections, subscriptions and unsent data are bounded", () => {
+  let node: FakeNode;
+  let server: RpcServer | undefined;
+  beforeEach(() => {
+    node = new FakeNode();
+  });
+  afterEach(async () => server?.close());
+
+  it("refuses WebSocket connections past the total and per-address caps with 503 and -32098; a closed one frees its slot", async () => {
+    server = await startRpcServer(node, { host: "127.0.0.1", port: 0, maxConnections: 3, maxConnectionsPerIp: 2 });
+    const a = await open(server.wsUrl);
+    const b = await open(server.wsUrl);
+    const perIp = await refusal(server.wsUrl);
+    expect(perIp.status).to.equal(503);
+    expect(perIp.retryAfter).to.equal("5");
+    expect(perIp.body.error.code).to.equal(RPC_ERRORS.CONNECTION_LIMIT);
+    expect(perIp.body.error.message).to.contain("127.0.0.1 holds 2 WebSocket connections").and.contain("rpc.maxConnectionsPerIp");
+    const c = await open(server.wsUrl, "127.0.0.2");
+    const total = await refusal(server.wsUrl, "127.0.0.3");
+    expect(total.body.error.code).to.equal(RPC_ERRORS.CONNECTION_LIMIT);
+    expect(total.body.error.message).to.contain("holds 3 WebSocket connections, its limit (rpc.maxConnections)");
+    expect(server.stats().connections).to.equal(3);
+    a.close();
+    await waitFor(() => server!.stats().connections === 2);
+    const d = await open(server.wsUrl, "127.0.0.3");
+    // HTTP is not a WebSocket slot: it still answers while the sockets are all taken.
+    const status = await fetch(server.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "nexus_status" }) });
+    expect(status.status).to.equal(200);
+    for (const ws of [b, c, d]) ws.close();
+    await waitFor(() => server!.stats().connections === 0);
+  });
+
+  it("bounds subscriptions over all sockets", async () => {
+    server = await startRpcServer(node, { host: "127.0.0.1", port: 0, maxSubscriptions: 3, maxSubscriptionsPerSocket: 2 });
+    const x = await NexusWsClient.connect(server.wsUrl);
+    const y = await NexusWsClient.connect(server.wsUrl);
+    try {
+      await x.call("nexus_subscribe", ["newBlocks"]);
+      const s2 = await x.call<string>("nexus_subscribe", ["newBlocks"]);
+      await y.call("nexus_subscribe", ["newBlocks"]);
+      const e = await y.call("nexus_subscribe", ["newBlocks"]).then(
+        () => undefined,
+        (err: { code: number; message: string }) => err,
+      );
+      expect(e?.code).to.equal(RPC_ERRORS.SUBSCRIPTION_LIMIT);
+      expect(e?.message).to.contain("rpc.maxSubscriptions");
+      expect(await x.call("nexus_unsubscribe", [s2])).to.equal(true);
+      await y.call("nexus_subscribe", ["newBlocks"]);
+      expect(server.stats().subscriptions).to.equal(3);
+    } finally {
+      await x.close();
+      await y.close();
+    }
+    // A closed socket gives its subscriptions back.
+    await waitFor(() => server!.stats().subscriptions === 0);
+  });
+
+  it("drops a client that stops reading before it costs more than the per-socket bound, and frees what it held", async () => {
+    server = await startRpcServer(node, { host: "127.0.0.1", port: 0, maxBufferedBytesPerSocket: 256 * 1024 });
+    const slow = await open(server.wsUrl);
+    // The client stops reading: the kernel buffers fill, then the node's own backlog grows.
+    (slow as unknown as { _socket: Socket })._socket.pause();
+    const batch = JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "nexus_status" })));
+    let closeCode = 0;
+    slow.once("close", (code) => (closeCode = code));
+    for (let i = 0; i < 400 && server.stats().connections > 0; i++) {
+      if (slow.readyState === WebSocket.OPEN) slow.send(batch);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(server.stats().bufferedBytes).to.be.at.most(256 * 1024);
+    }
+    // The node, not the client, ended the connection (the client never closes it here).
+    await waitFor(() => server!.stats().connections === 0);
+    expect(server.stats().bufferedBytes).to.equal(0);
+    // Still serving: a new client connects and gets answers.
+    const fresh = await NexusWsClient.connect(server.wsUrl);
+    expect((await fresh.call<{ chainId: string }>("nexus_status")).chainId).to.equal("nexus-test-1");
+    await fresh.close();
+    (slow as unknown as { _socket: Socket })._socket.resume();
+    await closed(slow);
+    // 1013 when the close frame got through before the socket was destroyed, 1006 otherwise.
+    expect([SLOW_CLIENT_CLOSE_CODE, 1006]).to.include(closeCode);
+  });
+});
+
+/** A socket that takes sends and completes them only when told to. */
+class HeldSink implements Sink {
+  readonly held: ((err?: Error) => void)[] = [];
+  closedWith: { code?: number; reason?: string } | undefined;
+  terminated = false;
+  send(_data: string, done: (err?: Error) => void): void {
+    this.held.push(done);
+  }
+  close(code?: number, reason?: string): void {
+    this.closedWith = { code, reason };
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  flush(): void {
+    for (const d of this.held.splice(0)) d();
+  }
+}
+
+describe("rpc/subscriptions: the send budget", () => {
+  const limits = { maxSubscriptions: 4, maxBufferedBytes: 100 };
+  const msg = (n: number): string => "x".repeat(n);
+
+  it("counts unsent bytes per socket and in total, and gives them back as sends complete", () => {
+    const budget = new SendBudget(1000, 10);
+    const sink = new HeldSink();
+    const s = new WsSession(sink, limits, budget);
+    s.send(msg(40));
+    s.send(msg(50));
+    expect([s.pending, budget.total]).to.deep.equal([90, 90]);
+    sink.flush();
+    expect([s.pending, budget.total]).to.deep.equal([0, 0]);
+    s.send(msg(100)); // exactly the bound is allowed
+    expect(sink.closedWith).to.equal(undefined);
+  });
+
+  it("drops a socket whose backlog would pass its bound, with close 1013, and frees its share", () => {
+    const budget = new SendBudget(1000, 10);
+    const sink = new HeldSink();
+    const s = new WsSession(sink, limits, budget);
+    s.subscribe("newBlocks", undefined);
+    s.send(msg(60));
+    s.send(msg(41));
+    expect(sink.closedWith?.code).to.equal(SLOW_CLIENT_CLOSE_CODE);
+    expect(sink.closedWith?.reason).to.contain("client too slow: 101 bytes unsent");
+    expect([s.closed, s.pending, budget.total, budget.subscriptions]).to.deep.equal([true, 0, 0, 0]);
+    sink.flush(); // late completions of a released session change nothing
+    expect(budget.total).to.equal(0);
+    s.send(msg(1));
+    expect(sink.held).to.have.length(0);
+  });
+
+  it("drops the socket whose next message would take all sockets past the total bound", () => {
+    const budget = new SendBudget(150, 10);
+    const a = new HeldSink();
+    const b = new HeldSink();
+    const sa = new WsSession(a, limits, budget);
+    const sb = new WsSession(b, limits, budget);
+    sa.send(msg(90));
+    sb.send(msg(50));
+    expect(budget.total).to.equal(140);
+    sb.send(msg(20));
+    expect(b.closedWith?.reason).to.contain("node send buffer full: 140 bytes");
+    expect(a.closedWith).to.equal(undefined);
+    expect(budget.total).to.equal(90);
+    a.flush();
+    expect(budget.total).to.equal(0);
+  });
+});
