@@ -5,6 +5,8 @@ import type { SigCheck } from "../tx/sign.ts";
 export interface SigVerifier {
   verify(checks: readonly SigCheck[]): Promise<boolean[]>;
   close(): Promise<void>;
+  /** Signature checks waiting or being verified (for metrics); absent where nothing queues. */
+  queueDepth?(): number;
 }
 
 /** Same-thread verifier: for tests, tools, and machines where workers are not wanted. */

@@ -159,11 +159,18 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
   });
   opened.push(() => node.stop());
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
-    startRpcServer: (api: NodeApi, opts: { host: string; port: number; logger?: unknown } & Omit<NodeConfig["rpc"], "host" | "port">) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
+    startRpcServer: (
+      api: NodeApi,
+      opts: { host: string; port: number; logger?: unknown; gauges?: { peers?(): number; verifyQueue?(): number } } & Omit<NodeConfig["rpc"], "host" | "port">,
+    ) => Promise<{ url: string; wsUrl: string; close(): Promise<void> }>;
   };
   let rpc: Awaited<ReturnType<typeof startRpcServer>>;
   try {
-    rpc = await startRpcServer(compose.api ? compose.api(node) : node, { ...config.rpc, logger: log });
+    rpc = await startRpcServer(compose.api ? compose.api(node) : node, {
+      ...config.rpc,
+      logger: log,
+      gauges: { verifyQueue: () => verifier.queueDepth(), ...(transport?.peers ? { peers: () => transport.peers!().length } : {}) },
+    });
   } catch (e) {
     throw rpcListenError(e, config.rpc.host, config.rpc.port);
   }

@@ -96,6 +96,13 @@ export class WorkerVerifyPool implements SigVerifier {
     this.ready.catch(() => undefined);
   }
 
+  queueDepth(): number {
+    let n = 0;
+    for (const j of this.queue) n += j.checks.length;
+    for (const parts of this.inflight.values()) for (const p of parts) n += p.count;
+    return n;
+  }
+
   async verify(checks: readonly SigCheck[]): Promise<boolean[]> {
     if (this.closed) throw new Error("verification pool is closed");
     if (checks.length === 0) return [];

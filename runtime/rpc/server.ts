@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { NodeApi } from "../node/node-api.ts";
 import { RpcDispatcher, DEFAULT_MAX_BATCH, type DispatchResult } from "./dispatch.ts";
 import { RPC_ERRORS, stringifyJson } from "./protocol.ts";
+import { NodeMetrics, type NodeGauges } from "./metrics.ts";
 import { SubscriptionHub, WsSession, SendBudget, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_BYTES_TOTAL, DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET } from "./subscriptions.ts";
 
 export const DEFAULT_RPC_HOST = "127.0.0.1";
@@ -33,6 +34,8 @@ export interface RpcServerOptions {
   maxBufferedBytesPerSocket?: number;
   /** Unsent bytes over all sockets: the memory slow clients may cost at most. */
   maxBufferedBytesTotal?: number;
+  /** Figures for GET /metrics that the NodeApi does not carry (peers, verify queue). */
+  gauges?: NodeGauges;
 }
 
 /**
@@ -131,7 +134,7 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
     void reply
       .code(404)
       .type("application/json")
-      .send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.INVALID_REQUEST, message: `${req.method} ${req.url.slice(0, 100)} is not an endpoint: POST JSON-RPC to / or open a WebSocket at /ws` } }));
+      .send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.INVALID_REQUEST, message: `${req.method} ${req.url.slice(0, 100)} is not an endpoint: POST JSON-RPC to /, open a WebSocket at /ws, or scrape GET /metrics` } }));
   });
 
   await app.register(websocket, { options: { maxPayload: maxBodyBytes } });
@@ -159,6 +162,14 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
     req.socket.once("close", slot.release);
     done();
   };
+
+  const stats = (): RpcServerStats => ({ connections: gate.total, subscriptions: budget.subscriptions, bufferedBytes: budget.total });
+  const metrics = new NodeMetrics(api, stats, opts.gauges);
+  // Prometheus scrapes this; `nexus_up` is 0 once the node has halted.
+  app.get("/metrics", async (_req, reply) => {
+    const m = await metrics.text();
+    return reply.type(m.contentType).send(m.body);
+  });
 
   app.get("/ws", { websocket: true, preValidation }, (socket) => {
     const session = new WsSession(
@@ -208,11 +219,12 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
   return {
     url,
     wsUrl,
-    stats: () => ({ connections: gate.total, subscriptions: budget.subscriptions, bufferedBytes: budget.total }),
+    stats,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       hub.stop();
+      metrics.close();
       await app.close();
     },
   };

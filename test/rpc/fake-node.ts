@@ -27,6 +27,8 @@ export class FakeNode implements NodeApi {
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   /** Makes the next call of any method throw this (internal error path). */
   failNext: Error | undefined;
+  /** Set to make status() report a halt. */
+  halted: { reason: string } | undefined;
 
   status(): ChainStatus {
     this.maybeFail();
@@ -39,6 +41,7 @@ export class FakeNode implements NodeApi {
       latestBlockTime: b?.header.time ?? 0,
       mempoolSize: this.mempool.length,
       nodeVersion: "test",
+      ...(this.halted ? { halted: this.halted } : {}),
     };
   }
 
