@@ -1,0 +1,118 @@
+/**
+ * `npm run test:mutation [-- <group> ...]`: StrykerJS over the safety-critical files, one run
+ * per group of files with the unit tests that cover them (stryker.config.mjs says why), then a
+ * score per file. Reports: reports/mutation/<group>.json; the summary: reports/mutation/summary.md.
+ * `--list` prints the groups. Not part of `npm test`: the full run takes hours on 2 cores.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import { Command } from "commander";
+
+interface Group {
+  mutate: string[];
+  specs: string[];
+}
+
+const MOCHA = "npx mocha --no-config --node-option import=tsx --timeout 30000";
+
+/** New modules join here as they land (dex, bhls, governance, arbitration, bridge). */
+export const GROUPS: Record<string, Group> = {
+  "sign-guard": { mutate: ["runtime/consensus/sign-guard.ts"], specs: ["test/consensus/sign-guard.test.ts", "test/consensus/wal.test.ts"] },
+  "consensus-core": {
+    mutate: ["runtime/consensus/core/state-machine.ts", "runtime/consensus/core/vote-set.ts"],
+    specs: ["test/consensus/core.test.ts", "test/consensus/messages.test.ts"],
+  },
+  "validator-set": {
+    mutate: ["runtime/consensus/validator-set.ts", "runtime/consensus/commit.ts", "runtime/consensus/evidence.ts"],
+    specs: ["test/consensus/validator-set.test.ts", "test/consensus/messages.test.ts", "test/consensus/core.test.ts"],
+  },
+  "tx-execution": {
+    mutate: ["runtime/app/ante.ts", "runtime/app/application.ts", "runtime/tx/fees.ts"],
+    specs: ["test/app/bad-input.test.ts", "test/app/block-replay.test.ts", "test/app/determinism.test.ts", "test/tx/*.test.ts"],
+  },
+  bank: { mutate: ["modules/bank/keeper/bank-keeper.ts", "modules/bank/invariants.ts"], specs: ["modules/bank/*.test.ts"] },
+  "proof-verify": { mutate: ["runtime/state/proof-verify.ts"], specs: ["test/state/proof.test.ts"] },
+  hybrid: { mutate: ["plugins/quantum/schemes/hybrid.ts"], specs: ["test/quantum/schemes.test.ts"] },
+};
+
+const program = new Command("mutation")
+  .description("StrykerJS mutation testing of the safety-critical files, one group at a time")
+  .argument("[groups...]", `groups to run (default: all): ${Object.keys(GROUPS).join(", ")}`)
+  .option("--list", "print the groups, their files and tests, and exit")
+  .option("--concurrency <n>", "Stryker test-runner processes", "2")
+  .parse();
+
+const opts = program.opts<{ list?: boolean; concurrency: string }>();
+if (opts.list) {
+  for (const [name, g] of Object.entries(GROUPS)) console.log(`${name}\n  mutate: ${g.mutate.join(" ")}\n  tests:  ${g.specs.join(" ")}`);
+  process.exit(0);
+}
+const names = program.args.length > 0 ? program.args : Object.keys(GROUPS);
+for (const n of names) if (!GROUPS[n]) program.error(`unknown group "${n}"; known: ${Object.keys(GROUPS).join(", ")}`);
+
+const outDir = "reports/mutation";
+mkdirSync(outDir, { recursive: true });
+
+interface FileScore {
+  file: string;
+  killed: number;
+  survived: number;
+  noCoverage: number;
+  timeout: number;
+  compileErrors: number;
+  score: number;
+  survivors: string[];
+}
+
+function scoreOf(reportPath: string): FileScore[] {
+  const r = JSON.parse(readFileSync(reportPath, "utf8")) as {
+    files: Record<string, { mutants: { status: string; mutatorName: string; replacement?: string; location: { start: { line: number } } }[] }>;
+  };
+  return Object.entries(r.files).map(([file, f]) => {
+    const count = (s: string): number => f.mutants.filter((m) => m.status === s).length;
+    const killed = count("Killed") + count("Timeout");
+    const survived = count("Survived");
+    const noCoverage = count("NoCoverage");
+    const detected = killed;
+    const valid = killed + survived + noCoverage;
+    return {
+      file,
+      killed: count("Killed"),
+      survived,
+      noCoverage,
+      timeout: count("Timeout"),
+      compileErrors: count("CompileError"),
+      score: valid === 0 ? 100 : Math.floor((detected * 1000) / valid) / 10,
+      survivors: f.mutants.filter((m) => m.status === "Survived").map((m) => `${path.relative(".", file)}:${m.location.start.line} ${m.mutatorName}${m.replacement ? ` → ${m.replacement.slice(0, 60).replace(/\s+/g, " ")}` : ""}`),
+    };
+  });
+}
+
+const all: FileScore[] = [];
+for (const name of names) {
+  const g = GROUPS[name]!;
+  const report = path.join(outDir, `${name}.json`);
+  const config = path.join(outDir, `.${name}.stryker.mjs`);
+  writeFileSync(
+    config,
+    `import base from "../../stryker.config.mjs";\nexport default { ...base, mutate: ${JSON.stringify(g.mutate)}, commandRunner: { command: ${JSON.stringify(`${MOCHA} ${g.specs.join(" ")}`)} }, jsonReporter: { fileName: ${JSON.stringify(report)} }, concurrency: ${Number(opts.concurrency)} };\n`,
+  );
+  console.log(`\n== ${name}: ${g.mutate.join(", ")}`);
+  const started = Date.now();
+  const r = spawnSync("npx", ["stryker", "run", config], { stdio: "inherit" });
+  rmSync(config, { force: true });
+  if (r.status !== 0 || !existsSync(report)) {
+    console.error(`stryker failed for group ${name} (exit ${r.status}); see its output above`);
+    process.exit(1);
+  }
+  console.log(`   ${name} took ${Math.round((Date.now() - started) / 1000)} s`);
+  all.push(...scoreOf(report));
+}
+
+const lines = ["| file | score | killed | timeout | survived | no coverage |", "|---|---|---|---|---|---|"];
+for (const s of all) lines.push(`| ${path.relative(".", s.file)} | ${s.score}% | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} |`);
+const survivors = all.flatMap((s) => s.survivors);
+const md = `${lines.join("\n")}\n\nSurvivors:\n\n${survivors.map((s) => `- ${s}`).join("\n")}\n`;
+writeFileSync(path.join(outDir, "summary.md"), md);
+console.log(`\n${md}`);
