@@ -37,9 +37,14 @@ describe("economy: stability index and crisis branches", () => {
     await h.block(GENESIS_TIME + MINUTE);
     const t = h.query<{ branch: string; stabilityIndex: string; citizens: string; reserve: string; toFloor: string }>("transition", { epoch: 1 });
     expect(t).to.include({ branch: "normal", stabilityIndex: "1.000000", citizens: "100", reserve: reserve.toString() });
-    expect(h.held(LIQUIDITY_ACCOUNTS[0])).to.equal((reserve * 4000n * 1200n) / 10n ** 8n);
+    // 1000 NXT + the refused draw's fee share 9 376: electricity floor(100 000 009 376 × 0.4 × 0.12) = 4 800 000 450.
+    expect(reserve).to.equal(100_000_009_376n);
+    expect(h.held(LIQUIDITY_ACCOUNTS[0])).to.equal(4_800_000_450n);
+    const liquidity = LIQUIDITY_ACCOUNTS.reduce((a, m) => a + h.held(m), 0n);
+    expect(BigInt(t.toFloor)).to.equal(reserve - liquidity);
     expect(h.held(BHLS_FLOOR_RESERVE) - floor0).to.equal(BigInt(t.toFloor));
-    expect(BigInt(t.toFloor)).to.be.lessThan(reserve);
+    // 60% is 60 000 005 625.6: the floor gets that plus the twelve accounts' rounding.
+    expect(BigInt(t.toFloor) >= 60_000_005_625n && BigInt(t.toFloor) <= 60_000_005_625n + 12n).to.equal(true);
   });
 
   it("index 0.990099 (101 citizens): the transition sends 100% of the reserve (1000 NXT) to the floor", async () => {
