@@ -19,4 +19,6 @@ export const StakingEvents = {
   Tombstone: "staking.tombstone",
   Unjail: "staking.unjail",
   ParamsUpdated: "staking.params_updated",
+  /** Income another module routed to the validators (economy's fee share): allocateFees. */
+  FeeRewards: "staking.fee_rewards",
 } as const;

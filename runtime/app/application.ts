@@ -14,7 +14,7 @@ import { energyAttojoules } from "../tx/fees.ts";
 import { RuntimeTokens, type BandRoleProvider, type FeeHandler } from "./interfaces.ts";
 import { checkBand, checkTimeout, requiredFee, statelessCheck } from "./ante.ts";
 import { getNonce, setNonce } from "./nonces.ts";
-import { parseRuntimeParams, runtimeParamsSchema, type RuntimeParams, type RuntimeParamsJson } from "./runtime-params.ts";
+import { parseRuntimeParams, runtimeParamsSchema, RUNTIME_NS, RUNTIME_PARAMS_KEY, type RuntimeParams, type RuntimeParamsJson } from "./runtime-params.ts";
 import { merkleRoot, type BlockHeader } from "./block.ts";
 import { encodeReceipt } from "./receipt.ts";
 import { ReadCache } from "./read-cache.ts";
@@ -23,9 +23,8 @@ import type { ReceiptView } from "../node/node-api.ts";
 import { createAjv, describeAjvErrors } from "../modules/schemas.ts";
 import { AppErrors } from "./errors.ts";
 
-const RUNTIME_NS = "runtime";
-const PARAMS_KEY = utf8("params");
-const PARAMS_STATE_KEY = utf8(`${RUNTIME_NS}/params`);
+const PARAMS_KEY = utf8(RUNTIME_PARAMS_KEY);
+const PARAMS_STATE_KEY = utf8(`${RUNTIME_NS}/${RUNTIME_PARAMS_KEY}`);
 
 export class AppError extends AppErrors<"APP_INVARIANT_BROKEN" | "APP_BAD_GENESIS" | "APP_BLOCK_MISMATCH" | "APP_NOT_INITIALISED"> {}
 

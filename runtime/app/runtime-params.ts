@@ -1,6 +1,12 @@
 import type { FromSchema } from "json-schema-to-ts";
 import { Band } from "../tx/bands.ts";
 import { defaultJoulesPerUnit, formatRational, parseRational, type JoulesPerUnit } from "../tx/fees.ts";
+import { utf8 } from "../crypto/hash.ts";
+import type { Ctx } from "../modules/types.ts";
+
+/** Where the runtime params live in state: key "params" of the "runtime" namespace. */
+export const RUNTIME_NS = "runtime";
+export const RUNTIME_PARAMS_KEY = "params";
 
 const rational = { type: "string", pattern: "^[0-9]+/[1-9][0-9]*$" } as const;
 
@@ -49,4 +55,21 @@ export function parseRuntimeParams(j: RuntimeParamsJson): RuntimeParams {
   const jpu = {} as JoulesPerUnit;
   for (let b = Band.NANO; b <= Band.PLANCK; b++) jpu[b as Band] = parseRational(j.joulesPerUnit[String(b) as "1"]);
   return { joulesPerUnit: jpu, maxTxBytes: j.maxTxBytes, maxBlockBytes: j.maxBlockBytes, maxBlockTxs: j.maxBlockTxs };
+}
+
+let lastRead: { raw: Uint8Array; params: RuntimeParams } | undefined;
+
+/**
+ * The runtime params of the state a module runs on (the same branch: a change governance made
+ * earlier in the block is seen), for modules that price in the runtime's units (economy's
+ * postage buys energy at joulesPerUnit). Parsed again only when the stored bytes change.
+ * Undefined before genesis has written them.
+ */
+export function readRuntimeParams(ctx: Ctx): RuntimeParams | undefined {
+  const raw = ctx.kv(RUNTIME_NS).get(utf8(RUNTIME_PARAMS_KEY));
+  if (raw === undefined) return undefined;
+  if (lastRead && Buffer.from(lastRead.raw).equals(raw)) return lastRead.params;
+  const params = parseRuntimeParams(JSON.parse(new TextDecoder().decode(raw)) as RuntimeParamsJson);
+  lastRead = { raw: raw.slice(), params };
+  return params;
 }

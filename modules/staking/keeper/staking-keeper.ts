@@ -119,6 +119,17 @@ export class StakingKeeper {
     return this.distribution.withdrawCommission(ctx, operator);
   }
 
+  /**
+   * Another module's income for the validators (economy's share of the block's fees):
+   * `amount` from the module account `fromModule` to the distribution account, split across
+   * the active set of the current height by power with commission, as the block reward is.
+   * Returns what was paid; the rounding remainder (everything, for an empty set) stays in
+   * `fromModule`. Implements economy's StakingForEconomy port.
+   */
+  allocateFees(ctx: Ctx, fromModule: string, amount: bigint): bigint {
+    return this.distribution.allocateFrom(ctx, this.valset.activeSetFor(ctx, ctx.block.height), fromModule, amount);
+  }
+
   // ---- consensus integration ---------------------------------------------------------------------
 
   /** The validator set consensus must use at `height` (changes from block H apply at H+2). */
