@@ -206,7 +206,7 @@ export async function openDexNode(opts: OpenDexNodeOptions = {}): Promise<DexHar
   return new DexHarness(t);
 }
 
-/** A receipt, or the admission error of a transaction refused in checkTx (stateless validate). */
+/** A receipt, or the admission error of a transaction refused in checkTx (codeName: the module code of a failing validate, else the TxError code). */
 export type DeliverResult = Pick<ReceiptView, "codeName" | "log"> & Partial<ReceiptView> & { admitted: boolean };
 
 export class DexHarness {
@@ -260,7 +260,8 @@ export class DexHarness {
     try {
       hash = await this.submit(sender, [msg]);
     } catch (e) {
-      if (e instanceof NexusError) return { codeName: e.code, log: e.message, admitted: false };
+      // checkTx wraps a message's validate error as TX_INVALID_MSG with the module's code in its context
+      if (e instanceof NexusError) return { codeName: typeof e.context.code === "string" ? e.context.code : e.code, log: e.message, admitted: false };
       throw e;
     }
     await this.block();
