@@ -310,4 +310,16 @@ describe("dex amm: keeper Pair primitives (Uniswap v2 pair vectors)", () => {
     expect(d.code((ctx) => d.keeper.pairMint(ctx, id, other, MAX_RESERVE - e18(5), 0n, other))).to.equal("DEX_INSUFFICIENT_LIQUIDITY_MINTED");
     expect(d.invariants()).to.deep.equal([]);
   });
+
+  it("router refusals on the keeper: route shape (DEX_INVALID_ROUTE), a hop to itself, a missing pool, pool exists", () => {
+    const { d, id } = setup();
+    addLiquidity(d, id, e18(5), e18(10));
+    expect(d.code((ctx) => d.keeper.swapExactIn(ctx, me, ["usdc"], 1n, 0n))).to.equal("DEX_INVALID_ROUTE");
+    expect(d.code((ctx) => d.keeper.quoteExactOut(ctx, ["usdc", "weth", "usdc", "weth", "usdc", "weth"], 1n))).to.equal("DEX_INVALID_ROUTE");
+    expect(d.code((ctx) => d.keeper.quoteExactIn(ctx, ["usdc", "usdc"], 1n))).to.equal("DEX_IDENTICAL_DENOMS");
+    expect(d.code((ctx) => d.keeper.quoteExactIn(ctx, ["usdc", "nxt"], 1n))).to.equal("DEX_ROUTE_MISSING_POOL");
+    expect(d.code((ctx) => d.keeper.createPool(ctx, "weth", "usdc"))).to.equal("DEX_POOL_EXISTS");
+    expect(d.code((ctx) => d.keeper.createPool(ctx, "weth", "weth"))).to.equal("DEX_IDENTICAL_DENOMS");
+    expect(d.keeper.quoteExactIn(d.ctx(), ["usdc", "weth", "usdc"], e18(1))[1]).to.equal(1662497915624478906n);
+  });
 });
