@@ -4,7 +4,8 @@ import type { DecodedTx, Msg } from "../../runtime/tx/envelope.ts";
 import { DexTypeUrls } from "./msgs.ts";
 import type { DexParams } from "./params.ts";
 
-type Amount = bigint | string;
+/** Base units: a bigint, a decimal string, or a safe integer. */
+type Amount = bigint | string | number;
 const s = (a: Amount): string => BigInt(a).toString();
 
 /** Message builders: amounts in base units, deadlines in unix seconds. */

@@ -20,8 +20,8 @@ const PAIRS: [string, string][] = [
 type Op =
   | { kind: "add"; user: number; pool: number; a: bigint; b: bigint }
   | { kind: "remove"; user: number; pool: number; permille: number }
-  | { kind: "swapIn"; user: number; route: string[]; amount: bigint }
-  | { kind: "swapOut"; user: number; route: string[]; amount: bigint }
+  | { kind: "swapIn"; user: number; route: readonly string[]; amount: bigint }
+  | { kind: "swapOut"; user: number; route: readonly string[]; amount: bigint }
   | { kind: "rawSwap"; user: number; pool: number; in0: bigint; out1: bigint }
   | { kind: "wait"; seconds: number };
 
