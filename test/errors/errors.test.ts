@@ -32,6 +32,7 @@ import { TransportError } from "../../runtime/p2p/transport.ts";
 import { BANK_ERRORS, BankError } from "../../modules/bank/errors.ts";
 import { STAKING_ERRORS, StakingError } from "../../modules/staking/errors.ts";
 import { ECONOMY_ERRORS, EconomyError } from "../../modules/economy/errors.ts";
+import { DEX_ERRORS, DexError as DexModuleError } from "../../modules/dex/errors.ts";
 import { COUNTER_ERRORS, CounterError } from "../../examples/counter-module/errors.ts";
 import { QUANTUM_ERRORS, QuantumCryptoError } from "../../plugins/quantum/errors.ts";
 import { QkdError } from "../../plugins/quantum/qkd/key-source.ts";
@@ -82,6 +83,7 @@ describe("errors: the NexusError base", () => {
       [new TransportError("TRANSPORT_STOPPED", "stopped"), "TransportError", "p2p", "TRANSPORT_STOPPED", 12],
       [new BankError("BANK_INSUFFICIENT_FUNDS", "poor", { need: 5n }), "BankError", "bank", "BANK_INSUFFICIENT_FUNDS", 1],
       [new StakingError("STAKING_TOMBSTONED", "gone"), "StakingError", "staking", "STAKING_TOMBSTONED", 17],
+      [new DexModuleError("DEX_K", "k fell"), "DexError", "dex", "DEX_K", 15],
       [new CounterError("COUNTER_UNDERFLOW", "below zero"), "CounterError", "counter", "COUNTER_UNDERFLOW", 2],
       [new QuantumCryptoError("CRYPTO_BAD_SEED", "seed"), "QuantumCryptoError", "quantum", "CRYPTO_BAD_SEED", 2],
       [new QkdError("QKD_HTTP_ERROR", "503", 503), "QkdError", "quantum", "QKD_HTTP_ERROR", 7],
@@ -94,8 +96,8 @@ describe("errors: the NexusError base", () => {
       expect(e.stack, name).to.match(new RegExp(`^${name}: `));
     }
     expect((cases[15]![0] as CliError).hint).to.equal("hint");
-    expect((cases[23]![0] as QkdError).status).to.equal(503);
-    expect(cases[23]![0].context).to.deep.equal({ status: 503 });
+    expect((cases[24]![0] as QkdError).status).to.equal(503);
+    expect(cases[24]![0].context).to.deep.equal({ status: 503 });
   });
 
   it("what the runtime throws (a bad address, bad CBOR, a bad amount) is a NexusError of its own class", () => {
@@ -165,6 +167,7 @@ describe("errors: append-only code tables", () => {
     ["bank", BANK_ERRORS, ["BANK_INSUFFICIENT_FUNDS", "BANK_SEND_DISABLED", "BANK_INVALID_AMOUNT", "BANK_DUPLICATE_DENOM", "BANK_MULTISEND_UNBALANCED", "BANK_UNKNOWN_MODULE_ACCOUNT", "BANK_GENESIS_INVALID"]],
     ["staking", STAKING_ERRORS, ["STAKING_VALIDATOR_EXISTS", "STAKING_VALIDATOR_NOT_FOUND", "STAKING_PUBKEY_IN_USE", "STAKING_INVALID_AMOUNT", "STAKING_SELF_DELEGATION_TOO_LOW", "STAKING_COMMISSION_INVALID", "STAKING_COMMISSION_CHANGE_TOO_SOON", "STAKING_COMMISSION_CHANGE_TOO_LARGE", "STAKING_MIN_SELF_DELEGATION_DECREASED", "STAKING_DELEGATION_NOT_FOUND", "STAKING_INSUFFICIENT_SHARES", "STAKING_TOO_MANY_ENTRIES", "STAKING_SELF_REDELEGATION", "STAKING_TRANSITIVE_REDELEGATION", "STAKING_NOT_JAILED", "STAKING_JAIL_PERIOD_ACTIVE", "STAKING_TOMBSTONED", "STAKING_INVALID_EXCHANGE_RATE", "STAKING_GENESIS_INVALID"]],
     ["economy", ECONOMY_ERRORS, ["ECONOMY_UNAUTHORIZED", "ECONOMY_INVALID_PARAMS", "ECONOMY_INVALID_AMOUNT", "ECONOMY_NOT_IN_CRISIS", "ECONOMY_DRAW_CAP_EXCEEDED", "ECONOMY_BUDGET_NOT_FOUND", "ECONOMY_BUDGET_EXHAUSTED", "ECONOMY_GENESIS_INVALID", "ECONOMY_NO_ENERGY_PRICE"]],
+    ["dex", DEX_ERRORS, ["DEX_UNKNOWN_POOL", "DEX_IDENTICAL_DENOMS", "DEX_ZERO_AMOUNT", "DEX_EXPIRED", "DEX_SLIPPAGE_EXCEEDED", "DEX_EXCESSIVE_INPUT_AMOUNT", "DEX_INSUFFICIENT_A_AMOUNT", "DEX_INSUFFICIENT_B_AMOUNT", "DEX_ROUTE_MISSING_POOL", "DEX_RESERVE_OVERFLOW", "DEX_POOL_EXISTS", "DEX_INSUFFICIENT_LIQUIDITY", "DEX_INSUFFICIENT_LIQUIDITY_MINTED", "DEX_INSUFFICIENT_LIQUIDITY_BURNED", "DEX_K", "DEX_INVALID_ROUTE", "DEX_UNAUTHORIZED", "DEX_PROTOCOL_FEE_UNAVAILABLE", "DEX_GENESIS_INVALID", "DEX_INSUFFICIENT_HISTORY", "DEX_INVALID_RECIPIENT", "DEX_INVALID_FEE_SHARES"]],
     ["counter", COUNTER_ERRORS, ["COUNTER_STEP_TOO_LARGE", "COUNTER_UNDERFLOW", "COUNTER_GENESIS_INVALID"]],
     ["quantum", QUANTUM_ERRORS, ["CRYPTO_BAD_KEY", "CRYPTO_BAD_SEED", "CRYPTO_BAD_CIPHERTEXT", "CRYPTO_BAD_CONTEXT", "CRYPTO_DECRYPT_FAILED", "CRYPTO_UNSUPPORTED", "QKD_HTTP_ERROR", "QKD_BAD_RESPONSE", "QKD_NETWORK", "QKD_BAD_REQUEST", "QKD_KEY_UNAVAILABLE"]],
     ["p2p", P2P_ERRORS, ["NET_BAD_CONFIG", "NET_IDENTITY_IO", "NET_MESSAGE_TOO_LARGE", "NET_NOT_STARTED", "NET_UNKNOWN_TOPIC", "NET_SYNC_BAD_FRAME", "NET_SYNC_TIMEOUT", "NET_SYNC_NO_PEERS", "NET_SYNC_APPLY_FAILED", "NET_SYNC_ABORTED", "NET_TXFETCH_BAD_FRAME", "TRANSPORT_STOPPED", "TRANSPORT_SYNC_FAILED", "TRANSPORT_FETCH_FAILED"]],
