@@ -68,6 +68,17 @@ function revertData(err: unknown): Hex | undefined {
   return found;
 }
 
+/** The custom error a failed call reverted with, or "(no revert data)" (a call to a missing contract, say). */
+export async function revertName(error: unknown): Promise<string> {
+  const data = revertData(error);
+  if (data === undefined) return "(no revert data)";
+  try {
+    return decodeErrorResult({ abi: await projectErrorsAbi(), data }).errorName;
+  } catch {
+    return `(undecoded ${data.slice(0, 10)})`;
+  }
+}
+
 /**
  * Awaits `p` and asserts that it reverted with the custom error `name`
  * (and, when given, exactly these arguments).

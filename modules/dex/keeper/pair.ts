@@ -144,10 +144,12 @@ export class PairKeeper {
     this.notReserve(to, "recipient");
     if (liquidity < 0n) throw new DexError("DEX_ZERO_AMOUNT", "negative liquidity");
     const { pool, now } = this.open(ctx, poolId);
-    const feeLiquidity = this.feeOn(ctx) ? protocolFeeLiquidity(pool.totalSupply, pool.reserve0, pool.reserve1, pool.kLast) : 0n;
-    const { amount0, amount1 } = burnAmounts(liquidity, pool.reserve0, pool.reserve1, pool.totalSupply + feeLiquidity);
+    // The shares move first, as the Router transfers them to the Pair before burn(): a holder
+    // short of shares gets BANK_INSUFFICIENT_FUNDS whatever the amounts would have been.
     const lp = [{ denom: lpDenom(pool.id), amount: liquidity }];
     this.bank.sendToModule(ctx, from, DEX_MODULE_ACCOUNT, lp);
+    const feeLiquidity = this.feeOn(ctx) ? protocolFeeLiquidity(pool.totalSupply, pool.reserve0, pool.reserve1, pool.kLast) : 0n;
+    const { amount0, amount1 } = burnAmounts(liquidity, pool.reserve0, pool.reserve1, pool.totalSupply + feeLiquidity);
     this.oracle.touch(ctx, pool, now);
     const feeOn = this.mintFee(ctx, pool);
     this.bank.burn(ctx, DEX_MODULE_ACCOUNT, lp);
