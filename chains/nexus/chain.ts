@@ -5,6 +5,8 @@ import { createBankModule } from "../../modules/bank/index.ts";
 import { NXT, NXT_DECIMALS, NXT_DENOM } from "../../modules/bank/params.ts";
 import { createStakingModule, StakingTokens } from "../../modules/staking/index.ts";
 import { createConsensusModule } from "../../modules/consensus/index.ts";
+import { createEconomyModule, EconomyTokens } from "../../modules/economy/index.ts";
+import { createDexModule } from "../../modules/dex/index.ts";
 import { nexusDevGenesis, nexusNetworkGenesis } from "./genesis.ts";
 
 /** Who may send each module's privileged messages (MsgUpdateParams…): governance's module account. */
@@ -20,20 +22,32 @@ export const NEXUS_PERMISSIONS = {
   not_bonded_pool: ["burner", "staking"],
   distribution: [],
   validator_pool: [],
-  fee_collector: [],
+  // economy burns 20% of every block's fees and of every postage payment
+  fee_collector: ["burner"],
+  postage: ["burner"],
+  // the DEX mints and burns its pools' LP shares (and only it: NEXUS_DENOM_OWNERS)
+  dex: ["minter", "burner"],
 } as const satisfies Record<string, readonly ModulePermission[]>;
+
+/** Denominations only their module mints and burns: LP shares are the DEX's. */
+export const NEXUS_DENOM_OWNERS = { "dex/": "dex" } as const;
 
 /**
  * Module accounts that refuse plain sends (Cosmos blockedAddrs): their balances must equal
  * what their module accounts for, so a stray MsgSend would break an invariant. Treasury-like
  * accounts (validator_pool, treasury, the reserves) stay open so anyone can fund them.
  */
-export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow"] as const;
+export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex"] as const;
 
-const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS });
+const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS, denomOwners: NEXUS_DENOM_OWNERS });
 const stakingModule = createStakingModule({ authority: NEXUS_AUTHORITY });
 // Records each block's last commit and evidence; slashes through staking's keeper.
 const consensusModule = createConsensusModule({ staking: StakingTokens.Keeper });
+// Fees, postage, epochs and crisis protection; pays validators' fee share through staking.
+// Citizens come from the BHLS module once it exists (until then: none, the normal branch).
+const economyModule = createEconomyModule({ authority: NEXUS_AUTHORITY, staking: StakingTokens.Keeper });
+// The protocol fee's LP goes to economy's twelve liquidity allocation accounts.
+const dexModule = createDexModule({ authority: NEXUS_AUTHORITY, feeRecipients: EconomyTokens.Keeper });
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order
@@ -43,6 +57,7 @@ export function nexusModules(consensus: ConsensusMode): ChainModule[] {
   const modules: ChainModule[] = [bankModule, stakingModule];
   // Only BFT validators produce commits and evidence for the consensus module to record.
   if (consensus === "bft") modules.push(consensusModule);
+  modules.push(economyModule, dexModule);
   return modules;
 }
 
@@ -53,12 +68,14 @@ export const nexusChain = defineChain({
   modules: nexusModules,
   order: {
     // bank first: staking's genesis bonds the validators' stake out of balances bank credits.
-    initGenesis: ["bank", "staking", "consensus"],
+    // dex after bank: its bootstrap pools are funded from balances bank credits.
+    initGenesis: ["bank", "staking", "consensus", "economy", "dex"],
     beginBlock: ["bank", "staking", "consensus"],
     // staking's end block returns the validator-set updates, which must see every stake
     // change of the block: a module whose end block changes stake is named before staking
-    // (modules not named here run after the named ones).
-    endBlock: ["bank", "consensus", "staking"],
+    // (modules not named here run after the named ones). economy routes the block's fees, so
+    // it runs after every module that pays into fee_collector: last.
+    endBlock: ["bank", "consensus", "staking", "dex", "economy"],
   },
   denoms: [{ base: NXT_DENOM, display: "NXT", decimals: NXT_DECIMALS }],
   genesis: {

@@ -6,6 +6,8 @@ import { buildGenesis } from "../../runtime/node/genesis.ts";
 import { defaultBankGenesis } from "../../modules/bank/genesis.ts";
 import { NXT_DENOM } from "../../modules/bank/params.ts";
 import { defaultStakingGenesis } from "../../modules/staking/index.ts";
+import { defaultEconomyGenesis } from "../../modules/economy/index.ts";
+import { defaultDexGenesis } from "../../modules/dex/index.ts";
 
 /** Operators of a validator network get this much besides their stake, to pay fees. */
 export const OPERATOR_FEE_FUNDS = 1_000_000n * 100_000_000n;
@@ -18,9 +20,26 @@ const coins = (amount: bigint): { denom: string; amount: string }[] => [{ denom:
  */
 export function nexusDevGenesis(modules: readonly ChainModule[], o: { chainId: string; genesisTime: number; accounts: readonly FundedAccount[] }): GenesisDoc {
   const bank = defaultBankGenesis();
-  for (const a of o.accounts) bank.balances.push({ address: a.address, coins: coins(a.amount) });
-  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank });
+  // A development-only denomination, worth nothing, so the DEX can be tried on a dev chain.
+  bank.denomMetadata.push({ denom: DEV_DENOM, display: "DEVUSD", exponent: 6 });
+  for (const a of o.accounts) bank.balances.push({ address: a.address, coins: [...coins(a.amount), { denom: DEV_DENOM, amount: (1_000_000n * DEV_UNIT).toString() }] });
+  const eco = bank.moduleBalances.find((m) => m.module === "ecosystem_fund")!;
+  eco.coins.push({ denom: DEV_DENOM, amount: DEV_POOL_DEVUSD.toString() });
+  // One NXT/DEVUSD pool bootstrapped from the ecosystem fund (its LP is community-owned).
+  const dex = { ...defaultDexGenesis(), bootstrapPools: [{ denomA: NXT_DENOM, amountA: DEV_POOL_NXT.toString(), denomB: DEV_DENOM, amountB: DEV_POOL_DEVUSD.toString() }] };
+  // Epochs of a minute, so a developer sees orbital transitions happen.
+  const economy = defaultEconomyGenesis();
+  economy.params = { ...economy.params, epochDurationMs: DEV_EPOCH_MS };
+  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, dex, economy });
 }
+
+/** The dev chain's test denomination (6 decimals) and its bootstrap pool: 1 000 000 NXT for 1 000 000 DEVUSD. */
+export const DEV_DENOM = "devusd";
+const DEV_UNIT = 1_000_000n;
+const DEV_POOL_NXT = 1_000_000n * 100_000_000n;
+const DEV_POOL_DEVUSD = 1_000_000n * DEV_UNIT;
+/** Epoch length of the dev chain (a network's genesis keeps 30 days). */
+export const DEV_EPOCH_MS = 60_000;
 
 /**
  * A validator network's genesis: the validators bonded in staking, each operator funded with
