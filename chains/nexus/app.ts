@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { ChainApp } from "../../runtime/node/chain-app.ts";
 import { bankCli } from "../../modules/bank/cli.ts";
 import { stakingCli } from "../../modules/staking/cli.ts";
+import { dexCli } from "../../modules/dex/cli.ts";
 import { nexusChain } from "./chain.ts";
 
 /** The `nexus` binary's composition: the reference chain, its transport identity, its CLI extensions. */
@@ -23,5 +24,5 @@ export const nexusApp: ChainApp = {
     chainFile: fileURLToPath(new URL("./chain.ts", import.meta.url)),
   },
   plugins: async () => (await import("../../plugins/index.ts")).bundledPlugins(),
-  cli: [...bankCli, ...stakingCli],
+  cli: [...bankCli, ...stakingCli, ...dexCli],
 };
