@@ -90,6 +90,18 @@ for (const r of sync?.runs ?? []) {
   if (String(r.scenario).startsWith("verified")) row(`block sync over libp2p, ${r.scenario} (bench/p2p-sync.ts; no execution)`, `${n(r.blocksPerSecond)} blocks/s`, "");
 }
 
+const dx = load("dex-swaps.json")?.swaps;
+if (dx) {
+  row(`signed DEX swaps through one node, sustained (bench/dex-swaps.ts, ${date(dx.measuredAt)})`, `${n(dx.native.sustainedSwapsPerSecond)} swaps/s (${n(dx.native.failedReceipts)} failed receipts)`, "≥ 5 000 swaps/s", dx.native.sustainedSwapsPerSecond >= 5000);
+  row(`… the same swaps through NexusDEX on Hardhat's in-process EVM (one swap per block)`, `${n(dx.evm.swapsPerSecond)} swaps/s (${n(dx.evm.gasPerSwap)} gas each); native ×${dx.ratio}`, "");
+}
+const et = load("epoch-transition.json")?.endBlock;
+if (et?.results?.length === 2) {
+  const [small, big] = et.results;
+  const ops = (r: any): string => `${r.perEndBlock.gets} reads / ${r.perEndBlock.sets} writes`;
+  row(`economy end block with an epoch transition: ${n(small.accounts)} vs ${n(big.accounts)} accounts (bench/epoch-transition.ts; p50; store operations)`, `${n(small.usPerEndBlock.p50)} µs vs ${n(big.usPerEndBlock.p50)} µs; ${ops(small)} vs ${ops(big)}`, "equal: walks no accounts", ops(small) === ops(big));
+}
+
 const table = ["| figure | measured | target | |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 const readme = readFileSync(root + "README.md", "utf8");
 const out = readme.replace(/<!-- bench-figures:start -->[\s\S]*<!-- bench-figures:end -->/, `<!-- bench-figures:start -->\n${table}\n<!-- bench-figures:end -->`);
