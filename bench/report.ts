@@ -102,6 +102,13 @@ if (et?.results?.length === 2) {
   row(`economy end block with an epoch transition: ${n(small.accounts)} vs ${n(big.accounts)} accounts (bench/epoch-transition.ts; p50; store operations)`, `${n(small.usPerEndBlock.p50)} µs vs ${n(big.usPerEndBlock.p50)} µs; ${ops(small)} vs ${ops(big)}`, "equal: walks no accounts", ops(small) === ops(big));
 }
 
+const rl = load("rpc-load.json")?.load;
+if (rl) {
+  row(`WebSocket clients held by one node, each subscribed to blocks and one account (bench/rpc-load.ts, ${date(rl.measuredAt)})`, `${n(rl.connectionsHeld)} of ${n(rl.clients)} (${n(rl.refused)} refused); node RSS peak ${n(rl.nodeRssMiBPeak)} MiB`, "10 000", rl.connectionsHeld >= 10000);
+  row(`… block-notification lag while committing ${n(rl.transfersSubmitted)} transfers (p50 / p99)`, `${n(rl.lagP50ms)} / ${n(rl.lagP99ms)} ms`, `p99 < ${n(rl.blockIntervalMs)} ms (one block)`, rl.lagP99ms < rl.blockIntervalMs);
+  row(`… notifications missed by clients that keep up; outside nexus_status p50 / p99`, `${n(rl.missedByClients)}; ${n(rl.statusP50ms)} / ${n(rl.statusP99ms)} ms`, "0 missed", rl.missedByClients === 0);
+}
+
 const table = ["| figure | measured | target | |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 const readme = readFileSync(root + "README.md", "utf8");
 const out = readme.replace(/<!-- bench-figures:start -->[\s\S]*<!-- bench-figures:end -->/, `<!-- bench-figures:start -->\n${table}\n<!-- bench-figures:end -->`);

@@ -1,0 +1,150 @@
+/**
+ * 10 000 concurrent WebSocket clients on one node (roadmap 1.1). A dev node runs as its own
+ * process (its RSS is what is reported); worker threads ramp up the clients over --ramp
+ * seconds, each subscribed to new blocks and to transfers to one account; they are held for
+ * --hold seconds while this process submits signed transfers at --tps and an outside client
+ * polls nexus_status. Printed and written to bench/results/rpc-load.json:
+ * connections held, refused; block-notification lag p50/p99 (receive time − block time);
+ * notifications missed by clients that keep up; node RSS (peak, from /metrics); blocks
+ * produced; nexus_status latency p50/p99 for the outside client.
+ *
+ *   npx tsx bench/rpc-load.ts [--clients 10000] [--ramp 60] [--hold 30] [--tps 100] [--workers 4]
+ */
+import { Command } from "commander";
+import { Worker } from "node:worker_threads";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli, startNodeProcess } from "../test/helpers/spawn-node.ts";
+import { Keyring, DEV_PASSPHRASE } from "../runtime/crypto/keystore.ts";
+import { buildSendTx } from "../modules/bank/client.ts";
+import { NexusClient } from "../runtime/rpc/client.ts";
+import { writeResults, progress } from "./lib/results.ts";
+import { percentile } from "./lib/fixtures.ts";
+
+const opts = new Command()
+  .description("hold thousands of WebSocket subscribers on one node while it commits transfers")
+  .option("--clients <n>", "WebSocket clients", "10000")
+  .option("--ramp <s>", "seconds over which the clients connect", "60")
+  .option("--hold <s>", "seconds the clients are held, all connected, under load", "30")
+  .option("--tps <n>", "signed transfers submitted per second meanwhile", "100")
+  .option("--workers <n>", "client worker threads", "4")
+  .option("--block-time <ms>", "block interval of the dev node", "1000")
+  .parse()
+  .opts<{ clients: string; ramp: string; hold: string; tps: string; workers: string; blockTime: string }>();
+
+const clients = Number(opts.clients);
+const workers = Number(opts.workers);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const home = mkdtempSync(join(tmpdir(), "nexus-rpc-load-"));
+
+const init = await runCli(["--home", home, "init", "--dev"]);
+if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+const cfgPath = join(home, "config.json");
+const cfg = JSON.parse(readFileSync(cfgPath, "utf8")) as { rpc: Record<string, unknown> };
+// The bench's clients come from 16 loopback addresses: raise the caps to hold all of them.
+cfg.rpc = { ...cfg.rpc, maxConnections: clients + 100, maxConnectionsPerIp: Math.ceil(clients / 16) + 100, maxSubscriptions: clients * 2 + 100 };
+writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
+const node = await startNodeProcess(home, { blockTimeMs: Number(opts.blockTime) });
+const wsUrl = node.url.replace("http://", "ws://") + "/ws";
+const ring = new Keyring(join(home, "keys"));
+const alice = ring.loadSigner("alice", DEV_PASSPHRASE);
+const bob = ring.show("bob").address;
+console.log(`node ${node.url}: ramping ${clients} WebSocket clients over ${opts.ramp}s in ${workers} worker threads`);
+
+interface Report { open: number; refused: number; errors: number; lags: number[]; lost: number; notifications: number; eventNotes: number; made: number; final?: boolean }
+const latest: Report[] = [];
+const lags: number[] = [];
+const ws: Worker[] = [];
+const localAddresses = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 1}`);
+for (let w = 0; w < workers; w++) {
+  const share = Math.floor(clients / workers) + (w < clients % workers ? 1 : 0);
+  const worker = new Worker(new URL("./lib/ws-clients-worker.mjs", import.meta.url), { workerData: { url: wsUrl, count: share, rampMs: Number(opts.ramp) * 1000, watch: bob, localAddresses } });
+  worker.on("message", (r: Report) => {
+    latest[w] = r;
+    if (holding) lags.push(...r.lags);
+  });
+  ws.push(worker);
+}
+let holding = false;
+const sum = (k: keyof Report): number => latest.reduce((s, r) => s + ((r?.[k] as number) ?? 0), 0);
+
+async function metrics(): Promise<{ connections: number; rss: number }> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  const v = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+  return { connections: v("nexus_rpc_ws_connections"), rss: v("nexus_process_resident_memory_bytes") };
+}
+
+const rampEnd = Date.now() + Number(opts.ramp) * 1000;
+let peakRss = 0;
+while (Date.now() < rampEnd + 5000 && sum("open") < clients) {
+  await sleep(1000);
+  progress("clients connected", sum("open"), clients);
+  peakRss = Math.max(peakRss, (await metrics()).rss);
+}
+const startHeight = (await node.client.status()).height;
+console.log(`\nholding ${sum("open")} clients for ${opts.hold}s while submitting ${opts.tps} transfers/s`);
+holding = true;
+const notesAtHold = sum("notifications");
+const lostAtHold = sum("lost");
+const statusLat: number[] = [];
+const outside = new NexusClient(node.url, { timeoutMs: 10_000 });
+const holdEnd = Date.now() + Number(opts.hold) * 1000;
+let nonce = BigInt((await node.client.getAccount(ring.show("alice").address)).nonce);
+const chainId = (await node.client.status()).chainId;
+let submitted = 0;
+let submitErrors = 0;
+const load = (async () => {
+  const per = Math.max(1, Math.round(Number(opts.tps) / 10));
+  while (Date.now() < holdEnd) {
+    const t = Date.now();
+    await Promise.all(
+      Array.from({ length: per }, () => {
+        const tx = buildSendTx({ chainId, signer: alice, nonce: nonce++, to: bob, amount: 1n });
+        submitted++;
+        return node.client.sendTx(tx.bytes).catch(() => void submitErrors++);
+      }),
+    );
+    await sleep(Math.max(0, 100 - (Date.now() - t)));
+  }
+})();
+while (Date.now() < holdEnd) {
+  const t = performance.now();
+  await outside.status().catch(() => undefined);
+  statusLat.push(performance.now() - t);
+  peakRss = Math.max(peakRss, (await metrics()).rss);
+  await sleep(500);
+}
+await load;
+await sleep(2000);
+const m = await metrics();
+for (const w of ws) w.postMessage("stop");
+await sleep(1500);
+const endHeight = (await node.client.status()).height;
+lags.sort((a, b) => a - b);
+statusLat.sort((a, b) => a - b);
+const r = {
+  clients,
+  connectionsHeld: m.connections,
+  refused: sum("refused"),
+  clientErrors: sum("errors"),
+  blocksDuringHold: endHeight - startHeight,
+  notificationsDuringHold: sum("notifications") - notesAtHold,
+  eventNotifications: sum("eventNotes"),
+  lagP50ms: Math.round(percentile(lags, 50)),
+  lagP99ms: Math.round(percentile(lags, 99)),
+  blockIntervalMs: Number(opts.blockTime),
+  missedByClients: sum("lost") - lostAtHold,
+  transfersSubmitted: submitted,
+  submitErrors,
+  nodeRssMiBPeak: Math.round(peakRss / 2 ** 20),
+  statusP50ms: Math.round(percentile(statusLat, 50)),
+  statusP99ms: Math.round(percentile(statusLat, 99)),
+};
+console.log(
+  `held ${r.connectionsHeld}/${clients} connections (${r.refused} refused); ${r.blocksDuringHold} blocks while held; block-notification lag p50 ${r.lagP50ms} ms / p99 ${r.lagP99ms} ms (block interval ${r.blockIntervalMs} ms); ${r.missedByClients} notifications missed; node RSS peak ${r.nodeRssMiBPeak} MiB; outside nexus_status p50 ${r.statusP50ms} ms / p99 ${r.statusP99ms} ms`,
+);
+console.log(`results: ${writeResults("rpc-load.json", "load", r)}`);
+await node.stop();
+rmSync(home, { recursive: true, force: true });
+process.exit(0);
