@@ -14,7 +14,7 @@ import type { HookOrder } from "../modules/chain.ts";
 import { openAuthenticatedStore } from "../state/lmdb-store.ts";
 import { openMemoryAuthenticatedStore } from "../state/authenticated-store.ts";
 import type { AuthenticatedStore } from "../state/types.ts";
-import { fromHex, toHex, sha256 } from "../crypto/hash.ts";
+import { bytesEqual, fromHex, toHex, sha256 } from "../crypto/hash.ts";
 import type { SchemeRegistry } from "../crypto/signature-scheme.ts";
 import { decodeAddress } from "../crypto/address.ts";
 import { TxError } from "../tx/errors.ts";
@@ -239,6 +239,15 @@ export class NexusNode implements NodeApi {
     }
     if (h > 0) {
       const b = this.blocks.block(h)!;
+      // The state must be the one the last header commits to (a state.lmdb restored from
+      // another node or another day opens cleanly on its own; this is where it shows).
+      if (!bytesEqual(b.header.stateRoot, this.store.root)) {
+        throw new NodeError(
+          "NODE_STORE_INCONSISTENT",
+          `state.lmdb holds state root ${toHex(this.store.root).slice(0, 16)}… but block ${h} commits to ${toHex(b.header.stateRoot).slice(0, 16)}…: state and blocks are from different histories; restore both files from one backup, or remove the data directory to resync`,
+          { height: h },
+        );
+      }
       this.latest = { header: b.header, hash: blockHash(b.header) };
       this.log.info({ height: h, hash: toHex(this.latest.hash) }, "resuming from last committed block");
     }
