@@ -122,11 +122,16 @@ function mapError(e: unknown): InstanceType<typeof ProviderError> {
   const r = e as { status?: number; code?: number; message?: string; moreInfo?: string };
   if (e instanceof twilio.RestException || (typeof r?.status === "number" && typeof r?.code === "number")) {
     const ours = (r.code !== undefined && TWILIO_CODES[r.code]) || (r.status === 401 ? "PROVIDER_AUTH" : r.status === 404 ? "PROVIDER_NOT_FOUND" : "PROVIDER_UNAVAILABLE");
-    // Twilio's messages name the parameter, never echo the number; keep them for operators.
-    return new ProviderError(ours, `Twilio Verify refused the request: ${r.message ?? "no message"} (Twilio error ${r.code}, HTTP ${r.status})`, { provider: "twilio", providerCode: r.code, httpStatus: r.status, ...(r.code === 60203 || r.code === 60212 ? { retryAfterSeconds: 60 } : {}) });
+    // Twilio's messages may echo the number ("Invalid parameter `To`: +1…"): scrub it before it reaches a log or a client.
+    return new ProviderError(ours, `Twilio Verify refused the request: ${scrubNumbers(r.message ?? "no message")} (Twilio error ${r.code}, HTTP ${r.status})`, { provider: "twilio", providerCode: r.code, httpStatus: r.status, ...(r.code === 60203 || r.code === 60212 ? { retryAfterSeconds: 60 } : {}) });
   }
-  const m = (e as Error)?.message ?? String(e);
+  const m = scrubNumbers((e as Error)?.message ?? String(e));
   return new ProviderError("PROVIDER_UNAVAILABLE", `cannot reach Twilio Verify: ${m}`, { provider: "twilio" });
+}
+
+/** Replace anything that looks like a phone number with "[number]". */
+export function scrubNumbers(s: string): string {
+  return s.replace(/\+?[0-9][0-9 ().-]{5,}[0-9]/g, "[number]");
 }
 
 function str(v: unknown, env: string | undefined): string {
