@@ -173,6 +173,16 @@ describe("attestor service (console provider, fake node)", function () {
     expect(h.node.received).to.have.length(0);
   });
 
+  it("two concurrent checks of one verification attest once", async () => {
+    const s = await start();
+    const code = provider.lastCode(PHONE)!;
+    const rs = await Promise.all([check(s.body.id as string, code), check(s.body.id as string, code), check(s.body.id as string, code)]);
+    expect(rs.filter((r) => r.status === 200)).to.have.length(1);
+    for (const r of rs.filter((x) => x.status !== 200)) expect(r.body.error!.code).to.be.oneOf(["ATTESTOR_BAD_REQUEST", "ATTESTOR_VERIFICATION_USED", "ATTESTOR_VERIFICATION_EXPIRED"]);
+    expect(h.node.received).to.have.length(1);
+    expect(svc.journal.all()).to.have.length(1);
+  });
+
   it("allows 5 attempts, then locks the verification", async () => {
     const s = await start();
     const id = s.body.id as string;

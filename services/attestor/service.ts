@@ -74,6 +74,8 @@ interface Session {
   lastSentAt: number;
   attempts: number;
   status: SessionStatus;
+  /** A check is waiting for the provider: a second one at the same time is refused. */
+  busy?: boolean;
 }
 
 /** What a registration's submission came to. */
@@ -295,8 +297,16 @@ export class AttestorService {
       s.status = "locked";
       fail("ATTESTOR_TOO_MANY_ATTEMPTS", `${this.cfg.verification.maxAttempts} wrong codes: this verification is locked; start a new one`);
     }
+    if (s.busy) fail("ATTESTOR_BAD_REQUEST", "a check of this verification is already in progress; wait for its answer");
     s.attempts++;
-    const outcome = await this.providerCall(() => this.provider.check(s.providerRef, s.phone, code));
+    s.busy = true;
+    let outcome;
+    try {
+      outcome = await this.providerCall(() => this.provider.check(s.providerRef, s.phone, code));
+    } finally {
+      s.busy = false;
+    }
+    if (s.status !== "pending") this.checkUsable(s, t);
     if (outcome === "expired") {
       s.status = "expired";
       fail("ATTESTOR_VERIFICATION_EXPIRED", "the code expired; start a new verification");
