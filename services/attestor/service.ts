@@ -347,17 +347,13 @@ export class AttestorService {
         switch (e.code) {
           case "PROVIDER_INVALID_PHONE":
             fail("ATTESTOR_INVALID_PHONE", `the SMS provider refuses this number: ${e.message}`);
-          // eslint-disable-next-line no-fallthrough
           case "PROVIDER_TOO_MANY_SENDS":
           case "PROVIDER_CONCURRENT":
             fail("ATTESTOR_RESEND_TOO_SOON", `the SMS provider refuses another send to this number now: ${e.message}`, { retryAfterSeconds: retry ?? 60 });
-          // eslint-disable-next-line no-fallthrough
           case "PROVIDER_TOO_MANY_ATTEMPTS":
             fail("ATTESTOR_TOO_MANY_ATTEMPTS", "too many wrong codes: this verification is locked; start a new one");
-          // eslint-disable-next-line no-fallthrough
           case "PROVIDER_NOT_FOUND":
             fail("ATTESTOR_VERIFICATION_EXPIRED", "the provider no longer knows this verification (expired or already used); start a new one");
-          // eslint-disable-next-line no-fallthrough
           default:
             this.log.error({ err: e.toJSON() }, "SMS provider failure");
             fail("ATTESTOR_PROVIDER_FAILED", `the SMS provider failed: ${e.code}`, { providerCode: e.code });
