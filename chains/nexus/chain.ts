@@ -7,6 +7,7 @@ import { createStakingModule, StakingTokens } from "../../modules/staking/index.
 import { createConsensusModule } from "../../modules/consensus/index.ts";
 import { createEconomyModule, EconomyTokens } from "../../modules/economy/index.ts";
 import { createDexModule } from "../../modules/dex/index.ts";
+import { createBhlsModule, BhlsTokens } from "../../modules/bhls/index.ts";
 import { nexusDevGenesis, nexusNetworkGenesis } from "./genesis.ts";
 
 /** Who may send each module's privileged messages (MsgUpdateParams…): governance's module account. */
@@ -37,17 +38,19 @@ export const NEXUS_DENOM_OWNERS = { "dex/": "dex" } as const;
  * what their module accounts for, so a stray MsgSend would break an invariant. Treasury-like
  * accounts (validator_pool, treasury, the reserves) stay open so anyone can fund them.
  */
-export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex"] as const;
+export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex", "bhls_bridge_escrow"] as const;
 
 const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS, denomOwners: NEXUS_DENOM_OWNERS });
 const stakingModule = createStakingModule({ authority: NEXUS_AUTHORITY });
 // Records each block's last commit and evidence; slashes through staking's keeper.
 const consensusModule = createConsensusModule({ staking: StakingTokens.Keeper });
-// Fees, postage, epochs and crisis protection; pays validators' fee share through staking.
-// Citizens come from the BHLS module once it exists (until then: none, the normal branch).
-const economyModule = createEconomyModule({ authority: NEXUS_AUTHORITY, staking: StakingTokens.Keeper });
+// Fees, postage, epochs and crisis protection; pays validators' fee share through staking;
+// counts citizens (the stability index) through bhls.
+const economyModule = createEconomyModule({ authority: NEXUS_AUTHORITY, staking: StakingTokens.Keeper, citizens: BhlsTokens.Keeper });
 // The protocol fee's LP goes to economy's twelve liquidity allocation accounts.
 const dexModule = createDexModule({ authority: NEXUS_AUTHORITY, feeRecipients: EconomyTokens.Keeper });
+// The BHLS floor: citizens attested by phone (PICO), monthly claims per economy's epochs.
+const bhlsModule = createBhlsModule({ authority: NEXUS_AUTHORITY, epochs: EconomyTokens.Keeper });
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order
@@ -57,7 +60,7 @@ export function nexusModules(consensus: ConsensusMode): ChainModule[] {
   const modules: ChainModule[] = [bankModule, stakingModule];
   // Only BFT validators produce commits and evidence for the consensus module to record.
   if (consensus === "bft") modules.push(consensusModule);
-  modules.push(economyModule, dexModule);
+  modules.push(economyModule, dexModule, bhlsModule);
   return modules;
 }
 
@@ -69,7 +72,7 @@ export const nexusChain = defineChain({
   order: {
     // bank first: staking's genesis bonds the validators' stake out of balances bank credits.
     // dex after bank: its bootstrap pools are funded from balances bank credits.
-    initGenesis: ["bank", "staking", "consensus", "economy", "dex"],
+    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls"],
     beginBlock: ["bank", "staking", "consensus"],
     // staking's end block returns the validator-set updates, which must see every stake
     // change of the block: a module whose end block changes stake is named before staking
@@ -85,7 +88,8 @@ export const nexusChain = defineChain({
   dev: {
     chainId: "nexus-dev-1",
     devnetChainId: "nexus-devnet-1",
-    keyNames: ["alice", "bob", "carol"],
+    // "attestor" is the dev chain's one registered BHLS attestor (nexus attestor start --dev).
+    keyNames: ["alice", "bob", "carol", "attestor"],
     keyBalance: 10_000_000n * NXT,
     validatorStake: 100_000n * NXT,
   },

@@ -8,6 +8,7 @@ import { NXT_DENOM } from "../../modules/bank/params.ts";
 import { defaultStakingGenesis } from "../../modules/staking/index.ts";
 import { defaultEconomyGenesis } from "../../modules/economy/index.ts";
 import { defaultDexGenesis } from "../../modules/dex/index.ts";
+import { defaultBhlsGenesis } from "../../modules/bhls/index.ts";
 
 /** Operators of a validator network get this much besides their stake, to pay fees. */
 export const OPERATOR_FEE_FUNDS = 1_000_000n * 100_000_000n;
@@ -30,7 +31,11 @@ export function nexusDevGenesis(modules: readonly ChainModule[], o: { chainId: s
   // Epochs of a minute, so a developer sees orbital transitions happen.
   const economy = defaultEconomyGenesis();
   economy.params = { ...economy.params, epochDurationMs: DEV_EPOCH_MS };
-  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, dex, economy });
+  // The dev key named "attestor" is the chain's one registered attestor.
+  const bhls = defaultBhlsGenesis();
+  const attestor = o.accounts.find((a) => a.name === DEV_ATTESTOR_KEY);
+  if (attestor) bhls.attestors.push({ address: attestor.address, moniker: "dev attestor", addedHeight: 0 });
+  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, dex, economy, bhls });
 }
 
 /** The dev chain's test denomination (6 decimals) and its bootstrap pool: 1 000 000 NXT for 1 000 000 DEVUSD. */
@@ -38,6 +43,8 @@ export const DEV_DENOM = "devusd";
 const DEV_UNIT = 1_000_000n;
 const DEV_POOL_NXT = 1_000_000n * 100_000_000n;
 const DEV_POOL_DEVUSD = 1_000_000n * DEV_UNIT;
+/** The dev key registered as the dev chain's BHLS attestor. */
+export const DEV_ATTESTOR_KEY = "attestor";
 /** Epoch length of the dev chain (a network's genesis keeps 30 days). */
 export const DEV_EPOCH_MS = 60_000;
 

@@ -76,3 +76,19 @@ describe("economy: epochs and the orbital transition", () => {
     expect(h.held(TRANSITION_RESERVE)).to.equal(0n);
   });
 });
+
+describe("economy: currentEpoch (the BHLS module's epoch source)", () => {
+  let h: EconomyHarness;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it("returns the epoch number and its start, and moves with the transition", async () => {
+    h = await openEconomyNode({ validators: [], params: { epochDurationMs: MINUTE } });
+    expect(h.keeper.currentEpoch(h.ctx())).to.deep.equal({ epoch: 1, startMs: GENESIS_TIME });
+    await h.block(GENESIS_TIME + MINUTE - 1);
+    expect(h.keeper.currentEpoch(h.ctx())).to.deep.equal({ epoch: 1, startMs: GENESIS_TIME });
+    await h.block(GENESIS_TIME + MINUTE + 5);
+    expect(h.keeper.currentEpoch(h.ctx())).to.deep.equal({ epoch: 2, startMs: GENESIS_TIME + MINUTE + 5 });
+  });
+});

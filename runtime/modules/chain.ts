@@ -54,6 +54,8 @@ export interface FundedAccount {
   readonly address: string;
   /** Base units of the fee denomination. */
   readonly amount: bigint;
+  /** The dev key's name, for dev genesis roles (the chain's attestor key, say). */
+  readonly name?: string;
 }
 
 export interface GenesisValidator {

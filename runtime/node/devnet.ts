@@ -116,7 +116,7 @@ export async function generateDevnet(app: ChainApp, o: DevnetOptions): Promise<D
     chainId,
     genesisTime: Date.now(),
     validators: nodes.map((v) => ({ operator: v.address, consensusPubKey: toHex(ed25519.generate(keys[v.index]!).publicKey), band: v.band, moniker: `validator-${v.index}`, stake: chain.dev.validatorStake })),
-    accounts: [...devKeys.map((k) => ({ address: k.address, amount: chain.dev.keyBalance })), ...(o.accounts ?? [])],
+    accounts: [...devKeys.map((k) => ({ address: k.address, amount: chain.dev.keyBalance, name: k.name })), ...(o.accounts ?? [])],
   });
   const json = JSON.stringify(genesis, null, 2) + "\n";
   for (const h of homes) writeFileSync(homePaths(h).genesis, json);

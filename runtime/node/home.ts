@@ -67,7 +67,7 @@ export async function initHome(chain: ChainDefinition, opts: { home: string; cha
   writeFileSync(p.validatorKey, JSON.stringify({ scheme: ed25519.id, secretKey: toHex(seed) }, null, 2) + "\n", { mode: 0o600 });
 
   const devKeys = opts.dev ? createDevKeys(chain, p.keys) : [];
-  const genesis = chain.genesis.dev({ chainId, genesisTime: Date.now(), accounts: devKeys.map((k) => ({ address: k.address, amount: chain.dev.keyBalance })) });
+  const genesis = chain.genesis.dev({ chainId, genesisTime: Date.now(), accounts: devKeys.map((k) => ({ address: k.address, amount: chain.dev.keyBalance, name: k.name })) });
   writeFileSync(p.genesis, JSON.stringify(genesis, null, 2) + "\n");
   return { home, chainId, devKeys };
 }

@@ -63,6 +63,16 @@ export class EconomyKeeper {
   }
 
   /**
+   * The current epoch's number and start (ms of block time): one read. The BHLS module's
+   * EpochSource port (a claim is one per citizen per epoch); the epoch changes in this
+   * module's end block, so a transaction sees the epoch its block started in.
+   */
+  currentEpoch(ctx: Ctx): { epoch: number; startMs: number } {
+    const e = this.store.epoch(ctx);
+    return { epoch: e.epoch, startMs: e.startMs };
+  }
+
+  /**
    * End-block, in this order: route the block's fees (so the reserve's share of this block's
    * fees is in the reserve), then at most one epoch transition.
    */
