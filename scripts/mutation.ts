@@ -34,6 +34,19 @@ export const GROUPS: Record<string, Group> = {
   bank: { mutate: ["modules/bank/keeper/bank-keeper.ts", "modules/bank/invariants.ts"], specs: ["modules/bank/*.test.ts"] },
   "proof-verify": { mutate: ["runtime/state/proof-verify.ts"], specs: ["test/state/proof.test.ts"] },
   hybrid: { mutate: ["plugins/quantum/schemes/hybrid.ts"], specs: ["test/quantum/schemes.test.ts"] },
+  // The modules that came after: their rules and the keeper code that moves coins.
+  dex: {
+    mutate: ["modules/dex/amm.ts", "modules/dex/keeper/pair.ts", "modules/dex/keeper/router.ts", "modules/dex/keeper/oracle.ts"],
+    specs: ["modules/dex/amm.test.ts", "modules/dex/msgs.test.ts", "modules/dex/oracle.test.ts", "modules/dex/properties.test.ts", "modules/dex/attacks.test.ts"],
+  },
+  economy: {
+    mutate: ["modules/economy/routing.ts", "modules/economy/transition.ts", "modules/economy/stability.ts", "modules/economy/keeper/fees.ts", "modules/economy/keeper/epochs.ts", "modules/economy/keeper/postage.ts"],
+    specs: ["modules/economy/*.test.ts"],
+  },
+  bhls: {
+    mutate: ["modules/bhls/attestation.ts", "modules/bhls/categories.ts", "modules/bhls/keeper/claims.ts", "modules/bhls/keeper/citizens.ts"],
+    specs: ["modules/bhls/*.test.ts"],
+  },
 };
 
 const program = new Command("mutation")
