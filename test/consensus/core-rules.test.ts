@@ -169,6 +169,11 @@ describe("consensus core: inputs and what is taken in", () => {
     expect(cc.lastAccepted).to.equal(true);
     expect(cc.handle(msg(vote(f, a, "prevote", 1, 0, null)))).to.deep.equal([]);
     expect(cc.lastAccepted).to.equal(false);
+    // Still a duplicate once votes name the proposal's value.
+    cc.handle(msg(vote(f, b, "prevote", 1, 0, v)));
+    cc.handle(msg(vote(f, c, "precommit", 1, 0, v)));
+    expect(cc.handle(msg(proposal(f, 1, 0, v)))).to.deep.equal([]);
+    expect(cc.lastAccepted).to.equal(false);
   });
 
   it("a repeated vote counts its validator's power once: two validators are not 2f+1", () => {
