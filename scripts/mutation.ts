@@ -21,7 +21,7 @@ export const GROUPS: Record<string, Group> = {
   "sign-guard": { mutate: ["runtime/consensus/sign-guard.ts"], specs: ["test/consensus/sign-guard.test.ts", "test/consensus/wal.test.ts"] },
   "consensus-core": {
     mutate: ["runtime/consensus/core/state-machine.ts", "runtime/consensus/core/vote-set.ts"],
-    specs: ["test/consensus/core.test.ts", "test/consensus/messages.test.ts"],
+    specs: ["test/consensus/core.test.ts", "test/consensus/core-rules.test.ts", "test/consensus/messages.test.ts"],
   },
   "validator-set": {
     mutate: ["runtime/consensus/validator-set.ts", "runtime/consensus/commit.ts", "runtime/consensus/evidence.ts"],
