@@ -71,6 +71,9 @@ export class WsSession {
   pending = 0;
   private released = false;
 
+  /** Set by the hub that delivers to this session: it indexes the subscriptions. */
+  index: SubscriptionIndex | undefined;
+
   constructor(
     private readonly sink: Sink,
     private readonly limits: { maxSubscriptions: number; maxBufferedBytes: number },
@@ -89,15 +92,25 @@ export class WsSession {
       throw new RpcError(RPC_ERRORS.SUBSCRIPTION_LIMIT, `the node holds ${this.budget.subscriptions} subscriptions, its limit (rpc.maxSubscriptions); try again later or use another node`);
     }
     const id = `0x${randomBytes(8).toString("hex")}`;
-    this.subs.set(id, { topic, ...(filter ? { filter } : {}) });
+    const sub: Sub = { topic, ...(filter ? { filter } : {}) };
+    this.subs.set(id, sub);
     this.budget.subscriptions++;
+    this.index?.add(this, id, sub);
     return id;
   }
 
   unsubscribe(id: string): boolean {
-    if (!this.subs.delete(id)) return false;
+    const sub = this.subs.get(id);
+    if (!sub) return false;
+    this.subs.delete(id);
     this.budget.subscriptions--;
+    this.index?.remove(this, id, sub);
     return true;
+  }
+
+  /** A notification whose result is already JSON (the hub serialises each block or event once). */
+  sendNotification(subscription: string, resultJson: string): void {
+    this.send(`{"jsonrpc":"2.0","method":"${NOTIFICATION_METHOD}","params":{"subscription":${JSON.stringify(subscription)},"result":${resultJson}}}`);
   }
 
   /**
@@ -141,6 +154,7 @@ export class WsSession {
     this.budget.total -= this.pending;
     this.pending = 0;
     this.budget.subscriptions -= this.subs.size;
+    for (const [id, sub] of this.subs) this.index?.remove(this, id, sub);
     this.subs.clear();
   }
 
@@ -166,9 +180,89 @@ export class WsSession {
   }
 }
 
+interface Entry {
+  readonly session: WsSession;
+  readonly id: string;
+  readonly filter: EventFilter | undefined;
+}
+
+/**
+ * Subscriptions by what they wait for, so a block costs work in proportion to its events and
+ * the subscriptions they match, not events × subscriptions: a block goes once to the set of
+ * newBlocks subscribers; an events filter is filed under its type ("*" for none) and its first
+ * attribute (key=value), and an event looks up only its own type and attributes.
+ */
+export class SubscriptionIndex {
+  readonly blocks = new Set<Entry>();
+  private readonly byType = new Map<string, { plain: Set<Entry>; byAttr: Map<string, Set<Entry>> }>();
+  private readonly entries = new Map<string, Entry>();
+  events = 0;
+
+  private static attrKey(k: string, v: string): string {
+    return `${k}\u0000${v}`;
+  }
+
+  add(session: WsSession, id: string, sub: Sub): void {
+    const e: Entry = { session, id, filter: sub.filter };
+    this.entries.set(id, e);
+    if (sub.topic === "newBlocks") {
+      this.blocks.add(e);
+      return;
+    }
+    this.events++;
+    const type = sub.filter?.type ?? "*";
+    let t = this.byType.get(type);
+    if (!t) this.byType.set(type, (t = { plain: new Set(), byAttr: new Map() }));
+    const first = Object.entries(sub.filter?.attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))[0];
+    if (!first) t.plain.add(e);
+    else {
+      const k = SubscriptionIndex.attrKey(first[0], first[1]);
+      let set = t.byAttr.get(k);
+      if (!set) t.byAttr.set(k, (set = new Set()));
+      set.add(e);
+    }
+  }
+
+  remove(_session: WsSession, id: string, sub: Sub): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.entries.delete(id);
+    if (sub.topic === "newBlocks") {
+      this.blocks.delete(e);
+      return;
+    }
+    this.events--;
+    const type = sub.filter?.type ?? "*";
+    const t = this.byType.get(type);
+    if (!t) return;
+    t.plain.delete(e);
+    const first = Object.entries(sub.filter?.attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))[0];
+    if (first) {
+      const k = SubscriptionIndex.attrKey(first[0], first[1]);
+      t.byAttr.get(k)?.delete(e);
+      if (t.byAttr.get(k)?.size === 0) t.byAttr.delete(k);
+    }
+    if (t.plain.size === 0 && t.byAttr.size === 0) this.byType.delete(type);
+  }
+
+  /** Calls `hit` for every events subscription whose filter matches `ev`. */
+  matching(ev: EventView, hit: (e: Entry) => void): void {
+    for (const type of [ev.type, "*"]) {
+      const t = this.byType.get(type);
+      if (!t) continue;
+      for (const e of t.plain) if (matches(e.filter, ev)) hit(e);
+      for (const [k, v] of Object.entries(ev.attributes)) {
+        const set = t.byAttr.get(SubscriptionIndex.attrKey(k, v));
+        if (set) for (const e of set) if (matches(e.filter, ev)) hit(e);
+      }
+    }
+  }
+}
+
 /** Fans node events out to every open session through one NodeApi listener. */
 export class SubscriptionHub {
   private readonly sessions = new Set<WsSession>();
+  private readonly index = new SubscriptionIndex();
   private unsubscribeNode: (() => void) | undefined;
 
   constructor(
@@ -178,17 +272,36 @@ export class SubscriptionHub {
 
   add(s: WsSession): void {
     this.sessions.add(s);
+    s.index = this.index;
     // Listen to the node only while someone might be subscribed.
-    this.unsubscribeNode ??= this.api.subscribe((e) => {
-      for (const sess of this.sessions) {
-        try {
-          sess.deliver(e);
-        } catch (err) {
-          // A broken socket must never disturb the node's block commit that called us.
-          this.onError(err);
-        }
+    this.unsubscribeNode ??= this.api.subscribe((e) => this.deliver(e));
+  }
+
+  /** Each block and each event is serialised once, however many subscribers it reaches. */
+  private deliver(e: NodeEvent): void {
+    if (e.kind !== "block") return;
+    const send = (entry: Entry, json: string): void => {
+      try {
+        entry.session.sendNotification(entry.id, json);
+      } catch (err) {
+        // A broken socket must never disturb the node's block commit that called us.
+        this.onError(err);
       }
-    });
+    };
+    if (this.index.blocks.size > 0) {
+      const json = stringifyJson(e.block satisfies NewBlockNotification);
+      for (const entry of this.index.blocks) send(entry, json);
+    }
+    if (this.index.events === 0) return;
+    for (const r of e.receipts) {
+      for (const ev of r.events) {
+        let json: string | undefined;
+        this.index.matching(ev, (entry) => {
+          json ??= stringifyJson({ height: r.height, blockHash: e.block.hash, txHash: r.txHash, txIndex: r.index, event: ev } satisfies EventNotification);
+          send(entry, json);
+        });
+      }
+    }
   }
 
   remove(s: WsSession): void {
