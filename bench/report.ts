@@ -109,6 +109,14 @@ if (rl) {
   row(`… notifications missed by clients that keep up; outside nexus_status p50 / p99`, `${n(rl.missedByClients)}; ${n(rl.statusP50ms)} / ${n(rl.statusP99ms)} ms`, "0 missed", rl.missedByClients === 0);
 }
 
+const bh = load("bhls-claims.json")?.claims;
+const big = bh?.results?.["1000000"];
+const smallB = bh?.results?.["1000"];
+if (big?.claims) {
+  row(`signed BHLS claims through one node with ${n(big.citizens)} citizens (bench/bhls-claims.ts, ${date(bh.measuredAt)}; busy machine, fill in the same process)`, `${n(big.claims.sustainedPerSecond)} claims/s; registrations ${n(big.registrations.sustainedPerSecond)}/s`, "≥ 5 000 claims/s", big.claims.sustainedPerSecond >= 5000);
+  if (smallB?.rollover) row(`… epoch rollover block / first claim of an epoch: ${n(smallB.citizens)} vs ${n(big.citizens)} citizens (median)`, `${smallB.rollover.rolloverBlockMs} / ${smallB.rollover.firstClaimBlockMs} ms vs ${big.rollover.rolloverBlockMs} / ${big.rollover.firstClaimBlockMs} ms`, "equal: walks no citizens");
+}
+
 const table = ["| figure | measured | target | |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 const readme = readFileSync(root + "README.md", "utf8");
 const out = readme.replace(/<!-- bench-figures:start -->[\s\S]*<!-- bench-figures:end -->/, `<!-- bench-figures:start -->\n${table}\n<!-- bench-figures:end -->`);
