@@ -32,8 +32,15 @@ export const nodeConfigSchema = {
         /** Unsent bytes one socket may hold before its client is dropped (close 1013), and over all sockets. */
         maxBufferedBytesPerSocket: { type: "integer", minimum: 1024 },
         maxBufferedBytesTotal: { type: "integer", minimum: 1024 },
+        /** HTTP requests per second from one client address (0: no limit); loopback clients exempt unless exemptLoopback is false. */
+        rateLimit: {
+          type: "object",
+          properties: { requestsPerSecond: { type: "integer", minimum: 0, maximum: 1000000 }, exemptLoopback: { type: "boolean" } },
+          required: ["requestsPerSecond", "exemptLoopback"],
+          additionalProperties: false,
+        },
       },
-      required: ["host", "port", "maxBodyBytes", "maxConnections", "maxConnectionsPerIp", "maxSubscriptionsPerSocket", "maxSubscriptions", "maxBufferedBytesPerSocket", "maxBufferedBytesTotal"],
+      required: ["host", "port", "maxBodyBytes", "maxConnections", "maxConnectionsPerIp", "maxSubscriptionsPerSocket", "maxSubscriptions", "maxBufferedBytesPerSocket", "maxBufferedBytesTotal", "rateLimit"],
       additionalProperties: false,
     },
     /** Target interval between blocks of the single-validator producer. */
@@ -112,6 +119,7 @@ export function defaultNodeConfig(): NodeConfig {
       maxSubscriptions: 100_000,
       maxBufferedBytesPerSocket: 16 * 1024 * 1024,
       maxBufferedBytesTotal: 256 * 1024 * 1024,
+      rateLimit: { requestsPerSecond: 500, exemptLoopback: true },
     },
     blockTimeMs: 1000,
     mempool: { maxTxs: 100_000, maxBytes: 256 * 1024 * 1024, ttlBlocks: 600 },

@@ -15,6 +15,7 @@ export const RPC_PACKAGE_ERRORS = {
   RPC_NODE_ERROR: 7,
   RPC_SUBSCRIPTION_LIMIT: 8,
   RPC_CONNECTION_LIMIT: 9,
+  RPC_RATE_LIMITED: 10,
 } as const;
 
 export type RpcPackageErrorCode = keyof typeof RPC_PACKAGE_ERRORS;

@@ -27,6 +27,8 @@ export const RPC_ERRORS = {
   SUBSCRIPTION_LIMIT: -32099,
   /** The node holds as many WebSocket connections as its config allows (total or per address). */
   CONNECTION_LIMIT: -32098,
+  /** Too many HTTP requests from one client address (HTTP 429). */
+  RATE_LIMITED: -32097,
 } as const;
 
 export type JsonRpcId = string | number | null;
@@ -63,6 +65,7 @@ const RPC_CODE_NAMES: ReadonlyMap<number, RpcPackageErrorCode> = new Map([
   [RPC_ERRORS.NODE_ERROR, "RPC_NODE_ERROR"],
   [RPC_ERRORS.SUBSCRIPTION_LIMIT, "RPC_SUBSCRIPTION_LIMIT"],
   [RPC_ERRORS.CONNECTION_LIMIT, "RPC_CONNECTION_LIMIT"],
+  [RPC_ERRORS.RATE_LIMITED, "RPC_RATE_LIMITED"],
 ]);
 
 /**

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
 import websocket from "@fastify/websocket";
+import rateLimit from "@fastify/rate-limit";
 import type { Logger } from "pino";
 import type { NodeApi } from "../node/node-api.ts";
 import { RpcDispatcher, DEFAULT_MAX_BATCH, type DispatchResult } from "./dispatch.ts";
@@ -36,7 +37,11 @@ export interface RpcServerOptions {
   maxBufferedBytesTotal?: number;
   /** Figures for GET /metrics that the NodeApi does not carry (peers, verify queue). */
   gauges?: NodeGauges;
+  /** HTTP requests per second from one client address (0: no limit); loopback exempt unless told otherwise. */
+  rateLimit?: { requestsPerSecond: number; exemptLoopback: boolean };
 }
+
+const LOOPBACK = ["127.0.0.1", "::1", "::ffff:127.0.0.1"];
 
 /**
  * Counts WebSocket connections in total and per client address. A slot is taken before the
@@ -114,6 +119,13 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, text, done) => done(null, text));
 
   app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (err.statusCode === 429) {
+      void reply
+        .code(429)
+        .type("application/json")
+        .send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.RATE_LIMITED, message: err.message } }));
+      return;
+    }
     if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       void reply
         .code(413)
@@ -137,6 +149,16 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
       .send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.INVALID_REQUEST, message: `${req.method} ${req.url.slice(0, 100)} is not an endpoint: POST JSON-RPC to /, open a WebSocket at /ws, or scrape GET /metrics` } }));
   });
 
+  const rl = opts.rateLimit ?? { requestsPerSecond: 0, exemptLoopback: true };
+  if (rl.requestsPerSecond > 0) {
+    await app.register(rateLimit, {
+      max: rl.requestsPerSecond,
+      timeWindow: 1000,
+      ...(rl.exemptLoopback ? { allowList: LOOPBACK } : {}),
+      errorResponseBuilder: (_req, ctx) =>
+        Object.assign(new Error(`rate limited: more than ${ctx.max} requests per second from ${ctx.ban ? "this" : "your"} address (rpc.rateLimit); retry in ${ctx.after}, or batch calls into one request`), { statusCode: 429 }),
+    });
+  }
   await app.register(websocket, { options: { maxPayload: maxBodyBytes } });
 
   app.post("/", async (req, reply) => {

@@ -72,6 +72,21 @@ describe("rpc/limits: connections, subscriptions and unsent data are bounded", (
     await waitFor(() => server!.stats().connections === 0);
   });
 
+  it("rate-limits HTTP requests per client address with 429 and -32097; loopback is exempt unless told otherwise", async () => {
+    const post = (url: string) => fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "nexus_status" }) });
+    server = await startRpcServer(node, { host: "127.0.0.1", port: 0, rateLimit: { requestsPerSecond: 3, exemptLoopback: false } });
+    const rs = [];
+    for (let i = 0; i < 5; i++) rs.push(await post(server.url));
+    expect(rs.map((r) => r.status)).to.deep.equal([200, 200, 200, 429, 429]);
+    const limited = (await rs[3]!.json()) as { error: { code: number; message: string } };
+    expect(limited.error.code).to.equal(RPC_ERRORS.RATE_LIMITED);
+    expect(limited.error.message).to.match(/^rate limited: more than 3 requests per second from your address \(rpc\.rateLimit\); retry in/);
+    expect(rs[3]!.headers.get("retry-after")).to.match(/^\d+$/);
+    await server.close();
+    server = await startRpcServer(node, { host: "127.0.0.1", port: 0, rateLimit: { requestsPerSecond: 3, exemptLoopback: true } });
+    for (let i = 0; i < 6; i++) expect((await post(server.url)).status).to.equal(200);
+  });
+
   it("bounds subscriptions over all sockets", async () => {
     server = await startRpcServer(node, { host: "127.0.0.1", port: 0, maxSubscriptions: 3, maxSubscriptionsPerSocket: 2 });
     const x = await NexusWsClient.connect(server.wsUrl);
