@@ -299,6 +299,6 @@ for (const size of sizes) {
   rmSync(o.dir, { recursive: true, force: true });
   global.gc?.();
 }
-const path = writeResults("bhls-claims.json", "claims", { note: "2-core machine shared with other work: figures are from a busy machine", results });
+const path = writeResults("bhls-claims.json", "claims", { note: "2-core machine; the 1M-citizen fill runs in the same process as the claims (RSS ~2.6 GiB)", results });
 console.log(`results: ${path}`);
 process.exit(0);
