@@ -21,6 +21,7 @@ import pino from "pino";
 import type {} from "@nomicfoundation/hardhat-viem"; // brings `viem` into the network connection types
 import { benchSigner, BENCH_CHAIN } from "./lib/fixtures.ts";
 import { writeResults, rssMiB, progress } from "./lib/results.ts";
+import { driveThroughput } from "./lib/drive.ts";
 import { signTx } from "../runtime/tx/sign.ts";
 import { Band } from "../runtime/tx/bands.ts";
 import type { DecodedTx } from "../runtime/tx/envelope.ts";
@@ -49,7 +50,6 @@ const opts = new Command()
   .parse()
   .opts<{ swaps: string; senders: string; evmSwaps: string }>();
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const BENCH_DENOM = "busd";
 const POOL_SIDE = 10_000_000n * NXT;
 const SWAP_IN = 100_000n; // base units per swap: small against the pool, as retail swaps are
@@ -101,38 +101,23 @@ async function native(): Promise<Record<string, unknown>> {
     logger: pino({ level: process.env.NEXUS_BENCH_LOG ?? "warn" }),
     verifier: new WorkerVerifyPool({ schemes: [] }),
   });
-  const blocks: { txs: number; at: number; failed: number }[] = [];
-  node.subscribe((e) => void (e.kind === "block" && blocks.push({ txs: e.block.txs.length, at: performance.now(), failed: e.receipts.filter((r) => r.code !== 0).length })));
   node.start();
-  const t0 = performance.now();
-  let rejected = 0;
-  const window: Promise<unknown>[] = [];
-  for (let i = 0; i < txs.length; i += 500) {
-    window.push(Promise.allSettled(txs.slice(i, i + 500).map((d) => node.submitTx(d.bytes))).then((rs) => (rejected += rs.filter((r) => r.status === "rejected").length)));
-    if (window.length >= 20) await window.shift();
-  }
-  await Promise.all(window);
-  const total = txs.length - rejected;
-  while (blocks.reduce((s, b) => s + b.txs, 0) < total) await sleep(20);
-  const elapsed = (blocks[blocks.length - 1]!.at - t0) / 1000;
-  const busy = blocks.filter((b) => b.txs > 0);
-  const sustained = busy.length > 2 ? busy.slice(1).reduce((s, b) => s + b.txs, 0) / ((busy[busy.length - 1]!.at - busy[0]!.at) / 1000) : total / elapsed;
-  const failed = blocks.reduce((s, b) => s + b.failed, 0);
+  const d = await driveThroughput(node, txs);
   const pool = node.query("dex/pool", { id: 1 }) as { reserve0: string; reserve1: string };
   await node.stop();
   const r = {
-    swaps: total,
-    rejected,
-    failedReceipts: failed,
-    seconds: +elapsed.toFixed(2),
-    swapsPerSecond: Math.round(total / elapsed),
-    sustainedSwapsPerSecond: Math.round(sustained),
-    blocks: busy.length,
-    maxBlockTxs: Math.max(...busy.map((b) => b.txs)),
+    swaps: d.total,
+    rejected: d.rejected,
+    failedReceipts: d.failed,
+    seconds: +d.seconds.toFixed(2),
+    swapsPerSecond: Math.round(d.perSecond),
+    sustainedSwapsPerSecond: Math.round(d.sustainedPerSecond),
+    blocks: d.busyBlocks,
+    maxBlockTxs: d.maxBlockTxs,
     finalReserves: [pool.reserve0, pool.reserve1],
     rssMiB: rssMiB(),
   };
-  console.log(`native: ${r.swaps} signed swaps committed in ${r.seconds}s → ${r.swapsPerSecond} swaps/s overall, ${r.sustainedSwapsPerSecond} swaps/s sustained (${failed} failed receipts, ${rejected} rejected at checkTx, largest block ${r.maxBlockTxs})`);
+  console.log(`native: ${r.swaps} signed swaps committed in ${r.seconds}s → ${r.swapsPerSecond} swaps/s overall, ${r.sustainedSwapsPerSecond} swaps/s sustained (${d.failed} failed receipts, ${d.rejected} rejected at checkTx, largest block ${r.maxBlockTxs})`);
   return r;
 }
 

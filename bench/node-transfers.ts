@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openBenchNode, benchSigner, transfer, percentile } from "./lib/fixtures.ts";
 import { writeResults, rssMiB, rssSplitMiB, progress } from "./lib/results.ts";
+import { driveThroughput } from "./lib/drive.ts";
 import { signTx } from "../runtime/tx/sign.ts";
 import { Band } from "../runtime/tx/bands.ts";
 import type { DecodedTx } from "../runtime/tx/envelope.ts";
@@ -62,25 +63,10 @@ async function throughput(): Promise<Record<string, unknown>> {
   const senders = Number(opts.senders);
   const txs = presign(Number(opts.txs), senders);
   const { node } = await openBenchNode({ senders, blockTimeMs: 1000 });
-  const blocks: { height: number; txs: number; at: number }[] = [];
-  node.subscribe((e) => void (e.kind === "block" && blocks.push({ height: e.block.header.height, txs: e.block.txs.length, at: performance.now() })));
   node.start();
-  const t0 = performance.now();
-  let rejected = 0;
-  const window: Promise<unknown>[] = [];
-  for (let i = 0; i < txs.length; i += 500) {
-    window.push(Promise.allSettled(txs.slice(i, i + 500).map((d) => node.submitTx(d.bytes))).then((rs) => (rejected += rs.filter((r) => r.status === "rejected").length)));
-    if (window.length >= 20) await window.shift();
-  }
-  await Promise.all(window);
-  const total = txs.length - rejected;
-  while (blocks.reduce((s, b) => s + b.txs, 0) < total) await sleep(20);
-  const elapsed = (blocks[blocks.length - 1]!.at - t0) / 1000;
-  // Sustained rate: full blocks only, from the first to the last non-empty one.
-  const busy = blocks.filter((b) => b.txs > 0);
-  const sustained = busy.length > 2 ? busy.slice(1).reduce((s, b) => s + b.txs, 0) / ((busy[busy.length - 1]!.at - busy[0]!.at) / 1000) : total / elapsed;
+  const d = await driveThroughput(node, txs);
   await node.stop();
-  const r = { scheme: BENCH_SCHEME, transfers: total, rejected, seconds: +elapsed.toFixed(2), txPerSecond: Math.round(total / elapsed), sustainedTxPerSecond: Math.round(sustained), blocks: busy.length, maxBlockTxs: Math.max(...busy.map((b) => b.txs)) };
+  const r = { scheme: BENCH_SCHEME, transfers: d.total, rejected: d.rejected, seconds: +d.seconds.toFixed(2), txPerSecond: Math.round(d.perSecond), sustainedTxPerSecond: Math.round(d.sustainedPerSecond), blocks: d.busyBlocks, maxBlockTxs: d.maxBlockTxs };
   console.log(`throughput (${BENCH_SCHEME}): ${r.transfers} transfers committed in ${r.seconds}s → ${r.txPerSecond} tx/s overall, ${r.sustainedTxPerSecond} tx/s sustained (largest block ${r.maxBlockTxs})`);
   return r;
 }
