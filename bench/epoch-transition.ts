@@ -13,6 +13,7 @@
  * counting layer that records what the modules ask of the store. Figures are printed and
  * written to bench/results/epoch-transition.json; nothing is asserted.
  */
+import { GENESIS_PREV_HASH } from "../runtime/modules/types.ts";
 import { performance } from "node:perf_hooks";
 import { MemoryKV } from "../runtime/state/memory-kv.ts";
 import { Branch } from "../runtime/state/branch.ts";
@@ -96,7 +97,7 @@ function populate(accounts: number): { base: MemoryKV; seconds: number } {
     if (i % 100_000 === 99_999) progress(`populate ${accounts}`, i + 1, accounts);
   }
   const { bank, economy } = keepers();
-  const g = new ExecContext({ chainId: "bench", height: 0, time: GENESIS, proposer: "" }, "genesis", base);
+  const g = new ExecContext({ chainId: "bench", height: 0, time: GENESIS, proposer: "", prevHash: GENESIS_PREV_HASH }, "genesis", base);
   for (const [m, amount] of [
     [FEE_COLLECTOR, 123_456_789n],
     [TRANSITION_RESERVE, 100_000_000n * NXT + 999n],
@@ -131,7 +132,7 @@ function measure(accounts: number): Figures {
   let transfers = 0;
   for (let i = -20; i < RUNS; i++) {
     const top = new Counting(new Branch(base));
-    const ctx = new ExecContext({ chainId: "bench", height: 1000 + i, time: GENESIS + 60_000 + 1000, proposer: "" }, "deliver", top);
+    const ctx = new ExecContext({ chainId: "bench", height: 1000 + i, time: GENESIS + 60_000 + 1000, proposer: "", prevHash: GENESIS_PREV_HASH }, "deliver", top);
     const t0 = performance.now();
     const r = economy.endBlock(ctx);
     const dt = performance.now() - t0;

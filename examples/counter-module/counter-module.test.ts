@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { openTestNode, testGenesis, testSigner, removeDir } from "../../test/helpers/node-harness.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
@@ -38,7 +39,7 @@ describe("example module (examples/counter-module) loaded into a node", () => {
       expect(t.node.getBalance(moduleAddress("counter"), "nxt").amount).to.equal("1000");
       expect(b2.header.height).to.equal(2);
       // Genesis export lists the counts; the invariant catches a tampered total.
-      const ctx = t.node.app.queryContext({ chainId: "nexus-test-1", height: 2, time: 0, proposer: "" });
+      const ctx = t.node.app.queryContext({ chainId: "nexus-test-1", height: 2, time: 0, proposer: "", prevHash: GENESIS_PREV_HASH });
       const exported = t.node.app.modules.exportGenesis(ctx) as { counter: { counts: { address: string; count: string }[] } };
       expect(exported.counter.counts).to.have.deep.members([
         { address: testSigner(0).address, count: "7" },

@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { openTestNode, testGenesis, testSigner, removeDir, TEST_CHAIN_ID, type TestNode } from "../../test/helpers/node-harness.ts";
 import { createBankModule } from "./index.ts";
@@ -94,14 +95,14 @@ describe("bank module", () => {
     expect(s1.minted).to.equal(s0.minted);
     expect(s0.supply - s1.supply).to.equal(12345n);
     // The node checks invariants every block (checkInvariants on in the harness); check directly too.
-    const ctx = t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: t.node.height, time: 0, proposer: "" });
+    const ctx = t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: t.node.height, time: 0, proposer: "", prevHash: GENESIS_PREV_HASH });
     expect(t.node.app.modules.checkInvariants(ctx)).to.deep.equal([]);
     ctx.kv("bank").set(new Uint8Array([0x03, ...Buffer.from("nxt")]), new Uint8Array([1])); // tamper with burned
     expect(t.node.app.modules.checkInvariants(ctx)[0]).to.match(/^bank\/total-supply: nxt: balances \d+ \+ burned 1 != minted \d+/);
   });
 
   it("the supply invariant catches an inflated balance: coins credited without being minted", () => {
-    const ctx = t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: t.node.height, time: 0, proposer: "" });
+    const ctx = t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: t.node.height, time: 0, proposer: "", prevHash: GENESIS_PREV_HASH });
     expect(t.node.app.modules.checkInvariants(ctx)).to.deep.equal([]);
     const a = testSigner(0).address;
     const had = BigInt(t.node.getBalance(a, "nxt").amount);

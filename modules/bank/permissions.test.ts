@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { openTestNode, testGenesis, testSigner, removeDir, type TestNode } from "../../test/helpers/node-harness.ts";
 import { sendBody } from "../../test/helpers/txs.ts";
@@ -30,7 +31,7 @@ async function bankNode(opts: BankModuleOptions): Promise<TestNode> {
 
 /** A deliver context over an empty in-memory store, for keeper-level rules. */
 function memCtx(): ExecContext {
-  return new ExecContext({ chainId: "t", height: 1, time: 0, proposer: "" }, "deliver", new Branch(new MemoryKV()));
+  return new ExecContext({ chainId: "t", height: 1, time: 0, proposer: "", prevHash: GENESIS_PREV_HASH }, "deliver", new Branch(new MemoryKV()));
 }
 
 const code = (f: () => unknown): string => {

@@ -1,5 +1,6 @@
 // Nothing in a claim walks citizens: the first claim of an epoch (which fixes its share) and
 // any later claim ask the store the same things with 10 citizens as with 2 000.
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { MemoryKV } from "../../runtime/state/memory-kv.ts";
 import type { IterateOptions, KVStore } from "../../runtime/state/types.ts";
@@ -41,7 +42,7 @@ function opsOfClaims(citizens: number): { first: { gets: number; sets: number; i
   const epoch = { epoch: 1, startMs: T };
   const keeper = new BhlsKeeper(bank, { currentEpoch: () => epoch }, bhlsConfig());
   const base = new MemoryKV();
-  const g = new ExecContext({ chainId: "t", height: 0, time: T, proposer: "" }, "genesis", base);
+  const g = new ExecContext({ chainId: "t", height: 0, time: T, proposer: "", prevHash: GENESIS_PREV_HASH }, "genesis", base);
   bank.genesisCredit(g, moduleAddress(BHLS_FLOOR_RESERVE), { denom: "nxt", amount: 10n ** 18n });
   for (let i = 0; i < citizens; i++) {
     keeper.putCitizen(g, { address: fakeAddress(i), phoneHash: toHex(sha256(utf8(`p${i}`))), attestor: fakeAddress(-1), expiresAt: T / 1000 + 1000, registeredAt: T / 1000, lastClaimEpoch: 0 });
@@ -49,7 +50,7 @@ function opsOfClaims(citizens: number): { first: { gets: number; sets: number; i
   expect(keeper.citizenCount(g)).to.equal(BigInt(citizens));
   const measure = (who: number) => {
     const top = new Counting(base);
-    const ctx = new ExecContext({ chainId: "t", height: 5, time: T + 1000, proposer: "" }, "deliver", top);
+    const ctx = new ExecContext({ chainId: "t", height: 5, time: T + 1000, proposer: "", prevHash: GENESIS_PREV_HASH }, "deliver", top);
     const r = keeper.claim(ctx, fakeAddress(who));
     expect(r.amount).to.equal(1150n * 100_000_000n);
     return { top, ctx };

@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { openTestNode, testGenesis, testSigner, removeDir, TEST_CHAIN_ID, type TestNode } from "../../test/helpers/node-harness.ts";
 import { signTx, type Signer } from "../../runtime/tx/sign.ts";
@@ -100,7 +101,7 @@ export class BhlsHarness {
 
   ctx(): Ctx {
     const s = this.t.node.status();
-    return this.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "" });
+    return this.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "", prevHash: GENESIS_PREV_HASH });
   }
 
   /** Block time of the last block, unix seconds. */

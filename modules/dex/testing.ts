@@ -6,6 +6,7 @@
  * - openDexNode / DexHarness: a test node with bank + dex + a fake LiquidityAllocationSource,
  *   funded accounts, and real signed transactions through checkTx and finalizeBlock.
  */
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { ContainerModule } from "inversify";
 import { expect } from "chai";
 import { openTestNode, testSigner, removeDir, GENESIS_TIME, TEST_CHAIN_ID, type TestNode } from "../../test/helpers/node-harness.ts";
@@ -81,7 +82,7 @@ export class MemoryDex {
   }
 
   ctx(store: KVStore = this.store): Ctx {
-    return new ExecContext({ chainId: TEST_CHAIN_ID, height: this.height, time: this.timeMs, proposer: "" }, "deliver", store);
+    return new ExecContext({ chainId: TEST_CHAIN_ID, height: this.height, time: this.timeMs, proposer: "", prevHash: GENESIS_PREV_HASH }, "deliver", store);
   }
 
   /** Runs f on a branch written only if it returns: a throw leaves state untouched, as a failed transaction. */
@@ -221,7 +222,7 @@ export class DexHarness {
   /** Read-only context over committed state, at the last block's time. */
   ctx(): Ctx {
     const s = this.t.node.status();
-    return this.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "" });
+    return this.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "", prevHash: GENESIS_PREV_HASH });
   }
 
   /** Unix seconds of the last committed block. */

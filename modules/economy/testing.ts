@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { ContainerModule, inject, injectable } from "inversify";
 import { expect } from "chai";
 import { openTestNode, testGenesis, testSigner, removeDir, TEST_CHAIN_ID, type TestNode } from "../../test/helpers/node-harness.ts";
@@ -125,7 +126,7 @@ export class EconomyHarness {
 
   ctx(): Ctx {
     const s = this.t.node.status();
-    return this.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "" });
+    return this.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "", prevHash: GENESIS_PREV_HASH });
   }
 
   async submit(n: number, msgs: { typeUrl: string; value: Record<string, unknown> }[], band: Band = Band.NANO): Promise<string> {

@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { ContainerModule, inject, injectable } from "inversify";
 import { expect } from "chai";
 import { openTestNode, testGenesis, testSigner, removeDir, GENESIS_TIME, type TestNode } from "../../test/helpers/node-harness.ts";
@@ -109,7 +110,7 @@ export class Harness {
   /** Read-only context over committed state. */
   ctx(): Ctx {
     const s = this.t.node.status();
-    return this.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "" });
+    return this.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "", prevHash: GENESIS_PREV_HASH });
   }
 
   get height(): number {

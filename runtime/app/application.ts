@@ -4,7 +4,7 @@ import { NexusError } from "../errors.ts";
 import type { AuthenticatedStore, StagedCommit } from "../state/types.ts";
 import type { ModuleManager, RoutedMsg } from "../modules/manager.ts";
 import { ExecContext, MsgExecContext } from "../modules/context.ts";
-import type { BlockInfo, ChainEvent, Ctx, ValidatorUpdate } from "../modules/types.ts";
+import { GENESIS_PREV_HASH, type BlockInfo, type ChainEvent, type Ctx, type ValidatorUpdate } from "../modules/types.ts";
 import type { SchemeRegistry } from "../crypto/signature-scheme.ts";
 import { toHex, utf8 } from "../crypto/hash.ts";
 import { decodeTx, txHash, type DecodedTx } from "../tx/envelope.ts";
@@ -151,7 +151,7 @@ export class Application {
     if (!validate(g.runtime)) throw new AppError("APP_BAD_GENESIS", `genesis runtime params: ${describeAjvErrors(validate.errors, "runtime")}`);
     if (g.chainId !== this.chainId) throw new AppError("APP_BAD_GENESIS", `genesis chainId "${g.chainId}" differs from the node's "${this.chainId}"`);
     const branch = new Branch(this.store);
-    const info: BlockInfo = { chainId: g.chainId, height: 0, time: g.genesisTime, proposer: "" };
+    const info: BlockInfo = { chainId: g.chainId, height: 0, time: g.genesisTime, proposer: "", prevHash: GENESIS_PREV_HASH };
     const ctx = new ExecContext(info, "genesis", branch);
     ctx.kv(RUNTIME_NS).set(PARAMS_KEY, utf8(JSON.stringify(g.runtime)));
     const validatorUpdates = this.modules.initGenesis(ctx, g.modules);
@@ -275,7 +275,7 @@ export class Application {
       return { accept: false, reason: `undecodable transaction: ${(e as Error).message}` };
     }
     await this.verifyUnchecked(txs);
-    const execution = this.executeBlock({ chainId: header.chainId, height: header.height, time: header.time, proposer: header.proposer }, txs);
+    const execution = this.executeBlock({ chainId: header.chainId, height: header.height, time: header.time, proposer: header.proposer, prevHash: toHex(header.prevHash) }, txs);
     for (const [name, a, b] of [
       ["txRoot", execution.txRoot, header.txRoot],
       ["stateRoot", execution.stateRoot, header.stateRoot],

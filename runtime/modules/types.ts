@@ -9,7 +9,16 @@ export interface BlockInfo {
   /** Block time, ms since the Unix epoch (set by the proposer, checked by consensus). */
   readonly time: number;
   readonly proposer: string;
+  /**
+   * Hash of the previous block's header, hex (64 zeros at height 1 and in genesis): the one
+   * value every validator agrees on that no single party picks freely, so deterministic draws
+   * (arbitration panels) seed from it.
+   */
+  readonly prevHash: string;
 }
+
+/** prevHash of the first block and of genesis: 32 zero bytes, hex. */
+export const GENESIS_PREV_HASH = "0".repeat(64);
 
 export type ExecMode = "genesis" | "check" | "deliver" | "query";
 

@@ -269,12 +269,12 @@ export class NexusNode implements NodeApi {
 
   private headerInfo(): BlockInfo {
     const h = this.latest?.header;
-    return { chainId: this.chainId, height: h?.height ?? 0, time: h?.time ?? this.o.genesis.genesisTime, proposer: h?.proposer ?? "" };
+    return { chainId: this.chainId, height: h?.height ?? 0, time: h?.time ?? this.o.genesis.genesisTime, proposer: h?.proposer ?? "", prevHash: toHex(h?.prevHash ?? ZERO_HASH) };
   }
 
   private nextInfo(): BlockInfo {
     const prevTime = this.latest?.header.time ?? this.o.genesis.genesisTime;
-    return { chainId: this.chainId, height: this.store.height + 1, time: Math.max(this.now(), prevTime + 1), proposer: this.o.proposer };
+    return { chainId: this.chainId, height: this.store.height + 1, time: Math.max(this.now(), prevTime + 1), proposer: this.o.proposer, prevHash: toHex(this.latest?.hash ?? ZERO_HASH) };
   }
 
   // ---- block production -------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { openTestNode, removeDir, testSigner, TEST_CHAIN_ID, type TestNode } from "../helpers/node-harness.ts";
 import { signedSend } from "../helpers/txs.ts";
@@ -24,7 +25,7 @@ describe("replay protection at block execution (a proposer that bypasses the mem
   });
 
   function nextInfo(): BlockInfo {
-    return { chainId: TEST_CHAIN_ID, height: t.node.height + 1, time: t.clock.t + 1000, proposer: testSigner(99).address };
+    return { chainId: TEST_CHAIN_ID, height: t.node.height + 1, time: t.clock.t + 1000, proposer: testSigner(99).address, prevHash: GENESIS_PREV_HASH };
   }
 
   async function execute(txs: readonly DecodedTx[]): Promise<Execution> {

@@ -60,7 +60,7 @@ class FakeChain implements ConsensusPorts {
     params: () => ({ maxBlockTxs: 100, maxBlockBytes: 1 << 20 }),
     prepareProposal: (info) => ({ txs: [], execution: fakeExecution(info, this.script.get(info.height) ?? []) }),
     processProposal: async (header, txs) => {
-      const e = fakeExecution({ chainId: header.chainId, height: header.height, time: header.time, proposer: header.proposer }, this.script.get(header.height) ?? []);
+      const e = fakeExecution({ chainId: header.chainId, height: header.height, time: header.time, proposer: header.proposer, prevHash: "" }, this.script.get(header.height) ?? []);
       if (txs.length > 0 || toHex(header.stateRoot) !== toHex(e.stateRoot)) return { accept: false, reason: "roots differ" };
       return { accept: true, execution: e };
     },

@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { ContainerModule } from "inversify";
 import { ModuleManager, ModuleManagerError } from "../../runtime/modules/manager.ts";
@@ -14,7 +15,7 @@ import { counterModule } from "../../examples/counter-module/index.ts";
 import { CounterError } from "../../examples/counter-module/errors.ts";
 
 const addr = (i: number): string => addressFor("ed25519", new Uint8Array(32).fill(i + 1));
-const genesisCtx = (): ExecContext => new ExecContext({ chainId: "x", height: 0, time: 0, proposer: "" }, "genesis", new MemoryKV());
+const genesisCtx = (): ExecContext => new ExecContext({ chainId: "x", height: 0, time: 0, proposer: "", prevHash: GENESIS_PREV_HASH }, "genesis", new MemoryKV());
 const caught = (f: () => unknown): Error => {
   try {
     f();

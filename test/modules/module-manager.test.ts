@@ -1,3 +1,4 @@
+import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { ContainerModule } from "inversify";
 import { dependencyOrder, ModuleManager, ModuleManagerError } from "../../runtime/modules/manager.ts";
@@ -46,7 +47,7 @@ describe("module manager", () => {
     const { ExecContext } = await import("../../runtime/modules/context.ts");
     const { MemoryKV } = await import("../../runtime/state/memory-kv.ts");
     const mm = new ModuleManager([bankModule]);
-    const ctx = new ExecContext({ chainId: "x", height: 0, time: 0, proposer: "" }, "genesis", new MemoryKV());
+    const ctx = new ExecContext({ chainId: "x", height: 0, time: 0, proposer: "", prevHash: GENESIS_PREV_HASH }, "genesis", new MemoryKV());
     expect(() => mm.initGenesis(ctx, { dex: {} })).to.throw(/section for "dex", which is not a loaded module/);
     expect(() => mm.initGenesis(ctx, { bank: { params: {} } })).to.throw(/genesis section "bank": bank\/params is missing field "sendEnabled"|missing field/);
   });

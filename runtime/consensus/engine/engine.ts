@@ -430,7 +430,7 @@ export class BftEngine implements BlockProducer {
     if (height !== this.height || !this.driver || !this.o.signer) return;
     const latest = this.node.latestBlock();
     const prevTime = latest?.header.time ?? this.node.genesisTime;
-    const info = { chainId: this.node.chainId, height, time: Math.max(this.now(), prevTime + 1), proposer: this.o.signer.address };
+    const info = { chainId: this.node.chainId, height, time: Math.max(this.now(), prevTime + 1), proposer: this.o.signer.address, prevHash: toHex(latest?.hash ?? ZERO_HASH) };
     const p = this.app.params();
     const maxTxs = Math.min(p.maxBlockTxs, this.o.maxProposalTxs ?? DEFAULT_MAX_PROPOSAL_TXS);
     const localBefore = this.now() - (this.o.proposalTxMinAgeMs ?? 60);
