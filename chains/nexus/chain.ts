@@ -8,6 +8,9 @@ import { createConsensusModule } from "../../modules/consensus/index.ts";
 import { createEconomyModule, EconomyTokens } from "../../modules/economy/index.ts";
 import { createDexModule } from "../../modules/dex/index.ts";
 import { createBhlsModule, BhlsTokens } from "../../modules/bhls/index.ts";
+import { createGovModule } from "../../modules/governance/index.ts";
+import { BankTokens } from "../../modules/bank/index.ts";
+import { DexTokens } from "../../modules/dex/index.ts";
 import { nexusDevGenesis, nexusNetworkGenesis } from "./genesis.ts";
 
 /** Who may send each module's privileged messages (MsgUpdateParams…): governance's module account. */
@@ -28,6 +31,8 @@ export const NEXUS_PERMISSIONS = {
   postage: ["burner"],
   // the DEX mints and burns its pools' LP shares (and only it: NEXUS_DENOM_OWNERS)
   dex: ["minter", "burner"],
+  // governance burns the deposits of vetoed proposals
+  gov_deposits: ["burner"],
 } as const satisfies Record<string, readonly ModulePermission[]>;
 
 /** Denominations only their module mints and burns: LP shares are the DEX's. */
@@ -38,7 +43,7 @@ export const NEXUS_DENOM_OWNERS = { "dex/": "dex" } as const;
  * what their module accounts for, so a stray MsgSend would break an invariant. Treasury-like
  * accounts (validator_pool, treasury, the reserves) stay open so anyone can fund them.
  */
-export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex", "bhls_bridge_escrow"] as const;
+export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex", "bhls_bridge_escrow", "gov_deposits"] as const;
 
 const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS, denomOwners: NEXUS_DENOM_OWNERS });
 const stakingModule = createStakingModule({ authority: NEXUS_AUTHORITY });
@@ -51,6 +56,12 @@ const economyModule = createEconomyModule({ authority: NEXUS_AUTHORITY, staking:
 const dexModule = createDexModule({ authority: NEXUS_AUTHORITY, feeRecipients: EconomyTokens.Keeper });
 // The BHLS floor: citizens attested by phone (PICO), monthly claims per economy's epochs.
 const bhlsModule = createBhlsModule({ authority: NEXUS_AUTHORITY, epochs: EconomyTokens.Keeper });
+// Governance: its account is NEXUS_AUTHORITY, so a passed proposal's messages carry every
+// module's authority. The constitution compares these modules' params before and after.
+const govModule = createGovModule({
+  staking: StakingTokens.Keeper,
+  paramsOf: { bank: BankTokens.Keeper, staking: StakingTokens.Keeper, economy: EconomyTokens.Keeper, dex: DexTokens.Keeper, bhls: BhlsTokens.Keeper },
+});
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order
@@ -60,7 +71,7 @@ export function nexusModules(consensus: ConsensusMode): ChainModule[] {
   const modules: ChainModule[] = [bankModule, stakingModule];
   // Only BFT validators produce commits and evidence for the consensus module to record.
   if (consensus === "bft") modules.push(consensusModule);
-  modules.push(economyModule, dexModule, bhlsModule);
+  modules.push(economyModule, dexModule, bhlsModule, govModule);
   return modules;
 }
 
@@ -72,13 +83,14 @@ export const nexusChain = defineChain({
   order: {
     // bank first: staking's genesis bonds the validators' stake out of balances bank credits.
     // dex after bank: its bootstrap pools are funded from balances bank credits.
-    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls"],
+    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls", "gov"],
     beginBlock: ["bank", "staking", "consensus"],
     // staking's end block returns the validator-set updates, which must see every stake
     // change of the block: a module whose end block changes stake is named before staking
     // (modules not named here run after the named ones). economy routes the block's fees, so
     // it runs after every module that pays into fee_collector: last.
-    endBlock: ["bank", "consensus", "staking", "dex", "economy"],
+    // gov before staking: a passed proposal may change stake or staking's params.
+    endBlock: ["bank", "consensus", "gov", "staking", "dex", "economy"],
   },
   denoms: [{ base: NXT_DENOM, display: "NXT", decimals: NXT_DECIMALS }],
   genesis: {

@@ -26,6 +26,7 @@ export const STAKING_ERRORS = {
   STAKING_GENESIS_INVALID: 19,
   STAKING_UNAUTHORIZED: 20, // MsgUpdateParams from an address that is not staking's authority
   STAKING_INVALID_PARAMS: 21,
+  STAKING_DOMINANT_VALIDATOR: 22, // non-dominance: the validator holds more than maxValidatorPowerBps of bonded stake
 } as const;
 
 export type StakingErrorCode = keyof typeof STAKING_ERRORS;

@@ -34,6 +34,14 @@ export const paramsSchema = {
     maxMaturePerBlock: { type: "integer", minimum: 1, maximum: 100000 },
     /** Heights of validator-set history kept for activeSetFor / evidence. */
     setHistoryBlocks: { type: "integer", minimum: 2, maximum: 100000000 },
+    /**
+     * Non-dominance (the constitution's rule, enforced here too): a bonded validator holding more
+     * than this share of bonded stake takes no more delegation (500 = 5%). Optional: absent means
+     * the default.
+     */
+    maxValidatorPowerBps: { type: "integer", minimum: 1, maximum: 10000 },
+    /** The cap applies once this many validators are bonded (below 1/cap of them no set can meet it). Optional. */
+    nonDominanceMinValidators: { type: "integer", minimum: 1, maximum: 10000 },
   },
   required: [
     "unbondingTimeMs",
@@ -112,8 +120,13 @@ export function defaultParams(): StakingParams {
     downtimeJailDurationMs: 600_000,
     maxMaturePerBlock: 1000,
     setHistoryBlocks: 100_000,
+    maxValidatorPowerBps: DEFAULT_MAX_VALIDATOR_POWER_BPS,
+    nonDominanceMinValidators: DEFAULT_NON_DOMINANCE_MIN_VALIDATORS,
   };
 }
+
+export const DEFAULT_MAX_VALIDATOR_POWER_BPS = 500;
+export const DEFAULT_NON_DOMINANCE_MIN_VALIDATORS = 20;
 
 /** Denomination staked and rewarded. */
 export const STAKE_DENOM = "nxt";

@@ -74,13 +74,14 @@ export interface GenesisValidator {
   commissionRateBps?: number;
 }
 
-export async function openStakingNode(opts: { validators: GenesisValidator[]; params?: Partial<StakingParams>; funded?: number; modules?: ChainModule[] }): Promise<Harness> {
+export async function openStakingNode(opts: { validators: GenesisValidator[]; params?: Partial<StakingParams>; funded?: number; modules?: ChainModule[]; extraGenesis?: Record<string, unknown> }): Promise<Harness> {
   consensusPlan.reset();
   const modules = opts.modules ?? MODULES;
   const genesis = testGenesis({
     modules,
     funded: opts.funded ?? 10,
     extra: {
+      ...opts.extraGenesis,
       staking: {
         params: { ...defaultStakingParams(), ...opts.params },
         validators: opts.validators.map((v) => ({

@@ -23,7 +23,22 @@ export interface MsgRouter {
    * failure is thrown as a RouterError naming the message (its index and typeUrl; the
    * module's own error as `cause`).
    */
-  execute(ctx: Ctx, o: { signer: string; band: Band; msgs: readonly Msg[]; txHash?: string }): { events: ChainEvent[] };
+  execute(ctx: Ctx, o: RouteOptions): { events: ChainEvent[] };
+  /**
+   * Run the list as `execute` does, hand `inspect` a context over the state it would produce,
+   * then discard every write: how governance checks a proposal's effect at submission.
+   * Failures throw as in `execute`.
+   */
+  dryRun<T>(ctx: Ctx, o: RouteOptions, inspect: (after: Ctx) => T): T;
+}
+
+export interface RouteOptions {
+  readonly signer: string;
+  readonly band: Band;
+  readonly msgs: readonly Msg[];
+  readonly txHash?: string;
+  /** Runs on the produced state before it lands; throwing discards the whole list (a constitution's check at execution). */
+  readonly check?: (after: Ctx) => void;
 }
 
 export class RouterError extends ModulesErrors<"ROUTER_UNKNOWN_MSG" | "ROUTER_INVALID_MSG" | "ROUTER_UNAUTHORIZED" | "ROUTER_BAND_TOO_LOW" | "ROUTER_MSG_FAILED" | "ROUTER_TOO_DEEP" | "ROUTER_NO_BRANCH"> {}
@@ -36,7 +51,20 @@ export class ModuleMsgRouter implements MsgRouter {
 
   constructor(private readonly route: (typeUrl: string) => RoutedMsg | undefined) {}
 
-  execute(ctx: Ctx, o: { signer: string; band: Band; msgs: readonly Msg[]; txHash?: string }): { events: ChainEvent[] } {
+  execute(ctx: Ctx, o: RouteOptions): { events: ChainEvent[] } {
+    const { branch, events } = this.run(ctx, o);
+    o.check?.(new ExecContext(ctx.block, ctx.mode, branch));
+    branch.write();
+    for (const e of events) ctx.emit(e.type, { ...e.attributes });
+    return { events };
+  }
+
+  dryRun<T>(ctx: Ctx, o: RouteOptions, inspect: (after: Ctx) => T): T {
+    const { branch } = this.run(ctx, o);
+    return inspect(new ExecContext(ctx.block, ctx.mode, branch));
+  }
+
+  private run(ctx: Ctx, o: RouteOptions): { branch: Branch; events: ChainEvent[] } {
     if (!(ctx instanceof ExecContext)) throw new RouterError("ROUTER_NO_BRANCH", "the router needs the context the runtime gave the caller (a message handler's or a block hook's)");
     if (this.depth >= MAX_ROUTER_DEPTH) throw new RouterError("ROUTER_TOO_DEEP", `routed messages nest deeper than ${MAX_ROUTER_DEPTH}`);
     // Every check before the first write: a refused list costs nothing.
@@ -58,9 +86,7 @@ export class ModuleMsgRouter implements MsgRouter {
     } finally {
       this.depth--;
     }
-    branch.write();
-    for (const e of events) ctx.emit(e.type, { ...e.attributes });
-    return { events };
+    return { branch, events };
   }
 
   private check(m: Msg, i: number, signer: string, band: Band): RoutedMsg {

@@ -3,7 +3,8 @@ import { StakingError } from "../errors.ts";
 import { StakingEvents } from "../events.ts";
 import type { BankForStaking } from "../expected-keepers.ts";
 import * as K from "../keys.ts";
-import { NOT_BONDED_POOL, STAKE_DENOM } from "../params.ts";
+import { BONDED_POOL, DEFAULT_MAX_VALIDATOR_POWER_BPS, DEFAULT_NON_DOMINANCE_MIN_VALIDATORS, NOT_BONDED_POOL, STAKE_DENOM } from "../params.ts";
+import { moduleAddress } from "../../../runtime/crypto/address.ts";
 import type { RedelegationEntry, UnbondingEntry, Validator } from "../types.ts";
 import type { StakingStore } from "./store.ts";
 import { poolOf, sharesToWithdraw, tokensForShares, type ValidatorKeeper } from "./validators.ts";
@@ -29,12 +30,31 @@ export class DelegationKeeper {
     if (amount <= 0n) throw new StakingError("STAKING_INVALID_AMOUNT", "delegation amount must be positive");
     const v = this.validators.mustGet(ctx, op);
     if (v.tombstoned) throw new StakingError("STAKING_TOMBSTONED", `validator ${op} is tombstoned for double signing and can take no delegations`);
+    this.checkNonDominance(ctx, v, amount);
     this.dist.settle(ctx, del, op);
     this.bank.sendToModule(ctx, del, poolOf(v), [{ denom: STAKE_DENOM, amount }]);
     const shares = this.validators.addTokens(ctx, v, amount);
     this.addShares(ctx, del, op, shares);
     ctx.emit(StakingEvents.Delegate, { delegator: del, validator: op, amount: amount.toString(), shares: shares.toString() });
     return shares;
+  }
+
+  /**
+   * Non-dominance: once enough validators are bonded for a 5% cap to be meetable, a bonded
+   * validator whose stake would pass the cap takes no more. Two reads of the power index and
+   * one balance: the bonded pool holds exactly the bonded validators' tokens.
+   */
+  private checkNonDominance(ctx: Ctx, v: Validator, amount: bigint): void {
+    if (v.status !== "bonded") return;
+    const p = this.store.params(ctx);
+    const capBps = BigInt(p.maxValidatorPowerBps ?? DEFAULT_MAX_VALIDATOR_POWER_BPS);
+    const minVals = p.nonDominanceMinValidators ?? DEFAULT_NON_DOMINANCE_MIN_VALIDATORS;
+    if (this.store.topByPower(ctx, minVals).length < minVals) return;
+    const total = this.bank.balance(ctx, moduleAddress(BONDED_POOL), STAKE_DENOM) + amount;
+    const after = v.tokens + amount;
+    if (after * 10_000n > capBps * total) {
+      throw new StakingError("STAKING_DOMINANT_VALIDATOR", `validator ${v.operator} would hold ${(after * 10_000n) / total} bps of bonded stake, above the non-dominance cap of ${capBps} bps: delegate to another validator`, { validator: v.operator });
+    }
   }
 
   private addShares(ctx: Ctx, del: string, op: string, shares: bigint): void {
@@ -98,6 +118,7 @@ export class DelegationKeeper {
     const vs = this.validators.mustGet(ctx, src);
     const vd = this.validators.mustGet(ctx, dst);
     if (vd.tombstoned) throw new StakingError("STAKING_TOMBSTONED", `validator ${dst} is tombstoned and can take no delegations`);
+    this.checkNonDominance(ctx, vd, amount);
     if (this.store.count(ctx, K.RedelegationsInto, [del, src]) > 0) {
       throw new StakingError("STAKING_TRANSITIVE_REDELEGATION", `${del} has a redelegation into ${src} still in progress; it cannot be redelegated onward until it completes`);
     }

@@ -91,6 +91,16 @@ export class StakingKeeper {
     return this.delegations.redelegate(ctx, delegator, src, dst, amount);
   }
 
+  /** Validators whose stake is bonded now: governance's electorate. O(validators). */
+  bondedValidators(ctx: Ctx): Validator[] {
+    return [...this.store.allValidators(ctx)].filter((v) => v.status === "bonded" && !v.jailed);
+  }
+
+  /** A delegator's delegations, one read per validator it delegates to. */
+  delegationsOf(ctx: Ctx, delegator: string): Iterable<Delegation> {
+    return this.store.delegationsOf(ctx, delegator);
+  }
+
   delegation(ctx: Ctx, delegator: string, operator: string): Delegation | undefined {
     return this.store.delegation(ctx, delegator, operator);
   }
