@@ -4,6 +4,7 @@ import type { ChainApp } from "../../runtime/node/chain-app.ts";
 import { bankCli } from "../../modules/bank/cli.ts";
 import { stakingCli } from "../../modules/staking/cli.ts";
 import { dexCli } from "../../modules/dex/cli.ts";
+import { govCli } from "../../modules/governance/cli.ts";
 import { attestorCli } from "../../services/attestor/cli.ts";
 import { nexusChain } from "./chain.ts";
 
@@ -25,5 +26,5 @@ export const nexusApp: ChainApp = {
     chainFile: fileURLToPath(new URL("./chain.ts", import.meta.url)),
   },
   plugins: async () => (await import("../../plugins/index.ts")).bundledPlugins(),
-  cli: [...bankCli, ...stakingCli, ...dexCli, attestorCli],
+  cli: [...bankCli, ...stakingCli, ...dexCli, ...govCli, attestorCli],
 };

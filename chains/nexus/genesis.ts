@@ -9,6 +9,9 @@ import { defaultStakingGenesis } from "../../modules/staking/index.ts";
 import { defaultEconomyGenesis } from "../../modules/economy/index.ts";
 import { defaultDexGenesis } from "../../modules/dex/index.ts";
 import { defaultBhlsGenesis } from "../../modules/bhls/index.ts";
+import { defaultGovGenesis, type GovGenesis } from "../../modules/governance/genesis.ts";
+
+const NXT = 100_000_000n;
 
 /** Operators of a validator network get this much besides their stake, to pay fees. */
 export const OPERATOR_FEE_FUNDS = 1_000_000n * 100_000_000n;
@@ -35,8 +38,19 @@ export function nexusDevGenesis(modules: readonly ChainModule[], o: { chainId: s
   const bhls = defaultBhlsGenesis();
   const attestor = o.accounts.find((a) => a.name === DEV_ATTESTOR_KEY);
   if (attestor) bhls.attestors.push({ address: attestor.address, moniker: "dev attestor", addedHeight: 0 });
-  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, dex, economy, bhls });
+  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, dex, economy, bhls, gov: devGovGenesis() });
 }
+
+/**
+ * Governance on a dev chain or devnet: minutes, not days, and a 100 NXT deposit, so a
+ * proposal goes from draft to execution while a developer watches (scripts/governance/).
+ */
+export function devGovGenesis(): GovGenesis {
+  const g = defaultGovGenesis();
+  return { ...g, params: { ...g.params, minDeposit: (100n * NXT).toString(), maxDepositPeriodMs: 10 * 60_000, votingPeriodMs: DEV_VOTING_PERIOD_MS } };
+}
+/** Voting period of dev chains and the devnet (a network's genesis keeps 3 days). */
+export const DEV_VOTING_PERIOD_MS = 30_000;
 
 /** The dev chain's test denomination (6 decimals) and its bootstrap pool: 1 000 000 NXT for 1 000 000 DEVUSD. */
 export const DEV_DENOM = "devusd";
@@ -54,7 +68,7 @@ export const DEV_EPOCH_MS = 60_000;
  */
 export function nexusNetworkGenesis(
   modules: readonly ChainModule[],
-  o: { chainId: string; genesisTime: number; validators: readonly GenesisValidator[]; accounts: readonly FundedAccount[] },
+  o: { chainId: string; genesisTime: number; validators: readonly GenesisValidator[]; accounts: readonly FundedAccount[]; devnet?: boolean },
 ): GenesisDoc {
   const bank = defaultBankGenesis();
   for (const v of o.validators) bank.balances.push({ address: v.operator, coins: coins(v.stake + OPERATOR_FEE_FUNDS) });
@@ -63,5 +77,7 @@ export function nexusNetworkGenesis(
     ...defaultStakingGenesis(),
     validators: o.validators.map((v) => ({ operator: v.operator, consensusPubKey: v.consensusPubKey, band: v.band, amount: v.stake.toString(), moniker: v.moniker })),
   };
-  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, staking });
+  // The devnet (`nexus devnet`) is a development network: governance in minutes there too.
+  const extra = o.devnet ? { gov: devGovGenesis() } : {};
+  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, staking, ...extra });
 }

@@ -7,5 +7,7 @@ export const EconomyEvents = {
   /** An epoch transition: the reserve and where it went. */
   EpochTransition: "economy.epoch_transition",
   TreasuryDraw: "economy.treasury_draw",
+  /** Governance spent treasury NXT: recipient, amount, purpose. */
+  TreasurySpend: "economy.treasury_spend",
   ParamsUpdated: "economy.params_updated",
 } as const;

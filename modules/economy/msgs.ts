@@ -32,6 +32,20 @@ export const msgTreasuryDrawSchema = schema(
 );
 export type MsgTreasuryDraw = FromSchema<typeof msgTreasuryDrawSchema>;
 
+/** Governance's treasury spend (Cosmos's community-pool spend): NXT from the treasury to any account. */
+export const msgTreasurySpendSchema = schema(
+  "MsgTreasurySpend",
+  {
+    authority: address,
+    recipient: { ...address, description: "who receives the NXT" },
+    amount: { ...amount, description: "NXT base units from the treasury" },
+    purpose: { type: "string", minLength: 1, maxLength: 280, description: "what the spend is for (kept in the event)" },
+  },
+  ["authority", "recipient", "amount", "purpose"] as const,
+  "spend treasury NXT (a governance proposal's message; economy's authority signs)",
+);
+export type MsgTreasurySpend = FromSchema<typeof msgTreasurySpendSchema>;
+
 /** Sent by economy's authority (governance by default): replaces the whole params object. */
 export const msgUpdateParamsSchema = schema("MsgUpdateParams", { authority: address, params: paramsSchema }, ["authority", "params"] as const, "replace economy's params (economy's authority signs)");
 export type MsgUpdateParams = FromSchema<typeof msgUpdateParamsSchema>;
@@ -41,6 +55,7 @@ export const EconomyTypeUrls = {
   BuyPostage: "/economy.v1.MsgBuyPostage",
   TreasuryDraw: "/economy.v1.MsgTreasuryDraw",
   UpdateParams: "/economy.v1.MsgUpdateParams",
+  TreasurySpend: "/economy.v1.MsgTreasurySpend",
 } as const;
 
 function positive(s: string, what: string): bigint {
@@ -82,5 +97,12 @@ export function economyMsgs(keeper: EconomyKeeper): MsgDef[] {
       ctx.emit(EconomyEvents.ParamsUpdated, { authority: m.authority });
     },
   };
-  return [buy, draw, updateParams] as MsgDef[];
+  const spend: MsgDef<MsgTreasurySpend> = {
+    typeUrl: EconomyTypeUrls.TreasurySpend,
+    schema: msgTreasurySpendSchema,
+    signers: (m) => [m.authority],
+    validate: (m) => void positive(m.amount, "spend amount"),
+    handle: (ctx, m) => keeper.treasurySpend(ctx, m.authority, m.recipient, BigInt(m.amount), m.purpose),
+  };
+  return [buy, draw, updateParams, spend] as MsgDef[];
 }

@@ -74,7 +74,8 @@ export interface ChainGenesis {
   /** A single-validator chain with these funded accounts. */
   dev(o: { chainId: string; genesisTime: number; accounts: readonly FundedAccount[] }): GenesisDoc;
   /** A validator network: the validators bonded at genesis, each operator funded for fees. */
-  network(o: { chainId: string; genesisTime: number; validators: readonly GenesisValidator[]; accounts: readonly FundedAccount[] }): GenesisDoc;
+  /** `devnet`: a local development network (`nexus devnet`): the chain may choose dev-speed periods. */
+  network(o: { chainId: string; genesisTime: number; validators: readonly GenesisValidator[]; accounts: readonly FundedAccount[]; devnet?: boolean }): GenesisDoc;
 }
 
 export interface DevChainSpec {

@@ -117,6 +117,7 @@ export async function generateDevnet(app: ChainApp, o: DevnetOptions): Promise<D
     genesisTime: Date.now(),
     validators: nodes.map((v) => ({ operator: v.address, consensusPubKey: toHex(ed25519.generate(keys[v.index]!).publicKey), band: v.band, moniker: `validator-${v.index}`, stake: chain.dev.validatorStake })),
     accounts: [...devKeys.map((k) => ({ address: k.address, amount: chain.dev.keyBalance, name: k.name })), ...(o.accounts ?? [])],
+    devnet: true,
   });
   const json = JSON.stringify(genesis, null, 2) + "\n";
   for (const h of homes) writeFileSync(homePaths(h).genesis, json);

@@ -4,7 +4,8 @@ import { EconomyDeps, type BankForEconomy, type CitizenRegistry, type EnergyPric
 import { economyConfig, liquidityShareList, type EconomyConfig, type EconomyParams } from "../params.ts";
 import type { EpochState, PostageBudget, TransitionRecord } from "../records.ts";
 import type { StabilityIndex } from "../stability.ts";
-import type { LiquidityAccount } from "../accounts.ts";
+import { TREASURY, type LiquidityAccount } from "../accounts.ts";
+import { EconomyEvents } from "../events.ts";
 import { EconomyError } from "../errors.ts";
 import { EconomyStore } from "./store.ts";
 import { FeeRouter, type RoutedFees } from "./fees.ts";
@@ -101,6 +102,15 @@ export class EconomyKeeper {
   treasuryDraw(ctx: Ctx, authority: string, amount: bigint): void {
     this.requireAuthority(authority);
     this.epochs.treasuryDraw(ctx, amount);
+  }
+
+  /** Governance's spend from the treasury account; bank refuses one the treasury cannot cover. */
+  treasurySpend(ctx: Ctx, authority: string, recipient: string, amount: bigint, purpose: string): void {
+    this.requireAuthority(authority);
+    const held = this.store.balance(ctx, TREASURY);
+    if (held < amount) throw new EconomyError("ECONOMY_TREASURY_INSUFFICIENT", `the treasury holds ${held}, the spend asks ${amount}`, { held: held.toString() });
+    this.store.moveTo(ctx, TREASURY, recipient, amount);
+    ctx.emit(EconomyEvents.TreasurySpend, { recipient, amount: amount.toString(), purpose });
   }
 
   /** The DEX's port for its protocol fee: the twelve liquidity accounts and their bps, SPEC order. */

@@ -37,6 +37,15 @@ export class EconomyStore {
     if (amount > 0n) this.bank.send(ctx, moduleAddress(from), moduleAddress(to), nxt(amount));
   }
 
+  /** A module account's NXT to any address. */
+  moveTo(ctx: Ctx, from: string, to: string, amount: bigint): void {
+    if (amount > 0n) this.bank.send(ctx, moduleAddress(from), to, nxt(amount));
+  }
+
+  balance(ctx: Ctx, module: string): bigint {
+    return this.bank.balance(ctx, moduleAddress(module), "nxt");
+  }
+
   burn(ctx: Ctx, module: string, amount: bigint): void {
     if (amount > 0n) this.bank.burn(ctx, module, nxt(amount));
   }
