@@ -66,9 +66,9 @@ export class ArbitrationKeeper {
     return K.ArbiterCount.get(ctx) ?? 0;
   }
 
-  /** Registered arbiters in store order (sorted by address bytes): at most params.maxArbiters reads. */
+  /** Registered arbiters sorted as strings (the order drawPanel takes): at most params.maxArbiters reads. */
   arbiters(ctx: Ctx): string[] {
-    return [...K.Arbiters.keys(ctx)];
+    return [...K.Arbiters.keys(ctx)].sort();
   }
 
   registerArbiter(ctx: Ctx, address: string): Arbiter {
