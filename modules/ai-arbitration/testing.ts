@@ -68,6 +68,8 @@ export interface ArbitrationChainOptions {
   /** Bind the fake governance (default true). */
   governance?: boolean;
   genesis?: Partial<ArbitrationGenesis>;
+  /** A whole genesis document (bank and arbitration sections), e.g. another chain's export. */
+  doc?: Record<string, unknown>;
 }
 
 export interface TxResult {
@@ -111,7 +113,7 @@ export class ArbitrationChain {
       arbiters: (o.arbiters ?? [20, 21, 22, 23, 24, 25]).map(addr),
       ...o.genesis,
     };
-    this.manager.initGenesis(this.ctx(), { bank, arbitration });
+    this.manager.initGenesis(this.ctx(), o.doc ?? { bank, arbitration });
     this.check();
   }
 
@@ -168,6 +170,14 @@ export class ArbitrationChain {
     const broken = this.manager.checkInvariants(this.ctx());
     const cases = casesProblem(this.ctx());
     if (broken.length > 0 || cases) throw new Error(`invariants broken: ${[...broken, cases].filter(Boolean).join("; ")}`);
+  }
+
+  /** Every stored entry (of one namespace when given), hex: to show a refused message changed nothing. */
+  snapshot(namespace?: string): string {
+    const out: string[] = [];
+    const kv = namespace === undefined ? this.store : this.ctx().kv(namespace);
+    for (const [k, v] of kv.iterate(new Uint8Array(0), undefined)) out.push(`${toHex(k)}=${toHex(v)}`);
+    return out.join("\n");
   }
 
   balance(address: string): bigint {
