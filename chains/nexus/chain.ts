@@ -8,7 +8,8 @@ import { createConsensusModule } from "../../modules/consensus/index.ts";
 import { createEconomyModule, EconomyTokens } from "../../modules/economy/index.ts";
 import { createDexModule } from "../../modules/dex/index.ts";
 import { createBhlsModule, BhlsTokens } from "../../modules/bhls/index.ts";
-import { createGovModule } from "../../modules/governance/index.ts";
+import { createGovModule, GovTokens } from "../../modules/governance/index.ts";
+import { createArbitrationModule, ArbitrationTokens } from "../../modules/ai-arbitration/index.ts";
 import { BankTokens } from "../../modules/bank/index.ts";
 import { DexTokens } from "../../modules/dex/index.ts";
 import { nexusDevGenesis, nexusNetworkGenesis } from "./genesis.ts";
@@ -43,7 +44,7 @@ export const NEXUS_DENOM_OWNERS = { "dex/": "dex" } as const;
  * what their module accounts for, so a stray MsgSend would break an invariant. Treasury-like
  * accounts (validator_pool, treasury, the reserves) stay open so anyone can fund them.
  */
-export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex", "bhls_bridge_escrow", "gov_deposits"] as const;
+export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex", "bhls_bridge_escrow", "gov_deposits", "arbitration"] as const;
 
 const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS, denomOwners: NEXUS_DENOM_OWNERS });
 const stakingModule = createStakingModule({ authority: NEXUS_AUTHORITY });
@@ -60,8 +61,11 @@ const bhlsModule = createBhlsModule({ authority: NEXUS_AUTHORITY, epochs: Econom
 // module's authority. The constitution compares these modules' params before and after.
 const govModule = createGovModule({
   staking: StakingTokens.Keeper,
-  paramsOf: { bank: BankTokens.Keeper, staking: StakingTokens.Keeper, economy: EconomyTokens.Keeper, dex: DexTokens.Keeper, bhls: BhlsTokens.Keeper },
+  paramsOf: { bank: BankTokens.Keeper, staking: StakingTokens.Keeper, economy: EconomyTokens.Keeper, dex: DexTokens.Keeper, bhls: BhlsTokens.Keeper, arbitration: ArbitrationTokens.Keeper },
 });
+// AI-assisted arbitration: panels of governance-registered arbiters; a ruling that stands runs
+// its remedy (allowlisted by governance) as governance's account; the rest escalate to a proposal.
+const arbitrationModule = createArbitrationModule({ authority: NEXUS_AUTHORITY, governance: GovTokens.Keeper });
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order
@@ -71,7 +75,7 @@ export function nexusModules(consensus: ConsensusMode): ChainModule[] {
   const modules: ChainModule[] = [bankModule, stakingModule];
   // Only BFT validators produce commits and evidence for the consensus module to record.
   if (consensus === "bft") modules.push(consensusModule);
-  modules.push(economyModule, dexModule, bhlsModule, govModule);
+  modules.push(economyModule, dexModule, bhlsModule, govModule, arbitrationModule);
   return modules;
 }
 
@@ -83,14 +87,15 @@ export const nexusChain = defineChain({
   order: {
     // bank first: staking's genesis bonds the validators' stake out of balances bank credits.
     // dex after bank: its bootstrap pools are funded from balances bank credits.
-    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls", "gov"],
+    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls", "gov", "arbitration"],
     beginBlock: ["bank", "staking", "consensus"],
     // staking's end block returns the validator-set updates, which must see every stake
     // change of the block: a module whose end block changes stake is named before staking
     // (modules not named here run after the named ones). economy routes the block's fees, so
     // it runs after every module that pays into fee_collector: last.
-    // gov before staking: a passed proposal may change stake or staking's params.
-    endBlock: ["bank", "consensus", "gov", "staking", "dex", "economy"],
+    // gov before staking: a passed proposal may change stake or staking's params; arbitration
+    // before gov: a case escalated at its deadline opens its proposal in the same block.
+    endBlock: ["bank", "consensus", "arbitration", "gov", "staking", "dex", "economy"],
   },
   denoms: [{ base: NXT_DENOM, display: "NXT", decimals: NXT_DECIMALS }],
   genesis: {
@@ -101,7 +106,8 @@ export const nexusChain = defineChain({
     chainId: "nexus-dev-1",
     devnetChainId: "nexus-devnet-1",
     // "attestor" is the dev chain's one registered BHLS attestor (nexus attestor start --dev).
-    keyNames: ["alice", "bob", "carol", "attestor"],
+    // "arbiter" is the dev chain's one registered arbiter (nexus arbiter start --dev).
+    keyNames: ["alice", "bob", "carol", "attestor", "arbiter"],
     keyBalance: 10_000_000n * NXT,
     validatorStake: 100_000n * NXT,
   },

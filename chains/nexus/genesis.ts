@@ -10,6 +10,7 @@ import { defaultEconomyGenesis } from "../../modules/economy/index.ts";
 import { defaultDexGenesis } from "../../modules/dex/index.ts";
 import { defaultBhlsGenesis } from "../../modules/bhls/index.ts";
 import { defaultGovGenesis, type GovGenesis } from "../../modules/governance/genesis.ts";
+import { defaultArbitrationGenesis } from "../../modules/ai-arbitration/index.ts";
 
 const NXT = 100_000_000n;
 
@@ -38,7 +39,12 @@ export function nexusDevGenesis(modules: readonly ChainModule[], o: { chainId: s
   const bhls = defaultBhlsGenesis();
   const attestor = o.accounts.find((a) => a.name === DEV_ATTESTOR_KEY);
   if (attestor) bhls.attestors.push({ address: attestor.address, moniker: "dev attestor", addedHeight: 0 });
-  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, dex, economy, bhls, gov: devGovGenesis() });
+  // The dev key named "arbiter" is the chain's one arbiter: panels of one, minutes not days.
+  const arbitration = defaultArbitrationGenesis();
+  arbitration.params = { ...arbitration.params, panelSize: 1, quorum: 1, rulingPeriodMs: 10 * 60_000, appealPeriodMs: 60_000, minBond: (100n * NXT).toString(), appealBond: (100n * NXT).toString() };
+  const arbiter = o.accounts.find((a) => a.name === DEV_ARBITER_KEY);
+  if (arbiter) arbitration.arbiters.push(arbiter.address);
+  return buildGenesis(o.chainId, o.genesisTime, new ModuleManager(modules), { bank, dex, economy, bhls, gov: devGovGenesis(), arbitration });
 }
 
 /**
@@ -57,6 +63,8 @@ export const DEV_DENOM = "devusd";
 const DEV_UNIT = 1_000_000n;
 const DEV_POOL_NXT = 1_000_000n * 100_000_000n;
 const DEV_POOL_DEVUSD = 1_000_000n * DEV_UNIT;
+/** The dev key registered as the dev chain's arbiter. */
+export const DEV_ARBITER_KEY = "arbiter";
 /** The dev key registered as the dev chain's BHLS attestor. */
 export const DEV_ATTESTOR_KEY = "attestor";
 /** Epoch length of the dev chain (a network's genesis keeps 30 days). */

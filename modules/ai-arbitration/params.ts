@@ -25,7 +25,7 @@ export const paramsSchema = {
     maxDuePerBlock: { type: "integer", minimum: 1, maximum: 1000, description: "most deadlines one end block settles; the rest wait for the next block (default 50)" },
     remedyTypeUrls: {
       type: "array",
-      description: "message typeUrls a remedy may contain: what governance delegates to arbitration (default MsgTreasuryDraw)",
+      description: "message typeUrls a remedy may contain: what governance delegates to arbitration (default MsgTreasurySpend, a refund from the treasury)",
       items: { type: "string", pattern: TYPE_URL_PATTERN },
       maxItems: 64,
       uniqueItems: true,
@@ -53,7 +53,8 @@ export function defaultParams(): ArbitrationParams {
     maxEvidence: 32,
     maxArbiters: 100,
     maxDuePerBlock: 50,
-    remedyTypeUrls: ["/economy.v1.MsgTreasuryDraw"],
+    // A refund from the treasury (the community pool) is the remedy arbitration may grant by itself.
+    remedyTypeUrls: ["/economy.v1.MsgTreasurySpend"],
   };
 }
 
