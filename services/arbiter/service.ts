@@ -161,7 +161,12 @@ export class ArbiterService {
     const registered = await svc.chain.arbiters();
     if (registered === undefined) log.warn("the node answers no arbitration/arbiters query: does its chain have the arbitration module?");
     else if (!registered.includes(svc.address)) log.warn({ arbiter: svc.address }, "this key is not a registered arbiter (yet): governance registers arbiters with /arbitration.v1.MsgRegisterArbiter");
-    await svc.poll(); // subscribes, then reads the backlog and resumes journaled rulings
+    try {
+      await svc.poll(); // subscribes, then reads the backlog and resumes journaled rulings
+    } catch (e) {
+      await svc.close().catch(() => undefined);
+      throw e;
+    }
     if (!deps.noTimers) {
       svc.timer = setInterval(() => void svc.poll().catch((e: unknown) => log.warn({ err: (e as Error).message }, "poll failed")), cfg.node.pollIntervalMs);
       svc.timer.unref();
