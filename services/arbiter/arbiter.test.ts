@@ -90,9 +90,9 @@ class Counting implements ArbiterDecider {
   readonly id = "rules";
   calls = 0;
   private readonly inner = new RulesDecider();
-  decide(...a: Parameters<ArbiterDecider["decide"]>): ReturnType<ArbiterDecider["decide"]> {
+  decide(input: Parameters<ArbiterDecider["decide"]>[0]): ReturnType<ArbiterDecider["decide"]> {
     this.calls++;
-    return this.inner.decide(...a);
+    return this.inner.decide(input);
   }
 }
 
