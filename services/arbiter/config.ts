@@ -169,6 +169,8 @@ export async function loadArbiterConfig(path: string): Promise<ArbiterConfig> {
     } catch (e) {
       throw new ArbiterError("ARBITER_CONFIG_INVALID", `${path} is not valid JSON: ${(e as Error).message}`);
     }
+  } else if (text.split("\n").every((l) => !l.trim() || l.trim().startsWith("#"))) {
+    doc = {}; // empty, or only comments: every default (js-yaml 5 refuses an empty document)
   } else doc = await parseYaml(text, path);
   if (doc === undefined || doc === null) doc = {}; // an empty (or all-comments) file: every default
   if (typeof doc !== "object" || Array.isArray(doc)) throw new ArbiterError("ARBITER_CONFIG_INVALID", `${path} must hold a mapping of fields (node:, decider:, …)`);
