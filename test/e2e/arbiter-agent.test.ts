@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CLI, REPO, runCli, startNodeProcess, waitFor, type NodeProcess } from "../helpers/spawn-node.ts";
+import { DEV_PASSPHRASE, Keyring } from "../../runtime/crypto/keystore.ts";
+import { buildTx } from "../../runtime/rpc/tx-builder.ts";
+import type { ArbitrationCase } from "../../plugins/arbiters/decider.ts";
+
+/**
+ * The arbiter agent as a process against a dev chain: `nexus arbiter init-config`, then
+ * `nexus arbiter start` with the rule engine; alice files a dispute against bob with one
+ * file:// evidence document; the agent on the panel rules on it and its MsgSubmitRuling is on
+ * chain, with the rationale hash of the journaled rationale.
+ *
+ * Enabled when chains/nexus wires the arbitration module (modules/ai-arbitration) and the
+ * `arbiter` CLI extension, and the dev genesis registers the dev key "arbiter" as an arbiter
+ * (with a panel size the single dev arbiter can fill).
+ */
+describe.skip("e2e: the arbiter agent rules on a dispute filed on the dev chain", function () {
+  this.timeout(180_000);
+  let home: string;
+  let node: NodeProcess;
+  let agent: ChildProcess | undefined;
+  let agentLog = "";
+
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), "nexus-e2e-arbiter-"));
+    node = await startNodeProcess(home, { blockTimeMs: 300 });
+  });
+  after(async () => {
+    agent?.kill("SIGTERM");
+    if (node) await node.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("files a dispute with evidence; the agent fetches and verifies it, decides with the rule engine and submits a signed ruling", async () => {
+    const env = { NEXUS_HOME: home };
+    const config = join(home, "arbiter.yaml");
+    const init = await runCli(["arbiter", "init-config", config], env);
+    expect(init.code, init.stderr).to.equal(0);
+    const evidenceDir = join(home, "evidence");
+    mkdirSync(evidenceDir);
+    writeFileSync(
+      config,
+      [`node:`, `  rpcUrl: ${JSON.stringify(node.url)}`, `  pollIntervalMs: 1000`, `evidence:`, `  fileRoots: [${JSON.stringify(evidenceDir)}]`, `dev: true`, `logFormat: json`].join("\n") + "\n",
+    );
+    agent = spawn(process.execPath, ["--import", "tsx", CLI, "--home", home, "arbiter", "start", "--config", config], { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    agent.stdout!.on("data", (d: Buffer) => (agentLog += d.toString()));
+    agent.stderr!.on("data", (d: Buffer) => (agentLog += d.toString()));
+    await waitFor("the agent to start", async () => (agentLog.includes("arbiter agent started") ? true : undefined), 60_000);
+
+    const kr = new Keyring(join(home, "keys"));
+    const alice = kr.loadSigner("alice", DEV_PASSPHRASE);
+    const bob = kr.show("bob").address;
+    const arbiter = kr.show("arbiter").address;
+    const doc = Buffer.from(JSON.stringify({ side: "plaintiff", credibility: 0.9, support: 0.95, statement: "the datacenter's incident report covers the whole downtime" }));
+    const docPath = join(evidenceDir, "report.json");
+    writeFileSync(docPath, doc);
+    const evidence = [{ hash: createHash("sha256").update(doc).digest("hex"), uri: pathToFileURL(docPath).href, party: "plaintiff" }];
+    const status = await node.client.status();
+    const account = await node.client.getAccount(kr.show("alice").address);
+    const tx = buildTx({
+      chainId: status.chainId,
+      signer: alice,
+      nonce: BigInt(account.nonce),
+      msgs: [
+        {
+          typeUrl: "/arbitration.v1.MsgFileDispute",
+          value: { plaintiff: kr.show("alice").address, defendant: bob, kind: "community_conflict", title: "e2e dispute", summaryHash: "ab".repeat(32), evidence, bond: "100000000", remedy: [] },
+        },
+      ],
+    });
+    await node.client.sendTx(tx.bytes);
+    const receipt = await node.client.waitForTx(tx.hashHex, { timeoutMs: 30_000 });
+    expect(receipt.codeName, receipt.log).to.equal("OK");
+    const caseId = Number(receipt.events.find((e) => e.type === "arbitration.dispute_filed")!.attributes.caseId);
+
+    const ruled = await waitFor(
+      "the agent's ruling on chain",
+      async () => {
+        const c = await node.client.query<ArbitrationCase>("arbitration/case", { caseId });
+        return c.rulings.find((r) => r.arbiter === arbiter);
+      },
+      60_000,
+    );
+    expect(ruled).to.include({ decision: "plaintiff", confidence: 975 }); // S_plaintiff 0.95, gap 0.95: 500 + 475
+    expect(agentLog).to.include('"decider":"rules"').and.include("ruling submitted");
+  });
+});
