@@ -6,6 +6,7 @@ import { stakingCli } from "../../modules/staking/cli.ts";
 import { dexCli } from "../../modules/dex/cli.ts";
 import { govCli } from "../../modules/governance/cli.ts";
 import { attestorCli } from "../../services/attestor/cli.ts";
+import { arbiterCli } from "../../services/arbiter/cli.ts";
 import { nexusChain } from "./chain.ts";
 
 /** The `nexus` binary's composition: the reference chain, its transport identity, its CLI extensions. */
@@ -26,5 +27,5 @@ export const nexusApp: ChainApp = {
     chainFile: fileURLToPath(new URL("./chain.ts", import.meta.url)),
   },
   plugins: async () => (await import("../../plugins/index.ts")).bundledPlugins(),
-  cli: [...bankCli, ...stakingCli, ...dexCli, ...govCli, attestorCli],
+  cli: [...bankCli, ...stakingCli, ...dexCli, ...govCli, attestorCli, arbiterCli],
 };

@@ -62,9 +62,9 @@ export interface ArbiterWs {
   close(): Promise<void>;
 }
 
+/** modules/ai-arbitration's code for a case id it does not know. */
 function isNotFound(e: unknown): boolean {
-  const name = (e as { codeName?: unknown })?.codeName;
-  return typeof name === "string" && /NOT_FOUND|UNKNOWN_CASE|NO_SUCH_CASE/.test(name);
+  return (e as { codeName?: unknown })?.codeName === "ARBITRATION_UNKNOWN_CASE";
 }
 
 /** Typed access to the arbitration module over the RPC. */
