@@ -141,6 +141,28 @@ describe("chains/nexus: arbitration remedies and escalations through governance"
     expect(bal(PLAINTIFF) - before).to.equal(400n * NXT);
   });
 
+  it("every module's MsgUpdateParams is a proposal message governance may carry (its authority is governance's account)", async () => {
+    const modules = ["bank", "staking", "economy", "dex", "bhls", "gov", "arbitration"];
+    const rs = await block(
+      modules.map((m, i) => [
+        // One proposer per proposal keeps them in one block with independent nonces.
+        [PLAINTIFF, DEFENDANT, ...ARBITERS, ...VALIDATORS][i]!,
+        {
+          typeUrl: "/gov.v1.MsgSubmitProposal",
+          value: {
+            proposer: testSigner([PLAINTIFF, DEFENDANT, ...ARBITERS, ...VALIDATORS][i]!).address,
+            band: Band.ATTO,
+            title: `${m} params unchanged`,
+            summary: "",
+            msgs: [{ typeUrl: `/${m}.v1.MsgUpdateParams`, value: { authority: NEXUS_AUTHORITY, params: query(`${m}/params`) } }],
+            initialDeposit: { denom: "nxt", amount: (100n * NXT).toString() },
+          },
+        },
+      ]),
+    );
+    for (const [i, r] of rs.entries()) expect(r.codeName, `${modules[i]}: ${r.log}`).to.equal("OK");
+  });
+
   it("every module's invariants hold", () => {
     const s = t.node.status();
     const ctx = t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height, time: s.latestBlockTime, proposer: "", prevHash: "0".repeat(64) });
