@@ -47,6 +47,14 @@ export const GROUPS: Record<string, Group> = {
     mutate: ["modules/bhls/attestation.ts", "modules/bhls/categories.ts", "modules/bhls/keeper/claims.ts", "modules/bhls/keeper/citizens.ts"],
     specs: ["modules/bhls/*.test.ts"],
   },
+  gov: {
+    mutate: ["modules/governance/tally.ts", "modules/governance/constitution/rules.ts", "modules/governance/endorsement.ts", "modules/governance/keeper/proposal-checks.ts"],
+    specs: ["modules/governance/*.test.ts", "modules/governance/constitution/*.test.ts"],
+  },
+  arbitration: {
+    mutate: ["modules/ai-arbitration/panel.ts", "modules/ai-arbitration/tally.ts", "modules/ai-arbitration/keeper/outcomes.ts"],
+    specs: ["modules/ai-arbitration/*.test.ts"],
+  },
 };
 
 const program = new Command("mutation")
