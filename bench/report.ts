@@ -117,6 +117,29 @@ if (big?.claims) {
   if (smallB?.rollover) row(`… epoch rollover block / first claim of an epoch: ${n(smallB.citizens)} vs ${n(big.citizens)} citizens (median)`, `${smallB.rollover.rolloverBlockMs} / ${smallB.rollover.firstClaimBlockMs} ms vs ${big.rollover.rolloverBlockMs} / ${big.rollover.firstClaimBlockMs} ms`, "equal: walks no citizens");
 }
 
+const gt = load("governance-tally.json")?.tally;
+if (gt?.one) {
+  const q = gt.parameters;
+  const s = gt.one.sectionsP50Ms;
+  row(
+    `governance end block ending one proposal: ${n(q.voters)} voters over ${n(q.delegations)} delegations, ${n(q.validators)} validators, on lmdb (bench/governance-tally.ts, ${date(gt.measuredAt)}; p50 / max of ${gt.one.samplesMs.length})`,
+    `${n(Math.round(gt.one.endBlockMs.p50))} / ${n(Math.round(gt.one.endBlockMs.max))} ms`,
+    `≤ ${n(gt.one.targetMs)} ms`,
+    gt.one.endBlockMs.p50 <= gt.one.targetMs,
+  );
+  row(`… of which reading the voters' delegations / the votes / the pure tally() in memory (p50)`, `${n(Math.round(s.readDelegations))} / ${n(Math.round(s.readVotes))} / ${n(Math.round(s.pureTally))} ms`, "");
+  if (gt.many) row(`… end block ending ${n(gt.many.proposals)} proposals of ${n(gt.many.votersEach)} voters each (maxEndingPerBlock ${n(gt.many.maxEndingPerBlock)}; p50)`, `${n(Math.round(gt.many.endBlockMs.p50))} ms (${gt.many.msPerProposal} ms per proposal)`, "");
+}
+const ar = load("arbitration-rulings.json")?.rulings;
+if (ar) {
+  row(
+    `arbitration MsgSubmitRuling through the message router on lmdb, panels of ${ar.parameters.panelSize} from ${n(ar.parameters.arbiters)} arbiters (bench/arbitration-rulings.ts, ${date(ar.measuredAt)}; handlers / with each block's commit)`,
+    `${n(ar.rulingsPerSecondHandlers)} / ${n(ar.rulingsPerSecondWithCommit)} rulings/s`,
+    "",
+  );
+  row(`… the panel's last ruling, which decides the round: stands / escalates to governance (p50; decision's cost over a 1st/2nd ruling)`, `${n(ar.perRulingUs.lastDecidesStands.p50)} / ${n(ar.perRulingUs.lastDecidesEscalates.p50)} µs (+${n(ar.decisionCostUs.stands)} / +${n(ar.decisionCostUs.escalates)} µs)`, "");
+}
+
 const table = ["| figure | measured | target | |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 const readme = readFileSync(root + "README.md", "utf8");
 const out = readme.replace(/<!-- bench-figures:start -->[\s\S]*<!-- bench-figures:end -->/, `<!-- bench-figures:start -->\n${table}\n<!-- bench-figures:end -->`);
