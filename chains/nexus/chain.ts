@@ -47,7 +47,8 @@ export const NEXUS_DENOM_OWNERS = { "dex/": "dex" } as const;
 export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex", "bhls_bridge_escrow", "gov_deposits", "arbitration"] as const;
 
 const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS, denomOwners: NEXUS_DENOM_OWNERS });
-const stakingModule = createStakingModule({ authority: NEXUS_AUTHORITY });
+// Governance listens to delegation changes (its running vote tallies).
+const stakingModule = createStakingModule({ authority: NEXUS_AUTHORITY, hooks: [GovTokens.Keeper] });
 // Records each block's last commit and evidence; slashes through staking's keeper.
 const consensusModule = createConsensusModule({ staking: StakingTokens.Keeper });
 // Fees, postage, epochs and crisis protection; pays validators' fee share through staking;

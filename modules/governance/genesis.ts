@@ -7,6 +7,7 @@ import { constitutionProblem, constitutionSchema, defaultConstitution, type Cons
 import { GovError } from "./errors.ts";
 import * as K from "./keys.ts";
 import type { GovKeeper } from "./keeper/gov-keeper.ts";
+import type { WeightedOption } from "./tally.ts";
 
 const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
 const proposalId = { type: "integer", minimum: 1 } as const;
@@ -65,9 +66,11 @@ export function govGenesis(keeper: GovKeeper): GenesisDef<GovGenesis> {
         open(d.proposalId, "a deposit");
         K.Deposits.set(ctx, [d.proposalId, d.depositor], BigInt(d.amount));
       }
+      // Votes are imported through the vote keeper, which rebuilds what they hold from staking's
+      // delegations (staking's genesis runs first).
       for (const v of g.votes) {
         open(v.proposalId, "a vote");
-        K.Votes.set(ctx, [v.proposalId, v.voter], { options: v.options });
+        keeper.votes.vote(ctx, K.Proposals.get(ctx, v.proposalId)!, v.voter, v.options as WeightedOption[], false);
       }
       K.ProposalSeq.set(ctx, BigInt(g.nextProposalId - 1));
     },

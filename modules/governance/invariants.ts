@@ -13,6 +13,14 @@ export function govInvariants(keeper: GovKeeper, bank: BankForGov): Record<strin
       const balance = bank.balance(ctx, moduleAddress(GOV_DEPOSITS), NXT_DENOM);
       return held === balance ? null : `gov_deposits holds ${balance} but open proposals' deposits sum to ${held}`;
     },
+    /** Each open proposal's running tally equals one recomputed from its votes and delegations now. */
+    "vote-aggregates": (ctx) => {
+      for (const [[, id]] of K.VotingQueue.iterate(ctx)) {
+        const problem = keeper.votes.aggregatesProblem(ctx, id);
+        if (problem) return problem;
+      }
+      return null;
+    },
     /** Every queued proposal is in the status its queue stands for. */
     "queues-match-status": (ctx) => {
       for (const [[, id]] of K.DepositQueue.iterate(ctx)) if (K.Proposals.get(ctx, id)?.status !== "deposit_period") return `proposal ${id} is in the deposit queue but not in its deposit period`;

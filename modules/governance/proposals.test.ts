@@ -87,6 +87,26 @@ describe("gov: proposals from submission to execution (bank, staking, gov on a t
     expect(t.outcome).to.equal("rejected");
   });
 
+  it("a voter's delegation changes during voting move its vote with them (the running tally follows staking)", async () => {
+    await g.h.ok(12, "/staking.v1.MsgDelegate", { delegator: addr(12), validator: addr(0), amount: (300_000n * NXT).toString() });
+    const id = await g.submitOk(10, { msgs: [] });
+    await g.voteAll([12], id, "yes");
+    await g.voteAll([12], id, "no"); // a second vote replaces the first
+    await g.h.ok(12, "/staking.v1.MsgUndelegate", { delegator: addr(12), validator: addr(0), amount: (200_000n * NXT).toString() });
+    await g.h.ok(12, "/staking.v1.MsgBeginRedelegate", { delegator: addr(12), srcValidator: addr(0), dstValidator: addr(1), amount: (50_000n * NXT).toString() });
+    // A delegation made after voting counts too: 13 votes, then delegates.
+    await g.h.ok(13, "/staking.v1.MsgDelegate", { delegator: addr(13), validator: addr(2), amount: (1_000n * NXT).toString() });
+    await g.voteAll([13], id, "abstain");
+    await g.h.ok(13, "/staking.v1.MsgDelegate", { delegator: addr(13), validator: addr(3), amount: (2_000n * NXT).toString() });
+    await g.voteAll(VALIDATORS, id, "yes");
+    // (The invariant vote-aggregates recomputes the running tally after every block.)
+    await g.advance(MINUTE);
+    const t = g.proposal(id).finalTally!;
+    expect(BigInt(t.no)).to.equal(100_000n * NXT); // 50 000 left at v0, 50 000 moved to v1
+    expect(BigInt(t.abstain)).to.equal(3_000n * NXT);
+    expect(BigInt(t.yes)).to.equal(500_000n * NXT);
+  });
+
   it("bad proposals are refused at submission with their own codes and change nothing", async () => {
     const cases: [string, Parameters<GovHarness["submit"]>[1]][] = [
       ["GOV_INVALID_BAND", { band: Band.FEMTO, msgs: [] }],

@@ -103,3 +103,21 @@ export const voteRecordSchema = {
   additionalProperties: false,
 } as const;
 export type VoteRecord = FromSchema<typeof voteRecordSchema>;
+
+/**
+ * Per proposal and validator: the shares of delegators to it who voted themselves, and their
+ * votes as Σ shares × weightBps per option (the tally converts shares to stake at the end).
+ */
+export const voteAggSchema = {
+  type: "object",
+  properties: { deducted: amount, yes: amount, no: amount, abstain: amount, veto: amount },
+  required: ["deducted", "yes", "no", "abstain", "veto"],
+  additionalProperties: false,
+} as const;
+export interface VoteAgg {
+  deducted: bigint;
+  yes: bigint;
+  no: bigint;
+  abstain: bigint;
+  veto: bigint;
+}

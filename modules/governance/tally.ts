@@ -3,8 +3,8 @@
  * tally, plus NexusOS's band-diversity rule), so it is tested without a store. The keeper
  * collects the inputs; docs/governance.md explains every step.
  *
- * Cost: one pass over the votes and, for each voter, over its delegations, then one pass over
- * the bonded validators: O(votes + Σ voters' delegations + validators), no walk over accounts.
+ * Cost at the end of voting: O(validators). The work per vote and per delegation change is
+ * done when they happen (keeper/votes.ts keeps ValidatorVotes current).
  */
 
 export type VoteOption = "yes" | "no" | "abstain" | "veto";
@@ -87,6 +87,42 @@ export function passesThreshold(s: OptionSums, thresholdBps: number): boolean {
   return nonAbstain > 0n && s.yes * 10_000n > BigInt(thresholdBps) * nonAbstain;
 }
 
+/**
+ * What the tally needs per validator, kept up to date as votes arrive and delegations change
+ * (keeper/votes.ts), so ending a proposal reads one record per validator instead of every
+ * voter's delegations.
+ */
+export interface ValidatorVotes extends TallyValidator {
+  /** Shares of delegators who voted themselves: taken out of the validator's own vote. */
+  readonly deductedShares: bigint;
+  /** Those delegators' votes: Σ shares × weightBps per option. */
+  readonly delegatorVotes: OptionSums;
+  /** The validator's own vote, when it voted. */
+  readonly vote?: readonly WeightedOption[];
+}
+
+/** Aggregate raw votes the way the keeper does incrementally (the reference the keeper must match). */
+export function aggregate(input: {
+  readonly validators: readonly TallyValidator[];
+  readonly votes: readonly TallyVote[];
+  readonly delegationsOf: (voter: string) => Iterable<TallyDelegation>;
+}): ValidatorVotes[] {
+  const out = new Map<string, { deductedShares: bigint; delegatorVotes: OptionSums; vote?: readonly WeightedOption[] }>();
+  for (const v of input.validators) out.set(v.operator, { deductedShares: 0n, delegatorVotes: zero() });
+  for (const vote of input.votes) {
+    const own = out.get(vote.voter);
+    if (own) own.vote = vote.options;
+    for (const d of input.delegationsOf(vote.voter)) {
+      const a = out.get(d.validator);
+      if (!a || d.shares <= 0n) continue;
+      a.deductedShares += d.shares;
+      for (const o of vote.options) a.delegatorVotes[o.option] += d.shares * BigInt(o.weightBps);
+    }
+  }
+  return input.validators.map((v) => ({ ...v, ...out.get(v.operator)! }));
+}
+
+/** Cosmos-shaped entry point: raw votes and each voter's delegations (tests, tools). */
 export function tally(input: {
   readonly validators: readonly TallyValidator[];
   readonly votes: readonly TallyVote[];
@@ -94,8 +130,15 @@ export function tally(input: {
   readonly rule: BandRule;
   readonly burnOnNoQuorum: boolean;
 }): TallyResult {
-  const vals = new Map<string, { v: TallyValidator; deducted: bigint; vote?: readonly WeightedOption[] }>();
-  for (const v of input.validators) if (v.tokens > 0n && v.delegatorShares > 0n) vals.set(v.operator, { v, deducted: 0n });
+  return tallyAggregated({ validators: aggregate(input), rule: input.rule, burnOnNoQuorum: input.burnOnNoQuorum });
+}
+
+/**
+ * The tally over per-validator aggregates: O(validators). A delegator's own vote counts its
+ * shares at its validator's exchange rate and takes them out of the validator's vote (the
+ * validator voted for it only until it spoke for itself).
+ */
+export function tallyAggregated(input: { readonly validators: readonly ValidatorVotes[]; readonly rule: BandRule; readonly burnOnNoQuorum: boolean }): TallyResult {
   const totals = zero();
   const byBand = new Map<number, BandTally>();
   const bandOf = (b: number): BandTally => {
@@ -104,32 +147,24 @@ export function tally(input: {
     return t;
   };
   let bonded = 0n;
-  for (const { v } of vals.values()) {
+  for (const v of input.validators) {
+    if (v.tokens <= 0n || v.delegatorShares <= 0n) continue;
     bonded += v.tokens;
-    (bandOf(v.band) as { bonded: bigint }).bonded += v.tokens;
-  }
-
-  // A delegator's own vote counts its delegations' stake and takes those shares out of its
-  // validators' votes (the validator voted for it only until it spoke for itself).
-  for (const vote of input.votes) {
-    const val = vals.get(vote.voter);
-    if (val) val.vote = vote.options;
-    for (const d of input.delegationsOf(vote.voter)) {
-      const target = vals.get(d.validator);
-      if (!target || d.shares <= 0n) continue;
-      target.deducted += d.shares;
-      const power = (d.shares * target.v.tokens) / target.v.delegatorShares;
-      addWeighted(totals, vote.options, power);
-      addWeighted(bandOf(target.v.band), vote.options, power);
+    const band = bandOf(v.band) as BandTally & { bonded: bigint };
+    band.bonded += v.tokens;
+    // Delegators' own votes: Σ shares·bps → power, at this validator's exchange rate.
+    const den = v.delegatorShares * 10_000n;
+    for (const o of VOTE_OPTIONS) {
+      const power = (v.delegatorVotes[o] * v.tokens) / den;
+      totals[o] += power;
+      band[o] += power;
     }
-  }
-  for (const { v, deducted, vote } of vals.values()) {
-    if (!vote) continue;
-    const shares = v.delegatorShares - deducted;
+    if (!v.vote) continue;
+    const shares = v.delegatorShares - v.deductedShares;
     if (shares <= 0n) continue;
     const power = (shares * v.tokens) / v.delegatorShares;
-    addWeighted(totals, vote, power);
-    addWeighted(bandOf(v.band), vote, power);
+    addWeighted(totals, v.vote, power);
+    addWeighted(band, v.vote, power);
   }
 
   const { rule } = input;

@@ -24,7 +24,7 @@ export const addr = (n: number): string => testSigner(n).address;
 /** bank, staking and governance, wired as chains/nexus wires them (governance's account is every authority). */
 export function govTestModules(): ChainModule[] {
   const bank = createBankModule({ permissions: { ...defaultModuleAccountPermissions(), [GOV_DEPOSITS]: ["burner"] }, blockedAccounts: [...defaultBlockedAccounts(), GOV_DEPOSITS] });
-  const staking = createStakingModule({ authority: GOV });
+  const staking = createStakingModule({ authority: GOV, hooks: [GovTokens.Keeper] });
   const gov = createGovModule({ staking: StakingTokens.Keeper, paramsOf: { bank: BankTokens.Keeper, staking: StakingTokens.Keeper } });
   return [bank, staking, gov];
 }

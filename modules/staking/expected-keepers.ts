@@ -18,6 +18,17 @@ export interface BankForStaking {
   burn(ctx: Ctx, module: string, coins: readonly CoinAmount[]): void;
 }
 
+/**
+ * Listeners of delegation changes (Cosmos's StakingHooks): governance keeps its vote
+ * aggregates current through it. Called after every write of a delegation's shares.
+ */
+export interface StakingHooks {
+  afterDelegationModified(ctx: Ctx, delegator: string, validator: string, shares: bigint): void;
+}
+
+export const NO_STAKING_HOOKS: StakingHooks = { afterDelegationModified: () => undefined };
+
 export const StakingDeps = {
   Bank: Symbol.for("bank.Keeper"),
+  Hooks: Symbol.for("staking.expected.Hooks"),
 } as const;

@@ -3,6 +3,7 @@ import type { ChainModule, Ctx, ModuleInstance } from "../../runtime/modules/typ
 import { RuntimeTokens } from "../../runtime/app/interfaces.ts";
 import { StakingKeeper, StakingConfigToken } from "./keeper/staking-keeper.ts";
 import { stakingConfig, type StakingModuleOptions } from "./params.ts";
+import { NO_STAKING_HOOKS, StakingDeps, type StakingHooks } from "./expected-keepers.ts";
 import { stakingMsgs } from "./msgs.ts";
 import { stakingGenesis, type StakingGenesis } from "./genesis.ts";
 import { stakingQueries } from "./queries.ts";
@@ -56,6 +57,17 @@ export function createStakingModule(opts: StakingModuleOptions = {}): ChainModul
     dependsOn: ["bank"],
     bindings: new ContainerModule(({ bind }) => {
       bind(StakingTokens.Config).toConstantValue(config);
+      // Resolved on first use: a listener (governance) depends on staking itself.
+      bind(StakingDeps.Hooks)
+        .toDynamicValue((c) => {
+          const tokens = opts.hooks ?? [];
+          if (tokens.length === 0) return NO_STAKING_HOOKS;
+          let listeners: StakingHooks[] | undefined;
+          const all = (): StakingHooks[] => (listeners ??= tokens.map((t) => c.get<StakingHooks>(t)));
+          const hooks: StakingHooks = { afterDelegationModified: (ctx, d, v, s) => all().forEach((h) => h.afterDelegationModified(ctx, d, v, s)) };
+          return hooks;
+        })
+        .inSingletonScope();
       bind(StakingTokens.Keeper).to(StakingKeeper).inSingletonScope();
       bind(StakingTokens.FemtoProvider).to(FemtoRoleProvider).inSingletonScope();
       bind(RuntimeTokens.BandRoleProvider).toService(StakingTokens.FemtoProvider);

@@ -94,6 +94,8 @@ export interface StakingConfig {
 
 export interface StakingModuleOptions {
   authority?: string;
+  /** Tokens of StakingHooks the chain binds (governance's keeper), resolved on first use. */
+  hooks?: readonly symbol[];
 }
 
 export function stakingConfig(opts: StakingModuleOptions = {}): StakingConfig {

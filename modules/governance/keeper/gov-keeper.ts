@@ -8,7 +8,8 @@ import { GovDeps, type BankForGov, type ParamsSource, type StakingForGov } from 
 import * as K from "../keys.ts";
 import { bandRule, defaultParams, govConfig, NXT_DENOM, PROPOSAL_BANDS, type GovConfig, type GovParams } from "../params.ts";
 import type { Endorsement, Proposal, TallyRecord } from "../records.ts";
-import { tally, VOTE_OPTIONS, type TallyResult, type WeightedOption } from "../tally.ts";
+import { tallyAggregated, VOTE_OPTIONS, type TallyResult, type WeightedOption } from "../tally.ts";
+import { VoteKeeper } from "./votes.ts";
 import { defaultConstitution, type Constitution } from "../constitution/schema.ts";
 import { asGovError, checkAtSubmission, effectOf, throwIfViolated, verifiedEndorsers } from "./proposal-checks.ts";
 
@@ -33,13 +34,17 @@ export interface SubmitInput {
  */
 @injectable()
 export class GovKeeper {
+  readonly votes: VoteKeeper;
+
   constructor(
     @inject(GovDeps.Bank) private readonly bank: BankForGov,
     @inject(GovDeps.Staking) private readonly staking: StakingForGov,
     @inject(MSG_ROUTER_TOKEN) private readonly router: MsgRouter,
     @inject(GovDeps.Params) private readonly paramsSource: ParamsSource,
     @inject(GovConfigToken) readonly config: GovConfig = govConfig(),
-  ) {}
+  ) {
+    this.votes = new VoteKeeper(staking);
+  }
 
   get authority(): string {
     return this.config.authority;
@@ -174,32 +179,21 @@ export class GovKeeper {
     if (p.status !== "voting_period" || ctx.block.time >= p.votingEndMs) {
       throw new GovError("GOV_NOT_IN_VOTING_PERIOD", `proposal ${id} is not in its voting period (${p.status}${p.votingEndMs ? `, voting ends at ${p.votingEndMs}` : ""})`, { proposalId: id });
     }
-    const bonded = new Set(this.staking.bondedValidators(ctx).map((v) => v.operator));
-    let hasStake = false;
-    for (const d of this.staking.delegationsOf(ctx, voter)) {
-      if (d.shares > 0n && bonded.has(d.validator)) {
-        hasStake = true;
-        break;
-      }
-    }
-    if (!hasStake) throw new GovError("GOV_NO_STAKE", `${voter} has no stake bonded with an active validator: only bonded stake votes`, { voter });
-    K.Votes.set(ctx, [id, voter], { options });
+    this.votes.vote(ctx, p, voter, options);
     ctx.emit(GovEvents.Vote, { proposalId: String(id), voter, options: options.map((o) => `${o.option}:${o.weightBps}`).join(",") });
   }
 
   // ---- tally and end block -------------------------------------------------------------------
 
-  /** The tally as it stands now (an ended proposal's is its finalTally). */
+  /** The tally as it stands now (an ended proposal's is its finalTally): O(bonded validators). */
   currentTally(ctx: Ctx, p: Proposal): TallyResult {
     const params = this.params(ctx);
-    const votes = [...K.Votes.iterate(ctx, { prefix: [p.id] })].map(([[, voter], v]) => ({ voter, options: v.options as WeightedOption[] }));
-    return tally({
-      validators: this.staking.bondedValidators(ctx),
-      votes,
-      delegationsOf: (voter) => this.staking.delegationsOf(ctx, voter),
-      rule: bandRule(params, p.band),
-      burnOnNoQuorum: params.burnVoteQuorum,
-    });
+    return tallyAggregated({ validators: this.votes.tallyInputs(ctx, p.id), rule: bandRule(params, p.band), burnOnNoQuorum: params.burnVoteQuorum });
+  }
+
+  /** Staking's hook (StakingHooks): a voter's delegation changed while proposals it voted on are open. */
+  afterDelegationModified(ctx: Ctx, delegator: string, validator: string, shares: bigint): void {
+    this.votes.delegationModified(ctx, delegator, validator, shares);
   }
 
   /** Bounded: at most maxEndingPerBlock proposals end per block, oldest first; the rest wait. */
@@ -249,6 +243,8 @@ export class GovKeeper {
       }
     }
     K.Proposals.set(ctx, p.id, p);
+    // After the messages ran: a hook they triggered may have touched this proposal's aggregates.
+    this.votes.clearAggregates(ctx, p.id);
     ctx.emit(GovEvents.Ended, {
       proposalId: String(p.id),
       status: p.status,

@@ -1,6 +1,6 @@
 import { inject, injectable } from "inversify";
 import type { Ctx } from "../../../runtime/modules/types.ts";
-import { StakingDeps, type BankForStaking } from "../expected-keepers.ts";
+import { NO_STAKING_HOOKS, StakingDeps, type BankForStaking, type StakingHooks } from "../expected-keepers.ts";
 import { stakingConfig, type StakingConfig, type StakingParams } from "../params.ts";
 import type { ActiveValidator, Delegation, RedelegationEntry, StakingValidatorUpdate, UnbondingEntry, Validator } from "../types.ts";
 import { StakingStore } from "./store.ts";
@@ -30,7 +30,9 @@ export class StakingKeeper {
   constructor(
     @inject(StakingDeps.Bank) readonly bank: BankForStaking,
     @inject(StakingConfigToken) readonly config: StakingConfig = stakingConfig(),
+    @inject(StakingDeps.Hooks) hooks: StakingHooks = NO_STAKING_HOOKS,
   ) {
+    this.store.hooks = hooks;
     this.validators = new ValidatorKeeper(this.store, bank);
     this.distribution = new DistributionKeeper(this.store, bank);
     this.delegations = new DelegationKeeper(this.store, bank, this.validators, this.distribution);

@@ -4,6 +4,7 @@ import type { StateMap } from "../../../runtime/state/collections/index.ts";
 import * as K from "../keys.ts";
 import { defaultParams, type StakingParams } from "../params.ts";
 import type { Delegation, DistributionInfo, SigningInfo, Validator } from "../types.ts";
+import { NO_STAKING_HOOKS, type StakingHooks } from "../expected-keepers.ts";
 
 export const NS = "staking";
 
@@ -15,6 +16,9 @@ export { powerOf, eligible } from "../power.ts";
  * kept by the collections themselves.
  */
 export class StakingStore {
+  /** Told of every delegation write (governance's vote aggregates). */
+  hooks: StakingHooks = NO_STAKING_HOOKS;
+
   /** The raw namespace: genesis export/import only. */
   kv(ctx: Ctx): KVStore {
     return ctx.kv(NS);
@@ -70,6 +74,7 @@ export class StakingStore {
   setDelegation(ctx: Ctx, d: Delegation): void {
     if (d.shares === 0n) K.Delegations.delete(ctx, [d.delegator, d.validator]);
     else K.Delegations.set(ctx, [d.delegator, d.validator], d);
+    this.hooks.afterDelegationModified(ctx, d.delegator, d.validator, d.shares);
   }
 
   delegationsOf(ctx: Ctx, del: string): Iterable<Delegation> {
