@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addDevnetNode, generateDevnet, type DevnetLayout } from "../../runtime/node/devnet.ts";
@@ -8,6 +8,8 @@ import { NODE_HEAP_FLAGS } from "../../runtime/node/heap-flags.ts";
 import { NexusClient } from "../../runtime/rpc/client.ts";
 import { REPO, TEST_NODE, freePort, runCli, waitFor } from "../helpers/spawn-node.ts";
 import { nexusApp } from "../../chains/nexus/app.ts";
+import { moduleAddress } from "../../runtime/crypto/address.ts";
+import type { ProposalDraft } from "../../modules/governance/client.ts";
 
 /** Test-only RPC hooks (nexus_testPartition). */
 const HOOKS = { NEXUS_TEST_HOOKS: "1" };
@@ -107,6 +109,86 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
       await waitAll([0, 1, 2, 3], 5, 60_000);
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- node0 log ---\n${procs[0]!.out().slice(-3000)}`);
+    }
+  });
+
+  /**
+   * The governance issue's e2e, on this fixture while all four validators are up (before the
+   * tests that kill them; the agreement tests after it then cover the blocks that executed
+   * the proposals). Two proposals run side by side in one 30 s voting period (the devnet's
+   * dev-speed governance): a parameter change by scripts/governance/param-change.ts (typed
+   * client; every validator votes yes) and a YOCTO amendment of the constitution submitted
+   * with `nexus tx gov submit-proposal`, on which every validator casts `nexus tx gov
+   * weighted-vote yes=0.6,no=0.4` from its own home after `nexus keys import-validator`:
+   * 60% yes is below YOCTO's 66.7%.
+   */
+  it("governance: a parameter change passes and is in force on all four; a YOCTO amendment with 60% yes is rejected", async function () {
+    this.timeout(120_000);
+    const PASS = "devnet-e2e-passphrase";
+    const client = (i: number): NexusClient => procs[i]!.client;
+    const all = [0, 1, 2, 3];
+    /** A `nexus` command that exits 0, run again when it loses a nonce race to its node's commit report (docs/validators.md). */
+    const nexus = async (args: string[], env: Record<string, string> = {}): Promise<string> => {
+      for (let attempt = 1; ; attempt++) {
+        const r = await runCli(args, { NEXUS_PASSPHRASE: "", NEXUS_NODE: "", NEXUS_HOME: "", ...env });
+        if (r.code === 0) return r.stdout;
+        if (!/TX_NONCE_(REPLAYED|GAP)/.test(r.stdout + r.stderr) || attempt === 5) throw new Error(`nexus ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+      }
+    };
+    const proposal = (i: number, id: number) => client(i).query<{ status: string; band: number; failReason?: string; finalTally?: { outcome: string; yes: string; no: string } }>("gov/proposal", { proposalId: id });
+    const constitution = await client(0).query<{ version: number; rules: unknown[] }>("gov/constitution", {});
+    const { minDeposit } = await client(0).query<{ minDeposit: string }>("gov/params", {});
+    const maxEntries = (await client(0).query<{ maxEntries: number }>("staking/params", {})).maxEntries;
+    const want = maxEntries + 5;
+
+    // The parameter change, by the example script (it submits, has every validator vote yes from
+    // its home's validator key, waits, and checks the value on every node itself).
+    const script = runCli(["--devnet", dir, "--value", String(want)], { NEXUS_PASSPHRASE: "", NEXUS_DEVNET: "" }, join(REPO, "scripts/governance/param-change.ts"));
+
+    // The amendment: the constitution in force with its version raised, in a YOCTO proposal file.
+    const file = join(dir, "amendment.json");
+    const draft: ProposalDraft = {
+      band: "YOCTO",
+      title: "Constitution v" + (constitution.version + 1),
+      summary: "the same rules, a new version (devnet e2e)",
+      messages: [{ typeUrl: "/gov.v1.MsgAmendConstitution", value: { authority: moduleAddress("gov"), constitution: { ...constitution, version: constitution.version + 1 } } }],
+      deposit: minDeposit,
+    };
+    writeFileSync(file, JSON.stringify(draft, null, 2));
+    const home = (i: number): string => layout.nodes[i]!.home;
+    // Submitted first, beside the script: both voting periods run while the keys are imported
+    // and the votes cast (each validator's import, then its vote, from its own home).
+    const receipt = await nexus(["--home", home(0), "tx", "gov", "submit-proposal", "alice", file, "--dev", "--node", layout.nodes[0]!.rpcUrl, "--json"]);
+    const submitted = (JSON.parse(receipt) as { events: { type: string; attributes: Record<string, string> }[] }).events.find((e) => e.type === "gov.proposal_submitted");
+    const amendment = Number(submitted!.attributes.proposalId);
+    expect((await proposal(0, amendment)).status).to.equal("voting_period");
+    await Promise.all(
+      all.map(async (i) => {
+        await nexus(["--home", home(i), "keys", "import-validator", "--json"], { NEXUS_PASSPHRASE: PASS });
+        await nexus(["--home", home(i), "tx", "gov", "weighted-vote", "validator", String(amendment), "yes=0.6,no=0.4", "--node", layout.nodes[i]!.rpcUrl, "--json"], { NEXUS_PASSPHRASE: PASS });
+      }),
+    );
+
+    const run = await script;
+    expect(run.code, `param-change.ts:\n${run.stdout}\n${run.stderr}`).to.equal(0);
+    const changed = Number(/proposal (\d+) submitted/.exec(run.stdout)![1]);
+    expect(run.stdout).to.include(`in force on all 4 nodes`);
+    for (const i of all) {
+      const p = await proposal(i, changed);
+      expect(p.status, `param change on node ${i}: ${p.failReason}`).to.equal("passed");
+      expect(p.finalTally!.outcome).to.equal("passed");
+      expect((await client(i).query<{ maxEntries: number }>("staking/params", {})).maxEntries, `staking.maxEntries on node ${i}`).to.equal(want);
+    }
+
+    // Submitted after the parameter change, the amendment ends a little later.
+    await waitFor(`amendment ${amendment} tallied on all four`, async () => ((await Promise.all(all.map((i) => proposal(i, amendment)))).every((p) => p.status !== "voting_period") ? true : undefined), 20_000);
+    for (const i of all) {
+      const p = await proposal(i, amendment);
+      expect(p.band).to.equal(6);
+      expect(p.status, `amendment on node ${i}`).to.equal("rejected");
+      expect(p.finalTally!.outcome).to.equal("rejected");
+      expect(BigInt(p.finalTally!.yes) * 4n, "60% yes, 40% no").to.equal(BigInt(p.finalTally!.no) * 6n);
+      expect((await client(i).query<{ version: number }>("gov/constitution", {})).version, `constitution on node ${i}`).to.equal(constitution.version);
     }
   });
 
