@@ -127,7 +127,10 @@ if (gt?.one) {
     `≤ ${n(gt.one.targetMs)} ms`,
     gt.one.endBlockMs.p50 <= gt.one.targetMs,
   );
-  row(`… of which reading the voters' delegations / the votes / the pure tally() in memory (p50)`, `${n(Math.round(s.readDelegations))} / ${n(Math.round(s.readVotes))} / ${n(Math.round(s.pureTally))} ms`, "");
+  if (s.currentTally !== undefined && gt.one.voteUs) {
+    row(`… of which the running tally (one aggregate per validator) / a vote's keeper work, which keeps it (p50)`, `${s.currentTally} ms / ${n(Math.round(gt.one.voteUs.p50))} µs`, "");
+    row(`… for comparison, a tally from scratch (Cosmos's way): reading the voters' delegations / the pure tally (p50)`, `${n(Math.round(s.fromScratchReadDelegations))} / ${n(Math.round(s.fromScratchPureTally))} ms`, "");
+  }
   if (gt.many) row(`… end block ending ${n(gt.many.proposals)} proposals of ${n(gt.many.votersEach)} voters each (maxEndingPerBlock ${n(gt.many.maxEndingPerBlock)}; p50)`, `${n(Math.round(gt.many.endBlockMs.p50))} ms (${gt.many.msPerProposal} ms per proposal)`, "");
 }
 const ar = load("arbitration-rulings.json")?.rulings;

@@ -87,7 +87,13 @@ export interface ProofView {
 }
 
 export type NodeEvent =
-  | { kind: "block"; block: BlockView; receipts: ReceiptView[] }
+  | {
+      kind: "block";
+      block: BlockView;
+      receipts: ReceiptView[];
+      /** Events of the block's own hooks (begin/end block: tallies, deadlines, epochs, fee routing). Optional: older producers of NodeEvents send none. */
+      blockEvents?: EventView[];
+    }
   /** The node stopped producing and voting: continuing would make it diverge (see the reason). */
   | { kind: "halt"; reason: string };
 

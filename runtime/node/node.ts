@@ -25,7 +25,7 @@ import type { Logger } from "./logger.ts";
 import type { BlockProducer } from "../consensus/ports.ts";
 import { singleProducer, type ProducerFactory } from "./producer.ts";
 import { nodeConsensusPorts } from "./consensus-ports.ts";
-import type { AccountView, BlockView, ChainStatus, CoinView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
+import type { AccountView, BlockView, ChainStatus, CoinView, EventView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
 import { NodeErrors } from "./errors.ts";
 
 export const NODE_VERSION = "0.2.0";
@@ -341,7 +341,7 @@ export class NexusNode implements NodeApi {
     const view = this.blockView(block, txHashes);
     for (const l of this.listeners) {
       try {
-        l({ kind: "block", block: view, receipts: execution.receipts });
+        l({ kind: "block", block: view, receipts: execution.receipts, blockEvents: execution.blockEvents as EventView[] });
       } catch (e) {
         this.log.warn({ err: e }, "block listener failed");
       }

@@ -20,8 +20,9 @@ export const NOTIFICATION_METHOD = "nexus_subscription";
 export interface EventNotification {
   height: number;
   blockHash: string;
+  /** "" for an event of the block's own hooks (begin/end block), which belongs to no transaction. */
   txHash: string;
-  /** Position of the transaction in its block. */
+  /** Position of the transaction in its block; -1 for a block hook's event. */
   txIndex: number;
   event: EventView;
 }
@@ -176,6 +177,9 @@ export class WsSession {
           this.notify(id, n);
         }
       }
+      for (const ev of e.blockEvents ?? []) {
+        if (matches(sub.filter, ev)) this.notify(id, { height: e.block.header.height, blockHash: e.block.hash, txHash: "", txIndex: -1, event: ev } satisfies EventNotification);
+      }
     }
   }
 }
@@ -301,6 +305,14 @@ export class SubscriptionHub {
           send(entry, json);
         });
       }
+    }
+    // The block's own hooks' events (governance ending a proposal, economy's epoch transition…).
+    for (const ev of e.blockEvents ?? []) {
+      let json: string | undefined;
+      this.index.matching(ev, (entry) => {
+        json ??= stringifyJson({ height: e.block.header.height, blockHash: e.block.hash, txHash: "", txIndex: -1, event: ev } satisfies EventNotification);
+        send(entry, json);
+      });
     }
   }
 

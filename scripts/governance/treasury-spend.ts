@@ -14,6 +14,7 @@ import { isAddress, moduleAddress } from "../../runtime/crypto/address.ts";
 import { Keyring } from "../../runtime/crypto/keystore.ts";
 import { homePaths } from "../../runtime/node/home.ts";
 import { Band } from "../../runtime/tx/bands.ts";
+import { NexusWsClient, type EventNotification } from "../../runtime/rpc/client.ts";
 import { addCommonOptions, connect, formatNxt, GOV_AUTHORITY_MODULE, keyringSigner, loadDevnet, parseVote, requirePassed, run, ScriptError, submitProposal, voteAll, waitForEnd, type CommonOptions } from "./lib.ts";
 
 interface Options extends CommonOptions {
@@ -69,6 +70,12 @@ run(async () => {
   console.log(`treasury holds ${formatNxt(treasuryBefore)}; ${o.recipient} (${recipient}) holds ${formatNxt(before)}`);
   if (treasuryBefore < amount) throw new ScriptError(`the treasury holds ${formatNxt(treasuryBefore)}, less than the ${formatNxt(amount)} asked`, "ask for less with --amount");
 
+  // The spend runs in the end block that ends the proposal: its economy.treasury_spend event
+  // belongs to no transaction, and comes through an "events" subscription (txIndex -1).
+  const ws = await NexusWsClient.connect((o.node ?? devnet.nodes[0]!.rpcUrl).replace(/^http/, "ws") + "/ws");
+  let spentEvent: EventNotification | undefined;
+  await ws.subscribeEvents({ type: "economy.treasury_spend", attributes: { recipient } }, (n) => (spentEvent ??= n));
+
   const spend = { typeUrl: "/economy.v1.MsgTreasurySpend", value: { authority: moduleAddress(GOV_AUTHORITY_MODULE), recipient, amount: amount.toString(), purpose: o.purpose } };
   const { id, proposal } = await submitProposal(client, chainId, proposer, {
     band: Band.ATTO,
@@ -84,9 +91,9 @@ run(async () => {
   const [treasuryAfter, after] = await Promise.all([treasury(), balance()]);
   console.log(`${o.recipient}: ${formatNxt(before)} → ${formatNxt(after)} (+${formatNxt(after - before)})`);
   console.log(`treasury: ${formatNxt(treasuryBefore)} → ${formatNxt(treasuryAfter)} (${formatNxt(treasuryAfter - treasuryBefore)})`);
-  // The spend runs in the end block that tallies the proposal, so its economy.treasury_spend
-  // event {recipient, amount, purpose} is a block event, not a transaction's: the node's RPC
-  // (receipts, "events" subscriptions) serves only the latter, so the balances are the evidence.
-  console.log(`proposal ${id} executed the spend at end of block; economy.treasury_spend {recipient, amount, purpose} is an end-block event, which the node's RPC does not serve`);
+  for (let i = 0; i < 50 && !spentEvent; i++) await new Promise((r) => setTimeout(r, 100));
+  await ws.close();
+  if (!spentEvent) throw new ScriptError("the economy.treasury_spend event did not arrive over the WebSocket subscription", "is the node's WebSocket reachable at the RPC URL's /ws?");
+  console.log(`event ${spentEvent.event.type} at height ${spentEvent.height} (end block): ${JSON.stringify(spentEvent.event.attributes)}`);
   if (after - before !== amount) throw new ScriptError(`the recipient's balance changed by ${formatNxt(after - before)}, not the ${formatNxt(amount)} spent`, "did it receive or send anything else meanwhile?");
 });

@@ -122,7 +122,7 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
    * weighted-vote yes=0.6,no=0.4` from its own home after `nexus keys import-validator`:
    * 60% yes is below YOCTO's 66.7%.
    */
-  it("governance: a parameter change passes and is in force on all four; a YOCTO amendment with 60% yes is rejected", async function () {
+  it("governance: a parameter change and a treasury spend pass and are in force on all four; a YOCTO amendment with 60% yes is rejected", async function () {
     this.timeout(120_000);
     const PASS = "devnet-e2e-passphrase";
     const client = (i: number): NexusClient => procs[i]!.client;
@@ -144,6 +144,9 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     // The parameter change, by the example script (it submits, has every validator vote yes from
     // its home's validator key, waits, and checks the value on every node itself).
     const script = runCli(["--devnet", dir, "--value", String(want)], { NEXUS_PASSPHRASE: "", NEXUS_DEVNET: "" }, join(REPO, "scripts/governance/param-change.ts"));
+    // And a treasury spend by the other example, proposed by bob, paid to carol: the script
+    // shows the end-block event economy.treasury_spend it receives over a WebSocket subscription.
+    const spendScript = runCli(["--devnet", dir, "--proposer", "bob", "--recipient", "carol", "--amount", "250"], { NEXUS_PASSPHRASE: "", NEXUS_DEVNET: "" }, join(REPO, "scripts/governance/treasury-spend.ts"));
 
     // The amendment: the constitution in force with its version raised, in a YOCTO proposal file.
     const file = join(dir, "amendment.json");
@@ -171,6 +174,9 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
 
     const run = await script;
     expect(run.code, `param-change.ts:\n${run.stdout}\n${run.stderr}`).to.equal(0);
+    const spent = await spendScript;
+    expect(spent.code, `treasury-spend.ts:\n${spent.stdout}\n${spent.stderr}`).to.equal(0);
+    expect(spent.stdout).to.match(/event economy\.treasury_spend at height \d+ \(end block\): .*"amount":"25000000000"/);
     const changed = Number(/proposal (\d+) submitted/.exec(run.stdout)![1]);
     expect(run.stdout).to.include(`in force on all 4 nodes`);
     for (const i of all) {

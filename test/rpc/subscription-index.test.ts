@@ -59,4 +59,28 @@ describe("rpc/subscriptions: the hub's index delivers each matching event once, 
     expect(a.got).to.have.length(2);
     expect(b.got).to.have.length(3);
   });
+
+  it("delivers the events of a block's own hooks (end block: a proposal ended) with no transaction: txHash \"\", txIndex -1", () => {
+    let emit: (e: NodeEvent) => void = () => undefined;
+    const api = { subscribe: (l: (e: NodeEvent) => void) => ((emit = l), () => undefined) } as unknown as NodeApi;
+    const hub = new SubscriptionHub(api, (e) => {
+      throw e;
+    });
+    const c = new Captured();
+    const s = new WsSession(c, { maxSubscriptions: 8, maxBufferedBytes: 1 << 20 });
+    hub.add(s);
+    const ended = s.subscribe("events", { type: "gov.proposal_ended", attributes: { proposalId: "7" } });
+    const block = { hash: "cd".repeat(32), header: { height: 9 }, txs: [] } as never;
+    emit({
+      kind: "block",
+      block,
+      receipts: [receipt(0, [{ type: "bank.transfer", attributes: { from: "alice", to: "bob", amount: "1nxt" } }])],
+      blockEvents: [
+        { type: "gov.proposal_ended", attributes: { proposalId: "6", status: "rejected" } },
+        { type: "gov.proposal_ended", attributes: { proposalId: "7", status: "passed" } },
+      ],
+    });
+    expect(c.got.map((g) => g.result)).to.deep.equal([{ height: 9, blockHash: "cd".repeat(32), txHash: "", txIndex: -1, event: { type: "gov.proposal_ended", attributes: { proposalId: "7", status: "passed" } } }]);
+    expect(c.got[0]!.subscription).to.equal(ended);
+  });
 });
