@@ -166,20 +166,30 @@ const NONCE_RACES = new Set(["TX_NONCE_REPLAYED", "TX_NONCE_GAP"]);
  * may lose the nonce race to one (docs/validators.md): it is sent again with the next nonce.
  */
 export async function send(client: NexusClient, chainId: string, key: { address: string; signer: Signer }, msgs: Msg[], what: string): Promise<ReceiptView> {
+  // The account's nonce is the committed one; the mempool may already hold this key's
+  // transactions (another script, the node's commit report): its refusal names the nonce it
+  // expects next, which the next attempt uses.
+  let expected: bigint | undefined;
   for (let attempt = 1; ; attempt++) {
-    const nonce = (await client.getAccount(key.address)).nonce;
+    const nonce = expected ?? BigInt((await client.getAccount(key.address)).nonce);
+    expected = undefined;
     const tx = buildTx({ chainId, signer: key.signer, nonce, msgs });
     let receipt: ReceiptView;
     try {
       const { hash } = await client.sendTx(tx.bytes);
       receipt = await client.waitForTx(hash, { timeoutMs: 30_000 });
     } catch (e) {
-      if (e instanceof RpcClientError && NONCE_RACES.has(e.codeName) && attempt < 4) continue;
+      if (e instanceof RpcClientError && NONCE_RACES.has(e.codeName) && attempt < 8) {
+        const m = /expects (\d+) next/.exec(e.message);
+        if (m) expected = BigInt(m[1]!);
+        else await new Promise((r) => setTimeout(r, 300 * attempt));
+        continue;
+      }
       if (e instanceof RpcClientError) throw new ScriptError(`${what} was refused: ${e.codeName}: ${e.message}`);
       throw e;
     }
     if (receipt.code === 0) return receipt;
-    if (NONCE_RACES.has(receipt.codeName) && attempt < 4) continue;
+    if (NONCE_RACES.has(receipt.codeName) && attempt < 8) continue;
     throw new ScriptError(`${what} failed in block ${receipt.height}: ${receipt.codeName}: ${receipt.log}`);
   }
 }
