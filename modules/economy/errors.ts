@@ -13,8 +13,8 @@ export const ECONOMY_ERRORS = {
   ECONOMY_BUDGET_NOT_FOUND: 6,
   ECONOMY_BUDGET_EXHAUSTED: 7, // consumePostage asks for more energy than the budget has left
   ECONOMY_GENESIS_INVALID: 8,
-  ECONOMY_TREASURY_INSUFFICIENT: 10, // MsgTreasurySpend above the treasury's balance
   ECONOMY_NO_ENERGY_PRICE: 9, // runtime params (joulesPerUnit) are not in state
+  ECONOMY_TREASURY_INSUFFICIENT: 10, // MsgTreasurySpend above the treasury's balance
 } as const;
 
 export type EconomyErrorCode = keyof typeof ECONOMY_ERRORS;

@@ -132,7 +132,8 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
       for (let attempt = 1; ; attempt++) {
         const r = await runCli(args, { NEXUS_PASSPHRASE: "", NEXUS_NODE: "", NEXUS_HOME: "", ...env });
         if (r.code === 0) return r.stdout;
-        if (!/TX_NONCE_(REPLAYED|GAP)/.test(r.stdout + r.stderr) || attempt === 5) throw new Error(`nexus ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+        // A vote the mempool took and then dropped (another transaction took its nonce) times out: sent again.
+        if (!/TX_NONCE_(REPLAYED|GAP)|CLIENT_TIMEOUT|still unknown/.test(r.stdout + r.stderr) || attempt === 5) throw new Error(`nexus ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
       }
     };
     const proposal = (i: number, id: number) => client(i).query<{ status: string; band: number; failReason?: string; finalTally?: { outcome: string; yes: string; no: string } }>("gov/proposal", { proposalId: id });
@@ -159,15 +160,15 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     };
     writeFileSync(file, JSON.stringify(draft, null, 2));
     const home = (i: number): string => layout.nodes[i]!.home;
-    // Submitted first, beside the script: both voting periods run while the keys are imported
-    // and the votes cast (each validator's import, then its vote, from its own home).
+    // Each validator's key into its home's keyring first, so the votes follow the submission at
+    // once; both voting periods (the scripts' and the amendment's) then run side by side.
+    await Promise.all(all.map((i) => nexus(["--home", home(i), "keys", "import-validator", "--json"], { NEXUS_PASSPHRASE: PASS })));
     const receipt = await nexus(["--home", home(0), "tx", "gov", "submit-proposal", "alice", file, "--dev", "--node", layout.nodes[0]!.rpcUrl, "--json"]);
     const submitted = (JSON.parse(receipt) as { events: { type: string; attributes: Record<string, string> }[] }).events.find((e) => e.type === "gov.proposal_submitted");
     const amendment = Number(submitted!.attributes.proposalId);
     expect((await proposal(0, amendment)).status).to.equal("voting_period");
     await Promise.all(
       all.map(async (i) => {
-        await nexus(["--home", home(i), "keys", "import-validator", "--json"], { NEXUS_PASSPHRASE: PASS });
         await nexus(["--home", home(i), "tx", "gov", "weighted-vote", "validator", String(amendment), "yes=0.6,no=0.4", "--node", layout.nodes[i]!.rpcUrl, "--json"], { NEXUS_PASSPHRASE: PASS });
       }),
     );
