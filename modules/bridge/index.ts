@@ -94,3 +94,4 @@ export { canonicalAddress, attestationKeyProblem, signatureFormatProblem, ss58En
 export { mintDigest, domainSeparator, recoverEvmSigner, signEvmDigest, evmAddressOf, MINT_TYPE, type EvmDomain, type MintFields } from "./eip712.ts";
 export { recordsProblem } from "./invariants.ts";
 export type { Outbound, Inbound, OutboundStatus, InboundStatus, OutboundResult, ChainTotals } from "./records.ts";
+export { bridgeMsg } from "./client.ts";
