@@ -1,0 +1,95 @@
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { concatBytes, fromHex, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+
+/**
+ * EIP-712 digests of NexusBridge (notes/bridge-contract.md: domain name "NexusBridge", version
+ * "2") and recovery of the signer's address, with @noble only. Pure functions.
+ */
+
+const DOMAIN_TYPEHASH = keccak_256(utf8("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"));
+export const MINT_TYPE = "Mint(bytes32 transferId,address recipient,uint256 amount,uint64 expiresAt)";
+const MINT_TYPEHASH = keccak_256(utf8(MINT_TYPE));
+/** secp256k1 group order; OpenZeppelin's ECDSA refuses s above n/2 (malleable twins). */
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+function word(v: bigint): Uint8Array {
+  if (v < 0n || v >= 1n << 256n) throw new RangeError(`uint256 out of range: ${v}`);
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+function addressWord(addr: string): Uint8Array {
+  const out = new Uint8Array(32);
+  out.set(fromHex(addr.slice(2).toLowerCase()), 12);
+  return out;
+}
+
+export interface EvmDomain {
+  readonly chainId: number;
+  /** 0x + 40 hex digits. */
+  readonly verifyingContract: string;
+}
+
+export function domainSeparator(d: EvmDomain): Uint8Array {
+  return keccak_256(concatBytes(DOMAIN_TYPEHASH, keccak_256(utf8("NexusBridge")), keccak_256(utf8("2")), word(BigInt(d.chainId)), addressWord(d.verifyingContract)));
+}
+
+export interface MintFields {
+  /** 64 hex digits (with or without 0x). */
+  readonly transferId: string;
+  readonly recipient: string;
+  readonly amount: bigint;
+  /** Unix seconds. */
+  readonly expiresAt: number;
+}
+
+/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(Mint)). */
+export function mintDigest(d: EvmDomain, m: MintFields): Uint8Array {
+  const id = fromHex(m.transferId.replace(/^0x/, ""));
+  const struct = keccak_256(concatBytes(MINT_TYPEHASH, id, addressWord(m.recipient), word(m.amount), word(BigInt(m.expiresAt))));
+  return keccak_256(concatBytes(new Uint8Array([0x19, 0x01]), domainSeparator(d), struct));
+}
+
+/** Ethereum address (0x + lowercase hex) of an uncompressed or compressed secp256k1 public key. */
+export function evmAddressOf(publicKey: Uint8Array): string {
+  const uncompressed = publicKey.length === 65 ? publicKey : secp256k1.Point.fromBytes(publicKey).toBytes(false);
+  return "0x" + toHex(keccak_256(uncompressed.subarray(1)).subarray(12));
+}
+
+/**
+ * The address that made a 65-byte r‖s‖v signature (v 27/28 or 0/1) of `digest`, or null when
+ * the signature is malformed, has a high s, or recovers nothing: exactly what ecrecover with
+ * OpenZeppelin's checks would accept.
+ */
+export function recoverEvmSigner(digest: Uint8Array, sigHex: string): string | null {
+  const hex = sigHex.replace(/^0x/, "");
+  if (!/^[0-9a-fA-F]{130}$/.test(hex)) return null;
+  const sig = fromHex(hex.toLowerCase());
+  const v = sig[64]!;
+  const recovery = v >= 27 ? v - 27 : v;
+  if (recovery !== 0 && recovery !== 1) return null;
+  const s = BigInt("0x" + toHex(sig.subarray(32, 64)));
+  if (s === 0n || s > N / 2n) return null;
+  try {
+    const rec = new Uint8Array(65);
+    rec[0] = recovery;
+    rec.set(sig.subarray(0, 64), 1);
+    return evmAddressOf(secp256k1.recoverPublicKey(rec, digest, { prehash: false }));
+  } catch {
+    return null;
+  }
+}
+
+/** Sign a digest as an EVM validator key would (tests, scripts): 0x + r‖s‖v with v 27/28. */
+export function signEvmDigest(digest: Uint8Array, secretKey: Uint8Array): string {
+  const rec = secp256k1.sign(digest, secretKey, { prehash: false, format: "recovered" });
+  const out = new Uint8Array(65);
+  out.set(rec.subarray(1), 0);
+  out[64] = rec[0]! + 27;
+  return "0x" + toHex(out);
+}

@@ -1,0 +1,182 @@
+import { moduleAddress } from "../../../runtime/crypto/address.ts";
+import type { Ctx } from "../../../runtime/modules/types.ts";
+import { BRIDGE_ESCROW } from "../accounts.ts";
+import { mintDigest, recoverEvmSigner } from "../eip712.ts";
+import { BridgeError } from "../errors.ts";
+import { BridgeEvents } from "../events.ts";
+import { canonicalAddress, signatureFormatProblem } from "../families.ts";
+import * as K from "../keys.ts";
+import { NXT_DENOM, type ChainSettings } from "../params.ts";
+import type { Outbound, OutboundResult } from "../records.ts";
+import { blockSeconds, expiryPassed, transferId } from "../rules.ts";
+import type { BridgeKeeper, VotingSet } from "./bridge-keeper.ts";
+
+/** One outbound transfer with the signatures collected, as queries show it. */
+export interface OutboundView extends Outbound {
+  signatures: { validator: string; key: string; signature: string; counts: boolean }[];
+  signedPower: string;
+  totalPower: string;
+  /** The signatures that count now pass the threshold. */
+  passes: boolean;
+  results: { validator: string; result: string }[];
+}
+
+/**
+ * NexusOS → chain X: lock in bridge_escrow, sequence and transferId, validators' destination
+ * signatures until the threshold ("ready"), then a result the threshold attests: "executed"
+ * (the NXT stays in escrow, backing what was minted there) or "expired" (refunded).
+ */
+export class OutboundKeeper {
+  constructor(private readonly k: BridgeKeeper) {}
+
+  get(ctx: Ctx, chain: string, seq: number): Outbound | undefined {
+    return K.Outbounds.get(ctx, [chain, seq]);
+  }
+
+  nextSeq(ctx: Ctx, chain: string): number {
+    return K.NextSeq.get(ctx, chain) ?? 1;
+  }
+
+  bridgeOut(ctx: Ctx, sender: string, chainName: string, recipient: string, amount: bigint): Outbound {
+    const c = this.k.requireEnabled(ctx, chainName);
+    if (c.paused) throw new BridgeError("BRIDGE_CHAIN_PAUSED", `chain "${chainName}" is paused: no new transfers until the authority resumes it`, { chain: chainName });
+    if (amount <= 0n) throw new BridgeError("BRIDGE_INVALID_AMOUNT", "amount must be positive");
+    const min = BigInt(c.minAmount);
+    if (amount < min) throw new BridgeError("BRIDGE_BELOW_MINIMUM", `amount ${amount} is below chain "${chainName}"'s minimum ${min}`, { minAmount: min.toString() });
+    const cap = BigInt(c.rateLimit.capacity);
+    if (amount > cap) throw new BridgeError("BRIDGE_ABOVE_CAPACITY", `amount ${amount} is above chain "${chainName}"'s rate-limit capacity ${cap}: split it`, { capacity: cap.toString() });
+    const to = canonicalAddress(c, recipient);
+    if (!to.ok) throw new BridgeError("BRIDGE_INVALID_RECIPIENT", `recipient for ${c.family} chain "${chainName}": ${to.reason}`, { chain: chainName });
+    const taken = this.k.takeTokens(ctx, c, "out", amount);
+    if (!taken.ok) {
+      throw new BridgeError("BRIDGE_RATE_LIMITED", `chain "${chainName}"'s outbound bucket holds ${taken.bucket.tokens}, below ${amount}; retry in ${taken.retryAfterSeconds} s`, {
+        available: taken.bucket.tokens.toString(),
+        retryAfterSeconds: taken.retryAfterSeconds ?? -1,
+      });
+    }
+    this.k.bank.sendToModule(ctx, sender, BRIDGE_ESCROW, [{ denom: NXT_DENOM, amount }]);
+    const seq = this.nextSeq(ctx, chainName);
+    K.NextSeq.set(ctx, chainName, seq + 1);
+    const o: Outbound = {
+      chain: chainName,
+      seq,
+      transferId: transferId(ctx.block.chainId, chainName, seq),
+      sender,
+      recipient: to.address,
+      amount: amount.toString(),
+      expiresAt: blockSeconds(ctx.block.time) + c.outboundTtlSeconds,
+      createdHeight: ctx.block.height,
+      status: "pending",
+    };
+    K.Outbounds.set(ctx, [chainName, seq], o);
+    this.k.addTotals(ctx, chainName, { lockedOut: amount });
+    ctx.emit(BridgeEvents.Outbound, { chain: chainName, seq: String(seq), transferId: o.transferId, sender, recipient: o.recipient, amount: o.amount, expiresAt: String(o.expiresAt) });
+    return o;
+  }
+
+  private requireOpen(ctx: Ctx, chainName: string, seq: number): { c: ChainSettings; o: Outbound } {
+    const c = this.k.requireChain(ctx, chainName);
+    const o = this.get(ctx, chainName, seq);
+    if (!o) throw new BridgeError("BRIDGE_UNKNOWN_OUTBOUND", `chain "${chainName}" has no outbound transfer ${seq} (next is ${this.nextSeq(ctx, chainName)})`, { chain: chainName, seq });
+    if (o.status === "executed" || o.status === "expired") {
+      throw new BridgeError("BRIDGE_OUTBOUND_COMPLETED", `outbound ${chainName}/${seq} is already ${o.status}`, { chain: chainName, seq, status: o.status });
+    }
+    return { c, o };
+  }
+
+  /**
+   * A validator's destination signature. EVM chains with evmChainId and bridgeContract: the
+   * signature must recover to the validator's registered EVM key over the Mint digest; other
+   * families: format only (stored for the relayer, verified by the destination).
+   */
+  sign(ctx: Ctx, validator: string, chainName: string, seq: number, signature: string): void {
+    const { c, o } = this.requireOpen(ctx, chainName, seq);
+    const set = this.k.requireVoter(ctx, validator);
+    const key = this.k.attestationKey(ctx, validator, c.family);
+    if (key === undefined) throw new BridgeError("BRIDGE_NO_ATTESTATION_KEY", `${validator} has no ${c.family} attestation key (MsgRegisterAttestationKey)`, { validator, family: c.family });
+    const prev = K.OutboundSigs.get(ctx, [chainName, seq, validator]);
+    // A validator signs once per key: after a key rotation it may sign again with the new one.
+    if (prev && prev.key === key) throw new BridgeError("BRIDGE_DUPLICATE_SIGNATURE", `${validator} already signed ${chainName}/${seq}`, { validator, chain: chainName, seq });
+    if (blockSeconds(ctx.block.time) > o.expiresAt) {
+      throw new BridgeError("BRIDGE_OUTBOUND_EXPIRED", `outbound ${chainName}/${seq} expired at ${o.expiresAt}: a signature cannot execute any more`, { expiresAt: o.expiresAt });
+    }
+    const sig = signature.toLowerCase();
+    const problem = signatureFormatProblem(c.family, sig);
+    if (problem) throw new BridgeError("BRIDGE_BAD_SIGNATURE", problem);
+    if (c.family === "evm" && c.evm) {
+      const digest = mintDigest({ chainId: c.evm.chainId, verifyingContract: c.evm.bridgeContract }, { transferId: o.transferId, recipient: o.recipient, amount: BigInt(o.amount), expiresAt: o.expiresAt });
+      const signer = recoverEvmSigner(digest, sig);
+      if (signer !== key) {
+        throw new BridgeError("BRIDGE_BAD_SIGNATURE", `the signature recovers to ${signer ?? "nothing"}, not ${validator}'s EVM key ${key} (EIP-712 Mint, domain NexusBridge v2, chainId ${c.evm.chainId})`, { expected: key, recovered: signer ?? "" });
+      }
+    }
+    K.OutboundSigs.set(ctx, [chainName, seq, validator], { key, signature: sig });
+    ctx.emit(BridgeEvents.OutboundSigned, { chain: chainName, seq: String(seq), validator });
+    if (o.status === "pending" && this.signatureTally(ctx, c, chainName, seq, set).passes) {
+      K.Outbounds.set(ctx, [chainName, seq], { ...o, status: "ready", readyHeight: ctx.block.height });
+      ctx.emit(BridgeEvents.OutboundReady, { chain: chainName, seq: String(seq) });
+    }
+  }
+
+  /** Signatures that count: by a member of the set in force, made with the key it holds now. */
+  signatureTally(ctx: Ctx, c: ChainSettings, chainName: string, seq: number, set: VotingSet): { power: bigint; total: bigint; passes: boolean; counting: Set<string> } {
+    const counting = new Set<string>();
+    for (const [[, , v], s] of K.OutboundSigs.iterate(ctx, { prefix: [chainName, seq] })) {
+      if (set.power.has(v) && this.k.attestationKey(ctx, v, c.family) === s.key) counting.add(v);
+    }
+    return { ...this.k.tally(set, counting), counting };
+  }
+
+  /**
+   * A validator attests what happened on the destination. "expired" only once block time is
+   * past expiresAt + params.expiryMarginSeconds. The result a threshold attests completes the
+   * transfer: executed (stays in escrow) or expired (refunded to the sender).
+   */
+  attestResult(ctx: Ctx, validator: string, chainName: string, seq: number, result: OutboundResult): void {
+    const { o } = this.requireOpen(ctx, chainName, seq);
+    const set = this.k.requireVoter(ctx, validator);
+    if (K.ResultVotes.has(ctx, [chainName, seq, validator])) {
+      throw new BridgeError("BRIDGE_DUPLICATE_ATTESTATION", `${validator} already attested the result of ${chainName}/${seq}`, { validator, chain: chainName, seq });
+    }
+    if (result === "expired") {
+      const margin = this.k.params(ctx).expiryMarginSeconds;
+      const now = blockSeconds(ctx.block.time);
+      if (!expiryPassed(now, o.expiresAt, margin)) {
+        throw new BridgeError("BRIDGE_NOT_EXPIRED", `outbound ${chainName}/${seq} expires at ${o.expiresAt}; "expired" is accepted after ${o.expiresAt + margin} (block time ${now})`, {
+          expiresAt: o.expiresAt,
+          acceptedAfter: o.expiresAt + margin,
+        });
+      }
+    }
+    K.ResultVotes.set(ctx, [chainName, seq, validator], result);
+    ctx.emit(BridgeEvents.OutboundResultAttested, { chain: chainName, seq: String(seq), validator, result });
+    const voters: string[] = [];
+    for (const [[, , v], r] of K.ResultVotes.iterate(ctx, { prefix: [chainName, seq] })) if (r === result) voters.push(v);
+    if (!this.k.tally(set, voters).passes) return;
+    const amount = BigInt(o.amount);
+    if (result === "expired") {
+      this.k.bank.sendFromModule(ctx, BRIDGE_ESCROW, o.sender, [{ denom: NXT_DENOM, amount }]);
+      this.k.addTotals(ctx, chainName, { refundedOut: amount });
+    } else {
+      this.k.addTotals(ctx, chainName, { executedOut: amount });
+    }
+    K.Outbounds.set(ctx, [chainName, seq], { ...o, status: result, completedHeight: ctx.block.height });
+    ctx.emit(BridgeEvents.OutboundCompleted, { chain: chainName, seq: String(seq), result });
+    // What the destination minted now backs inbound credits: retry any that wait.
+    if (result === "executed") this.k.inbound.kick(ctx, chainName);
+  }
+
+  view(ctx: Ctx, o: Outbound): OutboundView {
+    const c = this.k.requireChain(ctx, o.chain);
+    const set = this.k.votingSet(ctx);
+    const t = this.signatureTally(ctx, c, o.chain, o.seq, set);
+    const signatures = [...K.OutboundSigs.iterate(ctx, { prefix: [o.chain, o.seq] })].map(([[, , validator], s]) => ({ validator, key: s.key, signature: s.signature, counts: t.counting.has(validator) }));
+    const results = [...K.ResultVotes.iterate(ctx, { prefix: [o.chain, o.seq] })].map(([[, , validator], result]) => ({ validator, result }));
+    return { ...o, signatures, signedPower: t.power.toString(), totalPower: t.total.toString(), passes: t.passes, results };
+  }
+
+  /** The escrow's address (tests, docs). */
+  static escrowAddress(): string {
+    return moduleAddress(BRIDGE_ESCROW);
+  }
+}
