@@ -10,6 +10,7 @@ import { createDexModule } from "../../modules/dex/index.ts";
 import { createBhlsModule, BhlsTokens } from "../../modules/bhls/index.ts";
 import { createGovModule, GovTokens } from "../../modules/governance/index.ts";
 import { createArbitrationModule, ArbitrationTokens } from "../../modules/ai-arbitration/index.ts";
+import { createBridgeModule, BridgeTokens } from "../../modules/bridge/index.ts";
 import { BankTokens } from "../../modules/bank/index.ts";
 import { DexTokens } from "../../modules/dex/index.ts";
 import { nexusDevGenesis, nexusNetworkGenesis } from "./genesis.ts";
@@ -44,7 +45,7 @@ export const NEXUS_DENOM_OWNERS = { "dex/": "dex" } as const;
  * what their module accounts for, so a stray MsgSend would break an invariant. Treasury-like
  * accounts (validator_pool, treasury, the reserves) stay open so anyone can fund them.
  */
-export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex", "bhls_bridge_escrow", "gov_deposits", "arbitration"] as const;
+export const NEXUS_BLOCKED_ACCOUNTS = ["bonded_pool", "not_bonded_pool", "distribution", "fee_collector", "bank_multisend_escrow", "postage", "dex", "bhls_bridge_escrow", "gov_deposits", "arbitration", "bridge_escrow"] as const;
 
 const bankModule = createBankModule({ authority: NEXUS_AUTHORITY, permissions: NEXUS_PERMISSIONS, blockedAccounts: NEXUS_BLOCKED_ACCOUNTS, denomOwners: NEXUS_DENOM_OWNERS });
 // Governance listens to delegation changes (its running vote tallies).
@@ -62,11 +63,14 @@ const bhlsModule = createBhlsModule({ authority: NEXUS_AUTHORITY, epochs: Econom
 // module's authority. The constitution compares these modules' params before and after.
 const govModule = createGovModule({
   staking: StakingTokens.Keeper,
-  paramsOf: { bank: BankTokens.Keeper, staking: StakingTokens.Keeper, economy: EconomyTokens.Keeper, dex: DexTokens.Keeper, bhls: BhlsTokens.Keeper, arbitration: ArbitrationTokens.Keeper },
+  paramsOf: { bank: BankTokens.Keeper, staking: StakingTokens.Keeper, economy: EconomyTokens.Keeper, dex: DexTokens.Keeper, bhls: BhlsTokens.Keeper, arbitration: ArbitrationTokens.Keeper, bridge: BridgeTokens.Keeper },
 });
 // AI-assisted arbitration: panels of governance-registered arbiters; a ruling that stands runs
 // its remedy (allowlisted by governance) as governance's account; the rest escalate to a proposal.
 const arbitrationModule = createArbitrationModule({ authority: NEXUS_AUTHORITY, governance: GovTokens.Keeper });
+// The NexusOS end of the bridges: NXT locked for other chains in bridge_escrow, credited back on
+// attestations of > 2/3 of the validators' power (docs/bridges.md).
+const bridgeModule = createBridgeModule({ authority: NEXUS_AUTHORITY, staking: StakingTokens.Keeper });
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order
@@ -76,7 +80,7 @@ export function nexusModules(consensus: ConsensusMode): ChainModule[] {
   const modules: ChainModule[] = [bankModule, stakingModule];
   // Only BFT validators produce commits and evidence for the consensus module to record.
   if (consensus === "bft") modules.push(consensusModule);
-  modules.push(economyModule, dexModule, bhlsModule, govModule, arbitrationModule);
+  modules.push(economyModule, dexModule, bhlsModule, govModule, arbitrationModule, bridgeModule);
   return modules;
 }
 
@@ -88,7 +92,7 @@ export const nexusChain = defineChain({
   order: {
     // bank first: staking's genesis bonds the validators' stake out of balances bank credits.
     // dex after bank: its bootstrap pools are funded from balances bank credits.
-    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls", "gov", "arbitration"],
+    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls", "gov", "arbitration", "bridge"],
     beginBlock: ["bank", "staking", "consensus"],
     // staking's end block returns the validator-set updates, which must see every stake
     // change of the block: a module whose end block changes stake is named before staking
@@ -96,7 +100,8 @@ export const nexusChain = defineChain({
     // it runs after every module that pays into fee_collector: last.
     // gov before staking: a passed proposal may change stake or staking's params; arbitration
     // before gov: a case escalated at its deadline opens its proposal in the same block.
-    endBlock: ["bank", "consensus", "arbitration", "gov", "staking", "dex", "economy"],
+    // bridge after gov: a proposal unpausing a chain pays its waiting credits in the same block.
+    endBlock: ["bank", "consensus", "arbitration", "gov", "bridge", "staking", "dex", "economy"],
   },
   denoms: [{ base: NXT_DENOM, display: "NXT", decimals: NXT_DECIMALS }],
   genesis: {
