@@ -11,9 +11,10 @@ import {BHLSDistributor} from "../bhls/BHLSDistributor.sol";
 
 /// @title NexusBridge: the EVM end of the NexusOS bridge
 /// @notice Mints WNXT, releases locked ERC-20s and forwards cross-chain BHLS
-/// claims only on an attestation by the NexusOS validator set: at least
-/// `threshold` secp256k1 signatures over an EIP-712 message, from the EVM
-/// attestation keys the validators registered on NexusOS. Everything that
+/// claims only on an attestation by the NexusOS validator set with the chain's
+/// own threshold: secp256k1 signatures over an EIP-712 message from the EVM
+/// attestation keys the validators registered on NexusOS, whose NexusOS voting
+/// powers sum to more than 2/3 of the set's total power. Everything that
 /// changes the bridge (validator set, pause, rate limits) is signed by the
 /// current set too; there is no owner. The bridge deploys WNXT and the
 /// BHLSDistributor itself, so both are bound to it from creation.
@@ -30,7 +31,7 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         "BhlsDelivery(bytes32 transferId,bytes32 citizen,uint64 epoch,address recipient,uint256 amount)"
     );
     bytes32 public constant VALIDATOR_SET_TYPEHASH =
-        keccak256("ValidatorSetUpdate(address[] validators,uint256 threshold,uint256 nonce)");
+        keccak256("ValidatorSetUpdate(uint64 setId,address[] validators,uint256[] powers,uint256 nonce)");
     bytes32 public constant PAUSE_TYPEHASH = keccak256("SetPaused(bool paused,uint256 nonce)");
     bytes32 public constant RATE_LIMIT_TYPEHASH =
         keccak256("SetRateLimit(address token,uint256 limit,uint256 period,uint256 nonce)");
@@ -44,8 +45,14 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     struct Config {
         uint64 setId; // current validator set, starts at 1
         uint64 nonce; // next nonce for set-signed governance messages
-        uint16 threshold;
+        uint96 totalPower; // sum of the current set's powers
         bool paused;
+    }
+
+    /// @dev A key's registration, one slot: the set it was last registered in and its power there.
+    struct Member {
+        uint64 setId;
+        uint96 power;
     }
 
     /// @dev Per-token fixed-period outflow limit, packed in one slot.
@@ -58,8 +65,9 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
 
     Config public config;
     address[] private validatorList;
-    /// @notice Set id a key was last registered in; a key is a validator iff it equals config.setId.
-    mapping(address => uint64) public validatorSetOf;
+    /// @notice Set id a key was last registered in, and its power in that set; a key is a
+    /// validator iff its setId equals config.setId.
+    mapping(address => Member) public members;
     /// @notice Transfer ids already executed (mint, release or BHLS alike).
     mapping(bytes32 => bool) public processed;
     mapping(address => RateLimit) public rateLimits;
@@ -75,7 +83,11 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     event BhlsForwarded(
         bytes32 indexed transferId, bytes32 indexed citizen, uint64 epoch, address recipient, uint256 amount
     );
-    event ValidatorSetUpdated(uint64 indexed setId, address[] validators, uint256 threshold);
+    /// @notice The set in force from now on. `nextNonce` is the nonce the next set-signed
+    /// governance message must carry (0 at construction).
+    event ValidatorSetUpdated(
+        uint64 indexed setId, address[] validators, uint256[] powers, uint256 totalPower, uint256 nextNonce
+    );
     event PausedSet(bool paused, uint256 nonce);
     event RateLimitSet(address indexed token, uint256 limit, uint256 period, uint256 nonce);
 
@@ -84,37 +96,51 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     error ZeroAddress();
     error TransferAlreadyProcessed(bytes32 transferId);
     error InvalidSignatureLength(uint256 length);
-    error InsufficientSignatures(uint256 provided, uint256 threshold);
+    error InsufficientPower(uint256 signedPower, uint256 totalPower);
     error InvalidSignature(uint256 index);
     error DuplicateSigner(address signer);
     error SignersNotAscending(address signer, address previous);
     error NotValidator(address signer);
     error InvalidValidatorSet();
-    error InvalidThreshold(uint256 threshold, uint256 validators);
+    error InvalidSetId(uint256 provided, uint256 expected);
     error InvalidNonce(uint256 provided, uint256 expected);
     error TokenNotBridged(address token);
     error RateLimitExceeded(address token, uint256 amount, uint256 available);
     error InvalidRateLimit();
     error AlreadyInState(bool paused);
 
-    constructor(address[] memory validators_, uint256 threshold_, uint256 wnxtLimitPerPeriod, uint256 wnxtPeriod)
-        EIP712("NexusBridge", "1")
-    {
+    constructor(
+        address[] memory validators_,
+        uint256[] memory powers_,
+        uint256 wnxtLimitPerPeriod,
+        uint256 wnxtPeriod
+    ) EIP712("NexusBridge", "2") {
         WNXT token = new WNXT();
         wnxt = token;
         bhlsDistributor = new BHLSDistributor(address(token));
-        _setValidators(validators_, threshold_, 1);
+        _storeValidators(validators_, powers_, _checkValidators(validators_, powers_), 1);
         _setRateLimit(address(token), wnxtLimitPerPeriod, wnxtPeriod);
     }
 
     // ------------------------------------------------------------------ views
 
-    function validators() external view returns (address[] memory) {
-        return validatorList;
+    /// @notice The current set: keys (ascending) and their powers.
+    function validators() external view returns (address[] memory keys, uint256[] memory powers) {
+        keys = validatorList;
+        powers = new uint256[](keys.length);
+        for (uint256 i; i < keys.length; i++) {
+            powers[i] = members[keys[i]].power;
+        }
     }
 
     function isValidator(address key) public view returns (bool) {
-        return validatorSetOf[key] == config.setId;
+        return members[key].setId == config.setId;
+    }
+
+    /// @notice A key's power in the current set (0 if it is not in it).
+    function powerOf(address key) external view returns (uint256) {
+        Member memory m = members[key];
+        return m.setId == config.setId ? m.power : 0;
     }
 
     function domainSeparator() external view returns (bytes32) {
@@ -141,13 +167,22 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         return _hashTypedDataV4(keccak256(abi.encode(BHLS_TYPEHASH, transferId, citizen, epoch, recipient, amount)));
     }
 
-    function validatorSetDigest(address[] calldata validators_, uint256 threshold_, uint256 nonce)
-        public
-        view
-        returns (bytes32)
-    {
+    function validatorSetDigest(
+        uint64 setId,
+        address[] calldata validators_,
+        uint256[] calldata powers_,
+        uint256 nonce
+    ) public view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(VALIDATOR_SET_TYPEHASH, keccak256(abi.encodePacked(validators_)), threshold_, nonce))
+            keccak256(
+                abi.encode(
+                    VALIDATOR_SET_TYPEHASH,
+                    setId,
+                    keccak256(abi.encodePacked(validators_)),
+                    keccak256(abi.encodePacked(powers_)),
+                    nonce
+                )
+            )
         );
     }
 
@@ -234,18 +269,28 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
 
     // ------------------------------------------------------ set-signed admin
 
-    /// @notice Replaces the validator set. Signed by the current set; the new
-    /// keys must be strictly ascending (no duplicates) and the threshold a strict
-    /// majority of them.
+    /// @notice Replaces the validator set with set `setId` (the current id + 1).
+    /// The same ValidatorSetUpdate message is signed twice over: by more than 2/3
+    /// of the current set's power (`currentSignatures`) and by more than 2/3 of
+    /// the incoming set's power (`incomingSignatures`), which proves the new keys
+    /// are held before the bridge depends on them. New keys must be strictly
+    /// ascending (no duplicates, no zero address) with a non-zero power each.
     function updateValidatorSet(
+        uint64 setId,
         address[] calldata validators_,
-        uint256 threshold_,
+        uint256[] calldata powers_,
         uint256 nonce,
-        bytes calldata signatures
+        bytes calldata currentSignatures,
+        bytes calldata incomingSignatures
     ) external {
+        uint64 expected = config.setId + 1;
+        if (setId != expected) revert InvalidSetId(setId, expected);
         _useNonce(nonce);
-        _verify(validatorSetDigest(validators_, threshold_, nonce), signatures);
-        _setValidators(validators_, threshold_, config.setId + 1);
+        uint256 total = _checkValidators(validators_, powers_);
+        bytes32 digest = validatorSetDigest(setId, validators_, powers_, nonce);
+        _verify(digest, currentSignatures);
+        _verifyIncoming(digest, incomingSignatures, validators_, powers_, total);
+        _storeValidators(validators_, powers_, total, setId);
     }
 
     function setPaused(bool paused_, uint256 nonce, bytes calldata signatures) external {
@@ -302,51 +347,117 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         config.nonce = expected + 1;
     }
 
-    function _setValidators(address[] memory validators_, uint256 threshold_, uint64 setId) private {
+    /// @dev Validates a set and returns its total power: 1 to MAX_VALIDATORS keys,
+    /// strictly ascending (so no duplicates and no zero address), one non-zero
+    /// power each, the total within uint96.
+    function _checkValidators(address[] memory validators_, uint256[] memory powers_)
+        private
+        pure
+        returns (uint256 total)
+    {
         uint256 n = validators_.length;
-        if (n == 0 || n > MAX_VALIDATORS) revert InvalidValidatorSet();
-        // Strict majority at least: 2 of 3, 3 of 4, 3 of 5 ...
-        if (threshold_ == 0 || threshold_ > n || threshold_ * 2 <= n) revert InvalidThreshold(threshold_, n);
+        if (n == 0 || n > MAX_VALIDATORS || powers_.length != n) revert InvalidValidatorSet();
         address previous;
         for (uint256 i; i < n; i++) {
             address v = validators_[i];
-            if (v <= previous) revert InvalidValidatorSet(); // also rejects address(0) and duplicates
-            validatorSetOf[v] = setId;
+            uint256 p = powers_[i];
+            if (v <= previous || p == 0 || p > type(uint96).max) revert InvalidValidatorSet();
+            total += p;
             previous = v;
+        }
+        if (total > type(uint96).max) revert InvalidValidatorSet();
+    }
+
+    function _storeValidators(address[] memory validators_, uint256[] memory powers_, uint256 total, uint64 setId)
+        private
+    {
+        for (uint256 i; i < validators_.length; i++) {
+            members[validators_[i]] = Member(setId, uint96(powers_[i]));
         }
         validatorList = validators_;
         config.setId = setId;
-        config.threshold = uint16(threshold_);
-        emit ValidatorSetUpdated(setId, validators_, threshold_);
+        config.totalPower = uint96(total);
+        emit ValidatorSetUpdated(setId, validators_, powers_, total, config.nonce);
     }
 
-    /// @dev Reverts unless `signatures` holds at least `threshold` valid
-    /// signatures of `digest` by distinct members of the current set.
+    /// @dev Reverts unless `signatures` are valid signatures of `digest` by
+    /// distinct members of the current set whose powers sum to more than 2/3 of
+    /// the set's total power.
     function _verify(bytes32 digest, bytes calldata signatures) private view {
-        uint256 len = signatures.length;
-        if (len % 65 != 0) revert InvalidSignatureLength(len);
-        uint256 count = len / 65;
         Config memory cfg = config;
-        if (count < cfg.threshold) revert InsufficientSignatures(count, cfg.threshold);
+        uint256 signed = _signedPower(digest, signatures, cfg.setId);
+        if (signed * 3 <= uint256(cfg.totalPower) * 2) revert InsufficientPower(signed, cfg.totalPower);
+    }
+
+    /// @dev Sum of the current-set powers behind `signatures` (see `_verify`).
+    function _signedPower(bytes32 digest, bytes calldata signatures, uint64 setId)
+        private
+        view
+        returns (uint256 signed)
+    {
+        uint256 count = _signatureCount(signatures);
         address previous;
         for (uint256 i; i < count; i++) {
-            bytes32 r;
-            bytes32 s;
-            uint8 v;
-            assembly ("memory-safe") {
-                let p := add(signatures.offset, mul(i, 65))
-                r := calldataload(p)
-                s := calldataload(add(p, 32))
-                v := byte(0, calldataload(add(p, 64)))
-            }
-            (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, v, r, s);
-            if (err != ECDSA.RecoverError.NoError) revert InvalidSignature(i);
-            if (signer <= previous) {
-                if (signer == previous) revert DuplicateSigner(signer);
-                revert SignersNotAscending(signer, previous);
-            }
-            if (validatorSetOf[signer] != cfg.setId) revert NotValidator(signer);
+            address signer = _signer(digest, signatures, i, previous);
+            Member memory m = members[signer];
+            if (m.setId != setId) revert NotValidator(signer);
+            signed += m.power;
             previous = signer;
+        }
+    }
+
+    /// @dev Like `_verify`, against a set given in calldata (already checked
+    /// ascending): a merge walk of the ascending signers over the ascending keys.
+    function _verifyIncoming(
+        bytes32 digest,
+        bytes calldata signatures,
+        address[] calldata validators_,
+        uint256[] calldata powers_,
+        uint256 total
+    ) private pure {
+        uint256 count = _signatureCount(signatures);
+        uint256 n = validators_.length;
+        uint256 j;
+        uint256 signed;
+        address previous;
+        for (uint256 i; i < count; i++) {
+            address signer = _signer(digest, signatures, i, previous);
+            while (j < n && validators_[j] < signer) j++;
+            if (j == n || validators_[j] != signer) revert NotValidator(signer);
+            signed += powers_[j];
+            previous = signer;
+        }
+        if (signed * 3 <= total * 2) revert InsufficientPower(signed, total);
+    }
+
+    function _signatureCount(bytes calldata signatures) private pure returns (uint256) {
+        uint256 len = signatures.length;
+        if (len % 65 != 0) revert InvalidSignatureLength(len);
+        return len / 65;
+    }
+
+    /// @dev Recovers the signer of the `i`-th packed signature and checks it is
+    /// strictly above `previous` (ascending order, no duplicates).
+    function _signer(bytes32 digest, bytes calldata signatures, uint256 i, address previous)
+        private
+        pure
+        returns (address signer)
+    {
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            let p := add(signatures.offset, mul(i, 65))
+            r := calldataload(p)
+            s := calldataload(add(p, 32))
+            v := byte(0, calldataload(add(p, 64)))
+        }
+        ECDSA.RecoverError err;
+        (signer, err,) = ECDSA.tryRecover(digest, v, r, s);
+        if (err != ECDSA.RecoverError.NoError) revert InvalidSignature(i);
+        if (signer <= previous) {
+            if (signer == previous) revert DuplicateSigner(signer);
+            revert SignersNotAscending(signer, previous);
         }
     }
 }

@@ -97,7 +97,7 @@ describe("WNXT and BHLSDistributor", function () {
     const monthly = 1_150n * WNXT_UNIT;
 
     async function deliver(f: BridgeFixture, transferId: Hex, epoch: bigint, recipient: `0x${string}`, amount = monthly) {
-      const sigs = await attest(f.validators.slice(0, 2), f.domain, "BhlsDelivery", {
+      const sigs = await attest(f.quorum, f.domain, "BhlsDelivery", {
         transferId,
         citizen,
         epoch,
