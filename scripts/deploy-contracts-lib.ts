@@ -22,9 +22,10 @@ export interface SuiteConfig {
   /** The NexusOS validators' EVM attestation keys with their powers, any order.
    * The bridge's threshold is fixed: more than 2/3 of the total power. */
   validators: BridgeValidator[];
-  /** WNXT minted per period at most (8-decimal units). */
-  wnxtRateLimit: bigint;
-  wnxtRatePeriod: bigint;
+  /** WNXT mint limit, a token bucket: at most `wnxtCapacity` (8-decimal units)
+   * at once, refilled at `wnxtRefillPerSecond`. */
+  wnxtCapacity: bigint;
+  wnxtRefillPerSecond: bigint;
   /** Liquidity-allocation address for the DEX protocol fee; zero leaves it off. */
   dexFeeTo?: Address;
   /** Who may change dexFeeTo later; the deployer by default. */
@@ -45,8 +46,8 @@ export interface DeploymentRecord {
   config: {
     validators: Address[];
     powers: string[];
-    wnxtRateLimit: string;
-    wnxtRatePeriod: string;
+    wnxtCapacity: string;
+    wnxtRefillPerSecond: string;
     dexFeeTo: Address | null;
     dexFeeToSetter: Address;
   };
@@ -87,7 +88,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv, devValidators: Address[]):
   if (validators.length === 0) {
     throw new Error("NEXUS_BRIDGE_VALIDATORS is required on this network (comma-separated address:power entries)");
   }
+  // Bucket capacity in whole NXT, and the seconds it takes to refill from empty.
   const wholeNxt = BigInt(env.NEXUS_WNXT_RATE_LIMIT_NXT ?? "1000000");
+  const refillSeconds = BigInt(env.NEXUS_WNXT_RATE_PERIOD ?? "86400");
+  if (wholeNxt <= 0n || refillSeconds <= 0n) {
+    throw new Error("NEXUS_WNXT_RATE_LIMIT_NXT and NEXUS_WNXT_RATE_PERIOD must be positive");
+  }
+  const capacity = wholeNxt * 10n ** 8n;
   const feeTo = env.NEXUS_DEX_FEE_TO;
   const feeToSetter = env.NEXUS_DEX_FEE_TO_SETTER;
   for (const [name, value] of [["NEXUS_DEX_FEE_TO", feeTo], ["NEXUS_DEX_FEE_TO_SETTER", feeToSetter]] as const) {
@@ -95,8 +102,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, devValidators: Address[]):
   }
   return {
     validators,
-    wnxtRateLimit: wholeNxt * 10n ** 8n,
-    wnxtRatePeriod: BigInt(env.NEXUS_WNXT_RATE_PERIOD ?? "86400"),
+    wnxtCapacity: capacity,
+    wnxtRefillPerSecond: capacity / refillSeconds > 0n ? capacity / refillSeconds : 1n,
     dexFeeTo: feeTo ? getAddress(feeTo) : undefined,
     dexFeeToSetter: feeToSetter ? getAddress(feeToSetter) : undefined,
   };
@@ -172,8 +179,8 @@ export async function deploySuite(
     const { contract, deploymentTransaction } = await viem.sendDeploymentTransaction("NexusBridge", [
       validators,
       powers,
-      config.wnxtRateLimit,
-      config.wnxtRatePeriod,
+      config.wnxtCapacity,
+      config.wnxtRefillPerSecond,
     ]);
     const info = await receiptInfo(deploymentTransaction.hash);
     bridgeEntry = { address: getAddress(contract.address), ...info };
@@ -237,8 +244,8 @@ export async function deploySuite(
     config: {
       validators,
       powers: powers.map(String),
-      wnxtRateLimit: config.wnxtRateLimit.toString(),
-      wnxtRatePeriod: config.wnxtRatePeriod.toString(),
+      wnxtCapacity: config.wnxtCapacity.toString(),
+      wnxtRefillPerSecond: config.wnxtRefillPerSecond.toString(),
       dexFeeTo: config.dexFeeTo ?? null,
       dexFeeToSetter: feeToSetter,
     },

@@ -34,7 +34,7 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         keccak256("ValidatorSetUpdate(uint64 setId,address[] validators,uint256[] powers,uint256 nonce)");
     bytes32 public constant PAUSE_TYPEHASH = keccak256("SetPaused(bool paused,uint256 nonce)");
     bytes32 public constant RATE_LIMIT_TYPEHASH =
-        keccak256("SetRateLimit(address token,uint256 limit,uint256 period,uint256 nonce)");
+        keccak256("SetRateLimit(address token,uint256 capacity,uint256 refillPerSecond,uint256 nonce)");
 
     uint256 public constant MAX_VALIDATORS = 128;
 
@@ -55,12 +55,14 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         uint96 power;
     }
 
-    /// @dev Per-token fixed-period outflow limit, packed in one slot.
+    /// @dev Per-token outflow limit, a token bucket: it holds at most `capacity`,
+    /// refills at `refillPerSecond`, and every inbound transfer takes its amount
+    /// out of it. Two slots: the parameters, and the level with its time.
     struct RateLimit {
-        uint96 limit; // per period; 0 = token not bridged
-        uint32 period; // seconds
-        uint96 used; // in the period `periodIndex`
-        uint32 periodIndex; // block.timestamp / period
+        uint96 capacity; // 0 = token not bridged
+        uint96 refillPerSecond;
+        uint96 level; // as of `updatedAt`
+        uint40 updatedAt; // unix seconds
     }
 
     Config public config;
@@ -89,7 +91,11 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         uint64 indexed setId, address[] validators, uint256[] powers, uint256 totalPower, uint256 nextNonce
     );
     event PausedSet(bool paused, uint256 nonce);
-    event RateLimitSet(address indexed token, uint256 limit, uint256 period, uint256 nonce);
+    /// @notice A token's bucket parameters changed (also at construction); `level` is what
+    /// it holds now, `nextNonce` the nonce the next set-signed governance message carries.
+    event RateLimitSet(
+        address indexed token, uint256 capacity, uint256 refillPerSecond, uint256 level, uint256 nextNonce
+    );
 
     error Paused();
     error ZeroAmount();
@@ -112,14 +118,15 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     constructor(
         address[] memory validators_,
         uint256[] memory powers_,
-        uint256 wnxtLimitPerPeriod,
-        uint256 wnxtPeriod
+        uint256 wnxtCapacity,
+        uint256 wnxtRefillPerSecond
     ) EIP712("NexusBridge", "2") {
         WNXT token = new WNXT();
         wnxt = token;
         bhlsDistributor = new BHLSDistributor(address(token));
         _storeValidators(validators_, powers_, _checkValidators(validators_, powers_), 1);
-        _setRateLimit(address(token), wnxtLimitPerPeriod, wnxtPeriod);
+        if (wnxtCapacity == 0 || wnxtRefillPerSecond == 0) revert InvalidRateLimit();
+        _setRateLimit(address(token), wnxtCapacity, wnxtRefillPerSecond, true);
     }
 
     // ------------------------------------------------------------------ views
@@ -190,20 +197,17 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         return _hashTypedDataV4(keccak256(abi.encode(PAUSE_TYPEHASH, paused_, nonce)));
     }
 
-    function rateLimitDigest(address token, uint256 limit, uint256 period, uint256 nonce)
+    function rateLimitDigest(address token, uint256 capacity, uint256 refillPerSecond, uint256 nonce)
         public
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(RATE_LIMIT_TYPEHASH, token, limit, period, nonce)));
+        return _hashTypedDataV4(keccak256(abi.encode(RATE_LIMIT_TYPEHASH, token, capacity, refillPerSecond, nonce)));
     }
 
-    /// @notice What `token` can still flow out in the current period.
+    /// @notice What `token` can flow out right now: its bucket's current level.
     function available(address token) external view returns (uint256) {
-        RateLimit memory rl = rateLimits[token];
-        if (rl.period == 0) return 0;
-        uint256 used = block.timestamp / rl.period == rl.periodIndex ? rl.used : 0;
-        return rl.limit > used ? rl.limit - used : 0;
+        return _level(rateLimits[token]);
     }
 
     // ------------------------------------------------------ attested inbound
@@ -257,7 +261,7 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         if (token == address(wnxt)) {
             wnxt.burn(msg.sender, amount);
         } else {
-            if (rateLimits[token].limit == 0) revert TokenNotBridged(token);
+            if (rateLimits[token].capacity == 0) revert TokenNotBridged(token);
             // Credit what actually arrived (fee-on-transfer tokens).
             uint256 before = IERC20(token).balanceOf(address(this));
             IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
@@ -301,15 +305,20 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         emit PausedSet(paused_, nonce);
     }
 
-    /// @notice Sets a token's outflow limit per period; a limit of 0 stops
-    /// bridging the token. Resets the current period's usage.
-    function setRateLimit(address token, uint256 limit, uint256 period, uint256 nonce, bytes calldata signatures)
-        external
-    {
+    /// @notice Sets a token's bucket; a capacity of 0 stops bridging the token.
+    /// Never grants fresh capacity: the bucket keeps its current level (refilled
+    /// up to now at the old rate), capped at the new capacity; a token never
+    /// bridged before starts empty and fills at `refillPerSecond`.
+    function setRateLimit(
+        address token,
+        uint256 capacity,
+        uint256 refillPerSecond,
+        uint256 nonce,
+        bytes calldata signatures
+    ) external {
         _useNonce(nonce);
-        _verify(rateLimitDigest(token, limit, period, nonce), signatures);
-        _setRateLimit(token, limit, period);
-        emit RateLimitSet(token, limit, period, nonce);
+        _verify(rateLimitDigest(token, capacity, refillPerSecond, nonce), signatures);
+        _setRateLimit(token, capacity, refillPerSecond, false);
     }
 
     // --------------------------------------------------------------- internal
@@ -326,19 +335,30 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     }
 
     function _consume(address token, uint256 amount) private {
-        RateLimit memory rl = rateLimits[token];
-        if (rl.limit == 0) revert TokenNotBridged(token);
-        uint32 index = uint32(block.timestamp / rl.period);
-        uint256 used = index == rl.periodIndex ? rl.used : 0;
-        if (used + amount > rl.limit) revert RateLimitExceeded(token, amount, rl.limit - used);
-        rateLimits[token] = RateLimit(rl.limit, rl.period, uint96(used + amount), index);
+        RateLimit storage rl = rateLimits[token];
+        if (rl.capacity == 0) revert TokenNotBridged(token);
+        uint256 level = _level(rl);
+        if (amount > level) revert RateLimitExceeded(token, amount, level);
+        rl.level = uint96(level - amount);
+        rl.updatedAt = uint40(block.timestamp);
     }
 
-    function _setRateLimit(address token, uint256 limit, uint256 period) private {
-        if (token == address(0) || limit > type(uint96).max || period == 0 || period > type(uint32).max) {
+    /// @dev The bucket's level now: its stored level plus the refill since, at most its capacity.
+    function _level(RateLimit storage rl) private view returns (uint256) {
+        uint256 capacity = rl.capacity;
+        uint256 level = rl.level + (block.timestamp - rl.updatedAt) * rl.refillPerSecond;
+        return level < capacity ? level : capacity;
+    }
+
+    function _setRateLimit(address token, uint256 capacity, uint256 refillPerSecond, bool full) private {
+        if (token == address(0) || capacity > type(uint96).max || refillPerSecond > type(uint96).max) {
             revert InvalidRateLimit();
         }
-        rateLimits[token] = RateLimit(uint96(limit), uint32(period), 0, uint32(block.timestamp / period));
+        RateLimit storage rl = rateLimits[token];
+        uint256 level = full ? capacity : _level(rl);
+        if (level > capacity) level = capacity;
+        rateLimits[token] = RateLimit(uint96(capacity), uint96(refillPerSecond), uint96(level), uint40(block.timestamp));
+        emit RateLimitSet(token, capacity, refillPerSecond, level, config.nonce);
     }
 
     function _useNonce(uint256 nonce) private {

@@ -9,7 +9,9 @@ import type { Chain } from "./helpers.ts";
 
 export const WNXT_UNIT = 10n ** 8n; // 8 decimals
 export const DAY = 86_400n;
+/** WNXT's token bucket: capacity, and a refill of the capacity per day. */
 export const WNXT_LIMIT = 1_000_000n * WNXT_UNIT;
+export const WNXT_REFILL = WNXT_LIMIT / DAY; // per second
 /** Powers of the fixture's validators, in ascending key order: total 100. */
 export const POWERS = [40n, 30n, 20n, 10n] as const;
 export const TOTAL_POWER = 100n;
@@ -51,8 +53,8 @@ export const ATTESTATION_TYPES = {
   ],
   SetRateLimit: [
     { name: "token", type: "address" },
-    { name: "limit", type: "uint256" },
-    { name: "period", type: "uint256" },
+    { name: "capacity", type: "uint256" },
+    { name: "refillPerSecond", type: "uint256" },
     { name: "nonce", type: "uint256" },
   ],
 } as const;
@@ -98,7 +100,7 @@ export async function deployBridgeFixture(chain: Chain) {
   const validators = validatorKeys("validator", 4);
   const powers = [...POWERS];
   // The bridge deploys WNXT and the BHLS distributor in its constructor.
-  const bridge = await viem.deployContract("NexusBridge", [validators.map((v) => v.address), powers, WNXT_LIMIT, DAY]);
+  const bridge = await viem.deployContract("NexusBridge", [validators.map((v) => v.address), powers, WNXT_LIMIT, WNXT_REFILL]);
   const wnxt = await viem.getContractAt("WNXT", await bridge.read.wnxt());
   const distributor = await viem.getContractAt("BHLSDistributor", await bridge.read.bhlsDistributor());
   const domain: Domain = {

@@ -12,10 +12,15 @@ import {
   deployBridgeFixture,
   validatorKeys,
   WNXT_LIMIT,
+  WNXT_REFILL,
   WNXT_UNIT,
   type BridgeFixture,
 } from "./bridge-fixtures.ts";
 import { advanceTime, connect, expectRevert, gasOf, snapshotFixture, type Chain } from "./helpers.ts";
+
+async function now(chain: Chain): Promise<bigint> {
+  return (await chain.publicClient.getBlock()).timestamp;
+}
 
 const id = (s: string): Hex => keccak256(toHex(s));
 const nexusRecipient = id("nxs1-recipient");
@@ -26,6 +31,12 @@ describe("NexusBridge", function () {
     chain = await connect();
   });
   const fixture = snapshotFixture(() => chain, () => deployBridgeFixture(chain));
+
+  /** Sends `tx` in a block with timestamp `ts` (exact bucket arithmetic). */
+  async function at<T>(ts: bigint, tx: () => Promise<T>): Promise<T> {
+    await chain.testClient.setNextBlockTimestamp({ timestamp: ts });
+    return tx();
+  }
 
   function mintMsg(transferId: Hex, recipient: string, amount: bigint) {
     return { transferId, recipient: getAddress(recipient), amount };
@@ -74,7 +85,7 @@ describe("NexusBridge", function () {
 
     it("needs strictly more than 2/3 of power: 5 and 6 of 9 equal keys fail, 7 pass (was a simple majority)", async () => {
       const keys = validatorKeys("nine", 9);
-      const bridge = await chain.viem.deployContract("NexusBridge", [keys.map((k) => k.address), keys.map(() => 1n), WNXT_LIMIT, DAY]);
+      const bridge = await chain.viem.deployContract("NexusBridge", [keys.map((k) => k.address), keys.map(() => 1n), WNXT_LIMIT, WNXT_REFILL]);
       const domain = { ...fixture().domain, verifyingContract: getAddress(bridge.address) };
       const to = fixture().userAddress;
       const mintWith = async (n: number) =>
@@ -160,45 +171,84 @@ describe("NexusBridge", function () {
     });
   });
 
-  describe("rate limit", () => {
-    it("caps the WNXT minted per period and refills in the next period", async () => {
+  describe("rate limit (token bucket)", () => {
+    const R = WNXT_REFILL;
+    async function setLimit(f: BridgeFixture, token: string, capacity: bigint, refillPerSecond: bigint, nonce: bigint, signers = f.quorum) {
+      const msg = { token: getAddress(token), capacity, refillPerSecond, nonce };
+      const sigs = await attest(signers, f.domain, "SetRateLimit", msg);
+      return f.bridge.write.setRateLimit([msg.token, capacity, refillPerSecond, nonce, sigs]);
+    }
+    async function limitEvent(f: BridgeFixture, hash: Hex) {
+      const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+      return parseEventLogs({ abi: f.bridge.abi, logs: receipt.logs, eventName: "RateLimitSet" })[0].args;
+    }
+
+    it("starts full, caps a burst at the capacity and refills at refillPerSecond", async () => {
       const f = fixture();
-      assert.equal(await f.bridge.read.available([f.wnxt.address]), WNXT_LIMIT);
-      await mint(f, id("a"), WNXT_LIMIT - 100n);
-      assert.equal(await f.bridge.read.available([f.wnxt.address]), 100n);
-      await expectRevert(mint(f, id("b"), 101n), "RateLimitExceeded", [getAddress(f.wnxt.address), 101n, 100n]);
-      await mint(f, id("b"), 100n);
-      await advanceTime(chain, Number(DAY));
-      assert.equal(await f.bridge.read.available([f.wnxt.address]), WNXT_LIMIT);
-      await mint(f, id("c"), WNXT_LIMIT);
+      const wnxt = getAddress(f.wnxt.address);
+      assert.equal(await f.bridge.read.available([wnxt]), WNXT_LIMIT);
+      const [capacity, refill] = await f.bridge.read.rateLimits([wnxt]);
+      assert.deepEqual([capacity, refill], [WNXT_LIMIT, R]);
+      const t0 = await now(chain) + 10n;
+      await at(t0, () => mint(f, id("a"), WNXT_LIMIT - 100n));
+      await expectRevert(at(t0 + 1n, () => mint(f, id("b"), 101n + R)), "RateLimitExceeded", [wnxt, 101n + R, 100n + R]);
+      await at(t0 + 2n, () => mint(f, id("b"), 100n + 2n * R));
+      // Refills in proportion to time: half a day gives half the capacity, not all of it.
+      await expectRevert(at(t0 + 2n + DAY / 2n, () => mint(f, id("c"), WNXT_LIMIT / 2n + R)), "RateLimitExceeded");
+      await at(t0 + 3n + DAY / 2n, () => mint(f, id("c"), (DAY / 2n + 1n) * R));
+      // Never more than the capacity, however long it rests.
+      await advanceTime(chain, 10 * Number(DAY));
+      assert.equal(await f.bridge.read.available([wnxt]), WNXT_LIMIT);
+    });
+
+    it("has no period boundary: twice the capacity does not pass one second apart, at any time of day", async () => {
+      const f = fixture();
+      const wnxt = getAddress(f.wnxt.address);
+      const t = await now(chain);
+      const boundary = t - (t % DAY) + DAY; // the next UTC midnight, where a fixed-period limit resets
+      await at(boundary - 1n, () => mint(f, id("before"), WNXT_LIMIT));
+      await expectRevert(at(boundary, () => mint(f, id("after"), WNXT_LIMIT)), "RateLimitExceeded", [wnxt, WNXT_LIMIT, R]);
+    });
+
+    it("a changed limit never grants fresh capacity: the level is kept, capped at the new capacity", async () => {
+      const f = fixture();
+      const wnxt = getAddress(f.wnxt.address);
+      const t0 = await now(chain) + 10n;
+      await at(t0, () => mint(f, id("a"), (WNXT_LIMIT * 9n) / 10n)); // 0.1 C left
+      // Cut to 0.5 C: the bucket keeps its 0.1 C (+1 s of refill); before the fix the period's usage was reset.
+      let ev = await limitEvent(f, await at(t0 + 1n, () => setLimit(f, wnxt, WNXT_LIMIT / 2n, R, 0n)));
+      assert.deepEqual(ev, { token: wnxt, capacity: WNXT_LIMIT / 2n, refillPerSecond: R, level: WNXT_LIMIT / 10n + R, nextNonce: 1n });
+      await expectRevert(
+        at(t0 + 2n, () => mint(f, id("b"), WNXT_LIMIT / 2n)),
+        "RateLimitExceeded",
+        [wnxt, WNXT_LIMIT / 2n, WNXT_LIMIT / 10n + 2n * R],
+      );
+      // Raising it back grants nothing either.
+      ev = await limitEvent(f, await at(t0 + 3n, () => setLimit(f, wnxt, WNXT_LIMIT, R, 1n)));
+      assert.equal(ev.level, WNXT_LIMIT / 10n + 3n * R);
+      // Cutting below the level caps it; the refill rate applies from the change on.
+      ev = await limitEvent(f, await at(t0 + 4n, () => setLimit(f, wnxt, WNXT_LIMIT / 20n, 1n, 2n)));
+      assert.equal(ev.level, WNXT_LIMIT / 20n);
+      await at(t0 + 5n, () => mint(f, id("c"), WNXT_LIMIT / 20n));
+      await expectRevert(at(t0 + 7n, () => mint(f, id("d"), 3n)), "RateLimitExceeded", [wnxt, 3n, 2n]);
+      // Capacity 0 stops the token.
+      await at(t0 + 8n, () => setLimit(f, wnxt, 0n, 0n, 3n));
+      await expectRevert(mint(f, id("e"), 1n), "TokenNotBridged", [wnxt]);
     });
 
     it("is changed only by a set-signed message, which validates its bounds", async () => {
       const f = fixture();
-      const signers = f.quorum;
-      const msg = { token: getAddress(f.wnxt.address), limit: 10n, period: 60n, nonce: 0n };
-      const sigs = await attest(signers, f.domain, "SetRateLimit", msg);
-      await f.bridge.write.setRateLimit([msg.token, msg.limit, msg.period, msg.nonce, sigs]);
-      assert.equal(await f.bridge.read.available([f.wnxt.address]), 10n);
-      await expectRevert(f.bridge.write.setRateLimit([msg.token, msg.limit, msg.period, msg.nonce, sigs]), "InvalidNonce", [0n, 1n]);
-      const bad = { ...msg, period: 0n, nonce: 1n };
-      await expectRevert(
-        f.bridge.write.setRateLimit([bad.token, bad.limit, bad.period, bad.nonce, await attest(signers, f.domain, "SetRateLimit", bad)]),
-        "InvalidRateLimit",
-      );
-      const tooBig = { ...msg, limit: 2n ** 96n, nonce: 1n };
-      await expectRevert(
-        f.bridge.write.setRateLimit([tooBig.token, tooBig.limit, tooBig.period, tooBig.nonce, await attest(signers, f.domain, "SetRateLimit", tooBig)]),
-        "InvalidRateLimit",
-      );
-      const forged = { ...msg, nonce: 1n };
+      const wnxt = getAddress(f.wnxt.address);
+      await setLimit(f, wnxt, 10n, 1n, 0n);
+      assert.equal(await f.bridge.read.available([wnxt]), 10n);
+      const sigs = await attest(f.quorum, f.domain, "SetRateLimit", { token: wnxt, capacity: 10n, refillPerSecond: 1n, nonce: 0n });
+      await expectRevert(f.bridge.write.setRateLimit([wnxt, 10n, 1n, 0n, sigs]), "InvalidNonce", [0n, 1n]);
+      await expectRevert(setLimit(f, zeroAddress, 10n, 1n, 1n), "InvalidRateLimit");
+      await expectRevert(setLimit(f, wnxt, 2n ** 96n, 1n, 1n), "InvalidRateLimit");
+      await expectRevert(setLimit(f, wnxt, 10n, 2n ** 96n, 1n), "InvalidRateLimit");
+      await expectRevert(setLimit(f, wnxt, 10n, 1n, 1n, f.validators.slice(1)), "InsufficientPower", [60n, 100n]);
       const [outsider] = validatorKeys("outsider", 1);
-      const forgedSigners = [signers[0], outsider].sort((x, y) => (BigInt(x.address) < BigInt(y.address) ? -1 : 1));
-      await expectRevert(
-        f.bridge.write.setRateLimit([forged.token, forged.limit, forged.period, forged.nonce, await attest(forgedSigners, f.domain, "SetRateLimit", forged)]),
-        "NotValidator",
-        [outsider.address],
-      );
+      await expectRevert(setLimit(f, wnxt, 10n, 1n, 1n, ascending([f.validators[0], outsider])), "NotValidator", [outsider.address]);
     });
   });
 
@@ -298,6 +348,8 @@ describe("NexusBridge", function () {
       await expectRevert(chain.viem.deployContract("NexusBridge", [[...keys].reverse(), [1n, 1n, 1n], 1n, 1n]), "InvalidValidatorSet");
       await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n], 1n, 1n]), "InvalidValidatorSet");
       await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n, 1n], 1n, 0n]), "InvalidRateLimit");
+      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n, 1n], 0n, 1n]), "InvalidRateLimit");
+      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n, 1n], 2n ** 96n, 1n]), "InvalidRateLimit");
     });
   });
 
@@ -337,11 +389,11 @@ describe("NexusBridge", function () {
     it("refuses re-entry from a hostile token between the balance reads", async () => {
       const f = fixture();
       const hostile = await chain.viem.deployContract("ReentrantToken", [f.bridge.address]);
-      const limitMsg = { token: getAddress(hostile.address), limit: 10n ** 12n, period: DAY, nonce: 0n };
+      const limitMsg = { token: getAddress(hostile.address), capacity: 10n ** 12n, refillPerSecond: 10n ** 6n, nonce: 0n };
       await f.bridge.write.setRateLimit([
         limitMsg.token,
-        limitMsg.limit,
-        DAY,
+        limitMsg.capacity,
+        limitMsg.refillPerSecond,
         0n,
         await attest(f.quorum, f.domain, "SetRateLimit", limitMsg),
       ]);
@@ -387,19 +439,30 @@ describe("NexusBridge", function () {
         [tokenAddress],
       );
 
-      const limitMsg = { token: tokenAddress, limit: 500n, period: DAY, nonce: 0n };
-      await f.bridge.write.setRateLimit([tokenAddress, 500n, DAY, 0n, await attest(f.quorum, f.domain, "SetRateLimit", limitMsg)]);
+      // A newly bridged token's bucket starts empty and fills at its refill rate (5 per second here).
+      const limitMsg = { token: tokenAddress, capacity: 500n, refillPerSecond: 5n, nonce: 0n };
+      const t0 = await now(chain) + 10n;
+      await at(t0, async () =>
+        f.bridge.write.setRateLimit([tokenAddress, 500n, 5n, 0n, await attest(f.quorum, f.domain, "SetRateLimit", limitMsg)]),
+      );
+      assert.equal(await f.bridge.read.available([tokenAddress]), 0n);
       await token.write.approve([f.bridge.address, maxUint256]);
       await f.bridge.write.bridgeOut([token.address, 1000n, nexusRecipient]);
       assert.equal(await token.read.balanceOf([f.bridge.address]), 1000n);
 
-      await f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, releaseSigs]);
-      assert.equal(await token.read.balanceOf([f.userAddress]), 400n);
-      const second = { ...releaseMsg, transferId: id("r2"), amount: 101n };
       await expectRevert(
-        f.bridge.write.release([second.transferId, tokenAddress, f.userAddress, 101n, await attest(f.quorum, f.domain, "Release", second)]),
+        at(t0 + 79n, () => f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, releaseSigs])),
         "RateLimitExceeded",
-        [tokenAddress, 101n, 100n],
+        [tokenAddress, 400n, 395n],
+      );
+      await at(t0 + 100n, () => f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, releaseSigs]));
+      assert.equal(await token.read.balanceOf([f.userAddress]), 400n);
+      const second = { ...releaseMsg, transferId: id("r2"), amount: 106n };
+      const secondSigs = await attest(f.quorum, f.domain, "Release", second);
+      await expectRevert(
+        at(t0 + 101n, () => f.bridge.write.release([second.transferId, tokenAddress, f.userAddress, 106n, secondSigs])),
+        "RateLimitExceeded",
+        [tokenAddress, 106n, 105n],
       );
     });
   });

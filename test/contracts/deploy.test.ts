@@ -76,6 +76,8 @@ describe("deploy-contracts", function () {
       { address: a, power: 40n },
       { address: b, power: 60n },
     ]);
-    assert.equal(cfg.wnxtRateLimit, 1_000_000n * 10n ** 8n);
+    assert.equal(cfg.wnxtCapacity, 1_000_000n * 10n ** 8n);
+    assert.equal(cfg.wnxtRefillPerSecond, (1_000_000n * 10n ** 8n) / 86_400n);
+    assert.throws(() => configFromEnv({ NEXUS_WNXT_RATE_PERIOD: "0" }, [a]), /must be positive/);
   });
 });
