@@ -32,7 +32,8 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     );
     bytes32 public constant VALIDATOR_SET_TYPEHASH =
         keccak256("ValidatorSetUpdate(uint64 setId,address[] validators,uint256[] powers,uint256 nonce)");
-    bytes32 public constant PAUSE_TYPEHASH = keccak256("SetPaused(bool paused,uint256 nonce)");
+    bytes32 public constant PAUSE_TYPEHASH = keccak256("Pause(uint256 pauseNonce)");
+    bytes32 public constant UNPAUSE_TYPEHASH = keccak256("Unpause(uint256 nonce)");
     bytes32 public constant RATE_LIMIT_TYPEHASH =
         keccak256("SetRateLimit(address token,uint256 capacity,uint256 refillPerSecond,uint256 nonce)");
 
@@ -75,6 +76,11 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     mapping(address => RateLimit) public rateLimits;
     /// @notice Sequence number of the last outbound transfer.
     uint256 public outboundNonce;
+    /// @notice Pauses so far: the next Pause message must carry this value, and an
+    /// Unpause lifts the current pause only when it carries this value too.
+    /// Separate from the governance nonce, so no other message cancels a
+    /// pre-signed emergency pause.
+    uint256 public pauseNonce;
 
     /// @notice Outbound: the relayer credits `nexusRecipient` on NexusOS.
     event BridgedOut(
@@ -90,7 +96,8 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     event ValidatorSetUpdated(
         uint64 indexed setId, address[] validators, uint256[] powers, uint256 totalPower, uint256 nextNonce
     );
-    event PausedSet(bool paused, uint256 nonce);
+    /// @notice Paused or resumed; `pauseNonce` is the value after the change.
+    event PauseStateChanged(bool paused, uint256 pauseNonce);
     /// @notice A token's bucket parameters changed (also at construction); `level` is what
     /// it holds now, `nextNonce` the nonce the next set-signed governance message carries.
     event RateLimitSet(
@@ -193,8 +200,12 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         );
     }
 
-    function pauseDigest(bool paused_, uint256 nonce) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(PAUSE_TYPEHASH, paused_, nonce)));
+    function pauseDigest(uint256 pauseNonce_) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(PAUSE_TYPEHASH, pauseNonce_)));
+    }
+
+    function unpauseDigest(uint256 nonce) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(UNPAUSE_TYPEHASH, nonce)));
     }
 
     function rateLimitDigest(address token, uint256 capacity, uint256 refillPerSecond, uint256 nonce)
@@ -297,12 +308,33 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         _storeValidators(validators_, powers_, total, setId);
     }
 
-    function setPaused(bool paused_, uint256 nonce, bytes calldata signatures) external {
-        if (config.paused == paused_) revert AlreadyInState(paused_);
-        _useNonce(nonce);
-        _verify(pauseDigest(paused_, nonce), signatures);
-        config.paused = paused_;
-        emit PausedSet(paused_, nonce);
+    /// @notice Guardian path: validators holding more than 1/3 of the power
+    /// (enough to halt NexusOS itself) stop `mint`, `release`, `deliverBhls` and
+    /// `bridgeOut`. `pauseNonce_` must equal `pauseNonce`; no other message moves
+    /// it, so a pre-signed pause stays valid until used. Governance (set
+    /// rotation, limits, epochs) still works while paused.
+    function pause(uint256 pauseNonce_, bytes calldata signatures) external {
+        if (config.paused) revert AlreadyInState(true);
+        uint256 expected = pauseNonce;
+        if (pauseNonce_ != expected) revert InvalidNonce(pauseNonce_, expected);
+        Config memory cfg = config;
+        uint256 signed = _signedPower(pauseDigest(pauseNonce_), signatures, cfg.setId);
+        if (signed * 3 <= cfg.totalPower) revert InsufficientPower(signed, cfg.totalPower);
+        pauseNonce = expected + 1;
+        config.paused = true;
+        emit PauseStateChanged(true, expected + 1);
+    }
+
+    /// @notice Resumes, on the full threshold (more than 2/3 of the power).
+    /// `nonce` must equal the current `pauseNonce`, which binds an Unpause to
+    /// the pause it lifts: a held Unpause cannot lift a later pause.
+    function unpause(uint256 nonce, bytes calldata signatures) external {
+        if (!config.paused) revert AlreadyInState(false);
+        uint256 expected = pauseNonce;
+        if (nonce != expected) revert InvalidNonce(nonce, expected);
+        _verify(unpauseDigest(nonce), signatures);
+        config.paused = false;
+        emit PauseStateChanged(false, expected);
     }
 
     /// @notice Sets a token's bucket; a capacity of 0 stops bridging the token.

@@ -47,10 +47,8 @@ export const ATTESTATION_TYPES = {
     { name: "powers", type: "uint256[]" },
     { name: "nonce", type: "uint256" },
   ],
-  SetPaused: [
-    { name: "paused", type: "bool" },
-    { name: "nonce", type: "uint256" },
-  ],
+  Pause: [{ name: "pauseNonce", type: "uint256" }],
+  Unpause: [{ name: "nonce", type: "uint256" }],
   SetRateLimit: [
     { name: "token", type: "address" },
     { name: "capacity", type: "uint256" },

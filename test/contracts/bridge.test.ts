@@ -16,6 +16,7 @@ import {
   WNXT_UNIT,
   type BridgeFixture,
 } from "./bridge-fixtures.ts";
+import type { PrivateKeyAccount } from "viem/accounts";
 import { advanceTime, connect, expectRevert, gasOf, snapshotFixture, type Chain } from "./helpers.ts";
 
 async function now(chain: Chain): Promise<bigint> {
@@ -354,34 +355,71 @@ describe("NexusBridge", function () {
   });
 
   describe("pause", () => {
-    async function setPaused(f: BridgeFixture, paused: boolean, nonce: bigint, signers = f.quorum) {
-      const sigs = await attest(signers, f.domain, "SetPaused", { paused, nonce });
-      return f.bridge.write.setPaused([paused, nonce, sigs]);
+    async function pause(f: BridgeFixture, pauseNonce: bigint, signers: readonly PrivateKeyAccount[]) {
+      return f.bridge.write.pause([pauseNonce, await attest(signers, f.domain, "Pause", { pauseNonce })]);
+    }
+    async function unpause(f: BridgeFixture, nonce: bigint, signers: readonly PrivateKeyAccount[] = f.quorum) {
+      return f.bridge.write.unpause([nonce, await attest(signers, f.domain, "Unpause", { nonce })]);
     }
 
-    it("a set-signed pause stops every transfer until a set-signed unpause", async () => {
+    it("a guardian pause (> 1/3 of power) stops every transfer until an unpause by > 2/3", async () => {
       const f = fixture();
+      const [v40, v30, v20, v10] = f.validators;
       await mint(f, id("before"), 10n * WNXT_UNIT);
-      await expectRevert(setPaused(f, true, 0n, f.validators.slice(1)), "InsufficientPower", [60n, 100n]);
-      await setPaused(f, true, 0n);
-      await expectRevert(setPaused(f, true, 1n), "AlreadyInState", [true]);
+      await expectRevert(pause(f, 0n, [v30]), "InsufficientPower", [30n, 100n]);
+      await expectRevert(pause(f, 0n, [v20, v10]), "InsufficientPower", [30n, 100n]);
+      await expectRevert(unpause(f, 0n), "AlreadyInState", [false]);
+      // 40 of 100 is more than 1/3: before the fix a pause needed the full signing majority.
+      const hash = await pause(f, 0n, [v40]);
+      const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+      const [event] = parseEventLogs({ abi: f.bridge.abi, logs: receipt.logs, eventName: "PauseStateChanged" });
+      assert.deepEqual(event.args, { paused: true, pauseNonce: 1n });
+      assert.equal(await f.bridge.read.pauseNonce(), 1n);
+      await expectRevert(pause(f, 1n, ascending([v30, v10])), "AlreadyInState", [true]);
       await expectRevert(mint(f, id("t"), 1n), "Paused");
-      await expectRevert(
-        f.bridge.write.release([id("r"), f.wnxt.address, f.userAddress, 1n, "0x"]),
-        "Paused",
-      );
-      await expectRevert(
-        f.bridge.write.deliverBhls([id("b"), id("c"), 1n, f.userAddress, 1n, "0x"]),
-        "Paused",
-      );
-      await expectRevert(
-        f.bridge.write.bridgeOut([f.wnxt.address, 1n, nexusRecipient], { account: f.user.account }),
-        "Paused",
-      );
-      await expectRevert(setPaused(f, false, 0n), "InvalidNonce", [0n, 1n]);
-      await setPaused(f, false, 1n);
-      await expectRevert(setPaused(f, false, 2n), "AlreadyInState", [false]);
+      await expectRevert(f.bridge.write.release([id("r"), f.wnxt.address, f.userAddress, 1n, "0x"]), "Paused");
+      await expectRevert(f.bridge.write.deliverBhls([id("b"), id("c"), 1n, f.userAddress, 1n, "0x"]), "Paused");
+      await expectRevert(f.bridge.write.bridgeOut([f.wnxt.address, 1n, nexusRecipient], { account: f.user.account }), "Paused");
+      // Unpausing needs the full threshold, and the current pause nonce.
+      await expectRevert(unpause(f, 1n, [v40]), "InsufficientPower", [40n, 100n]);
+      await expectRevert(unpause(f, 1n, f.validators.slice(1)), "InsufficientPower", [60n, 100n]);
+      await expectRevert(unpause(f, 0n), "InvalidNonce", [0n, 1n]);
+      await unpause(f, 1n);
       await mint(f, id("after"), 1n);
+      // The used pause does not replay; a held Unpause does not lift a later pause.
+      await expectRevert(pause(f, 0n, [v40]), "InvalidNonce", [0n, 1n]);
+      await pause(f, 1n, ascending([v30, v10]));
+      await expectRevert(unpause(f, 1n), "InvalidNonce", [1n, 2n]);
+      await unpause(f, 2n);
+    });
+
+    it("has its own nonce: other governance messages do not cancel a pre-signed pause", async () => {
+      const f = fixture();
+      const held = await attest([f.validators[0]], f.domain, "Pause", { pauseNonce: 0n });
+      // A rate limit and a rotation use governance nonces 0 and 1 (before the fix they shared the pause's nonce).
+      const limit = { token: getAddress(f.wnxt.address), capacity: WNXT_LIMIT, refillPerSecond: WNXT_REFILL, nonce: 0n };
+      await f.bridge.write.setRateLimit([limit.token, limit.capacity, limit.refillPerSecond, 0n, await attest(f.quorum, f.domain, "SetRateLimit", limit)]);
+      const set = { setId: 2n, validators: f.validators.map((v) => v.address), powers: [10n, 40n, 30n, 20n], nonce: 1n };
+      const setSigs = await attest(f.quorum, f.domain, "ValidatorSetUpdate", set);
+      const incoming = await attest(f.validators.slice(1, 3), f.domain, "ValidatorSetUpdate", set); // 40 + 30 of the new powers
+      await f.bridge.write.updateValidatorSet([2n, set.validators, set.powers, 1n, setSigs, incoming]);
+      // The held pause, by validator 0 (now 10 of 100), no longer carries > 1/3 of the power...
+      await expectRevert(f.bridge.write.pause([0n, held]), "InsufficientPower", [10n, 100n]);
+      // ...but its nonce is intact: validator 1 (now 40) signs the same pause.
+      await f.bridge.write.pause([0n, await attest([f.validators[1]], f.domain, "Pause", { pauseNonce: 0n })]);
+      assert.equal((await f.bridge.read.config())[3], true);
+      // Governance still works while paused.
+      const limit2 = { ...limit, nonce: 2n };
+      await f.bridge.write.setRateLimit([limit.token, limit.capacity, limit.refillPerSecond, 2n, await attest(f.validators.slice(1, 3), f.domain, "SetRateLimit", limit2)]);
+    });
+
+    it("the same pre-signed pause works after other governance messages", async () => {
+      const f = fixture();
+      const held = await attest([f.validators[0]], f.domain, "Pause", { pauseNonce: 0n });
+      const limit = { token: getAddress(f.wnxt.address), capacity: WNXT_LIMIT, refillPerSecond: WNXT_REFILL, nonce: 0n };
+      await f.bridge.write.setRateLimit([limit.token, limit.capacity, limit.refillPerSecond, 0n, await attest(f.quorum, f.domain, "SetRateLimit", limit)]);
+      await f.bridge.write.pause([0n, held]);
+      await expectRevert(mint(f, id("t"), 1n), "Paused");
     });
   });
 
