@@ -10,7 +10,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
 import { getAddress, keccak256, maxUint256, toHex, type Hex } from "viem";
-import { attest, POWERS, validatorKeys, WNXT_LIMIT, WNXT_REFILL, WNXT_UNIT } from "../test/contracts/bridge-fixtures.ts";
+import { attest, FAR_FUTURE, POWERS, validatorKeys, WNXT_LIMIT, WNXT_REFILL, WNXT_UNIT } from "../test/contracts/bridge-fixtures.ts";
 
 const e18 = (n: bigint) => n * 10n ** 18n;
 const id = (s: string): Hex => keccak256(toHex(s));
@@ -111,8 +111,8 @@ const domain = {
   verifyingContract: getAddress(bridge.address),
 } as const;
 async function mintTx(transferId: Hex, recipient: `0x${string}`, amount: bigint): Promise<Hex> {
-  const sigs = await attest(quorum, domain, "Mint", { transferId, recipient, amount });
-  return bridge.write.mint([transferId, recipient, amount, sigs]);
+  const sigs = await attest(quorum, domain, "Mint", { transferId, recipient, amount, expiresAt: FAR_FUTURE });
+  return bridge.write.mint([transferId, recipient, amount, FAR_FUTURE, sigs]);
 }
 const userAddress = getAddress(user.account.address);
 const otherAddress = getAddress(other.account.address);
@@ -145,10 +145,11 @@ const bhlsSigs = await attest(quorum, domain, "BhlsDelivery", {
   epoch: 1n,
   recipient: otherAddress,
   amount: 1150n * WNXT_UNIT,
+  expiresAt: FAR_FUTURE,
 });
 await measure(
   "bridge deliverBhls 2 sigs (existing holder)",
-  bridge.write.deliverBhls([id("bhls"), id("citizen"), 1n, otherAddress, 1150n * WNXT_UNIT, bhlsSigs]),
+  bridge.write.deliverBhls([id("bhls"), id("citizen"), 1n, otherAddress, 1150n * WNXT_UNIT, FAR_FUTURE, bhlsSigs]),
   "mint to distributor + once-per-epoch record + transfer",
 );
 

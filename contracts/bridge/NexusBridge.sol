@@ -24,11 +24,12 @@ import {BHLSDistributor} from "../bhls/BHLSDistributor.sol";
 contract NexusBridge is EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    bytes32 public constant MINT_TYPEHASH = keccak256("Mint(bytes32 transferId,address recipient,uint256 amount)");
+    bytes32 public constant MINT_TYPEHASH =
+        keccak256("Mint(bytes32 transferId,address recipient,uint256 amount,uint64 expiresAt)");
     bytes32 public constant RELEASE_TYPEHASH =
-        keccak256("Release(bytes32 transferId,address token,address recipient,uint256 amount)");
+        keccak256("Release(bytes32 transferId,address token,address recipient,uint256 amount,uint64 expiresAt)");
     bytes32 public constant BHLS_TYPEHASH = keccak256(
-        "BhlsDelivery(bytes32 transferId,bytes32 citizen,uint64 epoch,address recipient,uint256 amount)"
+        "BhlsDelivery(bytes32 transferId,bytes32 citizen,uint64 epoch,address recipient,uint256 amount,uint64 expiresAt)"
     );
     bytes32 public constant VALIDATOR_SET_TYPEHASH =
         keccak256("ValidatorSetUpdate(uint64 setId,address[] validators,uint256[] powers,uint256 nonce)");
@@ -108,6 +109,7 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     error ZeroAmount();
     error ZeroAddress();
     error TransferAlreadyProcessed(bytes32 transferId);
+    error TransferExpired(bytes32 transferId, uint64 expiresAt, uint256 timestamp);
     error InvalidSignatureLength(uint256 length);
     error InsufficientPower(uint256 signedPower, uint256 totalPower);
     error InvalidSignature(uint256 index);
@@ -161,24 +163,43 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         return _domainSeparatorV4();
     }
 
-    function mintDigest(bytes32 transferId, address recipient, uint256 amount) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(MINT_TYPEHASH, transferId, recipient, amount)));
+    /// @notice True once a signed transfer can never execute here: not executed and
+    /// this block's time is past its `expiresAt`. Block time never goes back, so
+    /// a true answer at a final block is final: what validators attest before
+    /// NexusOS refunds the sender.
+    function isExpired(bytes32 transferId, uint64 expiresAt) external view returns (bool) {
+        return !processed[transferId] && block.timestamp > expiresAt;
     }
 
-    function releaseDigest(bytes32 transferId, address token, address recipient, uint256 amount)
+    function mintDigest(bytes32 transferId, address recipient, uint256 amount, uint64 expiresAt)
         public
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(RELEASE_TYPEHASH, transferId, token, recipient, amount)));
+        return _hashTypedDataV4(keccak256(abi.encode(MINT_TYPEHASH, transferId, recipient, amount, expiresAt)));
     }
 
-    function bhlsDigest(bytes32 transferId, bytes32 citizen, uint64 epoch, address recipient, uint256 amount)
+    function releaseDigest(bytes32 transferId, address token, address recipient, uint256 amount, uint64 expiresAt)
         public
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(BHLS_TYPEHASH, transferId, citizen, epoch, recipient, amount)));
+        return _hashTypedDataV4(
+            keccak256(abi.encode(RELEASE_TYPEHASH, transferId, token, recipient, amount, expiresAt))
+        );
+    }
+
+    function bhlsDigest(
+        bytes32 transferId,
+        bytes32 citizen,
+        uint64 epoch,
+        address recipient,
+        uint256 amount,
+        uint64 expiresAt
+    ) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(BHLS_TYPEHASH, transferId, citizen, epoch, recipient, amount, expiresAt))
+        );
     }
 
     function validatorSetDigest(
@@ -223,22 +244,29 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
 
     // ------------------------------------------------------ attested inbound
 
-    /// @notice Mints WNXT for NXT locked on NexusOS.
-    function mint(bytes32 transferId, address recipient, uint256 amount, bytes calldata signatures) external {
-        _beginTransfer(transferId, address(wnxt), recipient, amount);
-        _verify(mintDigest(transferId, recipient, amount), signatures);
+    /// @notice Mints WNXT for NXT locked on NexusOS. Executable until `expiresAt`
+    /// (unix seconds, inclusive) only.
+    function mint(bytes32 transferId, address recipient, uint256 amount, uint64 expiresAt, bytes calldata signatures)
+        external
+    {
+        _beginTransfer(transferId, address(wnxt), recipient, amount, expiresAt);
+        _verify(mintDigest(transferId, recipient, amount, expiresAt), signatures);
         wnxt.mint(recipient, amount);
         emit Minted(transferId, recipient, amount);
     }
 
     /// @notice Releases an ERC-20 previously locked here by `bridgeOut`.
     /// Guarded: it calls an arbitrary (if validator-approved) token.
-    function release(bytes32 transferId, address token, address recipient, uint256 amount, bytes calldata signatures)
-        external
-        nonReentrant
-    {
-        _beginTransfer(transferId, token, recipient, amount);
-        _verify(releaseDigest(transferId, token, recipient, amount), signatures);
+    function release(
+        bytes32 transferId,
+        address token,
+        address recipient,
+        uint256 amount,
+        uint64 expiresAt,
+        bytes calldata signatures
+    ) external nonReentrant {
+        _beginTransfer(transferId, token, recipient, amount, expiresAt);
+        _verify(releaseDigest(transferId, token, recipient, amount, expiresAt), signatures);
         IERC20(token).safeTransfer(recipient, amount);
         emit Released(transferId, token, recipient, amount);
     }
@@ -251,10 +279,11 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         uint64 epoch,
         address recipient,
         uint256 amount,
+        uint64 expiresAt,
         bytes calldata signatures
     ) external {
-        _beginTransfer(transferId, address(wnxt), recipient, amount);
-        _verify(bhlsDigest(transferId, citizen, epoch, recipient, amount), signatures);
+        _beginTransfer(transferId, address(wnxt), recipient, amount, expiresAt);
+        _verify(bhlsDigest(transferId, citizen, epoch, recipient, amount, expiresAt), signatures);
         wnxt.mint(address(bhlsDistributor), amount);
         bhlsDistributor.deliver(transferId, citizen, epoch, recipient, amount);
         emit BhlsForwarded(transferId, citizen, epoch, recipient, amount);
@@ -356,12 +385,16 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     // --------------------------------------------------------------- internal
 
     /// @dev Checks shared by every attested inbound transfer: not paused, fresh
-    /// transfer id (marked now, before any external call), within the rate limit.
-    function _beginTransfer(bytes32 transferId, address token, address recipient, uint256 amount) private {
+    /// transfer id (marked now, before any external call), not expired, within
+    /// the rate limit.
+    function _beginTransfer(bytes32 transferId, address token, address recipient, uint256 amount, uint64 expiresAt)
+        private
+    {
         if (config.paused) revert Paused();
         if (amount == 0) revert ZeroAmount();
         if (recipient == address(0)) revert ZeroAddress();
         if (processed[transferId]) revert TransferAlreadyProcessed(transferId);
+        if (block.timestamp > expiresAt) revert TransferExpired(transferId, expiresAt, block.timestamp);
         processed[transferId] = true;
         _consume(token, amount);
     }

@@ -15,6 +15,8 @@ export const WNXT_REFILL = WNXT_LIMIT / DAY; // per second
 /** Powers of the fixture's validators, in ascending key order: total 100. */
 export const POWERS = [40n, 30n, 20n, 10n] as const;
 export const TOTAL_POWER = 100n;
+/** expiresAt for transfers a test does not let expire: 2100-01-01. */
+export const FAR_FUTURE = 4_102_444_800n;
 
 /** Deterministic test keys; sorted by address, as the bridge requires. */
 export function validatorKeys(label: string, count: number): PrivateKeyAccount[] {
@@ -27,12 +29,14 @@ export const ATTESTATION_TYPES = {
     { name: "transferId", type: "bytes32" },
     { name: "recipient", type: "address" },
     { name: "amount", type: "uint256" },
+    { name: "expiresAt", type: "uint64" },
   ],
   Release: [
     { name: "transferId", type: "bytes32" },
     { name: "token", type: "address" },
     { name: "recipient", type: "address" },
     { name: "amount", type: "uint256" },
+    { name: "expiresAt", type: "uint64" },
   ],
   BhlsDelivery: [
     { name: "transferId", type: "bytes32" },
@@ -40,6 +44,7 @@ export const ATTESTATION_TYPES = {
     { name: "epoch", type: "uint64" },
     { name: "recipient", type: "address" },
     { name: "amount", type: "uint256" },
+    { name: "expiresAt", type: "uint64" },
   ],
   ValidatorSetUpdate: [
     { name: "setId", type: "uint64" },

@@ -10,6 +10,7 @@ import {
   attest,
   DAY,
   deployBridgeFixture,
+  FAR_FUTURE,
   validatorKeys,
   WNXT_LIMIT,
   WNXT_REFILL,
@@ -39,13 +40,13 @@ describe("NexusBridge", function () {
     return tx();
   }
 
-  function mintMsg(transferId: Hex, recipient: string, amount: bigint) {
-    return { transferId, recipient: getAddress(recipient), amount };
+  function mintMsg(transferId: Hex, recipient: string, amount: bigint, expiresAt = FAR_FUTURE) {
+    return { transferId, recipient: getAddress(recipient), amount, expiresAt };
   }
 
   async function mint(f: BridgeFixture, transferId: Hex, amount: bigint, signers = f.quorum) {
     const sigs = await attest(signers, f.domain, "Mint", mintMsg(transferId, f.userAddress, amount));
-    return f.bridge.write.mint([transferId, f.userAddress, amount, sigs]);
+    return f.bridge.write.mint([transferId, f.userAddress, amount, FAR_FUTURE, sigs]);
   }
 
   describe("attested mint", () => {
@@ -64,7 +65,7 @@ describe("NexusBridge", function () {
       const f = fixture();
       const message = mintMsg(id("t"), f.userAddress, 5n);
       const offChain = hashTypedData({ domain: f.domain, types: ATTESTATION_TYPES, primaryType: "Mint", message });
-      assert.equal(await f.bridge.read.mintDigest([message.transferId, message.recipient, message.amount]), offChain);
+      assert.equal(await f.bridge.read.mintDigest([message.transferId, message.recipient, message.amount, message.expiresAt]), offChain);
     });
 
     it("accepts more than the threshold (all four keys)", async () => {
@@ -90,7 +91,7 @@ describe("NexusBridge", function () {
       const domain = { ...fixture().domain, verifyingContract: getAddress(bridge.address) };
       const to = fixture().userAddress;
       const mintWith = async (n: number) =>
-        bridge.write.mint([id("t"), to, 1n, await attest(keys.slice(0, n), domain, "Mint", mintMsg(id("t"), to, 1n))]);
+        bridge.write.mint([id("t"), to, 1n, FAR_FUTURE, await attest(keys.slice(0, n), domain, "Mint", mintMsg(id("t"), to, 1n))]);
       await expectRevert(mintWith(5), "InsufficientPower", [5n, 9n]);
       await expectRevert(mintWith(6), "InsufficientPower", [6n, 9n]); // exactly 2/3 is not more than 2/3
       await mintWith(7);
@@ -117,20 +118,20 @@ describe("NexusBridge", function () {
     it("rejects an attestation for a different amount (recovers a stranger)", async () => {
       const f = fixture();
       const sigs = await attest(f.quorum, f.domain, "Mint", mintMsg(id("t"), f.userAddress, 1n));
-      await expectRevert(f.bridge.write.mint([id("t"), f.userAddress, 2n, sigs]), "NotValidator");
+      await expectRevert(f.bridge.write.mint([id("t"), f.userAddress, 2n, FAR_FUTURE, sigs]), "NotValidator");
     });
 
     it("rejects malformed signatures", async () => {
       const f = fixture();
       const sigs = await attest(f.quorum, f.domain, "Mint", mintMsg(id("t"), f.userAddress, 1n));
       await expectRevert(
-        f.bridge.write.mint([id("t"), f.userAddress, 1n, `0x${sigs.slice(2, 2 + 128)}`]),
+        f.bridge.write.mint([id("t"), f.userAddress, 1n, FAR_FUTURE, `0x${sigs.slice(2, 2 + 128)}`]),
         "InvalidSignatureLength",
         [64n],
       );
       // A high-s signature (EIP-2 malleability) or an impossible v does not recover.
       const bad = concat([`0x${"11".repeat(32)}`, `0x${"ff".repeat(32)}`, "0x1b", `0x${sigs.slice(2 + 130)}`]);
-      await expectRevert(f.bridge.write.mint([id("t"), f.userAddress, 1n, bad]), "InvalidSignature", [0n]);
+      await expectRevert(f.bridge.write.mint([id("t"), f.userAddress, 1n, FAR_FUTURE, bad]), "InvalidSignature", [0n]);
     });
 
     it("rejects a replayed transfer id, whatever the kind of transfer", async () => {
@@ -143,9 +144,10 @@ describe("NexusBridge", function () {
         epoch: 1n,
         recipient: f.userAddress,
         amount: 10n,
+        expiresAt: FAR_FUTURE,
       });
       await expectRevert(
-        f.bridge.write.deliverBhls([id("t1"), id("citizen"), 1n, f.userAddress, 10n, sigs]),
+        f.bridge.write.deliverBhls([id("t1"), id("citizen"), 1n, f.userAddress, 10n, FAR_FUTURE, sigs]),
         "TransferAlreadyProcessed",
         [id("t1")],
       );
@@ -155,7 +157,7 @@ describe("NexusBridge", function () {
       const f = fixture();
       await expectRevert(mint(f, id("t"), 0n), "ZeroAmount");
       const sigs = await attest(f.quorum, f.domain, "Mint", mintMsg(id("t"), zeroAddress, 1n));
-      await expectRevert(f.bridge.write.mint([id("t"), zeroAddress, 1n, sigs]), "ZeroAddress");
+      await expectRevert(f.bridge.write.mint([id("t"), zeroAddress, 1n, FAR_FUTURE, sigs]), "ZeroAddress");
     });
 
     it("a two-signature mint costs under 120 000 gas", async () => {
@@ -164,11 +166,53 @@ describe("NexusBridge", function () {
       // one-off 20 000-gas storage write); measure it, then the steady state.
       const first = await gasOf(chain, mint(f, id("genesis"), 100n * WNXT_UNIT));
       const sigs = await attest(f.quorum, f.domain, "Mint", mintMsg(id("gas"), f.otherAddress, 100n * WNXT_UNIT));
-      const newHolder = await gasOf(chain, f.bridge.write.mint([id("gas"), f.otherAddress, 100n * WNXT_UNIT, sigs]));
+      const newHolder = await gasOf(chain, f.bridge.write.mint([id("gas"), f.otherAddress, 100n * WNXT_UNIT, FAR_FUTURE, sigs]));
       const existingHolder = await gasOf(chain, mint(f, id("gas2"), 100n * WNXT_UNIT));
       console.log(`      bridge mint (2 signatures) gas: first ever ${first}, new holder ${newHolder}, existing holder ${existingHolder}`);
       assert.ok(newHolder < 120_000n, `mint to a new holder used ${newHolder} gas`);
       assert.ok(existingHolder < newHolder);
+    });
+  });
+
+  describe("expiry", () => {
+    it("a signed transfer executes until its expiresAt and never after; isExpired proves it for a refund", async () => {
+      const f = fixture();
+      const t0 = (await now(chain)) + 10n;
+      const expiresAt = t0 + 100n;
+      const sigs = await attest(f.quorum, f.domain, "Mint", mintMsg(id("late"), f.userAddress, 1n, expiresAt));
+      const onTime = await attest(f.quorum, f.domain, "Mint", mintMsg(id("ok"), f.userAddress, 1n, expiresAt));
+      // At expiresAt itself it still executes.
+      await at(expiresAt, () => f.bridge.write.mint([id("ok"), f.userAddress, 1n, expiresAt, onTime]));
+      assert.equal(await f.bridge.read.isExpired([id("ok"), expiresAt]), false); // executed: never "expired"
+      await at(expiresAt + 1n, () => chain.testClient.mine({ blocks: 1 }));
+      // Held past its expiry (before the fix a signature never expired): refused, and provably dead.
+      await expectRevert(
+        at(expiresAt + 2n, () => f.bridge.write.mint([id("late"), f.userAddress, 1n, expiresAt, sigs])),
+        "TransferExpired",
+        [id("late"), expiresAt, expiresAt + 2n],
+      );
+      assert.equal(await f.bridge.read.processed([id("late")]), false);
+      assert.equal(await f.bridge.read.isExpired([id("late"), expiresAt]), true);
+      // The expiry is signed: a relayer cannot extend it.
+      await expectRevert(f.bridge.write.mint([id("late"), f.userAddress, 1n, FAR_FUTURE, sigs]), "NotValidator");
+    });
+
+    it("applies to releases and BHLS deliveries too", async () => {
+      const f = fixture();
+      const past = (await now(chain)) - 1n;
+      const wnxt = getAddress(f.wnxt.address);
+      const rel = { transferId: id("r"), token: wnxt, recipient: f.userAddress, amount: 1n, expiresAt: past };
+      await expectRevert(
+        f.bridge.write.release([rel.transferId, wnxt, f.userAddress, 1n, past, await attest(f.quorum, f.domain, "Release", rel)]),
+        "TransferExpired",
+      );
+      const bhls = { transferId: id("b"), citizen: id("c"), epoch: 1n, recipient: f.userAddress, amount: 1n, expiresAt: past };
+      await expectRevert(
+        f.bridge.write.deliverBhls([bhls.transferId, bhls.citizen, 1n, f.userAddress, 1n, past, await attest(f.quorum, f.domain, "BhlsDelivery", bhls)]),
+        "TransferExpired",
+      );
+      assert.equal(await f.bridge.read.isExpired([id("b"), past]), true);
+      assert.equal(await f.bridge.read.isExpired([id("b"), FAR_FUTURE]), false);
     });
   });
 
@@ -377,8 +421,8 @@ describe("NexusBridge", function () {
       assert.equal(await f.bridge.read.pauseNonce(), 1n);
       await expectRevert(pause(f, 1n, ascending([v30, v10])), "AlreadyInState", [true]);
       await expectRevert(mint(f, id("t"), 1n), "Paused");
-      await expectRevert(f.bridge.write.release([id("r"), f.wnxt.address, f.userAddress, 1n, "0x"]), "Paused");
-      await expectRevert(f.bridge.write.deliverBhls([id("b"), id("c"), 1n, f.userAddress, 1n, "0x"]), "Paused");
+      await expectRevert(f.bridge.write.release([id("r"), f.wnxt.address, f.userAddress, 1n, FAR_FUTURE, "0x"]), "Paused");
+      await expectRevert(f.bridge.write.deliverBhls([id("b"), id("c"), 1n, f.userAddress, 1n, FAR_FUTURE, "0x"]), "Paused");
       await expectRevert(f.bridge.write.bridgeOut([f.wnxt.address, 1n, nexusRecipient], { account: f.user.account }), "Paused");
       // Unpausing needs the full threshold, and the current pause nonce.
       await expectRevert(unpause(f, 1n, [v40]), "InsufficientPower", [40n, 100n]);
@@ -469,10 +513,10 @@ describe("NexusBridge", function () {
       const token = await chain.viem.deployContract("TestToken", ["USD", 1_000_000n]);
       const tokenAddress = getAddress(token.address);
       await expectRevert(f.bridge.write.bridgeOut([token.address, 1n, nexusRecipient]), "TokenNotBridged", [tokenAddress]);
-      const releaseMsg = { transferId: id("r1"), token: tokenAddress, recipient: f.userAddress, amount: 400n };
+      const releaseMsg = { transferId: id("r1"), token: tokenAddress, recipient: f.userAddress, amount: 400n, expiresAt: FAR_FUTURE };
       const releaseSigs = await attest(f.quorum, f.domain, "Release", releaseMsg);
       await expectRevert(
-        f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, releaseSigs]),
+        f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, FAR_FUTURE, releaseSigs]),
         "TokenNotBridged",
         [tokenAddress],
       );
@@ -489,16 +533,16 @@ describe("NexusBridge", function () {
       assert.equal(await token.read.balanceOf([f.bridge.address]), 1000n);
 
       await expectRevert(
-        at(t0 + 79n, () => f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, releaseSigs])),
+        at(t0 + 79n, () => f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, FAR_FUTURE, releaseSigs])),
         "RateLimitExceeded",
         [tokenAddress, 400n, 395n],
       );
-      await at(t0 + 100n, () => f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, releaseSigs]));
+      await at(t0 + 100n, () => f.bridge.write.release([releaseMsg.transferId, tokenAddress, f.userAddress, 400n, FAR_FUTURE, releaseSigs]));
       assert.equal(await token.read.balanceOf([f.userAddress]), 400n);
       const second = { ...releaseMsg, transferId: id("r2"), amount: 106n };
       const secondSigs = await attest(f.quorum, f.domain, "Release", second);
       await expectRevert(
-        at(t0 + 101n, () => f.bridge.write.release([second.transferId, tokenAddress, f.userAddress, 106n, secondSigs])),
+        at(t0 + 101n, () => f.bridge.write.release([second.transferId, tokenAddress, f.userAddress, 106n, FAR_FUTURE, secondSigs])),
         "RateLimitExceeded",
         [tokenAddress, 106n, 105n],
       );

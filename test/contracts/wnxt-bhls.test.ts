@@ -2,7 +2,7 @@
 // delivery through the bridge, at most once per citizen per epoch.
 import assert from "node:assert/strict";
 import { getAddress, keccak256, maxUint256, parseEventLogs, parseSignature, toHex, type Hex } from "viem";
-import { attest, deployBridgeFixture, WNXT_UNIT, type BridgeFixture } from "./bridge-fixtures.ts";
+import { attest, deployBridgeFixture, FAR_FUTURE, WNXT_UNIT, type BridgeFixture } from "./bridge-fixtures.ts";
 import { connect, expectRevert, snapshotFixture, type Chain } from "./helpers.ts";
 
 const id = (s: string): Hex => keccak256(toHex(s));
@@ -103,8 +103,9 @@ describe("WNXT and BHLSDistributor", function () {
         epoch,
         recipient,
         amount,
+        expiresAt: FAR_FUTURE,
       });
-      return f.bridge.write.deliverBhls([transferId, citizen, epoch, recipient, amount, sigs]);
+      return f.bridge.write.deliverBhls([transferId, citizen, epoch, recipient, amount, FAR_FUTURE, sigs]);
     }
 
     it("pays the citizen's chosen address and records the epoch", async () => {
