@@ -10,7 +10,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
 import { getAddress, keccak256, maxUint256, toHex, type Hex } from "viem";
-import { attest, FAR_FUTURE, POWERS, validatorKeys, WNXT_LIMIT, WNXT_REFILL, WNXT_UNIT } from "../test/contracts/bridge-fixtures.ts";
+import { attest, BHLS_LIMIT, BHLS_REFILL, FAR_FUTURE, POWERS, validatorKeys, WNXT_LIMIT, WNXT_REFILL, WNXT_UNIT } from "../test/contracts/bridge-fixtures.ts";
 
 const e18 = (n: bigint) => n * 10n ** 18n;
 const id = (s: string): Hex => keccak256(toHex(s));
@@ -102,7 +102,7 @@ await measure(
 // The test fixture's set: four keys with powers 40/30/20/10; the first two (70 %) sign.
 const validators = validatorKeys("validator", 4);
 const quorum = validators.slice(0, 2);
-const bridge = await viem.deployContract("NexusBridge", [validators.map((v) => v.address), [...POWERS], WNXT_LIMIT, WNXT_REFILL]);
+const bridge = await viem.deployContract("NexusBridge", [validators.map((v) => v.address), [...POWERS], WNXT_LIMIT, WNXT_REFILL, BHLS_LIMIT, BHLS_REFILL]);
 const wnxt = await viem.getContractAt("WNXT", await bridge.read.wnxt());
 const domain = {
   name: "NexusBridge",
@@ -139,6 +139,7 @@ await measure(
   bridge.write.bridgeOut([wnxt.address, 10n * WNXT_UNIT, id("nxs1-recipient")], { account: user.account }),
   "",
 );
+await bridge.write.updateEpoch([1n, 1150n * WNXT_UNIT, await attest(quorum, domain, "EpochUpdate", { epoch: 1n, floorAmount: 1150n * WNXT_UNIT })]);
 const bhlsSigs = await attest(quorum, domain, "BhlsDelivery", {
   transferId: id("bhls"),
   citizen: id("citizen"),

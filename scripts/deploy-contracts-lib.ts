@@ -26,6 +26,9 @@ export interface SuiteConfig {
    * at once, refilled at `wnxtRefillPerSecond`. */
   wnxtCapacity: bigint;
   wnxtRefillPerSecond: bigint;
+  /** BHLS deliveries' own bucket, the same way. */
+  bhlsCapacity: bigint;
+  bhlsRefillPerSecond: bigint;
   /** Liquidity-allocation address for the DEX protocol fee; zero leaves it off. */
   dexFeeTo?: Address;
   /** Who may change dexFeeTo later; the deployer by default. */
@@ -48,6 +51,8 @@ export interface DeploymentRecord {
     powers: string[];
     wnxtCapacity: string;
     wnxtRefillPerSecond: string;
+    bhlsCapacity: string;
+    bhlsRefillPerSecond: string;
     dexFeeTo: Address | null;
     dexFeeToSetter: Address;
   };
@@ -88,13 +93,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv, devValidators: Address[]):
   if (validators.length === 0) {
     throw new Error("NEXUS_BRIDGE_VALIDATORS is required on this network (comma-separated address:power entries)");
   }
-  // Bucket capacity in whole NXT, and the seconds it takes to refill from empty.
-  const wholeNxt = BigInt(env.NEXUS_WNXT_RATE_LIMIT_NXT ?? "1000000");
-  const refillSeconds = BigInt(env.NEXUS_WNXT_RATE_PERIOD ?? "86400");
-  if (wholeNxt <= 0n || refillSeconds <= 0n) {
-    throw new Error("NEXUS_WNXT_RATE_LIMIT_NXT and NEXUS_WNXT_RATE_PERIOD must be positive");
-  }
-  const capacity = wholeNxt * 10n ** 8n;
+  // Buckets: capacity in whole NXT, and the seconds it takes to refill from empty.
+  const bucket = (capacityVar: string, periodVar: string, defaultNxt: string) => {
+    const wholeNxt = BigInt(env[capacityVar] ?? defaultNxt);
+    const refillSeconds = BigInt(env[periodVar] ?? "86400");
+    if (wholeNxt <= 0n || refillSeconds <= 0n) throw new Error(`${capacityVar} and ${periodVar} must be positive`);
+    const capacity = wholeNxt * 10n ** 8n;
+    return { capacity, refill: capacity / refillSeconds > 0n ? capacity / refillSeconds : 1n };
+  };
+  const wnxtBucket = bucket("NEXUS_WNXT_RATE_LIMIT_NXT", "NEXUS_WNXT_RATE_PERIOD", "1000000");
+  const bhlsBucket = bucket("NEXUS_BHLS_RATE_LIMIT_NXT", "NEXUS_BHLS_RATE_PERIOD", "5000000");
   const feeTo = env.NEXUS_DEX_FEE_TO;
   const feeToSetter = env.NEXUS_DEX_FEE_TO_SETTER;
   for (const [name, value] of [["NEXUS_DEX_FEE_TO", feeTo], ["NEXUS_DEX_FEE_TO_SETTER", feeToSetter]] as const) {
@@ -102,8 +110,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, devValidators: Address[]):
   }
   return {
     validators,
-    wnxtCapacity: capacity,
-    wnxtRefillPerSecond: capacity / refillSeconds > 0n ? capacity / refillSeconds : 1n,
+    wnxtCapacity: wnxtBucket.capacity,
+    wnxtRefillPerSecond: wnxtBucket.refill,
+    bhlsCapacity: bhlsBucket.capacity,
+    bhlsRefillPerSecond: bhlsBucket.refill,
     dexFeeTo: feeTo ? getAddress(feeTo) : undefined,
     dexFeeToSetter: feeToSetter ? getAddress(feeToSetter) : undefined,
   };
@@ -181,6 +191,8 @@ export async function deploySuite(
       powers,
       config.wnxtCapacity,
       config.wnxtRefillPerSecond,
+      config.bhlsCapacity,
+      config.bhlsRefillPerSecond,
     ]);
     const info = await receiptInfo(deploymentTransaction.hash);
     bridgeEntry = { address: getAddress(contract.address), ...info };
@@ -246,6 +258,8 @@ export async function deploySuite(
       powers: powers.map(String),
       wnxtCapacity: config.wnxtCapacity.toString(),
       wnxtRefillPerSecond: config.wnxtRefillPerSecond.toString(),
+      bhlsCapacity: config.bhlsCapacity.toString(),
+      bhlsRefillPerSecond: config.bhlsRefillPerSecond.toString(),
       dexFeeTo: config.dexFeeTo ?? null,
       dexFeeToSetter: feeToSetter,
     },

@@ -35,6 +35,9 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         keccak256("ValidatorSetUpdate(uint64 setId,address[] validators,uint256[] powers,uint256 nonce)");
     bytes32 public constant PAUSE_TYPEHASH = keccak256("Pause(uint256 pauseNonce)");
     bytes32 public constant UNPAUSE_TYPEHASH = keccak256("Unpause(uint256 nonce)");
+    /// @dev No nonce: the epoch is its own sequence (strictly increasing), so per-epoch
+    /// updates neither wait for nor cancel other governance messages.
+    bytes32 public constant EPOCH_TYPEHASH = keccak256("EpochUpdate(uint64 epoch,uint256 floorAmount)");
     bytes32 public constant RATE_LIMIT_TYPEHASH =
         keccak256("SetRateLimit(address token,uint256 capacity,uint256 refillPerSecond,uint256 nonce)");
 
@@ -128,14 +131,20 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         address[] memory validators_,
         uint256[] memory powers_,
         uint256 wnxtCapacity,
-        uint256 wnxtRefillPerSecond
+        uint256 wnxtRefillPerSecond,
+        uint256 bhlsCapacity,
+        uint256 bhlsRefillPerSecond
     ) EIP712("NexusBridge", "2") {
         WNXT token = new WNXT();
         wnxt = token;
-        bhlsDistributor = new BHLSDistributor(address(token));
+        BHLSDistributor distributor = new BHLSDistributor(address(token));
+        bhlsDistributor = distributor;
         _storeValidators(validators_, powers_, _checkValidators(validators_, powers_), 1);
         if (wnxtCapacity == 0 || wnxtRefillPerSecond == 0) revert InvalidRateLimit();
         _setRateLimit(address(token), wnxtCapacity, wnxtRefillPerSecond, true);
+        // BHLS deliveries have their own bucket, keyed by the distributor's address.
+        if (bhlsCapacity == 0 || bhlsRefillPerSecond == 0) revert InvalidRateLimit();
+        _setRateLimit(address(distributor), bhlsCapacity, bhlsRefillPerSecond, true);
     }
 
     // ------------------------------------------------------------------ views
@@ -237,6 +246,10 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         return _hashTypedDataV4(keccak256(abi.encode(RATE_LIMIT_TYPEHASH, token, capacity, refillPerSecond, nonce)));
     }
 
+    function epochDigest(uint64 epoch, uint256 floorAmount) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(EPOCH_TYPEHASH, epoch, floorAmount)));
+    }
+
     /// @notice What `token` can flow out right now: its bucket's current level.
     function available(address token) external view returns (uint256) {
         return _level(rateLimits[token]);
@@ -272,7 +285,9 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
     }
 
     /// @notice Mints a citizen's BHLS claim to the distributor, which pays `recipient`
-    /// at most once per (citizen, epoch).
+    /// at most once per (citizen, epoch), for the current or previous NexusOS
+    /// epoch only and at most its floor amount. Draws on the BHLS bucket
+    /// (`rateLimits[bhlsDistributor]`), not on WNXT's.
     function deliverBhls(
         bytes32 transferId,
         bytes32 citizen,
@@ -282,7 +297,7 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         uint64 expiresAt,
         bytes calldata signatures
     ) external {
-        _beginTransfer(transferId, address(wnxt), recipient, amount, expiresAt);
+        _beginTransfer(transferId, address(bhlsDistributor), recipient, amount, expiresAt);
         _verify(bhlsDigest(transferId, citizen, epoch, recipient, amount, expiresAt), signatures);
         wnxt.mint(address(bhlsDistributor), amount);
         bhlsDistributor.deliver(transferId, citizen, epoch, recipient, amount);
@@ -301,7 +316,7 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         if (token == address(wnxt)) {
             wnxt.burn(msg.sender, amount);
         } else {
-            if (rateLimits[token].capacity == 0) revert TokenNotBridged(token);
+            if (rateLimits[token].capacity == 0 || token == address(bhlsDistributor)) revert TokenNotBridged(token);
             // Credit what actually arrived (fee-on-transfer tokens).
             uint256 before = IERC20(token).balanceOf(address(this));
             IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
@@ -366,7 +381,15 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         emit PauseStateChanged(false, expected);
     }
 
-    /// @notice Sets a token's bucket; a capacity of 0 stops bridging the token.
+    /// @notice Opens NexusOS epoch `epoch` for BHLS deliveries with its floor
+    /// amount (the most one claim may deliver), on the full threshold. Epochs
+    /// only increase; see BHLSDistributor for which epochs accept claims.
+    function updateEpoch(uint64 epoch, uint256 floorAmount, bytes calldata signatures) external {
+        _verify(epochDigest(epoch, floorAmount), signatures);
+        bhlsDistributor.setEpoch(epoch, floorAmount);
+    }
+
+    /// @notice Sets a token's bucket (the BHLS bucket: token = bhlsDistributor); a capacity of 0 stops bridging the token.
     /// Never grants fresh capacity: the bucket keeps its current level (refilled
     /// up to now at the old rate), capped at the new capacity; a token never
     /// bridged before starts empty and fills at `refillPerSecond`.

@@ -12,6 +12,9 @@ export const DAY = 86_400n;
 /** WNXT's token bucket: capacity, and a refill of the capacity per day. */
 export const WNXT_LIMIT = 1_000_000n * WNXT_UNIT;
 export const WNXT_REFILL = WNXT_LIMIT / DAY; // per second
+/** BHLS deliveries' own bucket (keyed by the distributor's address). */
+export const BHLS_LIMIT = 5_000_000n * WNXT_UNIT;
+export const BHLS_REFILL = BHLS_LIMIT / DAY;
 /** Powers of the fixture's validators, in ascending key order: total 100. */
 export const POWERS = [40n, 30n, 20n, 10n] as const;
 export const TOTAL_POWER = 100n;
@@ -51,6 +54,10 @@ export const ATTESTATION_TYPES = {
     { name: "validators", type: "address[]" },
     { name: "powers", type: "uint256[]" },
     { name: "nonce", type: "uint256" },
+  ],
+  EpochUpdate: [
+    { name: "epoch", type: "uint64" },
+    { name: "floorAmount", type: "uint256" },
   ],
   Pause: [{ name: "pauseNonce", type: "uint256" }],
   Unpause: [{ name: "nonce", type: "uint256" }],
@@ -103,7 +110,14 @@ export async function deployBridgeFixture(chain: Chain) {
   const validators = validatorKeys("validator", 4);
   const powers = [...POWERS];
   // The bridge deploys WNXT and the BHLS distributor in its constructor.
-  const bridge = await viem.deployContract("NexusBridge", [validators.map((v) => v.address), powers, WNXT_LIMIT, WNXT_REFILL]);
+  const bridge = await viem.deployContract("NexusBridge", [
+    validators.map((v) => v.address),
+    powers,
+    WNXT_LIMIT,
+    WNXT_REFILL,
+    BHLS_LIMIT,
+    BHLS_REFILL,
+  ]);
   const wnxt = await viem.getContractAt("WNXT", await bridge.read.wnxt());
   const distributor = await viem.getContractAt("BHLSDistributor", await bridge.read.bhlsDistributor());
   const domain: Domain = {

@@ -87,7 +87,7 @@ describe("NexusBridge", function () {
 
     it("needs strictly more than 2/3 of power: 5 and 6 of 9 equal keys fail, 7 pass (was a simple majority)", async () => {
       const keys = validatorKeys("nine", 9);
-      const bridge = await chain.viem.deployContract("NexusBridge", [keys.map((k) => k.address), keys.map(() => 1n), WNXT_LIMIT, WNXT_REFILL]);
+      const bridge = await chain.viem.deployContract("NexusBridge", [keys.map((k) => k.address), keys.map(() => 1n), WNXT_LIMIT, WNXT_REFILL, 1n, 1n]);
       const domain = { ...fixture().domain, verifyingContract: getAddress(bridge.address) };
       const to = fixture().userAddress;
       const mintWith = async (n: number) =>
@@ -390,11 +390,14 @@ describe("NexusBridge", function () {
 
     it("validates the initial set in the constructor", async () => {
       const keys = validatorKeys("ctor", 3).map((v) => v.address);
-      await expectRevert(chain.viem.deployContract("NexusBridge", [[...keys].reverse(), [1n, 1n, 1n], 1n, 1n]), "InvalidValidatorSet");
-      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n], 1n, 1n]), "InvalidValidatorSet");
-      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n, 1n], 1n, 0n]), "InvalidRateLimit");
-      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n, 1n], 0n, 1n]), "InvalidRateLimit");
-      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n, 1n], 2n ** 96n, 1n]), "InvalidRateLimit");
+      const ones = [1n, 1n, 1n];
+      await expectRevert(chain.viem.deployContract("NexusBridge", [[...keys].reverse(), ones, 1n, 1n, 1n, 1n]), "InvalidValidatorSet");
+      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, [1n, 1n], 1n, 1n, 1n, 1n]), "InvalidValidatorSet");
+      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, ones, 1n, 0n, 1n, 1n]), "InvalidRateLimit");
+      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, ones, 0n, 1n, 1n, 1n]), "InvalidRateLimit");
+      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, ones, 2n ** 96n, 1n, 1n, 1n]), "InvalidRateLimit");
+      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, ones, 1n, 1n, 0n, 1n]), "InvalidRateLimit");
+      await expectRevert(chain.viem.deployContract("NexusBridge", [keys, ones, 1n, 1n, 1n, 0n]), "InvalidRateLimit");
     });
   });
 

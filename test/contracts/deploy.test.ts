@@ -36,6 +36,8 @@ describe("deploy-contracts", function () {
     assert.deepEqual(await bridge.read.validators(), [sorted, [1n, 1n, 1n]]);
     const [, , totalPower] = await bridge.read.config();
     assert.equal(totalPower, 3n);
+    assert.equal(await bridge.read.available([c.WNXT.address]), 1_000_000n * 10n ** 8n);
+    assert.equal(await bridge.read.available([c.BHLSDistributor.address]), 5_000_000n * 10n ** 8n);
     assert.deepEqual(record.config.powers, ["1", "1", "1"]);
     const router = await chain.viem.getContractAt("NexusDEXRouter", c.NexusDEXRouter.address);
     assert.equal(getAddress(await router.read.factory()), c.NexusDEXFactory.address);
@@ -79,5 +81,8 @@ describe("deploy-contracts", function () {
     assert.equal(cfg.wnxtCapacity, 1_000_000n * 10n ** 8n);
     assert.equal(cfg.wnxtRefillPerSecond, (1_000_000n * 10n ** 8n) / 86_400n);
     assert.throws(() => configFromEnv({ NEXUS_WNXT_RATE_PERIOD: "0" }, [a]), /must be positive/);
+    assert.equal(cfg.bhlsCapacity, 5_000_000n * 10n ** 8n);
+    assert.equal(configFromEnv({ NEXUS_BHLS_RATE_LIMIT_NXT: "864", NEXUS_BHLS_RATE_PERIOD: "864" }, [a]).bhlsRefillPerSecond, 10n ** 8n);
+    assert.throws(() => configFromEnv({ NEXUS_BHLS_RATE_LIMIT_NXT: "0" }, [a]), /NEXUS_BHLS_RATE_LIMIT_NXT and NEXUS_BHLS_RATE_PERIOD must be positive/);
   });
 });
