@@ -145,6 +145,8 @@ contract NexusBridge is EIP712, ReentrancyGuardTransient {
         // BHLS deliveries have their own bucket, keyed by the distributor's address.
         if (bhlsCapacity == 0 || bhlsRefillPerSecond == 0) revert InvalidRateLimit();
         _setRateLimit(address(distributor), bhlsCapacity, bhlsRefillPerSecond, true);
+        // The initial state in full, so a relayer can rebuild the bridge from its logs alone.
+        emit PauseStateChanged(false, 0);
     }
 
     // ------------------------------------------------------------------ views

@@ -470,6 +470,85 @@ describe("NexusBridge", function () {
     });
   });
 
+  describe("events", () => {
+    it("a relayer rebuilds the bridge's state from its logs alone, from the deployment on", async () => {
+      const f = fixture();
+      const wnxt = getAddress(f.wnxt.address);
+      const bhls = getAddress(f.distributor.address);
+      // Some history: transfers, a limit change, an epoch, a rotation, a pause and an unpause.
+      await mint(f, id("m1"), 5n * WNXT_UNIT);
+      const lim = { token: wnxt, capacity: WNXT_LIMIT / 2n, refillPerSecond: 7n, nonce: 0n };
+      await f.bridge.write.setRateLimit([wnxt, lim.capacity, 7n, 0n, await attest(f.quorum, f.domain, "SetRateLimit", lim)]);
+      await f.bridge.write.updateEpoch([3n, 100n, await attest(f.quorum, f.domain, "EpochUpdate", { epoch: 3n, floorAmount: 100n })]);
+      const bhlsMsg = { transferId: id("b1"), citizen: id("c"), epoch: 3n, recipient: f.userAddress, amount: 100n, expiresAt: FAR_FUTURE };
+      await f.bridge.write.deliverBhls([id("b1"), id("c"), 3n, f.userAddress, 100n, FAR_FUTURE, await attest(f.quorum, f.domain, "BhlsDelivery", bhlsMsg)]);
+      const next = validatorKeys("next", 3);
+      const set = { setId: 2n, validators: next.map((v) => v.address), powers: [5n, 3n, 2n], nonce: 1n };
+      await f.bridge.write.updateValidatorSet([
+        2n, set.validators, set.powers, 1n,
+        await attest(f.quorum, f.domain, "ValidatorSetUpdate", set),
+        await attest(next, f.domain, "ValidatorSetUpdate", set),
+      ]);
+      await f.bridge.write.pause([0n, await attest(next.slice(0, 1), f.domain, "Pause", { pauseNonce: 0n })]);
+      await f.bridge.write.unpause([1n, await attest(next.slice(0, 2), f.domain, "Unpause", { nonce: 1n })]);
+      await mint(f, id("m2"), 3n * WNXT_UNIT, next.slice(0, 2));
+
+      // Rebuild from logs only (the deployment's included: it announces the initial set, limits and pause state).
+      const logs = await chain.publicClient.getLogs({ address: [f.bridge.address, f.distributor.address], fromBlock: 0n });
+      const events = parseEventLogs({ abi: [...f.bridge.abi, ...f.distributor.abi], logs });
+      const times = new Map<bigint, bigint>();
+      for (const log of logs) {
+        if (!times.has(log.blockNumber)) times.set(log.blockNumber, (await chain.publicClient.getBlock({ blockNumber: log.blockNumber })).timestamp);
+      }
+      let setId = 0n, validators: readonly string[] = [], powers: readonly bigint[] = [], totalPower = 0n, nonce = 0n;
+      let paused = true, pauseNonce = -1n, epoch: unknown[] = [];
+      const buckets = new Map<string, { capacity: bigint; refill: bigint; level: bigint; at: bigint }>();
+      const processed = new Set<string>();
+      const take = (key: string, amount: bigint, t: bigint) => {
+        const b = buckets.get(key)!;
+        const refilled = b.level + (t - b.at) * b.refill;
+        b.level = (refilled < b.capacity ? refilled : b.capacity) - amount;
+        b.at = t;
+      };
+      for (const e of events) {
+        const t = times.get(e.blockNumber)!;
+        switch (e.eventName) {
+          case "ValidatorSetUpdated":
+            ({ setId, validators, powers, totalPower, nextNonce: nonce } = e.args);
+            break;
+          case "RateLimitSet":
+            buckets.set(getAddress(e.args.token), { capacity: e.args.capacity, refill: e.args.refillPerSecond, level: e.args.level, at: t });
+            nonce = e.args.nextNonce;
+            break;
+          case "PauseStateChanged":
+            ({ paused, pauseNonce } = e.args);
+            break;
+          case "EpochUpdated":
+            epoch = [e.args.epoch, e.args.floorAmount, e.args.previousFloorAmount, true];
+            break;
+          case "Minted":
+            processed.add(e.args.transferId);
+            take(wnxt, e.args.amount, t);
+            break;
+          case "BhlsForwarded":
+            processed.add(e.args.transferId);
+            take(bhls, e.args.amount, t);
+            break;
+        }
+      }
+      assert.deepEqual([...(await f.bridge.read.validators())], [validators, powers]);
+      assert.deepEqual(await f.bridge.read.config(), [setId, nonce, totalPower, paused]);
+      assert.deepEqual([setId, nonce, totalPower, paused], [2n, 2n, 10n, false]);
+      assert.equal(await f.bridge.read.pauseNonce(), pauseNonce);
+      assert.deepEqual(await f.distributor.read.epochState(), epoch);
+      for (const [token, b] of buckets) {
+        assert.deepEqual(await f.bridge.read.rateLimits([token as Hex]), [b.capacity, b.refill, b.level, Number(b.at)], token);
+      }
+      assert.deepEqual([...buckets.keys()].sort(), [wnxt, bhls].sort());
+      for (const t of ["m1", "m2", "b1"]) assert.ok(processed.has(id(t)) && (await f.bridge.read.processed([id(t)])));
+    });
+  });
+
   describe("outbound and lock/release", () => {
     it("refuses re-entry from a hostile token between the balance reads", async () => {
       const f = fixture();
