@@ -11,13 +11,24 @@ import path from "node:path";
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 
+export interface BridgeValidator {
+  /** EVM attestation key the NexusOS validator registered. */
+  address: Address;
+  /** Its NexusOS voting power. */
+  power: bigint;
+}
+
 export interface SuiteConfig {
-  /** EVM attestation keys the NexusOS validators registered, any order. */
-  validators: Address[];
-  threshold: bigint;
-  /** WNXT minted per period at most (8-decimal units). */
-  wnxtRateLimit: bigint;
-  wnxtRatePeriod: bigint;
+  /** The NexusOS validators' EVM attestation keys with their powers, any order.
+   * The bridge's threshold is fixed: more than 2/3 of the total power. */
+  validators: BridgeValidator[];
+  /** WNXT mint limit, a token bucket: at most `wnxtCapacity` (8-decimal units)
+   * at once, refilled at `wnxtRefillPerSecond`. */
+  wnxtCapacity: bigint;
+  wnxtRefillPerSecond: bigint;
+  /** BHLS deliveries' own bucket, the same way. */
+  bhlsCapacity: bigint;
+  bhlsRefillPerSecond: bigint;
   /** Liquidity-allocation address for the DEX protocol fee; zero leaves it off. */
   dexFeeTo?: Address;
   /** Who may change dexFeeTo later; the deployer by default. */
@@ -37,9 +48,11 @@ export interface DeploymentRecord {
   updatedAt: string;
   config: {
     validators: Address[];
-    threshold: string;
-    wnxtRateLimit: string;
-    wnxtRatePeriod: string;
+    powers: string[];
+    wnxtCapacity: string;
+    wnxtRefillPerSecond: string;
+    bhlsCapacity: string;
+    bhlsRefillPerSecond: string;
     dexFeeTo: Address | null;
     dexFeeToSetter: Address;
   };
@@ -48,18 +61,48 @@ export interface DeploymentRecord {
 
 const ZERO: Address = "0x0000000000000000000000000000000000000000";
 
-/** Reads the suite's settings from the environment, with development defaults. */
+/**
+ * Parses NEXUS_BRIDGE_VALIDATORS: comma-separated `address:power` entries, the
+ * validators' EVM attestation keys with their NexusOS voting powers (as the
+ * NexusOS query `bridge/attestationKeys {family: "evm"}` lists them).
+ */
+export function parseValidators(value: string): BridgeValidator[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [address, power, ...rest] = entry.split(":").map((s) => s.trim());
+      if (!isAddress(address)) throw new Error(`NEXUS_BRIDGE_VALIDATORS: "${address}" is not an address`);
+      if (power === undefined || rest.length > 0 || !/^[0-9]+$/.test(power) || BigInt(power) === 0n) {
+        throw new Error(`NEXUS_BRIDGE_VALIDATORS: "${entry}" is not address:power with a positive integer power`);
+      }
+      return { address: getAddress(address), power: BigInt(power) };
+    });
+}
+
+/** Reads the suite's settings from the environment, with development defaults
+ * (the given development keys, power 1 each). */
 export function configFromEnv(env: NodeJS.ProcessEnv, devValidators: Address[]): SuiteConfig {
-  const list = env.NEXUS_BRIDGE_VALIDATORS?.split(",").map((s) => s.trim()).filter(Boolean);
-  const validators = (list && list.length > 0 ? list : devValidators).map((v) => {
-    if (!isAddress(v)) throw new Error(`NEXUS_BRIDGE_VALIDATORS: "${v}" is not an address`);
-    return getAddress(v);
-  });
-  if (validators.length === 0) {
-    throw new Error("NEXUS_BRIDGE_VALIDATORS is required on this network (comma-separated attestation addresses)");
+  if (env.NEXUS_BRIDGE_THRESHOLD !== undefined) {
+    throw new Error("NEXUS_BRIDGE_THRESHOLD is no longer used: the bridge requires more than 2/3 of the validators' power");
   }
-  const threshold = BigInt(env.NEXUS_BRIDGE_THRESHOLD ?? Math.floor(validators.length / 2) + 1);
-  const wholeNxt = BigInt(env.NEXUS_WNXT_RATE_LIMIT_NXT ?? "1000000");
+  const validators = env.NEXUS_BRIDGE_VALIDATORS?.trim()
+    ? parseValidators(env.NEXUS_BRIDGE_VALIDATORS)
+    : devValidators.map((address) => ({ address: getAddress(address), power: 1n }));
+  if (validators.length === 0) {
+    throw new Error("NEXUS_BRIDGE_VALIDATORS is required on this network (comma-separated address:power entries)");
+  }
+  // Buckets: capacity in whole NXT, and the seconds it takes to refill from empty.
+  const bucket = (capacityVar: string, periodVar: string, defaultNxt: string) => {
+    const wholeNxt = BigInt(env[capacityVar] ?? defaultNxt);
+    const refillSeconds = BigInt(env[periodVar] ?? "86400");
+    if (wholeNxt <= 0n || refillSeconds <= 0n) throw new Error(`${capacityVar} and ${periodVar} must be positive`);
+    const capacity = wholeNxt * 10n ** 8n;
+    return { capacity, refill: capacity / refillSeconds > 0n ? capacity / refillSeconds : 1n };
+  };
+  const wnxtBucket = bucket("NEXUS_WNXT_RATE_LIMIT_NXT", "NEXUS_WNXT_RATE_PERIOD", "1000000");
+  const bhlsBucket = bucket("NEXUS_BHLS_RATE_LIMIT_NXT", "NEXUS_BHLS_RATE_PERIOD", "5000000");
   const feeTo = env.NEXUS_DEX_FEE_TO;
   const feeToSetter = env.NEXUS_DEX_FEE_TO_SETTER;
   for (const [name, value] of [["NEXUS_DEX_FEE_TO", feeTo], ["NEXUS_DEX_FEE_TO_SETTER", feeToSetter]] as const) {
@@ -67,9 +110,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, devValidators: Address[]):
   }
   return {
     validators,
-    threshold,
-    wnxtRateLimit: wholeNxt * 10n ** 8n,
-    wnxtRatePeriod: BigInt(env.NEXUS_WNXT_RATE_PERIOD ?? "86400"),
+    wnxtCapacity: wnxtBucket.capacity,
+    wnxtRefillPerSecond: wnxtBucket.refill,
+    bhlsCapacity: bhlsBucket.capacity,
+    bhlsRefillPerSecond: bhlsBucket.refill,
     dexFeeTo: feeTo ? getAddress(feeTo) : undefined,
     dexFeeToSetter: feeToSetter ? getAddress(feeToSetter) : undefined,
   };
@@ -110,8 +154,12 @@ export async function deploySuite(
   const previous = await readRecord(file);
   const usable = previous !== undefined && previous.chainId === chainId ? previous : undefined;
 
-  // The bridge requires its validator keys sorted ascending.
-  const validators = [...config.validators].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  // The bridge requires its validator keys sorted ascending (powers follow their keys).
+  const sorted = [...config.validators].sort((a, b) =>
+    BigInt(a.address) < BigInt(b.address) ? -1 : BigInt(a.address) > BigInt(b.address) ? 1 : 0,
+  );
+  const validators = sorted.map((v) => v.address);
+  const powers = sorted.map((v) => v.power);
   const feeToSetter = config.dexFeeToSetter ?? deployer;
   const deployed: string[] = [];
   const settings: string[] = [];
@@ -140,9 +188,11 @@ export async function deploySuite(
   if (bridgeEntry === undefined) {
     const { contract, deploymentTransaction } = await viem.sendDeploymentTransaction("NexusBridge", [
       validators,
-      config.threshold,
-      config.wnxtRateLimit,
-      config.wnxtRatePeriod,
+      powers,
+      config.wnxtCapacity,
+      config.wnxtRefillPerSecond,
+      config.bhlsCapacity,
+      config.bhlsRefillPerSecond,
     ]);
     const info = await receiptInfo(deploymentTransaction.hash);
     bridgeEntry = { address: getAddress(contract.address), ...info };
@@ -154,8 +204,9 @@ export async function deploySuite(
     const bridge = await viem.getContractAt("NexusBridge", bridgeEntry.address);
     wnxtEntry = usable!.contracts.WNXT ?? { address: getAddress(await bridge.read.wnxt()) };
     distributorEntry = usable!.contracts.BHLSDistributor ?? { address: getAddress(await bridge.read.bhlsDistributor()) };
-    const onChain = (await bridge.read.validators()).map((v) => getAddress(v));
-    if (onChain.join() !== validators.join()) {
+    const [keys, onChainPowers] = await bridge.read.validators();
+    const onChain = keys.map((v, i) => `${getAddress(v)}:${onChainPowers[i]}`);
+    if (onChain.join() !== validators.map((v, i) => `${v}:${powers[i]}`).join()) {
       log("NexusBridge: note: the on-chain validator set differs from the configured one; rotate it with a set-signed updateValidatorSet");
     }
   }
@@ -204,9 +255,11 @@ export async function deploySuite(
     updatedAt: deployed.length === 0 && settings.length === 0 && usable ? usable.updatedAt : new Date().toISOString(),
     config: {
       validators,
-      threshold: config.threshold.toString(),
-      wnxtRateLimit: config.wnxtRateLimit.toString(),
-      wnxtRatePeriod: config.wnxtRatePeriod.toString(),
+      powers: powers.map(String),
+      wnxtCapacity: config.wnxtCapacity.toString(),
+      wnxtRefillPerSecond: config.wnxtRefillPerSecond.toString(),
+      bhlsCapacity: config.bhlsCapacity.toString(),
+      bhlsRefillPerSecond: config.bhlsRefillPerSecond.toString(),
       dexFeeTo: config.dexFeeTo ?? null,
       dexFeeToSetter: feeToSetter,
     },

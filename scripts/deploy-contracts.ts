@@ -4,10 +4,10 @@
 //
 //   npx hardhat run scripts/deploy-contracts.ts                     # in-process chain
 //   npx hardhat run scripts/deploy-contracts.ts --network localhost # `npx hardhat node`
-//   NEXUS_EVM_RPC_URL=… NEXUS_EVM_PRIVATE_KEY=… NEXUS_BRIDGE_VALIDATORS=0x…,0x…,0x… \
+//   NEXUS_EVM_RPC_URL=… NEXUS_EVM_PRIVATE_KEY=… NEXUS_BRIDGE_VALIDATORS=0x…:40,0x…:30,0x…:30 \
 //     npx hardhat run scripts/deploy-contracts.ts --network rpc
 //
-// Settings (environment): NEXUS_BRIDGE_VALIDATORS, NEXUS_BRIDGE_THRESHOLD,
+// Settings (environment): NEXUS_BRIDGE_VALIDATORS (address:power entries),
 // NEXUS_WNXT_RATE_LIMIT_NXT, NEXUS_WNXT_RATE_PERIOD, NEXUS_DEX_FEE_TO,
 // NEXUS_DEX_FEE_TO_SETTER, NEXUS_DEPLOYMENTS_DIR. See docs/contracts.md.
 import type {} from "@nomicfoundation/hardhat-viem"; // brings the `viem` field of network connections into the types
@@ -20,8 +20,9 @@ const connection = await network.create();
 const { viem, networkName, networkConfig } = connection;
 
 // On development chains, default the validator set to the first three funded
-// accounts (their keys are Hardhat's well-known test keys). Real networks must
-// name the validators' registered attestation keys.
+// accounts with power 1 each (their keys are Hardhat's well-known test keys).
+// Real networks must name the validators' registered attestation keys and
+// their NexusOS powers.
 let devValidators: Address[] = [];
 const isDevChain = networkConfig.type === "edr-simulated" || networkName === "localhost";
 if (isDevChain) {

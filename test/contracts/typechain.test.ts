@@ -18,7 +18,7 @@ describe("TypeChain bindings", function () {
     assert.equal(await factory.feeToSetter(), signer.address);
     assert.equal(await factory.pairInitCodeHash(), keccak256(NexusDEXPair__factory.bytecode));
 
-    const bridge = await new NexusBridge__factory(signer).deploy([signer.address], 1n, 100n, 60n);
+    const bridge = await new NexusBridge__factory(signer).deploy([signer.address], [1n], 100n, 1n, 100n, 1n);
     const wnxt = WNXT__factory.connect(await bridge.wnxt(), signer);
     assert.equal(await wnxt.decimals(), 8n);
     assert.equal(await wnxt.bridge(), await bridge.getAddress());

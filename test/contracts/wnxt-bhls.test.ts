@@ -2,7 +2,7 @@
 // delivery through the bridge, at most once per citizen per epoch.
 import assert from "node:assert/strict";
 import { getAddress, keccak256, maxUint256, parseEventLogs, parseSignature, toHex, type Hex } from "viem";
-import { attest, deployBridgeFixture, WNXT_UNIT, type BridgeFixture } from "./bridge-fixtures.ts";
+import { attest, BHLS_LIMIT, deployBridgeFixture, FAR_FUTURE, WNXT_LIMIT, WNXT_UNIT, type BridgeFixture } from "./bridge-fixtures.ts";
 import { connect, expectRevert, snapshotFixture, type Chain } from "./helpers.ts";
 
 const id = (s: string): Hex => keccak256(toHex(s));
@@ -96,19 +96,27 @@ describe("WNXT and BHLSDistributor", function () {
     const citizen = id("nxs1-citizen-alice");
     const monthly = 1_150n * WNXT_UNIT;
 
-    async function deliver(f: BridgeFixture, transferId: Hex, epoch: bigint, recipient: `0x${string}`, amount = monthly) {
-      const sigs = await attest(f.validators.slice(0, 2), f.domain, "BhlsDelivery", {
+    async function deliver(f: BridgeFixture, transferId: Hex, epoch: bigint, recipient: `0x${string}`, amount = monthly, who = citizen) {
+      const sigs = await attest(f.quorum, f.domain, "BhlsDelivery", {
         transferId,
-        citizen,
+        citizen: who,
         epoch,
         recipient,
         amount,
+        expiresAt: FAR_FUTURE,
       });
-      return f.bridge.write.deliverBhls([transferId, citizen, epoch, recipient, amount, sigs]);
+      return f.bridge.write.deliverBhls([transferId, who, epoch, recipient, amount, FAR_FUTURE, sigs]);
+    }
+
+    /** Validator-signed EpochUpdate: opens NexusOS epoch `epoch` with its floor. */
+    async function openEpoch(f: BridgeFixture, epoch: bigint, floorAmount = monthly, signers = f.quorum) {
+      const sigs = await attest(signers, f.domain, "EpochUpdate", { epoch, floorAmount });
+      return f.bridge.write.updateEpoch([epoch, floorAmount, sigs]);
     }
 
     it("pays the citizen's chosen address and records the epoch", async () => {
       const f = fixture();
+      await openEpoch(f, 7n);
       const hash = await deliver(f, id("bhls-1"), 7n, f.userAddress);
       const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
       const [event] = parseEventLogs({ abi: f.distributor.abi, logs: receipt.logs, eventName: "BhlsDelivered" });
@@ -120,16 +128,71 @@ describe("WNXT and BHLSDistributor", function () {
 
     it("rejects a second delivery for the same citizen and epoch, even under a new transfer id", async () => {
       const f = fixture();
+      await openEpoch(f, 7n);
       await deliver(f, id("bhls-1"), 7n, f.userAddress);
       await expectRevert(deliver(f, id("bhls-1"), 7n, f.userAddress), "TransferAlreadyProcessed", [id("bhls-1")]);
       await expectRevert(deliver(f, id("bhls-2"), 7n, f.otherAddress), "AlreadyDelivered", [citizen, 7n]);
       // The failed attempt consumed nothing: its transfer id is still free.
       assert.equal(await f.bridge.read.processed([id("bhls-2")]), false);
+      await openEpoch(f, 8n);
       await deliver(f, id("bhls-2"), 8n, f.otherAddress);
       assert.equal(await f.wnxt.read.balanceOf([f.otherAddress]), monthly);
     });
 
-    it("takes deliveries only from the bridge", async () => {
+    it("accepts only the current NexusOS epoch and the one before, up to that epoch's floor", async () => {
+      const f = fixture();
+      const bob = id("nxs1-citizen-bob");
+      // No epoch open yet; before the fix any epoch number and any amount the validators signed was paid.
+      await expectRevert(deliver(f, id("a"), 1n, f.userAddress), "EpochNotOpen", [1n, 0n]);
+      const hash = await openEpoch(f, 7n);
+      const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+      const [event] = parseEventLogs({ abi: f.distributor.abi, logs: receipt.logs, eventName: "EpochUpdated" });
+      assert.deepEqual(event.args, { epoch: 7n, floorAmount: monthly, previousFloorAmount: 0n });
+      assert.deepEqual(await f.distributor.read.epochState(), [7n, monthly, 0n, true]);
+      await expectRevert(deliver(f, id("a"), 999_999n, f.userAddress), "EpochNotOpen", [999_999n, 7n]);
+      await expectRevert(deliver(f, id("a"), 6n, f.userAddress), "EpochNotOpen", [6n, 7n]); // 6 was never open
+      await expectRevert(deliver(f, id("a"), 7n, f.userAddress, monthly + 1n), "ClaimAboveFloor", [monthly + 1n, monthly]);
+      await deliver(f, id("a"), 7n, f.userAddress);
+      // Epoch 8, a higher floor: epoch 7 still takes claims, at its own floor.
+      await openEpoch(f, 8n, 2n * monthly);
+      await expectRevert(deliver(f, id("b"), 7n, f.userAddress, monthly + 1n, bob), "ClaimAboveFloor", [monthly + 1n, monthly]);
+      await deliver(f, id("b"), 7n, f.userAddress, monthly, bob);
+      await deliver(f, id("c"), 8n, f.userAddress, 2n * monthly);
+      // Skipping to 10: 9 was never opened, 8 is two epochs back.
+      await openEpoch(f, 10n);
+      await expectRevert(deliver(f, id("d"), 9n, f.userAddress, 1n, bob), "EpochNotOpen", [9n, 10n]);
+      await expectRevert(deliver(f, id("d"), 8n, f.userAddress, 1n, bob), "EpochNotOpen", [8n, 10n]);
+      // Epochs only increase; the floor is positive; the update needs > 2/3 of the power.
+      await expectRevert(openEpoch(f, 10n), "EpochNotIncreasing", [10n, 10n]);
+      await expectRevert(openEpoch(f, 9n), "EpochNotIncreasing", [9n, 10n]);
+      await expectRevert(openEpoch(f, 11n, 0n), "InvalidFloor", [0n]);
+      await expectRevert(openEpoch(f, 11n, 2n ** 80n), "InvalidFloor", [2n ** 80n]);
+      await expectRevert(openEpoch(f, 11n, monthly, f.validators.slice(1)), "InsufficientPower", [60n, 100n]);
+      // The signed floor is bound: a relayer cannot raise it.
+      const sigs = await attest(f.quorum, f.domain, "EpochUpdate", { epoch: 11n, floorAmount: monthly });
+      await expectRevert(f.bridge.write.updateEpoch([11n, 10n * monthly, sigs]), "NotValidator");
+    });
+
+    it("draws on its own bucket, not WNXT's mint limit", async () => {
+      const f = fixture();
+      const wnxt = getAddress(f.wnxt.address);
+      const bucket = getAddress(f.distributor.address);
+      await openEpoch(f, 1n);
+      await deliver(f, id("a"), 1n, f.userAddress);
+      // Before the fix every claim came out of WNXT's limit (about 870 claims a day exhausted it).
+      assert.equal(await f.bridge.read.available([wnxt]), WNXT_LIMIT);
+      assert.ok((await f.bridge.read.available([bucket])) < BHLS_LIMIT);
+      // Shrink the BHLS bucket to almost nothing: deliveries stop, mints go on.
+      const msg = { token: bucket, capacity: 1n, refillPerSecond: 0n, nonce: 0n };
+      await f.bridge.write.setRateLimit([bucket, 1n, 0n, 0n, await attest(f.quorum, f.domain, "SetRateLimit", msg)]);
+      await expectRevert(deliver(f, id("b"), 1n, f.otherAddress), "RateLimitExceeded", [bucket, monthly, 1n]);
+      const mint = { transferId: id("m"), recipient: f.userAddress, amount: monthly, expiresAt: FAR_FUTURE };
+      await f.bridge.write.mint([mint.transferId, f.userAddress, monthly, FAR_FUTURE, await attest(f.quorum, f.domain, "Mint", mint)]);
+      // The distributor's address is a bucket, not a bridgeable token.
+      await expectRevert(f.bridge.write.bridgeOut([bucket, 1n, id("nxs1")]), "TokenNotBridged", [bucket]);
+    });
+
+    it("takes deliveries and epochs only from the bridge", async () => {
       const f = fixture();
       const caller = getAddress(f.deployer.account.address);
       await expectRevert(
@@ -137,6 +200,7 @@ describe("WNXT and BHLSDistributor", function () {
         "NotBridge",
         [caller],
       );
+      await expectRevert(f.distributor.write.setEpoch([1n, 1n]), "NotBridge", [caller]);
     });
 
     it("refuses the zero WNXT address at construction", async () => {
