@@ -1,0 +1,74 @@
+/**
+ * The seams of the bridge processes (docs/bridges.md). A validator's **watcher** observes
+ * source chains and attests what it saw on NexusOS, signs NexusOS's outbound transfers for
+ * their destination, and attests their result there; a **relayer** (anyone) carries outbound
+ * transfers the validators signed to their destination. Both run on bridges/core (checkpoints,
+ * resumption, backoff, metrics); each chain family plugs in through these interfaces
+ * (bridges/evm, later polkadot and cosmos). They talk to NexusOS only through its RPC.
+ */
+
+/** A transfer seen on a source chain, final (its confirmation depth passed). */
+export interface ObservedTransfer {
+  /** The source chain's name in NexusOS's bridge module ("evm-local", "sepolia"…). */
+  readonly sourceChain: string;
+  /** Source sequence: NexusBridge's outboundNonce on EVM. Credited once per (chain, seq). */
+  readonly seq: bigint;
+  /** Sender on the source chain, in the family's canonical form (EVM: lowercase 0x…). */
+  readonly sender: string;
+  /** The nxs1… address to credit. */
+  readonly recipient: string;
+  /** NXT base units (8 decimals on both sides). */
+  readonly amount: bigint;
+  /** Transaction hash on the source chain. */
+  readonly sourceTx: string;
+  /** Source block height of the transaction. */
+  readonly height: bigint;
+}
+
+/** Reads a source chain; only final blocks (height ≤ finalHeight()) are ever asked for. */
+export interface SourceWatcher {
+  readonly chain: string;
+  /** The highest height with the chain's confirmation depth behind it. */
+  finalHeight(): Promise<bigint>;
+  /** Transfers included in heights (fromHeight, toHeight], in order of seq. */
+  transfers(fromHeight: bigint, toHeight: bigint): Promise<ObservedTransfer[]>;
+}
+
+/** An outbound transfer of NexusOS (module bridge's record), to execute on its destination. */
+export interface OutboundTransfer {
+  readonly destChain: string;
+  readonly seq: bigint;
+  /** 32 bytes hex (no 0x): the bridge module's transferId. */
+  readonly transferId: string;
+  /** Destination address in the family's form. */
+  readonly recipient: string;
+  readonly amount: bigint;
+  /** Unix seconds of destination block time after which it can no longer execute. */
+  readonly expiresAt: bigint;
+}
+
+/** A signature of a validator's destination key over an outbound transfer. */
+export interface DestinationSignature {
+  /** The destination key (EVM: lowercase 0x address) as registered in NexusOS. */
+  readonly key: string;
+  /** Hex (EVM: 65 bytes r‖s‖v, no 0x). */
+  readonly signature: string;
+}
+
+export type DestinationStatus = "done" | "pending" | "expired";
+
+/** Executes outbound transfers on a destination and says which are done (resumption, racing relayers). */
+export interface DestinationSubmitter {
+  readonly chain: string;
+  status(t: OutboundTransfer): Promise<DestinationStatus>;
+  /** Submit with the signatures NexusOS collected (the submitter orders/packs them as its chain wants). */
+  submit(t: OutboundTransfer, signatures: readonly DestinationSignature[]): Promise<{ txHash: string }>;
+}
+
+/** A validator's key for a destination family: signs outbound transfers for that destination. */
+export interface DestinationSigner {
+  readonly chain: string;
+  /** The public key / address registered in NexusOS (MsgRegisterAttestationKey). */
+  readonly key: string;
+  sign(t: OutboundTransfer): Promise<string>;
+}
