@@ -3,7 +3,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { concatBytes, fromHex, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 
 /**
- * EIP-712 digests of NexusBridge (notes/bridge-contract.md: domain name "NexusBridge", version
+ * EIP-712 digests of NexusBridge (docs/bridge-protocol.md: domain name "NexusBridge", version
  * "2") and recovery of the signer's address, with @noble only. Pure functions.
  */
 

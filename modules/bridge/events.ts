@@ -1,6 +1,6 @@
 /**
  * Event types (wire values: relayers and indexers subscribe to them). The first attribute is
- * what subscriptions index on. The first eight are the wire contract's (notes/bridge-contract.md).
+ * what subscriptions index on. The first eight are the wire contract's (docs/bridge-protocol.md).
  */
 export const BridgeEvents = {
   Outbound: "bridge.outbound", // chain, seq, transferId, sender, recipient, amount, expiresAt

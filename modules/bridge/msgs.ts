@@ -75,7 +75,7 @@ export const msgAttestOutboundResultSchema = schema(
 );
 export type MsgAttestOutboundResult = FromSchema<typeof msgAttestOutboundResultSchema>;
 
-/** Wire values (notes/bridge-contract.md): never reuse or renumber. MsgUpdateParams is an addition. */
+/** Wire values (docs/bridge-protocol.md): never reuse or renumber. MsgUpdateParams is an addition. */
 export const BridgeTypeUrls = {
   UpdateChain: "/bridge.v1.MsgUpdateChain",
   SetPaused: "/bridge.v1.MsgSetPaused",

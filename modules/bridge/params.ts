@@ -14,7 +14,7 @@ export type Family = (typeof FAMILIES)[number];
 const amount = { type: "string", pattern: AMOUNT_PATTERN } as const;
 const seconds = { type: "integer", minimum: 1, maximum: 31_536_000 } as const;
 
-/** One bridged chain (notes/bridge-contract.md, ChainSettings). Amounts in NXT base units. */
+/** One bridged chain (docs/bridge-protocol.md, ChainSettings). Amounts in NXT base units. */
 export const chainSettingsSchema = {
   type: "object",
   properties: {

@@ -12,7 +12,7 @@ const q = (name: string, properties: Record<string, unknown>, required: string[]
 const chain = { type: "string", pattern: CHAIN_NAME_PATTERN } as const;
 const seq = { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 
-/** Query paths "bridge/<name>" (notes/bridge-contract.md); "escrow" and "waiting" are additions. */
+/** Query paths "bridge/<name>" (docs/bridge-protocol.md); "escrow" and "waiting" are additions. */
 export function bridgeQueries(keeper: BridgeKeeper): Record<string, QueryDef> {
   return {
     params: { schema: q("Params", {}, [], "the bridge's params"), handle: (ctx) => keeper.params(ctx) },

@@ -5,7 +5,7 @@ import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
  * call them, the tests check them directly.
  */
 
-/** Threshold everywhere (notes/bridge-contract.md): strictly more than 2/3 of the set's power. */
+/** Threshold everywhere (docs/bridge-protocol.md): strictly more than 2/3 of the set's power. */
 export function passesThreshold(power: bigint, total: bigint): boolean {
   return total > 0n && power * 3n > total * 2n;
 }
