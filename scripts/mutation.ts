@@ -49,7 +49,7 @@ export const GROUPS: Record<string, Group> = {
   },
   gov: {
     mutate: ["modules/governance/tally.ts", "modules/governance/constitution/rules.ts", "modules/governance/endorsement.ts", "modules/governance/keeper/proposal-checks.ts"],
-    specs: ["modules/governance/*.test.ts", "modules/governance/constitution/*.test.ts"],
+    specs: ["modules/governance/*.test.ts", "modules/governance/constitution/*.test.ts", "modules/governance/keeper/*.test.ts"],
   },
   arbitration: {
     mutate: ["modules/ai-arbitration/panel.ts", "modules/ai-arbitration/tally.ts", "modules/ai-arbitration/keeper/outcomes.ts"],
