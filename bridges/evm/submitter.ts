@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { decodeFunctionData, hashTypedData, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
+import { BaseError, ContractFunctionZeroDataError, decodeFunctionData, hashTypedData, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
 import type { DestinationSignature, DestinationStatus, DestinationSubmitter, OutboundTransfer } from "../core/types.ts";
 import { bridgeDomain, MINT_TYPES, NEXUS_BRIDGE_ABI } from "./abi.ts";
 import type { CheckedBridge } from "./client.ts";
@@ -70,11 +70,20 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
       if (await client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "isExpired", args: [m.transferId, m.expiresAt], blockNumber })) return "expired";
       return "pending";
     } catch (e) {
+      // The final block predates the bridge (just deployed): nothing is final there yet.
+      if (e instanceof BaseError && e.walk((x) => x instanceof ContractFunctionZeroDataError) !== null) {
+        const latest = await client.getBlockNumber({ cacheTime: 0 }).catch(() => undefined);
+        const depth = BigInt(this.#o.confirmations);
+        if (latest !== undefined) {
+          const code = await client.getCode({ address: bridgeAddress, blockNumber: latest > depth ? latest - depth : 0n }).catch(() => "?");
+          if (code === undefined || code === "0x") return "pending";
+        }
+      }
       throw mapBridgeError(e, `${this.chain} #${t.seq}: status`);
     }
   }
 
-  submit(t: OutboundTransfer, signatures: readonly DestinationSignature[]): Promise<EvmSubmitResult> {
+  async submit(t: OutboundTransfer, signatures: readonly DestinationSignature[]): Promise<EvmSubmitResult> {
     const m = mintMessage(this.chain, t);
     const run = this.#queue.then(
       () => this.#submit(t, m, signatures),
