@@ -183,8 +183,8 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
       throw new EvmBridgeError("EVM_RPC", `${what}: no receipt for ${hash} yet (${(e as Error).message.split("\n")[0]})`, true, { txHash: hash }, { cause: e });
     }
     this.#forget(hash);
-    const tx = await client.getTransaction({ hash });
     if (receipt.status === "success") return { txHash: hash, alreadyProcessed: false, signers: [] };
+    const tx = await client.getTransaction({ hash });
     const { args } = decodeFunctionData({ abi: NEXUS_BRIDGE_ABI, data: tx.input });
     const mintArgs = args as readonly [Hex, Address, bigint, bigint, Hex];
     if (await client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "processed", args: [mintArgs[0]] })) {
