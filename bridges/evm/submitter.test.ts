@@ -118,6 +118,29 @@ describe("bridges/evm EvmDestinationSubmitter", function () {
     expect(await balance()).to.equal(t.amount);
   });
 
+  it("a receipt that does not come in time: EVM_RPC (retryable); the retry waits for the same transaction instead of sending another", async () => {
+    const s = submitter(f.relayerKey, { receiptTimeoutMs: 1000 });
+    const t = outbound();
+    const sigs = await sign(t);
+    const nonce = await f.publicClient.getTransactionCount({ address: s.address });
+    await f.testClient.setAutomine(false);
+    let e: EvmBridgeError;
+    try {
+      e = await rejection(s.submit(t, sigs));
+    } finally {
+      await f.testClient.setAutomine(true);
+    }
+    expect(e.code).to.equal("EVM_RPC");
+    expect(e.retryable).to.equal(true);
+    const pending = e.details.txHash as string;
+    expect(pending).to.match(/^0x[0-9a-f]{64}$/);
+    await f.testClient.mine({ blocks: 1 });
+    const r = await s.submit(t, sigs);
+    expect(r).to.include({ txHash: pending, alreadyProcessed: false });
+    expect(await f.publicClient.getTransactionCount({ address: s.address })).to.equal(nonce + 1);
+    expect(await balance()).to.equal(t.amount);
+  });
+
   it("an expired transfer: status expired, submit fails with EVM_TRANSFER_EXPIRED (not retryable)", async () => {
     const s = submitter();
     const now = (await f.publicClient.getBlock()).timestamp;
