@@ -1,0 +1,155 @@
+import type { FromSchema } from "json-schema-to-ts";
+import type { Logger } from "pino";
+import { createPublicClient, createWalletClient, getAddress, http, type Address } from "viem";
+import { createAjv, describeAjvErrors } from "../../runtime/modules/schemas.ts";
+import type { DestinationSigner, DestinationSubmitter, SourceWatcher } from "../core/types.ts";
+import { checkBridge, evmChain, once, type CheckedBridge } from "./client.ts";
+import { EvmBridgeError } from "./errors.ts";
+import { loadEvmAccount, type KeySource } from "./keys.ts";
+import { EvmDestinationSigner } from "./signer.ts";
+import { EvmSourceWatcher } from "./source.ts";
+import { EvmDestinationSubmitter } from "./submitter.ts";
+
+const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" } as const;
+const envName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } as const;
+const keySource = {
+  oneOf: [
+    { ...envName, description: "name of the environment variable holding the key" },
+    {
+      type: "object",
+      properties: { env: envName },
+      required: ["env"],
+      additionalProperties: false,
+    },
+    {
+      type: "object",
+      properties: { file: { type: "string", minLength: 1, description: "file holding the key (0x optional), readable by its owner only" } },
+      required: ["file"],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+/** Options of one EVM chain in the bridge processes' config (docs/bridges.md "EVM"). */
+export const evmFamilyOptionsSchema = {
+  $id: "https://nexusos.dev/schemas/bridges.evm.v1.Options.json",
+  type: "object",
+  properties: {
+    rpcUrl: { type: "string", pattern: "^https?://", description: "JSON-RPC endpoint (http or https)" },
+    chainId: { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "checked against eth_chainId and the bridge's EIP-712 domain" },
+    bridgeAddress: { ...address, description: "NexusBridge v2" },
+    wnxtAddress: { ...address, description: "optional: checked against the bridge's wnxt()" },
+    confirmations: {
+      type: "integer",
+      minimum: 0,
+      maximum: 10_000,
+      description: "blocks on top before a block is read: default 2 on Hardhat/dev chains (31337, 1337), 12 elsewhere; 12+ on mainnets (64 for Ethereum's finality)",
+    },
+    maxBlockRange: { type: "integer", minimum: 1, maximum: 1_000_000, description: "largest eth_getLogs range (default 1000; halved automatically when the RPC refuses)" },
+    relayerKey: { ...keySource, description: "the relayer's account (pays gas for mints): enables the submitter" },
+    validatorKey: { ...keySource, description: "the validator's EVM attestation key: enables the signer" },
+    gasMultiplierPercent: { type: "integer", minimum: 100, maximum: 500, description: "gas limit = estimate × this / 100 (default 120)" },
+    receiptTimeoutMs: { type: "integer", minimum: 1000, maximum: 3_600_000, description: "wait for a mint's receipt this long (default 120 000)" },
+    pollingIntervalMs: { type: "integer", minimum: 10, maximum: 60_000, description: "receipt polling (default 4000)" },
+    requestTimeoutMs: { type: "integer", minimum: 100, maximum: 600_000, description: "one JSON-RPC request (default 30 000)" },
+    mintLookbackBlocks: { type: "integer", minimum: 0, maximum: 10_000_000, description: "how far back to find a mint another relayer made (default 10 000)" },
+  },
+  required: ["rpcUrl", "chainId", "bridgeAddress"],
+  additionalProperties: false,
+} as const;
+
+export type EvmFamilyOptions = FromSchema<typeof evmFamilyOptionsSchema>;
+
+/** Chain ids of local development chains (Hardhat, Ganache/anvil's 1337) that get 2 confirmations by default. */
+export const DEV_CHAIN_IDS: readonly number[] = [31337, 1337];
+export const DEFAULT_CONFIRMATIONS_DEV = 2;
+export const DEFAULT_CONFIRMATIONS = 12;
+export const DEFAULT_MAX_BLOCK_RANGE = 1000;
+
+let validate: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
+
+/** Validates `options` against evmFamilyOptionsSchema (EVM_CONFIG_INVALID on failure). */
+export function parseEvmFamilyOptions(chain: string, options: unknown): EvmFamilyOptions {
+  validate ??= createAjv().compile(evmFamilyOptionsSchema);
+  if (!validate(options)) throw new EvmBridgeError("EVM_CONFIG_INVALID", `bridge chain "${chain}": ${describeAjvErrors(validate.errors, "options")}`, false);
+  return options as EvmFamilyOptions;
+}
+
+function keySourceOf(k: NonNullable<EvmFamilyOptions["relayerKey"]>): KeySource {
+  return typeof k === "string" ? { env: k } : (k as KeySource);
+}
+
+export interface EvmFamily {
+  source?: SourceWatcher;
+  submitter?: DestinationSubmitter;
+  signer?: DestinationSigner;
+}
+
+/**
+ * The EVM family for bridges/core: for one configured chain, a source watcher (always), a
+ * submitter (when `relayerKey` is set) and a signer (when `validatorKey` is set). Options are
+ * validated and keys loaded now (a bad config fails at start); the chain itself — chain id,
+ * code at bridgeAddress, EIP-712 domain "NexusBridge" version "2", WNXT — is checked once on
+ * first use by any of the three (checkEvmFamily does it eagerly), and every call fails with
+ * that clear error until the config is fixed.
+ */
+export function createEvmFamily(
+  chain: { name: string; options: unknown },
+  ctx: { logger: Logger; env?: NodeJS.ProcessEnv },
+): { source?: SourceWatcher; submitter?: DestinationSubmitter; signer?: DestinationSigner } {
+  const o = parseEvmFamilyOptions(chain.name, chain.options);
+  const logger = ctx.logger.child({ family: "evm", chain: chain.name });
+  const viemChain = evmChain(chain.name, o.chainId, o.rpcUrl);
+  const transport = http(o.rpcUrl, { timeout: o.requestTimeoutMs ?? 30_000, retryCount: 2 });
+  const pollingInterval = o.pollingIntervalMs ?? 4000;
+  const client = createPublicClient({ chain: viemChain, transport, pollingInterval });
+  const bridgeAddress: Address = getAddress(o.bridgeAddress);
+  const confirmations = o.confirmations ?? (DEV_CHAIN_IDS.includes(o.chainId) ? DEFAULT_CONFIRMATIONS_DEV : DEFAULT_CONFIRMATIONS);
+  const maxBlockRange = o.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
+  const bridge: () => Promise<CheckedBridge> = once(async () => {
+    try {
+      const b = await checkBridge(client, { chainId: o.chainId, bridgeAddress, wnxtAddress: o.wnxtAddress === undefined ? undefined : getAddress(o.wnxtAddress) });
+      logger.info({ bridge: b.bridgeAddress, wnxt: b.wnxtAddress, chainId: b.chainId, confirmations }, "EVM bridge checked");
+      return b;
+    } catch (e) {
+      const err = e as EvmBridgeError;
+      logger.error({ code: err.code, retryable: err.retryable }, err.message);
+      throw e;
+    }
+  });
+
+  const out: EvmFamily = {
+    source: new EvmSourceWatcher({ chain: chain.name, client, bridge, confirmations, maxBlockRange, logger }),
+  };
+  const keyOpts = { logger, ...(ctx.env === undefined ? {} : { env: ctx.env }) };
+  if (o.relayerKey !== undefined) {
+    const account = loadEvmAccount(keySourceOf(o.relayerKey), `bridge chain "${chain.name}" relayerKey`, keyOpts);
+    const wallet = createWalletClient({ account, chain: viemChain, transport, pollingInterval });
+    out.submitter = new EvmDestinationSubmitter({
+      chain: chain.name,
+      client,
+      wallet,
+      bridge,
+      confirmations,
+      maxBlockRange,
+      logger,
+      ...(o.gasMultiplierPercent === undefined ? {} : { gasMultiplierPercent: o.gasMultiplierPercent }),
+      ...(o.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: o.receiptTimeoutMs }),
+      ...(o.mintLookbackBlocks === undefined ? {} : { mintLookbackBlocks: o.mintLookbackBlocks }),
+    });
+    logger.info({ relayer: account.address }, "EVM submitter enabled");
+  }
+  if (o.validatorKey !== undefined) {
+    const account = loadEvmAccount(keySourceOf(o.validatorKey), `bridge chain "${chain.name}" validatorKey`, keyOpts);
+    out.signer = new EvmDestinationSigner({ chain: chain.name, chainId: o.chainId, bridgeAddress, account, ready: bridge });
+    logger.info({ key: out.signer.key }, "EVM signer enabled");
+  }
+  return out;
+}
+
+/** Checks a chain's options against the chain now (what createEvmFamily does lazily): for a config check command. */
+export async function checkEvmFamily(chain: { name: string; options: unknown }): Promise<CheckedBridge> {
+  const o = parseEvmFamilyOptions(chain.name, chain.options);
+  const client = createPublicClient({ chain: evmChain(chain.name, o.chainId, o.rpcUrl), transport: http(o.rpcUrl, { timeout: o.requestTimeoutMs ?? 30_000, retryCount: 0 }) });
+  return checkBridge(client, { chainId: o.chainId, bridgeAddress: getAddress(o.bridgeAddress), wnxtAddress: o.wnxtAddress === undefined ? undefined : getAddress(o.wnxtAddress) });
+}
