@@ -51,17 +51,31 @@ export interface OutboundTransfer {
 export interface DestinationSignature {
   /** The destination key (EVM: lowercase 0x address) as registered in NexusOS. */
   readonly key: string;
-  /** Hex (EVM: 65 bytes r‖s‖v, no 0x). */
+  /**
+   * Hex (EVM: 65 bytes r‖s‖v, no 0x). bridges/core passes NexusOS's stored signatures (which
+   * carry 0x on EVM) with the 0x stripped and lowercase; only those that count now are passed.
+   */
   readonly signature: string;
 }
 
+/**
+ * done: executed on the destination; expired: can no longer execute there (its expiresAt passed
+ * by the destination's clock, not executed); pending: neither. status() throws when it cannot
+ * tell (RPC down): the caller retries.
+ */
 export type DestinationStatus = "done" | "pending" | "expired";
 
 /** Executes outbound transfers on a destination and says which are done (resumption, racing relayers). */
 export interface DestinationSubmitter {
   readonly chain: string;
   status(t: OutboundTransfer): Promise<DestinationStatus>;
-  /** Submit with the signatures NexusOS collected (the submitter orders/packs them as its chain wants). */
+  /**
+   * Submit with the signatures NexusOS collected (the submitter orders/packs them as its chain wants).
+   * Throw only when nothing was broadcast (a revert in simulation, the RPC down): the relayer then
+   * retries with backoff, asking status() first. Once broadcast, return its hash (waiting for
+   * inclusion is optional: the relayer polls status() and re-submits a transfer still "pending"
+   * only after resubmitAfterMs).
+   */
   submit(t: OutboundTransfer, signatures: readonly DestinationSignature[]): Promise<{ txHash: string }>;
 }
 
@@ -70,5 +84,9 @@ export interface DestinationSigner {
   readonly chain: string;
   /** The public key / address registered in NexusOS (MsgRegisterAttestationKey). */
   readonly key: string;
+  /**
+   * Hex, with or without 0x (bridges/core puts it in the family's MsgSignOutbound form: EVM
+   * "0x" + 130 lowercase hex, others bare lowercase hex).
+   */
   sign(t: OutboundTransfer): Promise<string>;
 }

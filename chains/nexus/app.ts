@@ -7,6 +7,9 @@ import { dexCli } from "../../modules/dex/cli.ts";
 import { govCli } from "../../modules/governance/cli.ts";
 import { attestorCli } from "../../services/attestor/cli.ts";
 import { arbiterCli } from "../../services/arbiter/cli.ts";
+import { watcherCli, relayerCli } from "../../bridges/core/cli.ts";
+// The chain families the watcher and relayer can drive.
+import "../../bridges/evm/register.ts";
 import { nexusChain } from "./chain.ts";
 
 /** The `nexus` binary's composition: the reference chain, its transport identity, its CLI extensions. */
@@ -27,5 +30,5 @@ export const nexusApp: ChainApp = {
     chainFile: fileURLToPath(new URL("./chain.ts", import.meta.url)),
   },
   plugins: async () => (await import("../../plugins/index.ts")).bundledPlugins(),
-  cli: [...bankCli, ...stakingCli, ...dexCli, ...govCli, attestorCli, arbiterCli],
+  cli: [...bankCli, ...stakingCli, ...dexCli, ...govCli, attestorCli, arbiterCli, watcherCli, relayerCli],
 };
