@@ -65,6 +65,18 @@ describe("bridges/evm createEvmFamily", function () {
     expect(all.submitter!.chain).to.equal("evm-local");
   });
 
+  it("a watcher (role watcher) without relayerKey still gets a status-only submitter (it attests results from status()); submit() refuses", async () => {
+    const fam = createEvmFamily({ name: "evm-local", options: familyOptions(rpc, f, { validatorKey: "V" }) }, { logger: captureLogger().logger, env: { V: f.relayerKey }, role: "watcher" });
+    expect(Object.keys(fam).sort()).to.deep.equal(["signer", "source", "submitter"]);
+    const t = { destChain: "evm-local", seq: 1n, transferId: "ab".repeat(32), recipient: f.wallets[3]!.account.address, amount: 5n, expiresAt: 4_102_444_800n };
+    expect(await fam.submitter!.status(t)).to.equal("pending");
+    const e = await rejection(fam.submitter!.submit(t, []));
+    expect(e.code).to.equal("EVM_CONFIG_INVALID");
+    expect(e.message).to.contain("no relayerKey");
+    // A relayer (or no role) without relayerKey: no submitter, as before.
+    expect(Object.keys(createEvmFamily({ name: "evm-local", options: familyOptions(rpc, f) }, { logger: captureLogger().logger, role: "relayer" }))).to.deep.equal(["source"]);
+  });
+
   it("a wrong chain id: EVM_WRONG_CHAIN (not retryable), from every part", async () => {
     const fam = family(familyOptions(rpc, f, { chainId: 11155111, validatorKey: "V" }), { V: f.relayerKey });
     const e = await rejection(fam.source!.finalHeight());

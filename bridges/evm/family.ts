@@ -95,7 +95,7 @@ export interface EvmFamily {
  */
 export function createEvmFamily(
   chain: { name: string; options: unknown },
-  ctx: { logger: Logger; env?: NodeJS.ProcessEnv },
+  ctx: { logger: Logger; env?: NodeJS.ProcessEnv; role?: "watcher" | "relayer" },
 ): { source?: SourceWatcher; submitter?: DestinationSubmitter; signer?: DestinationSigner } {
   const o = parseEvmFamilyOptions(chain.name, chain.options);
   const logger = ctx.logger.child({ family: "evm", chain: chain.name });
@@ -138,6 +138,10 @@ export function createEvmFamily(
       ...(o.mintLookbackBlocks === undefined ? {} : { mintLookbackBlocks: o.mintLookbackBlocks }),
     });
     logger.info({ relayer: account.address }, "EVM submitter enabled");
+  } else if (ctx.role === "watcher") {
+    // A watcher attests outbound results (MsgAttestOutboundResult) from the destination's
+    // status(): it needs the submitter's reads, not a relayer key. submit() refuses.
+    out.submitter = new EvmDestinationSubmitter({ chain: chain.name, client, bridge, confirmations, maxBlockRange, logger });
   }
   if (o.validatorKey !== undefined) {
     const account = loadEvmAccount(keySourceOf(o.validatorKey), `bridge chain "${chain.name}" validatorKey`, keyOpts);

@@ -16,6 +16,6 @@ registerFamily("evm", (options, ctx): FamilyChain => {
     const src = withFiles[k] as { file?: string } | undefined;
     if (src?.file) withFiles[k] = { ...src, file: resolve(ctx.configDir, src.file) };
   }
-  const f = createEvmFamily({ name: ctx.chain, options: withFiles }, { logger: ctx.log });
+  const f = createEvmFamily({ name: ctx.chain, options: withFiles }, { logger: ctx.log, role: ctx.role });
   return { watcher: f.source, submitter: f.submitter, signer: f.signer };
 });

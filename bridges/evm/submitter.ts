@@ -10,8 +10,11 @@ import { mintMessage, type MintMessage } from "./transfer.ts";
 export interface EvmDestinationSubmitterOptions {
   readonly chain: string;
   readonly client: PublicClient;
-  /** The relayer's wallet: a local account (private key from config) on the configured chain. */
-  readonly wallet: WalletClient<Transport, Chain, Account>;
+  /**
+   * The relayer's wallet: a local account (private key from config) on the configured chain.
+   * Absent: status() only (a watcher checks results without a relayer key); submit() refuses.
+   */
+  readonly wallet?: WalletClient<Transport, Chain, Account>;
   readonly bridge: () => Promise<CheckedBridge>;
   /** status() reads the bridge at latest − confirmations, so a reorg cannot flip an answer. */
   readonly confirmations: number;
@@ -53,8 +56,9 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
     this.#o = options;
   }
 
-  /** The relayer's address (it pays the gas). */
+  /** The relayer's address (it pays the gas); a status-only submitter has none (throws). */
   get address(): Address {
+    if (!this.#o.wallet) throw new EvmBridgeError("EVM_CONFIG_INVALID", `${this.chain}: status-only submitter (no relayerKey): no relayer address`, false);
     return this.#o.wallet.account.address;
   }
 
@@ -96,6 +100,7 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
   async #submit(t: OutboundTransfer, m: MintMessage, signatures: readonly DestinationSignature[]): Promise<EvmSubmitResult> {
     const what = `${this.chain} #${t.seq} mint ${m.transferId}`;
     const { client, wallet, logger } = this.#o;
+    if (!wallet) throw new EvmBridgeError("EVM_CONFIG_INVALID", `${what}: no relayerKey configured for chain "${this.chain}": this submitter only reads status()`, false);
     const { bridgeAddress, chainId } = await this.#o.bridge();
     const log = logger.child({ chain: this.chain, seq: t.seq.toString(), transferId: m.transferId });
 
@@ -168,6 +173,7 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
   async #awaitEarlier(hash: Hex, what: string): Promise<EvmSubmitResult | undefined> {
     const { client, wallet } = this.#o;
     const { bridgeAddress } = await this.#o.bridge();
+    if (!wallet) throw new EvmBridgeError("EVM_CONFIG_INVALID", `${what}: no relayerKey configured`, false);
     let receipt;
     try {
       receipt = await client.waitForTransactionReceipt({ hash, timeout: this.#o.receiptTimeoutMs ?? 120_000 });
