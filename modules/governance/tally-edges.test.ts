@@ -66,4 +66,46 @@ describe("gov tally: edges", () => {
     expect(r.totals).to.deep.equal(sums(100n, 0n, 0n, 0n));
     expect(r.bands.map((b) => b.band)).to.deep.equal([1]);
   });
+
+  it("a validator's own vote for its non-voting delegators counts in its band", () => {
+    // v0 (band 1) holds 100 of its own and 300 of a delegator who does not vote; v0 votes yes, v1 (band 2) no.
+    const r = tally({
+      validators: [
+        { operator: "v0", band: 1, tokens: 400n, delegatorShares: 400n },
+        { operator: "v1", band: 2, tokens: 100n, delegatorShares: 100n },
+      ],
+      votes: [
+        { voter: "v0", options: [{ option: "yes", weightBps: 10_000 }] },
+        { voter: "v1", options: [{ option: "no", weightBps: 10_000 }] },
+      ],
+      delegationsOf: (a) => (a === "v0" ? [{ validator: "v0", shares: 100n }] : a === "v1" ? [{ validator: "v1", shares: 100n }] : []),
+      rule: { ...RULE, minBandApprovals: 1 },
+      burnOnNoQuorum: false,
+    });
+    expect(r.bands.map((b) => [b.band, b.yes, b.no])).to.deep.equal([[1, 400n, 0n], [2, 0n, 100n]]);
+    expect(r.outcome).to.equal("passed");
+  });
+
+  it("bands come out in band order whatever the validators' order", () => {
+    const v = (operator: string, band: number) => ({ operator, band, tokens: 10n, delegatorShares: 10n, deductedShares: 0n, delegatorVotes: sums(0n, 0n, 0n, 0n) });
+    const r = tallyAggregated({ validators: [v("a", 3), v("b", 1), v("c", 2)], rule: RULE, burnOnNoQuorum: false });
+    expect(r.bands.map((b) => b.band)).to.deep.equal([1, 2, 3]);
+  });
+
+  it("quorum: nothing bonded is never a quorum; exactly the quorum share is one", () => {
+    expect(tallyAggregated({ validators: [], rule: { ...RULE, quorumBps: 3340 }, burnOnNoQuorum: false }).outcome).to.equal("no_quorum");
+    const v = (operator: string, tokens: bigint, vote?: VoteOption) => ({
+      operator,
+      band: 1,
+      tokens,
+      delegatorShares: tokens,
+      deductedShares: 0n,
+      delegatorVotes: sums(0n, 0n, 0n, 0n),
+      ...(vote ? { vote: [{ option: vote, weightBps: 10_000 }] } : {}),
+    });
+    const exact = tallyAggregated({ validators: [v("a", 3340n, "yes"), v("b", 6660n)], rule: { ...RULE, quorumBps: 3340 }, burnOnNoQuorum: false });
+    expect(exact.quorumReached).to.equal(true);
+    const below = tallyAggregated({ validators: [v("a", 3339n, "yes"), v("b", 6661n)], rule: { ...RULE, quorumBps: 3340 }, burnOnNoQuorum: false });
+    expect(below.quorumReached).to.equal(false);
+  });
 });
