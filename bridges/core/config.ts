@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mergeConfig } from "../../runtime/node/merge-config.ts";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { FromSchema } from "json-schema-to-ts";
@@ -120,15 +121,6 @@ export function defaultBridgeConfig(): BridgeConfig {
   };
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = base[k];
-    out[k] = b && typeof b === "object" && !Array.isArray(b) && v && typeof v === "object" && !Array.isArray(v) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
 let validator: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
 
 const fail = (message: string): never => {
@@ -137,7 +129,7 @@ const fail = (message: string): never => {
 
 /** Defaults overlaid by `over`, validated for `role`. `where` names the source in errors. */
 export function resolveBridgeConfig(over: Record<string, unknown>, role: BridgeRole, where = "config"): BridgeConfig {
-  const cfg = merge(defaultBridgeConfig() as unknown as Record<string, unknown>, over);
+  const cfg = mergeConfig(defaultBridgeConfig() as unknown as Record<string, unknown>, over);
   validator ??= createAjv().compile(bridgeConfigSchema);
   if (!validator(cfg)) fail(`${where}: ${describeAjvErrors(validator.errors, "config")} (docs/bridges.md lists every field and its default)`);
   const c = cfg as BridgeConfig;

@@ -4,8 +4,9 @@
  * items with write-ahead submissions, backoff with jitter, and closing.
  */
 import { existsSync } from "node:fs";
+import { createLogger } from "../../runtime/node/logger.ts";
 import { join } from "node:path";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { DEV_PASSPHRASE, Keyring } from "../../runtime/crypto/keystore.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";
 import { getPassphrase } from "../../runtime/cli/util.ts";
@@ -23,13 +24,7 @@ import { BridgeMetrics } from "./metrics.ts";
 import { ALREADY_CODES, NexusBridge, PERMANENT_CODES, type BridgeRpc } from "./nexus.ts";
 
 export function createBridgeLogger(role: BridgeRole, cfg: Pick<BridgeConfig, "logLevel" | "logFormat">, destination?: NodeJS.WritableStream): Logger {
-  if (destination) return pino({ level: cfg.logLevel, name: role }, destination);
-  if (cfg.logFormat === "json") return pino({ level: cfg.logLevel, name: role });
-  return pino({
-    level: cfg.logLevel,
-    name: role,
-    transport: { target: "pino-pretty", options: { colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", singleLine: true, sync: true } },
-  });
+  return createLogger({ level: cfg.logLevel, format: cfg.logFormat, name: role, destination });
 }
 
 /** The WebSocket part the processes use (NexusWsClient). */

@@ -1,4 +1,5 @@
 import { readFileSync, existsSync } from "node:fs";
+import { mergeConfig } from "./merge-config.ts";
 import type { FromSchema } from "json-schema-to-ts";
 import { createAjv, describeAjvErrors } from "../modules/schemas.ts";
 import { NodeErrors } from "./errors.ts";
@@ -144,15 +145,6 @@ export class ConfigError extends NodeErrors<"CONFIG_INVALID"> {
   }
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = base[k];
-    out[k] = b && typeof b === "object" && !Array.isArray(b) && v && typeof v === "object" && !Array.isArray(v) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
 /** Defaults, overlaid by the file (if present), overlaid by `overrides`; validated. */
 export function loadNodeConfig(path: string, overrides: Record<string, unknown> = {}): NodeConfig {
   let fromFile: Record<string, unknown> = {};
@@ -164,7 +156,7 @@ export function loadNodeConfig(path: string, overrides: Record<string, unknown> 
     }
     if (!fromFile || typeof fromFile !== "object" || Array.isArray(fromFile)) throw new ConfigError(`${path} must hold a JSON object`);
   }
-  const cfg = merge(merge(defaultNodeConfig() as unknown as Record<string, unknown>, fromFile), overrides);
+  const cfg = mergeConfig(mergeConfig(defaultNodeConfig() as unknown as Record<string, unknown>, fromFile), overrides);
   const validate = createAjv().compile(nodeConfigSchema);
   if (!validate(cfg)) throw new ConfigError(`${path}: ${describeAjvErrors(validate.errors, "config")} (see docs/config.md for every field and its default)`);
   return cfg as NodeConfig;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mergeConfig } from "../../runtime/node/merge-config.ts";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { FromSchema } from "json-schema-to-ts";
@@ -97,21 +98,11 @@ export function defaultArbiterConfig(): ArbiterConfig {
   };
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = base[k];
-    // decider.options is the plugin's: replaced whole, never merged with the default's.
-    out[k] = k !== "options" && b && typeof b === "object" && !Array.isArray(b) && v && typeof v === "object" && !Array.isArray(v) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
 let validator: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
 
 /** Defaults overlaid by `over`, validated. `where` names the source in errors. */
 export function resolveArbiterConfig(over: Record<string, unknown>, where = "config"): ArbiterConfig {
-  const cfg = merge(defaultArbiterConfig() as unknown as Record<string, unknown>, over);
+  const cfg = mergeConfig(defaultArbiterConfig() as unknown as Record<string, unknown>, over, ["options"]);
   validator ??= createAjv().compile(arbiterConfigSchema);
   if (!validator(cfg)) throw new ArbiterError("ARBITER_CONFIG_INVALID", `${where}: ${describeAjvErrors(validator.errors, "config")} (docs/arbiter.md lists every field and its default)`);
   const c = cfg as ArbiterConfig;

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import pino, { type Logger } from "pino";
+import { createLogger } from "../../runtime/node/logger.ts";
+import type { Logger } from "pino";
 import { bundledArbiterDeciders, type ArbiterDecider, type ArbiterDeciderPlugin, type ArbitrationCase, type DeciderRuling } from "../../plugins/arbiters/index.ts";
 import { Keyring } from "../../runtime/crypto/keystore.ts";
 import { getPassphrase } from "../../runtime/cli/util.ts";
@@ -18,14 +19,7 @@ import { Journal, caseKey, type JournalRecord } from "./journal.ts";
 
 export function createArbiterLogger(cfg: Pick<ArbiterConfig, "logLevel" | "logFormat">, destination?: NodeJS.WritableStream): Logger {
   const redact = { paths: ["apiKey", "*.apiKey", "authorization", "*.authorization"], censor: "[redacted]" };
-  if (destination) return pino({ level: cfg.logLevel, name: "arbiter", redact }, destination);
-  if (cfg.logFormat === "json") return pino({ level: cfg.logLevel, name: "arbiter", redact });
-  return pino({
-    level: cfg.logLevel,
-    name: "arbiter",
-    redact,
-    transport: { target: "pino-pretty", options: { colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", singleLine: true, sync: true } },
-  });
+  return createLogger({ level: cfg.logLevel, format: cfg.logFormat, name: "arbiter", redact, destination });
 }
 
 /** Points a test can fail at, to simulate a crash. A hook that throws stops that case's processing like a crash would. */

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mergeConfig } from "../../runtime/node/merge-config.ts";
 import { homedir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import type { FromSchema } from "json-schema-to-ts";
@@ -123,21 +124,11 @@ export function defaultAttestorConfig(): AttestorConfig {
   };
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = base[k];
-    // provider.options is the plugin's: replaced whole, never merged with the default's.
-    out[k] = k !== "options" && b && typeof b === "object" && !Array.isArray(b) && v && typeof v === "object" && !Array.isArray(v) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
 let validator: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
 
 /** Defaults overlaid by `over`, validated. `where` names the source in errors. */
 export function resolveAttestorConfig(over: Record<string, unknown>, where = "config"): AttestorConfig {
-  const cfg = merge(defaultAttestorConfig() as unknown as Record<string, unknown>, over);
+  const cfg = mergeConfig(defaultAttestorConfig() as unknown as Record<string, unknown>, over, ["options"]);
   validator ??= createAjv().compile(attestorConfigSchema);
   if (!validator(cfg)) throw new AttestorError("ATTESTOR_CONFIG_INVALID", `${where}: ${describeAjvErrors(validator.errors, "config")} (docs/attestor.md lists every field and its default)`);
   return cfg as AttestorConfig;

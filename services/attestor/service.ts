@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createLogger } from "../../runtime/node/logger.ts";
 import { randomBytes } from "node:crypto";
 import { dirname } from "node:path";
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from "fastify";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { phoneHash, registerCitizenMsg, signAttestation, type Attestation } from "../../modules/bhls/attestation.ts";
 import { E164, ProviderError, maskPhone, type AttestorProviderPlugin, type VerificationProvider } from "../../plugins/attestors/provider.ts";
 import { bundledAttestorProviders } from "../../plugins/attestors/index.ts";
@@ -26,15 +27,7 @@ import { RateLimiter } from "./rate-limit.ts";
 export const LOG_REDACT = ["phone", "*.phone", "to", "*.to", "body", "*.body", "req.body", "phoneE164", "*.phoneE164"];
 
 export function createAttestorLogger(cfg: Pick<AttestorConfig, "logLevel" | "logFormat">, destination?: NodeJS.WritableStream): Logger {
-  const redact = { paths: LOG_REDACT, censor: "[redacted]" };
-  if (destination) return pino({ level: cfg.logLevel, name: "attestor", redact }, destination);
-  if (cfg.logFormat === "json") return pino({ level: cfg.logLevel, name: "attestor", redact });
-  return pino({
-    level: cfg.logLevel,
-    name: "attestor",
-    redact,
-    transport: { target: "pino-pretty", options: { colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", singleLine: true, sync: true } },
-  });
+  return createLogger({ level: cfg.logLevel, format: cfg.logFormat, name: "attestor", redact: { paths: LOG_REDACT, censor: "[redacted]" }, destination });
 }
 
 /** Points a test (or an embedding program) can fail at, to simulate a crash. */
