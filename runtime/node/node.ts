@@ -81,6 +81,8 @@ export class NexusNode implements NodeApi {
   /** Admissions happen in submission order even though signature checks finish out of order. */
   private admission: Promise<unknown> = Promise.resolve();
   private latest: { header: BlockHeader; hash: Uint8Array } | undefined;
+  /** toHex(latest.hash), once per block: every admitted transaction's BlockInfo carries it. */
+  private latestHashHex = toHex(ZERO_HASH);
   private blockProducer: BlockProducer | undefined;
   /** InitChain's validator updates, when genesis ran in this process. */
   private genesisUpdates: ValidatorUpdate[] | undefined;
@@ -249,6 +251,7 @@ export class NexusNode implements NodeApi {
         );
       }
       this.latest = { header: b.header, hash: blockHash(b.header) };
+      this.latestHashHex = toHex(this.latest.hash);
       this.log.info({ height: h, hash: toHex(this.latest.hash) }, "resuming from last committed block");
     }
   }
@@ -274,7 +277,7 @@ export class NexusNode implements NodeApi {
 
   private nextInfo(): BlockInfo {
     const prevTime = this.latest?.header.time ?? this.o.genesis.genesisTime;
-    return { chainId: this.chainId, height: this.store.height + 1, time: Math.max(this.now(), prevTime + 1), proposer: this.o.proposer, prevHash: toHex(this.latest?.hash ?? ZERO_HASH) };
+    return { chainId: this.chainId, height: this.store.height + 1, time: Math.max(this.now(), prevTime + 1), proposer: this.o.proposer, prevHash: this.latestHashHex };
   }
 
   // ---- block production -------------------------------------------------------------------
@@ -328,6 +331,7 @@ export class NexusNode implements NodeApi {
     this.blocks.writeBlock(block, hash, txHashes, execution.receiptBytes, consensus);
     this.app.commit(execution);
     this.latest = { header: block.header, hash };
+    this.latestHashHex = toHex(hash);
     const ctx = this.app.queryContext(this.headerInfo());
     const evicted = this.mempool.update(block.header.height, execution.receipts.map((r) => r.txHash), (s) => getNonce(ctx, s));
     const failed = execution.receipts.filter((r) => r.code !== 0).length;
