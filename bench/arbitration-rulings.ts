@@ -19,6 +19,7 @@
  * Prints a table and writes bench/results/arbitration-rulings.json; nothing is asserted.
  */
 import { Command } from "commander";
+import { taggedAccount as account, seededRandom as rng } from "./lib/state-helpers.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
 import { join } from "node:path";
@@ -32,7 +33,7 @@ import { ExecContext } from "../runtime/modules/context.ts";
 import { ModuleManager } from "../runtime/modules/manager.ts";
 import { MSG_ROUTER_TOKEN, type MsgRouter } from "../runtime/modules/msg-router.ts";
 import type { ChainModule } from "../runtime/modules/types.ts";
-import { encodeAddress, moduleAddress } from "../runtime/crypto/address.ts";
+import { moduleAddress } from "../runtime/crypto/address.ts";
 import { sha256, toHex, utf8 } from "../runtime/crypto/hash.ts";
 import { Band } from "../runtime/tx/bands.ts";
 import { BankTokens, createBankModule } from "../modules/bank/index.ts";
@@ -67,26 +68,11 @@ const GENESIS = 1_767_225_600_000;
 const GOV = moduleAddress("gov");
 const BOND = 1000n * NXT;
 
-function account(tag: number, i: number): string {
-  const b = new Uint8Array(32).fill(tag);
-  new DataView(b.buffer).setBigUint64(24, BigInt(i));
-  return encodeAddress(b);
-}
 const arbiter = (i: number): string => account(0xa7, i);
 const plaintiff = (i: number): string => account(0x91, i);
 const defendant = (i: number): string => account(0xdf, i);
 const hex = (s: string): string => toHex(sha256(utf8(s)));
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** bank, staking, governance and arbitration as chains/nexus wires them. */
 function modules(): ChainModule[] {

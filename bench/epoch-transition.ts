@@ -13,11 +13,11 @@
  * counting layer that records what the modules ask of the store. Figures are printed and
  * written to bench/results/epoch-transition.json; nothing is asserted.
  */
+import { CountingStore as Counting } from "./lib/state-helpers.ts";
 import { GENESIS_PREV_HASH } from "../runtime/modules/types.ts";
 import { performance } from "node:perf_hooks";
 import { MemoryKV } from "../runtime/state/memory-kv.ts";
 import { Branch } from "../runtime/state/branch.ts";
-import type { IterateOptions, KVStore } from "../runtime/state/types.ts";
 import { ExecContext } from "../runtime/modules/context.ts";
 import { namespacePrefix } from "../runtime/modules/prefixed-store.ts";
 import { moduleAddress } from "../runtime/crypto/address.ts";
@@ -41,34 +41,6 @@ const RUNS = arg("runs", 300);
 const NXT = 100_000_000n;
 const GENESIS = 1_767_225_600_000;
 
-/** Counts what the layer above asks of the store. */
-class Counting implements KVStore {
-  gets = 0;
-  sets = 0;
-  deletes = 0;
-  iterations = 0;
-  iterated = 0;
-  constructor(private readonly inner: KVStore) {}
-  get(key: Uint8Array): Uint8Array | undefined {
-    this.gets++;
-    return this.inner.get(key);
-  }
-  set(key: Uint8Array, value: Uint8Array): void {
-    this.sets++;
-    this.inner.set(key, value);
-  }
-  delete(key: Uint8Array): void {
-    this.deletes++;
-    this.inner.delete(key);
-  }
-  *iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]> {
-    this.iterations++;
-    for (const e of this.inner.iterate(start, end, opts)) {
-      this.iterated++;
-      yield e;
-    }
-  }
-}
 
 function keepers(): { bank: BankKeeper; economy: EconomyKeeper } {
   const bank = new BankKeeper(bankConfig({ permissions: { ...defaultModuleAccountPermissions(), ...ECONOMY_MODULE_ACCOUNT_PERMISSIONS } }));

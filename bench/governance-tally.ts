@@ -20,6 +20,7 @@
  * writes bench/results/governance-tally.json; nothing is asserted.
  */
 import { Command } from "commander";
+import { taggedAccount as account, seededRandom as rng, CountingStore as Counting } from "./lib/state-helpers.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir, loadavg } from "node:os";
@@ -29,11 +30,11 @@ import { open, type RootDatabase } from "lmdb";
 import { openAuthenticatedStore } from "../runtime/state/lmdb-store.ts";
 import type { TreeStore } from "../runtime/state/authenticated-store.ts";
 import { Branch } from "../runtime/state/branch.ts";
-import type { IterateOptions, KVStore } from "../runtime/state/types.ts";
+import type { KVStore } from "../runtime/state/types.ts";
 import { ExecContext } from "../runtime/modules/context.ts";
 import { ModuleManager } from "../runtime/modules/manager.ts";
 import type { ChainModule } from "../runtime/modules/types.ts";
-import { decodeAddress, encodeAddress, moduleAddress } from "../runtime/crypto/address.ts";
+import { decodeAddress, moduleAddress } from "../runtime/crypto/address.ts";
 import { concatBytes, sha256, toHex, utf8 } from "../runtime/crypto/hash.ts";
 import { prefixEnd } from "../runtime/state/bytes.ts";
 import { DELEGATION_PREFIX } from "../modules/staking/keys.ts";
@@ -86,26 +87,9 @@ const DAY = 86_400_000;
 const MIN_DEPOSIT = 10_000n * NXT;
 const SELF_STAKE = 10_000n * NXT;
 
-/** Voter i: 0x5e… ‖ i (a valid address, not keyed: nothing here signs). */
-function account(tag: number, i: number): string {
-  const b = new Uint8Array(32).fill(tag);
-  new DataView(b.buffer).setBigUint64(24, BigInt(i));
-  return encodeAddress(b);
-}
 const voter = (i: number): string => account(0x5e, i);
 const depositor = (i: number): string => account(0xde, i);
 
-/** mulberry32: deterministic choices, the same state on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A vote mix: 50% yes, 20% no, 10% abstain, 5% veto, 15% weighted splits. */
 function optionsFor(i: number): WeightedOption[] {
@@ -119,34 +103,6 @@ function optionsFor(i: number): WeightedOption[] {
   return [{ option: "no", weightBps: 7_000 }, { option: "veto", weightBps: 3_000 }];
 }
 
-/** Counts what the layer above asks of the store. */
-class Counting implements KVStore {
-  gets = 0;
-  sets = 0;
-  deletes = 0;
-  iterations = 0;
-  iterated = 0;
-  constructor(private readonly inner: KVStore) {}
-  get(key: Uint8Array): Uint8Array | undefined {
-    this.gets++;
-    return this.inner.get(key);
-  }
-  set(key: Uint8Array, value: Uint8Array): void {
-    this.sets++;
-    this.inner.set(key, value);
-  }
-  delete(key: Uint8Array): void {
-    this.deletes++;
-    this.inner.delete(key);
-  }
-  *iterate(start: Uint8Array, end: Uint8Array | undefined, o?: IterateOptions): Iterable<[Uint8Array, Uint8Array]> {
-    this.iterations++;
-    for (const e of this.inner.iterate(start, end, o)) {
-      this.iterated++;
-      yield e;
-    }
-  }
-}
 
 /** bank, staking and governance as chains/nexus wires them (governance's account is every authority). */
 function modules(): ChainModule[] {
