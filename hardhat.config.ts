@@ -4,10 +4,14 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
+import hardhatVerify from "@nomicfoundation/hardhat-verify";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import { configVariable, defineConfig } from "hardhat/config";
+import { nexusTasks } from "./scripts/contracts/tasks.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -27,7 +31,8 @@ const solc = {
 };
 
 export default defineConfig({
-  plugins: [hardhatViem, hardhatMocha, hardhatEthers, hardhatTypechain],
+  plugins: [hardhatViem, hardhatMocha, hardhatEthers, hardhatTypechain, hardhatIgnitionViem, hardhatKeystore, hardhatVerify],
+  tasks: nexusTasks,
   solidity: {
     ...solc,
   },
@@ -47,25 +52,41 @@ export default defineConfig({
     // TypeChain (ethers v6) bindings land in the gitignored types/ folder.
     outDir: path.resolve(import.meta.dirname, "types/ethers-contracts"),
   },
+  // Verification (`npx hardhat verify`, `npx hardhat ignition verify <deployment id>`): Etherscan's
+  // v2 API with one key for every chain it serves, read from the keystore or the environment only
+  // when a verification runs; Sourcify and Blockscout need no key. docs/contracts.md, "Verify".
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+  },
   networks: {
     // In-process EDR chain, the default for tests, scripts and the gas bench.
     default: {
       type: "edr-simulated",
       chainType: "l1",
     },
-    // A `npx hardhat node` running on this machine.
+    // A `npx hardhat node` on this machine; NEXUS_EVM_LOCAL_URL points elsewhere (another port).
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: configVariable("NEXUS_EVM_LOCAL_URL", { default: "http://127.0.0.1:8545" }),
     },
-    // Any EVM chain: NEXUS_EVM_RPC_URL and NEXUS_EVM_PRIVATE_KEY from the
-    // environment (resolved only when this network is used).
+    // Any EVM chain, for a one-off: keys and URLs are configuration variables, resolved only when
+    // the network is used, from the encrypted keystore (`npx hardhat keystore set
+    // NEXUS_EVM_PRIVATE_KEY`) or else the environment.
     rpc: {
       type: "http",
       chainType: "l1",
       url: configVariable("NEXUS_EVM_RPC_URL"),
       accounts: [configVariable("NEXUS_EVM_PRIVATE_KEY")],
+    },
+    // A named public network, the way to add one for good (its own parameters file,
+    // ignition/parameters/sepolia.json5, and its own deployment id).
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      chainId: 11155111,
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
     },
   },
 });
