@@ -3,7 +3,7 @@
 // than 2/3 of the power: the first two keys, 70, pass; the last three, 60, do
 // not), and the BHLS distributor, plus the EIP-712 attestation signing a
 // NexusOS validator (or the relayer collecting their signatures) performs.
-import { concat, getAddress, keccak256, toHex, type Address, type Hex } from "viem";
+import { getAddress, keccak256, toHex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { Chain } from "./helpers.ts";
 
@@ -27,82 +27,9 @@ export function validatorKeys(label: string, count: number): PrivateKeyAccount[]
     .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
 }
 
-export const ATTESTATION_TYPES = {
-  Mint: [
-    { name: "transferId", type: "bytes32" },
-    { name: "recipient", type: "address" },
-    { name: "amount", type: "uint256" },
-    { name: "expiresAt", type: "uint64" },
-  ],
-  Release: [
-    { name: "transferId", type: "bytes32" },
-    { name: "token", type: "address" },
-    { name: "recipient", type: "address" },
-    { name: "amount", type: "uint256" },
-    { name: "expiresAt", type: "uint64" },
-  ],
-  BhlsDelivery: [
-    { name: "transferId", type: "bytes32" },
-    { name: "citizen", type: "bytes32" },
-    { name: "epoch", type: "uint64" },
-    { name: "recipient", type: "address" },
-    { name: "amount", type: "uint256" },
-    { name: "expiresAt", type: "uint64" },
-  ],
-  ValidatorSetUpdate: [
-    { name: "setId", type: "uint64" },
-    { name: "validators", type: "address[]" },
-    { name: "powers", type: "uint256[]" },
-    { name: "nonce", type: "uint256" },
-  ],
-  EpochUpdate: [
-    { name: "epoch", type: "uint64" },
-    { name: "floorAmount", type: "uint256" },
-  ],
-  Pause: [{ name: "pauseNonce", type: "uint256" }],
-  Unpause: [{ name: "nonce", type: "uint256" }],
-  SetRateLimit: [
-    { name: "token", type: "address" },
-    { name: "capacity", type: "uint256" },
-    { name: "refillPerSecond", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-  ],
-} as const;
-
-export type AttestationType = keyof typeof ATTESTATION_TYPES;
-
-export interface Domain {
-  name: "NexusBridge";
-  version: "2";
-  chainId: number;
-  verifyingContract: Address;
-}
-
-/** Sorts keys (or signers) by ascending address, the order the bridge requires. */
-export function ascending<T extends { address: Address }>(keys: readonly T[]): T[] {
-  return [...keys].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
-}
-
-/** One signature per signer, in the given order, packed r ‖ s ‖ v. */
-export async function attest(
-  signers: readonly PrivateKeyAccount[],
-  domain: Domain,
-  primaryType: AttestationType,
-  message: Record<string, unknown>,
-): Promise<Hex> {
-  const sigs: Hex[] = [];
-  for (const signer of signers) {
-    sigs.push(
-      await signer.signTypedData({
-        domain,
-        types: ATTESTATION_TYPES,
-        primaryType,
-        message: message as never,
-      }),
-    );
-  }
-  return sigs.length === 0 ? "0x" : concat(sigs);
-}
+// The EIP-712 types and signing live with the developer tools, which sign the same way.
+export { ATTESTATION_TYPES, ascending, attest, type AttestationType, type Domain } from "../../scripts/contracts/attest.ts";
+import type { Domain } from "../../scripts/contracts/attest.ts";
 
 export async function deployBridgeFixture(chain: Chain) {
   const { viem, wallets, publicClient } = chain;
