@@ -6,7 +6,7 @@
 //
 //   npx hardhat run bench/contracts-gas.ts      (or: npm run bench:gas)
 import type {} from "@nomicfoundation/hardhat-viem"; // brings the `viem` field of network connections into the types
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
 import { getAddress, keccak256, maxUint256, toHex, type Hex } from "viem";
@@ -166,19 +166,20 @@ for (const r of rows) {
 }
 
 const out = path.resolve(import.meta.dirname, "results/contracts-gas.json");
-await mkdir(path.dirname(out), { recursive: true });
-await writeFile(
-  out,
-  `${JSON.stringify(
-    {
-      generatedAt: new Date().toISOString(),
-      compiler: { solc: "0.8.28", optimizerRuns: 20_000, viaIR: true, evmVersion: "cancun" },
-      chain: { runtime: "Hardhat EDR (in-process)", hardfork },
-      results: rows.map((r) => ({ ...r, withinTarget: r.target === undefined ? undefined : r.gas <= r.target })),
-    },
-    null,
-    2,
-  )}\n`,
-);
-console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+const measured = {
+  compiler: { solc: "0.8.28", optimizerRuns: 20_000, viaIR: true, evmVersion: "cancun" },
+  chain: { runtime: "Hardhat EDR (in-process)", hardfork },
+  results: rows.map((r) => ({ ...r, withinTarget: r.target === undefined ? undefined : r.gas <= r.target })),
+};
+// Gas is deterministic: when nothing changed, the tracked file (and its date) stays as it is, so
+// running the bench leaves the work tree clean.
+const previous = await readFile(out, "utf8").then((t) => JSON.parse(t) as { generatedAt?: string }, () => undefined);
+const same = previous !== undefined && JSON.stringify({ ...previous, generatedAt: undefined }) === JSON.stringify(JSON.parse(JSON.stringify({ generatedAt: undefined, ...measured })));
+if (same) {
+  console.log(`\n${path.relative(process.cwd(), out)} unchanged (same gas as measured on ${previous!.generatedAt?.slice(0, 10)})`);
+} else {
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), ...measured }, null, 2)}\n`);
+  console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+}
 await connection.close();
