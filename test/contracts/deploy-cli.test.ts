@@ -1,11 +1,12 @@
 // `npx hardhat nexus deploy` as a deployer meets it: bad keys named, an unreachable RPC said so,
 // a network without parameters told what to create. Each case is a real CLI run.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createPublicClient, http } from "viem";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // Hardhat's test key #1
@@ -60,5 +61,50 @@ describe("nexus deploy on the command line", function () {
     assert.equal(down.code, 1, down.out);
     assert.match(down.out, new RegExp(`cannot reach the EVM node at 127\\.0\\.0\\.1:${port}.*NEXUS_EVM_RPC_URL\\) \\[DEPLOY_RPC_UNREACHABLE\\]`));
     assert.ok(down.out.length < 2_000, `a short message, not ${down.out.length} characters`);
+  });
+
+  it("resumes a deploy killed midway (SIGKILL) without deploying anything twice", async function () {
+    this.timeout(120_000);
+    const port = await closedPort();
+    const node: ChildProcess = spawn("npx", ["hardhat", "node", "--port", String(port)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let nodeOut = "";
+    node.stdout!.on("data", (d) => (nodeOut += d));
+    const id = `killed-${port}`;
+    const env = { NEXUS_EVM_LOCAL_URL: `http://127.0.0.1:${port}` };
+    try {
+      while (!nodeOut.includes("Started HTTP")) await new Promise((r) => setTimeout(r, 200));
+      // Killed as soon as the bridge is deployed, mid-way through the factory's step.
+      const first = spawn("npx", ["hardhat", "nexus", "deploy", "--network", "localhost", "--deployment-id", id], {
+        cwd: ROOT,
+        detached: true,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      await new Promise<void>((resolve) => {
+        first.stdout!.on("data", (d) => {
+          out += d;
+          if (out.includes("NexusBridge#NexusBridge: success")) {
+            process.kill(-first.pid!, "SIGKILL");
+            resolve();
+          }
+        });
+        first.on("close", () => resolve());
+      });
+      assert.match(out, /NexusBridge#NexusBridge: success/);
+      assert.doesNotMatch(out, /Done:/);
+      const again = await run(["nexus", "deploy", "--network", "localhost", "--deployment-id", id], env);
+      assert.equal(again.code, 0, again.out);
+      assert.match(again.out, /Done: \d+ Ignition step\(s\) run/);
+      const client = createPublicClient({ transport: http(env.NEXUS_EVM_LOCAL_URL) });
+      // Three contracts and two settings calls, each sent once over both runs.
+      assert.equal(await client.getTransactionCount({ address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" }), 5);
+      const third = await run(["nexus", "deploy", "--network", "localhost", "--deployment-id", id], env);
+      assert.match(third.out, /Nothing to do/);
+    } finally {
+      process.kill(-node.pid!, "SIGKILL");
+      await rm(path.join(ROOT, "deployments", `${id}.json`), { force: true });
+      await rm(path.join(ROOT, "ignition/deployments", id), { recursive: true, force: true });
+    }
   });
 });

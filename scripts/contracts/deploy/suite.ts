@@ -15,6 +15,7 @@ import {
   DeploymentResultType,
   listTransactions,
   status,
+  trackTransaction,
   wipe,
   type DeploymentParameters,
   type ExecutionEventListener,
@@ -120,22 +121,47 @@ function reconcileWithJournal(wanted: SuiteParameters, journal: Map<string, unkn
 }
 
 /**
- * After the node refused a transaction for want of funds, Ignition's journal holds the future as
- * started with a nonce but no transaction, and on the next run would stop and ask for the hash
- * of a transaction that never existed. The node said it did not take it, so the step is wiped
- * (Ignition's own `ignition wipe`), and the next run sends it afresh. Only steps without any
- * journaled transaction hash are wiped: one that was sent is never sent twice.
+ * A run interrupted between Ignition preparing a transaction (nonce journaled) and journaling its
+ * hash (killed, RPC lost, or the node refused it for want of funds) leaves a step Ignition will not
+ * resume by itself: it stops and asks for the hash (`ignition track-tx`). The chain knows which
+ * case it is: if the sender's nonce never got past the journaled one, the transaction does not
+ * exist and the step is cleared (`ignition wipe`) to be sent afresh; if it did, the transaction
+ * with that nonce is found in the recent blocks and added to the journal (`ignition track-tx`).
+ * Either way nothing is sent twice. Returns false when it cannot tell (then Ignition's message stands).
  */
-async function forgetUnsent(deploymentDir: string, resolver: HardhatArtifactResolver, log: (line: string) => void): Promise<void> {
-  const st = await status(deploymentDir);
-  const sent = new Set((await listTransactions(deploymentDir, resolver)).map((t) => t.name));
-  for (const futureId of st.started) {
-    const [, name] = futureId.split("#");
-    const txName = futureId.startsWith("NexusDEX#set") ? `NexusDEXFactory#${name}` : name;
-    if (sent.has(txName)) continue;
+async function recoverLostTransaction(
+  e: unknown,
+  connection: NetworkConnection,
+  deploymentDir: string,
+  resolver: HardhatArtifactResolver,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const m = /future (\S+)\.\s+Please use a block explorer to find the hash of the transaction with nonce (\d+) sent from account (0x[0-9a-fA-F]{40})/.exec(
+    e instanceof Error ? e.message : "",
+  );
+  if (m === null) return false;
+  const [, futureId, nonceText, sender] = m as unknown as [string, string, string, Address];
+  const nonce = Number(nonceText);
+  const client = await connection.viem.getPublicClient();
+  const mined = await client.getTransactionCount({ address: sender, blockTag: "latest" });
+  const pending = await client.getTransactionCount({ address: sender, blockTag: "pending" });
+  if (pending <= nonce) {
     await wipe(deploymentDir, resolver, futureId);
-    log(`${futureId}: not sent (no funds); cleared from the journal so the next run sends it`);
+    log(`${futureId}: its transaction (nonce ${nonce}) never reached the chain; cleared, to be sent again`);
+    return true;
   }
+  if (mined <= nonce) return false; // still pending: Ignition's advice (wait, or track it) stands
+  const latest = await client.getBlockNumber();
+  for (let n = latest; n >= 0n && latest - n < 1_000n; n--) {
+    const block = await client.getBlock({ blockNumber: n, includeTransactions: true });
+    const tx = block.transactions.find((t) => getAddress(t.from) === getAddress(sender) && t.nonce === nonce);
+    if (tx !== undefined) {
+      await trackTransaction(deploymentDir, tx.hash, connection.provider);
+      log(`${futureId}: its transaction ${tx.hash} (nonce ${nonce}) was sent before the interruption; added to the journal`);
+      return true;
+    }
+  }
+  return false;
 }
 
 function translate(e: unknown, deploymentDir: string): DeployError {
@@ -237,10 +263,8 @@ export async function deployNexusSuite(hre: HardhatRuntimeEnvironment, connectio
       prop === "deploymentExecutionStateComplete" || prop === "callExecutionStateComplete" ? onComplete : () => {},
   });
   const accounts = (await connection.provider.request({ method: "eth_accounts" })) as string[];
-  let result: Awaited<ReturnType<typeof deploy>>;
-  try {
-    await mkdir(deploymentDir, { recursive: true });
-    result = await deploy({
+  const runIgnition = () =>
+    deploy({
       config: {},
       provider: connection.provider,
       deploymentDir,
@@ -251,10 +275,17 @@ export async function deployNexusSuite(hre: HardhatRuntimeEnvironment, connectio
       defaultSender: deployer,
       executionEventListener: listener,
     });
+  let result: Awaited<ReturnType<typeof deploy>>;
+  try {
+    await mkdir(deploymentDir, { recursive: true });
+    try {
+      result = await runIgnition();
+    } catch (e) {
+      if (!(await recoverLostTransaction(e, connection, deploymentDir, resolver, log))) throw e;
+      result = await runIgnition();
+    }
   } catch (e) {
-    const error = translate(e, rel(deploymentDir));
-    if (error.code === "DEPLOY_INSUFFICIENT_FUNDS") await forgetUnsent(deploymentDir, resolver, log);
-    throw error;
+    throw translate(e, rel(deploymentDir));
   }
   if (result.type !== DeploymentResultType.SUCCESSFUL_DEPLOYMENT) {
     throw translate(new Error(errorDeploymentResultToExceptionMessage(result)), rel(deploymentDir));
