@@ -33,8 +33,11 @@ const solc = {
 export default defineConfig({
   plugins: [hardhatViem, hardhatMocha, hardhatEthers, hardhatTypechain, hardhatIgnitionViem, hardhatKeystore, hardhatVerify],
   tasks: nexusTasks,
+  // The same settings for both profiles: `ignition deploy` and `verify` build with "production",
+  // which Hardhat would otherwise derive with 200 runs, no via-IR and no cancun target (and
+  // NexusBridge does not compile that way: stack too deep).
   solidity: {
-    ...solc,
+    profiles: { default: { ...solc }, production: { ...solc } },
   },
   paths: {
     sources: "contracts",

@@ -22,6 +22,10 @@ export const nexusTasks: TaskDefinition[] = [
     .addFlag({ name: "skipFundsCheck", description: "Do not refuse to start when the deployer's balance looks too small" })
     .setAction(() => import("./deploy-task.ts"))
     .build(),
+  task(["nexus", "verify"], "Verify every contract of a deployment (from deployments/<id>.json) on the chain's explorers")
+    .addOption({ name: "deploymentId", description: "Deployment to verify (default: <network>-<chain id>, as nexus deploy)", defaultValue: "" })
+    .setAction(() => import("./verify-task.ts"))
+    .build(),
   task(["nexus", "dev"], "Start a local Hardhat node, deploy the suite to it and mint test WNXT to the dev accounts (npm run dev:evm)")
     .addOption({ name: "port", description: "Port of the node's JSON-RPC server", type: ArgumentType.INT, defaultValue: 8545 })
     .addOption({ name: "deploymentId", description: "Deployment id (default: localhost-31337, as npm run deploy:local)", defaultValue: "" })

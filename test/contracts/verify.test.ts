@@ -15,6 +15,7 @@
 import type {} from "@nomicfoundation/hardhat-verify";
 import type {} from "@nomicfoundation/hardhat-viem";
 import assert from "node:assert/strict";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { verifyContract } from "@nomicfoundation/hardhat-verify/verify";
 import { network } from "hardhat";
@@ -24,6 +25,7 @@ import type { JsonRpcServer, NetworkConnection } from "hardhat/types/network";
 import { encodeAbiParameters, getAddress, type Address } from "viem";
 import projectConfig from "../../hardhat.config.ts";
 import { SUITE_SOURCES, verifySuite, type SuiteContract, type SuiteContractToVerify } from "../../scripts/contracts/verify-suite.ts";
+import verifyTask from "../../scripts/contracts/verify-task.ts";
 import { startEtherscanFake, type EtherscanFake } from "../fixtures/etherscan-fake.ts";
 import { BHLS_LIMIT, BHLS_REFILL, POWERS, validatorKeys, WNXT_LIMIT, WNXT_REFILL } from "./bridge-fixtures.ts";
 
@@ -214,5 +216,24 @@ describe("contract verification (against a local stand-in for Etherscan's v2 API
       Object.keys(SUITE_SOURCES).map(() => "already verified"),
     );
     assert.equal(fake.jobs.length, submissions);
+  });
+
+  it("nexus verify takes a deployment record and reports each contract", async () => {
+    const id = `verify-task-test-${process.pid}`;
+    const file = path.join(hre.config.paths.root, "deployments", `${id}.json`);
+    const publicClient = await connection.viem.getPublicClient();
+    const { hash: genesisHash } = await publicClient.getBlock({ blockNumber: 0n });
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify({ format: 1, deploymentId: id, chainId: CHAIN_ID, genesisHash, contracts: suite }));
+    const exitCode = process.exitCode;
+    try {
+      await quietly(() => verifyTask({ deploymentId: id }, hre));
+      for (const name of Object.keys(SUITE_SOURCES)) {
+        assert.ok(printed.some((p) => p.startsWith(name) && p.endsWith("already verified")), `${name}: ${printed.join("\n")}`);
+      }
+      assert.equal(process.exitCode, exitCode);
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 });
