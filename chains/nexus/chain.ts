@@ -70,7 +70,8 @@ const govModule = createGovModule({
 const arbitrationModule = createArbitrationModule({ authority: NEXUS_AUTHORITY, governance: GovTokens.Keeper });
 // The NexusOS end of the bridges: NXT locked for other chains in bridge_escrow, credited back on
 // attestations of > 2/3 of the validators' power (docs/bridges.md).
-const bridgeModule = createBridgeModule({ authority: NEXUS_AUTHORITY, staking: StakingTokens.Keeper });
+// BHLS claims a citizen directs to an EVM chain are delivered by its BHLSDistributor.
+const bridgeModule = createBridgeModule({ authority: NEXUS_AUTHORITY, staking: StakingTokens.Keeper, bhls: BhlsTokens.Keeper });
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order

@@ -23,6 +23,7 @@ export const BHLS_ERRORS = {
   BHLS_UNKNOWN_BRIDGE_CHAIN: 16, // a claim destination on a chain not in params.bridgeChains
   BHLS_ATTESTOR_EXISTS: 17,
   BHLS_GENESIS_INVALID: 18,
+  BHLS_UNKNOWN_BRIDGE_CLAIM: 19, // the bridge released a claim that is not escrowed (a bug: the bridge reads them first)
 } as const;
 
 export type BhlsErrorCode = keyof typeof BHLS_ERRORS;

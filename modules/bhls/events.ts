@@ -16,5 +16,7 @@ export const BhlsEvents = {
   Claim: "bhls.claim",
   /** A claim directed to a bridged chain: id, citizen, chain, address, amount, epoch. */
   BridgeClaim: "bhls.bridge_claim",
+  /** An escrowed bridge claim paid out: id, citizen, chain, to (the bridge's escrow, or the citizen when the destination cannot pay), amount. */
+  BridgeClaimReleased: "bhls.bridge_claim_released",
   ParamsUpdated: "bhls.params_updated",
 } as const;

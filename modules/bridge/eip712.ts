@@ -10,6 +10,10 @@ import { concatBytes, fromHex, toHex, utf8 } from "../../runtime/crypto/hash.ts"
 const DOMAIN_TYPEHASH = keccak_256(utf8("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"));
 export const MINT_TYPE = "Mint(bytes32 transferId,address recipient,uint256 amount,uint64 expiresAt)";
 const MINT_TYPEHASH = keccak_256(utf8(MINT_TYPE));
+export const BHLS_DELIVERY_TYPE = "BhlsDelivery(bytes32 transferId,bytes32 citizen,uint64 epoch,address recipient,uint256 amount,uint64 expiresAt)";
+const BHLS_DELIVERY_TYPEHASH = keccak_256(utf8(BHLS_DELIVERY_TYPE));
+export const EPOCH_UPDATE_TYPE = "EpochUpdate(uint64 epoch,uint256 floorAmount)";
+const EPOCH_UPDATE_TYPEHASH = keccak_256(utf8(EPOCH_UPDATE_TYPE));
 /** secp256k1 group order; OpenZeppelin's ECDSA refuses s above n/2 (malleable twins). */
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -53,6 +57,46 @@ export function mintDigest(d: EvmDomain, m: MintFields): Uint8Array {
   const id = fromHex(m.transferId.replace(/^0x/, ""));
   const struct = keccak_256(concatBytes(MINT_TYPEHASH, id, addressWord(m.recipient), word(m.amount), word(BigInt(m.expiresAt))));
   return keccak_256(concatBytes(new Uint8Array([0x19, 0x01]), domainSeparator(d), struct));
+}
+
+function typedDigest(d: EvmDomain, struct: Uint8Array): Uint8Array {
+  return keccak_256(concatBytes(new Uint8Array([0x19, 0x01]), domainSeparator(d), struct));
+}
+
+export interface BhlsDeliveryFields extends MintFields {
+  /** 64 hex digits: the citizen's id (rules.citizenId). */
+  readonly citizen: string;
+  readonly epoch: number;
+}
+
+/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(BhlsDelivery)): what deliverBhls checks. */
+export function bhlsDigest(d: EvmDomain, m: BhlsDeliveryFields): Uint8Array {
+  const id = fromHex(m.transferId.replace(/^0x/, ""));
+  const citizen = fromHex(m.citizen.replace(/^0x/, ""));
+  return typedDigest(
+    d,
+    keccak_256(concatBytes(BHLS_DELIVERY_TYPEHASH, id, citizen, word(BigInt(m.epoch)), addressWord(m.recipient), word(m.amount), word(BigInt(m.expiresAt)))),
+  );
+}
+
+/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(EpochUpdate)): what updateEpoch checks. */
+export function epochDigest(d: EvmDomain, m: { readonly epoch: number; readonly floorAmount: bigint }): Uint8Array {
+  return typedDigest(d, keccak_256(concatBytes(EPOCH_UPDATE_TYPEHASH, word(BigInt(m.epoch)), word(m.floorAmount))));
+}
+
+/** The digest a validator signs for an outbound record of any kind. */
+export function outboundDigest(
+  d: EvmDomain,
+  o: { kind?: string; transferId: string; recipient: string; amount: string; expiresAt: number; citizen?: string; epoch?: number; floorAmount?: string },
+): Uint8Array {
+  switch (o.kind ?? "transfer") {
+    case "bhls":
+      return bhlsDigest(d, { transferId: o.transferId, citizen: o.citizen!, epoch: o.epoch!, recipient: o.recipient, amount: BigInt(o.amount), expiresAt: o.expiresAt });
+    case "epoch":
+      return epochDigest(d, { epoch: o.epoch!, floorAmount: BigInt(o.floorAmount!) });
+    default:
+      return mintDigest(d, { transferId: o.transferId, recipient: o.recipient, amount: BigInt(o.amount), expiresAt: o.expiresAt });
+  }
 }
 
 /** Ethereum address (0x + lowercase hex) of an uncompressed or compressed secp256k1 public key. */

@@ -3,7 +3,7 @@
  * what subscriptions index on. The first eight are the wire contract's (docs/bridge-protocol.md).
  */
 export const BridgeEvents = {
-  Outbound: "bridge.outbound", // chain, seq, transferId, sender, recipient, amount, expiresAt
+  Outbound: "bridge.outbound", // chain, seq, transferId, sender, recipient, amount, expiresAt; kind (bhls | epoch) and epoch only for BHLS deliveries and epoch updates
   OutboundSigned: "bridge.outbound_signed", // chain, seq, validator
   OutboundReady: "bridge.outbound_ready", // chain, seq (threshold of signatures reached)
   InboundAttested: "bridge.inbound_attested", // chain, seq, validator, contentHash
@@ -17,4 +17,5 @@ export const BridgeEvents = {
   OutboundResultAttested: "bridge.outbound_result_attested", // chain, seq, validator, result
   KeyRegistered: "bridge.key_registered", // validator, family, key
   ParamsUpdated: "bridge.params_updated", // authority
+  BhlsRefused: "bridge.bhls_refused", // chain, claim, citizen, reason (the destination address is invalid: paid to the citizen here)
 } as const;

@@ -33,7 +33,33 @@ export interface StakingForBridge {
   validator(ctx: Ctx, operator: string): object | undefined;
 }
 
+/** A BHLS claim directed to a bridged chain, escrowed by the BHLS module until delivered. */
+export interface BhlsClaimForBridge {
+  readonly id: number;
+  /** The citizen's nxs address. */
+  readonly citizen: string;
+  readonly chain: string;
+  readonly address: string;
+  readonly amount: string;
+  readonly epoch: number;
+}
+
+/**
+ * What the bridge needs from the BHLS module to deliver claims across chains (the reference
+ * chain binds bhls's keeper; a chain without BHLS binds nothing and the bridge skips it).
+ */
+export interface BhlsForBridge {
+  /** Escrowed claims for any of `chains`, oldest first, at most `limit`. */
+  bridgeClaimsFor(ctx: Ctx, chains: ReadonlySet<string>, limit: number): readonly BhlsClaimForBridge[];
+  /** Pays claim `id`'s escrowed amount to `to` (the bridge's escrow, or the citizen) and forgets it. */
+  releaseBridgeClaim(ctx: Ctx, id: number, to: string): void;
+  /** The epoch's fixed per-citizen share (the most one claim of it may be), once fixed. */
+  epochShare(ctx: Ctx, epoch: number): { readonly share: string } | undefined;
+}
+
 export const BridgeDeps = {
   Bank: Symbol.for("bridge.expected.Bank"),
   Staking: Symbol.for("bridge.expected.Staking"),
+  /** A BhlsForBridge, or null. */
+  Bhls: Symbol.for("bridge.expected.Bhls"),
 } as const;

@@ -35,6 +35,8 @@ export const bridgeGenesisSchema = {
     /** Approved inbound transfers waiting to be credited, first first (FIFO per chain). */
     waiting: list(obj({ chain, seq }, ["chain", "seq"] as const)),
     creditRetries: list(obj({ chain, retryAtMs: { type: "integer", minimum: 0 } }, ["chain", "retryAtMs"] as const)),
+    /** Per chain, the last BHLS epoch an epoch-update outbound was made for (absent: none yet). */
+    bhlsEpochs: list(obj({ chain, epoch: { type: "integer", minimum: 1 } }, ["chain", "epoch"] as const)),
   },
   required: ["params", "chains", "nextSeqs", "totals", "buckets", "attestationKeys", "outbound", "outboundSignatures", "resultVotes", "inbound", "inboundContents", "inboundVotes", "waiting", "creditRetries"],
   additionalProperties: false,
@@ -132,6 +134,10 @@ export function bridgeGenesis(keeper: BridgeKeeper): GenesisDef<BridgeGenesis> {
         K.ChainRetry.set(ctx, r.chain, r.retryAtMs);
         K.CreditQueue.enqueue(ctx, r.retryAtMs, r.chain, true);
       }
+      for (const e of g.bhlsEpochs ?? []) {
+        known(e.chain, "a BHLS epoch");
+        K.BhlsEpochs.set(ctx, e.chain, e.epoch);
+      }
     },
     export(ctx: Ctx): BridgeGenesis {
       const str = (t: typeof ZERO_TOTALS) => ({ lockedOut: t.lockedOut.toString(), refundedOut: t.refundedOut.toString(), executedOut: t.executedOut.toString(), creditedIn: t.creditedIn.toString() });
@@ -150,6 +156,7 @@ export function bridgeGenesis(keeper: BridgeKeeper): GenesisDef<BridgeGenesis> {
         inboundVotes: [...K.InboundVotes.iterate(ctx)].map(([[c, s, validator], contentHash]) => ({ chain: c, seq: s, validator, contentHash })),
         waiting: [...K.Waiting.iterate(ctx)].map(([[c], s]) => ({ chain: c, seq: s })),
         creditRetries: [...K.ChainRetry.iterate(ctx)].map(([c, retryAtMs]) => ({ chain: c, retryAtMs })),
+        bhlsEpochs: [...K.BhlsEpochs.iterate(ctx)].map(([c, epoch]) => ({ chain: c, epoch })),
       };
     },
   };

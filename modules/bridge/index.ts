@@ -42,6 +42,8 @@ export interface BridgeModuleOptions {
   staking: symbol;
   /** Token of a BankForBridge (default: bank's keeper, Symbol.for("bank.Keeper")). */
   bank?: symbol;
+  /** Token of a BhlsForBridge (the reference chain: bhls's keeper): claims directed to EVM chains are delivered. None: no cross-chain BHLS. */
+  bhls?: symbol;
 }
 
 /**
@@ -61,6 +63,8 @@ export function createBridgeModule(opts: BridgeModuleOptions): ChainModule {
       bind(BridgeTokens.Config).toConstantValue(config);
       bind(BridgeDeps.Bank).toService(opts.bank ?? Symbol.for("bank.Keeper"));
       bind(BridgeDeps.Staking).toService(opts.staking);
+      if (opts.bhls !== undefined) bind(BridgeDeps.Bhls).toService(opts.bhls);
+      else bind(BridgeDeps.Bhls).toConstantValue(null);
       bind(BridgeTokens.Keeper).to(BridgeKeeper).inSingletonScope();
       bind(BridgeTokens.Module).to(BridgeModule).inSingletonScope();
     }),
@@ -88,10 +92,11 @@ export { BridgeEvents } from "./events.ts";
 export { defaultParams as defaultBridgeParams, bridgeConfig, chainSettingsProblem, FAMILIES, type BridgeConfig, type BridgeParams, type ChainSettings, type Family } from "./params.ts";
 export { defaultBridgeGenesis, type BridgeGenesis } from "./genesis.ts";
 export { BRIDGE_ESCROW, BRIDGE_BLOCKED_ACCOUNTS, BRIDGE_MODULE_ACCOUNT_PERMISSIONS } from "./accounts.ts";
-export { BridgeDeps, type BankForBridge, type StakingForBridge, type BridgeValidator } from "./expected-keepers.ts";
-export { passesThreshold, transferId, inboundContentHash, refill, take, freshBucket, expiryPassed, blockSeconds, type Bucket, type BucketRule, type InboundContent } from "./rules.ts";
+export { BridgeDeps, type BankForBridge, type StakingForBridge, type BridgeValidator, type BhlsForBridge, type BhlsClaimForBridge } from "./expected-keepers.ts";
+export { citizenId, passesThreshold, transferId, inboundContentHash, refill, take, freshBucket, expiryPassed, blockSeconds, type Bucket, type BucketRule, type InboundContent } from "./rules.ts";
 export { canonicalAddress, attestationKeyProblem, signatureFormatProblem, ss58Encode, ss58Problem } from "./families.ts";
-export { mintDigest, domainSeparator, recoverEvmSigner, signEvmDigest, evmAddressOf, MINT_TYPE, type EvmDomain, type MintFields } from "./eip712.ts";
+export { mintDigest, bhlsDigest, epochDigest, outboundDigest, BHLS_DELIVERY_TYPE, EPOCH_UPDATE_TYPE, domainSeparator, recoverEvmSigner, signEvmDigest, evmAddressOf, MINT_TYPE, type EvmDomain, type MintFields } from "./eip712.ts";
 export { recordsProblem } from "./invariants.ts";
-export type { Outbound, Inbound, OutboundStatus, InboundStatus, OutboundResult, ChainTotals } from "./records.ts";
+export { OUTBOUND_KINDS } from "./records.ts";
+export type { Outbound, OutboundKind, Inbound, OutboundStatus, InboundStatus, OutboundResult, ChainTotals } from "./records.ts";
 export { bridgeMsg } from "./client.ts";

@@ -38,6 +38,7 @@ export const WAIT_ORDER_PREFIX = 0x0f; // → next waiting order number
 export const WAITING_PREFIX = 0x10; // | chain | order u64 → inbound seq (approved credits waiting, FIFO per chain)
 export const CREDIT_QUEUE_PREFIX = 0x11; // | retryAtMs u64 | chain → ∅ (a chain whose waiting head is retried then)
 export const CHAIN_RETRY_PREFIX = 0x12; // | chain → retryAtMs (the chain's one credit-queue entry)
+export const BHLS_EPOCH_PREFIX = 0x13; // | chain → the last BHLS epoch an epoch-update outbound was made for
 
 const L = new StoreLayout("bridge");
 const chainSeq = pairKey(stringKey, u64NumberKey);
@@ -73,3 +74,4 @@ export const WaitOrder = L.sequence(WAIT_ORDER_PREFIX, "waitOrder");
 export const Waiting = L.map(WAITING_PREFIX, "waiting", chainSeq, uintNumberValue);
 export const CreditQueue = L.timeQueue(CREDIT_QUEUE_PREFIX, "creditQueue", stringKey, emptyValue);
 export const ChainRetry = L.map(CHAIN_RETRY_PREFIX, "chainRetry", stringKey, uintNumberValue);
+export const BhlsEpochs = L.map(BHLS_EPOCH_PREFIX, "bhlsEpochs", stringKey, uintNumberValue);

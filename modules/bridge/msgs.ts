@@ -53,7 +53,7 @@ export type MsgBridgeOut = FromSchema<typeof msgBridgeOutSchema>;
 
 export const msgSignOutboundSchema = schema(
   "MsgSignOutbound",
-  { validator: address, chain, seq, signature: { type: "string", minLength: 1, maxLength: 132, description: "evm: 0x + 65-byte EIP-712 Mint signature hex; others: 64-byte hex" } },
+  { validator: address, chain, seq, signature: { type: "string", minLength: 1, maxLength: 132, description: "evm: 0x + 65-byte EIP-712 signature hex (Mint, BhlsDelivery or EpochUpdate by the record's kind); others: 64-byte hex" } },
   ["validator", "chain", "seq", "signature"] as const,
   "a validator's destination signature for an outbound transfer (FEMTO)",
 );

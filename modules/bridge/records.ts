@@ -20,11 +20,26 @@ export const OUTBOUND_STATUSES = ["pending", "ready", "executed", "expired"] as 
 export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
 export const OPEN_OUTBOUND: readonly OutboundStatus[] = ["pending", "ready"];
 
+/**
+ * What an outbound record carries out: a transfer (NXT locked here, WNXT minted there; the
+ * default when absent), a BHLS delivery (a citizen's claim directed to the chain, paid by its
+ * BHLSDistributor), or an epoch update (opens a NexusOS epoch on the distributor, amount 0).
+ */
+export const OUTBOUND_KINDS = ["transfer", "bhls", "epoch"] as const;
+export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
+
 export const outboundSchema = {
   type: "object",
   properties: {
     chain,
     seq,
+    kind: { enum: OUTBOUND_KINDS },
+    /** bhls: the citizen's 32-byte id on the destination (rules.citizenId of its nxs address). */
+    citizen: hex64,
+    /** bhls, epoch: the NexusOS BHLS epoch. */
+    epoch: { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    /** epoch: the most one claim of that epoch may deliver (the epoch's share). */
+    floorAmount: amount,
     transferId: hex64,
     sender: { type: "string", pattern: ADDRESS_PATTERN },
     recipient: { type: "string", pattern: FOREIGN_ADDRESS_PATTERN },
@@ -32,7 +47,7 @@ export const outboundSchema = {
     /** Unix seconds of the destination's block time after which the signed mint cannot execute. */
     expiresAt: { type: "integer", minimum: 0 },
     createdHeight: height,
-    /** pending: signatures below threshold; ready: above; executed: done on the destination; expired: refunded here. */
+    /** pending: signatures below threshold; ready: above; executed: done on the destination; expired: refunded here (a BHLS delivery to its citizen). */
     status: { enum: OUTBOUND_STATUSES },
     readyHeight: height,
     completedHeight: height,

@@ -99,3 +99,8 @@ export function take(b: Bucket, rule: BucketRule, now: number, amount: bigint): 
 export function expiryPassed(nowSeconds: number, expiresAt: number, marginSeconds: number): boolean {
   return nowSeconds > expiresAt + marginSeconds;
 }
+
+/** A citizen's 32-byte id on a destination (BHLSDistributor's `citizen`): sha256 of its nxs address, hex. */
+export function citizenId(address: string): string {
+  return toHex(sha256(utf8(address)));
+}

@@ -5,7 +5,7 @@ import { BhlsDeps, type BankForBhls, type EpochSource } from "../expected-keeper
 import { BhlsError } from "../errors.ts";
 import * as K from "../keys.ts";
 import { bhlsConfig, defaultParams, type BhlsConfig, type BhlsParams } from "../params.ts";
-import type { Attestor, Citizen } from "../records.ts";
+import type { Attestor, BridgeClaim, Citizen, EpochShare } from "../records.ts";
 import { CitizenKeeper } from "./citizens.ts";
 import { ClaimKeeper, type ClaimDestination, type ClaimResult } from "./claims.ts";
 
@@ -77,5 +77,19 @@ export class BhlsKeeper {
 
   claim(ctx: Ctx, citizen: string, destination?: ClaimDestination): ClaimResult {
     return this.claims.claim(ctx, this.params(ctx), citizen, destination);
+  }
+
+  // The bridge's BhlsForBridge (modules/bridge/expected-keepers.ts): cross-chain deliveries.
+
+  bridgeClaimsFor(ctx: Ctx, chains: ReadonlySet<string>, limit: number): BridgeClaim[] {
+    return this.claims.bridgeClaimsFor(ctx, chains, limit);
+  }
+
+  releaseBridgeClaim(ctx: Ctx, id: number, to: string): void {
+    this.claims.releaseBridgeClaim(ctx, id, to);
+  }
+
+  epochShare(ctx: Ctx, epoch: number): EpochShare | undefined {
+    return this.claims.epochShare(ctx, epoch);
   }
 }

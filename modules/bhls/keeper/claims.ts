@@ -98,6 +98,27 @@ export class ClaimKeeper {
     return this.epochs.currentEpoch(ctx);
   }
 
+  /** Escrowed claims for any of `chains`, oldest first (the bridge's BhlsForBridge). */
+  bridgeClaimsFor(ctx: Ctx, chains: ReadonlySet<string>, limit: number): BridgeClaim[] {
+    const out: BridgeClaim[] = [];
+    for (const c of K.BridgeClaims.values(ctx)) {
+      if (out.length >= limit) break;
+      if (chains.has(c.chain)) out.push(c);
+    }
+    return out;
+  }
+
+  /** Pays claim `id`'s escrowed amount to `to` (the bridge's escrow, or the citizen) and forgets the claim. */
+  releaseBridgeClaim(ctx: Ctx, id: number, to: string): void {
+    const claim = K.BridgeClaims.get(ctx, id);
+    if (!claim) throw new BhlsError("BHLS_UNKNOWN_BRIDGE_CLAIM", `no escrowed bridge claim ${id}`, { id });
+    const amount = BigInt(claim.amount);
+    this.bank.send(ctx, ESCROW, to, [{ denom: NXT_DENOM, amount }]);
+    K.BridgeClaims.delete(ctx, id);
+    K.BridgeTotal.set(ctx, this.escrowed(ctx) - amount);
+    ctx.emit(BhlsEvents.BridgeClaimReleased, { id: String(id), citizen: claim.citizen, chain: claim.chain, to, amount: claim.amount });
+  }
+
   pendingBridgeClaims(ctx: Ctx, req: { limit: number; after?: string }): Page<BridgeClaim> {
     const p = K.BridgeClaims.page(ctx, { limit: req.limit, after: req.after });
     return { items: p.items.map((i) => i.value), next: p.next };

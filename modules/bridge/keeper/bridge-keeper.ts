@@ -1,6 +1,6 @@
 import { inject, injectable } from "inversify";
 import type { Ctx } from "../../../runtime/modules/types.ts";
-import { BridgeDeps, type BankForBridge, type StakingForBridge } from "../expected-keepers.ts";
+import { BridgeDeps, type BankForBridge, type BhlsForBridge, type StakingForBridge } from "../expected-keepers.ts";
 import { BridgeError } from "../errors.ts";
 import { BridgeEvents } from "../events.ts";
 import { attestationKeyProblem } from "../families.ts";
@@ -10,6 +10,7 @@ import { ZERO_TOTALS, type ChainTotals, type Direction } from "../records.ts";
 import { blockSeconds, freshBucket, passesThreshold, take, type Bucket, type BucketRule, type TakeResult } from "../rules.ts";
 import { OutboundKeeper } from "./outbound.ts";
 import { InboundKeeper } from "./inbound.ts";
+import { BhlsDeliveryKeeper } from "./bhls-delivery.ts";
 
 export const BridgeConfigToken = Symbol.for("bridge.Config");
 
@@ -28,14 +29,17 @@ export interface VotingSet {
 export class BridgeKeeper {
   readonly outbound: OutboundKeeper;
   readonly inbound: InboundKeeper;
+  readonly bhlsDelivery: BhlsDeliveryKeeper;
 
   constructor(
     @inject(BridgeDeps.Bank) readonly bank: BankForBridge,
     @inject(BridgeDeps.Staking) readonly staking: StakingForBridge,
+    @inject(BridgeDeps.Bhls) bhls: BhlsForBridge | null,
     @inject(BridgeConfigToken) readonly config: BridgeConfig = bridgeConfig(),
   ) {
     this.outbound = new OutboundKeeper(this);
     this.inbound = new InboundKeeper(this);
+    this.bhlsDelivery = new BhlsDeliveryKeeper(this, bhls);
   }
 
   // ---- params and authority ----------------------------------------------------------------------
@@ -244,5 +248,6 @@ export class BridgeKeeper {
 
   endBlock(ctx: Ctx): void {
     this.inbound.endBlock(ctx);
+    this.bhlsDelivery.endBlock(ctx);
   }
 }

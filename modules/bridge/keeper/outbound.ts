@@ -1,13 +1,13 @@
 import { moduleAddress } from "../../../runtime/crypto/address.ts";
 import type { Ctx } from "../../../runtime/modules/types.ts";
 import { BRIDGE_ESCROW } from "../accounts.ts";
-import { mintDigest, recoverEvmSigner } from "../eip712.ts";
+import { outboundDigest, recoverEvmSigner } from "../eip712.ts";
 import { BridgeError } from "../errors.ts";
 import { BridgeEvents } from "../events.ts";
 import { canonicalAddress, signatureFormatProblem } from "../families.ts";
 import * as K from "../keys.ts";
 import { NXT_DENOM, type ChainSettings } from "../params.ts";
-import type { Outbound, OutboundResult } from "../records.ts";
+import type { Outbound, OutboundKind, OutboundResult } from "../records.ts";
 import { blockSeconds, expiryPassed, transferId } from "../rules.ts";
 import type { BridgeKeeper, VotingSet } from "./bridge-keeper.ts";
 
@@ -22,7 +22,7 @@ export interface OutboundView extends Outbound {
 }
 
 /**
- * NexusOS → chain X: lock in bridge_escrow, sequence and transferId, validators' destination
+ * NexusOS → chain X (a transfer; or a BHLS delivery and its epoch update, keeper/bhls-delivery.ts): lock in bridge_escrow, sequence and transferId, validators' destination
  * signatures until the threshold ("ready"), then a result the threshold attests: "executed"
  * (the NXT stays in escrow, backing what was minted there) or "expired" (refunded).
  */
@@ -55,22 +55,48 @@ export class OutboundKeeper {
       });
     }
     this.k.bank.sendToModule(ctx, sender, BRIDGE_ESCROW, [{ denom: NXT_DENOM, amount }]);
-    const seq = this.nextSeq(ctx, chainName);
-    K.NextSeq.set(ctx, chainName, seq + 1);
+    return this.create(ctx, c, { sender, recipient: to.address, amount });
+  }
+
+  /**
+   * Records an outbound of `chain` whose amount is already in bridge_escrow: the next seq, its
+   * transferId and expiry, status pending; counts it as locked.
+   */
+  create(
+    ctx: Ctx,
+    c: ChainSettings,
+    f: { sender: string; recipient: string; amount: bigint; kind?: OutboundKind; citizen?: string; epoch?: number; floorAmount?: bigint },
+  ): Outbound {
+    const seq = this.nextSeq(ctx, c.name);
+    K.NextSeq.set(ctx, c.name, seq + 1);
     const o: Outbound = {
-      chain: chainName,
+      chain: c.name,
       seq,
-      transferId: transferId(ctx.block.chainId, chainName, seq),
-      sender,
-      recipient: to.address,
-      amount: amount.toString(),
+      ...(f.kind !== undefined && f.kind !== "transfer" ? { kind: f.kind } : {}),
+      ...(f.citizen !== undefined ? { citizen: f.citizen } : {}),
+      ...(f.epoch !== undefined ? { epoch: f.epoch } : {}),
+      ...(f.floorAmount !== undefined ? { floorAmount: f.floorAmount.toString() } : {}),
+      transferId: transferId(ctx.block.chainId, c.name, seq),
+      sender: f.sender,
+      recipient: f.recipient,
+      amount: f.amount.toString(),
       expiresAt: blockSeconds(ctx.block.time) + c.outboundTtlSeconds,
       createdHeight: ctx.block.height,
       status: "pending",
     };
-    K.Outbounds.set(ctx, [chainName, seq], o);
-    this.k.addTotals(ctx, chainName, { lockedOut: amount });
-    ctx.emit(BridgeEvents.Outbound, { chain: chainName, seq: String(seq), transferId: o.transferId, sender, recipient: o.recipient, amount: o.amount, expiresAt: String(o.expiresAt) });
+    K.Outbounds.set(ctx, [c.name, seq], o);
+    this.k.addTotals(ctx, c.name, { lockedOut: f.amount });
+    ctx.emit(BridgeEvents.Outbound, {
+      chain: c.name,
+      seq: String(seq),
+      transferId: o.transferId,
+      sender: o.sender,
+      recipient: o.recipient,
+      amount: o.amount,
+      expiresAt: String(o.expiresAt),
+      ...(o.kind !== undefined ? { kind: o.kind } : {}),
+      ...(o.epoch !== undefined ? { epoch: String(o.epoch) } : {}),
+    });
     return o;
   }
 
@@ -86,7 +112,8 @@ export class OutboundKeeper {
 
   /**
    * A validator's destination signature. EVM chains with evmChainId and bridgeContract: the
-   * signature must recover to the validator's registered EVM key over the Mint digest; other
+   * signature must recover to the validator's registered EVM key over the record's digest (Mint,
+   * BhlsDelivery or EpochUpdate by its kind); other
    * families: format only (stored for the relayer, verified by the destination).
    */
   sign(ctx: Ctx, validator: string, chainName: string, seq: number, signature: string): void {
@@ -104,10 +131,11 @@ export class OutboundKeeper {
     const problem = signatureFormatProblem(c.family, sig);
     if (problem) throw new BridgeError("BRIDGE_BAD_SIGNATURE", problem);
     if (c.family === "evm" && c.evm) {
-      const digest = mintDigest({ chainId: c.evm.chainId, verifyingContract: c.evm.bridgeContract }, { transferId: o.transferId, recipient: o.recipient, amount: BigInt(o.amount), expiresAt: o.expiresAt });
+      const digest = outboundDigest({ chainId: c.evm.chainId, verifyingContract: c.evm.bridgeContract }, o);
       const signer = recoverEvmSigner(digest, sig);
       if (signer !== key) {
-        throw new BridgeError("BRIDGE_BAD_SIGNATURE", `the signature recovers to ${signer ?? "nothing"}, not ${validator}'s EVM key ${key} (EIP-712 Mint, domain NexusBridge v2, chainId ${c.evm.chainId})`, { expected: key, recovered: signer ?? "" });
+        const what = o.kind === "bhls" ? "BhlsDelivery" : o.kind === "epoch" ? "EpochUpdate" : "Mint";
+        throw new BridgeError("BRIDGE_BAD_SIGNATURE", `the signature recovers to ${signer ?? "nothing"}, not ${validator}'s EVM key ${key} (EIP-712 ${what}, domain NexusBridge v2, chainId ${c.evm.chainId})`, { expected: key, recovered: signer ?? "" });
       }
     }
     K.OutboundSigs.set(ctx, [chainName, seq, validator], { key, signature: sig });
@@ -155,7 +183,8 @@ export class OutboundKeeper {
     if (!this.k.tally(set, voters).passes) return;
     const amount = BigInt(o.amount);
     if (result === "expired") {
-      this.k.bank.sendFromModule(ctx, BRIDGE_ESCROW, o.sender, [{ denom: NXT_DENOM, amount }]);
+      // A BHLS delivery's sender is its citizen: refunded here. An epoch update moves nothing.
+      if (amount > 0n) this.k.bank.sendFromModule(ctx, BRIDGE_ESCROW, o.sender, [{ denom: NXT_DENOM, amount }]);
       this.k.addTotals(ctx, chainName, { refundedOut: amount });
     } else {
       this.k.addTotals(ctx, chainName, { executedOut: amount });

@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import { openTestNode, testSigner, removeDir, TEST_CHAIN_ID, GENESIS_TIME, type TestNode } from "../../test/helpers/node-harness.ts";
+import { signTx } from "../../runtime/tx/sign.ts";
+import { Band } from "../../runtime/tx/bands.ts";
+import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import { moduleAddress } from "../../runtime/crypto/address.ts";
+import type { Msg } from "../../runtime/tx/envelope.ts";
+import type { ReceiptView } from "../../runtime/node/node-api.ts";
+import { BhlsTypeUrls } from "../../modules/bhls/index.ts";
+import { defaultBhlsGenesis } from "../../modules/bhls/genesis.ts";
+import { BridgeTypeUrls, citizenId, defaultBridgeGenesis, mintDigest, outboundDigest, signEvmDigest, type OutboundView } from "../../modules/bridge/index.ts";
+import { EVM_CHAIN, EVM_RECIPIENT, evmKey, evmSecret } from "../../modules/bridge/testing.ts";
+import { nexusModules } from "./chain.ts";
+import { nexusNetworkGenesis } from "./genesis.ts";
+
+const NXT = 100_000_000n;
+const VALIDATORS = [10, 11, 12, 13];
+const ALICE = 0;
+const BOB = 1;
+const DOMAIN = { chainId: EVM_CHAIN.evm!.chainId, verifyingContract: EVM_CHAIN.evm!.bridgeContract };
+
+/**
+ * Cross-chain BHLS on the reference chain (bhls and bridge bound by chains/nexus): a claim a
+ * citizen directs to an EVM chain leaves the BHLS escrow for the bridge's, as a "bhls" outbound
+ * preceded by its epoch's "epoch" outbound; validators sign them as EIP-712 BhlsDelivery and
+ * EpochUpdate; an address the chain cannot pay is paid to the citizen here; every module's
+ * invariants hold after every block.
+ */
+describe("chains/nexus: BHLS claims delivered across the bridge", function () {
+  this.timeout(60_000);
+  let t: TestNode;
+  const nonces = new Map<number, bigint>();
+
+  before(async () => {
+    const genesis = nexusNetworkGenesis(nexusModules("single"), {
+      chainId: TEST_CHAIN_ID,
+      genesisTime: GENESIS_TIME,
+      validators: VALIDATORS.map((n, i) => ({ operator: testSigner(n).address, consensusPubKey: toHex(sha256(utf8(`cons-${n}`))), band: 1 + i, moniker: `v${n}`, stake: 100_000n * NXT })),
+      accounts: [ALICE, BOB].map((n) => ({ address: testSigner(n).address, amount: 10n * NXT })),
+    });
+    const modules = genesis.modules as Record<string, unknown>;
+    const bridge = defaultBridgeGenesis();
+    bridge.chains = [EVM_CHAIN];
+    bridge.attestationKeys = VALIDATORS.map((n, i) => ({ validator: testSigner(n).address, family: "evm" as const, key: evmKey(i) }));
+    modules.bridge = bridge;
+    const bhls = defaultBhlsGenesis();
+    bhls.params = { ...bhls.params, bridgeChains: ["evm-local"] };
+    bhls.attestors = [{ address: testSigner(20).address, moniker: "a20", addedHeight: 0 }];
+    bhls.citizens = [ALICE, BOB].map((n) => ({
+      address: testSigner(n).address,
+      phoneHash: toHex(sha256(utf8(`phone-${n}`))),
+      attestor: testSigner(20).address,
+      expiresAt: Math.floor(GENESIS_TIME / 1000) + 365 * 86_400,
+      registeredAt: Math.floor(GENESIS_TIME / 1000),
+      lastClaimEpoch: 0,
+    }));
+    modules.bhls = bhls;
+    t = await openTestNode({ genesis, modules: nexusModules("single") });
+  });
+  after(async () => {
+    await t.close();
+    removeDir(t.dir);
+  });
+
+  const bal = (address: string): bigint => BigInt(t.node.getBalance(address, "nxt").amount);
+  const query = <T>(path: string, params: Record<string, unknown> = {}): T => t.node.query(path, params) as T;
+  const pending = (): OutboundView[] => query<{ items: OutboundView[] }>("bridge/pendingOutbound", { chain: "evm-local" }).items;
+
+  async function block(txs: [number, Msg, Band?][]): Promise<ReceiptView[]> {
+    const hashes: string[] = [];
+    for (const [n, msg, band] of txs) {
+      const s = testSigner(n);
+      const nonce = nonces.get(n) ?? BigInt(t.node.getAccount(s.address).nonce);
+      const d = signTx({ chainId: TEST_CHAIN_ID, sender: s.address, nonce, band: band ?? Band.NANO, feeLimit: 100_000_000n, tip: 0n, timeoutHeight: 0, memo: "", msgs: [msg] as never }, [s]);
+      await t.node.submitTx(d.bytes);
+      nonces.set(n, nonce + 1n);
+      hashes.push(toHex(d.hash));
+    }
+    await t.node.produceBlock();
+    return hashes.map((h) => {
+      const r = t.node.getTx(h);
+      if (r.status !== "committed") throw new Error(`not committed: ${r.status}`);
+      return r.receipt;
+    });
+  }
+  const ok = (rs: ReceiptView[]): ReceiptView[] => {
+    for (const r of rs) expect(r.codeName, r.log).to.equal("OK");
+    return rs;
+  };
+  const claim = (n: number, address: string): [number, Msg] => [n, { typeUrl: BhlsTypeUrls.Claim, value: { citizen: testSigner(n).address, destination: { chain: "evm-local", address } } }];
+  const sign = (i: number, o: OutboundView, digest = outboundDigest(DOMAIN, o)): [number, Msg, Band] => [
+    VALIDATORS[i]!,
+    { typeUrl: BridgeTypeUrls.SignOutbound, value: { validator: testSigner(VALIDATORS[i]!).address, chain: "evm-local", seq: o.seq, signature: signEvmDigest(digest, evmSecret(i)) } },
+    Band.FEMTO,
+  ];
+  const attest = (i: number, seq: number): [number, Msg, Band] => [
+    VALIDATORS[i]!,
+    { typeUrl: BridgeTypeUrls.AttestOutboundResult, value: { validator: testSigner(VALIDATORS[i]!).address, chain: "evm-local", seq, result: "executed" } },
+    Band.FEMTO,
+  ];
+
+  let share: bigint;
+
+  it("turns a claim directed to an EVM chain into an epoch update and a BHLS delivery, paid from the BHLS escrow into the bridge's", async () => {
+    const escrow = bal(moduleAddress("bridge_escrow"));
+    const bobBefore = bal(testSigner(BOB).address);
+    const [, bobClaim] = ok(await block([claim(ALICE, EVM_RECIPIENT), claim(BOB, "0x123")]));
+    const current = query<{ epoch: number; share: string }>("bhls/epoch");
+    share = BigInt(current.share);
+    expect(share > 0n).to.equal(true);
+    const [epoch, delivery, ...rest] = pending();
+    expect(rest).to.deep.equal([]);
+    expect(epoch).to.include({ seq: 1, kind: "epoch", epoch: current.epoch, floorAmount: share.toString(), amount: "0", recipient: EVM_CHAIN.evm!.bridgeContract, status: "pending" });
+    expect(delivery).to.include({ seq: 2, kind: "bhls", epoch: current.epoch, citizen: citizenId(testSigner(ALICE).address), sender: testSigner(ALICE).address, recipient: EVM_RECIPIENT.toLowerCase(), amount: share.toString() });
+    // Alice's share backs the delivery in bridge_escrow; nothing is left in the BHLS escrow.
+    expect(bal(moduleAddress("bridge_escrow")) - escrow).to.equal(share);
+    expect(bal(moduleAddress("bhls_bridge_escrow"))).to.equal(0n);
+    // Bob named an address no EVM chain can pay: his share is paid to him here, never lost.
+    expect(bal(testSigner(BOB).address) - bobBefore).to.equal(share - BigInt(bobClaim!.fee));
+  });
+
+  it("takes EIP-712 BhlsDelivery and EpochUpdate signatures, refuses a Mint signature for a delivery, and completes both", async () => {
+    const [epoch, delivery] = pending();
+    const asMint = mintDigest(DOMAIN, { transferId: delivery!.transferId, recipient: delivery!.recipient, amount: BigInt(delivery!.amount), expiresAt: delivery!.expiresAt });
+    const [wrong] = await block([sign(0, delivery!, asMint)]);
+    expect(wrong!.codeName).to.equal("BRIDGE_BAD_SIGNATURE");
+    expect(wrong!.log).to.match(/EIP-712 BhlsDelivery/);
+    ok(await block([0, 1, 2].flatMap((i) => [sign(i, epoch!), sign(i, delivery!)])));
+    expect(pending().map((o) => [o.seq, o.status, o.passes])).to.deep.equal([
+      [1, "ready", true],
+      [2, "ready", true],
+    ]);
+    ok(await block([0, 1, 2].flatMap((i) => [attest(i, 1), attest(i, 2)])));
+    expect(pending()).to.deep.equal([]);
+    const totals = query<{ totals: { executedOut: string; lockedOut: string } }>("bridge/chain", { chain: "evm-local" }).totals;
+    expect(totals).to.include({ lockedOut: share.toString(), executedOut: share.toString() });
+  });
+
+  it("a citizen's next epoch brings the next epoch update; one claim per citizen per epoch", async () => {
+    const { epoch } = query<{ epoch: number }>("bhls/epoch");
+    t.clock.t += query<{ epochDurationMs: number }>("economy/params").epochDurationMs;
+    await t.node.produceBlock();
+    ok(await block([claim(ALICE, EVM_RECIPIENT)]));
+    const [again] = await block([claim(ALICE, EVM_RECIPIENT)]);
+    expect(again!.codeName).to.equal("BHLS_ALREADY_CLAIMED");
+    expect(pending().map((o) => [o.seq, o.kind, o.epoch])).to.deep.equal([
+      [3, "epoch", epoch + 1],
+      [4, "bhls", epoch + 1],
+    ]);
+  });
+});
