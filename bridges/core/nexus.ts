@@ -71,8 +71,21 @@ export class NexusBridge {
 }
 
 /** The bridge module's outbound record as the families' OutboundTransfer. */
-export function toOutboundTransfer(o: Pick<OutboundView, "chain" | "seq" | "transferId" | "recipient" | "amount" | "expiresAt">): OutboundTransfer {
-  return { destChain: o.chain, seq: BigInt(o.seq), transferId: o.transferId, recipient: o.recipient, amount: BigInt(o.amount), expiresAt: BigInt(o.expiresAt) };
+export function toOutboundTransfer(
+  o: Pick<OutboundView, "chain" | "seq" | "transferId" | "recipient" | "amount" | "expiresAt"> & Partial<Pick<OutboundView, "kind" | "citizen" | "epoch" | "floorAmount">>,
+): OutboundTransfer {
+  return {
+    destChain: o.chain,
+    seq: BigInt(o.seq),
+    ...(o.kind !== undefined && o.kind !== "transfer" ? { kind: o.kind } : {}),
+    ...(o.citizen !== undefined ? { citizen: o.citizen } : {}),
+    ...(o.epoch !== undefined ? { epoch: BigInt(o.epoch) } : {}),
+    ...(o.floorAmount !== undefined ? { floorAmount: BigInt(o.floorAmount) } : {}),
+    transferId: o.transferId,
+    recipient: o.recipient,
+    amount: BigInt(o.amount),
+    expiresAt: BigInt(o.expiresAt),
+  };
 }
 
 /** The signatures that count now, as DestinationSignature (hex without 0x, as types.ts says). */

@@ -38,6 +38,18 @@ export interface SourceWatcher {
 export interface OutboundTransfer {
   readonly destChain: string;
   readonly seq: bigint;
+  /**
+   * What it carries out (absent: "transfer"): "bhls", a citizen's BHLS claim paid through the
+   * destination's BHLSDistributor (citizen, epoch set); "epoch", opening a NexusOS epoch there
+   * (epoch, floorAmount set; amount 0). Families that do not deliver BHLS never see these.
+   */
+  readonly kind?: "transfer" | "bhls" | "epoch";
+  /** bhls: the citizen's 32-byte id, 64 hex digits. */
+  readonly citizen?: string;
+  /** bhls, epoch: the NexusOS epoch. */
+  readonly epoch?: bigint;
+  /** epoch: the most one claim of the epoch may deliver. */
+  readonly floorAmount?: bigint;
   /** 32 bytes hex (no 0x): the bridge module's transferId. */
   readonly transferId: string;
   /** Destination address in the family's form. */

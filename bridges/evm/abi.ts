@@ -9,13 +9,17 @@ export const NEXUS_BRIDGE_ABI = parseAbi([
   // events
   "event BridgedOut(uint256 indexed nonce, address indexed token, address indexed sender, bytes32 nexusRecipient, uint256 amount)",
   "event Minted(bytes32 indexed transferId, address indexed recipient, uint256 amount)",
+  "event BhlsForwarded(bytes32 indexed transferId, bytes32 indexed citizen, uint64 epoch, address recipient, uint256 amount)",
   "event ValidatorSetUpdated(uint64 indexed setId, address[] validators, uint256[] powers, uint256 totalPower, uint256 nextNonce)",
   // calls
   "function mint(bytes32 transferId, address recipient, uint256 amount, uint64 expiresAt, bytes signatures)",
+  "function deliverBhls(bytes32 transferId, bytes32 citizen, uint64 epoch, address recipient, uint256 amount, uint64 expiresAt, bytes signatures)",
+  "function updateEpoch(uint64 epoch, uint256 floorAmount, bytes signatures)",
   "function updateValidatorSet(uint64 setId, address[] validators_, uint256[] powers_, uint256 nonce, bytes currentSignatures, bytes incomingSignatures)",
   "function bridgeOut(address token, uint256 amount, bytes32 nexusRecipient)",
   // views
   "function wnxt() view returns (address)",
+  "function bhlsDistributor() view returns (address)",
   "function config() view returns (uint64 setId, uint64 nonce, uint96 totalPower, bool paused)",
   "function validators() view returns (address[] keys, uint256[] powers)",
   "function processed(bytes32) view returns (bool)",
@@ -47,6 +51,24 @@ export const NEXUS_BRIDGE_ABI = parseAbi([
   "error AlreadyInState(bool paused)",
 ]);
 
+/**
+ * The part of BHLSDistributor (contracts/bhls/BHLSDistributor.sol) the family uses: the epoch it
+ * has open, and the errors a deliverBhls or updateEpoch can revert with from inside it (checked
+ * against the compiled contract like NEXUS_BRIDGE_ABI).
+ */
+export const BHLS_DISTRIBUTOR_ABI = parseAbi([
+  "function epochState() view returns (uint64 epoch, uint80 floorAmount, uint80 previousFloorAmount, bool open)",
+  "function delivered(bytes32 citizen, uint64 epoch) view returns (bool)",
+  "error AlreadyDelivered(bytes32 citizen, uint64 epoch)",
+  "error EpochNotOpen(uint64 epoch, uint64 currentEpoch)",
+  "error ClaimAboveFloor(uint256 amount, uint256 floorAmount)",
+  "error EpochNotIncreasing(uint64 epoch, uint64 currentEpoch)",
+  "error InvalidFloor(uint256 floorAmount)",
+]);
+
+/** What the submitter calls NexusBridge with: its ABI plus the distributor's errors, so reverts decode. */
+export const BRIDGE_CALL_ABI = [...NEXUS_BRIDGE_ABI, ...BHLS_DISTRIBUTOR_ABI.filter((x) => x.type === "error")] as const;
+
 /** EIP-712 domain of NexusBridge v2 (notes/bridge-contract.md). */
 export const BRIDGE_DOMAIN_NAME = "NexusBridge";
 export const BRIDGE_DOMAIN_VERSION = "2";
@@ -69,6 +91,23 @@ export const MINT_TYPES = {
     { name: "recipient", type: "address" },
     { name: "amount", type: "uint256" },
     { name: "expiresAt", type: "uint64" },
+  ],
+} as const;
+
+/** Every outbound record's types: Mint (transfers), BhlsDelivery, EpochUpdate. */
+export const OUTBOUND_TYPES = {
+  ...MINT_TYPES,
+  BhlsDelivery: [
+    { name: "transferId", type: "bytes32" },
+    { name: "citizen", type: "bytes32" },
+    { name: "epoch", type: "uint64" },
+    { name: "recipient", type: "address" },
+    { name: "amount", type: "uint256" },
+    { name: "expiresAt", type: "uint64" },
+  ],
+  EpochUpdate: [
+    { name: "epoch", type: "uint64" },
+    { name: "floorAmount", type: "uint256" },
   ],
 } as const;
 

@@ -24,6 +24,8 @@ export type EvmErrorCode =
   | "EVM_PAUSED" // Paused: the guardian paused the bridge; resumes only on the full threshold
   | "EVM_TOKEN_NOT_BRIDGED" // TokenNotBridged
   | "EVM_INVALID_SET_UPDATE" // InvalidSetId / InvalidNonce / InvalidValidatorSet
+  | "EVM_EPOCH_NOT_OPEN" // EpochNotOpen: a BHLS delivery before its epoch update landed: retry
+  | "EVM_BHLS_REFUSED" // AlreadyDelivered / ClaimAboveFloor / InvalidFloor: never executes (NexusOS refunds after expiry)
   | "EVM_REVERTED" // another revert
   | "EVM_RPC"; // the RPC failed (network, timeout, nonce race): try again
 
@@ -108,6 +110,15 @@ export function mapBridgeError(
     case "ZeroAmount":
     case "ZeroAddress":
       return e("EVM_BAD_TRANSFER", `rejected by the bridge (${d.errorName})`, false);
+    case "EpochNotIncreasing":
+      // An epoch update whose epoch (or a later one) is already open: its work is done.
+      return e("EVM_ALREADY_PROCESSED", `epoch ${String(d.args[0])} is not above the open epoch ${String(d.args[1])}`, false);
+    case "EpochNotOpen":
+      return e("EVM_EPOCH_NOT_OPEN", `epoch ${String(d.args[0])} is not open on the distributor (it is at ${String(d.args[1])}): its epoch update comes first`, true);
+    case "AlreadyDelivered":
+    case "ClaimAboveFloor":
+    case "InvalidFloor":
+      return e("EVM_BHLS_REFUSED", `the distributor refuses it (${d.errorName}(${details.args.join(", ")})); it never executes and NexusOS refunds the citizen after expiry`, false);
     case "InvalidSetId":
     case "InvalidNonce":
     case "InvalidValidatorSet":

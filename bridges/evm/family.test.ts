@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { concat, encodeAbiParameters, getAddress, numberToHex, size, type Abi, type Hex } from "viem";
-import { NEXUS_BRIDGE_ABI } from "./abi.ts";
+import { BHLS_DISTRIBUTOR_ABI, NEXUS_BRIDGE_ABI } from "./abi.ts";
 import { EvmBridgeError } from "./errors.ts";
 import { checkEvmFamily, createEvmFamily, evmFamilyOptionsSchema, parseEvmFamilyOptions } from "./family.ts";
 import { bridgeFixture, captureLogger, familyOptions, type BridgeFixture } from "./testing/fixture.ts";
@@ -130,15 +130,17 @@ describe("bridges/evm createEvmFamily", function () {
     expect(e2).to.not.equal(e);
   });
 
-  it("the family's ABI matches the compiled NexusBridge", async () => {
-    const artifact = JSON.parse(await readFile(path.resolve(import.meta.dirname, "../../artifacts/contracts/bridge/NexusBridge.sol/NexusBridge.json"), "utf8")) as { abi: Abi };
+  it("the family's ABIs match the compiled NexusBridge and BHLSDistributor", async () => {
+    const compiledAbi = async (file: string) => (JSON.parse(await readFile(path.resolve(import.meta.dirname, "../../artifacts/contracts", file), "utf8")) as { abi: Abi }).abi;
     // Types, indexing and mutability must agree; parameter names need not.
     const shape = (item: Abi[number]): string => {
       const params = (ps: readonly { type: string; indexed?: boolean }[] | undefined) => (ps ?? []).map((p) => `${p.type}${p.indexed ? " indexed" : ""}`).join(",");
       const i = item as { type: string; name?: string; inputs?: { type: string; indexed?: boolean }[]; outputs?: { type: string }[]; stateMutability?: string };
       return `${i.type} ${i.name ?? ""}(${params(i.inputs)})${i.outputs ? ` returns (${params(i.outputs)})` : ""} ${i.stateMutability ?? ""}`;
     };
-    const compiled = new Set(artifact.abi.map(shape));
-    for (const item of NEXUS_BRIDGE_ABI) expect(compiled, shape(item)).to.include(shape(item));
+    for (const [file, abi] of [["bridge/NexusBridge.sol/NexusBridge.json", NEXUS_BRIDGE_ABI], ["bhls/BHLSDistributor.sol/BHLSDistributor.json", BHLS_DISTRIBUTOR_ABI]] as const) {
+      const compiled = new Set((await compiledAbi(file)).map(shape));
+      for (const item of abi) expect(compiled, `${file}: ${shape(item)}`).to.include(shape(item));
+    }
   });
 });

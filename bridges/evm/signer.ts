@@ -1,8 +1,8 @@
 import type { Address, Hex } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import type { DestinationSigner, OutboundTransfer } from "../core/types.ts";
-import { bridgeDomain, MINT_TYPES, VALIDATOR_SET_TYPES } from "./abi.ts";
-import { mintMessage } from "./transfer.ts";
+import { bridgeDomain, OUTBOUND_TYPES, VALIDATOR_SET_TYPES } from "./abi.ts";
+import { outboundCall } from "./transfer.ts";
 import type { ValidatorSetUpdate } from "./validator-set.ts";
 
 export interface EvmDestinationSignerOptions {
@@ -17,6 +17,7 @@ export interface EvmDestinationSignerOptions {
 
 /**
  * A validator's EVM attestation key: signs NexusBridge's EIP-712 Mint for outbound transfers
+ * (BhlsDelivery and EpochUpdate for cross-chain BHLS)
  * (domain {"NexusBridge", "2", chainId, bridgeAddress}), and ValidatorSetUpdate messages.
  * Signatures are 65 bytes r‖s‖v (v 27/28, low s), hex without 0x as core's types say.
  */
@@ -36,10 +37,11 @@ export class EvmDestinationSigner implements DestinationSigner {
     this.#ready = o.ready ?? (async () => undefined);
   }
 
+  /** Signs what the record carries out: Mint, BhlsDelivery or EpochUpdate (transfer.ts outboundCall). */
   async sign(t: OutboundTransfer): Promise<string> {
-    const message = mintMessage(this.chain, t);
+    const call = outboundCall(this.chain, t);
     await this.#ready();
-    const sig = await this.#account.signTypedData({ domain: this.#domain, types: MINT_TYPES, primaryType: "Mint", message });
+    const sig = await this.#account.signTypedData({ domain: this.#domain, types: OUTBOUND_TYPES, primaryType: call.primaryType, message: call.message as never });
     return sig.slice(2);
   }
 

@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
 import { BaseError, ContractFunctionZeroDataError, decodeFunctionData, hashTypedData, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
 import type { DestinationSignature, DestinationStatus, DestinationSubmitter, OutboundTransfer } from "../core/types.ts";
-import { bridgeDomain, MINT_TYPES, NEXUS_BRIDGE_ABI } from "./abi.ts";
+import { BHLS_DISTRIBUTOR_ABI, BRIDGE_CALL_ABI, bridgeDomain, NEXUS_BRIDGE_ABI, OUTBOUND_TYPES } from "./abi.ts";
 import type { CheckedBridge } from "./client.ts";
 import { decodedRevert, EvmBridgeError, mapBridgeError } from "./errors.ts";
 import { packSignatures } from "./signatures.ts";
-import { mintMessage, type MintMessage } from "./transfer.ts";
+import { outboundCall, type OutboundCall } from "./transfer.ts";
 
 export interface EvmDestinationSubmitterOptions {
   readonly chain: string;
@@ -38,8 +38,8 @@ export interface EvmSubmitResult {
 }
 
 /**
- * Executes NexusOS → EVM transfers: NexusBridge.mint with the validators' signatures, from the
- * relayer's account. Idempotent: a transfer already processed (raced by another relayer, or our
+ * Executes NexusOS → EVM outbound records: NexusBridge.mint for transfers, deliverBhls and
+ * updateEpoch for cross-chain BHLS, with the validators' signatures, from the relayer's account. Idempotent: a transfer already processed (raced by another relayer, or our
  * own earlier attempt) resolves as done; reverts become EvmBridgeErrors whose `code` and
  * `retryable` tell the core whether to try again (errors.ts).
  */
@@ -62,16 +62,18 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
     return this.#o.wallet.account.address;
   }
 
+  /** done / expired / pending at the final block (latest − confirmations). */
   async status(t: OutboundTransfer): Promise<DestinationStatus> {
-    const m = mintMessage(this.chain, t);
+    const call = outboundCall(this.chain, t);
     const { bridgeAddress } = await this.#o.bridge();
     const { client } = this.#o;
     try {
       const latest = await client.getBlockNumber({ cacheTime: 0 });
       const depth = BigInt(this.#o.confirmations);
       const blockNumber = latest > depth ? latest - depth : 0n;
-      if (await client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "processed", args: [m.transferId], blockNumber })) return "done";
-      if (await client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "isExpired", args: [m.transferId, m.expiresAt], blockNumber })) return "expired";
+      if (call.kind === "epoch") return (await this.#openEpoch(blockNumber)) >= call.epoch! ? "done" : "pending";
+      if (await client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "processed", args: [call.transferId!], blockNumber })) return "done";
+      if (await client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "isExpired", args: [call.transferId!, call.expiresAt!], blockNumber })) return "expired";
       return "pending";
     } catch (e) {
       // The final block predates the bridge (just deployed): nothing is final there yet.
@@ -87,27 +89,47 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
     }
   }
 
+  #distributor: Address | undefined;
+
+  /** The epoch the bridge's BHLSDistributor has open (0 before the first update). */
+  async #openEpoch(blockNumber?: bigint): Promise<bigint> {
+    const { client } = this.#o;
+    if (this.#distributor === undefined) {
+      const { bridgeAddress } = await this.#o.bridge();
+      this.#distributor = await client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "bhlsDistributor" });
+    }
+    const [epoch, , , open] = await client.readContract({ address: this.#distributor, abi: BHLS_DISTRIBUTOR_ABI, functionName: "epochState", ...(blockNumber !== undefined ? { blockNumber } : {}) });
+    return open ? epoch : 0n;
+  }
+
+  /** Carried out already, at the latest block: processed(transferId), or the epoch (or a later one) open. */
+  async #isDone(call: OutboundCall): Promise<boolean> {
+    if (call.kind === "epoch") return (await this.#openEpoch()) >= call.epoch!;
+    const { bridgeAddress } = await this.#o.bridge();
+    return await this.#o.client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "processed", args: [call.transferId!] });
+  }
+
   async submit(t: OutboundTransfer, signatures: readonly DestinationSignature[]): Promise<EvmSubmitResult> {
-    const m = mintMessage(this.chain, t);
+    const call = outboundCall(this.chain, t);
     const run = this.#queue.then(
-      () => this.#submit(t, m, signatures),
-      () => this.#submit(t, m, signatures),
+      () => this.#submit(t, call, signatures),
+      () => this.#submit(t, call, signatures),
     );
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #submit(t: OutboundTransfer, m: MintMessage, signatures: readonly DestinationSignature[]): Promise<EvmSubmitResult> {
-    const what = `${this.chain} #${t.seq} mint ${m.transferId}`;
+  async #submit(t: OutboundTransfer, call: OutboundCall, signatures: readonly DestinationSignature[]): Promise<EvmSubmitResult> {
+    const what = `${this.chain} #${t.seq} ${call.label}`;
     const { client, wallet, logger } = this.#o;
     if (!wallet) throw new EvmBridgeError("EVM_CONFIG_INVALID", `${what}: no relayerKey configured for chain "${this.chain}": this submitter only reads status()`, false);
     const { bridgeAddress, chainId } = await this.#o.bridge();
-    const log = logger.child({ chain: this.chain, seq: t.seq.toString(), transferId: m.transferId });
+    const log = logger.child({ chain: this.chain, seq: t.seq.toString(), ...(call.transferId ? { transferId: call.transferId } : { epoch: call.epoch?.toString() }) });
 
     // An earlier attempt of ours may still be on its way.
-    const earlier = this.#inflight.get(m.transferId);
+    const earlier = this.#inflight.get(call.key);
     if (earlier !== undefined) {
-      const r = await this.#awaitEarlier(earlier, what);
+      const r = await this.#awaitEarlier(earlier, what, call);
       if (r !== undefined) return r;
     }
 
@@ -119,17 +141,17 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
       }
     };
     const [keys, powers] = await rpc("validators()", () => client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "validators" }));
-    const digest = hashTypedData({ domain: bridgeDomain(chainId, bridgeAddress), types: MINT_TYPES, primaryType: "Mint", message: m });
+    const digest = hashTypedData({ domain: bridgeDomain(chainId, bridgeAddress), types: OUTBOUND_TYPES, primaryType: call.primaryType, message: call.message as never });
     const sigs = await packSignatures(digest, signatures, { keys, powers });
     if (sigs.dropped.length > 0) log.warn({ dropped: sigs.dropped }, "signatures left out");
-    const args = [m.transferId, m.recipient, m.amount, m.expiresAt, sigs.packed] as const;
+    const args = call.args(sigs.packed);
     const done = async (txHash?: string): Promise<EvmSubmitResult> => {
-      const found = await this.#findMint(m.transferId).catch(() => undefined);
+      const found = call.transferId ? await this.#findExecution(call).catch(() => undefined) : undefined;
       log.info({ tx: found ?? txHash }, "already processed");
       return { txHash: found ?? txHash ?? "", alreadyProcessed: true, signers: [] };
     };
     if (!sigs.passes) {
-      if (await rpc("processed()", () => client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "processed", args: [m.transferId] }))) return done();
+      if (await rpc("status", () => this.#isDone(call))) return done();
       throw new EvmBridgeError(
         "EVM_INSUFFICIENT_POWER",
         `${what}: usable signatures hold ${sigs.signedPower} of ${sigs.totalPower} power in the bridge's set, need more than 2/3`,
@@ -139,9 +161,10 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
     }
 
     // Gas estimation first: a revert costs nothing and says why.
+    const request = { address: bridgeAddress, abi: BRIDGE_CALL_ABI, functionName: call.functionName, args, account: wallet.account } as const;
     let gas: bigint;
     try {
-      gas = await client.estimateContractGas({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "mint", args, account: wallet.account });
+      gas = await client.estimateContractGas(request as never);
     } catch (e) {
       const mapped = await this.#mapRevert(e, what);
       if (mapped.code === "EVM_ALREADY_PROCESSED") return done();
@@ -151,15 +174,15 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
 
     let hash: Hex;
     try {
-      hash = await wallet.writeContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "mint", args, gas, account: wallet.account, chain: wallet.chain });
+      hash = await wallet.writeContract({ ...request, gas, chain: wallet.chain } as never);
     } catch (e) {
       const mapped = await this.#mapRevert(e, what);
       if (mapped.code === "EVM_ALREADY_PROCESSED") return done();
       throw mapped;
     }
-    this.#inflight.set(m.transferId, hash);
-    log.info({ tx: hash, signers: sigs.signers, gas: gas.toString() }, "mint sent");
-    const r = await this.#awaitEarlier(hash, what);
+    this.#inflight.set(call.key, hash);
+    log.info({ tx: hash, signers: sigs.signers, gas: gas.toString() }, `${call.functionName} sent`);
+    const r = await this.#awaitEarlier(hash, what, call);
     if (r !== undefined) return { ...r, signers: r.alreadyProcessed ? [] : sigs.signers.map((s) => s.toLowerCase()) };
     // Dropped from the mempool without a receipt: let the core retry.
     throw new EvmBridgeError("EVM_RPC", `${what}: transaction ${hash} disappeared before it was mined`, true, { txHash: hash });
@@ -170,7 +193,7 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
    * longer knows it (dropped: send again). A revert because the transfer was processed in
    * between is done; any other revert is replayed as a call to learn its reason.
    */
-  async #awaitEarlier(hash: Hex, what: string): Promise<EvmSubmitResult | undefined> {
+  async #awaitEarlier(hash: Hex, what: string, call: OutboundCall): Promise<EvmSubmitResult | undefined> {
     const { client, wallet } = this.#o;
     const { bridgeAddress } = await this.#o.bridge();
     if (!wallet) throw new EvmBridgeError("EVM_CONFIG_INVALID", `${what}: no relayerKey configured`, false);
@@ -190,16 +213,15 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
     }
     this.#forget(hash);
     if (receipt.status === "success") return { txHash: hash, alreadyProcessed: false, signers: [] };
-    const tx = await client.getTransaction({ hash });
-    const { args } = decodeFunctionData({ abi: NEXUS_BRIDGE_ABI, data: tx.input });
-    const mintArgs = args as readonly [Hex, Address, bigint, bigint, Hex];
-    if (await client.readContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "processed", args: [mintArgs[0]] })) {
-      const found = await this.#findMint(mintArgs[0]).catch(() => undefined);
+    if (await this.#isDone(call)) {
+      const found = call.transferId ? await this.#findExecution(call).catch(() => undefined) : undefined;
       return { txHash: found ?? hash, alreadyProcessed: true, signers: [] };
     }
     // Replay it as a call now to learn why it reverted.
+    const tx = await client.getTransaction({ hash });
+    const { functionName, args } = decodeFunctionData({ abi: BRIDGE_CALL_ABI, data: tx.input });
     try {
-      await client.simulateContract({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, functionName: "mint", args: mintArgs, account: wallet.account });
+      await client.simulateContract({ address: bridgeAddress, abi: BRIDGE_CALL_ABI, functionName, args, account: wallet.account } as never);
     } catch (e) {
       throw await this.#mapRevert(e, what);
     }
@@ -221,17 +243,18 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
     return mapBridgeError(e, what);
   }
 
-  /** The transaction whose Minted event carries `transferId`, newest first, within the look-back window. */
-  async #findMint(transferId: Hex): Promise<string | undefined> {
+  /** The transaction whose Minted (or BhlsForwarded) event carries the call's transferId, newest first, within the look-back window. */
+  async #findExecution(call: OutboundCall): Promise<string | undefined> {
     const { client } = this.#o;
     const { bridgeAddress } = await this.#o.bridge();
     const latest = await client.getBlockNumber({ cacheTime: 0 });
     const lookback = BigInt(this.#o.mintLookbackBlocks ?? 10_000);
     const floor = latest > lookback ? latest - lookback : 0n;
     const range = BigInt(this.#o.maxBlockRange);
+    const eventName = call.kind === "bhls" ? "BhlsForwarded" : "Minted";
     for (let end = latest; end >= floor; ) {
       const start = end - range + 1n > floor ? end - range + 1n : floor;
-      const logs = await client.getContractEvents({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, eventName: "Minted", args: { transferId }, fromBlock: start, toBlock: end });
+      const logs = await client.getContractEvents({ address: bridgeAddress, abi: NEXUS_BRIDGE_ABI, eventName, args: { transferId: call.transferId! }, fromBlock: start, toBlock: end });
       const hit = logs.find((l) => !l.removed && l.transactionHash !== null);
       if (hit) return hit.transactionHash!;
       if (start === 0n) break;
