@@ -15,6 +15,9 @@ import { createStakingModule, StakingTokens } from "../staking/index.ts";
 import { openStakingNode, type Harness, type GenesisValidator } from "../staking/testing.ts";
 import { createGovModule, GovTokens, GOV_DEPOSITS } from "../governance/index.ts";
 import { GovHarness, testGovGenesis } from "../governance/testing.ts";
+import { createEconomyModule, EconomyTokens, ECONOMY_MODULE_ACCOUNT_PERMISSIONS } from "../economy/index.ts";
+import { BHLS_BLOCKED_ACCOUNTS, BhlsTokens, createBhlsModule } from "../bhls/index.ts";
+import type { BhlsGenesis } from "../bhls/genesis.ts";
 import { createBridgeModule, BridgeTokens } from "./index.ts";
 import { BRIDGE_BLOCKED_ACCOUNTS, BRIDGE_ESCROW } from "./accounts.ts";
 import { defaultBridgeGenesis, type BridgeGenesis } from "./genesis.ts";
@@ -52,13 +55,22 @@ for (const c of [SUBSTRATE_CHAIN, COSMOS_CHAIN]) delete (c as { evm?: unknown })
 
 export const EVM_RECIPIENT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
-/** bank, staking, governance and the bridge, wired as chains/nexus would wire them. */
-export function bridgeTestModules(): ChainModule[] {
-  const bank = createBankModule({ permissions: { ...defaultModuleAccountPermissions(), [GOV_DEPOSITS]: ["burner"] }, blockedAccounts: [...defaultBlockedAccounts(), GOV_DEPOSITS, ...BRIDGE_BLOCKED_ACCOUNTS] });
+/**
+ * bank, staking, governance and the bridge, wired as chains/nexus would wire them; with `bhls`,
+ * economy and BHLS too, bound to the bridge for cross-chain claims.
+ */
+export function bridgeTestModules(o: { bhls?: boolean } = {}): ChainModule[] {
+  const bank = createBankModule({
+    permissions: { ...defaultModuleAccountPermissions(), [GOV_DEPOSITS]: ["burner"], ...(o.bhls ? ECONOMY_MODULE_ACCOUNT_PERMISSIONS : {}) },
+    blockedAccounts: [...defaultBlockedAccounts(), GOV_DEPOSITS, ...BRIDGE_BLOCKED_ACCOUNTS, ...(o.bhls ? BHLS_BLOCKED_ACCOUNTS : [])],
+  });
   const staking = createStakingModule({ authority: GOV, hooks: [GovTokens.Keeper] });
   const gov = createGovModule({ staking: StakingTokens.Keeper, paramsOf: { bank: BankTokens.Keeper, staking: StakingTokens.Keeper, bridge: BridgeTokens.Keeper } });
-  const bridge = createBridgeModule({ authority: GOV, staking: StakingTokens.Keeper });
-  return [bank, staking, gov, bridge];
+  const bridge = createBridgeModule({ authority: GOV, staking: StakingTokens.Keeper, ...(o.bhls ? { bhls: BhlsTokens.Keeper } : {}) });
+  if (!o.bhls) return [bank, staking, gov, bridge];
+  const economy = createEconomyModule({ authority: GOV, staking: StakingTokens.Keeper, citizens: BhlsTokens.Keeper });
+  const bhls = createBhlsModule({ authority: GOV, epochs: EconomyTokens.Keeper });
+  return [bank, staking, economy, bhls, gov, bridge];
 }
 
 /** Three chains, and EVM keys for validators 0..`evmKeys`-1. */
@@ -70,9 +82,9 @@ export function testBridgeGenesis(evmKeys: number[] = [0, 1, 2]): BridgeGenesis 
  * Validators 0..2 (equal power, bands 1..3: two of them are exactly 2/3, never enough), or
  * `validators`; accounts 0..19 funded with 1 000 000 NXT.
  */
-export async function openBridgeNode(o: { validators?: GenesisValidator[]; bridge?: BridgeGenesis; escrow?: bigint } = {}): Promise<BridgeHarness> {
+export async function openBridgeNode(o: { validators?: GenesisValidator[]; bridge?: BridgeGenesis; escrow?: bigint; bhls?: BhlsGenesis } = {}): Promise<BridgeHarness> {
   const validators = o.validators ?? [0, 1, 2].map((n) => ({ n, nxt: 100_000n, band: 1 + n }));
-  const extra: Record<string, unknown> = { gov: testGovGenesis(), bridge: o.bridge ?? testBridgeGenesis() };
+  const extra: Record<string, unknown> = { gov: testGovGenesis(), bridge: o.bridge ?? testBridgeGenesis(), ...(o.bhls ? { bhls: o.bhls } : {}) };
   if (o.escrow !== undefined) {
     // bank's genesis as the harness builds it, plus the escrow's balance (a chain started from an export).
     const bank = defaultBankGenesis();
@@ -80,7 +92,7 @@ export async function openBridgeNode(o: { validators?: GenesisValidator[]; bridg
     if (o.escrow > 0n) bank.moduleBalances.push({ module: BRIDGE_ESCROW, coins: [{ denom: "nxt", amount: o.escrow.toString() }] });
     extra.bank = bank;
   }
-  const h = await openStakingNode({ validators, funded: 20, modules: bridgeTestModules(), extraGenesis: extra });
+  const h = await openStakingNode({ validators, funded: 20, modules: bridgeTestModules({ bhls: o.bhls !== undefined }), extraGenesis: extra });
   return new BridgeHarness(h);
 }
 

@@ -20,15 +20,20 @@ import { ESCROW, EVM_CHAIN, NXT, addr, evmKey, evmSecret } from "../../modules/b
 import { defaultBridgeGenesis } from "../../modules/bridge/genesis.ts";
 import { BridgeTypeUrls } from "../../modules/bridge/msgs.ts";
 import { decodeAddress } from "../../runtime/crypto/address.ts";
-import { toHex } from "../../runtime/crypto/hash.ts";
+import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import { defaultBhlsGenesis } from "../../modules/bhls/genesis.ts";
+import { BhlsTypeUrls } from "../../modules/bhls/index.ts";
+import { citizenId } from "../../modules/bridge/rules.ts";
 import { deployBridge, startHardhatRpc, type HardhatRpc } from "../../bridges/evm/testing/hardhat-rpc.ts";
 import { privateKeyOf } from "../../bridges/evm/testing/fixture.ts";
 import { desiredSet, type AttestationKeys } from "../../bridges/evm/validator-set.ts";
-import { NEXUS_BRIDGE_ABI } from "../../bridges/evm/abi.ts";
+import { BHLS_DISTRIBUTOR_ABI, NEXUS_BRIDGE_ABI } from "../../bridges/evm/abi.ts";
 import { evmChain } from "../../bridges/evm/client.ts";
 import type { BridgeRelayer } from "../../bridges/core/relayer.ts";
 
 const CHAIN = "evm-local";
+const CITIZEN = 14;
+const ATTESTOR = 15;
 
 describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real NexusBridge, real EVM family)", function () {
   this.timeout(120_000);
@@ -66,7 +71,13 @@ describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real Ne
       evm: { chainId, bridgeContract: predicted.toLowerCase() },
     };
     // No attestation keys at genesis: the validators register theirs below.
-    await e.init({ bridge: { ...defaultBridgeGenesis(), chains: [chain], attestationKeys: [] } });
+    // With BHLS: one citizen, whose claims may be directed to this chain.
+    const bhls = defaultBhlsGenesis();
+    bhls.params = { ...bhls.params, bridgeChains: [CHAIN] };
+    bhls.attestors = [{ address: addr(ATTESTOR), moniker: "attestor", addedHeight: 0 }];
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    bhls.citizens = [{ address: addr(CITIZEN), phoneHash: toHex(sha256(utf8("citizen-phone"))), attestor: addr(ATTESTOR), expiresAt: nowSeconds + 365 * 86_400, registeredAt: nowSeconds, lastClaimEpoch: 0 }];
+    await e.init({ bridge: { ...defaultBridgeGenesis(), chains: [chain], attestationKeys: [] }, bhls });
     // NexusOS's block time is the test clock (genesis 2026-01-01): bring it to now, as Hardhat's
     // block time is wall-clock time and expiresAt is compared with it.
     e.h.h.t.clock.t = Math.max(e.h.h.t.clock.t, Date.now());
@@ -218,6 +229,31 @@ describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real Ne
     expect(r2.store.doneRecord(CHAIN, "deliver", seqs[1]!)).to.include({ outcome: "submitted" });
     expect(e.logs.has("refused for good")).to.equal(false);
     for (const s of seqs) expect(outbound(s).results.every((x) => x.result === "executed")).to.equal(true);
+    e.h.checkAll();
+  });
+
+  it("cross-chain BHLS: a claim directed to an EVM address is paid by BHLSDistributor once per citizen and epoch; escrow = WNXT supply", async () => {
+    const citizen = addr(CITIZEN);
+    const to = privateKeyToAccount(privateKeyOf("bhls-recipient")).address;
+    const first = e.h.query<{ nextSeq: number }>("nextSequence", { chain: CHAIN }).nextSeq;
+    const claim = { citizen, destination: { chain: CHAIN, address: to } };
+    const r = await e.h.h.run(CITIZEN, BhlsTypeUrls.Claim, claim);
+    expect(r.codeName, r.log).to.equal("OK");
+    const { epoch, share } = e.h.h.t.node.query("bhls/epoch", {}) as { epoch: number; share: string };
+    // The epoch's update, then the delivery: signed by the watchers, carried by the relayers.
+    expect(outbound(first)).to.include({ kind: "epoch", epoch, floorAmount: share });
+    expect(outbound(first + 1)).to.include({ kind: "bhls", epoch, citizen: citizenId(citizen), amount: share });
+    await e.until("the delivery executed on NexusOS", () => outbound(first).status === "executed" && outbound(first + 1).status === "executed", 30_000);
+    expect(await wnxtOf(to)).to.equal(BigInt(share));
+    const distributor = await f.bridge.read.bhlsDistributor();
+    const delivered = await publicClient.readContract({ address: distributor, abi: BHLS_DISTRIBUTOR_ABI, functionName: "delivered", args: [`0x${citizenId(citizen)}`, BigInt(epoch)] });
+    expect(delivered).to.equal(true);
+    const forwarded = await publicClient.getContractEvents({ address: f.bridge.address, abi: NEXUS_BRIDGE_ABI, eventName: "BhlsForwarded", fromBlock: 0n });
+    expect(forwarded.map((l) => l.args.transferId)).to.deep.equal([`0x${outbound(first + 1).transferId}`]);
+    // At most once per citizen and epoch: NexusOS refuses a second claim outright.
+    const again = await e.h.h.run(CITIZEN, BhlsTypeUrls.Claim, claim);
+    expect(again.codeName).to.equal("BHLS_ALREADY_CLAIMED");
+    expect(await f.wnxt.read.totalSupply()).to.equal(e.h.balance(ESCROW));
     e.h.checkAll();
   });
 });
