@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Msg } from "../../runtime/tx/envelope.ts";
 import type { ChainSettings } from "../../modules/bridge/params.ts";
 import { BridgeCoreError } from "./errors.ts";
 import type { DestinationSigner, DestinationSubmitter, SourceWatcher } from "./types.ts";
@@ -27,11 +28,28 @@ export interface FamilyContext {
   readonly log: Logger;
 }
 
+/**
+ * What a family's upkeep may do each pass: read NexusOS (nexus_query), and, in a watcher, send a
+ * message as its validator (a FEMTO transaction from the operator key).
+ */
+export interface FamilyUpkeep {
+  readonly role: BridgeRole;
+  query<T = unknown>(path: string, params: Record<string, unknown>): Promise<T>;
+  /** Watchers only: the validator's address, and a send that resolves with the receipt's code. */
+  readonly validator?: string;
+  send?(msg: Msg): Promise<{ codeName: string; log: string }>;
+}
+
 /** What a family builds for one configured chain. Members the role does not need may be absent. */
 export interface FamilyChain {
   readonly watcher?: SourceWatcher;
   readonly submitter?: DestinationSubmitter;
   readonly signer?: DestinationSigner;
+  /**
+   * Work beyond transfers, run once per pass (EVM: keep NexusBridge's validator set equal to
+   * NexusOS's). Throwing marks the chain's pass as failed, like a failed scan.
+   */
+  upkeep?(u: FamilyUpkeep): Promise<void>;
   /** Release connections, timers. */
   close?(): Promise<void>;
 }

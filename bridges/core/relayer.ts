@@ -55,11 +55,12 @@ export class BridgeRelayer extends BridgeService {
           if (this.store.addWork(chain, { kind: "deliver", seq: o.seq, payload: { transferId: o.transferId } })) added++;
         }
         if (added) this.log.info({ chain, ready: added }, "outbound transfers ready to deliver");
+        await c.fam.upkeep?.({ role: "relayer", query: <T>(path: string, params: Record<string, unknown>) => this.rpc.query<T>(path, params) });
         this.store.clearError(chain);
       } catch (e) {
         if (e instanceof BridgeCoreError && e.code === "BRIDGECORE_STORE") throw e;
-        this.store.setError(chain, `pendingOutbound: ${this.describe(e)}`);
-        this.log.warn({ chain, err: this.describe(e) }, "cannot read NexusOS's pending outbound transfers; the next pass retries");
+        this.store.setError(chain, `pass: ${this.describe(e)}`);
+        this.log.warn({ chain, err: this.describe(e) }, "this chain's pass failed (pending outbound transfers or the family's upkeep); the next pass retries");
       }
     }
     await this.processDue((w, c) => this.deliver(w, c));

@@ -75,6 +75,18 @@ export class BridgeWatcher extends BridgeService {
       let ok = true;
       if (c.fam.watcher) ok = (await this.guard(c, "scan", () => this.scanSource(c))) && ok;
       if (c.fam.signer || c.fam.submitter) ok = (await this.guard(c, "outbound", () => this.scanOutbound(c))) && ok;
+      if (c.fam.upkeep) {
+        const upkeep = {
+          role: "watcher" as const,
+          validator: this.address,
+          query: <T>(path: string, params: Record<string, unknown>) => this.rpc.query<T>(path, params),
+          send: async (msg: Msg) => {
+            const r = await this.sender.send([msg], () => undefined);
+            return { codeName: r.codeName, log: r.log };
+          },
+        };
+        ok = (await this.guard(c, "upkeep", () => c.fam.upkeep!(upkeep))) && ok;
+      }
       if (ok) this.store.clearError(c.cfg.name);
     }
     await this.processDue((w, c) => this.handle(w, c));

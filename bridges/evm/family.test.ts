@@ -54,20 +54,22 @@ describe("bridges/evm createEvmFamily", function () {
     expect(evmFamilyOptionsSchema.$id).to.match(/^https:/);
   });
 
-  it("gives a source always, a submitter with relayerKey, a signer with validatorKey; confirmations default to 2 on Hardhat", async () => {
+  it("gives a source always, a submitter with relayerKey, a signer with validatorKey, the validator-set upkeep to a relayer (or, as a watcher, a signer) unless followValidatorSet is false; confirmations default to 2 on Hardhat", async () => {
     const only = family(familyOptions(rpc, f));
     expect(Object.keys(only)).to.deep.equal(["source"]);
     const head = await f.publicClient.getBlockNumber({ cacheTime: 0 });
     expect(await only.source!.finalHeight()).to.equal(head - 2n);
     const all = family(familyOptions(rpc, f, { relayerKey: "R", validatorKey: { env: "V" } }), { R: f.relayerKey, V: f.relayerKey });
-    expect(Object.keys(all).sort()).to.deep.equal(["signer", "source", "submitter"]);
+    expect(Object.keys(all).sort()).to.deep.equal(["signer", "source", "submitter", "upkeep"]);
+    const off = family(familyOptions(rpc, f, { relayerKey: "R", followValidatorSet: false }), { R: f.relayerKey });
+    expect(Object.keys(off).sort()).to.deep.equal(["source", "submitter"]);
     expect(all.source!.chain).to.equal("evm-local");
     expect(all.submitter!.chain).to.equal("evm-local");
   });
 
   it("a watcher (role watcher) without relayerKey still gets a status-only submitter (it attests results from status()); submit() refuses", async () => {
     const fam = createEvmFamily({ name: "evm-local", options: familyOptions(rpc, f, { validatorKey: "V" }) }, { logger: captureLogger().logger, env: { V: f.relayerKey }, role: "watcher" });
-    expect(Object.keys(fam).sort()).to.deep.equal(["signer", "source", "submitter"]);
+    expect(Object.keys(fam).sort()).to.deep.equal(["signer", "source", "submitter", "upkeep"]);
     const t = { destChain: "evm-local", seq: 1n, transferId: "ab".repeat(32), recipient: f.wallets[3]!.account.address, amount: 5n, expiresAt: 4_102_444_800n };
     expect(await fam.submitter!.status(t)).to.equal("pending");
     const e = await rejection(fam.submitter!.submit(t, []));

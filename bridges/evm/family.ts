@@ -1,7 +1,8 @@
 import type { FromSchema } from "json-schema-to-ts";
 import type { Logger } from "pino";
-import { createPublicClient, createWalletClient, getAddress, http, type Address } from "viem";
+import { createPublicClient, createWalletClient, getAddress, http, type Account, type Address, type Chain, type Transport, type WalletClient } from "viem";
 import { createAjv, describeAjvErrors } from "../../runtime/modules/schemas.ts";
+import type { FamilyUpkeep } from "../core/families.ts";
 import type { DestinationSigner, DestinationSubmitter, SourceWatcher } from "../core/types.ts";
 import { checkBridge, evmChain, once, type CheckedBridge } from "./client.ts";
 import { EvmBridgeError } from "./errors.ts";
@@ -9,6 +10,7 @@ import { loadEvmAccount, type KeySource } from "./keys.ts";
 import { EvmDestinationSigner } from "./signer.ts";
 import { EvmSourceWatcher } from "./source.ts";
 import { EvmDestinationSubmitter } from "./submitter.ts";
+import { validatorSetUpkeep } from "./set-sync.ts";
 
 const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" } as const;
 const envName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } as const;
@@ -52,6 +54,10 @@ export const evmFamilyOptionsSchema = {
     receiptTimeoutMs: { type: "integer", minimum: 1000, maximum: 3_600_000, description: "wait for a mint's receipt this long (default 120 000)" },
     pollingIntervalMs: { type: "integer", minimum: 10, maximum: 60_000, description: "receipt polling (default 4000)" },
     requestTimeoutMs: { type: "integer", minimum: 100, maximum: 600_000, description: "one JSON-RPC request (default 30 000)" },
+    followValidatorSet: {
+      type: "boolean",
+      description: "keep NexusBridge's validator set equal to NexusOS's: a watcher signs each update, a relayer sends it (default true)",
+    },
     mintLookbackBlocks: { type: "integer", minimum: 0, maximum: 10_000_000, description: "how far back to find a mint another relayer made (default 10 000)" },
   },
   required: ["rpcUrl", "chainId", "bridgeAddress"],
@@ -83,6 +89,8 @@ export interface EvmFamily {
   source?: SourceWatcher;
   submitter?: DestinationSubmitter;
   signer?: DestinationSigner;
+  /** Keeps NexusBridge's validator set equal to NexusOS's (set-sync.ts). */
+  upkeep?: (u: FamilyUpkeep) => Promise<void>;
 }
 
 /**
@@ -96,7 +104,7 @@ export interface EvmFamily {
 export function createEvmFamily(
   chain: { name: string; options: unknown },
   ctx: { logger: Logger; env?: NodeJS.ProcessEnv; role?: "watcher" | "relayer" },
-): { source?: SourceWatcher; submitter?: DestinationSubmitter; signer?: DestinationSigner } {
+): EvmFamily {
   const o = parseEvmFamilyOptions(chain.name, chain.options);
   const logger = ctx.logger.child({ family: "evm", chain: chain.name });
   const viemChain = evmChain(chain.name, o.chainId, o.rpcUrl);
@@ -122,9 +130,10 @@ export function createEvmFamily(
     source: new EvmSourceWatcher({ chain: chain.name, client, bridge, confirmations, maxBlockRange, logger }),
   };
   const keyOpts = { logger, ...(ctx.env === undefined ? {} : { env: ctx.env }) };
+  let wallet: WalletClient<Transport, Chain, Account> | undefined;
   if (o.relayerKey !== undefined) {
     const account = loadEvmAccount(keySourceOf(o.relayerKey), `bridge chain "${chain.name}" relayerKey`, keyOpts);
-    const wallet = createWalletClient({ account, chain: viemChain, transport, pollingInterval });
+    wallet = createWalletClient({ account, chain: viemChain, transport, pollingInterval });
     out.submitter = new EvmDestinationSubmitter({
       chain: chain.name,
       client,
@@ -147,6 +156,13 @@ export function createEvmFamily(
     const account = loadEvmAccount(keySourceOf(o.validatorKey), `bridge chain "${chain.name}" validatorKey`, keyOpts);
     out.signer = new EvmDestinationSigner({ chain: chain.name, chainId: o.chainId, bridgeAddress, account, ready: bridge });
     logger.info({ key: out.signer.key }, "EVM signer enabled");
+  }
+  // The bridge's validator set follows NexusOS's: watchers sign updates, relayers send them.
+  if (o.followValidatorSet ?? true) {
+    const signer = out.signer as EvmDestinationSigner | undefined;
+    if ((ctx.role === "watcher" && signer) || (ctx.role !== "watcher" && wallet)) {
+      out.upkeep = validatorSetUpkeep({ chain: chain.name, client, bridge, logger, ...(ctx.role === "watcher" ? { signer } : { wallet }), ...(o.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: o.receiptTimeoutMs }) });
+    }
   }
   return out;
 }

@@ -17,5 +17,5 @@ registerFamily("evm", (options, ctx): FamilyChain => {
     if (src?.file) withFiles[k] = { ...src, file: resolve(ctx.configDir, src.file) };
   }
   const f = createEvmFamily({ name: ctx.chain, options: withFiles }, { logger: ctx.log, role: ctx.role });
-  return { watcher: f.source, submitter: f.submitter, signer: f.signer };
+  return { watcher: f.source, submitter: f.submitter, signer: f.signer, ...(f.upkeep ? { upkeep: f.upkeep } : {}) };
 });

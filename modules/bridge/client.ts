@@ -14,6 +14,10 @@ const s = (a: Amount): string => BigInt(a).toString();
 export const bridgeMsg = {
   bridgeOut: (sender: string, chain: string, recipient: string, amount: Amount): Msg => ({ typeUrl: BridgeTypeUrls.BridgeOut, value: { sender, chain, recipient, amount: s(amount) } }),
   signOutbound: (validator: string, chain: string, seq: number, signature: string): Msg => ({ typeUrl: BridgeTypeUrls.SignOutbound, value: { validator, chain, seq, signature } }),
+  signValidatorSetUpdate: (validator: string, chain: string, u: { setId: number; validators: string[]; powers: string[]; nonce: string }, signature: string): Msg => ({
+    typeUrl: BridgeTypeUrls.SignValidatorSetUpdate,
+    value: { validator, chain, ...u, signature },
+  }),
   attestInbound: (validator: string, chain: string, seq: number, t: { sender: string; recipient: string; amount: Amount; sourceTx: string }): Msg => ({
     typeUrl: BridgeTypeUrls.AttestInbound,
     value: { validator, chain, seq, sender: t.sender, recipient: t.recipient, amount: s(t.amount), sourceTx: t.sourceTx },

@@ -13,6 +13,8 @@ const MINT_TYPEHASH = keccak_256(utf8(MINT_TYPE));
 export const BHLS_DELIVERY_TYPE = "BhlsDelivery(bytes32 transferId,bytes32 citizen,uint64 epoch,address recipient,uint256 amount,uint64 expiresAt)";
 const BHLS_DELIVERY_TYPEHASH = keccak_256(utf8(BHLS_DELIVERY_TYPE));
 export const EPOCH_UPDATE_TYPE = "EpochUpdate(uint64 epoch,uint256 floorAmount)";
+export const VALIDATOR_SET_UPDATE_TYPE = "ValidatorSetUpdate(uint64 setId,address[] validators,uint256[] powers,uint256 nonce)";
+const VALIDATOR_SET_UPDATE_TYPEHASH = keccak_256(utf8(VALIDATOR_SET_UPDATE_TYPE));
 const EPOCH_UPDATE_TYPEHASH = keccak_256(utf8(EPOCH_UPDATE_TYPE));
 /** secp256k1 group order; OpenZeppelin's ECDSA refuses s above n/2 (malleable twins). */
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -82,6 +84,21 @@ export function bhlsDigest(d: EvmDomain, m: BhlsDeliveryFields): Uint8Array {
 /** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(EpochUpdate)): what updateEpoch checks. */
 export function epochDigest(d: EvmDomain, m: { readonly epoch: number; readonly floorAmount: bigint }): Uint8Array {
   return typedDigest(d, keccak_256(concatBytes(EPOCH_UPDATE_TYPEHASH, word(BigInt(m.epoch)), word(m.floorAmount))));
+}
+
+export interface ValidatorSetUpdateFields {
+  readonly setId: bigint;
+  /** 0x + 40 hex each, strictly ascending. */
+  readonly validators: readonly string[];
+  readonly powers: readonly bigint[];
+  readonly nonce: bigint;
+}
+
+/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(ValidatorSetUpdate)): what updateValidatorSet checks (arrays hash as EIP-712 says). */
+export function validatorSetDigest(d: EvmDomain, u: ValidatorSetUpdateFields): Uint8Array {
+  const keys = keccak_256(concatBytes(...u.validators.map(addressWord)));
+  const powers = keccak_256(concatBytes(...u.powers.map(word)));
+  return typedDigest(d, keccak_256(concatBytes(VALIDATOR_SET_UPDATE_TYPEHASH, word(u.setId), keys, powers, word(u.nonce))));
 }
 
 /** The digest a validator signs for an outbound record of any kind. */

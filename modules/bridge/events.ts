@@ -17,5 +17,6 @@ export const BridgeEvents = {
   OutboundResultAttested: "bridge.outbound_result_attested", // chain, seq, validator, result
   KeyRegistered: "bridge.key_registered", // validator, family, key
   ParamsUpdated: "bridge.params_updated", // authority
+  SetUpdateSigned: "bridge.set_update_signed", // chain, setId, validator (a ValidatorSetUpdate signature collected)
   BhlsRefused: "bridge.bhls_refused", // chain, claim, citizen, reason (the destination address is invalid: paid to the citizen here)
 } as const;

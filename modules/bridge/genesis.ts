@@ -5,7 +5,7 @@ import { BridgeError } from "./errors.ts";
 import { attestationKeyProblem } from "./families.ts";
 import * as K from "./keys.ts";
 import { CHAIN_NAME_PATTERN, FAMILIES, chainSettingsProblem, chainSettingsSchema, defaultParams, paramsSchema, type ChainSettings } from "./params.ts";
-import { DIRECTIONS, OUTBOUND_RESULTS, ZERO_TOTALS, chainTotalsSchema, inboundContentSchema, inboundSchema, outboundSchema, type Inbound, type Outbound } from "./records.ts";
+import { DIRECTIONS, OUTBOUND_RESULTS, ZERO_TOTALS, chainTotalsSchema, inboundContentSchema, inboundSchema, outboundSchema, setUpdateSignatureSchema, type Inbound, type Outbound } from "./records.ts";
 import type { BridgeKeeper } from "./keeper/bridge-keeper.ts";
 
 const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
@@ -37,6 +37,8 @@ export const bridgeGenesisSchema = {
     creditRetries: list(obj({ chain, retryAtMs: { type: "integer", minimum: 0 } }, ["chain", "retryAtMs"] as const)),
     /** Per chain, the last BHLS epoch an epoch-update outbound was made for (absent: none yet). */
     bhlsEpochs: list(obj({ chain, epoch: { type: "integer", minimum: 1 } }, ["chain", "epoch"] as const)),
+    /** ValidatorSetUpdate signatures collected for EVM chains (keeper/set-updates.ts). */
+    setUpdateSignatures: list(obj({ chain, setId: seq, validator: address, signature: setUpdateSignatureSchema }, ["chain", "setId", "validator", "signature"] as const)),
   },
   required: ["params", "chains", "nextSeqs", "totals", "buckets", "attestationKeys", "outbound", "outboundSignatures", "resultVotes", "inbound", "inboundContents", "inboundVotes", "waiting", "creditRetries"],
   additionalProperties: false,
@@ -138,6 +140,10 @@ export function bridgeGenesis(keeper: BridgeKeeper): GenesisDef<BridgeGenesis> {
         known(e.chain, "a BHLS epoch");
         K.BhlsEpochs.set(ctx, e.chain, e.epoch);
       }
+      for (const s of g.setUpdateSignatures ?? []) {
+        known(s.chain, "a validator-set update signature");
+        K.SetUpdateSigs.set(ctx, [s.chain, s.setId, s.validator], s.signature);
+      }
     },
     export(ctx: Ctx): BridgeGenesis {
       const str = (t: typeof ZERO_TOTALS) => ({ lockedOut: t.lockedOut.toString(), refundedOut: t.refundedOut.toString(), executedOut: t.executedOut.toString(), creditedIn: t.creditedIn.toString() });
@@ -157,6 +163,7 @@ export function bridgeGenesis(keeper: BridgeKeeper): GenesisDef<BridgeGenesis> {
         waiting: [...K.Waiting.iterate(ctx)].map(([[c], s]) => ({ chain: c, seq: s })),
         creditRetries: [...K.ChainRetry.iterate(ctx)].map(([c, retryAtMs]) => ({ chain: c, retryAtMs })),
         bhlsEpochs: [...K.BhlsEpochs.iterate(ctx)].map(([c, epoch]) => ({ chain: c, epoch })),
+        setUpdateSignatures: [...K.SetUpdateSigs.iterate(ctx)].map(([[c, setId, validator], signature]) => ({ chain: c, setId, validator, signature })),
       };
     },
   };

@@ -86,6 +86,7 @@ export {
   type MsgSignOutbound,
   type MsgAttestInbound,
   type MsgAttestOutboundResult,
+  type MsgSignValidatorSetUpdate,
 } from "./msgs.ts";
 export { BridgeError, BRIDGE_ERRORS, type BridgeErrorCode } from "./errors.ts";
 export { BridgeEvents } from "./events.ts";
@@ -95,7 +96,7 @@ export { BRIDGE_ESCROW, BRIDGE_BLOCKED_ACCOUNTS, BRIDGE_MODULE_ACCOUNT_PERMISSIO
 export { BridgeDeps, type BankForBridge, type StakingForBridge, type BridgeValidator, type BhlsForBridge, type BhlsClaimForBridge } from "./expected-keepers.ts";
 export { citizenId, passesThreshold, transferId, inboundContentHash, refill, take, freshBucket, expiryPassed, blockSeconds, type Bucket, type BucketRule, type InboundContent } from "./rules.ts";
 export { canonicalAddress, attestationKeyProblem, signatureFormatProblem, ss58Encode, ss58Problem } from "./families.ts";
-export { mintDigest, bhlsDigest, epochDigest, outboundDigest, BHLS_DELIVERY_TYPE, EPOCH_UPDATE_TYPE, domainSeparator, recoverEvmSigner, signEvmDigest, evmAddressOf, MINT_TYPE, type EvmDomain, type MintFields } from "./eip712.ts";
+export { mintDigest, bhlsDigest, epochDigest, outboundDigest, validatorSetDigest, BHLS_DELIVERY_TYPE, EPOCH_UPDATE_TYPE, domainSeparator, recoverEvmSigner, signEvmDigest, evmAddressOf, MINT_TYPE, type EvmDomain, type MintFields } from "./eip712.ts";
 export { recordsProblem } from "./invariants.ts";
 export { OUTBOUND_KINDS } from "./records.ts";
 export type { Outbound, OutboundKind, Inbound, OutboundStatus, InboundStatus, OutboundResult, ChainTotals } from "./records.ts";

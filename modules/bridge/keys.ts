@@ -9,7 +9,9 @@ import {
   OPEN_OUTBOUND,
   outboundSchema,
   outboundSignatureSchema,
+  setUpdateSignatureSchema,
   type ChainTotals,
+  type SetUpdateSignature,
   type Inbound,
   type Outbound,
   type OutboundSignature,
@@ -39,6 +41,7 @@ export const WAITING_PREFIX = 0x10; // | chain | order u64 → inbound seq (appr
 export const CREDIT_QUEUE_PREFIX = 0x11; // | retryAtMs u64 | chain → ∅ (a chain whose waiting head is retried then)
 export const CHAIN_RETRY_PREFIX = 0x12; // | chain → retryAtMs (the chain's one credit-queue entry)
 export const BHLS_EPOCH_PREFIX = 0x13; // | chain → the last BHLS epoch an epoch-update outbound was made for
+export const SET_UPDATE_SIG_PREFIX = 0x14; // | chain | setId u64 | validator → SetUpdateSignature
 
 const L = new StoreLayout("bridge");
 const chainSeq = pairKey(stringKey, u64NumberKey);
@@ -75,3 +78,9 @@ export const Waiting = L.map(WAITING_PREFIX, "waiting", chainSeq, uintNumberValu
 export const CreditQueue = L.timeQueue(CREDIT_QUEUE_PREFIX, "creditQueue", stringKey, emptyValue);
 export const ChainRetry = L.map(CHAIN_RETRY_PREFIX, "chainRetry", stringKey, uintNumberValue);
 export const BhlsEpochs = L.map(BHLS_EPOCH_PREFIX, "bhlsEpochs", stringKey, uintNumberValue);
+export const SetUpdateSigs = L.map(
+  SET_UPDATE_SIG_PREFIX,
+  "setUpdateSigs",
+  tupleKey<[string, number, string]>(stringKey, u64NumberKey, addressKey),
+  jsonCodec<SetUpdateSignature>({ name: "bridge.SetUpdateSignature", schema: setUpdateSignatureSchema }),
+);

@@ -59,6 +59,23 @@ export const msgSignOutboundSchema = schema(
 );
 export type MsgSignOutbound = FromSchema<typeof msgSignOutboundSchema>;
 
+const evmKey = { type: "string", pattern: "^0x[0-9a-f]{40}$" } as const;
+export const msgSignValidatorSetUpdateSchema = schema(
+  "MsgSignValidatorSetUpdate",
+  {
+    validator: address,
+    chain,
+    setId: { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "the contract's set id + 1" },
+    validators: { type: "array", minItems: 1, maxItems: 128, items: evmKey, description: "the incoming set's EVM keys, lowercase, strictly ascending" },
+    powers: { type: "array", minItems: 1, maxItems: 128, items: amount, description: "their powers, in the same order" },
+    nonce: { ...amount, description: "the contract's governance nonce (config().nonce)" },
+    signature: { type: "string", pattern: "^0x[0-9a-fA-F]{130}$", description: "0x + 65-byte EIP-712 ValidatorSetUpdate signature by the validator's registered EVM key" },
+  },
+  ["validator", "chain", "setId", "validators", "powers", "nonce", "signature"] as const,
+  "a validator's signature of an EVM bridge's validator-set update (any validator with an EVM key: the contract counts the power)",
+);
+export type MsgSignValidatorSetUpdate = FromSchema<typeof msgSignValidatorSetUpdateSchema>;
+
 export const msgAttestInboundSchema = schema(
   "MsgAttestInbound",
   { validator: address, chain, seq, sender: foreignAddress, recipient: address, amount, sourceTx: { type: "string", pattern: SOURCE_TX_PATTERN, description: "the source transaction (hash, optionally :logIndex)" } },
@@ -86,6 +103,7 @@ export const BridgeTypeUrls = {
   AttestInbound: "/bridge.v1.MsgAttestInbound",
   AttestOutboundResult: "/bridge.v1.MsgAttestOutboundResult",
   UpdateParams: "/bridge.v1.MsgUpdateParams",
+  SignValidatorSetUpdate: "/bridge.v1.MsgSignValidatorSetUpdate",
 } as const;
 
 const positive = (a: string): void => {
@@ -171,5 +189,11 @@ export function bridgeMsgs(keeper: BridgeKeeper): MsgDef[] {
     signers: (m) => [m.validator],
     handle: (ctx, m) => keeper.outbound.attestResult(ctx, m.validator, m.chain, m.seq, m.result),
   };
-  return [updateChain, setPaused, guardianPause, registerKey, bridgeOut, signOutbound, attestInbound, attestResult, updateParams];
+  const signSetUpdate: MsgDef<MsgSignValidatorSetUpdate> = {
+    typeUrl: BridgeTypeUrls.SignValidatorSetUpdate,
+    schema: msgSignValidatorSetUpdateSchema,
+    signers: (m) => [m.validator],
+    handle: (ctx, m) => keeper.setUpdates.sign(ctx, m.validator, m.chain, { setId: m.setId, validators: m.validators, powers: m.powers, nonce: m.nonce }, m.signature),
+  };
+  return [updateChain, setPaused, guardianPause, registerKey, bridgeOut, signOutbound, attestInbound, attestResult, updateParams, signSetUpdate];
 }

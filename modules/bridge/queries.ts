@@ -70,6 +70,15 @@ export function bridgeQueries(keeper: BridgeKeeper): Record<string, QueryDef> {
       schema: q("AttestationKeys", { family: { enum: FAMILIES } }, ["family"], "the set in force with its keys for a family and their powers: what a destination's validator set must be"),
       handle: (ctx, p: { family: Family }) => keeper.attestationKeys(ctx, p.family),
     },
+    setUpdateSignatures: {
+      schema: q(
+        "SetUpdateSignatures",
+        { chain, setId: { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+        ["chain", "setId"],
+        "the ValidatorSetUpdate signatures validators sent for an EVM chain's bridge set id, with the update each signed",
+      ),
+      handle: (ctx, p: { chain: string; setId: number }) => ({ chain: p.chain, setId: p.setId, signatures: keeper.setUpdates.signatures(ctx, p.chain, p.setId) }),
+    },
     nextSequence: {
       schema: q("NextSequence", { chain }, ["chain"], "the seq the next outbound transfer to the chain gets"),
       handle: (ctx, p: { chain: string }) => ({ chain: p.chain, nextSeq: keeper.outbound.nextSeq(ctx, p.chain) }),

@@ -143,3 +143,25 @@ export const DIRECTIONS = ["in", "out"] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
 export type ChainName = FromSchema<typeof chain>;
+
+/**
+ * A validator's signature of a ValidatorSetUpdate for an EVM chain's NexusBridge: collected here
+ * so that a relayer can assemble the current set's and the incoming set's signatures.
+ */
+export const setUpdateSignatureSchema = {
+  type: "object",
+  properties: {
+    /** The EVM key that signed (the validator's registered key when it signed). */
+    key: { type: "string", pattern: "^0x[0-9a-f]{40}$" },
+    signature: { type: "string", pattern: "^0x[0-9a-f]{130}$" },
+    /** The update signed: its EIP-712 digest, and its content for the relayer. */
+    digest: hex64,
+    validators: { type: "array", maxItems: 128, items: { type: "string", pattern: "^0x[0-9a-f]{40}$" } },
+    powers: { type: "array", maxItems: 128, items: amount },
+    nonce: amount,
+    height,
+  },
+  required: ["key", "signature", "digest", "validators", "powers", "nonce", "height"],
+  additionalProperties: false,
+} as const;
+export type SetUpdateSignature = FromSchema<typeof setUpdateSignatureSchema>;

@@ -23,6 +23,7 @@ import { decodeAddress } from "../../runtime/crypto/address.ts";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import { defaultBhlsGenesis } from "../../modules/bhls/genesis.ts";
 import { BhlsTypeUrls } from "../../modules/bhls/index.ts";
+import { StakingTypeUrls } from "../../modules/staking/index.ts";
 import { citizenId } from "../../modules/bridge/rules.ts";
 import { deployBridge, startHardhatRpc, type HardhatRpc } from "../../bridges/evm/testing/hardhat-rpc.ts";
 import { privateKeyOf } from "../../bridges/evm/testing/fixture.ts";
@@ -253,6 +254,33 @@ describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real Ne
     // At most once per citizen and epoch: NexusOS refuses a second claim outright.
     const again = await e.h.h.run(CITIZEN, BhlsTypeUrls.Claim, claim);
     expect(again.codeName).to.equal("BHLS_ALREADY_CLAIMED");
+    expect(await f.wnxt.read.totalSupply()).to.equal(e.h.balance(ESCROW));
+    e.h.checkAll();
+  });
+
+  it("the bridge's validator set follows NexusOS's: a stake change is signed by the watchers on NexusOS and sent by a relayer; transfers go on", async () => {
+    const [setBefore] = await f.bridge.read.config();
+    const r = await e.h.h.run(16, StakingTypeUrls.Delegate, { delegator: addr(16), validator: addr(VALIDATORS[1]!), amount: (50_000n * NXT).toString() });
+    expect(r.codeName, r.log).to.equal("OK");
+    // The set in force changes two blocks later (blocks come only with transactions here: make them).
+    for (let i = 0; i < 3; i++) await e.h.h.t.node.produceBlock();
+    const wanted = async () => desiredSet(e.h.query<AttestationKeys>("attestationKeys", { family: "evm" }));
+    await e.until("NexusOS's EVM set has the new power", async () => new Set((await wanted()).powers).size > 1, 20_000);
+    await e.until("the bridge holds NexusOS's set", async () => {
+      const [, powers] = await f.bridge.read.validators();
+      const w = await wanted();
+      return powers.length === w.powers.length && powers.every((p, i) => p === w.powers[i]);
+    }, 30_000);
+    const [setAfter] = await f.bridge.read.config();
+    expect(setAfter).to.equal(setBefore + 1n);
+    const collected = e.h.query<{ signatures: { validator: string }[] }>("setUpdateSignatures", { chain: CHAIN, setId: Number(setAfter) });
+    expect(collected.signatures.length).to.be.greaterThanOrEqual(3);
+    // A transfer after the rotation mints under the new set.
+    const to = privateKeyToAccount(privateKeyOf("after-rotation")).address;
+    const next = e.h.query<{ nextSeq: number }>("nextSequence", { chain: CHAIN }).nextSeq;
+    expect((await e.h.out(10, CHAIN, to, 3n * NXT)).codeName).to.equal("OK");
+    await e.until("minted after the rotation", async () => (await wnxtOf(to)) === 3n * NXT, 20_000);
+    await e.until("executed on NexusOS", () => outbound(next).status === "executed", 20_000);
     expect(await f.wnxt.read.totalSupply()).to.equal(e.h.balance(ESCROW));
     e.h.checkAll();
   });

@@ -11,6 +11,7 @@ import { blockSeconds, freshBucket, passesThreshold, take, type Bucket, type Buc
 import { OutboundKeeper } from "./outbound.ts";
 import { InboundKeeper } from "./inbound.ts";
 import { BhlsDeliveryKeeper } from "./bhls-delivery.ts";
+import { SetUpdateKeeper } from "./set-updates.ts";
 
 export const BridgeConfigToken = Symbol.for("bridge.Config");
 
@@ -30,6 +31,7 @@ export class BridgeKeeper {
   readonly outbound: OutboundKeeper;
   readonly inbound: InboundKeeper;
   readonly bhlsDelivery: BhlsDeliveryKeeper;
+  readonly setUpdates: SetUpdateKeeper;
 
   constructor(
     @inject(BridgeDeps.Bank) readonly bank: BankForBridge,
@@ -40,6 +42,7 @@ export class BridgeKeeper {
     this.outbound = new OutboundKeeper(this);
     this.inbound = new InboundKeeper(this);
     this.bhlsDelivery = new BhlsDeliveryKeeper(this, bhls);
+    this.setUpdates = new SetUpdateKeeper(this);
   }
 
   // ---- params and authority ----------------------------------------------------------------------
