@@ -55,6 +55,19 @@ export const GROUPS: Record<string, Group> = {
     mutate: ["modules/ai-arbitration/panel.ts", "modules/ai-arbitration/tally.ts", "modules/ai-arbitration/keeper/outcomes.ts"],
     specs: ["modules/ai-arbitration/*.test.ts"],
   },
+  // What credits, locks, refunds and checks signatures: a surviving mutant there mints or loses NXT.
+  bridge: {
+    mutate: [
+      "modules/bridge/rules.ts",
+      "modules/bridge/eip712.ts",
+      "modules/bridge/families.ts",
+      "modules/bridge/keeper/outbound.ts",
+      "modules/bridge/keeper/inbound.ts",
+      "modules/bridge/keeper/bhls-delivery.ts",
+      "modules/bridge/keeper/set-updates.ts",
+    ],
+    specs: ["modules/bridge/*.test.ts", "chains/nexus/bhls-bridge.test.ts"],
+  },
 };
 
 const program = new Command("mutation")

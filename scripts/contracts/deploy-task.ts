@@ -56,6 +56,8 @@ export default async function deployTask(args: DeployTaskArgs, hre: HardhatRunti
   const inProcess = networkConfig.type === "edr-simulated";
   let connection: Awaited<ReturnType<typeof connectTo>> | undefined;
   try {
+    // Compile first, as `ignition deploy` does: a fresh clone has no artifacts yet.
+    await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
     await checkAccounts(hre, networkName);
     const parametersFile = args.parameters || (await defaultParametersFile(ROOT, networkName, inProcess));
     if (parametersFile === undefined) {

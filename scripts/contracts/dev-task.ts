@@ -49,6 +49,8 @@ export default async function devTask(args: DevTaskArgs, hre: HardhatRuntimeEnvi
     process.exitCode = 1;
     return;
   }
+  // Compile first, as `ignition deploy` does: a fresh clone has no artifacts yet.
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const node = hre.tasks.getTask("node").run({ port: args.port, hostname: "127.0.0.1" });
   try {
     await waitForNode(url, node);
