@@ -84,19 +84,24 @@ export function bridgeDomain(chainId: number, verifyingContract: `0x${string}`):
   return { name: BRIDGE_DOMAIN_NAME, version: BRIDGE_DOMAIN_VERSION, chainId, verifyingContract };
 }
 
-/** The EIP-712 types this family signs, exactly as NexusBridge hashes them. */
-export const MINT_TYPES = {
+/**
+ * Every EIP-712 type NexusBridge verifies, exactly as it hashes them (docs/contracts.md): what
+ * validators sign and what tests and the local developer tools sign the same way.
+ */
+export const BRIDGE_TYPES = {
   Mint: [
     { name: "transferId", type: "bytes32" },
     { name: "recipient", type: "address" },
     { name: "amount", type: "uint256" },
     { name: "expiresAt", type: "uint64" },
   ],
-} as const;
-
-/** Every outbound record's types: Mint (transfers), BhlsDelivery, EpochUpdate. */
-export const OUTBOUND_TYPES = {
-  ...MINT_TYPES,
+  Release: [
+    { name: "transferId", type: "bytes32" },
+    { name: "token", type: "address" },
+    { name: "recipient", type: "address" },
+    { name: "amount", type: "uint256" },
+    { name: "expiresAt", type: "uint64" },
+  ],
   BhlsDelivery: [
     { name: "transferId", type: "bytes32" },
     { name: "citizen", type: "bytes32" },
@@ -105,17 +110,27 @@ export const OUTBOUND_TYPES = {
     { name: "amount", type: "uint256" },
     { name: "expiresAt", type: "uint64" },
   ],
-  EpochUpdate: [
-    { name: "epoch", type: "uint64" },
-    { name: "floorAmount", type: "uint256" },
-  ],
-} as const;
-
-export const VALIDATOR_SET_TYPES = {
   ValidatorSetUpdate: [
     { name: "setId", type: "uint64" },
     { name: "validators", type: "address[]" },
     { name: "powers", type: "uint256[]" },
     { name: "nonce", type: "uint256" },
   ],
+  EpochUpdate: [
+    { name: "epoch", type: "uint64" },
+    { name: "floorAmount", type: "uint256" },
+  ],
+  Pause: [{ name: "pauseNonce", type: "uint256" }],
+  Unpause: [{ name: "nonce", type: "uint256" }],
+  SetRateLimit: [
+    { name: "token", type: "address" },
+    { name: "capacity", type: "uint256" },
+    { name: "refillPerSecond", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+  ],
 } as const;
+
+export const MINT_TYPES = { Mint: BRIDGE_TYPES.Mint } as const;
+/** Every outbound record's types: Mint (transfers), BhlsDelivery, EpochUpdate. */
+export const OUTBOUND_TYPES = { Mint: BRIDGE_TYPES.Mint, BhlsDelivery: BRIDGE_TYPES.BhlsDelivery, EpochUpdate: BRIDGE_TYPES.EpochUpdate } as const;
+export const VALIDATOR_SET_TYPES = { ValidatorSetUpdate: BRIDGE_TYPES.ValidatorSetUpdate } as const;

@@ -5,25 +5,16 @@ import { expect } from "chai";
 import { getAddress, keccak256, parseAbi, toHex, type Hex } from "viem";
 import { citizenId, outboundDigest, recoverEvmSigner, transferId } from "../../modules/bridge/index.ts";
 import type { DestinationSignature, OutboundTransfer } from "../core/types.ts";
-import { EvmBridgeError } from "./errors.ts";
 import { createEvmFamily } from "./family.ts";
 import { EvmDestinationSigner } from "./signer.ts";
 import type { EvmDestinationSubmitter } from "./submitter.ts";
-import { bridgeFixture, captureLogger, familyOptions, type BridgeFixture } from "./testing/fixture.ts";
+import { bridgeFixture, captureLogger, familyOptions, rejection, type BridgeFixture } from "./testing/fixture.ts";
 import { startHardhatRpc, type HardhatRpc } from "./testing/hardhat-rpc.ts";
 
 const UNIT = 10n ** 8n;
 const FAR = 4_102_444_800n;
 const CITIZEN = citizenId("nxs1examplecitizen");
 
-async function rejection(p: Promise<unknown>): Promise<EvmBridgeError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e, "expected a rejection").to.be.instanceOf(EvmBridgeError);
-  return e as EvmBridgeError;
-}
 
 describe("bridges/evm cross-chain BHLS (deliverBhls, updateEpoch)", function () {
   this.timeout(120_000);

@@ -8,17 +8,9 @@ import { concat, encodeAbiParameters, getAddress, numberToHex, size, type Abi, t
 import { BHLS_DISTRIBUTOR_ABI, NEXUS_BRIDGE_ABI } from "./abi.ts";
 import { EvmBridgeError } from "./errors.ts";
 import { checkEvmFamily, createEvmFamily, evmFamilyOptionsSchema, parseEvmFamilyOptions } from "./family.ts";
-import { bridgeFixture, captureLogger, familyOptions, type BridgeFixture } from "./testing/fixture.ts";
+import { bridgeFixture, captureLogger, familyOptions, rejection, type BridgeFixture } from "./testing/fixture.ts";
 import { startHardhatRpc, type HardhatRpc } from "./testing/hardhat-rpc.ts";
 
-async function rejection(p: Promise<unknown>): Promise<EvmBridgeError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e, "expected a rejection").to.be.instanceOf(EvmBridgeError);
-  return e as EvmBridgeError;
-}
 
 /** Runtime code that answers every call with `ret`: CODECOPY the data after it, RETURN it. */
 function constantReturnCode(ret: Hex): Hex {

@@ -8,20 +8,12 @@ import type { DestinationSignature, DestinationSubmitter, OutboundTransfer } fro
 import { EvmBridgeError } from "./errors.ts";
 import { createEvmFamily } from "./family.ts";
 import type { EvmDestinationSubmitter, EvmSubmitResult } from "./submitter.ts";
-import { bridgeFixture, captureLogger, familyOptions, snapshotEach, type BridgeFixture } from "./testing/fixture.ts";
+import { bridgeFixture, captureLogger, familyOptions, rejection, snapshotEach, type BridgeFixture } from "./testing/fixture.ts";
 import { startHardhatRpc, testKeys, type HardhatRpc } from "./testing/hardhat-rpc.ts";
 
 const UNIT = 10n ** 8n;
 const FAR = 4_102_444_800n;
 
-async function rejection(p: Promise<unknown>): Promise<EvmBridgeError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e, "expected a rejection").to.be.instanceOf(EvmBridgeError);
-  return e as EvmBridgeError;
-}
 
 describe("bridges/evm EvmDestinationSubmitter", function () {
   this.timeout(120_000);

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { openTestNode, testSigner, removeDir, TEST_CHAIN_ID, GENESIS_TIME, type TestNode } from "../../test/helpers/node-harness.ts";
-import { signTx } from "../../runtime/tx/sign.ts";
 import { Band } from "../../runtime/tx/bands.ts";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
@@ -10,6 +9,7 @@ import { BhlsTypeUrls } from "../../modules/bhls/index.ts";
 import { defaultBhlsGenesis } from "../../modules/bhls/genesis.ts";
 import { BridgeTypeUrls, citizenId, defaultBridgeGenesis, mintDigest, outboundDigest, signEvmDigest, type OutboundView } from "../../modules/bridge/index.ts";
 import { EVM_CHAIN, EVM_RECIPIENT, evmKey, evmSecret } from "../../modules/bridge/testing.ts";
+import { blockRunner } from "./testing.ts";
 import { nexusModules } from "./chain.ts";
 import { nexusNetworkGenesis } from "./genesis.ts";
 
@@ -29,7 +29,6 @@ const DOMAIN = { chainId: EVM_CHAIN.evm!.chainId, verifyingContract: EVM_CHAIN.e
 describe("chains/nexus: BHLS claims delivered across the bridge", function () {
   this.timeout(60_000);
   let t: TestNode;
-  const nonces = new Map<number, bigint>();
 
   before(async () => {
     const genesis = nexusNetworkGenesis(nexusModules("single"), {
@@ -66,23 +65,7 @@ describe("chains/nexus: BHLS claims delivered across the bridge", function () {
   const query = <T>(path: string, params: Record<string, unknown> = {}): T => t.node.query(path, params) as T;
   const pending = (): OutboundView[] => query<{ items: OutboundView[] }>("bridge/pendingOutbound", { chain: "evm-local" }).items;
 
-  async function block(txs: [number, Msg, Band?][]): Promise<ReceiptView[]> {
-    const hashes: string[] = [];
-    for (const [n, msg, band] of txs) {
-      const s = testSigner(n);
-      const nonce = nonces.get(n) ?? BigInt(t.node.getAccount(s.address).nonce);
-      const d = signTx({ chainId: TEST_CHAIN_ID, sender: s.address, nonce, band: band ?? Band.NANO, feeLimit: 100_000_000n, tip: 0n, timeoutHeight: 0, memo: "", msgs: [msg] as never }, [s]);
-      await t.node.submitTx(d.bytes);
-      nonces.set(n, nonce + 1n);
-      hashes.push(toHex(d.hash));
-    }
-    await t.node.produceBlock();
-    return hashes.map((h) => {
-      const r = t.node.getTx(h);
-      if (r.status !== "committed") throw new Error(`not committed: ${r.status}`);
-      return r.receipt;
-    });
-  }
+  const block = blockRunner(() => t);
   const ok = (rs: ReceiptView[]): ReceiptView[] => {
     for (const r of rs) expect(r.codeName, r.log).to.equal("OK");
     return rs;

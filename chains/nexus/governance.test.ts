@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { openTestNode, testSigner, removeDir, TEST_CHAIN_ID, GENESIS_TIME, type TestNode } from "../../test/helpers/node-harness.ts";
-import { signTx } from "../../runtime/tx/sign.ts";
 import { Band } from "../../runtime/tx/bands.ts";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import type { Msg } from "../../runtime/tx/envelope.ts";
 import type { ReceiptView } from "../../runtime/node/node-api.ts";
 import { defaultArbitrationGenesis, type Case } from "../../modules/ai-arbitration/index.ts";
 import type { Proposal } from "../../modules/governance/records.ts";
+import { blockRunner } from "./testing.ts";
 import { nexusModules, NEXUS_AUTHORITY } from "./chain.ts";
 import { nexusNetworkGenesis, DEV_VOTING_PERIOD_MS } from "./genesis.ts";
 
@@ -26,7 +26,6 @@ const DEFENDANT = 1;
 describe("chains/nexus: arbitration remedies and escalations through governance", function () {
   this.timeout(60_000);
   let t: TestNode;
-  const nonces = new Map<number, bigint>();
 
   before(async () => {
     const genesis = nexusNetworkGenesis(nexusModules("single"), {
@@ -51,23 +50,7 @@ describe("chains/nexus: arbitration remedies and escalations through governance"
   const query = <T>(path: string, params: Record<string, unknown> = {}): T => t.node.query(path, params) as T;
 
   /** One transaction per signer, all in one block; their receipts. */
-  async function block(txs: [number, Msg][]): Promise<ReceiptView[]> {
-    const hashes: string[] = [];
-    for (const [n, msg] of txs) {
-      const s = testSigner(n);
-      const nonce = nonces.get(n) ?? BigInt(t.node.getAccount(s.address).nonce);
-      const d = signTx({ chainId: TEST_CHAIN_ID, sender: s.address, nonce, band: Band.NANO, feeLimit: 100_000_000n, tip: 0n, timeoutHeight: 0, memo: "", msgs: [msg] as never }, [s]);
-      await t.node.submitTx(d.bytes);
-      nonces.set(n, nonce + 1n);
-      hashes.push(toHex(d.hash));
-    }
-    await t.node.produceBlock();
-    return hashes.map((h) => {
-      const r = t.node.getTx(h);
-      if (r.status !== "committed") throw new Error(`not committed: ${r.status}`);
-      return r.receipt;
-    });
-  }
+  const block = blockRunner(() => t);
   const ok = (rs: ReceiptView[]): ReceiptView[] => {
     for (const r of rs) expect(r.codeName, r.log).to.equal("OK");
     return rs;

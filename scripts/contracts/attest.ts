@@ -8,49 +8,10 @@
 //   await bridge.write.mint([transferId, recipient, amount, expiresAt, signatures]);
 import { concat, getAddress, type Address, type Hex, type PublicClient } from "viem";
 import type { LocalAccount } from "viem/accounts";
+import { BRIDGE_TYPES } from "../../bridges/evm/abi.ts";
 
 /** NexusBridge's EIP-712 types (docs/contracts.md lists them; version "2" of the domain). */
-export const ATTESTATION_TYPES = {
-  Mint: [
-    { name: "transferId", type: "bytes32" },
-    { name: "recipient", type: "address" },
-    { name: "amount", type: "uint256" },
-    { name: "expiresAt", type: "uint64" },
-  ],
-  Release: [
-    { name: "transferId", type: "bytes32" },
-    { name: "token", type: "address" },
-    { name: "recipient", type: "address" },
-    { name: "amount", type: "uint256" },
-    { name: "expiresAt", type: "uint64" },
-  ],
-  BhlsDelivery: [
-    { name: "transferId", type: "bytes32" },
-    { name: "citizen", type: "bytes32" },
-    { name: "epoch", type: "uint64" },
-    { name: "recipient", type: "address" },
-    { name: "amount", type: "uint256" },
-    { name: "expiresAt", type: "uint64" },
-  ],
-  ValidatorSetUpdate: [
-    { name: "setId", type: "uint64" },
-    { name: "validators", type: "address[]" },
-    { name: "powers", type: "uint256[]" },
-    { name: "nonce", type: "uint256" },
-  ],
-  EpochUpdate: [
-    { name: "epoch", type: "uint64" },
-    { name: "floorAmount", type: "uint256" },
-  ],
-  Pause: [{ name: "pauseNonce", type: "uint256" }],
-  Unpause: [{ name: "nonce", type: "uint256" }],
-  SetRateLimit: [
-    { name: "token", type: "address" },
-    { name: "capacity", type: "uint256" },
-    { name: "refillPerSecond", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-  ],
-} as const;
+export const ATTESTATION_TYPES = BRIDGE_TYPES;
 
 export type AttestationType = keyof typeof ATTESTATION_TYPES;
 

@@ -3,21 +3,13 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../helpers/spawn-node.ts";
 import { createPublicClient, http } from "viem";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // Hardhat's test key #1
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe("nexus deploy on the command line", function () {
   let home: string;
@@ -41,7 +33,7 @@ describe("nexus deploy on the command line", function () {
   }
 
   it("names a short or malformed key, and a missing one, without printing it", async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const short = await run(["nexus", "deploy", "--network", "rpc"], { NEXUS_EVM_RPC_URL: url, NEXUS_EVM_PRIVATE_KEY: "0xabcd12" });
     assert.equal(short.code, 1, short.out);
     assert.match(short.out, /NEXUS_EVM_PRIVATE_KEY is not a private key: expected 32 bytes as 64 hex digits \(0x optional\), got 6 hex digits \(3 bytes\) \[DEPLOY_KEY_MALFORMED\]/);
@@ -52,7 +44,7 @@ describe("nexus deploy on the command line", function () {
   });
 
   it("says what to create when a network has no parameters, and which RPC it cannot reach", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const env = { NEXUS_EVM_RPC_URL: `http://127.0.0.1:${port}`, NEXUS_EVM_PRIVATE_KEY: KEY };
     const noParams = await run(["nexus", "deploy", "--network", "rpc"], env);
     assert.equal(noParams.code, 1, noParams.out);
@@ -65,7 +57,7 @@ describe("nexus deploy on the command line", function () {
 
   it("resumes a deploy killed midway (SIGKILL) without deploying anything twice", async function () {
     this.timeout(120_000);
-    const port = await closedPort();
+    const port = await freePort();
     const node: ChildProcess = spawn("npx", ["hardhat", "node", "--port", String(port)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let nodeOut = "";
     node.stdout!.on("data", (d) => (nodeOut += d));

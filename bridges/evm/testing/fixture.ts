@@ -1,11 +1,13 @@
 // Shared fixture of the EVM family's tests: a NexusBridge on the in-process Hardhat chain
 // (served over HTTP by hardhat-rpc.ts), four validator keys with powers 40/30/20/10, a funded
 // relayer key, and a logger whose lines the tests can read.
+import { expect } from "chai";
 import { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
 import { concat, getAddress, keccak256, parseEther, toHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { bridgeDomain, MINT_TYPES } from "../abi.ts";
+import { EvmBridgeError } from "../errors.ts";
 import { deployBridge, testKeys, type HardhatRpc } from "./hardhat-rpc.ts";
 
 export const POWERS = [40n, 30n, 20n, 10n] as const;
@@ -78,4 +80,14 @@ export function snapshotEach(rpc: () => HardhatRpc): { take: () => Promise<void>
       id = await (await rpc().connection.viem.getTestClient()).snapshot();
     },
   };
+}
+
+/** The EvmBridgeError a promise rejects with (fails the test when it resolves, or rejects with something else). */
+export async function rejection(p: Promise<unknown>): Promise<EvmBridgeError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e, "expected a rejection").to.be.instanceOf(EvmBridgeError);
+  return e as EvmBridgeError;
 }
