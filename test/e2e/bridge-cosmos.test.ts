@@ -134,4 +134,21 @@ describe("e2e: NXT ⇄ a bank denom between NexusOS and a Cosmos chain (real nod
     expect(e.logs.has("refused for good")).to.equal(false);
     e.h.checkAll();
   });
+
+  it("racing relayers: with a second relayer, a batch of transfers is released once each (the chain's unordered nonce per transfer)", async () => {
+    await e.relayer("relayer-b");
+    const first = e.h.query<{ nextSeq: number }>("nextSequence", { chain: CHAIN }).nextSeq;
+    const rcpts = [0, 1, 2].map((i) => target.address(cosmosSecret(`batch-${i}-${Date.now()}`)));
+    for (const [i, to] of rcpts.entries()) expect((await e.h.out(12, CHAIN, to, BigInt(i + 1) * NXT)).codeName).to.equal("OK");
+    const seqs = [0, 1, 2].map((i) => first + i);
+    await e.until("the batch executed on NexusOS", () => seqs.every((s) => outbound(s).status === "executed"), 30_000);
+    const sg = await StargateClient.connect(target.rpcUrl);
+    for (const [i, to] of rcpts.entries()) {
+      expect(await target.balance(to, target.denom)).to.equal(BigInt(i + 1) * NXT);
+      expect(await sg.searchTx(`transfer.sender='${escrow.address}' AND transfer.recipient='${to}'`), `releases to recipient ${i}`).to.have.length(1);
+    }
+    sg.disconnect();
+    expect(e.h.balance(ESCROW)).to.equal(SUPPLY + 1000n - (await target.balance(escrow.address, target.denom)));
+    e.h.checkAll();
+  });
 });
