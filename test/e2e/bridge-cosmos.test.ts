@@ -26,6 +26,7 @@ import { toHex } from "../../runtime/crypto/hash.ts";
 import { escrowFromAttestationKeys, type AttestationKeys, type EscrowMultisig } from "../../bridges/cosmos/escrow.ts";
 import { inboundSeq } from "../../bridges/cosmos/source.ts";
 import { cosmosValidatorKey, cosmosValidatorSecret } from "../../bridges/cosmos/testing.ts";
+import { BridgeRelayer } from "../../bridges/core/relayer.ts";
 
 const CHAIN = "cosmos-local";
 
@@ -149,6 +150,28 @@ describe("e2e: NXT ⇄ a bank denom between NexusOS and a Cosmos chain (real nod
     }
     sg.disconnect();
     expect(e.h.balance(ESCROW)).to.equal(SUPPLY + 1000n - (await target.balance(escrow.address, target.denom)));
+    e.h.checkAll();
+  });
+
+  it("expiry: a transfer no relayer carries is never released after expiresAt; the watchers attest expired and NexusOS refunds the sender (test chain only: its clock moves)", async function () {
+    if (!target.chain) this.skip();
+    for (const s of e.services) if (s instanceof BridgeRelayer) await s.close();
+    const sender = addr(13);
+    const to = target.address(cosmosSecret(`late-${Date.now()}`));
+    const seq = e.h.query<{ nextSeq: number }>("nextSequence", { chain: CHAIN }).nextSeq;
+    expect((await e.h.out(13, CHAIN, to, 5n * NXT)).codeName).to.equal("OK");
+    const before = e.h.balance(sender);
+    await e.until("signed by > 2/3", () => outbound(seq).status === "ready", 20_000);
+    const { expiresAt } = outbound(seq);
+    // The Cosmos chain's clock passes expiresAt: the release can no longer execute there.
+    target.chain!.offsetMs += Math.max(0, expiresAt * 1000 - (await target.timeMs())) + 5_000;
+    await target.blocks(3);
+    // NexusOS takes "expired" only after expiresAt + expiryMarginSeconds of its own time.
+    await e.h.advance(expiresAt + 601 - e.h.nowSeconds());
+    await e.until("outbound expired on NexusOS", () => outbound(seq).status === "expired", 30_000);
+    expect(e.h.balance(sender) - before).to.equal(5n * NXT);
+    expect(await target.balance(to, target.denom)).to.equal(0n);
+    expect(outbound(seq).results.filter((x) => x.result === "expired").length).to.be.greaterThanOrEqual(3);
     e.h.checkAll();
   });
 });
