@@ -1,6 +1,5 @@
 import { createMultisigThresholdPubkey, encodeSecp256k1Pubkey, pubkeyToAddress, type MultisigThresholdPubkey } from "@cosmjs/amino";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { fromBase64 } from "@cosmjs/encoding";
 import { fromHex, toHex } from "../../runtime/crypto/hash.ts";
 import { CosmosBridgeError } from "./errors.ts";
 
@@ -52,7 +51,7 @@ export function escrowMultisig(keys: readonly string[], prefix: string, threshol
     keys.map((x) => encodeSecp256k1Pubkey(fromHex(x.toLowerCase()))),
     k,
   );
-  const members = pubkey.value.pubkeys.map((p) => toHex(fromBase64(p.value as string)));
+  const members = pubkey.value.pubkeys.map((p) => toHex(Buffer.from(p.value as string, "base64")));
   return { threshold: k, members, pubkey, address: pubkeyToAddress(pubkey, prefix) };
 }
 
