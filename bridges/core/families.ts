@@ -26,6 +26,8 @@ export interface FamilyContext {
   /** A directory the family may keep its own files in (<dataDir>/<chain>). */
   readonly dataDir: string;
   readonly log: Logger;
+  /** NexusOS's queries through the process's RPC client (e.g. bridge/attestationKeys: the cosmos family builds its escrow multisig from it). */
+  readonly query?: <T = unknown>(path: string, params?: Record<string, unknown>) => Promise<T>;
 }
 
 /**

@@ -167,7 +167,7 @@ export abstract class BridgeService {
         const factory = deps.families?.[c.family] ?? familyFactory(c.family);
         let fam: FamilyChain;
         try {
-          fam = await factory(familyOptions(c), { role, chain: c.name, settings: view.settings, nexusChainId: chainId, configDir: deps.configDir ?? (cfg as { configDir?: string }).configDir ?? process.cwd(), dataDir: join(dataDir, c.name), log: log.child({ chain: c.name }) });
+          fam = await factory(familyOptions(c), { role, chain: c.name, settings: view.settings, nexusChainId: chainId, configDir: deps.configDir ?? (cfg as { configDir?: string }).configDir ?? process.cwd(), dataDir: join(dataDir, c.name), log: log.child({ chain: c.name }), query: (path, params) => rpc.query(path, params ?? {}) });
         } catch (e) {
           if (e instanceof BridgeCoreError) throw e;
           throw new BridgeCoreError("BRIDGECORE_FAMILY", `chains "${c.name}" (family ${c.family}): ${(e as Error).message}`, { chain: c.name, family: c.family }, { cause: e });

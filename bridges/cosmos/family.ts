@@ -1,0 +1,146 @@
+import type { FromSchema } from "json-schema-to-ts";
+import type { Logger } from "pino";
+import { createAjv, describeAjvErrors } from "../../runtime/modules/schemas.ts";
+import type { DestinationSigner, DestinationSubmitter, SourceWatcher } from "../core/types.ts";
+import { CosmosRpc } from "./client.ts";
+import { escrowFromAttestationKeys, escrowMultisig, type AttestationKeys, type EscrowMultisig } from "./escrow.ts";
+import { CosmosBridgeError } from "./errors.ts";
+import { loadCosmosKey, type KeySource } from "./keys.ts";
+import { CosmosDestinationSigner } from "./signer.ts";
+import { CosmosSourceWatcher } from "./source.ts";
+import { CosmosDestinationSubmitter, DEFAULT_MAX_UNORDERED_TIMEOUT_SECONDS } from "./submitter.ts";
+import { bech32Problem, Releases, type CosmosChainSettings } from "./transfer.ts";
+
+const envName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } as const;
+const keySource = {
+  oneOf: [
+    { ...envName, description: "name of the environment variable holding the key" },
+    { type: "object", properties: { env: envName }, required: ["env"], additionalProperties: false },
+    {
+      type: "object",
+      properties: { file: { type: "string", minLength: 1, description: "file holding the key (64 hex digits, 0x optional), readable by its owner only" } },
+      required: ["file"],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+const pubkeyHex = { type: "string", pattern: "^0[23][0-9a-fA-F]{64}$" } as const;
+
+/** Options of one Cosmos chain in the bridge processes' config (docs/bridges.md "Cosmos"). */
+export const cosmosFamilyOptionsSchema = {
+  $id: "https://nexusos.dev/schemas/bridges.cosmos.v1.Options.json",
+  type: "object",
+  properties: {
+    rpcUrl: { type: "string", pattern: "^https?://", description: "CometBFT 0.38 RPC endpoint (http or https)" },
+    chainId: { type: "string", minLength: 1, maxLength: 64, description: "default: NexusOS's cosmos.chainId of the chain; must equal it, and the node's" },
+    confirmations: { type: "integer", minimum: 0, maximum: 10_000, description: "blocks on top of a block before it is read (default: NexusOS's confirmations of the chain)" },
+    fee: {
+      type: "object",
+      description: "the release transaction's fee: part of what every validator signs, so the same in every validator's config",
+      properties: {
+        amount: { type: "string", pattern: "^[0-9]{1,30}$" },
+        denom: { type: "string", pattern: "^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$" },
+        granter: { type: "string", minLength: 1, description: "x/feegrant: this account pays the fee under an allowance it granted the escrow (default: the escrow pays)" },
+      },
+      required: ["amount", "denom"],
+      additionalProperties: false,
+    },
+    gas: { type: "integer", minimum: 1, maximum: 100_000_000, description: "the release transaction's gas limit (default 200 000); signed too" },
+    escrow: {
+      type: "object",
+      description: "pins the escrow multisig (default: built from NexusOS's bridge/attestationKeys {family: cosmos} at start)",
+      properties: {
+        publicKeys: { type: "array", items: pubkeyHex, minItems: 1, maxItems: 128 },
+        threshold: { type: "integer", minimum: 1, maximum: 128, description: "default: the smallest k with 3k > 2n" },
+      },
+      required: ["publicKeys"],
+      additionalProperties: false,
+    },
+    escrowAddress: { type: "string", minLength: 1, description: "when given, the escrow multisig's address must be this one (a rotated key set changes the address)" },
+    allowWeakKeyedSet: { type: "boolean", description: "accept attestation keys held by at most 2/3 of NexusOS's power (tests, devnets)" },
+    validatorKey: { ...keySource, description: "the validator's cosmos attestation key (secp256k1): enables the signer" },
+    requestTimeoutMs: { type: "integer", minimum: 100, maximum: 600_000, description: "one RPC request (default 30 000)" },
+    maxUnorderedTimeoutSeconds: { type: "integer", minimum: 1, maximum: 31_536_000, description: "the chain's bound on an unordered tx's timeout ahead of block time (SDK default 600)" },
+  },
+  required: ["rpcUrl", "fee"],
+  additionalProperties: false,
+} as const;
+
+export type CosmosFamilyOptions = FromSchema<typeof cosmosFamilyOptionsSchema>;
+export const DEFAULT_GAS = 200_000;
+
+let validate: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
+
+export function parseCosmosFamilyOptions(chain: string, options: unknown): CosmosFamilyOptions {
+  validate ??= createAjv().compile(cosmosFamilyOptionsSchema);
+  if (!validate(options)) throw new CosmosBridgeError("COSMOS_CONFIG_INVALID", `bridge chain "${chain}": ${describeAjvErrors(validate.errors, "options")}`, false);
+  return options as CosmosFamilyOptions;
+}
+
+export interface CosmosFamily {
+  readonly source: SourceWatcher;
+  readonly submitter: CosmosDestinationSubmitter;
+  readonly signer?: CosmosDestinationSigner;
+  readonly escrow: EscrowMultisig;
+  readonly rpc: CosmosRpc;
+  close(): Promise<void>;
+}
+
+export interface CosmosFamilyContext {
+  readonly logger: Logger;
+  /** NexusOS's settings of the chain: cosmos { chainId, prefix, denom } and confirmations. */
+  readonly settings: CosmosChainSettings & { readonly confirmations: number };
+  /** NexusOS queries (bridge/attestationKeys): needed unless options.escrow pins the multisig. */
+  readonly query?: <T = unknown>(path: string, params?: Record<string, unknown>) => Promise<T>;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly role?: "watcher" | "relayer";
+}
+
+/**
+ * The Cosmos family for bridges/core, for one configured chain: a source watcher and a
+ * submitter (status + submit; no key needed) always, a signer with `validatorKey`. The escrow
+ * multisig is built now (from `escrow`, else NexusOS's cosmos attestation keys); options are
+ * validated and keys loaded now (a bad config fails at start); the chain id (and the chain's
+ * tx_sig_limit against the multisig's size) is checked on first use.
+ */
+export async function createCosmosFamily(chain: { name: string; options: unknown }, ctx: CosmosFamilyContext): Promise<CosmosFamily> {
+  const o = parseCosmosFamilyOptions(chain.name, chain.options);
+  const logger = ctx.logger.child({ family: "cosmos", chain: chain.name });
+  const bad = (msg: string) => new CosmosBridgeError("COSMOS_CONFIG_INVALID", `bridge chain "${chain.name}": ${msg}`, false);
+  const s = ctx.settings;
+  if (o.chainId !== undefined && o.chainId !== s.chainId) throw bad(`options.chainId "${o.chainId}" is not NexusOS's cosmos.chainId "${s.chainId}" of the chain`);
+  if (o.fee.granter !== undefined && bech32Problem(o.fee.granter, s.prefix)) throw bad(`fee.granter: ${bech32Problem(o.fee.granter, s.prefix)}`);
+
+  let escrow: EscrowMultisig;
+  if (o.escrow) escrow = escrowMultisig(o.escrow.publicKeys, s.prefix, o.escrow.threshold);
+  else {
+    if (!ctx.query) throw bad("no escrow in the options and no NexusOS to read bridge/attestationKeys from");
+    const ak = await ctx.query<AttestationKeys>("bridge/attestationKeys", { family: "cosmos" });
+    escrow = escrowFromAttestationKeys(ak, s.prefix, { allowWeakKeyedSet: o.allowWeakKeyedSet ?? false });
+  }
+  if (o.escrowAddress !== undefined && o.escrowAddress !== escrow.address) {
+    throw new CosmosBridgeError(
+      "COSMOS_ESCROW_MISMATCH",
+      `bridge chain "${chain.name}": the escrow multisig of the keys is ${escrow.address} (${escrow.threshold} of ${escrow.members.length}), not the configured escrowAddress ${o.escrowAddress}: the key set changed (pin the old keys with options.escrow until the escrow is migrated), or fix escrowAddress`,
+      false,
+      { built: escrow.address, configured: o.escrowAddress },
+    );
+  }
+
+  const rpc = new CosmosRpc({ chain: chain.name, rpcUrl: o.rpcUrl, chainId: s.chainId, logger, multisigKeys: escrow.members.length, ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
+  const confirmations = o.confirmations ?? s.confirmations;
+  const fee = { amount: [{ denom: o.fee.denom, amount: o.fee.amount }], gas: BigInt(o.gas ?? DEFAULT_GAS), ...(o.fee.granter ? { granter: o.fee.granter } : {}) };
+  const releases = new Releases({ chain: chain.name, rpc, escrow, settings: s, fee });
+  const source = new CosmosSourceWatcher({ chain: chain.name, rpc, escrow: escrow.address, denom: s.denom, confirmations, logger });
+  const submitter = new CosmosDestinationSubmitter({ chain: chain.name, rpc, releases, confirmations, logger, maxUnorderedTimeoutSeconds: o.maxUnorderedTimeoutSeconds ?? DEFAULT_MAX_UNORDERED_TIMEOUT_SECONDS });
+  let signer: CosmosDestinationSigner | undefined;
+  if (o.validatorKey !== undefined) {
+    const src: KeySource = typeof o.validatorKey === "string" ? { env: o.validatorKey } : (o.validatorKey as KeySource);
+    const key = loadCosmosKey(src, `bridge chain "${chain.name}" validatorKey`, { logger, ...(ctx.env ? { env: ctx.env } : {}) });
+    signer = new CosmosDestinationSigner({ chain: chain.name, key, releases });
+    if (!signer.isMember) logger.warn({ key: signer.key, escrow: escrow.address }, "this validator's cosmos key is not a member of the escrow multisig: its signatures cannot count (register it, or the escrow predates it)");
+    logger.info({ key: signer.key }, "Cosmos signer enabled");
+  }
+  logger.info({ escrow: escrow.address, threshold: escrow.threshold, members: escrow.members.length, chainId: s.chainId, denom: s.denom, confirmations, role: ctx.role }, "Cosmos family ready");
+  return { source, submitter, ...(signer ? { signer } : {}), escrow, rpc, close: async () => rpc.close() };
+}
