@@ -13,22 +13,23 @@ import "../../bridges/evm/register.ts";
 import { expect } from "chai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createWalletClient, getAddress, getContractAddress, http, parseEther, toHex as viemHex, type Address, type Hex } from "viem";
+import { createWalletClient, getAddress, http, parseEther, toHex as viemHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { BridgeE2E, VALIDATORS } from "../fixtures/bridge-e2e.ts";
-import { ESCROW, EVM_CHAIN, NXT, addr, evmKey, evmSecret } from "../../modules/bridge/testing.ts";
+import { ESCROW, NXT, addr, evmKey, evmSecret } from "../../modules/bridge/testing.ts";
 import { defaultBridgeGenesis } from "../../modules/bridge/genesis.ts";
 import { BridgeTypeUrls } from "../../modules/bridge/msgs.ts";
 import { decodeAddress } from "../../runtime/crypto/address.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 import { deployBridge, startHardhatRpc, type HardhatRpc } from "../../bridges/evm/testing/hardhat-rpc.ts";
+import { EVM_LOCAL, deployBridgeForKeys, evmLocalChain, nextContractAddress } from "../../bridges/evm/testing/launch.ts";
 import { privateKeyOf } from "../../bridges/evm/testing/fixture.ts";
-import { desiredSet, type AttestationKeys } from "../../bridges/evm/validator-set.ts";
+import type { AttestationKeys } from "../../bridges/evm/validator-set.ts";
 import { NEXUS_BRIDGE_ABI } from "../../bridges/evm/abi.ts";
 import { evmChain } from "../../bridges/evm/client.ts";
 import type { BridgeRelayer } from "../../bridges/core/relayer.ts";
 
-const CHAIN = "evm-local";
+const CHAIN = EVM_LOCAL;
 
 describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real NexusBridge, real EVM family)", function () {
   this.timeout(120_000);
@@ -52,21 +53,13 @@ describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real Ne
     rpc = await startHardhatRpc();
     publicClient = await rpc.connection.viem.getPublicClient();
     const testClient = await rpc.connection.viem.getTestClient();
-    const [deployer] = await rpc.connection.viem.getWalletClients();
     const chainId = await publicClient.getChainId();
     // The bridge's address is known before it is deployed (deployer, nonce): NexusOS's genesis names it.
-    const predicted = getContractAddress({ from: deployer!.account.address, nonce: BigInt(await publicClient.getTransactionCount({ address: deployer!.account.address })) });
+    const predicted = await nextContractAddress(rpc);
 
     e = new BridgeE2E();
-    const chain = {
-      ...EVM_CHAIN,
-      confirmations: 2,
-      outboundTtlSeconds: 86_400,
-      rateLimit: { capacity: (1_000_000n * NXT).toString(), refillPerSecond: (10_000n * NXT).toString() },
-      evm: { chainId, bridgeContract: predicted.toLowerCase() },
-    };
     // No attestation keys at genesis: the validators register theirs below.
-    await e.init({ bridge: { ...defaultBridgeGenesis(), chains: [chain], attestationKeys: [] } });
+    await e.init({ bridge: { ...defaultBridgeGenesis(), chains: [evmLocalChain(chainId, predicted)], attestationKeys: [] } });
     // NexusOS's block time is the test clock (genesis 2026-01-01): bring it to now, as Hardhat's
     // block time is wall-clock time and expiresAt is compared with it.
     e.h.h.t.clock.t = Math.max(e.h.h.t.clock.t, Date.now());
@@ -76,10 +69,9 @@ describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real Ne
       expect(r.codeName, r.log).to.equal("OK");
     }
     const ak = e.h.query<AttestationKeys>("attestationKeys", { family: "evm" });
-    const set = desiredSet(ak);
+    const { set, ...deployed } = await deployBridgeForKeys(rpc, ak, predicted);
+    f = deployed;
     expect(set.validators.map((v) => v.toLowerCase()).sort()).to.deep.equal(VALIDATORS.map(evmKey).sort());
-    expect(set.keyedPower).to.equal(set.totalPower);
-    f = await deployBridge(rpc, set.validators, set.powers);
     expect(getAddress(f.bridge.address)).to.equal(getAddress(predicted));
     const [keys, powers] = await f.bridge.read.validators();
     expect(keys.map((k) => k.toLowerCase())).to.deep.equal(set.validators.map((v) => v.toLowerCase()));
