@@ -67,6 +67,13 @@ export default defineConfig({
       type: "edr-simulated",
       chainType: "l1",
     },
+    // `npx hardhat node --network interval`: no automine, a block every NEXUS_EVM_BLOCK_MS ms
+    // (default 1000), transactions waiting for it as on a real chain (bench/bridge-evm.ts).
+    interval: {
+      type: "edr-simulated",
+      chainType: "l1",
+      mining: { auto: false, interval: Number(process.env.NEXUS_EVM_BLOCK_MS ?? 1000) },
+    },
     // A `npx hardhat node` on this machine; NEXUS_EVM_LOCAL_URL points elsewhere (another port).
     localhost: {
       type: "http",

@@ -14,10 +14,10 @@
  *      npx tsx bench/devnet.ts --only-empty-sync      # just the empty-chain late-node figure
  * Prints a table and writes bench/results/devnet.json.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { addDevnetNode, generateDevnet, type DevnetLayout } from "../runtime/node/devnet.ts";
@@ -26,10 +26,10 @@ import type { Signer } from "../runtime/tx/sign.ts";
 import { ed25519 } from "../runtime/crypto/ed25519.ts";
 import { addressFor } from "../runtime/crypto/address.ts";
 import { sha256, toHex, utf8 } from "../runtime/crypto/hash.ts";
-import { CLI, REPO, freePort } from "../test/helpers/spawn-node.ts";
+import { freePort } from "../test/helpers/spawn-node.ts";
 import { writeResults } from "./lib/results.ts";
 import { transfer } from "./lib/fixtures.ts";
-import { NODE_HEAP_FLAGS } from "../runtime/node/heap-flags.ts";
+import { cpuSeconds, sleep, startNode as start, stopAll, waitFor, waitHeight } from "./lib/devnet-procs.ts";
 import { nexusApp } from "../chains/nexus/app.ts";
 
 const { values: args } = parseArgs({
@@ -49,18 +49,6 @@ const ACCOUNTS = 2000;
 /** A load phase's first seconds are its ramp-up: the steady commit rate is counted after them. */
 const STEADY_AFTER_MS = 2000;
 
-/** CPU seconds (user + system, all threads) a process has used so far; undefined off Linux. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number => {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -70,30 +58,6 @@ const pct = (xs: number[], p: number): number => {
 function account(i: number): Signer & { address: string } {
   const kp = ed25519.generate(sha256(utf8(`bench-devnet-${i}`)));
   return { scheme: ed25519, secretKey: kp.secretKey, publicKey: kp.publicKey, address: addressFor(ed25519.id, kp.publicKey) };
-}
-
-/**
- * NEXUS_BENCH_PROF=<dir> writes a CPU profile of each validator there (node --cpu-prof);
- * NEXUS_BENCH_LOGS=<dir> keeps each node's log there (warn and above; NEXUS_BENCH_LOG_LEVEL=info for every block).
- * NEXUS_BENCH_NODE_FLAGS="--flag …" adds Node/V8 flags to every node (to try GC settings, say).
- */
-function start(home: string, o: { logLevel?: string; logFile?: string } = {}): ChildProcess {
-  const prof = process.env.NEXUS_BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.NEXUS_BENCH_PROF] : [];
-  const logs = process.env.NEXUS_BENCH_LOGS;
-  const file = o.logFile ?? (logs ? join(logs, `${basename(home)}.log`) : undefined);
-  const out = file ? openSync(file, "a") : "ignore";
-  const extra = (process.env.NEXUS_BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
-  return spawn(process.execPath, [...NODE_HEAP_FLAGS, ...extra, ...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? process.env.NEXUS_BENCH_LOG_LEVEL ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
-}
-
-async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const s = await c.status().catch(() => undefined);
-    if (s && s.height >= h) return;
-    if (Date.now() > deadline) throw new Error(`height ${h} not reached`);
-    await sleep(100);
-  }
 }
 
 /**
@@ -185,22 +149,6 @@ async function emptyChainSync(blocks: number): Promise<Record<string, unknown>> 
     await stopAll(procs);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function waitFor(c: NexusClient): Promise<{ height: number }> {
-  for (let i = 0; i < 600; i++) {
-    const st = await c.status().catch(() => undefined);
-    if (st) return st;
-    await sleep(100);
-  }
-  throw new Error("validator RPC did not come up");
-}
-
-async function stopAll(procs: ChildProcess[]): Promise<void> {
-  for (const p of procs) p.kill("SIGTERM");
-  // Up to 10 s for a clean exit (a CPU profile is written on the way out).
-  for (let i = 0; i < 100 && procs.some((p) => p.exitCode === null && p.signalCode === null); i++) await sleep(100);
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
 }
 
 async function main(): Promise<void> {

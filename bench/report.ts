@@ -90,6 +90,22 @@ for (const r of sync?.runs ?? []) {
   if (String(r.scenario).startsWith("verified")) row(`block sync over libp2p, ${r.scenario} (bench/p2p-sync.ts; no execution)`, `${n(r.blocksPerSecond)} blocks/s`, "");
 }
 
+const bx = load("bridge-evm.json")?.roundTrips;
+if (bx?.throughput) {
+  const t = bx.throughput;
+  row(
+    `NXT over the bridge NexusOS → EVM → NexusOS: four validator processes, their four watchers, a relayer, a Hardhat node mining a block every ${n(bx.evmMining.intervalMs)} ms, ${bx.confirmations} confirmations (bench/bridge-evm.ts, ${date(bx.measuredAt)}; ${n(t.transfers)} transfers submitted at once): out (all minted) / back (all credited) / round trip`,
+    `${t.out.transfersPerSecond} / ${t.back.transfersPerSecond} / ${t.roundTrip.transfersPerSecond} transfers/s${t.back.firstCreditAfterSeconds !== undefined ? ` (back: the watchers first attest the outbound results, first credit after ${t.back.firstCreditAfterSeconds} s, then ${t.back.creditsPerSecondFromFirst} credits/s)` : ""}`,
+    "",
+  );
+}
+if (bx?.latency) {
+  const l = bx.latency;
+  const s = (x: { p50: number; p99: number }): string => `${(x.p50 / 1000).toFixed(1)} / ${(x.p99 / 1000).toFixed(1)} s`;
+  row(`… at ${l.offeredPerSecond} transfers/s offered: NexusOS submit → minted on EVM; EVM bridgeOut → credited on NexusOS; round trip (p50 / p99)`, `${s(l.outMs)}; ${s(l.backMs)}; ${s(l.roundTripMs)}`, "");
+}
+if (bx?.exactlyOnce) row(`… transfers minted exactly once / credited exactly once; escrow = WNXT supply`, `${n(bx.exactlyOnce.mintedOnce)} / ${n(bx.exactlyOnce.creditedOnce)} of ${n(bx.exactlyOnce.transfers)}`, "every one, once", bx.exactlyOnce.ok);
+
 const dx = load("dex-swaps.json")?.swaps;
 if (dx) {
   row(`signed DEX swaps through one node, sustained (bench/dex-swaps.ts, ${date(dx.measuredAt)})`, `${n(dx.native.sustainedSwapsPerSecond)} swaps/s (${n(dx.native.failedReceipts)} failed receipts)`, "≥ 5 000 swaps/s", dx.native.sustainedSwapsPerSecond >= 5000);

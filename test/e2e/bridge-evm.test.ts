@@ -13,10 +13,10 @@ import "../../bridges/evm/register.ts";
 import { expect } from "chai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createWalletClient, getAddress, getContractAddress, http, parseEther, toHex as viemHex, type Address, type Hex } from "viem";
+import { createWalletClient, getAddress, http, parseEther, toHex as viemHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { BridgeE2E, VALIDATORS } from "../fixtures/bridge-e2e.ts";
-import { ESCROW, EVM_CHAIN, NXT, addr, evmKey, evmSecret } from "../../modules/bridge/testing.ts";
+import { ESCROW, NXT, addr, evmKey, evmSecret } from "../../modules/bridge/testing.ts";
 import { defaultBridgeGenesis } from "../../modules/bridge/genesis.ts";
 import { BridgeTypeUrls } from "../../modules/bridge/msgs.ts";
 import { decodeAddress } from "../../runtime/crypto/address.ts";
@@ -26,13 +26,14 @@ import { BhlsTypeUrls } from "../../modules/bhls/index.ts";
 import { StakingTypeUrls } from "../../modules/staking/index.ts";
 import { citizenId } from "../../modules/bridge/rules.ts";
 import { deployBridge, startHardhatRpc, type HardhatRpc } from "../../bridges/evm/testing/hardhat-rpc.ts";
+import { EVM_LOCAL, deployBridgeForKeys, evmLocalChain, nextContractAddress } from "../../bridges/evm/testing/launch.ts";
 import { privateKeyOf } from "../../bridges/evm/testing/fixture.ts";
 import { desiredSet, type AttestationKeys } from "../../bridges/evm/validator-set.ts";
 import { BHLS_DISTRIBUTOR_ABI, NEXUS_BRIDGE_ABI } from "../../bridges/evm/abi.ts";
 import { evmChain } from "../../bridges/evm/client.ts";
 import type { BridgeRelayer } from "../../bridges/core/relayer.ts";
 
-const CHAIN = "evm-local";
+const CHAIN = EVM_LOCAL;
 const CITIZEN = 14;
 const ATTESTOR = 15;
 
@@ -58,19 +59,11 @@ describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real Ne
     rpc = await startHardhatRpc();
     publicClient = await rpc.connection.viem.getPublicClient();
     const testClient = await rpc.connection.viem.getTestClient();
-    const [deployer] = await rpc.connection.viem.getWalletClients();
     const chainId = await publicClient.getChainId();
     // The bridge's address is known before it is deployed (deployer, nonce): NexusOS's genesis names it.
-    const predicted = getContractAddress({ from: deployer!.account.address, nonce: BigInt(await publicClient.getTransactionCount({ address: deployer!.account.address })) });
+    const predicted = await nextContractAddress(rpc);
 
     e = new BridgeE2E();
-    const chain = {
-      ...EVM_CHAIN,
-      confirmations: 2,
-      outboundTtlSeconds: 86_400,
-      rateLimit: { capacity: (1_000_000n * NXT).toString(), refillPerSecond: (10_000n * NXT).toString() },
-      evm: { chainId, bridgeContract: predicted.toLowerCase() },
-    };
     // No attestation keys at genesis: the validators register theirs below.
     // With BHLS: one citizen, whose claims may be directed to this chain.
     const bhls = defaultBhlsGenesis();
@@ -78,7 +71,7 @@ describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real Ne
     bhls.attestors = [{ address: addr(ATTESTOR), moniker: "attestor", addedHeight: 0 }];
     const nowSeconds = Math.floor(Date.now() / 1000);
     bhls.citizens = [{ address: addr(CITIZEN), phoneHash: toHex(sha256(utf8("citizen-phone"))), attestor: addr(ATTESTOR), expiresAt: nowSeconds + 365 * 86_400, registeredAt: nowSeconds, lastClaimEpoch: 0 }];
-    await e.init({ bridge: { ...defaultBridgeGenesis(), chains: [chain], attestationKeys: [] }, bhls });
+    await e.init({ bridge: { ...defaultBridgeGenesis(), chains: [evmLocalChain(chainId, predicted)], attestationKeys: [] }, bhls });
     // NexusOS's block time is the test clock (genesis 2026-01-01): bring it to now, as Hardhat's
     // block time is wall-clock time and expiresAt is compared with it.
     e.h.h.t.clock.t = Math.max(e.h.h.t.clock.t, Date.now());
@@ -88,10 +81,9 @@ describe("e2e: NXT ⇄ WNXT between NexusOS and an EVM chain (real node, real Ne
       expect(r.codeName, r.log).to.equal("OK");
     }
     const ak = e.h.query<AttestationKeys>("attestationKeys", { family: "evm" });
-    const set = desiredSet(ak);
+    const { set, ...deployed } = await deployBridgeForKeys(rpc, ak, predicted);
+    f = deployed;
     expect(set.validators.map((v) => v.toLowerCase()).sort()).to.deep.equal(VALIDATORS.map(evmKey).sort());
-    expect(set.keyedPower).to.equal(set.totalPower);
-    f = await deployBridge(rpc, set.validators, set.powers);
     expect(getAddress(f.bridge.address)).to.equal(getAddress(predicted));
     const [keys, powers] = await f.bridge.read.validators();
     expect(keys.map((k) => k.toLowerCase())).to.deep.equal(set.validators.map((v) => v.toLowerCase()));

@@ -113,7 +113,7 @@ export const TEST_TOKEN_ABI = [...erc20Abi, ...parseAbi(["function mint(address 
  * (the artifacts' generated types are outside the TypeScript project, so the ABIs are ours).
  */
 export async function deployBridge(
-  rpc: HardhatRpc,
+  rpc: Pick<HardhatRpc, "connection">,
   validators: readonly Address[],
   powers: readonly bigint[],
   limits: { capacity?: bigint; refill?: bigint } = {},
