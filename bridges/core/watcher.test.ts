@@ -70,6 +70,17 @@ describe("bridges/core watcher and relayer against a NexusOS test node", functio
     expect(e.world.submits.filter((x) => x.result === "executed")).to.have.length(3);
   });
 
+  it("a watcher sends a pass's signatures together: twelve transfers made at once cost it fewer transactions than messages", async () => {
+    const nonce = () => BigInt(e.h.h.t.node.getAccount(addr(0)).nonce);
+    const before = nonce();
+    // All twelve exist before the watcher's first pass: one pass signs them all.
+    for (let i = 0; i < 12; i++) expect((await e.h.out(10 + (i % 6), "evm-local", EVM_RECIPIENT, (10n + BigInt(i)) * NXT)).codeName).to.equal("OK");
+    const w0 = await e.watcher(0);
+    await e.until("validator 0 signed all twelve", () => Array.from({ length: 12 }, (_, i) => i + 1).every((s) => outbound(s).signatures.some((x) => x.validator === addr(0))));
+    expect(nonce() - before, "transactions validator 0 sent for 12 signatures").to.be.lessThan(4n);
+    expect(w0.store.work().filter((w) => w.kind === "sign")).to.deep.equal([]);
+  });
+
   it("a relayer killed mid-batch (after the destination executed, before it recorded the hash; and before a submit) delivers each exactly once after a restart", async () => {
     for (const n of [0, 1, 2]) await e.watcher(n);
     for (let i = 0; i < 3; i++) await e.h.out(10, "evm-local", EVM_RECIPIENT, 5n * NXT);

@@ -10,8 +10,9 @@
  *    expiryMarginSeconds) become "result" work;
  * 3. the work due: each item first re-checks the transaction it recorded (if any), then asks
  *    NexusOS whether it is already done (bridge/inbound has our attestation, bridge/outbound our
- *    signature or result), and only then signs and sends a FEMTO transaction with the operator
- *    key (write-ahead: the hash is stored before the bytes leave).
+ *    signature or result), and only then signs; the pass's messages go out together, up to
+ *    MAX_MSGS_PER_BATCH per FEMTO transaction from the operator key (write-ahead: the hash is
+ *    stored for every item before the bytes leave; a failed batch is resent one message each).
  */
 import type { Msg } from "../../runtime/tx/envelope.ts";
 import { Band } from "../../runtime/tx/bands.ts";
@@ -21,8 +22,11 @@ import type { WorkItem } from "./checkpoints.ts";
 import type { BridgeConfig } from "./config.ts";
 import { BridgeCoreError } from "./errors.ts";
 import { ALREADY_CODES, PERMANENT_CODES, SendError, TxSender, nexusSignatureFormat, toOutboundTransfer, type OutboundView } from "./nexus.ts";
-import { BridgeService, loadOperatorKey, type BridgeDeps, type Prepared, type ServedChain } from "./service.ts";
+import { BridgeService, SimulatedCrash, loadOperatorKey, type BridgeDeps, type Prepared, type ServedChain } from "./service.ts";
 import type { ObservedTransfer } from "./types.ts";
+
+/** Messages per NexusOS transaction a watcher sends (the runtime allows 64). */
+export const MAX_MSGS_PER_BATCH = 32;
 
 /** NexusOS events that wake the watcher before its timer. */
 export const WATCHER_WAKE_EVENTS = ["bridge.outbound", "bridge.outbound_ready", "bridge.outbound_signed"];
@@ -90,6 +94,7 @@ export class BridgeWatcher extends BridgeService {
       if (ok) this.store.clearError(c.cfg.name);
     }
     await this.processDue((w, c) => this.handle(w, c));
+    await this.flush();
   }
 
   private async guard(c: ServedChain, what: string, f: () => Promise<void>): Promise<boolean> {
@@ -217,8 +222,63 @@ export class BridgeWatcher extends BridgeService {
     await this.send(w, bridgeMsg.attestOutboundResult(this.address, w.chain, w.seq, result));
   }
 
-  /** Sign and send one FEMTO transaction for w, write-ahead, and settle w from its receipt. */
+  /** Messages of this pass's work, sent together by flush() (at most MAX_MSGS_PER_BATCH per transaction). */
+  private batch: { w: WorkItem; msg: Msg }[] = [];
+
   private async send(w: WorkItem, msg: Msg): Promise<void> {
+    this.batch.push({ w, msg });
+  }
+
+  /**
+   * Sends the pass's messages: a transaction carries up to MAX_MSGS_PER_BATCH of them, so a
+   * validator's signatures, results and attestations for a batch of transfers land in one block
+   * instead of one block each. Messages execute all or nothing: when a batch fails, each of its
+   * messages is sent alone, so that one refusal (a duplicate, an expired transfer) settles only
+   * its own item. Write-ahead as before: every item records the batch's hash before it is sent.
+   */
+  private async flush(): Promise<void> {
+    while (this.batch.length > 0 && !this.closing) {
+      const chunk = this.batch.splice(0, MAX_MSGS_PER_BATCH);
+      if (chunk.length === 1) {
+        await this.sendOne(chunk[0]!.w, chunk[0]!.msg);
+        continue;
+      }
+      let receipt;
+      try {
+        receipt = await this.sender.send(
+          chunk.map((x) => x.msg),
+          (hash) => {
+            for (const x of chunk) {
+              this.store.markSending(x.w.chain, x.w.kind, x.w.seq, hash);
+              this.hook(() => this.deps.hooks?.beforeSend?.(x.w, hash));
+            }
+          },
+        );
+      } catch (e) {
+        if (e instanceof SendError && e.codeName === "TX_PENDING") continue; // recorded: re-checked next pass
+        if (!(e instanceof SendError)) {
+          if (e instanceof SimulatedCrash || (e instanceof BridgeCoreError && e.code === "BRIDGECORE_STORE")) throw e;
+          for (const x of chunk) this.retry(x.w, e);
+          continue;
+        }
+        this.log.debug({ messages: chunk.length, code: e.codeName }, "batch refused at admission; sending its messages one by one");
+        for (const x of chunk) await this.sendOne(x.w, x.msg);
+        continue;
+      }
+      if (receipt.code === 0) {
+        for (const x of chunk) {
+          this.metrics.submitted.inc({ chain: x.w.chain, kind: x.w.kind });
+          this.fromReceipt(x.w, receipt);
+        }
+        continue;
+      }
+      this.log.debug({ messages: chunk.length, code: receipt.codeName }, "batch failed as a whole; sending its messages one by one");
+      for (const x of chunk) await this.sendOne(x.w, x.msg);
+    }
+  }
+
+  /** Sign and send one FEMTO transaction for w, write-ahead, and settle w from its receipt. */
+  private async sendOne(w: WorkItem, msg: Msg): Promise<void> {
     let receipt;
     try {
       receipt = await this.sender.send([msg], (hash) => {
