@@ -25,7 +25,7 @@ describe("bridges/evm cross-chain BHLS (deliverBhls, updateEpoch)", function () 
   before(async () => {
     rpc = await startHardhatRpc();
     f = await bridgeFixture(rpc);
-    const fam = createEvmFamily({ name: "evm-local", options: familyOptions(rpc, f, { relayerKey: "RELAYER", confirmations: 0 }) }, { logger: captureLogger().logger, env: { RELAYER: f.relayerKey } });
+    const fam = createEvmFamily({ name: "evm-local", options: familyOptions(rpc, f, { relayerKey: "RELAYER", confirmations: 0, awaitReceipts: true }) }, { logger: captureLogger().logger, env: { RELAYER: f.relayerKey } });
     s = fam.submitter as EvmDestinationSubmitter;
     signers = f.validators.map((account) => new EvmDestinationSigner({ chain: "evm-local", chainId: f.chainId, bridgeAddress: getAddress(f.bridge.address), account }));
   });

@@ -58,6 +58,10 @@ export const evmFamilyOptionsSchema = {
       type: "boolean",
       description: "keep NexusBridge's validator set equal to NexusOS's: a watcher signs each update, a relayer sends it (default true)",
     },
+    awaitReceipts: {
+      type: "boolean",
+      description: "relayer: wait for each transaction's receipt before sending the next (default false: send a batch back to back and check status after)",
+    },
     mintLookbackBlocks: { type: "integer", minimum: 0, maximum: 10_000_000, description: "how far back to find a mint another relayer made (default 10 000)" },
   },
   required: ["rpcUrl", "chainId", "bridgeAddress"],
@@ -145,6 +149,7 @@ export function createEvmFamily(
       ...(o.gasMultiplierPercent === undefined ? {} : { gasMultiplierPercent: o.gasMultiplierPercent }),
       ...(o.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: o.receiptTimeoutMs }),
       ...(o.mintLookbackBlocks === undefined ? {} : { mintLookbackBlocks: o.mintLookbackBlocks }),
+      ...(o.awaitReceipts === undefined ? {} : { awaitReceipts: o.awaitReceipts }),
     });
     logger.info({ relayer: account.address }, "EVM submitter enabled");
   } else if (ctx.role === "watcher") {

@@ -28,7 +28,8 @@ describe("bridges/evm EvmDestinationSubmitter", function () {
   after(async () => rpc?.close());
 
   function submitter(key: Hex = f.relayerKey, extra: Record<string, unknown> = {}, log = captureLogger()): EvmDestinationSubmitter {
-    const fam = createEvmFamily({ name: "evm-local", options: familyOptions(rpc, f, { relayerKey: "RELAYER", confirmations: 2, ...extra }) }, { logger: log.logger, env: { RELAYER: key } });
+    // These tests follow each transaction to its receipt (awaitReceipts); the default sends and returns.
+    const fam = createEvmFamily({ name: "evm-local", options: familyOptions(rpc, f, { relayerKey: "RELAYER", confirmations: 2, awaitReceipts: true, ...extra }) }, { logger: log.logger, env: { RELAYER: key } });
     return fam.submitter as EvmDestinationSubmitter;
   }
 
@@ -79,6 +80,31 @@ describe("bridges/evm EvmDestinationSubmitter", function () {
     expect(again).to.deep.equal({ txHash: first.txHash, alreadyProcessed: true, signers: [] });
     expect(await f.publicClient.getTransactionCount({ address: s.address })).to.equal(nonce);
     expect(await balance()).to.equal(t.amount);
+  });
+
+  it("by default a relayer sends ready transfers back to back without waiting for receipts: one block takes them all; a resubmission waits for the one in flight", async () => {
+    const s = submitter(f.relayerKey, { awaitReceipts: false, confirmations: 0 });
+    const ts = [outbound(), outbound(), outbound()];
+    await f.testClient.setAutomine(false);
+    try {
+      const sent = [];
+      for (const t of ts) sent.push(await s.submit(t, await sign(t)));
+      expect(new Set(sent.map((r) => r.txHash)).size).to.equal(3);
+      expect(sent.every((r) => !r.alreadyProcessed)).to.equal(true);
+      expect(await f.publicClient.getBlockTransactionCount({ blockTag: "pending" })).to.equal(3);
+      for (const t of ts) expect(await s.status(t)).to.equal("pending");
+      // Submitted again before it is mined: waits for the transaction in flight, sends no other.
+      const again = s.submit(ts[0]!, await sign(ts[0]!));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await f.publicClient.getBlockTransactionCount({ blockTag: "pending" })).to.equal(3);
+      await f.testClient.mine({ blocks: 1 });
+      expect((await again).txHash).to.equal(sent[0]!.txHash);
+    } finally {
+      await f.testClient.setAutomine(true);
+    }
+    const block = await f.publicClient.getBlock({ includeTransactions: false });
+    expect(block.transactions).to.have.length(3);
+    for (const t of ts) expect(await s.status(t)).to.equal("done");
   });
 
   it("two relayers racing into the same block: one mints, the other's revert is reported as done", async () => {

@@ -26,6 +26,14 @@ export interface EvmDestinationSubmitterOptions {
   readonly receiptTimeoutMs?: number;
   /** How far back to look for the Minted event of a transfer someone else executed (default 10 000 blocks). */
   readonly mintLookbackBlocks?: number;
+  /**
+   * Wait for each transaction's receipt before the next submission (default false): one
+   * transfer per block at best. Without it, submit() returns once the transaction is broadcast
+   * (the DestinationSubmitter contract: the relayer polls status() and resubmits a transfer still
+   * pending after resubmitAfterMs, and a retry first waits for the transaction in flight), so a
+   * relayer sends a batch of ready transfers back to back, nonces in order, into one block.
+   */
+  readonly awaitReceipts?: boolean;
 }
 
 export interface EvmSubmitResult {
@@ -182,6 +190,7 @@ export class EvmDestinationSubmitter implements DestinationSubmitter {
     }
     this.#inflight.set(call.key, hash);
     log.info({ tx: hash, signers: sigs.signers, gas: gas.toString() }, `${call.functionName} sent`);
+    if (!this.#o.awaitReceipts) return { txHash: hash, alreadyProcessed: false, signers: sigs.signers.map((s) => s.toLowerCase()) };
     const r = await this.#awaitEarlier(hash, what, call);
     if (r !== undefined) return { ...r, signers: r.alreadyProcessed ? [] : sigs.signers.map((s) => s.toLowerCase()) };
     // Dropped from the mempool without a receipt: let the core retry.
