@@ -56,6 +56,10 @@ export class Amounts {
       denom = display.base;
     } else {
       if (unit !== unit.toLowerCase()) throw new AmountError(`"${input}": unknown display unit "${unit}"; ${this.hint()}`);
+      // "5x10nxt", "1e5nxt": a multiplier or an exponent, not a denomination named "x10nxt".
+      if (!this.byBase.has(unit) && /^[xe][0-9]/.test(unit)) {
+        throw new AmountError(`"${input}": "${unit}" is not a denomination (a multiplier or exponent?); write the whole number, e.g. "${num}${unit.replace(/^[xe][0-9]+/, "")}"`);
+      }
       if (num.includes(".")) {
         const d = this.byBase.get(unit);
         throw new AmountError(`"${input}": base units (${unit}) must be a whole number${d ? `; use "${num}${d.display}" for display units` : ""}`);

@@ -63,6 +63,8 @@ describe("cli: amounts", () => {
       ["0NXT", /greater than zero/],
       ["1.5Nxt", /unknown display unit/],
       ["1" + "0".repeat(40) + "nxt", /too large/],
+      ["5x10nxt", /"x10nxt" is not a denomination \(a multiplier or exponent\?\); write the whole number/],
+      ["1e5nxt", /"e5nxt" is not a denomination/],
     ];
     for (const [s, re] of bad) expect(() => parseAmount(s), s).to.throw(AmountError, re);
   });
@@ -111,6 +113,10 @@ describe("cli: nexus command", function () {
     const r2 = await nexus(["tx", "bank", "send", "alice", bob, "lots"]);
     expect(r2.code).to.not.equal(0);
     expect(r2.stderr).to.contain('"lots" is not an amount');
+    // A negative amount is named, not taken for an unknown option.
+    const r3 = await nexus(["tx", "bank", "send", "alice", bob, "-5NXT"]);
+    expect(r3.code).to.not.equal(0);
+    expect(r3.stderr).to.match(/^error: "-5NXT": amounts cannot be negative/);
   });
 
   it("a malformed --node URL is named as such (not 'cannot reach'); an uppercase address gets the lowercase one", async () => {
