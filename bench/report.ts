@@ -90,21 +90,42 @@ for (const r of sync?.runs ?? []) {
   if (String(r.scenario).startsWith("verified")) row(`block sync over libp2p, ${r.scenario} (bench/p2p-sync.ts; no execution)`, `${n(r.blocksPerSecond)} blocks/s`, "");
 }
 
-const bx = load("bridge-evm.json")?.roundTrips;
-if (bx?.throughput) {
-  const t = bx.throughput;
-  row(
-    `NXT over the bridge NexusOS → EVM → NexusOS: four validator processes, their four watchers, a relayer, a Hardhat node mining a block every ${n(bx.evmMining.intervalMs)} ms, ${bx.confirmations} confirmations (bench/bridge-evm.ts, ${date(bx.measuredAt)}; ${n(t.transfers)} transfers submitted at once): out (all minted) / back (all credited) / round trip`,
-    `${t.out.transfersPerSecond} / ${t.back.transfersPerSecond} / ${t.roundTrip.transfersPerSecond} transfers/s${t.back.firstCreditAfterSeconds !== undefined ? ` (back: the watchers first attest the outbound results, first credit after ${t.back.firstCreditAfterSeconds} s, then ${t.back.creditsPerSecondFromFirst} credits/s)` : ""}`,
-    "",
-  );
+/** A bridge bench's rows (bench/lib/bridge-bench.ts): throughput each way and round trip, latency, exactly once. */
+const bridgeRows = (bx: any, o: { what: string; bench: string; arrived: string; where: string; sentBack: string; backFirst: string; escrow: string }): void => {
+  if (bx?.throughput) {
+    const t = bx.throughput;
+    row(
+      `${o.what} (${o.bench}, ${date(bx.measuredAt)}; ${n(t.transfers)} transfers submitted at once): out (all ${o.arrived}) / back (all credited) / round trip`,
+      `${t.out.transfersPerSecond} / ${t.back.transfersPerSecond} / ${t.roundTrip.transfersPerSecond} transfers/s${t.back.firstCreditAfterSeconds !== undefined ? ` (back: ${o.backFirst}, first credit after ${t.back.firstCreditAfterSeconds} s, then ${t.back.creditsPerSecondFromFirst} credits/s)` : ""}`,
+      "",
+    );
+  }
+  if (bx?.latency) {
+    const l = bx.latency;
+    const s = (x: { p50: number; p99: number }): string => `${(x.p50 / 1000).toFixed(1)} / ${(x.p99 / 1000).toFixed(1)} s`;
+    row(`… at ${l.offeredPerSecond} transfers/s offered: NexusOS submit → ${o.arrived} on ${o.where}; ${o.sentBack} → credited on NexusOS; round trip (p50 / p99)`, `${s(l.outMs)}; ${s(l.backMs)}; ${s(l.roundTripMs)}`, "");
+  }
+  const e = bx?.exactlyOnce;
+  if (e) row(`… transfers ${o.arrived} exactly once / credited exactly once; ${o.escrow}`, `${n(e[`${o.arrived}Once`])} / ${n(e.creditedOnce)} of ${n(e.transfers)}`, "every one, once", e.ok);
+};
+const BRIDGE_BENCHES = [
+  {
+    file: "bridge-evm",
+    what: (b: any): string => `NexusOS → EVM → NexusOS: four validator processes, their four watchers, a relayer, a Hardhat node mining a block every ${n(b.evmMining.intervalMs)} ms, ${b.confirmations} confirmations`,
+    arrived: "minted", where: "EVM", sentBack: "EVM bridgeOut", escrow: "escrow = WNXT supply",
+    backFirst: "the watchers first attest the outbound results",
+  },
+  {
+    file: "bridge-cosmos",
+    what: (b: any): string => `NexusOS → Cosmos → NexusOS: four validator processes, their four watchers, a relayer, and for the Cosmos side a local CometBFT-0.38-RPC-compatible test chain, not a Cosmos node (test/fixtures/cosmos-chain, its own process, a block every ${n(b.cosmosChain.blockIntervalMs)} ms), ${b.confirmations} confirmation${b.confirmations === 1 ? "" : "s"}, outboundTtlSeconds ${b.outboundTtlSeconds}`,
+    arrived: "released", where: "Cosmos", sentBack: "Cosmos deposit", escrow: "NexusOS escrow = the denom out of the Cosmos escrow multisig",
+    backFirst: "a deposit is final a block after its own, then seen by the watchers' next timed pass (pollIntervalMs)",
+  },
+];
+for (const o of BRIDGE_BENCHES) {
+  const bx = load(`${o.file}.json`)?.roundTrips;
+  if (bx) bridgeRows(bx, { ...o, what: `NXT over the bridge ${o.what(bx)}`, bench: `bench/${o.file}.ts` });
 }
-if (bx?.latency) {
-  const l = bx.latency;
-  const s = (x: { p50: number; p99: number }): string => `${(x.p50 / 1000).toFixed(1)} / ${(x.p99 / 1000).toFixed(1)} s`;
-  row(`… at ${l.offeredPerSecond} transfers/s offered: NexusOS submit → minted on EVM; EVM bridgeOut → credited on NexusOS; round trip (p50 / p99)`, `${s(l.outMs)}; ${s(l.backMs)}; ${s(l.roundTripMs)}`, "");
-}
-if (bx?.exactlyOnce) row(`… transfers minted exactly once / credited exactly once; escrow = WNXT supply`, `${n(bx.exactlyOnce.mintedOnce)} / ${n(bx.exactlyOnce.creditedOnce)} of ${n(bx.exactlyOnce.transfers)}`, "every one, once", bx.exactlyOnce.ok);
 
 const dx = load("dex-swaps.json")?.swaps;
 if (dx) {

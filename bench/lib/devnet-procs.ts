@@ -1,7 +1,8 @@
 /**
  * The validator processes of a bench devnet (runtime/node/devnet.ts generateDevnet): start one
- * as `nexus start` runs it, wait for its RPC or a height, stop them all. bench/devnet.ts and
- * bench/bridge-evm.ts share them.
+ * as `nexus start` runs it, wait for its RPC or a height, stop them all; other processes of a
+ * bench (bridge watchers, a Hardhat node, the Cosmos test chain) started with their output in a
+ * log file, and waited for by a line of it. bench/devnet.ts and the bridge benches share them.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
@@ -26,6 +27,23 @@ export function startNode(home: string, o: { logLevel?: string; logFile?: string
   const out = file ? openSync(file, "a") : "ignore";
   const extra = (process.env.NEXUS_BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
   return spawn(process.execPath, [...NODE_HEAP_FLAGS, ...extra, ...prof, "--import", "tsx", CLI, "--home", home, "start", "--log-level", o.logLevel ?? process.env.NEXUS_BENCH_LOG_LEVEL ?? "warn"], { cwd: REPO, stdio: ["ignore", out, out] });
+}
+
+/** `node <args>` in the repository, its output appended to `logFile`. */
+export function spawnLogged(args: string[], logFile: string, env: Record<string, string> = {}): ChildProcess {
+  const out = openSync(logFile, "a");
+  return spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", out, out] });
+}
+
+/** Resolves once `file` holds `what` (and returns the file); throws when `proc` exits first or after `ms`, with the log's tail. */
+export async function waitForLog(file: string, what: string, proc: ChildProcess, ms = 120_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const text = readFileSync(file, "utf8");
+    if (text.includes(what)) return text;
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`${file}: no "${what}"${proc.exitCode !== null ? ` (exited ${proc.exitCode})` : ""}:\n${text.slice(-3000)}`);
+    await sleep(200);
+  }
 }
 
 export async function waitHeight(c: NexusClient, h: number, ms = 60_000): Promise<void> {
