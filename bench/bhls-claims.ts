@@ -214,10 +214,14 @@ async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record
     blocks.push({ txs: e.block.txs.length, at: performance.now(), failed: e.receipts.filter((r) => r.code !== 0).length, codes });
   });
   let done = false;
+  const produced: { ms: number; txs: number }[] = [];
   const producer = (async () => {
     while (!done) {
       await sleep(1000);
-      if (!done) await o.node.produceBlock();
+      if (done) break;
+      const t = performance.now();
+      const b = await o.node.produceBlock();
+      produced.push({ ms: performance.now() - t, txs: b.txs.length });
     }
   })();
   const t0 = performance.now();
@@ -248,6 +252,9 @@ async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record
   const failed = blocks.reduce((s, b) => s + b.failed, 0);
   const codes: Record<string, number> = {};
   for (const b of blocks) for (const [c, n] of Object.entries(b.codes)) codes[c] = (codes[c] ?? 0) + n;
+  const full = produced.filter((b) => b.txs > 0);
+  const execMs = full.reduce((s, b) => s + b.ms, 0);
+  const execTxs = full.reduce((s, b) => s + b.txs, 0);
   return {
     txs: total,
     rejected,
@@ -259,6 +266,9 @@ async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record
     sustainedPerSecond: Math.round(sustained),
     blocks: busy.length,
     maxBlockTxs: Math.max(...busy.map((b) => b.txs)),
+    /** produceBlock wall time per block (execution, commit, write) and per transaction: the cost side, less tied to the 1 s block tick than the rates. */
+    blockMs: full.map((b) => ms(b.ms)),
+    blockUsPerTx: execTxs ? Math.round((execMs * 1000) / execTxs) : null,
     rssMiB: rssMiB(),
   };
 }
@@ -321,7 +331,7 @@ for (const size of sizes) {
     console.log(`${size} citizens: ${reg.txs} signed registrations (PICO) committed in ${reg.seconds}s → ${reg.perSecond}/s overall, ${reg.sustainedPerSecond}/s sustained (${reg.failedReceipts} failed receipts, ${reg.rejected} rejected)`);
     await o.node.stop();
     const cl = await runClaimsChild(o);
-    console.log(`${size} citizens: ${cl.txs} signed claims committed in ${cl.seconds}s → ${cl.perSecond}/s overall, ${cl.sustainedPerSecond}/s sustained (${cl.failedReceipts} failed receipts, ${cl.rejected} rejected, largest block ${cl.maxBlockTxs}; fresh process, RSS ${cl.rssMiB} MiB)`);
+    console.log(`${size} citizens: ${cl.txs} signed claims committed in ${cl.seconds}s → ${cl.perSecond}/s overall, ${cl.sustainedPerSecond}/s sustained (${cl.failedReceipts} failed receipts, ${cl.rejected} rejected, largest block ${cl.maxBlockTxs}, ${cl.blockUsPerTx} µs of block time per claim; fresh process, RSS ${cl.rssMiB} MiB)`);
     Object.assign(entry, { registrations: reg, claims: cl });
   }
   results[String(size)] = entry;
