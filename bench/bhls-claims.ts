@@ -21,7 +21,7 @@
 import { Command } from "commander";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { ContainerModule, inject, injectable } from "inversify";
@@ -317,6 +317,7 @@ function runClaimsChild(o: Opened): Promise<Record<string, unknown>> {
 }
 
 const results: Record<string, unknown> = {};
+const load0 = loadavg();
 const sizes = [Number(opts.small), Number(opts.citizens)];
 for (const size of sizes) {
   const o = await open(size);
@@ -339,6 +340,6 @@ for (const size of sizes) {
   rmSync(o.dir, { recursive: true, force: true });
   global.gc?.();
 }
-const path = writeResults("bhls-claims.json", "claims", { note: "2-core machine; the claim phase runs in a fresh process on the filled 1M-citizen data directory (claims.rssMiB is that process's)", results });
+const path = writeResults("bhls-claims.json", "claims", { note: "2-core machine; the claim phase runs in a fresh process on the filled 1M-citizen data directory (claims.rssMiB is that process's); loadAverage: the host's 1/5/15-minute load at the start and the end", loadAverage: { start: load0.map((x) => +x.toFixed(2)), end: loadavg().map((x) => +x.toFixed(2)) }, results });
 console.log(`results: ${path}`);
 process.exit(0);
