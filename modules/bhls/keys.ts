@@ -1,7 +1,6 @@
 import { StoreLayout, addressKey, addressValue, hexKey, jsonCodec, pairKey, u64NumberKey, uintValue } from "../../runtime/state/collections/index.ts";
 import { paramsCodec } from "./params.ts";
-import { citizenCodec, epochShareCodec } from "./codecs.ts";
-import { attestorSchema, bridgeClaimSchema, type Attestor, type BridgeClaim } from "./records.ts";
+import { attestorSchema, bridgeClaimSchema, citizenSchema, epochShareSchema, type Attestor, type BridgeClaim, type Citizen, type EpochShare } from "./records.ts";
 
 /**
  * Store layout of the "bhls" namespace. Prefix bytes are wire values: append only, never
@@ -9,12 +8,12 @@ import { attestorSchema, bridgeClaimSchema, type Attestor, type BridgeClaim } fr
  */
 export const PARAMS_PREFIX = 0x01; // → BhlsParams
 export const ATTESTOR_PREFIX = 0x02; // | attestor → Attestor
-export const CITIZEN_PREFIX = 0x03; // | address → Citizen (binary, codecs.ts)
+export const CITIZEN_PREFIX = 0x03; // | address → Citizen
 export const CITIZEN_BY_ATTESTOR_PREFIX = 0x04; // | attestor | citizen → ∅ (index)
 export const PHONE_HASH_PREFIX = 0x05; // | phoneHash (32 bytes) → citizen address
 export const CITIZEN_COUNT_PREFIX = 0x06; // → registered citizens (uint)
 export const ATTESTOR_CITIZENS_PREFIX = 0x07; // | attestor → citizens it attested still registered (uint)
-export const EPOCH_SHARE_PREFIX = 0x08; // | epoch u64 → EpochShare (binary, codecs.ts)
+export const EPOCH_SHARE_PREFIX = 0x08; // | epoch u64 → EpochShare
 export const EPOCH_CLAIMS_PREFIX = 0x09; // | epoch u64 → claims paid in that epoch (uint)
 export const BRIDGE_SEQ_PREFIX = 0x0a; // → next bridge claim id
 export const BRIDGE_CLAIM_PREFIX = 0x0b; // | id u64 → BridgeClaim (pending delivery)
@@ -24,7 +23,7 @@ const L = new StoreLayout("bhls");
 
 export const Params = L.item(PARAMS_PREFIX, "params", paramsCodec, { memo: true });
 export const Attestors = L.map(ATTESTOR_PREFIX, "attestors", addressKey, jsonCodec<Attestor>({ name: "bhls.Attestor", schema: attestorSchema }));
-export const Citizens = L.map(CITIZEN_PREFIX, "citizens", addressKey, citizenCodec);
+export const Citizens = L.map(CITIZEN_PREFIX, "citizens", addressKey, jsonCodec<Citizen>({ name: "bhls.Citizen", schema: citizenSchema }));
 export const CitizensByAttestor = L.index(CITIZEN_BY_ATTESTOR_PREFIX, "citizensByAttestor", Citizens, pairKey(addressKey, addressKey), {
   refs: (pk, v) => [[v.attestor, pk]],
   primaryKey: (ik) => ik[1],
@@ -32,7 +31,7 @@ export const CitizensByAttestor = L.index(CITIZEN_BY_ATTESTOR_PREFIX, "citizensB
 export const PhoneHashes = L.map(PHONE_HASH_PREFIX, "phoneHashes", hexKey(32), addressValue);
 export const CitizenCount = L.item(CITIZEN_COUNT_PREFIX, "citizenCount", uintValue);
 export const AttestorCitizens = L.map(ATTESTOR_CITIZENS_PREFIX, "attestorCitizens", addressKey, uintValue);
-export const EpochShares = L.map(EPOCH_SHARE_PREFIX, "epochShares", u64NumberKey, epochShareCodec);
+export const EpochShares = L.map(EPOCH_SHARE_PREFIX, "epochShares", u64NumberKey, jsonCodec<EpochShare>({ name: "bhls.EpochShare", schema: epochShareSchema }));
 export const EpochClaims = L.map(EPOCH_CLAIMS_PREFIX, "epochClaims", u64NumberKey, uintValue);
 export const BridgeSeq = L.sequence(BRIDGE_SEQ_PREFIX, "bridgeSeq");
 export const BridgeClaims = L.map(BRIDGE_CLAIM_PREFIX, "bridgeClaims", u64NumberKey, jsonCodec<BridgeClaim>({ name: "bhls.BridgeClaim", schema: bridgeClaimSchema }));

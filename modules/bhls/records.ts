@@ -3,10 +3,8 @@ import { ADDRESS_PATTERN, AMOUNT_PATTERN } from "../../runtime/modules/schemas.t
 import { CHAIN_NAME_PATTERN } from "./params.ts";
 
 /**
- * Records in the JSON form genesis and queries use (amounts as decimal strings). Attestors and
- * bridge claims are stored in that form, checked by their schema on every write and read; the
- * citizen record and the epoch share, read by every claim, are stored in the binary forms of
- * codecs.ts, which check the same constraints.
+ * Stored records, in the JSON form genesis and queries use too (amounts as decimal strings),
+ * each checked by its schema on every write and read.
  */
 const address = { type: "string", pattern: ADDRESS_PATTERN } as const;
 const amount = { type: "string", pattern: AMOUNT_PATTERN } as const;
