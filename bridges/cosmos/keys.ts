@@ -1,11 +1,10 @@
-import { readFileSync, statSync } from "node:fs";
 import type { Logger } from "pino";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { fromHex, toHex } from "../../runtime/crypto/hash.ts";
+import { readSecretKeyHex, type KeySource } from "../core/secret-key.ts";
 import { CosmosBridgeError } from "./errors.ts";
 
-/** Where a secp256k1 private key comes from: an environment variable or a file (64 hex digits, 0x optional). */
-export type KeySource = { readonly env: string } | { readonly file: string };
+export type { KeySource };
 
 /** A validator's Cosmos attestation key: the secret stays in this object (never logged or serialized). */
 export class CosmosKey {
@@ -46,25 +45,9 @@ export function verifyCosmosSignature(signature: Uint8Array, message: Uint8Array
  * a key file readable by group or others draws a warning.
  */
 export function loadCosmosKey(source: KeySource, what: string, opts: { env?: NodeJS.ProcessEnv; logger?: Logger } = {}): CosmosKey {
-  let raw: string | undefined;
-  let origin: string;
-  if ("env" in source) {
-    origin = `environment variable ${source.env}`;
-    raw = (opts.env ?? process.env)[source.env];
-    if (raw === undefined || raw.trim() === "") throw new CosmosBridgeError("COSMOS_CONFIG_INVALID", `${what}: ${origin} is not set`, false);
-  } else {
-    origin = `file ${source.file}`;
-    try {
-      raw = readFileSync(source.file, "utf8");
-      const mode = statSync(source.file).mode;
-      if ((mode & 0o077) !== 0) opts.logger?.warn({ file: source.file, mode: (mode & 0o777).toString(8) }, `${what}: key file is readable by group or others`);
-    } catch (e) {
-      throw new CosmosBridgeError("COSMOS_CONFIG_INVALID", `${what}: cannot read ${origin}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, false);
-    }
-  }
-  const hex = raw.trim().replace(/^0x/i, "");
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new CosmosBridgeError("COSMOS_CONFIG_INVALID", `${what}: ${origin} does not hold a 32-byte hex private key`, false);
-  const secret = fromHex(hex.toLowerCase());
-  if (!secp256k1.utils.isValidSecretKey(secret)) throw new CosmosBridgeError("COSMOS_CONFIG_INVALID", `${what}: ${origin} does not hold a valid secp256k1 private key`, false);
+  const fail = (m: string) => new CosmosBridgeError("COSMOS_CONFIG_INVALID", m, false);
+  const { hex, origin } = readSecretKeyHex(source, what, fail, opts);
+  const secret = fromHex(hex);
+  if (!secp256k1.utils.isValidSecretKey(secret)) throw fail(`${what}: ${origin} does not hold a valid secp256k1 private key`);
   return new CosmosKey(secret);
 }
