@@ -119,16 +119,18 @@ describe("chains/nexus: BHLS claims delivered across the bridge", function () {
     expect(totals).to.include({ lockedOut: share.toString(), executedOut: share.toString() });
   });
 
-  it("a citizen's next epoch brings the next epoch update; one claim per citizen per epoch", async () => {
+  it("the next epoch brings one epoch update for all its claims; one claim per citizen per epoch", async () => {
     const { epoch } = query<{ epoch: number }>("bhls/epoch");
     t.clock.t += query<{ epochDurationMs: number }>("economy/params").epochDurationMs;
     await t.node.produceBlock();
-    ok(await block([claim(ALICE, EVM_RECIPIENT)]));
+    ok(await block([claim(ALICE, EVM_RECIPIENT), claim(BOB, EVM_RECIPIENT)]));
     const [again] = await block([claim(ALICE, EVM_RECIPIENT)]);
     expect(again!.codeName).to.equal("BHLS_ALREADY_CLAIMED");
+    // One epoch update per chain and epoch, however many claims it carries.
     expect(pending().map((o) => [o.seq, o.kind, o.epoch])).to.deep.equal([
       [3, "epoch", epoch + 1],
       [4, "bhls", epoch + 1],
+      [5, "bhls", epoch + 1],
     ]);
   });
 });
