@@ -37,6 +37,8 @@ export interface FamilyContext {
 export interface FamilyUpkeep {
   readonly role: BridgeRole;
   query<T = unknown>(path: string, params: Record<string, unknown>): Promise<T>;
+  /** NexusOS's time: its latest block's time, unix seconds (what outbound expiresAt is compared with). */
+  nowSeconds(): Promise<number>;
   /** Watchers only: the validator's address, and a send that resolves with the receipt's code. */
   readonly validator?: string;
   send?(msg: Msg): Promise<{ codeName: string; log: string }>;

@@ -53,20 +53,29 @@ export class NexusBridge {
   }
 
   /** Every open (pending or ready) outbound transfer of `chain`, by seq, all pages. */
-  async pendingOutbound(chain: string, opts: { pageSize?: number; max?: number } = {}): Promise<OutboundView[]> {
-    const out: OutboundView[] = [];
-    let after = 0;
-    for (;;) {
-      const page = await this.rpc.query<{ items: OutboundView[]; next: number | null }>("bridge/pendingOutbound", { chain, after, limit: opts.pageSize ?? 100 });
-      out.push(...page.items);
-      if (page.next === null || page.items.length === 0 || out.length >= (opts.max ?? 10_000)) return out;
-      after = page.next;
-    }
+  pendingOutbound(chain: string, opts: { pageSize?: number; max?: number } = {}): Promise<OutboundView[]> {
+    return pendingOutbound((path, params) => this.rpc.query(path, params), chain, opts);
   }
 
   /** NexusOS's latest block time, unix seconds (what its expiry checks compare with). */
   async nowSeconds(): Promise<number> {
     return Math.floor((await this.rpc.status()).latestBlockTime / 1000);
+  }
+}
+
+/** NexusOS's open outbound transfers to `chain` (bridge/pendingOutbound), all pages up to `max`. */
+export async function pendingOutbound(
+  query: <T>(path: string, params: Record<string, unknown>) => Promise<T>,
+  chain: string,
+  opts: { pageSize?: number; max?: number } = {},
+): Promise<OutboundView[]> {
+  const out: OutboundView[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await query<{ items: OutboundView[]; next: number | null }>("bridge/pendingOutbound", { chain, after, limit: opts.pageSize ?? 100 });
+    out.push(...page.items);
+    if (page.next === null || page.items.length === 0 || out.length >= (opts.max ?? 10_000)) return out;
+    after = page.next;
   }
 }
 

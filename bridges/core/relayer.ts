@@ -55,7 +55,7 @@ export class BridgeRelayer extends BridgeService {
           if (this.store.addWork(chain, { kind: "deliver", seq: o.seq, payload: { transferId: o.transferId } })) added++;
         }
         if (added) this.log.info({ chain, ready: added }, "outbound transfers ready to deliver");
-        await c.fam.upkeep?.({ role: "relayer", query: <T>(path: string, params: Record<string, unknown>) => this.rpc.query<T>(path, params) });
+        await c.fam.upkeep?.({ role: "relayer", query: <T>(path: string, params: Record<string, unknown>) => this.rpc.query<T>(path, params), nowSeconds: () => this.nexus.nowSeconds() });
         this.store.clearError(chain);
       } catch (e) {
         if (e instanceof BridgeCoreError && e.code === "BRIDGECORE_STORE") throw e;

@@ -84,6 +84,7 @@ export class BridgeWatcher extends BridgeService {
           role: "watcher" as const,
           validator: this.address,
           query: <T>(path: string, params: Record<string, unknown>) => this.rpc.query<T>(path, params),
+          nowSeconds: () => this.nexus.nowSeconds(),
           send: async (msg: Msg) => {
             const r = await this.sender.send([msg], () => undefined);
             return { codeName: r.codeName, log: r.log };

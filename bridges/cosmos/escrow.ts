@@ -1,6 +1,7 @@
 import { createMultisigThresholdPubkey, encodeSecp256k1Pubkey, pubkeyToAddress, type MultisigThresholdPubkey } from "@cosmjs/amino";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { fromHex, toHex } from "../../runtime/crypto/hash.ts";
+import { thresholdFor, weakKeyedSetProblem, type AttestationKeys } from "../core/attestation-keys.ts";
 import { CosmosBridgeError } from "./errors.ts";
 
 /**
@@ -22,11 +23,7 @@ export interface EscrowMultisig {
   readonly address: string;
 }
 
-/** The smallest k with k·3 > n·2. */
-export function thresholdFor(n: number): number {
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`a multisig needs at least one key (got ${n})`);
-  return Math.floor((2 * n) / 3) + 1;
-}
+export { thresholdFor, type AttestationKeys };
 
 /** The escrow multisig of `keys` (compressed secp256k1 public keys, hex) under `prefix`; threshold defaults to thresholdFor(n). */
 export function escrowMultisig(keys: readonly string[], prefix: string, threshold?: number): EscrowMultisig {
@@ -55,16 +52,6 @@ export function escrowMultisig(keys: readonly string[], prefix: string, threshol
   return { threshold: k, members, pubkey, address: pubkeyToAddress(pubkey, prefix) };
 }
 
-/** What `bridge/attestationKeys {family: "cosmos"}` returns (modules/bridge keeper.attestationKeys). */
-export interface AttestationKeys {
-  readonly family: string;
-  readonly height: number;
-  readonly totalPower: string;
-  readonly keyedPower: string;
-  readonly keys: readonly { readonly validator: string; readonly key: string; readonly power: string }[];
-  readonly missing: readonly string[];
-}
-
 /**
  * The escrow multisig of NexusOS's cosmos attestation keys. Refuses, unless `allowWeakKeyedSet`,
  * a set whose validators with a cosmos key hold at most 2/3 of the whole active set's power:
@@ -72,15 +59,8 @@ export interface AttestationKeys {
  */
 export function escrowFromAttestationKeys(ak: AttestationKeys, prefix: string, opts: { allowWeakKeyedSet?: boolean; threshold?: number } = {}): EscrowMultisig {
   if (ak.family !== "cosmos") throw new CosmosBridgeError("COSMOS_CONFIG_INVALID", `attestation keys of family "${ak.family}", not "cosmos"`, false);
-  const keyed = BigInt(ak.keyedPower);
-  const total = BigInt(ak.totalPower);
-  if (!opts.allowWeakKeyedSet && keyed * 3n <= total * 2n) {
-    throw new CosmosBridgeError(
-      "COSMOS_CONFIG_INVALID",
-      `validators with a cosmos key hold ${keyed} of ${total} power at NexusOS height ${ak.height} (not more than 2/3; ${ak.missing.length} without a key): register the keys first (MsgRegisterAttestationKey family "cosmos")`,
-      false,
-    );
-  }
+  const weak = weakKeyedSetProblem(ak);
+  if (!opts.allowWeakKeyedSet && weak) throw new CosmosBridgeError("COSMOS_CONFIG_INVALID", weak, false);
   return escrowMultisig(
     ak.keys.map((k) => k.key),
     prefix,

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { getAddress, hashTypedData, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
 import type { DestinationSignature } from "../core/types.ts";
+import type { AttestationKeys } from "../core/attestation-keys.ts";
 import { bridgeDomain, NEXUS_BRIDGE_ABI, VALIDATOR_SET_TYPES } from "./abi.ts";
 import type { CheckedBridge } from "./client.ts";
 import { EvmBridgeError, mapBridgeError } from "./errors.ts";
@@ -13,18 +14,7 @@ import { packSignatures } from "./signatures.ts";
  * current contract set's power AND of the incoming set's power sign (the same digest twice).
  */
 
-/** What `bridge/attestationKeys {family: "evm"}` returns (modules/bridge keeper.attestationKeys). */
-export interface AttestationKeys {
-  readonly family: string;
-  readonly height: number;
-  /** Power of the whole active set, keyed or not. */
-  readonly totalPower: string;
-  /** Power of the validators that registered a key for the family. */
-  readonly keyedPower: string;
-  readonly keys: readonly { readonly validator: string; readonly key: string; readonly power: string }[];
-  /** Active validators without a key for the family. */
-  readonly missing: readonly string[];
-}
+export type { AttestationKeys };
 
 export interface ValidatorSetUpdate {
   readonly setId: bigint;

@@ -11,6 +11,7 @@ import { watcherCli, relayerCli } from "../../bridges/core/cli.ts";
 // The chain families the watcher and relayer can drive.
 import "../../bridges/evm/register.ts";
 import "../../bridges/cosmos/register.ts";
+import "../../bridges/polkadot/register.ts";
 import { nexusChain } from "./chain.ts";
 
 /** The `nexus` binary's composition: the reference chain, its transport identity, its CLI extensions. */

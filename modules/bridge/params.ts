@@ -56,6 +56,11 @@ export const chainSettingsSchema = {
       properties: {
         ss58Prefix: { type: "integer", minimum: 0, maximum: 16383 },
         assetId: { type: "string", pattern: "^[0-9]{1,39}$" },
+        receiptCollection: {
+          type: "string",
+          pattern: "^[0-9]{1,10}$",
+          description: "pallet-uniques collection whose item <seq> marks outbound <seq> executed or voided on the chain (default: assetId); owned by the validators' multisig",
+        },
       },
       required: ["ss58Prefix", "assetId"],
       additionalProperties: false,
