@@ -1,8 +1,29 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Logger } from "pino";
 
-/** Where a secp256k1 private key comes from: an environment variable or a file (0x optional, 64 hex). */
+/** Where a 32-byte private key (or seed) comes from: an environment variable or a file (0x optional, 64 hex). */
 export type KeySource = { readonly env: string } | { readonly file: string };
+
+const envName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } as const;
+
+/** The JSON Schema of a key option in a family's config: a variable's name, { env }, or { file }. */
+export const KEY_SOURCE_SCHEMA = {
+  oneOf: [
+    { ...envName, description: "name of the environment variable holding the key" },
+    { type: "object", properties: { env: envName }, required: ["env"], additionalProperties: false },
+    {
+      type: "object",
+      properties: { file: { type: "string", minLength: 1, description: "file holding the key (64 hex digits, 0x optional), readable by its owner only" } },
+      required: ["file"],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+/** A validated key option as a KeySource (a bare string names an environment variable). */
+export function keySourceOf(k: string | { env: string } | { file: string }): KeySource {
+  return typeof k === "string" ? { env: k } : k;
+}
 
 /**
  * Reads a 32-byte hex private key from `source` for a chain family (which turns it into its own

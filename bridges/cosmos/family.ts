@@ -6,24 +6,12 @@ import { CosmosRpc } from "./client.ts";
 import { escrowFromAttestationKeys, escrowMultisig, type AttestationKeys, type EscrowMultisig } from "./escrow.ts";
 import { CosmosBridgeError } from "./errors.ts";
 import { loadCosmosKey, type KeySource } from "./keys.ts";
+import { KEY_SOURCE_SCHEMA, keySourceOf } from "../core/secret-key.ts";
 import { CosmosDestinationSigner } from "./signer.ts";
 import { CosmosSourceWatcher } from "./source.ts";
 import { CosmosDestinationSubmitter, DEFAULT_MAX_UNORDERED_TIMEOUT_SECONDS } from "./submitter.ts";
 import { bech32Problem, Releases, type CosmosChainSettings } from "./transfer.ts";
 
-const envName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } as const;
-const keySource = {
-  oneOf: [
-    { ...envName, description: "name of the environment variable holding the key" },
-    { type: "object", properties: { env: envName }, required: ["env"], additionalProperties: false },
-    {
-      type: "object",
-      properties: { file: { type: "string", minLength: 1, description: "file holding the key (64 hex digits, 0x optional), readable by its owner only" } },
-      required: ["file"],
-      additionalProperties: false,
-    },
-  ],
-} as const;
 const pubkeyHex = { type: "string", pattern: "^0[23][0-9a-fA-F]{64}$" } as const;
 
 /** Options of one Cosmos chain in the bridge processes' config (docs/bridges.md "Cosmos"). */
@@ -58,7 +46,7 @@ export const cosmosFamilyOptionsSchema = {
     },
     escrowAddress: { type: "string", minLength: 1, description: "when given, the escrow multisig's address must be this one (a rotated key set changes the address)" },
     allowWeakKeyedSet: { type: "boolean", description: "accept attestation keys held by at most 2/3 of NexusOS's power (tests, devnets)" },
-    validatorKey: { ...keySource, description: "the validator's cosmos attestation key (secp256k1): enables the signer" },
+    validatorKey: { ...KEY_SOURCE_SCHEMA, description: "the validator's cosmos attestation key (secp256k1): enables the signer" },
     requestTimeoutMs: { type: "integer", minimum: 100, maximum: 600_000, description: "one RPC request (default 30 000)" },
     maxUnorderedTimeoutSeconds: { type: "integer", minimum: 1, maximum: 31_536_000, description: "the chain's bound on an unordered tx's timeout ahead of block time (SDK default 600)" },
   },
@@ -135,7 +123,7 @@ export async function createCosmosFamily(chain: { name: string; options: unknown
   const submitter = new CosmosDestinationSubmitter({ chain: chain.name, rpc, releases, confirmations, logger, maxUnorderedTimeoutSeconds: o.maxUnorderedTimeoutSeconds ?? DEFAULT_MAX_UNORDERED_TIMEOUT_SECONDS });
   let signer: CosmosDestinationSigner | undefined;
   if (o.validatorKey !== undefined) {
-    const src: KeySource = typeof o.validatorKey === "string" ? { env: o.validatorKey } : (o.validatorKey as KeySource);
+    const src = keySourceOf(o.validatorKey as string | KeySource);
     const key = loadCosmosKey(src, `bridge chain "${chain.name}" validatorKey`, { logger, ...(ctx.env ? { env: ctx.env } : {}) });
     signer = new CosmosDestinationSigner({ chain: chain.name, key, releases });
     if (!signer.isMember) logger.warn({ key: signer.key, escrow: escrow.address }, "this validator's cosmos key is not a member of the escrow multisig: its signatures cannot count (register it, or the escrow predates it)");

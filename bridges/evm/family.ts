@@ -7,30 +7,13 @@ import type { DestinationSigner, DestinationSubmitter, SourceWatcher } from "../
 import { checkBridge, evmChain, once, type CheckedBridge } from "./client.ts";
 import { EvmBridgeError } from "./errors.ts";
 import { loadEvmAccount, type KeySource } from "./keys.ts";
+import { KEY_SOURCE_SCHEMA, keySourceOf } from "../core/secret-key.ts";
 import { EvmDestinationSigner } from "./signer.ts";
 import { EvmSourceWatcher } from "./source.ts";
 import { EvmDestinationSubmitter } from "./submitter.ts";
 import { validatorSetUpkeep } from "./set-sync.ts";
 
 const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" } as const;
-const envName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } as const;
-const keySource = {
-  oneOf: [
-    { ...envName, description: "name of the environment variable holding the key" },
-    {
-      type: "object",
-      properties: { env: envName },
-      required: ["env"],
-      additionalProperties: false,
-    },
-    {
-      type: "object",
-      properties: { file: { type: "string", minLength: 1, description: "file holding the key (0x optional), readable by its owner only" } },
-      required: ["file"],
-      additionalProperties: false,
-    },
-  ],
-} as const;
 
 /** Options of one EVM chain in the bridge processes' config (docs/bridges.md "EVM"). */
 export const evmFamilyOptionsSchema = {
@@ -48,8 +31,8 @@ export const evmFamilyOptionsSchema = {
       description: "blocks on top before a block is read: default 2 on Hardhat/dev chains (31337, 1337), 12 elsewhere; 12+ on mainnets (64 for Ethereum's finality)",
     },
     maxBlockRange: { type: "integer", minimum: 1, maximum: 1_000_000, description: "largest eth_getLogs range (default 1000; halved automatically when the RPC refuses)" },
-    relayerKey: { ...keySource, description: "the relayer's account (pays gas for mints): enables the submitter" },
-    validatorKey: { ...keySource, description: "the validator's EVM attestation key: enables the signer" },
+    relayerKey: { ...KEY_SOURCE_SCHEMA, description: "the relayer's account (pays gas for mints): enables the submitter" },
+    validatorKey: { ...KEY_SOURCE_SCHEMA, description: "the validator's EVM attestation key: enables the signer" },
     gasMultiplierPercent: { type: "integer", minimum: 100, maximum: 500, description: "gas limit = estimate × this / 100 (default 120)" },
     receiptTimeoutMs: { type: "integer", minimum: 1000, maximum: 3_600_000, description: "wait for a mint's receipt this long (default 120 000)" },
     pollingIntervalMs: { type: "integer", minimum: 10, maximum: 60_000, description: "receipt polling (default 4000)" },
@@ -83,10 +66,6 @@ export function parseEvmFamilyOptions(chain: string, options: unknown): EvmFamil
   validate ??= createAjv().compile(evmFamilyOptionsSchema);
   if (!validate(options)) throw new EvmBridgeError("EVM_CONFIG_INVALID", `bridge chain "${chain}": ${describeAjvErrors(validate.errors, "options")}`, false);
   return options as EvmFamilyOptions;
-}
-
-function keySourceOf(k: NonNullable<EvmFamilyOptions["relayerKey"]>): KeySource {
-  return typeof k === "string" ? { env: k } : (k as KeySource);
 }
 
 export interface EvmFamily {
@@ -136,7 +115,7 @@ export function createEvmFamily(
   const keyOpts = { logger, ...(ctx.env === undefined ? {} : { env: ctx.env }) };
   let wallet: WalletClient<Transport, Chain, Account> | undefined;
   if (o.relayerKey !== undefined) {
-    const account = loadEvmAccount(keySourceOf(o.relayerKey), `bridge chain "${chain.name}" relayerKey`, keyOpts);
+    const account = loadEvmAccount(keySourceOf(o.relayerKey as string | KeySource), `bridge chain "${chain.name}" relayerKey`, keyOpts);
     wallet = createWalletClient({ account, chain: viemChain, transport, pollingInterval });
     out.submitter = new EvmDestinationSubmitter({
       chain: chain.name,
@@ -158,7 +137,7 @@ export function createEvmFamily(
     out.submitter = new EvmDestinationSubmitter({ chain: chain.name, client, bridge, confirmations, maxBlockRange, logger });
   }
   if (o.validatorKey !== undefined) {
-    const account = loadEvmAccount(keySourceOf(o.validatorKey), `bridge chain "${chain.name}" validatorKey`, keyOpts);
+    const account = loadEvmAccount(keySourceOf(o.validatorKey as string | KeySource), `bridge chain "${chain.name}" validatorKey`, keyOpts);
     out.signer = new EvmDestinationSigner({ chain: chain.name, chainId: o.chainId, bridgeAddress, account, ready: bridge });
     logger.info({ key: out.signer.key }, "EVM signer enabled");
   }

@@ -6,6 +6,7 @@ import { MultisigApprover } from "./approvals.ts";
 import { SubstrateChain } from "./chain.ts";
 import { PolkadotError } from "./errors.ts";
 import { loadSubstrateKey, type KeySource } from "./keys.ts";
+import { KEY_SOURCE_SCHEMA, keySourceOf } from "../core/secret-key.ts";
 import { bridgeMultisig, multisigFromAttestationKeys, type BridgeMultisig } from "./multisig.ts";
 import type { BridgedAsset } from "./release.ts";
 import { SubstrateDestinationSigner } from "./signer.ts";
@@ -13,19 +14,6 @@ import { SubstrateSourceWatcher, accountHex } from "./source.ts";
 import { SubstrateDestinationSubmitter } from "./submitter.ts";
 import { MultisigUpkeep } from "./upkeep.ts";
 
-const envName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } as const;
-const keySource = {
-  oneOf: [
-    { ...envName, description: "name of the environment variable holding the 32-byte sr25519 seed" },
-    { type: "object", properties: { env: envName }, required: ["env"], additionalProperties: false },
-    {
-      type: "object",
-      properties: { file: { type: "string", minLength: 1, description: "file holding the seed (64 hex digits, 0x optional), readable by its owner only" } },
-      required: ["file"],
-      additionalProperties: false,
-    },
-  ],
-} as const;
 
 /** Options of one Substrate chain in watcher.yaml (docs/bridges.md "Polkadot"). */
 export const substrateFamilyOptionsSchema = {
@@ -46,7 +34,7 @@ export const substrateFamilyOptionsSchema = {
     },
     multisigAddress: { type: "string", minLength: 1, description: "when given, the multisig's account (SS58 or 0x hex) must be this one (a rotated key set changes it)" },
     allowWeakKeyedSet: { type: "boolean", description: "accept substrate keys held by at most 2/3 of NexusOS's power (tests, devnets)" },
-    validatorKey: { ...keySource, description: "the validator's substrate attestation key (sr25519 seed): its account approves releases" },
+    validatorKey: { ...KEY_SOURCE_SCHEMA, description: "the validator's substrate attestation key (sr25519 seed): its account approves releases" },
     requestTimeoutMs: { type: "integer", minimum: 100, maximum: 600_000, description: "one RPC request (default 30 000)" },
     reapproveAfterMs: { type: "integer", minimum: 0, maximum: 86_400_000, description: "after a release executed with a failed call, wait this long before approving it again (default 600 000)" },
   },
@@ -126,7 +114,7 @@ export async function createSubstrateFamily(
       );
     }
   }
-  const key = o.validatorKey === undefined ? undefined : await loadSubstrateKey(typeof o.validatorKey === "string" ? { env: o.validatorKey } : (o.validatorKey as KeySource), `bridge chain "${chain.name}" validatorKey`, { logger, ...(ctx.env ? { env: ctx.env } : {}) });
+  const key = o.validatorKey === undefined ? undefined : await loadSubstrateKey(keySourceOf(o.validatorKey as string | KeySource), `bridge chain "${chain.name}" validatorKey`, { logger, ...(ctx.env ? { env: ctx.env } : {}) });
   const client = await SubstrateChain.connect({ chain: chain.name, wsUrl: o.wsUrl, ss58Prefix: s.ss58Prefix, logger, ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
   try {
     const asset: BridgedAsset = { assetId: s.assetId, receiptCollection: s.receiptCollection ?? s.assetId, multisig };

@@ -1,3 +1,4 @@
+import type { GenesisDoc } from "../app/application.ts";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -58,6 +59,8 @@ export interface DevnetOptions {
   logLevel?: NodeConfig["logLevel"];
   /** More funded accounts (benches, tests); amounts in base units of the fee denomination. */
   accounts?: { address: string; amount: bigint }[];
+  /** Adjusts the shared genesis before it is written (tests: a shorter voting period). */
+  editGenesis?: (genesis: GenesisDoc) => GenesisDoc;
 }
 
 /**
@@ -119,7 +122,7 @@ export async function generateDevnet(app: ChainApp, o: DevnetOptions): Promise<D
     accounts: [...devKeys.map((k) => ({ address: k.address, amount: chain.dev.keyBalance, name: k.name })), ...(o.accounts ?? [])],
     devnet: true,
   });
-  const json = JSON.stringify(genesis, null, 2) + "\n";
+  const json = JSON.stringify(o.editGenesis ? o.editGenesis(genesis) : genesis, null, 2) + "\n";
   for (const h of homes) writeFileSync(homePaths(h).genesis, json);
   const layout: DevnetLayout = { dir, chainId, nodes, devKeys };
   writeFileSync(join(dir, "devnet.json"), JSON.stringify({ chainId, nodes, devKeys: devKeys.map(({ name, address }) => ({ name, address })) }, null, 2) + "\n");

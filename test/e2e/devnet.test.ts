@@ -10,6 +10,13 @@ import { REPO, TEST_NODE, freePort, runCli, waitFor } from "../helpers/spawn-nod
 import { nexusApp } from "../../chains/nexus/app.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
 import type { ProposalDraft } from "../../modules/governance/client.ts";
+import type { GenesisDoc } from "../../runtime/app/application.ts";
+
+/** The devnet's 30 s voting period, cut to 18 s here: enough for four CLI votes on a loaded 2-core CI machine. */
+const shortVotingPeriod = (g: GenesisDoc): GenesisDoc => {
+  const gov = g.modules.gov as { params: Record<string, unknown> };
+  return { ...g, modules: { ...g.modules, gov: { ...gov, params: { ...gov.params, votingPeriodMs: 18_000 } } } };
+};
 
 /** Test-only RPC hooks (nexus_testPartition). */
 const HOOKS = { NEXUS_TEST_HOOKS: "1" };
@@ -89,7 +96,7 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     dir = mkdtempSync(join(tmpdir(), "nexus-devnet-e2e-"));
     const rpcPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
     const p2pPorts = [await freePort(), await freePort(), await freePort(), await freePort()];
-    layout = await generateDevnet(nexusApp, { dir, validators: 4, rpcPorts, p2pPorts, blockTimeMs: 300, bft: { timeoutProposeMs: 1000, timeoutVoteMs: 400, timeoutDeltaMs: 200 }, logLevel: "info" });
+    layout = await generateDevnet(nexusApp, { dir, validators: 4, rpcPorts, p2pPorts, blockTimeMs: 300, bft: { timeoutProposeMs: 1000, timeoutVoteMs: 400, timeoutDeltaMs: 200 }, logLevel: "info", editGenesis: shortVotingPeriod });
     layout.nodes.forEach((n, i) => (procs[i] = startValidator(n.home, n.rpcUrl, HOOKS)));
   });
 
