@@ -125,6 +125,16 @@ const BRIDGE_BENCHES = [
 for (const o of BRIDGE_BENCHES) {
   const bx = load(`${o.file}.json`)?.roundTrips;
   if (bx) bridgeRows(bx, { ...o, what: `NXT over the bridge ${o.what(bx)}`, bench: `bench/${o.file}.ts` });
+  const cx = load(`${o.file}.json`)?.chaos;
+  const ce = cx?.exactlyOnce;
+  if (ce && cx.chaos) {
+    row(
+      `… exactly once under chaos (bench/${o.file}.ts --chaos, ${date(cx.measuredAt)}): the relayer process SIGKILLed and restarted ${n(cx.chaos.relayerKills)} times at random moments, a second relayer racing it, ${n(ce.transfers)} transfers each way: ${o.arrived} once / credited once`,
+      `${n(ce[`${o.arrived}Once`])} / ${n(ce.creditedOnce)} of ${n(ce.transfers)}`,
+      "every one, once",
+      ce.ok,
+    );
+  }
 }
 
 const dx = load("dex-swaps.json")?.swaps;

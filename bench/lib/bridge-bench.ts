@@ -83,6 +83,7 @@ export function bridgeOptions(d: BridgeBenchDefaults) {
     "watcher-poll-ms": str(""),
     timeout: str("900"),
     keep: { type: "boolean" as const, default: false },
+    chaos: { type: "boolean" as const, default: false },
     help: { type: "boolean" as const, short: "h", default: false },
   };
 }
@@ -100,6 +101,9 @@ export function bridgeHelp(o: { title: string; d: BridgeBenchDefaults; own: stri
 ${o.own}  --watcher-poll-ms MS watchers' and relayer's pollIntervalMs (default: the config's, 5000); they also
                        wake on NexusOS's bridge events, but ${o.sentBack} is seen only by a pass
   --timeout S          give up on a phase after S seconds (default 900): its missing transfers count as lost
+  --chaos              a second relayer races the first, and the first is killed (SIGKILL) at random
+                       moments (every 0.5-3 s) and restarted on its checkpoints throughout the phases;
+                       the exactly-once checks then cover crashes mid-batch and racing relayers
   --keep               keep the work directory (homes, configs, every process's log)
   -h, --help           this text
 
@@ -117,9 +121,10 @@ export interface BridgeBenchSettings {
   readonly watcherPollMs: number | undefined;
   readonly timeoutMs: number;
   readonly keep: boolean;
+  readonly chaos: boolean;
 }
 
-export function bridgeSettings(a: { transfers?: string; senders?: string; rate?: string; seconds?: string; "block-time"?: string; "watcher-poll-ms"?: string; timeout?: string; keep?: boolean }): BridgeBenchSettings {
+export function bridgeSettings(a: { transfers?: string; senders?: string; rate?: string; seconds?: string; "block-time"?: string; "watcher-poll-ms"?: string; timeout?: string; keep?: boolean; chaos?: boolean }): BridgeBenchSettings {
   return {
     transfers: Number(a.transfers),
     senders: Number(a.senders),
@@ -129,6 +134,7 @@ export function bridgeSettings(a: { transfers?: string; senders?: string; rate?:
     watcherPollMs: a["watcher-poll-ms"] ? Number(a["watcher-poll-ms"]) : undefined,
     timeoutMs: Number(a.timeout) * 1000,
     keep: a.keep ?? false,
+    chaos: a.chaos ?? false,
   };
 }
 
@@ -203,6 +209,39 @@ export class BridgeBench {
     return this.clients[0]!;
   }
 
+  #relayer: { proc: ChildProcess; args: string[] } | undefined;
+
+  /**
+   * --chaos: SIGKILL the relayer at random moments (every 0.5-3 s, mid-batch or mid-start-up
+   * alike) and start it again on the same config and checkpoints at once. stop() ends the
+   * chaos with a relayer running and returns the kill times (seconds from the start).
+   */
+  startChaos(): { stop(): Promise<number[]> } {
+    const t0 = Date.now();
+    const kills: number[] = [];
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        await sleep(500 + Math.random() * 2500);
+        const r = this.#relayer;
+        if (!running || !r) break;
+        const exited = new Promise((res) => (r.proc.exitCode !== null || r.proc.signalCode !== null ? res(undefined) : r.proc.once("exit", res)));
+        r.proc.kill("SIGKILL");
+        await exited;
+        kills.push(r1((Date.now() - t0) / 1000));
+        const { proc } = this.spawn("relayer", r.args);
+        this.#relayer = { proc, args: r.args };
+      }
+    })();
+    return {
+      stop: async () => {
+        running = false;
+        await loop;
+        return kills;
+      },
+    };
+  }
+
   /** Runs at close(), before the processes stop (last registered first). */
   onClose(f: () => Promise<void>): void {
     this.#stops.push(f);
@@ -273,13 +312,17 @@ export class BridgeBench {
         config: { ...o.common, nexus: { rpcUrl: n.rpcUrl }, key: { home: n.home, name: "validator" }, dataDir: join(this.dir, `watcher-${i}`), chains: [o.watcherChain(i)] },
       })),
       { role: "relayer", config: { ...o.common, nexus: { rpcUrl: this.layout.nodes[0]!.rpcUrl }, dataDir: join(this.dir, "relayer"), chains: [o.relayerChain] } },
+      // --chaos: a second relayer on another node races the first (which gets killed).
+      ...(this.s.chaos ? [{ role: "relayer-b", config: { ...o.common, nexus: { rpcUrl: this.layout.nodes[1]!.rpcUrl }, dataDir: join(this.dir, "relayer-b"), chains: [o.relayerChain] } }] : []),
     ];
     await Promise.all(
       services.map((s) => {
         const cfg = join(this.dir, `${s.role}.json`);
         writeFileSync(cfg, JSON.stringify(s.config, null, 2));
         const kind = s.role.startsWith("watcher") ? "watcher" : "relayer";
-        const { proc, logFile } = this.spawn(s.role, ["--import", "tsx", CLI, kind, "start", "--config", cfg]);
+        const args = ["--import", "tsx", CLI, kind, "start", "--config", cfg];
+        const { proc, logFile } = this.spawn(s.role, args);
+        if (s.role === "relayer") this.#relayer = { proc, args };
         return waitForLog(logFile, `bridge ${kind} started`, proc);
       }),
     );
@@ -395,6 +438,9 @@ export class BridgeBench {
       }
     };
 
+    const chaos = s.chaos ? this.startChaos() : undefined;
+    if (chaos) log("chaos: the relayer is killed (SIGKILL) and restarted at random moments; relayer-b races it");
+
     // ---- throughput --------------------------------------------------------------------------
     const tp = transfers("tp", N);
     await dest.fund(tp);
@@ -493,6 +539,11 @@ export class BridgeBench {
         roundTripMs: stat(done.map((t) => t.creditedAt! - t.submittedAt!)),
       };
     }
+    if (chaos) {
+      const kills = await chaos.stop();
+      results.chaos = { relayerKills: kills.length, killedAtSeconds: kills, racingRelayer: true };
+      log(`chaos: ${kills.length} kills at ${kills.join(", ")} s`);
+    }
     watching = false;
     await poller;
 
@@ -534,12 +585,15 @@ export class BridgeBench {
       rows.push([`… ${dest.name} ${dest.backOne} → credited on NexusOS, p50 / p99`, `${l.backMs.p50} / ${l.backMs.p99} ms`]);
       rows.push([`… round trip (submit → credited back), p50 / p99`, `${l.roundTripMs.p50} / ${l.roundTripMs.p99} ms`]);
     }
+    const ch = results.chaos as { relayerKills: number } | undefined;
+    if (ch) rows.push([`chaos: the relayer killed (SIGKILL) and restarted ${ch.relayerKills} times at random moments, a second relayer racing it`, "during both phases"]);
     for (const [what, ok] of checks) rows.push([what, ok ? "✔" : "✘ LOST OR DUPLICATED"]);
     const w = Math.max(...rows.map((r) => r[0].length));
     console.log(`\nbridge NexusOS ⇄ ${dest.name} (${results.setup})\n`);
     for (const [a, b] of rows) console.log(`${a.padEnd(w)}  ${b}`);
     console.log(`\nCPU (cores busy) out: ${JSON.stringify(cpuOut)}; back: ${JSON.stringify(cpuBack)}`);
-    console.log(`wrote ${writeResults(o.file, "roundTrips", results)}`);
+    // A chaos run's speed is not the bench's figure: it goes in its own section.
+    console.log(`wrote ${writeResults(o.file, s.chaos ? "chaos" : "roundTrips", results)}`);
     if (lost.length) {
       console.error(`\nFAILED: ${lost.join("; ")}${s.keep ? "" : " (run with --keep to keep the processes' logs)"}`);
       return 1;

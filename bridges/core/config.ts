@@ -270,6 +270,7 @@ chains:
   - name: "evm-local"
     family: "evm"
 ${watcher ? "    # first start only: scan the source chain after this height (the store's cursor wins later)\n    startHeight: 0\n    # source heights per step\n    maxBlockRange: 1000\n" : ""}    # …the evm family's options (rpcUrl, keys…): see docs/bridges.md
+${watcher ? "  # - name: \"assethub\"      # a Substrate chain: the validators' multisig holds the NXT asset (no relayer there)\n  #   family: \"substrate\"\n  #   wsUrl: \"ws://127.0.0.1:8000\"\n  #   validatorKey: { file: \"substrate.key\" }\n  # - name: \"cosmos-local\"   # a Cosmos chain: the escrow is the validators' threshold multisig\n  #   family: \"cosmos\"\n  #   rpcUrl: \"http://127.0.0.1:26657\"\n  #   fee: { amount: \"5000\", denom: \"stake\" }\n  #   validatorKey: { file: \"cosmos.key\" }\n" : ""}
 logLevel: ${y(d.logLevel)}
 # pretty (people) | json (machines)
 logFormat: ${y(d.logFormat)}
