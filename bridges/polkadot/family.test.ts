@@ -3,6 +3,9 @@
 // validators' own extrinsics and executed at the threshold, at most once (the receipt item),
 // voids after expiry, deposits with good and bad remarks, forged mints, bad configs.
 import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { u8aToHex } from "@polkadot/util";
 import { encodeAddress } from "@polkadot/util-crypto";
 import { encodeAddress as nxsAddress } from "../../runtime/crypto/address.ts";
@@ -16,7 +19,7 @@ import { PolkadotError } from "./errors.ts";
 import type { SubstrateFamily } from "./family.ts";
 import { SubstrateKey, verifySubstrateSignature } from "./keys.ts";
 import { bridgeMultisig, multisigFromAttestationKeys } from "./multisig.ts";
-import { receiptOf, releaseCall, setupState, voidCall } from "./release.ts";
+import { acceptedBy, holdersOf, receiptOf, releaseCall, voidCall } from "./release.ts";
 import { releaseSigningMessage } from "./signer.ts";
 import { inboundSeq } from "./source.ts";
 import { FakeNexus, substrateFamilyOn, substrateValidatorKey } from "./testing.ts";
@@ -81,11 +84,12 @@ describe("bridges/polkadot family (multisig releases, receipts, deposits) on the
   });
 
   it("setup: the validators' approvals create the NXT asset and the receipt collection, owned by the multisig; no release before", async () => {
-    expect(await setupState(fams[0]!.client, fams[0]!.asset)).to.deep.equal({ asset: false, collection: false });
+    const ms = fams[0]!.multisig.account;
+    expect(await holdersOf(fams[0]!.client, fams[0]!.asset)).to.deep.equal({});
     await passes([0, 1]);
-    expect(await setupState(fams[0]!.client, fams[0]!.asset)).to.deep.equal({ asset: false, collection: false });
+    expect(await holdersOf(fams[0]!.client, fams[0]!.asset)).to.deep.equal({});
     await passes([2]);
-    expect(await setupState(fams[0]!.client, fams[0]!.asset)).to.deep.equal({ asset: true, collection: true });
+    expect(await holdersOf(fams[0]!.client, fams[0]!.asset)).to.deep.equal({ asset: ms, collection: ms });
     const meta = (await hub.api.query.assets.metadata(ASSET)).toHuman() as { symbol: string; decimals: string };
     expect(meta).to.deep.include({ symbol: "NXT", decimals: "8" });
     await passes([3]); // nothing left to set up
@@ -205,6 +209,66 @@ describe("bridges/polkadot family (multisig releases, receipts, deposits) on the
     expect(await balanceOf(ms)).to.equal(43_000n);
   });
 
+  it("key rotation: NexusOS's key set changes (validator 0 leaves, 4 joins): the new multisig accepts, the old one hands over; releases go on through the new one; the old account's deposits are still read", async () => {
+    const oldKeys = await Promise.all(V.map(substrateValidatorKey));
+    const NEW = [1, 2, 3, 4];
+    const newMs = bridgeMultisig((await Promise.all(NEW.map(substrateValidatorKey))).map((k) => k.publicKeyHex), hub.ss58Prefix);
+    const oldMs = fams[0]!.multisig;
+    await hub.fund([u8aToHex((await substrateValidatorKey(4)).pair.publicKey), newMs.account], 1_000n * ROC);
+    await nexus.keyValidators(NEW);
+    const dirs = [0, 1, 2, 3, 4].map((n) => mkdtempSync(join(tmpdir(), `substrate-sets-${n}-`)));
+    // Validators 0-3 knew the old multisig (here through previousMultisigs; a long-running watcher through its data directory).
+    const rot = await Promise.all(
+      [0, 1, 2, 3, 4].map((n) =>
+        substrateFamilyOn({ wsUrl: hub.wsUrl, ss58Prefix: hub.ss58Prefix, validators: NEW, signer: n, logger: logs.logger, follow: { query: nexus.query, dataDir: dirs[n]! }, ...(n < 4 ? { options: { previousMultisigs: [{ publicKeys: oldKeys.map((k) => k.publicKeyHex) }] } } : {}) }),
+      ),
+    );
+    try {
+      expect(rot.every((f) => f.multisig.account === newMs.account)).to.equal(true);
+      const run = async (who: number[]) => {
+        for (const n of who) await rot[n]!.upkeep!.run(nexus.upkeep());
+      };
+      const c = rot[0]!.client;
+      // Step 1: three of the new signatories accept the collection; the old ones wait for it.
+      // Validator 4 never knew the old multisig: it approves the acceptance, and its pass says
+      // who holds the asset until the handover.
+      await run([0, 1]);
+      expect((await rejection(rot[4]!.upkeep!.run(nexus.upkeep()))).message).to.match(/during a handover its signatories hand them over/);
+      expect(await acceptedBy(c, newMs.account)).to.equal(undefined);
+      await run([2]);
+      expect(await acceptedBy(c, newMs.account)).to.equal("1984");
+      expect(await holdersOf(c, rot[0]!.asset)).to.deep.equal({ asset: oldMs.account, collection: oldMs.account });
+      // Step 2: three of the old signatories hand both over.
+      await run([0, 3, 1]);
+      expect(await holdersOf(c, rot[0]!.asset)).to.deep.equal({ asset: newMs.account, collection: newMs.account });
+      // Releases go on through the new multisig: validator 0 (gone) approves nothing.
+      const to = u8aToHex(sha256(utf8("after-rotation")));
+      await hub.fund([to], ROC);
+      const t = toOutboundTransfer(nexus.add({ seq: ++seq, recipient: to, amount: 3_000n }));
+      const blocks = (await hub.api.rpc.chain.getHeader()).number.toNumber();
+      await run([0]);
+      expect((await hub.api.rpc.chain.getHeader()).number.toNumber()).to.equal(blocks);
+      await run([1, 2]);
+      expect(await rot[0]!.submitter.status(t)).to.equal("pending");
+      await run([4]);
+      expect(await rot[0]!.submitter.status(t)).to.equal("done");
+      expect(await balanceOf(to)).to.equal(3_000n);
+      // A deposit sent to the OLD account after the handover is still read (it holds NexusOS's escrow too).
+      const recipient = nxsAddress(sha256(utf8("nexus-after-rotation")));
+      const start = await c.finalizedNumber();
+      const dep = await c.submit(user.pair, hub.api.tx.utility.batchAll([hub.api.tx.assets.transfer(ASSET, oldMs.account, 700n), hub.api.tx.system.remark(recipient)]), "deposit to the old account");
+      expect(dep.ok, dep.error).to.equal(true);
+      const seen = await rot[1]!.source.transfers(start, await rot[1]!.source.finalHeight());
+      expect(seen.map((x) => [x.recipient, x.amount])).to.deep.equal([[recipient, 700n]]);
+      // Each watcher's data directory now lists both multisigs.
+      const saved = JSON.parse(readFileSync(join(dirs[1]!, "multisigs.json"), "utf8")) as { account: string }[];
+      expect(saved.map((x) => x.account).sort()).to.deep.equal([oldMs.account, newMs.account].sort());
+    } finally {
+      for (const f of rot) await f.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it("bad configs: schema errors, a relayer, a wrong SS58 prefix, a changed multisig, an asset someone else owns", async () => {
     const base = { wsUrl: hub.wsUrl, ss58Prefix: hub.ss58Prefix, validators: V, logger: logs.logger };
     expect((await rejection(substrateFamilyOn({ ...base, options: { wsUrl: "http://x" } }))).message).to.match(/wsUrl/);
@@ -221,7 +285,8 @@ describe("bridges/polkadot family (multisig releases, receipts, deposits) on the
     try {
       const x = await rejection(f.upkeep!.run(nexus.upkeep()));
       expect(x.code).to.equal("POLKADOT_ASSET_NOT_BRIDGED");
-      expect(x.message).to.match(/not the bridge multisig/);
+      expect(x.message).to.match(/neither the current bridge multisig .* nor one this watcher has known/);
+      expect(await acceptedBy(f.client, f.multisig.account)).to.equal(undefined); // no collection 77: nothing accepted
     } finally {
       await f.close();
     }

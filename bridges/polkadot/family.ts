@@ -1,14 +1,15 @@
+import { join } from "node:path";
 import type { FromSchema } from "json-schema-to-ts";
 import type { Logger } from "pino";
 import { createAjv, describeAjvErrors } from "../../runtime/modules/schemas.ts";
 import type { AttestationKeys } from "../core/attestation-keys.ts";
-import { MultisigApprover } from "./approvals.ts";
 import { SubstrateChain } from "./chain.ts";
 import { PolkadotError } from "./errors.ts";
 import { loadSubstrateKey, type KeySource } from "./keys.ts";
 import { KEY_SOURCE_SCHEMA, keySourceOf } from "../core/secret-key.ts";
 import { bridgeMultisig, multisigFromAttestationKeys, type BridgeMultisig } from "./multisig.ts";
 import type { BridgedAsset } from "./release.ts";
+import { MultisigSets } from "./sets.ts";
 import { SubstrateDestinationSigner } from "./signer.ts";
 import { SubstrateSourceWatcher, accountHex } from "./source.ts";
 import { SubstrateDestinationSubmitter } from "./submitter.ts";
@@ -31,6 +32,17 @@ export const substrateFamilyOptionsSchema = {
       },
       required: ["publicKeys"],
       additionalProperties: false,
+    },
+    previousMultisigs: {
+      type: "array",
+      description: "earlier bridge multisigs this watcher's data directory may not know (their signatories hand the asset over after a key-set change)",
+      items: {
+        type: "object",
+        properties: { publicKeys: { type: "array", items: { type: "string", pattern: "^(0x)?[0-9a-fA-F]{64}$" }, minItems: 2, maxItems: 100 }, threshold: { type: "integer", minimum: 2, maximum: 100 } },
+        required: ["publicKeys"],
+        additionalProperties: false,
+      },
+      maxItems: 64,
     },
     multisigAddress: { type: "string", minLength: 1, description: "when given, the multisig's account (SS58 or 0x hex) must be this one (a rotated key set changes it)" },
     allowWeakKeyedSet: { type: "boolean", description: "accept substrate keys held by at most 2/3 of NexusOS's power (tests, devnets)" },
@@ -62,7 +74,10 @@ export interface SubstrateChainSettings {
 
 export interface SubstrateFamily {
   readonly client: SubstrateChain;
+  /** The multisig of NexusOS's key set at start (the options' pin, or bridge/attestationKeys). */
   readonly multisig: BridgeMultisig;
+  /** Every bridge multisig known: the current one and those it replaced. */
+  readonly sets: MultisigSets;
   readonly asset: BridgedAsset;
   readonly source: SubstrateSourceWatcher;
   readonly submitter: SubstrateDestinationSubmitter;
@@ -79,7 +94,15 @@ export interface SubstrateFamily {
  */
 export async function createSubstrateFamily(
   chain: { name: string; options: unknown },
-  ctx: { logger: Logger; settings: SubstrateChainSettings; role?: "watcher" | "relayer"; env?: NodeJS.ProcessEnv; query?: <T = unknown>(path: string, params?: Record<string, unknown>) => Promise<T> },
+  ctx: {
+    logger: Logger;
+    settings: SubstrateChainSettings;
+    role?: "watcher" | "relayer";
+    env?: NodeJS.ProcessEnv;
+    query?: <T = unknown>(path: string, params?: Record<string, unknown>) => Promise<T>;
+    /** Where the family keeps multisigs.json (the multisigs it has known); none: in memory only. */
+    dataDir?: string;
+  },
 ): Promise<SubstrateFamily> {
   const o = parseSubstrateFamilyOptions(chain.name, chain.options);
   const bad = (msg: string) => new PolkadotError("POLKADOT_CONFIG_INVALID", `bridge chain "${chain.name}": ${msg}`, { chain: chain.name });
@@ -92,13 +115,16 @@ export async function createSubstrateFamily(
   }
   const logger = ctx.logger.child({ family: "substrate", chain: chain.name });
   const s = ctx.settings;
-  let multisig: BridgeMultisig;
-  if (o.multisig) multisig = bridgeMultisig(o.multisig.publicKeys, s.ss58Prefix, o.multisig.threshold);
-  else {
-    if (!ctx.query) throw bad("no multisig in the options and no NexusOS to read bridge/attestationKeys from");
-    const ak = await ctx.query<AttestationKeys>("bridge/attestationKeys", { family: "substrate" });
-    multisig = multisigFromAttestationKeys(ak, s.ss58Prefix, { allowWeakKeyedSet: o.allowWeakKeyedSet ?? false });
-  }
+  const pinned = o.multisig ? bridgeMultisig(o.multisig.publicKeys, s.ss58Prefix, o.multisig.threshold) : undefined;
+  const fromNexus = async (query: <T>(path: string, params: Record<string, unknown>) => Promise<T>) =>
+    multisigFromAttestationKeys(await query<AttestationKeys>("bridge/attestationKeys", { family: "substrate" }), s.ss58Prefix, { allowWeakKeyedSet: o.allowWeakKeyedSet ?? false });
+  if (!pinned && !ctx.query) throw bad("no multisig in the options and no NexusOS to read bridge/attestationKeys from");
+  const multisig = pinned ?? (await fromNexus((path, params) => ctx.query!(path, params)));
+  const sets = new MultisigSets({
+    ss58Prefix: s.ss58Prefix,
+    ...(ctx.dataDir ? { file: join(ctx.dataDir, "multisigs.json") } : {}),
+    initial: [...(o.previousMultisigs ?? []).map((p) => bridgeMultisig(p.publicKeys, s.ss58Prefix, p.threshold)), multisig],
+  });
   if (o.multisigAddress !== undefined) {
     let want: string;
     try {
@@ -117,20 +143,28 @@ export async function createSubstrateFamily(
   const key = o.validatorKey === undefined ? undefined : await loadSubstrateKey(keySourceOf(o.validatorKey as string | KeySource), `bridge chain "${chain.name}" validatorKey`, { logger, ...(ctx.env ? { env: ctx.env } : {}) });
   const client = await SubstrateChain.connect({ chain: chain.name, wsUrl: o.wsUrl, ss58Prefix: s.ss58Prefix, logger, ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
   try {
-    const asset: BridgedAsset = { assetId: s.assetId, receiptCollection: s.receiptCollection ?? s.assetId, multisig };
+    const asset: BridgedAsset = { assetId: s.assetId, receiptCollection: s.receiptCollection ?? s.assetId };
     const confirmations = o.confirmations ?? s.confirmations;
-    const source = new SubstrateSourceWatcher({ chain: chain.name, client, assetId: s.assetId, multisigAccount: multisig.account, confirmations, logger });
+    const source = new SubstrateSourceWatcher({ chain: chain.name, client, assetId: s.assetId, isBridgeAccount: (a) => sets.has(a), confirmations, logger });
     const submitter = new SubstrateDestinationSubmitter({ client, asset });
     let signer: SubstrateDestinationSigner | undefined;
     let upkeep: MultisigUpkeep | undefined;
     if (key) {
-      const approver = new MultisigApprover(client, multisig, key.pair, logger);
       signer = new SubstrateDestinationSigner({ client, asset, key });
-      upkeep = new MultisigUpkeep({ client, asset, approver, logger, ...(o.reapproveAfterMs !== undefined ? { reapproveAfterMs: o.reapproveAfterMs } : {}) });
+      upkeep = new MultisigUpkeep({
+        client,
+        asset,
+        pair: key.pair,
+        sets,
+        current: pinned ? async () => pinned : (u) => fromNexus((path, params) => u.query(path, params)),
+        logger,
+        ...(o.reapproveAfterMs !== undefined ? { reapproveAfterMs: o.reapproveAfterMs } : {}),
+      });
       logger.info({ key: key.publicKeyHex, account: key.pair.address }, "Substrate signatory enabled");
+      if (!multisig.members.includes(key.publicKeyHex)) logger.warn({ key: key.publicKeyHex, multisig: multisig.address }, "this validator's key is not a signatory of the current bridge multisig: it approves only for an older multisig it belongs to (handover), if any");
     }
     logger.info({ multisig: multisig.address, threshold: multisig.threshold, members: multisig.members.length, assetId: asset.assetId, receiptCollection: asset.receiptCollection, confirmations }, "Substrate family ready");
-    return { client, multisig, asset, source, submitter, ...(signer ? { signer } : {}), ...(upkeep ? { upkeep } : {}), close: () => client.close() };
+    return { client, multisig, sets, asset, source, submitter, ...(signer ? { signer } : {}), ...(upkeep ? { upkeep } : {}), close: () => client.close() };
   } catch (e) {
     await client.close();
     throw e;

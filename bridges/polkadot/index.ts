@@ -5,7 +5,8 @@ export { POLKADOT_ERRORS, PolkadotError, type PolkadotErrorCode } from "./errors
 export { createSubstrateFamily, parseSubstrateFamilyOptions, substrateFamilyOptionsSchema, type SubstrateChainSettings, type SubstrateFamily, type SubstrateFamilyOptions } from "./family.ts";
 export { SubstrateKey, loadSubstrateKey, verifySubstrateSignature } from "./keys.ts";
 export { bridgeMultisig, multisigFromAttestationKeys, type BridgeMultisig } from "./multisig.ts";
-export { ASSET_DECIMALS, VOID_ACCOUNT, checkTransfer, receiptOf, recipientAccount, releaseCall, setupCall, setupState, voidCall, type BridgedAsset } from "./release.ts";
+export { ASSET_DECIMALS, RECEIPT_ACCOUNT, VOID_ACCOUNT, acceptCall, acceptedBy, checkTransfer, handoverCall, holdersOf, receiptOf, recipientAccount, releaseCall, setupCall, voidCall, type BridgedAsset, type Holders } from "./release.ts";
+export { MultisigSets } from "./sets.ts";
 export { releaseSigningMessage, SubstrateDestinationSigner } from "./signer.ts";
 export { SubstrateSourceWatcher, accountHex, inboundSeq, remarksOf } from "./source.ts";
 export { SubstrateDestinationSubmitter } from "./submitter.ts";

@@ -18,7 +18,7 @@ registerFamily("substrate", async (options, ctx): Promise<FamilyChain> => {
   const { createSubstrateFamily } = await import("./family.ts");
   const f = await createSubstrateFamily(
     { name: ctx.chain, options: withFiles },
-    { logger: ctx.log, role: ctx.role, settings: { ...ctx.settings.substrate, confirmations: ctx.settings.confirmations }, ...(ctx.query ? { query: ctx.query } : {}) },
+    { logger: ctx.log, role: ctx.role, dataDir: ctx.dataDir, settings: { ...ctx.settings.substrate, confirmations: ctx.settings.confirmations }, ...(ctx.query ? { query: ctx.query } : {}) },
   );
   return {
     watcher: f.source,

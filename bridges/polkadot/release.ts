@@ -8,7 +8,7 @@ import type { BridgeMultisig } from "./multisig.ts";
 /**
  * The calls the validators' multisig makes on the chain (docs/bridges.md "Polkadot"):
  *
- * - release of outbound <seq>: utility.batch_all([uniques.mint(receipts, seq, multisig),
+ * - release of outbound <seq>: utility.batch_all([uniques.mint(receipts, seq, RECEIPT_ACCOUNT),
  *   assets.mint(asset, recipient, amount), system.remark_with_event("nexusos:<transferId>")]).
  *   The receipt item is the on-chain "processed" mark: batch_all is atomic, and a second mint of
  *   item <seq> fails, so a release executes at most once however often it is approved again;
@@ -16,12 +16,19 @@ import type { BridgeMultisig } from "./multisig.ts";
  *   uniques.mint(receipts, seq, VOID_ACCOUNT). Once it executes, the release can never execute,
  *   so NexusOS may refund: "expired" on this chain means voided, whatever its own clock says;
  * - setup: assets.create(asset, multisig, 1) + set_metadata("NexusOS NXT", "NXT", 8) +
- *   uniques.create(receipts, multisig), when they do not exist yet.
+ *   uniques.create(receipts, multisig), when they do not exist yet;
+ * - handover, when NexusOS's key set (hence the multisig) changed: the new multisig first accepts
+ *   the collection (uniques.set_accept_ownership), then the old one hands both over
+ *   (set_team + transfer_ownership of the asset and of the collection, in one batch_all).
  *
- * Every validator builds the same bytes, hence the same call hash: pallet-multisig gathers the
- * approvals of one call hash, and executes it at the threshold's last approval.
+ * Receipts belong to keyless accounts, so nobody can burn one (and free its id) but the
+ * collection's admin, the multisig. The release and void calls name no multisig: every
+ * validator builds the same bytes whichever multisig holds the asset, hence the same call hash,
+ * under which pallet-multisig gathers approvals and executes at the threshold's last one.
  */
 
+/** Owner of release receipts: blake2_256("nexusos/bridge/receipt"), an account nobody has a key for. */
+export const RECEIPT_ACCOUNT = u8aToHex(blake2AsU8a(stringToU8a("nexusos/bridge/receipt"), 256));
 /** Owner of void receipts: blake2_256("nexusos/bridge/void"), an account nobody has a key for. */
 export const VOID_ACCOUNT = u8aToHex(blake2AsU8a(stringToU8a("nexusos/bridge/void"), 256));
 export const ASSET_NAME = "NexusOS NXT";
@@ -34,7 +41,6 @@ export const MAX_SEQ = 0xffff_ffffn;
 export interface BridgedAsset {
   readonly assetId: string;
   readonly receiptCollection: string;
-  readonly multisig: BridgeMultisig;
 }
 
 /** 0x + 64 hex of a recipient given as SS58 (any prefix; NexusOS checked its own) or 0x + 64 hex. */
@@ -61,7 +67,7 @@ export function releaseCall(c: SubstrateChain, a: BridgedAsset, t: OutboundTrans
   checkTransfer(c.chainName, t);
   const tx = c.api.tx;
   return tx.utility.batchAll([
-    tx.uniques.mint(a.receiptCollection, t.seq, { Id: a.multisig.account }),
+    tx.uniques.mint(a.receiptCollection, t.seq, { Id: RECEIPT_ACCOUNT }),
     tx.assets.mint(a.assetId, { Id: recipientAccount(t.recipient) }, t.amount),
     tx.system.remarkWithEvent(`nexusos:${t.transferId}`),
   ]);
@@ -72,13 +78,35 @@ export function voidCall(c: SubstrateChain, a: BridgedAsset, seq: bigint): Extri
   return c.api.tx.uniques.mint(a.receiptCollection, seq, { Id: VOID_ACCOUNT });
 }
 
-/** The setup calls still needed (none when the asset and the collection exist). */
-export async function setupCall(c: SubstrateChain, a: BridgedAsset): Promise<Extrinsic | undefined> {
-  const s = await setupState(c, a);
+/** The calls creating what `h` says is missing, owned by `multisig` (0x account); undefined when nothing is. */
+export function setupCall(c: SubstrateChain, a: BridgedAsset, h: Holders, multisig: string): Extrinsic | undefined {
   const calls: Extrinsic[] = [];
-  if (!s.asset) calls.push(c.api.tx.assets.create(a.assetId, { Id: a.multisig.account }, 1), c.api.tx.assets.setMetadata(a.assetId, ASSET_NAME, ASSET_SYMBOL, ASSET_DECIMALS));
-  if (!s.collection) calls.push(c.api.tx.uniques.create(a.receiptCollection, { Id: a.multisig.account }));
+  if (!h.asset) calls.push(c.api.tx.assets.create(a.assetId, { Id: multisig }, 1), c.api.tx.assets.setMetadata(a.assetId, ASSET_NAME, ASSET_SYMBOL, ASSET_DECIMALS));
+  if (!h.collection) calls.push(c.api.tx.uniques.create(a.receiptCollection, { Id: multisig }));
   return calls.length ? c.api.tx.utility.batchAll(calls) : undefined;
+}
+
+/** Step 1 of a handover, by the NEW multisig: accept the receipt collection. */
+export function acceptCall(c: SubstrateChain, a: BridgedAsset): Extrinsic {
+  return c.api.tx.uniques.setAcceptOwnership(a.receiptCollection);
+}
+
+/** Step 2, by the OLD multisig once the new one accepted: the asset and the collection to `to`. */
+export function handoverCall(c: SubstrateChain, a: BridgedAsset, to: string): Extrinsic {
+  const tx = c.api.tx;
+  const id = { Id: to };
+  return tx.utility.batchAll([
+    tx.assets.setTeam(a.assetId, id, id, id),
+    tx.assets.transferOwnership(a.assetId, id),
+    tx.uniques.setTeam(a.receiptCollection, id, id, id),
+    tx.uniques.transferOwnership(a.receiptCollection, id),
+  ]);
+}
+
+/** Who holds the asset and the collection: the one account that is owner, admin and issuer of each (undefined: missing). */
+export interface Holders {
+  readonly asset?: string;
+  readonly collection?: string;
 }
 
 interface Owned {
@@ -88,35 +116,38 @@ interface Owned {
 }
 
 /**
- * Whether the NXT asset and the receipt collection exist, and who holds them. Throws
- * POLKADOT_ASSET_NOT_BRIDGED when one exists but the multisig is not its owner, admin and
- * issuer: someone else could mint or burn, and the bridge must not run on it.
+ * The holders of the NXT asset and the receipt collection. Throws POLKADOT_ASSET_NOT_BRIDGED
+ * when one exists but its owner, admin and issuer are not one account, or the two are held by
+ * different accounts: then someone other than one multisig could mint or burn, and the bridge
+ * must not run on it.
  */
-export async function setupState(c: SubstrateChain, a: BridgedAsset): Promise<{ asset: boolean; collection: boolean }> {
+export async function holdersOf(c: SubstrateChain, a: BridgedAsset): Promise<Holders> {
   const [asset, collection] = await c.read("asset and receipt collection", async () => [
     (await c.api.query.assets.asset(a.assetId)).toJSON() as Owned | null,
     (await c.api.query.uniques.class(a.receiptCollection)).toJSON() as Owned | null,
   ]);
-  const ms = a.multisig.account;
-  const own = (o: Owned | null, what: string) => {
-    if (!o) return false;
-    const holders = [o.owner, o.admin, o.issuer].map((x) => recipientAccount(x));
-    if (holders.some((h) => h !== ms)) {
-      throw new PolkadotError("POLKADOT_ASSET_NOT_BRIDGED", `${c.chainName}: ${what} exists, but its owner/admin/issuer (${holders.join(", ")}) is not the bridge multisig ${a.multisig.address}: choose another id in NexusOS's settings, or hand it over to the multisig`, {
-        chain: c.chainName,
-      });
-    }
-    return true;
+  const bad = (msg: string) => new PolkadotError("POLKADOT_ASSET_NOT_BRIDGED", `${c.chainName}: ${msg}: choose other ids in NexusOS's settings, or hand them over to the bridge multisig`, { chain: c.chainName });
+  const holder = (o: Owned | null, what: string): string | undefined => {
+    if (!o) return undefined;
+    const hs = [o.owner, o.admin, o.issuer].map((x) => recipientAccount(x));
+    if (hs.some((h) => h !== hs[0])) throw bad(`${what}'s owner/admin/issuer are ${hs.join(", ")}, not one multisig`);
+    return hs[0];
   };
-  return { asset: own(asset, `asset ${a.assetId}`), collection: own(collection, `uniques collection ${a.receiptCollection}`) };
+  const h = { asset: holder(asset, `asset ${a.assetId}`), collection: holder(collection, `uniques collection ${a.receiptCollection}`) };
+  if (h.asset && h.collection && h.asset !== h.collection) throw bad(`asset ${a.assetId} is held by ${h.asset} and collection ${a.receiptCollection} by ${h.collection}`);
+  return { ...(h.asset ? { asset: h.asset } : {}), ...(h.collection ? { collection: h.collection } : {}) };
+}
+
+/** The collection `account` accepted to receive (uniques OwnershipAcceptance), if any. */
+export async function acceptedBy(c: SubstrateChain, account: string): Promise<string | undefined> {
+  const v = (await c.read("ownership acceptance", () => c.api.query.uniques.ownershipAcceptance(account))).toJSON() as number | string | null;
+  return v === null ? undefined : String(v);
 }
 
 /** The receipt of outbound <seq>: "done" (released), "void" (voided after expiry), or none. */
 export async function receiptOf(c: SubstrateChain, a: BridgedAsset, seq: bigint): Promise<"done" | "void" | undefined> {
   const item = (await c.read(`receipt ${seq}`, () => c.api.query.uniques.asset(a.receiptCollection, seq))).toJSON() as { owner: string } | null;
   if (!item) return undefined;
-  const owner = recipientAccount(item.owner);
-  if (owner === VOID_ACCOUNT) return "void";
-  // Anything else was minted by the multisig's release (owner: the multisig itself).
-  return "done";
+  // Only the multisig mints receipts; only its release names RECEIPT_ACCOUNT.
+  return recipientAccount(item.owner) === VOID_ACCOUNT ? "void" : "done";
 }

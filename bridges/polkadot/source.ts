@@ -34,10 +34,13 @@ export function remarksOf(call: Call): string[] {
 
 /**
  * Reads deposits to the bridge multisig on a Substrate chain (chain → NexusOS): assets.Transferred
- * events of the NXT asset to the multisig account, in successful extrinsics of blocks at or
+ * events of the NXT asset to a bridge multisig account (the current one or one it replaced), in
+ * successful extrinsics of blocks at or
  * below the finalized head (less `confirmations`), whose call carries a remark naming the nxs1…
  * recipient (utility.batch_all([assets.transfer_keep_alive(…), system.remark("nxs1…")]) is
- * the usual form). Each transfer gets a seq every validator derives alike (inboundSeq). A
+ * the usual form). Each transfer gets a seq every validator derives alike (inboundSeq: its index
+ * counts every Transferred event of the asset in the extrinsic, so the seq does not depend on
+ * which bridge accounts a watcher knows). A
  * deposit without a remark naming exactly one NexusOS address is not reported (nothing can be
  * credited): it is logged as an error with block, extrinsic, sender and amount; the asset stays
  * in the multisig account, never lost.
@@ -45,7 +48,7 @@ export function remarksOf(call: Call): string[] {
 export class SubstrateSourceWatcher implements SourceWatcher {
   readonly chain: string;
 
-  constructor(private readonly o: { readonly chain: string; readonly client: SubstrateChain; readonly assetId: string; readonly multisigAccount: string; readonly confirmations: number; readonly logger: Logger }) {
+  constructor(private readonly o: { readonly chain: string; readonly client: SubstrateChain; readonly assetId: string; readonly isBridgeAccount: (account: string) => boolean; readonly confirmations: number; readonly logger: Logger }) {
     if (!Number.isSafeInteger(o.confirmations) || o.confirmations < 0) throw new RangeError("confirmations must be a non-negative integer");
     this.chain = o.chain;
   }
@@ -67,16 +70,20 @@ export class SubstrateSourceWatcher implements SourceWatcher {
   async #inBlock(n: bigint): Promise<ObservedTransfer[]> {
     const b = await this.o.client.block(n);
     const ok = new Set<number>();
-    const deposits = new Map<number, { from: string; amount: bigint }[]>();
+    const deposits = new Map<number, { from: string; amount: bigint; k: number }[]>();
+    const transfersIn = new Map<number, number>();
     for (const { phase, event } of b.events) {
       if (!phase.isApplyExtrinsic) continue;
       const i = phase.asApplyExtrinsic.toNumber();
       if (event.section === "system" && event.method === "ExtrinsicSuccess") ok.add(i);
       if (event.section !== "assets" || event.method !== "Transferred") continue;
       const [asset, from, to, amount] = event.data as unknown as [{ toString(): string }, Uint8Array, Uint8Array, { toBigInt(): bigint }];
-      if (asset.toString() !== this.o.assetId || u8aToHex(to) !== this.o.multisigAccount) continue;
+      if (asset.toString() !== this.o.assetId) continue;
+      const k = transfersIn.get(i) ?? 0;
+      transfersIn.set(i, k + 1);
+      if (!this.o.isBridgeAccount(u8aToHex(to))) continue;
       const list = deposits.get(i) ?? [];
-      list.push({ from: u8aToHex(from), amount: amount.toBigInt() });
+      list.push({ from: u8aToHex(from), amount: amount.toBigInt(), k });
       deposits.set(i, list);
     }
     const out: ObservedTransfer[] = [];
@@ -85,7 +92,7 @@ export class SubstrateSourceWatcher implements SourceWatcher {
       const xt = b.extrinsics[i]!;
       const sourceTx = `${b.hash}:${i}`;
       const names = [...new Set(remarksOf(xt.method as unknown as Call).map((r) => r.trim()).filter((r) => isAddress(r)))];
-      list.forEach((d, k) => {
+      list.forEach(({ k, ...d }) => {
         const seen = { chain: this.chain, block: n.toString(), blockHash: b.hash, extrinsic: i, extrinsicHash: xt.hash.toHex(), sender: d.from, amount: d.amount.toString() };
         if (i > MAX_EXTRINSIC_INDEX || k > MAX_TRANSFER_INDEX || n > MAX_BLOCK) {
           this.o.logger.error(seen, `deposit NOT CREDITED: its position (extrinsic ≤ ${MAX_EXTRINSIC_INDEX}, transfer ≤ ${MAX_TRANSFER_INDEX}, block ≤ ${MAX_BLOCK}) has no seq; the asset is held by the bridge multisig`);

@@ -4,6 +4,7 @@ import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import type { OutboundView } from "../core/nexus.ts";
 import type { FamilyUpkeep } from "../core/families.ts";
+import type { AttestationKeys } from "../core/attestation-keys.ts";
 import { createSubstrateFamily, type SubstrateFamily } from "./family.ts";
 import { SubstrateKey } from "./keys.ts";
 
@@ -26,12 +27,14 @@ export async function substrateFamilyOn(o: {
   confirmations?: number;
   options?: Record<string, unknown>;
   role?: "watcher" | "relayer";
+  /** Follow NexusOS's key set through `query` (no pinned multisig). */
+  follow?: { query: <T = unknown>(path: string, params?: Record<string, unknown>) => Promise<T>; dataDir?: string };
 }): Promise<SubstrateFamily> {
   const keys = await Promise.all(o.validators.map(substrateValidatorKey));
   const env: NodeJS.ProcessEnv = o.signer === undefined ? {} : { SUBSTRATE_TEST_KEY: toHex(substrateValidatorSeed(o.signer)) };
   return createSubstrateFamily(
-    { name: "assethub", options: { wsUrl: o.wsUrl, multisig: { publicKeys: keys.map((k) => k.publicKeyHex) }, ...(o.signer === undefined ? {} : { validatorKey: { env: "SUBSTRATE_TEST_KEY" } }), ...o.options } },
-    { logger: o.logger, env, ...(o.role ? { role: o.role } : {}), settings: { ss58Prefix: o.ss58Prefix, assetId: o.assetId ?? "1984", confirmations: o.confirmations ?? 0 } },
+    { name: "assethub", options: { wsUrl: o.wsUrl, ...(o.follow ? {} : { multisig: { publicKeys: keys.map((k) => k.publicKeyHex) } }), ...(o.signer === undefined ? {} : { validatorKey: { env: "SUBSTRATE_TEST_KEY" } }), ...o.options } },
+    { logger: o.logger, env, ...(o.role ? { role: o.role } : {}), ...(o.follow ? { query: o.follow.query, ...(o.follow.dataDir ? { dataDir: o.follow.dataDir } : {}) } : {}), settings: { ss58Prefix: o.ss58Prefix, assetId: o.assetId ?? "1984", confirmations: o.confirmations ?? 0 } },
   );
 }
 
@@ -39,17 +42,31 @@ export async function substrateFamilyOn(o: {
 export class FakeNexus {
   outbound: OutboundView[] = [];
   now = Math.floor(Date.now() / 1000);
+  /** bridge/attestationKeys {family: "substrate"}: set with keyValidators(). */
+  keys: AttestationKeys | undefined;
+
+  /** NexusOS's substrate key set: validators `ns`, equal power, all keyed. */
+  async keyValidators(ns: readonly number[]): Promise<void> {
+    const keys = await Promise.all(ns.map(async (n) => ({ validator: `nxsvalidator${n}`, key: (await substrateValidatorKey(n)).publicKeyHex, power: "100" })));
+    this.keys = { family: "substrate", height: 1, totalPower: String(100 * ns.length), keyedPower: String(100 * ns.length), keys, missing: [] };
+  }
+
+  /** NexusOS's queries the family asks for outside upkeep. */
+  query = async <T>(path: string, params: Record<string, unknown> = {}): Promise<T> => {
+    if (path === "bridge/attestationKeys" && this.keys) return this.keys as T;
+    if (path === "bridge/pendingOutbound") {
+      const items = this.outbound.filter((x) => x.chain === params.chain && x.seq > Number(params.after ?? 0));
+      return { items, next: null } as T;
+    }
+    throw new Error(`FakeNexus: no query ${path}`);
+  };
 
   upkeep(validator = "nxs-validator"): FamilyUpkeep {
     return {
       role: "watcher",
       validator,
       nowSeconds: async () => this.now,
-      query: async <T>(path: string, params: Record<string, unknown>): Promise<T> => {
-        if (path !== "bridge/pendingOutbound") throw new Error(`FakeNexus: no query ${path}`);
-        const items = this.outbound.filter((x) => x.chain === params.chain && x.seq > Number(params.after ?? 0));
-        return { items, next: null } as T;
-      },
+      query: <T>(path: string, params: Record<string, unknown>): Promise<T> => this.query<T>(path, params),
     };
   }
 
