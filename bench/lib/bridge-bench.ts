@@ -102,8 +102,9 @@ ${o.own}  --watcher-poll-ms MS watchers' and relayer's pollIntervalMs (default: 
                        wake on NexusOS's bridge events, but ${o.sentBack} is seen only by a pass
   --timeout S          give up on a phase after S seconds (default 900): its missing transfers count as lost
   --chaos              a second relayer races the first, and the first is killed (SIGKILL) at random
-                       moments (every 0.5-3 s) and restarted on its checkpoints throughout the phases;
-                       the exactly-once checks then cover crashes mid-batch and racing relayers
+                       moments (every 0.5-3 s) and restarted on its checkpoints throughout the phases
+                       (a chain without relayers: a random watcher each time); the exactly-once
+                       checks then cover crashes mid-batch and racing relayers
   --keep               keep the work directory (homes, configs, every process's log)
   -h, --help           this text
 
@@ -209,31 +210,37 @@ export class BridgeBench {
     return this.clients[0]!;
   }
 
-  #relayer: { proc: ChildProcess; args: string[] } | undefined;
+  /** The bridge processes by role ("watcher-0", "relayer", …), for --chaos restarts. */
+  readonly #services = new Map<string, { proc: ChildProcess; args: string[] }>();
 
   /**
-   * --chaos: SIGKILL the relayer at random moments (every 0.5-3 s, mid-batch or mid-start-up
-   * alike) and start it again on the same config and checkpoints at once. stop() ends the
-   * chaos with a relayer running and returns the kill times (seconds from the start).
+   * --chaos: SIGKILL a bridge process at random moments (every 0.5-3 s, mid-batch or mid-start-up
+   * alike) and start it again on the same config and checkpoints at once: the relayer when there
+   * is one (relayer-b races it), else a watcher drawn at random (a chain without relayers, whose
+   * watchers execute releases themselves). stop() ends the chaos with every process running and
+   * returns the kill times (seconds from the start) and who was killed.
    */
-  startChaos(): { stop(): Promise<number[]> } {
+  startChaos(): { readonly target: string; stop(): Promise<number[]> } {
     const t0 = Date.now();
     const kills: number[] = [];
+    const roles = this.#services.has("relayer") ? ["relayer"] : [...this.#services.keys()].filter((r) => r.startsWith("watcher"));
     let running = true;
     const loop = (async () => {
       while (running) {
         await sleep(500 + Math.random() * 2500);
-        const r = this.#relayer;
+        const role = roles[Math.floor(Math.random() * roles.length)]!;
+        const r = this.#services.get(role);
         if (!running || !r) break;
         const exited = new Promise((res) => (r.proc.exitCode !== null || r.proc.signalCode !== null ? res(undefined) : r.proc.once("exit", res)));
         r.proc.kill("SIGKILL");
         await exited;
         kills.push(r1((Date.now() - t0) / 1000));
-        const { proc } = this.spawn("relayer", r.args);
-        this.#relayer = { proc, args: r.args };
+        const { proc } = this.spawn(role, r.args);
+        this.#services.set(role, { proc, args: r.args });
       }
     })();
     return {
+      target: roles.length === 1 ? roles[0]! : `a random one of ${roles.join(", ")}`,
       stop: async () => {
         running = false;
         await loop;
@@ -305,15 +312,16 @@ export class BridgeBench {
    * The four watchers (watcher i: validator i's home and node, `watcherChain(i)`) and the relayer
    * (validator 0's node, `relayerChain`), each config `common` plus those; resolves once all started.
    */
-  async startServices(o: { common: Record<string, unknown>; watcherChain: (i: number) => Record<string, unknown>; relayerChain: Record<string, unknown> }): Promise<void> {
+  async startServices(o: { common: Record<string, unknown>; watcherChain: (i: number) => Record<string, unknown>; relayerChain?: Record<string, unknown> }): Promise<void> {
     const services = [
       ...this.layout.nodes.map((n, i) => ({
         role: `watcher-${i}`,
         config: { ...o.common, nexus: { rpcUrl: n.rpcUrl }, key: { home: n.home, name: "validator" }, dataDir: join(this.dir, `watcher-${i}`), chains: [o.watcherChain(i)] },
       })),
-      { role: "relayer", config: { ...o.common, nexus: { rpcUrl: this.layout.nodes[0]!.rpcUrl }, dataDir: join(this.dir, "relayer"), chains: [o.relayerChain] } },
+      // No relayer for a chain whose releases the watchers execute themselves (Substrate).
+      ...(o.relayerChain ? [{ role: "relayer", config: { ...o.common, nexus: { rpcUrl: this.layout.nodes[0]!.rpcUrl }, dataDir: join(this.dir, "relayer"), chains: [o.relayerChain] } }] : []),
       // --chaos: a second relayer on another node races the first (which gets killed).
-      ...(this.s.chaos ? [{ role: "relayer-b", config: { ...o.common, nexus: { rpcUrl: this.layout.nodes[1]!.rpcUrl }, dataDir: join(this.dir, "relayer-b"), chains: [o.relayerChain] } }] : []),
+      ...(this.s.chaos && o.relayerChain ? [{ role: "relayer-b", config: { ...o.common, nexus: { rpcUrl: this.layout.nodes[1]!.rpcUrl }, dataDir: join(this.dir, "relayer-b"), chains: [o.relayerChain] } }] : []),
     ];
     await Promise.all(
       services.map((s) => {
@@ -322,7 +330,7 @@ export class BridgeBench {
         const kind = s.role.startsWith("watcher") ? "watcher" : "relayer";
         const args = ["--import", "tsx", CLI, kind, "start", "--config", cfg];
         const { proc, logFile } = this.spawn(s.role, args);
-        if (s.role === "relayer") this.#relayer = { proc, args };
+        this.#services.set(s.role, { proc, args });
         return waitForLog(logFile, `bridge ${kind} started`, proc);
       }),
     );
@@ -439,7 +447,7 @@ export class BridgeBench {
     };
 
     const chaos = s.chaos ? this.startChaos() : undefined;
-    if (chaos) log("chaos: the relayer is killed (SIGKILL) and restarted at random moments; relayer-b races it");
+    if (chaos) log(`chaos: ${chaos.target} killed (SIGKILL) and restarted at random moments${chaos.target === "relayer" ? "; relayer-b races it" : ""}`);
 
     // ---- throughput --------------------------------------------------------------------------
     const tp = transfers("tp", N);
@@ -541,7 +549,7 @@ export class BridgeBench {
     }
     if (chaos) {
       const kills = await chaos.stop();
-      results.chaos = { relayerKills: kills.length, killedAtSeconds: kills, racingRelayer: true };
+      results.chaos = { killed: chaos.target, kills: kills.length, relayerKills: chaos.target === "relayer" ? kills.length : 0, killedAtSeconds: kills, racingRelayer: chaos.target === "relayer" };
       log(`chaos: ${kills.length} kills at ${kills.join(", ")} s`);
     }
     watching = false;
@@ -585,8 +593,8 @@ export class BridgeBench {
       rows.push([`… ${dest.name} ${dest.backOne} → credited on NexusOS, p50 / p99`, `${l.backMs.p50} / ${l.backMs.p99} ms`]);
       rows.push([`… round trip (submit → credited back), p50 / p99`, `${l.roundTripMs.p50} / ${l.roundTripMs.p99} ms`]);
     }
-    const ch = results.chaos as { relayerKills: number } | undefined;
-    if (ch) rows.push([`chaos: the relayer killed (SIGKILL) and restarted ${ch.relayerKills} times at random moments, a second relayer racing it`, "during both phases"]);
+    const ch = results.chaos as { killed: string; kills: number; racingRelayer: boolean } | undefined;
+    if (ch) rows.push([`chaos: ${ch.killed} killed (SIGKILL) and restarted ${ch.kills} times at random moments${ch.racingRelayer ? ", a second relayer racing it" : ""}`, "during both phases"]);
     for (const [what, ok] of checks) rows.push([what, ok ? "✔" : "✘ LOST OR DUPLICATED"]);
     const w = Math.max(...rows.map((r) => r[0].length));
     console.log(`\nbridge NexusOS ⇄ ${dest.name} (${results.setup})\n`);

@@ -58,11 +58,24 @@ export class MultisigApprover {
 
   /** Approves `call` unless this signatory already did; opens the operation when none is pending. */
   async approve(call: Extrinsic, what: string): Promise<ApprovalOutcome> {
+    const p = await this.prepare(call, what);
+    if ("skipped" in p) return { kind: "skipped", why: p.skipped };
+    return this.outcome(await this.c.submit(this.pair, p.tx, `approve ${what}`), what, p.callHash);
+  }
+
+  /**
+   * The as_multi extrinsic approving `call` (with the pending operation's timepoint), or why there
+   * is none to send; send it (SubstrateChain.submit / submitMany) and read it with outcome().
+   */
+  async prepare(call: Extrinsic, what: string): Promise<{ tx: Extrinsic; callHash: string; what: string } | { skipped: string }> {
     const callHash = call.method.hash.toHex();
     const op = await this.op(callHash);
-    if (op?.approvals.includes(this.me)) return { kind: "skipped", why: `already approved (${op.approvals.length} of ${this.ms.threshold})` };
-    const tx = await this.asMulti(call, op?.when ?? null);
-    const inc = await this.c.submit(this.pair, tx, `approve ${what}`);
+    if (op?.approvals.includes(this.me)) return { skipped: `already approved (${op.approvals.length} of ${this.ms.threshold})` };
+    return { tx: await this.asMulti(call, op?.when ?? null), callHash, what };
+  }
+
+  /** What an included approval did. Throws POLKADOT_EXTRINSIC_FAILED when it failed. */
+  outcome(inc: Inclusion, what: string, callHash: string): ApprovalOutcome {
     if (!inc.ok) {
       // NoTimepoint / UnexpectedTimepoint: another signatory opened or executed the operation
       // between our read and our inclusion; the next pass reads again.

@@ -2,8 +2,8 @@
  * A local Asset Hub: the REAL Asset Hub runtime (asset-hub-rococo, statemine spec 900, from the
  * raw genesis pinned in @substrate/connect-known-chains 1.10.3) executed offline by chopsticks
  * (@acala-network/chopsticks, smoldot's executor running the runtime's own wasm), in-process,
- * behind a WebSocket JSON-RPC. Blocks are built as soon as a transaction arrives and are final at
- * once. For development and tests: `npm run node:polkadot` (scripts/polkadot/node.ts) and
+ * behind a WebSocket JSON-RPC. Blocks are built when transactions arrive (BuildBlockMode) and are
+ * final at once. For development and tests: `npm run node:polkadot` (scripts/polkadot/node.ts) and
  * test/fixtures/asset-hub.ts.
  *
  * The raw genesis funds no account anyone holds a key for: `fund` sets native balances through
@@ -33,7 +33,13 @@ export const ROC = 10n ** 12n;
 
 let running = 0;
 
-export async function startLocalAssetHub(o: { host?: string; port?: number; logLevel?: string } = {}): Promise<LocalAssetHub> {
+/**
+ * "Instant": a block per transaction, as soon as it arrives (tests: each step is its own block);
+ * "Batch": one block for what arrived within a short wait (load: approvals share blocks).
+ */
+export type BuildBlockMode = "Instant" | "Batch";
+
+export async function startLocalAssetHub(o: { host?: string; port?: number; logLevel?: string; buildBlockMode?: BuildBlockMode } = {}): Promise<LocalAssetHub> {
   // chopsticks logs every block at info; its logger reads LOG_LEVEL when first loaded
   const prevLevel = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = o.logLevel ?? prevLevel ?? "warn";
@@ -44,7 +50,7 @@ export async function startLocalAssetHub(o: { host?: string; port?: number; logL
   writeFileSync(spec, known.chainSpec);
   let ctx;
   try {
-    ctx = await setupWithServer({ genesis: spec, port: o.port ?? 0, host: o.host ?? "127.0.0.1", "build-block-mode": "Instant" } as unknown as Parameters<typeof setupWithServer>[0]);
+    ctx = await setupWithServer({ genesis: spec, port: o.port ?? 0, host: o.host ?? "127.0.0.1", "build-block-mode": o.buildBlockMode ?? "Instant" } as unknown as Parameters<typeof setupWithServer>[0]);
   } finally {
     if (prevLevel === undefined) delete process.env.LOG_LEVEL;
     else process.env.LOG_LEVEL = prevLevel;

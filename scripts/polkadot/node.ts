@@ -3,9 +3,9 @@
  * Substrate family — the real Asset Hub runtime in chopsticks, offline
  * (scripts/polkadot/local-asset-hub.ts). Point a watcher's `wsUrl` at it.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { decodeAddress } from "@polkadot/util-crypto";
-import { ROC, startLocalAssetHub } from "./local-asset-hub.ts";
+import { ROC, startLocalAssetHub, type BuildBlockMode } from "./local-asset-hub.ts";
 
 const port = (v: string) => {
   const n = Number(v);
@@ -27,8 +27,9 @@ const program = new Command("node:polkadot")
   .option("--port <port>", "WebSocket/HTTP port", port, 8000)
   .option("--fund <account>", "give this account (SS58 or 0x hex) 1 000 ROC of native balance; repeatable (validators' accounts, the bridge multisig)", account, [])
   .option("--log-level <level>", "chopsticks' log level (trace, debug, info, warn, error)", "info")
-  .action(async (o: { host: string; port: number; fund: string[]; logLevel: string }) => {
-    const hub = await startLocalAssetHub({ host: o.host, port: o.port, logLevel: o.logLevel });
+  .addOption(new Option("--build-block-mode <mode>", "Instant: a block per transaction; Batch: one block for the transactions that arrive together").choices(["Instant", "Batch"]).default("Instant"))
+  .action(async (o: { host: string; port: number; fund: string[]; logLevel: string; buildBlockMode: BuildBlockMode }) => {
+    const hub = await startLocalAssetHub({ host: o.host, port: o.port, logLevel: o.logLevel, buildBlockMode: o.buildBlockMode });
     if (o.fund.length) await hub.fund(o.fund, 1_000n * ROC);
     console.log(`${hub.label}\n  SS58 prefix ${hub.ss58Prefix}; funded: ${o.fund.length ? o.fund.join(", ") : "none"}\n  bridge settings on NexusOS: substrate { ss58Prefix: ${hub.ss58Prefix}, assetId: "<id>" }`);
     const stop = async () => {

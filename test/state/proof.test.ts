@@ -154,6 +154,45 @@ describe("state/proofs", () => {
     expect(verifyStateProof(store.root, key, "v" as unknown as Uint8Array, proof)).to.equal(false);
   });
 
+  it("rejects hashes with extra digits, a leaf with a malformed hash, a 17-entry level, and an exclusion leaf off the key's path (mutation-test gaps)", () => {
+    const key = bytes("acct/42");
+    const { value, proof } = store.prove(key);
+    const p = proof as StateProofV1;
+    const lvl = p.levels.findIndex((l) => l.some((x) => x !== null));
+    const at = p.levels[lvl]!.findIndex((x) => x !== null);
+    // A sibling or leaf hash is exactly 64 lowercase digits: one more digit, either end, is refused
+    // (parsing only the first 64 would accept a second spelling of the same proof).
+    for (const edit of [(h: string) => `${h}0`, (h: string) => `0${h}`]) {
+      const t = clone(p) as { levels: (string | null)[][]; leaf: Record<string, string> };
+      t.levels[lvl]![at] = edit(t.levels[lvl]![at]!);
+      expect(verifyStateProof(store.root, key, value, t)).to.equal(false);
+      const u = clone(p) as { leaf: Record<string, string> };
+      u.leaf.valueHash = edit(u.leaf.valueHash!);
+      expect(verifyStateProof(store.root, key, value, u)).to.equal(false);
+    }
+    // Both leaf fields present, one not a hash.
+    for (const bad of ["zz", "", 7]) {
+      expect(verifyStateProof(store.root, key, value, { ...p, leaf: { keyHash: p.leaf!.keyHash, valueHash: bad } })).to.equal(false);
+      expect(verifyStateProof(store.root, key, value, { ...p, leaf: { keyHash: bad, valueHash: p.leaf!.valueHash } })).to.equal(false);
+    }
+    // A level of 17 entries (16 real ones and one more).
+    const long = clone(p) as { levels: unknown[][] };
+    long.levels[0]!.push(null);
+    expect(verifyStateProof(store.root, key, value, long)).to.equal(false);
+    // An exclusion proof ending at another key's leaf: that leaf must share the missing key's path.
+    let missing: { key: Uint8Array; proof: StateProofV1 } | undefined;
+    for (let i = 0; !missing; i++) {
+      const k = bytes(`missing/${i}`);
+      const pr = store.prove(k).proof as StateProofV1;
+      if (pr.leaf !== null && pr.levels.length > 0) missing = { key: k, proof: pr };
+    }
+    expect(verifyStateProof(store.root, missing.key, undefined, missing.proof)).to.equal(true);
+    const off = clone(missing.proof) as { leaf: Record<string, string> };
+    const first = parseInt(off.leaf.keyHash![0]!, 16);
+    off.leaf.keyHash = ((first + 1) % 16).toString(16) + off.leaf.keyHash!.slice(1);
+    expect(verifyStateProof(store.root, missing.key, undefined, off)).to.equal(false);
+  });
+
   it("proves against the latest root after updates and deletions", () => {
     const s = openMemoryAuthenticatedStore();
     s.stage([
