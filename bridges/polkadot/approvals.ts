@@ -2,9 +2,13 @@ import type { Logger } from "pino";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { u8aToHex } from "@polkadot/util";
 import { decodeAddress } from "@polkadot/util-crypto";
+import type { EventRecord } from "@polkadot/types/interfaces";
 import type { Extrinsic, Inclusion, SubstrateChain } from "./chain.ts";
 import { PolkadotError } from "./errors.ts";
 import type { BridgeMultisig } from "./multisig.ts";
+
+/** Approvals per utility batch extrinsic. */
+export const APPROVALS_PER_BATCH = 16;
 
 /** A pending multisig operation (pallet-multisig `Multisigs` entry). */
 export interface MultisigOp {
@@ -65,7 +69,7 @@ export class MultisigApprover {
 
   /**
    * The as_multi extrinsic approving `call` (with the pending operation's timepoint), or why there
-   * is none to send; send it (SubstrateChain.submit / submitMany) and read it with outcome().
+   * is none to send; send it (SubstrateChain.submit, or approveMany for several) and read it with outcome().
    */
   async prepare(call: Extrinsic, what: string): Promise<{ tx: Extrinsic; callHash: string; what: string } | { skipped: string }> {
     const callHash = call.method.hash.toHex();
@@ -74,14 +78,67 @@ export class MultisigApprover {
     return { tx: await this.asMulti(call, op?.when ?? null), callHash, what };
   }
 
-  /** What an included approval did. Throws POLKADOT_EXTRINSIC_FAILED when it failed. */
-  outcome(inc: Inclusion, what: string, callHash: string): ApprovalOutcome {
+  /**
+   * Sends prepared approvals as utility batches of up to APPROVALS_PER_BATCH calls, one extrinsic
+   * each, so a pass costs a few inclusions instead of one per approval (6-12 s apiece on Asset
+   * Hub), and one nonce per extrinsic. utility.force_batch where the runtime has it; else
+   * utility.batch, which stops at a failing call (e.g. NoTimepoint after another signatory opened
+   * the operation in the same block): the calls after it are not executed and are retried by the
+   * next pass. Resolves with each approval's outcome or error, in order.
+   */
+  async approveMany(items: readonly { tx: Extrinsic; callHash: string; what: string }[]): Promise<(ApprovalOutcome | Error)[]> {
+    const out: (ApprovalOutcome | Error)[] = [];
+    const tx = this.c.api.tx.utility as unknown as Record<string, ((calls: unknown[]) => Extrinsic) | undefined>;
+    const batch = tx.forceBatch ?? tx.batch!;
+    for (let start = 0; start < items.length; start += APPROVALS_PER_BATCH) {
+      const chunk = items.slice(start, start + APPROVALS_PER_BATCH);
+      let inc: Inclusion;
+      try {
+        inc = await this.c.submit(this.pair, batch(chunk.map((x) => x.tx.method)), `approve ${chunk.length} operation(s)`);
+      } catch (e) {
+        for (let i = 0; i < chunk.length; i++) out.push(e as Error);
+        continue;
+      }
+      if (!inc.ok) {
+        for (const x of chunk) out.push(new PolkadotError("POLKADOT_EXTRINSIC_FAILED", `${this.c.chainName}: approving ${x.what}: ${inc.error}`, { error: inc.error }));
+        continue;
+      }
+      // The batch's events, item by item: each item's own, then ItemCompleted (or ItemFailed);
+      // BatchInterrupted(index, error) ends utility.batch early. An executed release's own
+      // batch_all emits ItemCompleted events too, before MultisigExecuted: an item ends at the
+      // first ItemCompleted after its multisig event.
+      const results: (ApprovalOutcome | Error | undefined)[] = new Array(chunk.length).fill(undefined);
+      let i = 0;
+      let events: EventRecord[] = [];
+      for (const rec of inc.events) {
+        const e = rec.event;
+        const ownDone = events.some((x) => x.event.section === "multisig");
+        if (e.section === "utility" && e.method === "ItemCompleted" && ownDone && i < chunk.length) {
+          results[i] = this.outcome(inc, chunk[i]!.what, chunk[i]!.callHash, events);
+          i++;
+          events = [];
+        } else if (e.section === "utility" && (e.method === "ItemFailed" || e.method === "BatchInterrupted")) {
+          const failedAt = e.method === "BatchInterrupted" ? Number((e.data[0] as unknown as { toString(): string }).toString()) : i;
+          const err = this.c.describeError(e.data[e.data.length - 1] as unknown as Parameters<SubstrateChain["describeError"]>[0]);
+          results[failedAt] = new PolkadotError("POLKADOT_EXTRINSIC_FAILED", `${this.c.chainName}: approving ${chunk[failedAt]!.what}: ${err}`, { error: err });
+          if (e.method === "BatchInterrupted") break;
+          i++;
+          events = [];
+        } else events.push(rec);
+      }
+      chunk.forEach((x, k) => out.push(results[k] ?? new PolkadotError("POLKADOT_EXTRINSIC_FAILED", `${this.c.chainName}: ${x.what}: not executed (the batch stopped at an earlier approval): retried next pass`)));
+    }
+    return out;
+  }
+
+  /** What an included approval did (`events`: its own; default the extrinsic's). Throws POLKADOT_EXTRINSIC_FAILED when it failed. */
+  outcome(inc: Inclusion, what: string, callHash: string, events: readonly EventRecord[] = inc.events): ApprovalOutcome {
     if (!inc.ok) {
       // NoTimepoint / UnexpectedTimepoint: another signatory opened or executed the operation
       // between our read and our inclusion; the next pass reads again.
       throw new PolkadotError("POLKADOT_EXTRINSIC_FAILED", `${this.c.chainName}: approving ${what}: ${inc.error}`, { error: inc.error, block: inc.blockHash });
     }
-    for (const { event } of inc.events) {
+    for (const { event } of events) {
       if (event.section !== "multisig") continue;
       if (event.method === "MultisigExecuted") {
         const r = event.data[event.data.length - 1] as unknown as { isErr: boolean; asErr: Parameters<SubstrateChain["describeError"]>[0] };

@@ -113,16 +113,16 @@ export class SubstrateChain {
   }
 
   /**
-   * Signs `tx` with `pair` (`nonce`, or the next one the node knows, pool included) and waits until it is
+   * Signs `tx` with `pair` (the next nonce the node knows, pool included) and waits until it is
    * in a block. Throws POLKADOT_RPC when it is refused by the pool or not seen in a block within
    * `timeoutMs`; resolves with ok: false (and the decoded error) when included but failed.
    */
-  async submit(pair: KeyringPair, tx: Extrinsic, what: string, timeoutMs = 60_000, nonce = -1): Promise<Inclusion> {
+  async submit(pair: KeyringPair, tx: Extrinsic, what: string, timeoutMs = 60_000): Promise<Inclusion> {
     let unsub: (() => void) | undefined;
     try {
       return await withTimeout(
         new Promise<Inclusion>((resolve, reject) => {
-          tx.signAndSend(pair, { nonce }, (r) => {
+          tx.signAndSend(pair, { nonce: -1 }, (r) => {
             if (r.status.isInBlock) {
               const failed = r.dispatchError;
               resolve({ blockHash: r.status.asInBlock.toHex(), ...(r.txIndex !== undefined ? { index: r.txIndex } : {}), ok: !failed, ...(failed ? { error: this.describeError(failed) } : {}), events: r.events });
@@ -141,19 +141,6 @@ export class SubstrateChain {
     } finally {
       unsub?.();
     }
-  }
-
-  /**
-   * Signs `txs` with `pair` under consecutive nonces (the next one the node knows, pool included,
-   * then +1 each) and sends them together, so they share blocks instead of waiting for each
-   * other; resolves with each one's inclusion or error, in order. An extrinsic refused by the pool
-   * leaves the later nonces waiting in the pool's future queue until their timeout: the next
-   * pass reads the chain again.
-   */
-  async submitMany(pair: KeyringPair, txs: readonly { tx: Extrinsic; what: string }[], timeoutMs = 60_000): Promise<PromiseSettledResult<Inclusion>[]> {
-    if (txs.length === 0) return [];
-    const first = await this.read("account nonce", async () => (await this.api.rpc.system.accountNextIndex(pair.address)).toNumber());
-    return Promise.allSettled(txs.map(({ tx, what }, i) => this.submit(pair, tx, what, timeoutMs, first + i)));
   }
 
   async close(): Promise<void> {

@@ -125,12 +125,12 @@ describe("bridges/polkadot family (multisig releases, receipts, deposits) on the
     expect(await balanceOf(userAccount)).to.equal(500_000n);
   });
 
-  it("several open transfers: a validator's pass sends its approvals together (consecutive nonces); three passes execute them all", async () => {
+  it("several open transfers: a validator's pass sends its approvals together (one utility batch); three passes execute them all", async () => {
     const tos = [0, 1].map((i) => u8aToHex(sha256(utf8(`batch-recipient-${i}`))));
     await hub.fund(tos, ROC);
     const ts = tos.map((to, i) => toOutboundTransfer(nexus.add({ seq: ++seq, recipient: to, amount: 100n + BigInt(i) })));
     await passes([0]);
-    // one pass opened both operations (two extrinsics of one account, nonces n and n + 1)
+    // one pass, one extrinsic, opened both operations
     const a0 = new MultisigApprover(fams[0]!.client, fams[0]!.multisig, (await substrateValidatorKey(0)).pair, logs.logger);
     for (const t of ts) expect((await a0.op(releaseCall(fams[0]!.client, fams[0]!.asset, t).method.hash.toHex()))?.approvals).to.have.length(1);
     await passes([1, 2]);
