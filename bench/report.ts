@@ -117,7 +117,7 @@ const BRIDGE_BENCHES = [
   },
   {
     file: "bridge-polkadot",
-    what: (b: any): string => `NexusOS → Asset Hub → NexusOS: four validator processes and their four watchers (no relayer: the validators' multisig approvals execute releases), and the real ${b.assetHub.runtime} offline in chopsticks in its own process (blocks built from what arrives together, final at once: no relay chain, no slot time)`,
+    what: (b: any): string => `NexusOS → Asset Hub → NexusOS: four validator processes and their four watchers (no relayer: the validators' multisig approvals execute releases), and the real ${b.assetHub.runtime}, offline, in its own process (blocks built from what arrives together, final at once: no relay chain, no slot time)`,
     arrived: "minted", where: "Asset Hub", sentBack: "Asset Hub transfer back", escrow: "NexusOS escrow = the asset outside the bridge multisig",
     backFirst: "a transfer back is read by the watchers' next pass",
   },
