@@ -41,7 +41,7 @@ import type { AttestationKeys } from "../bridges/core/attestation-keys.ts";
 import { SubstrateChain } from "../bridges/polkadot/chain.ts";
 import { SubstrateKey } from "../bridges/polkadot/keys.ts";
 import { multisigFromAttestationKeys } from "../bridges/polkadot/multisig.ts";
-import { substrateValidatorKey, substrateValidatorSeed } from "../bridges/polkadot/testing.ts";
+import { assetBalance, assetSupply, substrateValidatorKey, substrateValidatorSeed } from "../bridges/polkadot/testing.ts";
 import { NXT, type ChainSettings } from "../modules/bridge/params.ts";
 import { SUBSTRATE_CHAIN } from "../modules/bridge/testing.ts";
 import { sha256, toHex, utf8 } from "../runtime/crypto/hash.ts";
@@ -122,7 +122,7 @@ async function main(): Promise<number> {
 
     // ---- the Asset Hub side: mints seen in blocks, transfers back, the supply ----------------
     let scanned = (await client.bestNumber()) - 1n;
-    const balance = async (account: string) => BigInt(((await api.query.assets.account(ASSET, account)).toJSON() as { balance?: number | string } | null)?.balance ?? 0);
+    const balance = (account: string) => assetBalance(api, ASSET, account);
     const hub: BenchDestination<SubstrateKey> = {
       name: "Asset Hub",
       chain: CHAIN,
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
         return got;
       },
       checks: async (all, nexusEscrow) => {
-        const supply = BigInt(((await api.query.assets.asset(ASSET)).toJSON() as { supply: number | string }).supply);
+        const supply = await assetSupply(api, ASSET);
         const held = await balance(ms.account);
         const out = supply - held;
         const left = await Promise.all(all.map((t) => balance(u8aToHex(t.key.pair.publicKey))));

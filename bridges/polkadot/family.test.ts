@@ -22,7 +22,7 @@ import { bridgeMultisig, multisigFromAttestationKeys } from "./multisig.ts";
 import { acceptedBy, holdersOf, receiptOf, releaseCall, voidCall } from "./release.ts";
 import { releaseSigningMessage } from "./signer.ts";
 import { inboundSeq } from "./source.ts";
-import { FakeNexus, substrateFamilyOn, substrateValidatorKey } from "./testing.ts";
+import { FakeNexus, assetBalance, substrateFamilyOn, substrateValidatorKey } from "./testing.ts";
 
 const V = [0, 1, 2, 3];
 const ASSET = 1984;
@@ -45,7 +45,7 @@ describe("bridges/polkadot family (multisig releases, receipts, deposits) on the
   const user = new SubstrateKey(sha256(utf8("substrate-user")));
   const userAccount = u8aToHex(user.pair.publicKey);
   let seq = 0;
-  const balanceOf = async (account: string) => BigInt(((await hub.api.query.assets.account(ASSET, account)).toJSON() as { balance?: number | string } | null)?.balance ?? 0);
+  const balanceOf = (account: string) => assetBalance(hub.api, ASSET, account);
   /** Runs the upkeep of validators `who`, in turn (each pass is one watcher's). */
   const passes = async (who: number[]) => {
     for (const n of who) await fams[n]!.upkeep!.run(nexus.upkeep());

@@ -1,5 +1,6 @@
 /** Test helpers of the Substrate family: validators' keys, families on a test chain, a NexusOS stand-in for upkeep. */
 import type { Logger } from "pino";
+import type { ApiPromise } from "@polkadot/api";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
 import type { OutboundView } from "../core/nexus.ts";
@@ -7,6 +8,16 @@ import type { FamilyUpkeep } from "../core/families.ts";
 import type { AttestationKeys } from "../core/attestation-keys.ts";
 import { createSubstrateFamily, type SubstrateFamily } from "./family.ts";
 import { SubstrateKey } from "./keys.ts";
+
+/** An account's balance of asset `assetId` (0 without an account), in base units. */
+export async function assetBalance(api: ApiPromise, assetId: string | number, account: string): Promise<bigint> {
+  return BigInt(((await api.query.assets.account(assetId, account)).toJSON() as { balance?: number | string } | null)?.balance ?? 0);
+}
+
+/** Asset `assetId`'s total supply, in base units. */
+export async function assetSupply(api: ApiPromise, assetId: string | number): Promise<bigint> {
+  return BigInt(((await api.query.assets.asset(assetId)).toJSON() as { supply: number | string }).supply);
+}
 
 /** Validator n's substrate attestation seed, deterministic. */
 export const substrateValidatorSeed = (n: number): Uint8Array => sha256(utf8(`substrate-attestation-key-${n}`));

@@ -30,7 +30,7 @@ import { multisigFromAttestationKeys, type BridgeMultisig } from "../../bridges/
 import { SubstrateKey } from "../../bridges/polkadot/keys.ts";
 import { SubstrateChain } from "../../bridges/polkadot/chain.ts";
 import { inboundSeq } from "../../bridges/polkadot/source.ts";
-import { substrateValidatorKey, substrateValidatorSeed } from "../../bridges/polkadot/testing.ts";
+import { assetBalance, assetSupply, substrateValidatorKey, substrateValidatorSeed } from "../../bridges/polkadot/testing.ts";
 import pino from "pino";
 
 const CHAIN = "assethub";
@@ -46,8 +46,8 @@ describe("e2e: NXT ⇄ an Asset Hub asset between NexusOS and the Asset Hub runt
   const user = new SubstrateKey(sha256(utf8("e2e-substrate-user")));
   const userAccount = u8aToHex(user.pair.publicKey);
   const outbound = (seq: number) => e.h.outbound(CHAIN, seq);
-  const assetBalance = async (account: string) => BigInt(((await hub.api.query.assets.account(ASSET, account)).toJSON() as { balance?: number | string } | null)?.balance ?? 0);
-  const supply = async () => BigInt(((await hub.api.query.assets.asset(ASSET)).toJSON() as { supply: number | string }).supply);
+  const balanceOf = (account: string) => assetBalance(hub.api, ASSET, account);
+  const supply = () => assetSupply(hub.api, ASSET);
   let t0 = 0;
 
   before(async () => {
@@ -96,9 +96,9 @@ describe("e2e: NXT ⇄ an Asset Hub asset between NexusOS and the Asset Hub runt
     expect(e.h.balance(ESCROW)).to.equal(N);
     await e.until("outbound 1 executed on NexusOS", () => outbound(1).status === "executed", 60_000);
     expect(outbound(1).signatures.length).to.be.greaterThanOrEqual(3);
-    expect(await assetBalance(userAccount)).to.equal(N);
+    expect(await balanceOf(userAccount)).to.equal(N);
     // NXT escrowed on NexusOS = the asset outside the bridge account on Asset Hub
-    expect(e.h.balance(ESCROW)).to.equal((await supply()) - (await assetBalance(ms.account)));
+    expect(e.h.balance(ESCROW)).to.equal((await supply()) - (await balanceOf(ms.account)));
     e.h.checkAll();
   });
 
@@ -120,7 +120,7 @@ describe("e2e: NXT ⇄ an Asset Hub asset between NexusOS and the Asset Hub runt
     expect(e.h.balance(recipient) - before).to.equal(M);
     expect(e.h.balance(ESCROW)).to.equal(N - M);
     // the held deposit (1 000) is in the bridge account, not credited
-    expect(e.h.balance(ESCROW)).to.equal((await supply()) - (await assetBalance(ms.account)) + 1_000n);
+    expect(e.h.balance(ESCROW)).to.equal((await supply()) - (await balanceOf(ms.account)) + 1_000n);
     e.h.checkAll();
   });
 
@@ -134,13 +134,13 @@ describe("e2e: NXT ⇄ an Asset Hub asset between NexusOS and the Asset Hub runt
     const before = e.h.balance(sender);
     await e.until("signed by the two running watchers", () => outbound(seq).signatures.length === 2, 30_000);
     await new Promise((r) => setTimeout(r, 1500)); // their release approvals land (2 of 3)
-    expect(await assetBalance(to)).to.equal(0n);
+    expect(await balanceOf(to)).to.equal(0n);
     await e.h.advance(outbound(seq).expiresAt + 601 - e.h.nowSeconds());
     for (const n of [2, 3]) watchers.set(n, await e.watcher(n));
     await e.until("outbound expired on NexusOS", () => outbound(seq).status === "expired", 60_000);
     expect(e.h.balance(sender) - before).to.equal(5n * NXT);
-    expect(await assetBalance(to)).to.equal(0n);
-    expect(e.h.balance(ESCROW)).to.equal((await supply()) - (await assetBalance(ms.account)) + 1_000n);
+    expect(await balanceOf(to)).to.equal(0n);
+    expect(e.h.balance(ESCROW)).to.equal((await supply()) - (await balanceOf(ms.account)) + 1_000n);
     e.h.checkAll();
   });
 });
