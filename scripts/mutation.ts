@@ -68,6 +68,10 @@ export const GROUPS: Record<string, Group> = {
     ],
     specs: ["modules/bridge/*.test.ts", "chains/nexus/bhls-bridge.test.ts"],
   },
+  achievements: {
+    mutate: ["modules/achievements/rules.ts", "modules/achievements/badges.ts", "modules/achievements/keeper/achievements-keeper.ts"],
+    specs: ["modules/achievements/*.test.ts", "chains/nexus/achievements.test.ts"],
+  },
 };
 
 const program = new Command("mutation")

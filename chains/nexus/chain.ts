@@ -11,6 +11,7 @@ import { createBhlsModule, BhlsTokens } from "../../modules/bhls/index.ts";
 import { createGovModule, GovTokens } from "../../modules/governance/index.ts";
 import { createArbitrationModule, ArbitrationTokens } from "../../modules/ai-arbitration/index.ts";
 import { createBridgeModule, BridgeTokens } from "../../modules/bridge/index.ts";
+import { createAchievementsModule } from "../../modules/achievements/index.ts";
 import { BankTokens } from "../../modules/bank/index.ts";
 import { DexTokens } from "../../modules/dex/index.ts";
 import { nexusDevGenesis, nexusNetworkGenesis } from "./genesis.ts";
@@ -72,6 +73,8 @@ const arbitrationModule = createArbitrationModule({ authority: NEXUS_AUTHORITY, 
 // attestations of > 2/3 of the validators' power (docs/bridges.md).
 // BHLS claims a citizen directs to an EVM chain are delivered by its BHLSDistributor.
 const bridgeModule = createBridgeModule({ authority: NEXUS_AUTHORITY, staking: StakingTokens.Keeper, bhls: BhlsTokens.Keeper });
+// Badges and points from what transactions do (afterTx); only attested citizens refer.
+const achievementsModule = createAchievementsModule({ citizens: BhlsTokens.Keeper });
 
 /**
  * The modules of the reference NexusOS chain. Registration order is also the default order
@@ -81,7 +84,7 @@ export function nexusModules(consensus: ConsensusMode): ChainModule[] {
   const modules: ChainModule[] = [bankModule, stakingModule];
   // Only BFT validators produce commits and evidence for the consensus module to record.
   if (consensus === "bft") modules.push(consensusModule);
-  modules.push(economyModule, dexModule, bhlsModule, govModule, arbitrationModule, bridgeModule);
+  modules.push(economyModule, dexModule, bhlsModule, govModule, arbitrationModule, bridgeModule, achievementsModule);
   return modules;
 }
 
@@ -93,7 +96,7 @@ export const nexusChain = defineChain({
   order: {
     // bank first: staking's genesis bonds the validators' stake out of balances bank credits.
     // dex after bank: its bootstrap pools are funded from balances bank credits.
-    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls", "gov", "arbitration", "bridge"],
+    initGenesis: ["bank", "staking", "consensus", "economy", "dex", "bhls", "gov", "arbitration", "bridge", "achievements"],
     beginBlock: ["bank", "staking", "consensus"],
     // staking's end block returns the validator-set updates, which must see every stake
     // change of the block: a module whose end block changes stake is named before staking

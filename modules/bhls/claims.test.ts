@@ -29,6 +29,7 @@ describe("bhls: claims", () => {
       epoch: "1",
       amount: "115000000000",
       to: addr(2),
+      streak: "1",
       food: "25000000000",
       water: "5000000000",
       housing: "40000000000",
@@ -50,7 +51,15 @@ describe("bhls: claims", () => {
     expect((await h.claim(3)).codeName).to.equal("OK");
     expect(h.query("epoch")).to.include({ epoch: 2, share: SHARE.toString(), reserveAtFix: reserve2.toString(), claims: "2" });
     expect(h.held(BHLS_FLOOR_RESERVE)).to.equal(reserve2 - 2n * SHARE);
-    expect(h.query<Citizen>("citizen", { address: addr(2) }).lastClaimEpoch).to.equal(2);
+    expect(h.query<Citizen>("citizen", { address: addr(2) })).to.include({ lastClaimEpoch: 2, streak: 2 });
+    expect(h.query<Citizen>("citizen", { address: addr(3) })).to.include({ lastClaimEpoch: 2, streak: 1 });
+    // Epoch 3 skipped by citizen 3: its streak starts again in epoch 4; citizen 2's goes on.
+    await h.block(GENESIS_TIME + 2 * MINUTE);
+    const streakOf = (r: { events: readonly { type: string; attributes: Record<string, string> }[] }): string | undefined => r.events.find((e) => e.type === "bhls.claim")?.attributes.streak;
+    expect(streakOf(await h.claim(2))).to.equal("3");
+    await h.block(GENESIS_TIME + 3 * MINUTE);
+    expect(streakOf(await h.claim(2))).to.equal("4");
+    expect(streakOf(await h.claim(3))).to.equal("1");
     expect((await h.claim(5)).codeName).to.equal("BHLS_NOT_CITIZEN");
     expect(h.invariants()).to.deep.equal([]);
   });

@@ -10,7 +10,7 @@ export const BhlsEvents = {
   EpochShareFixed: "bhls.epoch_share_fixed",
   /**
    * Every payout: citizen, epoch, amount, to (the citizen, or the escrow for a bridged
-   * destination), and one attribute per category (food, water, housing, energy, healthcare,
+   * destination), streak (consecutive epochs claimed, this one included), and one attribute per category (food, water, housing, energy, healthcare,
    * connectivity, recycling) whose amounts sum to `amount`.
    */
   Claim: "bhls.claim",

@@ -24,6 +24,8 @@ export const citizenSchema = {
     registeredAt: uint,
     /** The last epoch the citizen claimed in; 0: never. */
     lastClaimEpoch: uint,
+    /** Consecutive epochs claimed, ending at lastClaimEpoch (absent: records from before streaks were kept; read as 1). */
+    streak: uint,
   },
   required: ["address", "phoneHash", "attestor", "expiresAt", "registeredAt", "lastClaimEpoch"],
   additionalProperties: false,

@@ -376,6 +376,7 @@ export class Application {
     const mctx = new MsgExecContext(ctx, msgBranch, msgEvents, body.sender, body.band, signers, hashHex);
     try {
       body.msgs.forEach((m, i) => routes[i]!.def.handle(mctx, m.value));
+      if (this.modules.hasTxListeners) this.modules.afterTx(mctx, { nonce: body.nonce, msgs: body.msgs, events: msgEvents.slice() });
     } catch (e) {
       // A typed error (a module's, or the message router's) names its own code in the receipt.
       const typed = e instanceof ModuleError || e instanceof NexusError;

@@ -1,6 +1,6 @@
 import { Container } from "inversify";
 import { createAjv, describeAjvErrors, joinPath, locateAjvError, type ValidateFunction } from "./schemas.ts";
-import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgDef, QueryDef, ValidatorUpdate } from "./types.ts";
+import type { ChainModule, Ctx, GenesisDef, ModuleInstance, MsgCtx, MsgDef, QueryDef, TxOutcome, ValidatorUpdate } from "./types.ts";
 import { orderedNames, type HookOrder } from "./chain.ts";
 import { ModuleMsgRouter, MSG_ROUTER_TOKEN } from "./msg-router.ts";
 import { addressFieldChecker } from "./address-fields.ts";
@@ -46,6 +46,8 @@ export class ModuleManager {
   private readonly routes = new Map<string, RoutedMsg>();
   /** Hook order (the chain's, else dependency order). */
   private readonly hooks: { initGenesis: Loaded[]; beginBlock: Loaded[]; endBlock: Loaded[] };
+  /** Modules with an afterTx hook, in load order (empty for most chains: nothing to call per transaction). */
+  private readonly txListeners: ModuleInstance[] = [];
 
   constructor(modules: readonly ChainModule[], opts: { order?: HookOrder; container?: Container } = {}) {
     this.container = opts.container ?? new Container({ defaultScope: "Singleton" });
@@ -71,6 +73,7 @@ export class ModuleManager {
         queries,
       });
     }
+    for (const l of this.loaded) if (l.instance.afterTx) this.txListeners.push(l.instance);
     const byName = new Map(this.loaded.map((l) => [l.def.name, l]));
     const inOrder = (list: readonly string[] | undefined): Loaded[] => orderedNames(this.names, list).map((n) => byName.get(n)!);
     this.hooks = { initGenesis: inOrder(opts.order?.initGenesis), beginBlock: inOrder(opts.order?.beginBlock), endBlock: inOrder(opts.order?.endBlock) };
@@ -143,6 +146,15 @@ export class ModuleManager {
       if (u) updates.push(...u);
     }
     return updates;
+  }
+
+  /** Whether any module reacts to transactions (the application skips building outcomes otherwise). */
+  get hasTxListeners(): boolean {
+    return this.txListeners.length > 0;
+  }
+
+  afterTx(ctx: MsgCtx, tx: TxOutcome): void {
+    for (const m of this.txListeners) m.afterTx!(ctx, tx);
   }
 
   /** Names and messages of every broken invariant; empty when all hold. */

@@ -1,6 +1,7 @@
 import type { ContainerModule, ServiceIdentifier } from "inversify";
 import type { KVStore } from "../state/types.ts";
 import type { Band } from "../tx/bands.ts";
+import type { Msg } from "../tx/envelope.ts";
 
 /** Header facts a module may read: time comes from here, never from a clock. */
 export interface BlockInfo {
@@ -94,6 +95,15 @@ export interface ValidatorUpdate {
   readonly band?: number;
 }
 
+/** What a transaction's messages did, handed to modules that react to transactions (achievements). */
+export interface TxOutcome {
+  /** The transaction's nonce: how many transactions its sender had sent before it. */
+  readonly nonce: bigint;
+  readonly msgs: readonly Msg[];
+  /** The events its messages emitted, in order (not the ante handler's fee event). */
+  readonly events: readonly ChainEvent[];
+}
+
 /** Behaviour of a module, resolved from the container so it gets its keepers injected. */
 export interface ModuleInstance<G = any> {
   readonly msgs?: readonly MsgDef[];
@@ -104,6 +114,13 @@ export interface ModuleInstance<G = any> {
   /** migrations[v] upgrades state from version v-1 to v. */
   readonly migrations?: Readonly<Record<number, (ctx: Ctx) => void>>;
   beginBlock?(ctx: Ctx): void;
+  /**
+   * Runs after every transaction whose messages all succeeded, in module load order, on the
+   * messages' branch: its writes and events belong to the transaction (Cosmos's PostHandler).
+   * Bounded work only, proportional to the outcome's events; a throw fails the transaction as a
+   * failing message does. Not run for messages a module routes (governance, arbitration).
+   */
+  afterTx?(ctx: MsgCtx, tx: TxOutcome): void;
   /** Bounded work only. May return validator-set updates (applied at H+2 by consensus). */
   endBlock?(ctx: Ctx): ValidatorUpdate[] | void;
 }

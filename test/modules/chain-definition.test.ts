@@ -31,8 +31,8 @@ describe("defineChain: a chain as data, checked where it is written", () => {
   });
 
   it("the reference chain names its modules in chains/nexus, with consensus only under BFT", () => {
-    expect(nexusChain.modules("single").map((m) => m.name)).to.deep.equal(["bank", "staking", "economy", "dex", "bhls", "gov", "arbitration", "bridge"]);
-    expect(nexusChain.modules("bft").map((m) => m.name)).to.deep.equal(["bank", "staking", "consensus", "economy", "dex", "bhls", "gov", "arbitration", "bridge"]);
+    expect(nexusChain.modules("single").map((m) => m.name)).to.deep.equal(["bank", "staking", "economy", "dex", "bhls", "gov", "arbitration", "bridge", "achievements"]);
+    expect(nexusChain.modules("bft").map((m) => m.name)).to.deep.equal(["bank", "staking", "consensus", "economy", "dex", "bhls", "gov", "arbitration", "bridge", "achievements"]);
     expect(nexusChain.denoms[0]).to.deep.equal({ base: "nxt", display: "NXT", decimals: 8 });
   });
 });

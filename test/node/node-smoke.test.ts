@@ -30,7 +30,8 @@ describe("node: transfers through checkTx → block → commit", () => {
       expect(() => t.node.getBlock("zz")).to.throw(/hash: invalid hex/);
       expect(() => t.node.getTx("abcd")).to.throw(/hash must be 32 bytes/);
       expect(t.node.getTx("11".repeat(32))).to.deep.equal({ status: "unknown" });
-      expect(st.receipt.events.map((e) => e.type)).to.deep.equal(["tx.fee", "bank.transfer"]);
+      // The sender's first transaction and first transfer: achievements' badges, in the same receipt.
+      expect(st.receipt.events.map((e) => e.type)).to.deep.equal(["tx.fee", "bank.transfer", "achievements.awarded", "achievements.awarded"]);
       expect(st.receipt.events[1]!.attributes).to.deep.equal({ from: a.address, to: b.address, amount: "12345nxt" });
     } finally {
       await t.close();

@@ -6,7 +6,7 @@ import { BhlsError } from "../errors.ts";
 import * as K from "../keys.ts";
 import { bhlsConfig, defaultParams, type BhlsConfig, type BhlsParams } from "../params.ts";
 import type { Attestor, BridgeClaim, Citizen, EpochShare } from "../records.ts";
-import { CitizenKeeper } from "./citizens.ts";
+import { CitizenKeeper, nowSeconds } from "./citizens.ts";
 import { ClaimKeeper, type ClaimDestination, type ClaimResult } from "./claims.ts";
 
 /** Token of the BhlsConfig the chain gives (authority). */
@@ -64,6 +64,12 @@ export class BhlsKeeper {
 
   citizen(ctx: Ctx, address: string): Citizen | undefined {
     return this.citizens.citizen(ctx, address);
+  }
+
+  /** An attested citizen now: registered and its attestation not expired (achievements' CitizenLookup). */
+  isCitizen(ctx: Ctx, address: string): boolean {
+    const c = this.citizens.citizen(ctx, address);
+    return c !== undefined && c.expiresAt > nowSeconds(ctx);
   }
 
   registerCitizen(ctx: Ctx, a: Attestation, attestorPubKey: string, signature: string): { citizen: Citizen; renewed: boolean } {

@@ -1,0 +1,80 @@
+import { expect } from "chai";
+import type { ChainEvent, TxOutcome } from "../../runtime/modules/types.ts";
+import { testSigner } from "../../test/helpers/node-harness.ts";
+import { progressOf, MAX_PROGRESS_PER_TX, type Progress } from "./rules.ts";
+
+const A = testSigner(0).address;
+const B = testSigner(1).address;
+const tx = (o: Partial<TxOutcome>): TxOutcome => ({ nonce: 5n, msgs: [], events: [], ...o });
+const ev = (type: string, attributes: Record<string, string>): ChainEvent => ({ type, attributes });
+const show = (ps: Progress[]): string[] => ps.map((p) => (p.kind === "award" ? `${p.account === A ? "A" : "B"}:${p.badge.key}` : p.kind === "count" ? `${p.account === A ? "A" : "B"}:+${p.counter}` : `${p.account === A ? "A" : "B"}:registered`));
+
+describe("achievements: what a transaction earns (pure rules)", () => {
+  it("the sender's transaction count reaches 1, 100, 1000 (and the rest stay for the keeper to check)", () => {
+    expect(show(progressOf(A, tx({ nonce: 0n })))).to.deep.equal(["A:first_transaction"]);
+    expect(show(progressOf(A, tx({ nonce: 98n })))).to.deep.equal(["A:first_transaction"]);
+    expect(show(progressOf(A, tx({ nonce: 99n })))).to.deep.equal(["A:first_transaction", "A:transactions_100"]);
+    expect(show(progressOf(A, tx({ nonce: 5_000n })))).to.deep.equal(["A:first_transaction", "A:transactions_100", "A:transactions_1000"]);
+  });
+
+  it("transfers and multi-sends by their senders, commit signatures by validator", () => {
+    const msgs = [
+      { typeUrl: "/bank.v1.MsgSend", value: { from: A, to: B, amount: [] } },
+      { typeUrl: "/bank.v1.MsgMultiSend", value: { inputs: [{ address: B }, { address: B }], outputs: [] } },
+      { typeUrl: "/consensus.v1.MsgReportCommit", value: { signatures: [{ validator: A }, { validator: B }] } },
+      { typeUrl: "/bank.v1.MsgBurn", value: { from: A } },
+    ];
+    expect(show(progressOf(A, tx({ msgs })))).to.deep.equal(["A:first_transaction", "A:first_transfer", "B:first_transfer", "B:first_multisend", "A:+signedCommits", "B:+signedCommits"]);
+  });
+
+  it("events: each module's event to the account it names", () => {
+    const events = [
+      ev("bank.transfer", { from: A, to: B, amount: "1nxt" }),
+      ev("dex.swap", { sender: A }),
+      ev("dex.mint", { sender: B }),
+      ev("dex.pool_created", { creator: A }),
+      ev("gov.deposit", { depositor: B }),
+      ev("gov.vote", { voter: A }),
+      ev("gov.proposal_submitted", { proposer: B }),
+      ev("arbitration.dispute_filed", { plaintiff: A }),
+      ev("staking.create_validator", { operator: B }),
+      ev("staking.delegate", { delegator: A }),
+      ev("bridge.outbound", { sender: A }),
+      ev("bridge.outbound", { sender: B, kind: "bhls" }),
+    ];
+    expect(show(progressOf(A, tx({ events })))).to.deep.equal([
+      "A:first_transaction",
+      "A:+swaps",
+      "B:+liquidity",
+      "A:pool_creator",
+      "B:first_deposit",
+      "A:+votes",
+      "B:first_proposal",
+      "A:first_dispute",
+      "B:validator",
+      "A:first_delegation",
+      "A:bridge_out",
+    ]);
+  });
+
+  it("citizens: a first registration earns the badge and counts a referral; a renewal earns nothing", () => {
+    expect(show(progressOf(B, tx({ events: [ev("bhls.citizen_registered", { citizen: A, renewed: "false" })] })))).to.deep.equal(["B:first_transaction", "A:citizen", "A:registered"]);
+    expect(show(progressOf(B, tx({ events: [ev("bhls.citizen_registered", { citizen: A, renewed: "true" })] })))).to.deep.equal(["B:first_transaction"]);
+  });
+
+  it("claims: streaks of exactly 1, 3 and 12 epochs", () => {
+    const claim = (streak: number): string[] => show(progressOf(A, tx({ events: [ev("bhls.claim", { citizen: A, streak: String(streak) })] }))).slice(1);
+    expect([1, 2, 3, 4, 11, 12, 13].map(claim)).to.deep.equal([["A:first_claim"], [], ["A:claim_streak_3"], [], [], ["A:claim_streak_12"], []]);
+  });
+
+  it("garbled values earn nothing instead of throwing; a huge report is cut at the bound", () => {
+    const garbled = [
+      { typeUrl: "/bank.v1.MsgSend", value: { from: 7 } },
+      { typeUrl: "/bank.v1.MsgMultiSend", value: { inputs: "x" } },
+      { typeUrl: "/consensus.v1.MsgReportCommit", value: null },
+    ];
+    expect(show(progressOf(A, tx({ msgs: garbled as never })))).to.deep.equal(["A:first_transaction"]);
+    const sigs = Array.from({ length: 2000 }, () => ({ validator: B }));
+    expect(progressOf(A, tx({ msgs: [{ typeUrl: "/consensus.v1.MsgReportCommit", value: { signatures: sigs } }] }))).to.have.length(MAX_PROGRESS_PER_TX);
+  });
+});
