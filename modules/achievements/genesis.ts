@@ -76,7 +76,7 @@ export function achievementsGenesis(keeper: AchievementsKeeper): GenesisDef<Achi
       }
     },
     export(ctx: Ctx): AchievementsGenesis {
-      const profiles = [...K.Profiles.iterate(ctx)].map(([address, p]) => ({ address, points: p.points.toString(), badges: badgesOfMask(p.badges).map((b) => b.key) }));
+      const profiles = [...K.Badges.iterate(ctx)].map(([address, mask]) => ({ address, points: (K.Points.get(ctx, address) ?? 0n).toString(), badges: badgesOfMask(mask).map((b) => b.key) }));
       const names = new Map(Object.entries(K.COUNTER_IDS).map(([n, id]) => [id as number, n as Counter]));
       const counters = [...K.Counters.iterate(ctx)].map(([[address, id], count]) => ({ address, counter: names.get(id)!, count }));
       const referrers = [...K.Referrers.iterate(ctx)].map(([account, referrer]) => ({ account, referrer }));

@@ -8,15 +8,16 @@ import * as K from "./keys.ts";
  */
 export function profilesProblem(ctx: Ctx): string | null {
   let profiles = 0;
-  for (const [address, p] of K.Profiles.iterate(ctx)) {
+  for (const [address, mask] of K.Badges.iterate(ctx)) {
     profiles++;
-    const want = AchievementsKeeper.pointsOf(p.badges);
-    if (p.points !== want) return `${address} has ${p.points} points, its badges are worth ${want}`;
+    const want = AchievementsKeeper.pointsOf(mask);
+    const points = K.Points.get(ctx, address) ?? 0n;
+    if (points !== want) return `${address} has ${points} points, its badges are worth ${want}`;
   }
   let entries = 0;
   for (const address of K.ByPoints.keys(ctx)) {
     entries++;
-    if (!K.Profiles.has(ctx, address)) return `the leaderboard lists ${address}, which has no profile`;
+    if (!K.Points.has(ctx, address)) return `the leaderboard lists ${address}, which has no profile`;
   }
   return entries === profiles ? null : `the leaderboard has ${entries} entries for ${profiles} profiles`;
 }

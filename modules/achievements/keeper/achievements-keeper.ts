@@ -8,8 +8,6 @@ import type { CitizenLookup } from "../expected-keepers.ts";
 import type { Profile, ProfileView } from "../records.ts";
 import * as K from "../keys.ts";
 
-const EMPTY: Profile = { points: 0n, badges: 0n };
-
 export interface LeaderboardEntry {
   readonly address: string;
   readonly points: string;
@@ -17,16 +15,47 @@ export interface LeaderboardEntry {
   readonly badges: number;
 }
 
+/** One transaction's awards: each account's mask read once, its new points written once at the end. */
+class Awards {
+  private readonly masks = new Map<string, bigint>();
+  private readonly gained = new Map<string, bigint>();
+
+  constructor(private readonly ctx: Ctx) {}
+
+  has(account: string, b: Badge): boolean {
+    let mask = this.masks.get(account);
+    if (mask === undefined) this.masks.set(account, (mask = K.Badges.get(this.ctx, account) ?? 0n));
+    return hasBadge(mask, b);
+  }
+
+  award(account: string, b: Badge): void {
+    if (this.has(account, b)) return;
+    this.masks.set(account, this.masks.get(account)! | (1n << BigInt(b.id)));
+    this.gained.set(account, (this.gained.get(account) ?? 0n) + BigInt(b.points));
+    const total = (K.Points.get(this.ctx, account) ?? 0n) + this.gained.get(account)!;
+    this.ctx.emit(AchievementsEvents.Awarded, { account, badge: b.key, badgeId: String(b.id), points: String(b.points), total: total.toString(), level: levelOf(total).toString() });
+  }
+
+  /** Writes each awarded account's mask and points (and so its leaderboard entry) once. */
+  flush(): void {
+    for (const [account, gained] of this.gained) {
+      K.Badges.set(this.ctx, account, this.masks.get(account)!);
+      K.Points.set(this.ctx, account, (K.Points.get(this.ctx, account) ?? 0n) + gained);
+    }
+  }
+}
+
 /**
  * Badges and points per account. Awards happen inside the transaction that earns them
- * (afterTx), each a bounded number of reads and writes: a badge held is never awarded again,
- * and a counter stops at its last threshold, so an account's long-run cost is a read per step.
+ * (afterTx), each a bounded number of reads and writes: a badge held costs one read of the
+ * account's mask, a counter stops at its last threshold, and an account that earned anything
+ * is written once per transaction.
  */
 export class AchievementsKeeper {
   constructor(private readonly citizens: CitizenLookup) {}
 
   profile(ctx: Ctx, address: string): Profile {
-    return K.Profiles.get(ctx, address) ?? EMPTY;
+    return { points: K.Points.get(ctx, address) ?? 0n, badges: K.Badges.get(ctx, address) ?? 0n };
   }
 
   view(ctx: Ctx, address: string): ProfileView & { level: string; counters: Record<string, number>; referrer: string | null } {
@@ -43,37 +72,20 @@ export class AchievementsKeeper {
   leaderboard(ctx: Ctx, req: { limit: number; after?: string }): Page<LeaderboardEntry> {
     const page = K.ByPoints.page(ctx, { limit: req.limit, after: req.after });
     return {
-      items: page.items.map(({ key, value }) => ({ address: key, points: value.points.toString(), level: levelOf(value.points).toString(), badges: badgesOfMask(value.badges).length })),
+      items: page.items.map(({ key, value }) => ({ address: key, points: value.toString(), level: levelOf(value).toString(), badges: badgesOfMask(K.Badges.get(ctx, key) ?? 0n).length })),
       next: page.next,
     };
   }
 
-  /**
-   * Awards `b` to `account` unless it has it; true when awarded. `seen` carries the profiles
-   * one transaction already read, so several checks for one account decode it once.
-   */
-  award(ctx: Ctx, account: string, b: Badge, seen?: Map<string, Profile>): boolean {
-    const p = seen?.get(account) ?? this.profile(ctx, account);
-    if (hasBadge(p.badges, b)) {
-      seen?.set(account, p);
-      return false;
-    }
-    const next: Profile = { points: p.points + BigInt(b.points), badges: p.badges | (1n << BigInt(b.id)) };
-    K.Profiles.set(ctx, account, next);
-    seen?.set(account, next);
-    ctx.emit(AchievementsEvents.Awarded, { account, badge: b.key, badgeId: String(b.id), points: String(b.points), total: next.points.toString(), level: levelOf(next.points).toString() });
-    return true;
-  }
-
   /** Advances a counter (until its last threshold) and awards the badge of a threshold reached. */
-  count(ctx: Ctx, account: string, counter: Counter, seen?: Map<string, Profile>): void {
+  private count(ctx: Ctx, awards: Awards, account: string, counter: Counter): void {
     const thresholds = COUNTER_THRESHOLDS[counter];
     const last = thresholds[thresholds.length - 1]![0];
     const key: [string, number] = [account, K.COUNTER_IDS[counter]];
     const n = K.Counters.get(ctx, key) ?? 0;
     if (n >= last) return;
     K.Counters.set(ctx, key, n + 1);
-    for (const [at, b] of thresholds) if (n + 1 === at) this.award(ctx, account, b, seen);
+    for (const [at, b] of thresholds) if (n + 1 === at) awards.award(account, b);
   }
 
   setReferrer(ctx: Ctx, account: string, referrer: string): void {
@@ -85,22 +97,24 @@ export class AchievementsKeeper {
     ctx.emit(AchievementsEvents.ReferrerSet, { account, referrer });
   }
 
-  /** The runtime's afterTx: what the transaction earned, applied in order. */
+  /** The runtime's afterTx: what the transaction earned, applied in order, written once per account. */
   afterTx(ctx: MsgCtx, tx: TxOutcome): void {
-    const seen = new Map<string, Profile>();
+    const awards = new Awards(ctx);
     for (const p of progressOf(ctx.sender, tx)) {
-      if (p.kind === "award") this.award(ctx, p.account, p.badge, seen);
-      else if (p.kind === "count") this.count(ctx, p.account, p.counter, seen);
+      if (p.kind === "award") awards.award(p.account, p.badge);
+      else if (p.kind === "count") this.count(ctx, awards, p.account, p.counter);
       else {
         const referrer = K.Referrers.get(ctx, p.account);
-        if (referrer) this.count(ctx, referrer, "referrals", seen);
+        if (referrer) this.count(ctx, awards, referrer, "referrals");
       }
     }
+    awards.flush();
   }
 
   /** Genesis import: a profile written as exported (its points must match its badges: checked by the caller). */
   putProfile(ctx: Ctx, address: string, p: Profile): void {
-    K.Profiles.set(ctx, address, p);
+    K.Badges.set(ctx, address, p.badges);
+    K.Points.set(ctx, address, p.points);
   }
 
   static pointsOf(mask: bigint): bigint {
