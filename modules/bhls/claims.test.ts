@@ -64,6 +64,31 @@ describe("bhls: claims", () => {
     expect(h.invariants()).to.deep.equal([]);
   });
 
+  it("a citizen registered after the epoch's share was fixed claims from the next epoch, so the share's count bounds the claims", async () => {
+    // Two genesis citizens, a reserve of exactly two shares: a third, registered mid-epoch, must not take one of theirs.
+    h = await openBhlsNode({ attestors: [1], floorReserve: 2n * SHARE, bhls: { citizens: [citizen(2), citizen(3)] } });
+    // Registered before the first claim of the epoch: counted when the share is fixed, claims at once.
+    expect((await h.register(h.attestation(1, 4, phone(4), T0 + YEAR))).codeName).to.equal("OK");
+    const r2 = await h.claim(2);
+    expect(r2.codeName, r2.log).to.equal("OK");
+    expect(r2.events.find((e) => e.type === "bhls.epoch_share_fixed")?.attributes).to.include({ citizens: "3" });
+    expect((await h.claim(4)).codeName).to.equal("OK");
+    // Registered after the fix: refused with its own code for this epoch.
+    expect((await h.register(h.attestation(1, 5, phone(5), T0 + YEAR))).codeName).to.equal("OK");
+    const early = await h.claim(5);
+    expect(early.codeName).to.equal("BHLS_NOT_YET_ELIGIBLE");
+    expect(early.log).to.match(/first claim is in epoch 2/);
+    expect(h.query("citizen", { address: addr(5) })).to.include({ seq: 1, lastClaimEpoch: 0 });
+    // Citizen 3, counted in the share, is still paid it: the late registrant took nothing.
+    const r3 = await h.claim(3);
+    expect(r3.codeName, r3.log).to.equal("OK");
+    // The next epoch counts citizen 5.
+    await h.block(GENESIS_TIME + MINUTE);
+    const r5 = await h.claim(5);
+    expect(r5.codeName, r5.log).to.equal("OK");
+    expect(h.invariants()).to.deep.equal([]);
+  });
+
   it("an underfunded epoch: every claimant gets exactly floor(reserve / citizens), and the reserve is never overdrawn", async () => {
     // 1000 NXT + 1 base unit for 3 citizens: 33 333 333 333 each, 2 base units stay.
     h = await openBhlsNode({ attestors: [1], floorReserve: 100_000_000_001n, bhls: { citizens: [citizen(2), citizen(3), citizen(4)] } });
@@ -87,10 +112,10 @@ describe("bhls: claims", () => {
     }
     expect(paid).to.deep.equal([33_333_333_333n, 33_333_333_333n, 33_333_333_333n]);
     expect(h.held(BHLS_FLOOR_RESERVE)).to.equal(2n);
-    // A citizen registered after the share was fixed finds the reserve short of the share: refused, not paid less.
+    // A citizen registered after the share was fixed was not counted in it: it waits for the next epoch.
     expect((await h.register(h.attestation(1, 5, phone(5), T0 + YEAR))).codeName).to.equal("OK");
     const late = await h.claim(5);
-    expect(late.codeName).to.equal("BHLS_RESERVE_EXHAUSTED");
+    expect(late.codeName).to.equal("BHLS_NOT_YET_ELIGIBLE");
     expect(h.held(BHLS_FLOOR_RESERVE)).to.equal(2n);
     expect(h.query("epoch")).to.include({ share: "33333333333", citizensAtFix: "3", reserveAtFix: "100000000001", claims: "3" });
   });

@@ -24,6 +24,7 @@ export const BHLS_ERRORS = {
   BHLS_ATTESTOR_EXISTS: 17,
   BHLS_GENESIS_INVALID: 18,
   BHLS_UNKNOWN_BRIDGE_CLAIM: 19, // the bridge released a claim that is not escrowed (a bug: the bridge reads them first)
+  BHLS_NOT_YET_ELIGIBLE: 20, // registered after the epoch's share was fixed: the first claim is in the next epoch
 } as const;
 
 export type BhlsErrorCode = keyof typeof BHLS_ERRORS;

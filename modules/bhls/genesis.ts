@@ -59,6 +59,10 @@ export function bhlsGenesis(keeper: BhlsKeeper): GenesisDef<BhlsGenesis> {
         if (K.PhoneHashes.has(ctx, c.phoneHash)) throw bad(`phone hash ${c.phoneHash} belongs to two citizens`);
         keeper.putCitizen(ctx, c);
       }
+      // Registration numbers go on after the highest imported one (an exported chain's order is kept).
+      let maxSeq = -1;
+      for (const c of g.citizens) if (c.seq !== undefined && c.seq > maxSeq) maxSeq = c.seq;
+      if (maxSeq >= 0) K.RegistrationSeq.set(ctx, BigInt(maxSeq + 1));
       for (const s of g.epochShares) {
         if (K.EpochShares.has(ctx, s.epoch)) throw bad(`epoch share ${s.epoch} listed twice`);
         const { claims, ...share } = s;

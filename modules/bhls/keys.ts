@@ -18,6 +18,7 @@ export const EPOCH_CLAIMS_PREFIX = 0x09; // | epoch u64 → claims paid in that 
 export const BRIDGE_SEQ_PREFIX = 0x0a; // → next bridge claim id
 export const BRIDGE_CLAIM_PREFIX = 0x0b; // | id u64 → BridgeClaim (pending delivery)
 export const BRIDGE_TOTAL_PREFIX = 0x0c; // → Σ pending bridge claims (= the escrow's balance)
+export const REGISTRATION_SEQ_PREFIX = 0x0d; // → the next registration number (Citizen.seq)
 
 const L = new StoreLayout("bhls");
 
@@ -36,3 +37,4 @@ export const EpochClaims = L.map(EPOCH_CLAIMS_PREFIX, "epochClaims", u64NumberKe
 export const BridgeSeq = L.sequence(BRIDGE_SEQ_PREFIX, "bridgeSeq");
 export const BridgeClaims = L.map(BRIDGE_CLAIM_PREFIX, "bridgeClaims", u64NumberKey, jsonCodec<BridgeClaim>({ name: "bhls.BridgeClaim", schema: bridgeClaimSchema }));
 export const BridgeTotal = L.item(BRIDGE_TOTAL_PREFIX, "bridgeTotal", uintValue);
+export const RegistrationSeq = L.sequence(REGISTRATION_SEQ_PREFIX, "registrationSeq");

@@ -26,6 +26,12 @@ export const citizenSchema = {
     lastClaimEpoch: uint,
     /** Consecutive epochs claimed, ending at lastClaimEpoch (absent: records from before streaks were kept; read as 1). */
     streak: uint,
+    /**
+     * Registration number, in order of first registration (kept on re-attestation). An epoch's
+     * share counts the citizens numbered below its `nextSeq`; only they claim in that epoch.
+     * Absent: registered before numbers were kept (or at genesis): always counted.
+     */
+    seq: uint,
   },
   required: ["address", "phoneHash", "attestor", "expiresAt", "registeredAt", "lastClaimEpoch"],
   additionalProperties: false,
@@ -51,6 +57,8 @@ export const epochShareSchema = {
     /** The floor reserve when the share was fixed. */
     reserve: amount,
     height: uint,
+    /** The next registration number when the share was fixed: citizens numbered from it on claim from the next epoch. */
+    nextSeq: uint,
   },
   required: ["epoch", "share", "citizens", "reserve", "height"],
   additionalProperties: false,

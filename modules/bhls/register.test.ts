@@ -19,7 +19,7 @@ describe("bhls: citizen registration by PICO attestation", () => {
     const r = await h.register(a);
     expect(r.codeName, r.log).to.equal("OK");
     const now = h.nowSeconds();
-    expect(h.query("citizen", { address: addr(2) })).to.deep.equal({ address: addr(2), phoneHash: phone(2), attestor: addr(1), expiresAt: T0 + YEAR, registeredAt: now, lastClaimEpoch: 0 });
+    expect(h.query("citizen", { address: addr(2) })).to.deep.equal({ address: addr(2), phoneHash: phone(2), attestor: addr(1), expiresAt: T0 + YEAR, registeredAt: now, lastClaimEpoch: 0, seq: 0 });
     expect(r.events.find((e) => e.type === "bhls.citizen_registered")?.attributes).to.deep.equal({ citizen: addr(2), attestor: addr(1), phoneHash: phone(2), expiresAt: String(T0 + YEAR), renewed: "false" });
     expect(h.registry.citizenCount(h.ctx())).to.equal(1n);
     expect(h.query("stability")).to.include({ citizens: "1" });

@@ -98,7 +98,7 @@ export class CitizenKeeper {
         this.bump(ctx, a.attestor, 1n);
       }
     } else {
-      c = { address: a.citizen, phoneHash: a.phoneHash, attestor: a.attestor, expiresAt: a.expiresAt, registeredAt: now, lastClaimEpoch: 0 };
+      c = { address: a.citizen, phoneHash: a.phoneHash, attestor: a.attestor, expiresAt: a.expiresAt, registeredAt: now, lastClaimEpoch: 0, seq: K.RegistrationSeq.nextNumber(ctx) };
       this.put(ctx, c);
     }
     ctx.emit(BhlsEvents.CitizenRegistered, { citizen: c.address, attestor: c.attestor, phoneHash: c.phoneHash, expiresAt: String(c.expiresAt), renewed: String(!!prev) });

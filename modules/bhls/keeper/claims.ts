@@ -61,9 +61,14 @@ export class ClaimKeeper {
     if (!fixed) {
       const citizens = this.citizens.citizenCount(ctx);
       const share = epochShare(BigInt(params.monthlyAmount), held, citizens);
-      fixed = { epoch, share: share.toString(), citizens: citizens.toString(), reserve: held.toString(), height: ctx.block.height };
+      fixed = { epoch, share: share.toString(), citizens: citizens.toString(), reserve: held.toString(), height: ctx.block.height, nextSeq: Number(K.RegistrationSeq.peek(ctx)) };
       K.EpochShares.set(ctx, epoch, fixed);
       ctx.emit(BhlsEvents.EpochShareFixed, { epoch: String(epoch), share: fixed.share, citizens: fixed.citizens, reserve: fixed.reserve });
+    }
+    // The share divides the reserve among the citizens counted when it was fixed; one who
+    // registered later would be paid from the others' shares, so it claims from the next epoch.
+    if (c.seq !== undefined && fixed.nextSeq !== undefined && c.seq >= fixed.nextSeq) {
+      throw new BhlsError("BHLS_NOT_YET_ELIGIBLE", `${address} registered after epoch ${epoch}'s share was fixed: its first claim is in epoch ${epoch + 1}`, { citizen: address, epoch });
     }
     const share = BigInt(fixed.share);
     if (share === 0n || held < share) {

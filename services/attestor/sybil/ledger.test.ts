@@ -38,7 +38,8 @@ describe("Sybil simulation ledger = the bhls keeper", () => {
       [170, "reg", 2, 3, 1000], // 2 is a citizen under phone 1
       [180, "claim", 4], // re-attested: paid the fixed share
       [190, "reg", 5, 4, 1000], // OK
-      [200, "claim", 5], // the reserve is empty
+      [200, "claim", 5], // registered after the share was fixed: next epoch
+      [205, "claim", 3], // not a citizen (phone 1 was 2's)
       [210, "claim", 6], // not a citizen
     ];
     const chain: string[] = [];
@@ -77,7 +78,8 @@ describe("Sybil simulation ledger = the bhls keeper", () => {
       "BHLS_ALREADY_CITIZEN",
       `OK ${750n * NXT}`,
       "OK",
-      "BHLS_RESERVE_EXHAUSTED 0",
+      "BHLS_NOT_YET_ELIGIBLE 0",
+      "BHLS_NOT_CITIZEN 0",
       "BHLS_NOT_CITIZEN 0",
     ]);
   });

@@ -9,7 +9,7 @@ import { epochShare } from "../../../modules/bhls/categories.ts";
  * Times are unix seconds, as the keeper compares them.
  */
 export type RegisterCode = "OK" | "BHLS_ATTESTATION_EXPIRED" | "BHLS_PHONE_HASH_IN_USE" | "BHLS_ALREADY_CITIZEN" | "BHLS_ALREADY_REGISTERED" | "BHLS_STALE_ATTESTATION";
-export type ClaimCode = "OK" | "BHLS_NOT_CITIZEN" | "BHLS_CITIZEN_EXPIRED" | "BHLS_ALREADY_CLAIMED" | "BHLS_RESERVE_EXHAUSTED";
+export type ClaimCode = "OK" | "BHLS_NOT_CITIZEN" | "BHLS_CITIZEN_EXPIRED" | "BHLS_ALREADY_CLAIMED" | "BHLS_NOT_YET_ELIGIBLE" | "BHLS_RESERVE_EXHAUSTED";
 
 export interface LedgerAttestation {
   readonly citizen: string;
@@ -21,12 +21,15 @@ interface Citizen {
   phoneHash: string;
   expiresAt: number;
   lastClaimEpoch: number;
+  /** Registration number (kept on re-attestation). */
+  seq: number;
 }
 
 export class FloorLedger {
   private readonly citizens = new Map<string, Citizen>();
   private readonly phones = new Map<string, string>();
-  private readonly shares = new Map<number, bigint>();
+  private readonly shares = new Map<number, { share: bigint; nextSeq: number }>();
+  private nextSeq = 0;
   /** Everything that left the reserve. */
   paidOut = 0n;
 
@@ -60,7 +63,7 @@ export class FloorLedger {
       prev.expiresAt = a.expiresAt;
       return "OK";
     }
-    this.citizens.set(a.citizen, { phoneHash: a.phoneHash, expiresAt: a.expiresAt, lastClaimEpoch: 0 });
+    this.citizens.set(a.citizen, { phoneHash: a.phoneHash, expiresAt: a.expiresAt, lastClaimEpoch: 0, seq: this.nextSeq++ });
     if (owner === undefined) this.phones.set(a.phoneHash, a.citizen);
     return "OK";
   }
@@ -71,12 +74,14 @@ export class FloorLedger {
     if (!c) return { code: "BHLS_NOT_CITIZEN", amount: 0n };
     if (c.expiresAt <= now) return { code: "BHLS_CITIZEN_EXPIRED", amount: 0n };
     if (c.lastClaimEpoch >= epoch) return { code: "BHLS_ALREADY_CLAIMED", amount: 0n };
-    let share = this.shares.get(epoch);
-    const fixed = share !== undefined;
-    share ??= epochShare(this.monthlyAmount, this.reserve, BigInt(this.citizens.size));
+    const stored = this.shares.get(epoch);
+    const fixed = stored ?? { share: epochShare(this.monthlyAmount, this.reserve, BigInt(this.citizens.size)), nextSeq: this.nextSeq };
+    // Registered after the share was fixed: not counted in it, so it waits for the next epoch.
+    if (c.seq >= fixed.nextSeq) return { code: "BHLS_NOT_YET_ELIGIBLE", amount: 0n };
+    const share = fixed.share;
     // On chain a refused claim reverts, so a share of 0 is never stored.
     if (share === 0n || this.reserve < share) return { code: "BHLS_RESERVE_EXHAUSTED", amount: 0n };
-    if (!fixed) this.shares.set(epoch, share);
+    if (!stored) this.shares.set(epoch, fixed);
     this.reserve -= share;
     this.paidOut += share;
     c.lastClaimEpoch = epoch;
@@ -85,6 +90,6 @@ export class FloorLedger {
 
   /** The share fixed for `epoch`, if any. */
   shareOf(epoch: number): bigint | undefined {
-    return this.shares.get(epoch);
+    return this.shares.get(epoch)?.share;
   }
 }
