@@ -70,7 +70,7 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
   const claim = (n: number): [number, Msg] => [n, { typeUrl: BhlsTypeUrls.Claim, value: { citizen: addr(n) } }];
 
   it("reads the other modules' own event types and message type URLs", () => {
-    expect(WatchedMsgs).to.deep.equal({ Send: BankTypeUrls.Send, MultiSend: BankTypeUrls.MultiSend, ReportCommit: ConsensusTypeUrls.ReportCommit });
+    expect(WatchedMsgs).to.deep.equal({ Send: BankTypeUrls.Send, MultiSend: BankTypeUrls.MultiSend, ReportCommit: ConsensusTypeUrls.ReportCommit, SwapExactIn: DexTypeUrls.SwapExactIn, SwapExactOut: DexTypeUrls.SwapExactOut });
     expect(WatchedEvents).to.deep.equal({
       BridgeOut: BridgeEvents.Outbound,
       Swap: DexEvents.Swap,
@@ -90,8 +90,8 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
   it("a first transfer earns first_transaction and first_transfer in its own receipt; the second earns nothing", async () => {
     const [r1] = await block([send(ALICE, BOB)]);
     expect(r1!.codeName, r1!.log).to.equal("OK");
-    expect(awarded(r1!)).to.deep.equal(["alice:first_transaction", "alice:first_transfer"]);
-    expect(r1!.events.find((e) => e.type === "achievements.awarded" && e.attributes.badge === "first_transfer")!.attributes).to.deep.equal({ account: addr(ALICE), badge: "first_transfer", badgeId: "3", points: "10", total: "20", level: "1" });
+    expect(awarded(r1!)).to.deep.equal(["alice:first_transfer", "alice:first_transaction"]);
+    expect(r1!.events.find((e) => e.type === "achievements.awarded" && e.attributes.badge === "first_transaction")!.attributes).to.deep.equal({ account: addr(ALICE), badge: "first_transaction", badgeId: "0", points: "10", total: "20", level: "1" });
     const [r2] = await block([send(ALICE, BOB)]);
     expect(awarded(r2!)).to.deep.equal([]);
     expect(profile(ALICE)).to.deep.include({ points: "20", level: "1", counters: {}, referrer: null });
@@ -110,19 +110,21 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
     expect(keys(DAN)).to.deep.equal(["first_transaction", "first_transfer", "first_multisend"]);
   });
 
-  it("swaps: first_swap at the first, swaps_10 at the tenth, swaps_100 at the hundredth; the counter then stops", async () => {
+  it("swaps: first_swap once, then nothing written per swap; exact_out_swap; transactions_100 at the hundredth transaction", async () => {
     const [r1] = await block([swap(BOB)]);
     expect(r1!.codeName, r1!.log).to.equal("OK");
-    expect(awarded(r1!).map((s) => s.split(":")[1])).to.deep.equal(["first_transaction", "first_swap"]);
-    const nine = await block(Array.from({ length: 9 }, () => swap(BOB)));
-    expect(nine.map((r) => awarded(r).map((s) => s.split(":")[1]))).to.deep.equal([[], [], [], [], [], [], [], [], ["swaps_10"]]);
-    const ninety = await block(Array.from({ length: 90 }, () => swap(BOB)));
-    expect(ninety.flatMap((r) => awarded(r).map((s) => s.split(":")[1]))).to.deep.equal(["transactions_100", "swaps_100"]);
-    const [after] = await block([swap(BOB)]);
-    expect(awarded(after!)).to.deep.equal([]);
-    expect(profile(BOB).counters).to.deep.equal({ swaps: 100 });
-    expect(keys(BOB)).to.deep.equal(["first_transaction", "transactions_100", "first_swap", "swaps_10", "swaps_100"]);
-    expect(profile(BOB)).to.include({ points: String(10 + 30 + 10 + 30 + 100), level: "2" });
+    expect(awarded(r1!).map((s) => s.split(":")[1])).to.deep.equal(["first_swap", "first_transaction"]);
+    const more = await block(Array.from({ length: 97 }, () => swap(BOB)));
+    expect(more.flatMap((r) => awarded(r))).to.deep.equal([]);
+    expect(profile(BOB).counters).to.deep.equal({});
+    const out: [number, Msg] = [BOB, { typeUrl: DexTypeUrls.SwapExactOut, value: { sender: addr(BOB), route: ["nxt", DEV_DENOM], amountOut: "1000", maxAmountIn: "100000000", deadline: T0 + 86_400 } }];
+    const [r99] = await block([out]);
+    expect(r99!.codeName, r99!.log).to.equal("OK");
+    expect(awarded(r99!).map((s) => s.split(":")[1])).to.deep.equal(["exact_out_swap"]);
+    const [r100] = await block([swap(BOB)]);
+    expect(awarded(r100!).map((s) => s.split(":")[1])).to.deep.equal(["transactions_100"]);
+    expect(keys(BOB)).to.deep.equal(["first_transaction", "transactions_100", "first_swap", "exact_out_swap"]);
+    expect(profile(BOB)).to.include({ points: String(10 + 30 + 10 + 20), level: "1" });
   });
 
   it("citizens and referrals: only an attested citizen refers, once, before the referred becomes a citizen", async () => {
@@ -165,20 +167,20 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
   it("the leaderboard pages accounts by points, highest first; every profile's points are its badges'", () => {
     const p1 = t.node.query("achievements/leaderboard", { limit: 2 }) as { items: LeaderboardEntry[]; next: string | null };
     expect(p1.items.map((i) => [i.address, i.points])).to.deep.equal([
-      [addr(BOB), "180"],
       // 10 + 10 (first transaction, transfer) + 20 (citizen) + 20 (referral) + 10 + 30 (claims)
       [addr(ALICE), "100"],
+      [addr(BOB), "70"],
     ]);
     const p2 = t.node.query("achievements/leaderboard", { limit: 2, after: p1.next }) as { items: LeaderboardEntry[]; next: string | null };
     const rest = p2.items.map((i) => Number(i.points));
     expect(rest).to.deep.equal([...rest].sort((a, b) => b - a));
-    expect(rest[0]).to.be.at.most(100);
+    expect(rest[0]).to.be.at.most(70);
     expect(profilesProblem(t.node.queryCtx())).to.equal(null);
   });
 
   it("genesis export imports to the same profiles, counters and referrers", async () => {
     const exported = achievementsGenesis(new AchievementsKeeper({ isCitizen: () => false })).export(t.node.queryCtx());
-    expect(exported.counters).to.deep.include({ address: addr(BOB), counter: "swaps", count: 100 });
+    expect(exported.counters).to.deep.equal([{ address: addr(ALICE), counter: "referrals", count: 1 }]);
     expect(exported.referrers).to.deep.equal([{ account: addr(CAROL), referrer: addr(ALICE) }]);
     const g2 = structuredClone(genesis);
     (g2.modules as Record<string, unknown>).achievements = exported;

@@ -26,7 +26,7 @@ describe("achievements: the badge catalogue", () => {
     const mask = (1n << 0n) | (1n << 6n) | (1n << 26n);
     expect(badgesOfMask(mask).map((b) => b.key)).to.deep.equal(["first_transaction", "first_swap", "uptime_10000"]);
     expect(hasBadge(mask, BADGE_BY_KEY.get("first_swap")!)).to.equal(true);
-    expect(hasBadge(mask, BADGE_BY_KEY.get("swaps_10")!)).to.equal(false);
+    expect(hasBadge(mask, BADGE_BY_KEY.get("multi_hop_swap")!)).to.equal(false);
   });
 
   it("thresholds rise strictly and every counter has a stored number", () => {

@@ -7,7 +7,7 @@ export const CATEGORIES = ["transactions", "trading", "governance", "community",
 export type Category = (typeof CATEGORIES)[number];
 
 /** Counters a badge may be reached by (each counted per account, up to its last threshold). */
-export const COUNTERS = ["swaps", "liquidity", "votes", "referrals", "signedCommits"] as const;
+export const COUNTERS = ["liquidity", "votes", "referrals", "signedCommits"] as const;
 export type Counter = (typeof COUNTERS)[number];
 
 export interface Badge {
@@ -31,8 +31,8 @@ export const BADGES: readonly Badge[] = [
   b(5, "bridge_out", "Wavelength Traveller", "transactions", 40, "sent NXT to another chain over a bridge"),
   // trading
   b(6, "first_swap", "First Swap", "trading", 10, "swapped on the DEX"),
-  b(7, "swaps_10", "Trader", "trading", 30, "swapped 10 times"),
-  b(8, "swaps_100", "Market Regular", "trading", 100, "swapped 100 times"),
+  b(7, "multi_hop_swap", "Route Finder", "trading", 30, "swapped through two or more pools in one swap"),
+  b(8, "exact_out_swap", "Precise Trader", "trading", 20, "swapped for an exact output amount"),
   b(9, "first_liquidity", "Liquidity Provider", "trading", 20, "added liquidity to a pool"),
   b(10, "liquidity_10", "Deep Pool", "trading", 60, "added liquidity 10 times"),
   b(11, "pool_creator", "Pool Founder", "trading", 50, "created a DEX pool"),
@@ -69,11 +69,6 @@ export function badge(key: string): Badge {
 
 /** Thresholds of each counter: reaching n awards the badge; counting stops at the last one. */
 export const COUNTER_THRESHOLDS: Readonly<Record<Counter, readonly (readonly [number, Badge])[]>> = {
-  swaps: [
-    [1, badge("first_swap")],
-    [10, badge("swaps_10")],
-    [100, badge("swaps_100")],
-  ],
   liquidity: [
     [1, badge("first_liquidity")],
     [10, badge("liquidity_10")],
@@ -105,6 +100,13 @@ export const STREAK_BADGES: readonly (readonly [number, Badge])[] = [
   [3, badge("claim_streak_3")],
   [12, badge("claim_streak_12")],
 ];
+
+/** An account's points: the sum of its badges' points. */
+export function pointsOf(mask: bigint): bigint {
+  let sum = 0n;
+  for (const b of BADGES) if ((mask >> BigInt(b.id)) & 1n) sum += BigInt(b.points);
+  return sum;
+}
 
 /** level = points / 100 + 1 (integer division). */
 export function levelOf(points: bigint): bigint {

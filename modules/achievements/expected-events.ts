@@ -23,4 +23,6 @@ export const WatchedMsgs = {
   Send: "/bank.v1.MsgSend", // { from }
   MultiSend: "/bank.v1.MsgMultiSend", // { inputs: [{ address }] }
   ReportCommit: "/consensus.v1.MsgReportCommit", // { signatures: [{ validator }] }
+  SwapExactIn: "/dex.v1.MsgSwapExactIn", // { sender, route }
+  SwapExactOut: "/dex.v1.MsgSwapExactOut", // { sender, route }
 } as const;

@@ -1,9 +1,9 @@
 import type { FromSchema } from "json-schema-to-ts";
 import type { Ctx, GenesisDef } from "../../runtime/modules/types.ts";
 import { ADDRESS_PATTERN } from "../../runtime/modules/schemas.ts";
-import { BADGE_BY_KEY, COUNTER_THRESHOLDS, COUNTERS, badgesOfMask, type Counter } from "./badges.ts";
+import { BADGE_BY_KEY, COUNTER_THRESHOLDS, COUNTERS, badgesOfMask, pointsOf, type Counter } from "./badges.ts";
 import { AchievementsError } from "./errors.ts";
-import { AchievementsKeeper } from "./keeper/achievements-keeper.ts";
+import type { AchievementsKeeper } from "./keeper/achievements-keeper.ts";
 import { profileViewSchema } from "./records.ts";
 import * as K from "./keys.ts";
 
@@ -53,9 +53,9 @@ export function achievementsGenesis(keeper: AchievementsKeeper): GenesisDef<Achi
           if (!b) throw bad(`profile ${p.address}: unknown badge "${key}" (query achievements badges lists them)`);
           mask |= 1n << BigInt(b.id);
         }
-        const points = AchievementsKeeper.pointsOf(mask);
+        const points = pointsOf(mask);
         if (BigInt(p.points) !== points) throw bad(`profile ${p.address}: points ${p.points}, but its badges are worth ${points}`);
-        keeper.putProfile(ctx, p.address, { points, badges: mask });
+        keeper.putBadges(ctx, p.address, mask);
       }
       const counted = new Set<string>();
       for (const c of g.counters) {
@@ -76,7 +76,7 @@ export function achievementsGenesis(keeper: AchievementsKeeper): GenesisDef<Achi
       }
     },
     export(ctx: Ctx): AchievementsGenesis {
-      const profiles = [...K.Badges.iterate(ctx)].map(([address, mask]) => ({ address, points: (K.Points.get(ctx, address) ?? 0n).toString(), badges: badgesOfMask(mask).map((b) => b.key) }));
+      const profiles = [...K.Badges.iterate(ctx)].map(([address, mask]) => ({ address, points: pointsOf(mask).toString(), badges: badgesOfMask(mask).map((b) => b.key) }));
       const names = new Map(Object.entries(K.COUNTER_IDS).map(([n, id]) => [id as number, n as Counter]));
       const counters = [...K.Counters.iterate(ctx)].map(([[address, id], count]) => ({ address, counter: names.get(id)!, count }));
       const referrers = [...K.Referrers.iterate(ctx)].map(([account, referrer]) => ({ account, referrer }));

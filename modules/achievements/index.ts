@@ -57,7 +57,7 @@ export { AchievementsKeeper, type LeaderboardEntry } from "./keeper/achievements
 export { AchievementsTypeUrls, type MsgSetReferrer } from "./msgs.ts";
 export { AchievementsError, ACHIEVEMENTS_ERRORS, type AchievementsErrorCode } from "./errors.ts";
 export { AchievementsEvents } from "./events.ts";
-export { BADGES, CATEGORIES, COUNTERS, COUNTER_THRESHOLDS, levelOf, type Badge, type Category, type Counter } from "./badges.ts";
+export { BADGES, CATEGORIES, COUNTERS, COUNTER_THRESHOLDS, levelOf, pointsOf, type Badge, type Category, type Counter } from "./badges.ts";
 export { WatchedEvents, WatchedMsgs } from "./expected-events.ts";
 export { AchievementsDeps, type CitizenLookup } from "./expected-keepers.ts";
 export { defaultAchievementsGenesis, type AchievementsGenesis } from "./genesis.ts";

@@ -1,27 +1,27 @@
+import { pointsOf } from "./badges.ts";
 import { StoreLayout, addressKey, addressValue, pairKey, u64DescKey, u64NumberKey, uintNumberValue, uintValue } from "../../runtime/state/collections/index.ts";
 
 /**
  * Store layout of the "achievements" namespace. Prefix bytes and counter numbers are wire
  * values: append only, never reuse one.
  *
- * The badge mask is what every transaction reads (is this badge held?), so it is a bare uint
- * apart from the points: one small read, no JSON, on the common path.
+ * An account's state is its badge mask alone (points are the badges' sum, badges.ts
+ * pointsOf): one small uint read on the common path, and one write (plus its leaderboard
+ * entry) when a transaction earns something.
  */
 export const BADGES_PREFIX = 0x01; // | address → badge mask (uint: bit = badge id)
-export const POINTS_PREFIX = 0x02; // | address → points (uint)
-export const BY_POINTS_PREFIX = 0x03; // | points desc u64 | address → ∅ (the leaderboard)
-export const COUNTER_PREFIX = 0x04; // | address | counter u64 → count (stops at its last threshold)
-export const REFERRER_PREFIX = 0x05; // | address → the citizen who referred it
+export const BY_POINTS_PREFIX = 0x02; // | points desc u64 | address → ∅ (the leaderboard)
+export const COUNTER_PREFIX = 0x03; // | address | counter u64 → count (stops at its last threshold)
+export const REFERRER_PREFIX = 0x04; // | address → the citizen who referred it
 
 /** Counter numbers in keys (COUNTERS in badges.ts, by name). */
-export const COUNTER_IDS = { swaps: 1, liquidity: 2, votes: 3, referrals: 4, signedCommits: 5 } as const;
+export const COUNTER_IDS = { liquidity: 2, votes: 3, referrals: 4, signedCommits: 5 } as const; // 1: unused (never released)
 
 const L = new StoreLayout("achievements");
 
 export const Badges = L.map(BADGES_PREFIX, "badges", addressKey, uintValue);
-export const Points = L.map(POINTS_PREFIX, "points", addressKey, uintValue);
-export const ByPoints = L.index(BY_POINTS_PREFIX, "byPoints", Points, pairKey(u64DescKey, addressKey), {
-  refs: (address, points) => [[points, address]],
+export const ByPoints = L.index(BY_POINTS_PREFIX, "byPoints", Badges, pairKey(u64DescKey, addressKey), {
+  refs: (address, mask) => [[pointsOf(mask), address]],
   primaryKey: (ik) => ik[1],
 });
 export const Counters = L.map(COUNTER_PREFIX, "counters", pairKey(addressKey, u64NumberKey), uintNumberValue);

@@ -4,7 +4,12 @@ import { WatchedEvents as E, WatchedMsgs as M } from "./expected-events.ts";
 
 /** One step of progress a transaction made: a badge earned outright, or a counter to advance. */
 export type Progress =
-  | { readonly kind: "award"; readonly account: string; readonly badge: Badge }
+  /**
+   * `lazy`: award only if this transaction already read the account's badges for another step
+   * (a threshold passed earlier, by a transaction that failed or earned nothing else): the
+   * common transaction then reads nothing at all.
+   */
+  | { readonly kind: "award"; readonly account: string; readonly badge: Badge; readonly lazy?: boolean }
   | { readonly kind: "count"; readonly account: string; readonly counter: Counter }
   /** A first registration as a citizen: the account's referrer (if any) gets a referral. */
   | { readonly kind: "citizen"; readonly account: string };
@@ -27,11 +32,6 @@ export function progressOf(sender: string, tx: TxOutcome): Progress[] {
   const count = (account: string | undefined, counter: Counter): void => {
     if (account) out.push({ kind: "count", account, counter });
   };
-  // The sender's transaction count is its nonce + 1 (failed transactions count too: they were
-  // sent), so nothing is stored to reach these; every threshold passed is offered, since the
-  // transaction that crossed it may have failed. The keeper skips badges already held.
-  const sent = tx.nonce + 1n;
-  for (const [n, b] of TX_COUNT_BADGES) if (sent >= n) out.push({ kind: "award", account: sender, badge: b });
   for (const m of tx.msgs) {
     const v = (m.value ?? {}) as Record<string, unknown>;
     if (m.typeUrl === M.Send) award(str(v.from), "first_transfer");
@@ -41,13 +41,27 @@ export function progressOf(sender: string, tx: TxOutcome): Progress[] {
         award(a, "first_transfer");
         award(a, "first_multisend");
       }
+    } else if (m.typeUrl === M.SwapExactIn || m.typeUrl === M.SwapExactOut) {
+      // A route of n denominations goes through n − 1 pools. (The dex.swap events earn first_swap.)
+      if (Array.isArray(v.route) && v.route.length >= 3) award(str(v.sender), "multi_hop_swap");
+      if (m.typeUrl === M.SwapExactOut) award(str(v.sender), "exact_out_swap");
     } else if (m.typeUrl === M.ReportCommit) {
       const sigs = Array.isArray(v.signatures) ? (v.signatures as { validator?: unknown }[]) : [];
       for (const s of sigs) count(str(s.validator), "signedCommits");
     }
   }
   for (const e of tx.events) eventProgress(e, award, count, out);
-  return out.length > MAX_PROGRESS_PER_TX ? out.slice(0, MAX_PROGRESS_PER_TX) : out;
+  const bounded = out.length > MAX_PROGRESS_PER_TX - TX_COUNT_BADGES.length ? out.slice(0, MAX_PROGRESS_PER_TX - TX_COUNT_BADGES.length) : out;
+  // The sender's transaction count is its nonce + 1 (failed transactions count too: they were
+  // sent), so nothing is stored to reach these. The transaction that reaches a threshold earns
+  // it; one that passed it earlier may have failed, so later ones offer it lazily. Last, so the
+  // steps above have loaded the sender's badges if anything did.
+  const sent = tx.nonce + 1n;
+  for (const [n, b] of TX_COUNT_BADGES) {
+    if (sent === n) bounded.push({ kind: "award", account: sender, badge: b });
+    else if (sent > n) bounded.push({ kind: "award", account: sender, badge: b, lazy: true });
+  }
+  return bounded;
 }
 
 function eventProgress(e: ChainEvent, award: (a: string | undefined, key: string) => void, count: (a: string | undefined, c: Counter) => void, out: Progress[]): void {
@@ -58,7 +72,8 @@ function eventProgress(e: ChainEvent, award: (a: string | undefined, key: string
       if (a.kind === undefined) award(a.sender, "bridge_out");
       return;
     case E.Swap:
-      return count(a.sender, "swaps");
+      // A badge, not a count: a swap then costs one read of the trader's badges, no write.
+      return award(a.sender, "first_swap");
     case E.LiquidityAdded:
       return count(a.sender, "liquidity");
     case E.PoolCreated:

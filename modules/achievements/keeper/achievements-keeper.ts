@@ -1,6 +1,6 @@
 import type { Ctx, MsgCtx, TxOutcome } from "../../../runtime/modules/types.ts";
 import type { Page } from "../../../runtime/state/collections/index.ts";
-import { BADGES, COUNTER_THRESHOLDS, badgesOfMask, hasBadge, levelOf, type Badge, type Counter } from "../badges.ts";
+import { COUNTER_THRESHOLDS, badgesOfMask, hasBadge, levelOf, pointsOf, type Badge, type Counter } from "../badges.ts";
 import { progressOf } from "../rules.ts";
 import { AchievementsEvents } from "../events.ts";
 import { AchievementsError } from "../errors.ts";
@@ -15,33 +15,37 @@ export interface LeaderboardEntry {
   readonly badges: number;
 }
 
-/** One transaction's awards: each account's mask read once, its new points written once at the end. */
+/** One transaction's awards: each account's mask read once, written once at the end. */
 class Awards {
   private readonly masks = new Map<string, bigint>();
-  private readonly gained = new Map<string, bigint>();
+  private readonly dirty = new Set<string>();
 
   constructor(private readonly ctx: Ctx) {}
 
-  has(account: string, b: Badge): boolean {
+  /** Whether this transaction has read `account`'s badges already. */
+  loaded(account: string): boolean {
+    return this.masks.has(account);
+  }
+
+  private mask(account: string): bigint {
     let mask = this.masks.get(account);
     if (mask === undefined) this.masks.set(account, (mask = K.Badges.get(this.ctx, account) ?? 0n));
-    return hasBadge(mask, b);
+    return mask;
   }
 
   award(account: string, b: Badge): void {
-    if (this.has(account, b)) return;
-    this.masks.set(account, this.masks.get(account)! | (1n << BigInt(b.id)));
-    this.gained.set(account, (this.gained.get(account) ?? 0n) + BigInt(b.points));
-    const total = (K.Points.get(this.ctx, account) ?? 0n) + this.gained.get(account)!;
+    const mask = this.mask(account);
+    if (hasBadge(mask, b)) return;
+    const next = mask | (1n << BigInt(b.id));
+    this.masks.set(account, next);
+    this.dirty.add(account);
+    const total = pointsOf(next);
     this.ctx.emit(AchievementsEvents.Awarded, { account, badge: b.key, badgeId: String(b.id), points: String(b.points), total: total.toString(), level: levelOf(total).toString() });
   }
 
-  /** Writes each awarded account's mask and points (and so its leaderboard entry) once. */
+  /** Writes each awarded account's mask (and so its leaderboard entry) once. */
   flush(): void {
-    for (const [account, gained] of this.gained) {
-      K.Badges.set(this.ctx, account, this.masks.get(account)!);
-      K.Points.set(this.ctx, account, (K.Points.get(this.ctx, account) ?? 0n) + gained);
-    }
+    for (const account of this.dirty) K.Badges.set(this.ctx, account, this.masks.get(account)!);
   }
 }
 
@@ -55,7 +59,8 @@ export class AchievementsKeeper {
   constructor(private readonly citizens: CitizenLookup) {}
 
   profile(ctx: Ctx, address: string): Profile {
-    return { points: K.Points.get(ctx, address) ?? 0n, badges: K.Badges.get(ctx, address) ?? 0n };
+    const badges = K.Badges.get(ctx, address) ?? 0n;
+    return { points: pointsOf(badges), badges };
   }
 
   view(ctx: Ctx, address: string): ProfileView & { level: string; counters: Record<string, number>; referrer: string | null } {
@@ -72,7 +77,10 @@ export class AchievementsKeeper {
   leaderboard(ctx: Ctx, req: { limit: number; after?: string }): Page<LeaderboardEntry> {
     const page = K.ByPoints.page(ctx, { limit: req.limit, after: req.after });
     return {
-      items: page.items.map(({ key, value }) => ({ address: key, points: value.toString(), level: levelOf(value).toString(), badges: badgesOfMask(K.Badges.get(ctx, key) ?? 0n).length })),
+      items: page.items.map(({ key, value }) => {
+        const points = pointsOf(value);
+        return { address: key, points: points.toString(), level: levelOf(points).toString(), badges: badgesOfMask(value).length };
+      }),
       next: page.next,
     };
   }
@@ -101,7 +109,9 @@ export class AchievementsKeeper {
   afterTx(ctx: MsgCtx, tx: TxOutcome): void {
     const awards = new Awards(ctx);
     for (const p of progressOf(ctx.sender, tx)) {
-      if (p.kind === "award") awards.award(p.account, p.badge);
+      if (p.kind === "award") {
+        if (!p.lazy || awards.loaded(p.account)) awards.award(p.account, p.badge);
+      }
       else if (p.kind === "count") this.count(ctx, awards, p.account, p.counter);
       else {
         const referrer = K.Referrers.get(ctx, p.account);
@@ -111,13 +121,8 @@ export class AchievementsKeeper {
     awards.flush();
   }
 
-  /** Genesis import: a profile written as exported (its points must match its badges: checked by the caller). */
-  putProfile(ctx: Ctx, address: string, p: Profile): void {
-    K.Badges.set(ctx, address, p.badges);
-    K.Points.set(ctx, address, p.points);
-  }
-
-  static pointsOf(mask: bigint): bigint {
-    return BADGES.reduce((s, b) => (hasBadge(mask, b) ? s + BigInt(b.points) : s), 0n);
+  /** Genesis import: an account's badges as exported. */
+  putBadges(ctx: Ctx, address: string, mask: bigint): void {
+    K.Badges.set(ctx, address, mask);
   }
 }
