@@ -7,6 +7,7 @@ import type { ReceiptView } from "../../runtime/node/node-api.ts";
 import { BankTypeUrls } from "../../modules/bank/index.ts";
 import { BhlsEvents, BhlsTypeUrls, phoneHash, registerCitizenMsg, signAttestation } from "../../modules/bhls/index.ts";
 import { DexEvents, DexTypeUrls } from "../../modules/dex/index.ts";
+import { dexMsg } from "../../modules/dex/client.ts";
 import { StakingEvents } from "../../modules/staking/index.ts";
 import { GovEvents } from "../../modules/governance/events.ts";
 import { ArbitrationEvents } from "../../modules/ai-arbitration/index.ts";
@@ -91,7 +92,7 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
     const [r1] = await block([send(ALICE, BOB)]);
     expect(r1!.codeName, r1!.log).to.equal("OK");
     expect(awarded(r1!)).to.deep.equal(["alice:first_transfer", "alice:first_transaction"]);
-    expect(r1!.events.find((e) => e.type === "achievements.awarded" && e.attributes.badge === "first_transaction")!.attributes).to.deep.equal({ account: addr(ALICE), badge: "first_transaction", badgeId: "0", points: "10", total: "20", level: "1" });
+    expect(r1!.events.find((e) => e.type === "achievements.awarded" && e.attributes.badge === "first_transaction")!.attributes).to.deep.equal({ account: addr(ALICE), badge: "first_transaction", points: "10", total: "20" });
     const [r2] = await block([send(ALICE, BOB)]);
     expect(awarded(r2!)).to.deep.equal([]);
     expect(profile(ALICE)).to.deep.include({ points: "20", level: "1", counters: {}, referrer: null });
@@ -125,6 +126,15 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
     expect(awarded(r100!).map((s) => s.split(":")[1])).to.deep.equal(["transactions_100"]);
     expect(keys(BOB)).to.deep.equal(["first_transaction", "transactions_100", "first_swap", "exact_out_swap"]);
     expect(profile(BOB)).to.include({ points: String(10 + 30 + 10 + 20), level: "1" });
+  });
+
+  it("liquidity: first_liquidity at the first addition, liquidity_10 at the tenth; the counter then stops", async () => {
+    const add = (): [number, Msg] => [BOB, dexMsg.addLiquidity(addr(BOB), "nxt", DEV_DENOM, 1_000_000n, 1_000_000_000n, 0n, 0n, T0 + 86_400)];
+    const adds = await block(Array.from({ length: 11 }, add));
+    for (const r of adds) expect(r.codeName, r.log).to.equal("OK");
+    expect(adds.map((r) => awarded(r).map((s) => s.split(":")[1]))).to.deep.equal([["first_liquidity"], [], [], [], [], [], [], [], [], ["liquidity_10"], []]);
+    expect(profile(BOB).counters).to.deep.equal({ liquidity: 10 });
+    expect(profile(BOB)).to.include({ points: "150", level: "2" });
   });
 
   it("citizens and referrals: only an attested citizen refers, once, before the referred becomes a citizen", async () => {
@@ -166,21 +176,26 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
 
   it("the leaderboard pages accounts by points, highest first; every profile's points are its badges'", () => {
     const p1 = t.node.query("achievements/leaderboard", { limit: 2 }) as { items: LeaderboardEntry[]; next: string | null };
-    expect(p1.items.map((i) => [i.address, i.points])).to.deep.equal([
+    expect(p1.items.map((i) => [i.address, i.points, i.level])).to.deep.equal([
+      [addr(BOB), "150", "2"],
       // 10 + 10 (first transaction, transfer) + 20 (citizen) + 20 (referral) + 10 + 30 (claims)
-      [addr(ALICE), "100"],
-      [addr(BOB), "70"],
+      [addr(ALICE), "100", "2"],
     ]);
-    const p2 = t.node.query("achievements/leaderboard", { limit: 2, after: p1.next }) as { items: LeaderboardEntry[]; next: string | null };
-    const rest = p2.items.map((i) => Number(i.points));
-    expect(rest).to.deep.equal([...rest].sort((a, b) => b - a));
-    expect(rest[0]).to.be.at.most(70);
+    // Level 1 accounts (carol, dan, the attestor) are not on the board.
+    expect(p1.next).to.equal(null);
+    const one = t.node.query("achievements/leaderboard", { limit: 1 }) as { items: LeaderboardEntry[]; next: string | null };
+    expect(one.items.map((i) => i.address)).to.deep.equal([addr(BOB)]);
+    const two = t.node.query("achievements/leaderboard", { limit: 1, after: one.next }) as { items: LeaderboardEntry[]; next: string | null };
+    expect(two.items.map((i) => i.address)).to.deep.equal([addr(ALICE)]);
     expect(profilesProblem(t.node.queryCtx())).to.equal(null);
   });
 
   it("genesis export imports to the same profiles, counters and referrers", async () => {
     const exported = achievementsGenesis(new AchievementsKeeper({ isCitizen: () => false })).export(t.node.queryCtx());
-    expect(exported.counters).to.deep.equal([{ address: addr(ALICE), counter: "referrals", count: 1 }]);
+    expect(exported.counters).to.have.deep.members([
+      { address: addr(ALICE), counter: "referrals", count: 1 },
+      { address: addr(BOB), counter: "liquidity", count: 10 },
+    ]);
     expect(exported.referrers).to.deep.equal([{ account: addr(CAROL), referrer: addr(ALICE) }]);
     const g2 = structuredClone(genesis);
     (g2.modules as Record<string, unknown>).achievements = exported;

@@ -20,8 +20,18 @@ export const COUNTER_IDS = { liquidity: 2, votes: 3, referrals: 4, signedCommits
 const L = new StoreLayout("achievements");
 
 export const Badges = L.map(BADGES_PREFIX, "badges", addressKey, uintValue);
+/**
+ * Accounts enter the leaderboard at level 2: the first badges every new account earns (its
+ * first transaction, its first transfer) then cost one write, not two, and the board lists
+ * players rather than every account that ever sent a transaction.
+ */
+export const LEADERBOARD_MIN_POINTS = 100n;
+
 export const ByPoints = L.index(BY_POINTS_PREFIX, "byPoints", Badges, pairKey(u64DescKey, addressKey), {
-  refs: (address, mask) => [[pointsOf(mask), address]],
+  refs: (address, mask) => {
+    const points = pointsOf(mask);
+    return points >= LEADERBOARD_MIN_POINTS ? [[points, address]] : [];
+  },
   primaryKey: (ik) => ik[1],
 });
 export const Counters = L.map(COUNTER_PREFIX, "counters", pairKey(addressKey, u64NumberKey), uintNumberValue);

@@ -1,5 +1,6 @@
 import type { Ctx, MsgCtx, TxOutcome } from "../../../runtime/modules/types.ts";
 import type { Page } from "../../../runtime/state/collections/index.ts";
+import { KeyStringMemo } from "../../../runtime/modules/keyed-access.ts";
 import { COUNTER_THRESHOLDS, badgesOfMask, hasBadge, levelOf, pointsOf, type Badge, type Counter } from "../badges.ts";
 import { progressOf } from "../rules.ts";
 import { AchievementsEvents } from "../events.ts";
@@ -20,7 +21,10 @@ class Awards {
   private readonly masks = new Map<string, bigint>();
   private readonly dirty = new Set<string>();
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly keyOf: (account: string) => string,
+  ) {}
 
   /** Whether this transaction has read `account`'s badges already. */
   loaded(account: string): boolean {
@@ -29,7 +33,7 @@ class Awards {
 
   private mask(account: string): bigint {
     let mask = this.masks.get(account);
-    if (mask === undefined) this.masks.set(account, (mask = K.Badges.get(this.ctx, account) ?? 0n));
+    if (mask === undefined) this.masks.set(account, (mask = K.Badges.getKs(this.ctx, this.keyOf(account)) ?? 0n));
     return mask;
   }
 
@@ -40,7 +44,7 @@ class Awards {
     this.masks.set(account, next);
     this.dirty.add(account);
     const total = pointsOf(next);
-    this.ctx.emit(AchievementsEvents.Awarded, { account, badge: b.key, badgeId: String(b.id), points: String(b.points), total: total.toString(), level: levelOf(total).toString() });
+    this.ctx.emit(AchievementsEvents.Awarded, { account, badge: b.key, points: String(b.points), total: total.toString() });
   }
 
   /** Writes each awarded account's mask (and so its leaderboard entry) once. */
@@ -56,6 +60,10 @@ class Awards {
  * is written once per transaction.
  */
 export class AchievementsKeeper {
+  /** A sender's badge key, remembered: read by most transactions, like a balance (docs/modules.md, "Hot keys"). */
+  private readonly badgeKeys = new KeyStringMemo((a) => K.Badges.rawKey(a), 20_000);
+  private readonly keyOf = (account: string): string => this.badgeKeys.get(account);
+
   constructor(private readonly citizens: CitizenLookup) {}
 
   profile(ctx: Ctx, address: string): Profile {
@@ -73,7 +81,7 @@ export class AchievementsKeeper {
     return { address, points: p.points.toString(), level: levelOf(p.points).toString(), badges: badgesOfMask(p.badges).map((b) => b.key), counters, referrer: K.Referrers.get(ctx, address) ?? null };
   }
 
-  /** Accounts by points, highest first (ties by address), paged by an opaque cursor. */
+  /** Accounts of level 2 or more by points, highest first (ties by address), paged by an opaque cursor. */
   leaderboard(ctx: Ctx, req: { limit: number; after?: string }): Page<LeaderboardEntry> {
     const page = K.ByPoints.page(ctx, { limit: req.limit, after: req.after });
     return {
@@ -107,7 +115,7 @@ export class AchievementsKeeper {
 
   /** The runtime's afterTx: what the transaction earned, applied in order, written once per account. */
   afterTx(ctx: MsgCtx, tx: TxOutcome): void {
-    const awards = new Awards(ctx);
+    const awards = new Awards(ctx, this.keyOf);
     for (const p of progressOf(ctx.sender, tx)) {
       if (p.kind === "award") {
         if (!p.lazy || awards.loaded(p.account)) awards.award(p.account, p.badge);
