@@ -171,6 +171,10 @@ describe("transaction batches (txbatch topic)", () => {
         c.onMessage("txbatch", () => "accept", (bytes) => void atC.push(decodeTxBatch(bytes).length));
         await waitFor(() => b.libp2p.services.pubsub.getSubscribers(b.topic("txbatch")).length === 2, "b to see both subscribers");
         await waitFor(() => a.libp2p.services.pubsub.getSubscribers(a.topic("txbatch")).length === 1, "a to see b subscribed");
+        // Publish only once the meshes are formed (a heartbeat after subscribing): a message
+        // published before is not retried, and under load that race lost the batch.
+        const mesh = (n: typeof a): number => (n.libp2p.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(n.topic("txbatch")).length;
+        await waitFor(() => mesh(a) === 1 && mesh(b) === 2, "a's and b's txbatch meshes");
 
         const good = [0n, 1n].map((n) => signedSend(testSigner(0), testSigner(1).address, 5n, n).bytes);
         await a.publish("txbatch", encodeTxBatch(good));
