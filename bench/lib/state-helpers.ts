@@ -30,17 +30,8 @@ export class CountingStore implements KVStore {
   }
 }
 
-/** A seeded generator (mulberry32): the same state on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (mulberry32): the same state on every run (one copy, the Sybil model's). */
+export { seededRng as seededRandom } from "../../services/attestor/sybil/rng.ts";
 
 /** A synthetic account address: 32 bytes of `tag`, the index in the last 8 (distinct roles, no keys needed). */
 export function taggedAccount(tag: number, i: number): string {
