@@ -32,7 +32,8 @@ export const CitizensByAttestor = L.index(CITIZEN_BY_ATTESTOR_PREFIX, "citizensB
 export const PhoneHashes = L.map(PHONE_HASH_PREFIX, "phoneHashes", hexKey(32), addressValue);
 export const CitizenCount = L.item(CITIZEN_COUNT_PREFIX, "citizenCount", uintValue);
 export const AttestorCitizens = L.map(ATTESTOR_CITIZENS_PREFIX, "attestorCitizens", addressKey, uintValue);
-export const EpochShares = L.map(EPOCH_SHARE_PREFIX, "epochShares", u64NumberKey, jsonCodec<EpochShare>({ name: "bhls.EpochShare", schema: epochShareSchema }));
+// Read by every claim: memo keeps the decoded share while its bytes stay the same.
+export const EpochShares = L.map(EPOCH_SHARE_PREFIX, "epochShares", u64NumberKey, jsonCodec<EpochShare>({ name: "bhls.EpochShare", schema: epochShareSchema }), { memo: true });
 export const EpochClaims = L.map(EPOCH_CLAIMS_PREFIX, "epochClaims", u64NumberKey, uintValue);
 export const BridgeSeq = L.sequence(BRIDGE_SEQ_PREFIX, "bridgeSeq");
 export const BridgeClaims = L.map(BRIDGE_CLAIM_PREFIX, "bridgeClaims", u64NumberKey, jsonCodec<BridgeClaim>({ name: "bhls.BridgeClaim", schema: bridgeClaimSchema }));

@@ -78,7 +78,7 @@ export class ClaimKeeper {
     this.bank.send(ctx, FLOOR, to, [{ denom: NXT_DENOM, amount: share }]);
     // A claim in the epoch right after the last one extends the streak (achievements reads it from the event).
     const streak = c.lastClaimEpoch > 0 && c.lastClaimEpoch === epoch - 1 ? (c.streak ?? 1) + 1 : 1;
-    K.Citizens.set(ctx, address, { ...c, lastClaimEpoch: epoch, streak });
+    K.Citizens.replace(ctx, address, c, { ...c, lastClaimEpoch: epoch, streak });
     K.EpochClaims.set(ctx, epoch, (K.EpochClaims.get(ctx, epoch) ?? 0n) + 1n);
     const parts = splitCategories(share);
     const attrs: Record<string, string> = { citizen: address, epoch: String(epoch), amount: share.toString(), to, streak: String(streak) };

@@ -2,7 +2,7 @@ import { CollectionError } from "./errors.ts";
 import { bytesEqual, type StoreAccess } from "./store-access.ts";
 import type { ValueCodec } from "./value-codecs.ts";
 
-function deepFreeze<T>(v: T): T {
+export function deepFreeze<T>(v: T): T {
   if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
     Object.freeze(v);
     for (const x of Object.values(v)) deepFreeze(x);

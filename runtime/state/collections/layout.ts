@@ -44,7 +44,7 @@ export class StoreLayout {
     return new Item(this.namespace, this.claim(prefix, name), codec, name, opts);
   }
 
-  map<K, V>(prefix: Prefix, name: string, keyCodec: KeyCodec<K>, valueCodec: ValueCodec<V>, opts?: { maxPage?: number }): StateMap<K, V> {
+  map<K, V>(prefix: Prefix, name: string, keyCodec: KeyCodec<K>, valueCodec: ValueCodec<V>, opts?: { maxPage?: number; memo?: boolean }): StateMap<K, V> {
     return new StateMap(this.namespace, this.claim(prefix, name), keyCodec, valueCodec, name, opts);
   }
 

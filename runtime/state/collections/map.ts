@@ -1,7 +1,8 @@
 import { CollectionError } from "./errors.ts";
 import { Keyed, type Page, type PageRequest, type RangeOptions } from "./keyed.ts";
 import type { KeyCodec } from "./key-codecs.ts";
-import { deleteKs, getKs, keyString, setKs, type StoreAccess } from "./store-access.ts";
+import { bytesEqual, deleteKs, getKs, keyString, setKs, type StoreAccess } from "./store-access.ts";
+import { deepFreeze } from "./item.ts";
 import type { ValueCodec } from "./value-codecs.ts";
 import type { Index } from "./indexes.ts";
 
@@ -15,6 +16,9 @@ import type { Index } from "./indexes.ts";
  */
 export class StateMap<K, V> extends Keyed<K> {
   private readonly indexes: Index<K, V, any>[] = [];
+  /** With `memo`: the value decoded from the last bytes read (a decode depends on the bytes only). */
+  private last: { raw: Uint8Array; value: V } | undefined;
+  private readonly memo: boolean;
 
   constructor(
     namespace: string,
@@ -22,9 +26,10 @@ export class StateMap<K, V> extends Keyed<K> {
     keyCodec: KeyCodec<K>,
     readonly valueCodec: ValueCodec<V>,
     name: string,
-    opts: { maxPage?: number } = {},
+    opts: { maxPage?: number; memo?: boolean } = {},
   ) {
     super(namespace, prefix, keyCodec, name, opts.maxPage);
+    this.memo = opts.memo ?? false;
   }
 
   /** Called by Index's constructor. */
@@ -32,9 +37,20 @@ export class StateMap<K, V> extends Keyed<K> {
     this.indexes.push(index);
   }
 
+  /**
+   * The entry's value. With `memo` (a map whose one entry is read by every transaction of a
+   * kind: the epoch's share), a value whose bytes equal the last ones read is returned from
+   * memory, frozen, instead of decoded and schema-checked again.
+   */
   get(s: StoreAccess, k: K): V | undefined {
     const raw = s.kv(this.namespace).get(this.rawKey(k));
-    return raw === undefined ? undefined : this.valueCodec.decode(raw);
+    if (raw === undefined) return undefined;
+    if (!this.memo) return this.valueCodec.decode(raw);
+    const last = this.last;
+    if (last !== undefined && bytesEqual(last.raw, raw)) return last.value;
+    const value = deepFreeze(this.valueCodec.decode(raw));
+    this.last = { raw: raw.slice(), value };
+    return value;
   }
 
   has(s: StoreAccess, k: K): boolean {
@@ -51,6 +67,17 @@ export class StateMap<K, V> extends Keyed<K> {
       for (const ix of this.indexes) ix.update(s, k, prev, v);
     }
     kv.set(key, bytes);
+  }
+
+  /**
+   * `set` for an entry the caller has just read with `get` on the same store (`prev`), with no
+   * write to it since: its indexes update from `prev` instead of reading and decoding the
+   * entry again. A claim rewrites its citizen record this way on every transaction.
+   */
+  replace(s: StoreAccess, k: K, prev: V, next: V): void {
+    const bytes = this.valueCodec.encode(next);
+    for (const ix of this.indexes) ix.update(s, k, prev, next);
+    s.kv(this.namespace).set(this.rawKey(k), bytes);
   }
 
   /** Removes the entry (and its index entries); false when there was none. */

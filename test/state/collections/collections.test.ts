@@ -59,6 +59,23 @@ describe("collections: Item and layout", () => {
     expect(params.has(s)).to.equal(false);
   });
 
+  it("a memo map decodes a value once while its bytes stay the same, frozen; new bytes decode again", () => {
+    const L2 = new StoreLayout("memo");
+    let decodes = 0;
+    const counting = { ...paramsCodec, decode: (b: Uint8Array): Params => (decodes++, paramsCodec.decode(b)) };
+    const m = L2.map(0x01, "m", u64NumberKey, counting, { memo: true });
+    const s = memoryAccess();
+    m.set(s, 1, { enabled: true, fee: 5n });
+    const first = m.get(s, 1)!;
+    expect(m.get(s, 1)).to.equal(first);
+    expect(decodes).to.equal(1);
+    expect(Object.isFrozen(first)).to.equal(true);
+    m.set(s, 1, { enabled: true, fee: 6n });
+    expect(m.get(s, 1)).to.deep.equal({ enabled: true, fee: 6n });
+    expect(decodes).to.equal(2);
+    expect(m.get(s, 2)).to.equal(undefined);
+  });
+
   it("refuses overlapping prefixes in one namespace", () => {
     const L = new StoreLayout("m");
     L.item(0x01, "a", uintValue);
@@ -205,6 +222,22 @@ describe("collections: Index", () => {
     expect(byOwner.page(s, { limit: 1, after: p.next! })).to.deep.equal({ items: [{ key: "b", value: { power: 30n, jailed: true, owner: "y" } }], next: null });
     // An indexed map cannot be written by key string (the index would be skipped).
     expect(code(() => vals.setKs(s, vals.keyString("z"), { power: 1n, jailed: false, owner: "q" }))).to.equal("COLLECTION_BAD_KEY");
+  });
+
+  it("replace (the entry just read passed in) leaves exactly what set leaves, indexes included", () => {
+    const viaSet = memoryAccess({ branch: true });
+    const viaReplace = memoryAccess({ branch: true });
+    for (const s of [viaSet, viaReplace]) {
+      vals.set(s, "a", { power: 10n, jailed: false, owner: "x" });
+      vals.set(s, "b", { power: 30n, jailed: false, owner: "y" });
+    }
+    const next = { power: 40n, jailed: false, owner: "y" };
+    vals.set(viaSet, "a", next);
+    vals.replace(viaReplace, "a", vals.get(viaReplace, "a")!, next);
+    expect(indexKeys(viaReplace)).to.deep.equal(indexKeys(viaSet));
+    expect([...byPower.keys(viaReplace)]).to.deep.equal(["a", "b"]);
+    expect([...byOwner.keys(viaReplace, { prefix: ["y"] })]).to.deep.equal(["a", "b"]);
+    expect(vals.get(viaReplace, "a")).to.deep.equal(next);
   });
 
   it("a refused value changes neither the map nor its indexes", () => {
