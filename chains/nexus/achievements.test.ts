@@ -141,12 +141,14 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
     const [reg] = await block([register(ALICE, "+14155550100")]);
     expect(reg!.codeName, reg!.log).to.equal("OK");
     expect(awarded(reg!)).to.deep.equal(["alice:citizen"]);
-    const codes = async (txs: [number, Msg][]): Promise<string[]> => (await block(txs)).map((r) => r.codeName);
-    expect(await codes([referrer(CAROL, CAROL)])).to.deep.equal(["ACHIEVEMENTS_SELF_REFERRAL"]);
-    expect(await codes([referrer(CAROL, BOB)])).to.deep.equal(["ACHIEVEMENTS_REFERRER_NOT_CITIZEN"]);
-    expect(await codes([referrer(ALICE, BOB)])).to.deep.equal(["ACHIEVEMENTS_ALREADY_CITIZEN"]);
-    expect(await codes([referrer(CAROL, ALICE)])).to.deep.equal(["OK"]);
-    expect(await codes([referrer(CAROL, ALICE)])).to.deep.equal(["ACHIEVEMENTS_REFERRER_SET"]);
+    const codes = async (txs: [number, Msg][]): Promise<string[]> => (await block(txs)).map((r) => `${r.codeName}: ${r.log}`);
+    expect(await codes([referrer(CAROL, CAROL)])).to.deep.equal([`ACHIEVEMENTS_SELF_REFERRAL: ${addr(CAROL)} cannot refer itself`]);
+    expect(await codes([referrer(CAROL, BOB)])).to.deep.equal([`ACHIEVEMENTS_REFERRER_NOT_CITIZEN: ${addr(BOB)} is not an attested citizen: only citizens refer`]);
+    expect(await codes([referrer(ALICE, BOB)])).to.deep.equal([`ACHIEVEMENTS_ALREADY_CITIZEN: ${addr(ALICE)} is already a citizen: a referral counts when an account becomes one`]);
+    const [set] = await block([referrer(CAROL, ALICE)]);
+    expect(set!.codeName, set!.log).to.equal("OK");
+    expect(set!.events.find((e) => e.type === "achievements.referrer_set")?.attributes).to.deep.equal({ account: addr(CAROL), referrer: addr(ALICE) });
+    expect(await codes([referrer(CAROL, ALICE)])).to.deep.equal([`ACHIEVEMENTS_REFERRER_SET: ${addr(CAROL)} already named its referrer (${addr(ALICE)})`]);
     expect(profile(CAROL).referrer).to.equal(addr(ALICE));
     const [regCarol] = await block([register(CAROL, "+14155550101")]);
     expect(awarded(regCarol!)).to.deep.equal([`${addr(CAROL)}:citizen`, "alice:referral_1"]);
@@ -155,6 +157,20 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
     expect(renew!.codeName, renew!.log).to.equal("OK");
     expect(awarded(renew!)).to.deep.equal([]);
     expect(profile(ALICE).counters).to.deep.equal({ referrals: 1 });
+  });
+
+  it("a threshold passed by a failed transaction waits for a transaction that reads the badges anyway", async () => {
+    const EVE = 4;
+    await block([send(ALICE, EVE, 10n * NXT)]);
+    const [bad] = await block([send(EVE, BOB, 1_000n * NXT)]);
+    expect(bad!.codeName).to.not.equal("OK");
+    // A transaction no rule watches reads nothing, so the missed first_transaction stays missed…
+    const [quiet] = await block([referrer(EVE, ALICE)]);
+    expect(quiet!.codeName, quiet!.log).to.equal("OK");
+    expect(quiet!.events.filter((e) => e.type === "achievements.awarded")).to.deep.equal([]);
+    // …until one that reads the sender's badges (a transfer) gives it with its own.
+    const [later] = await block([send(EVE, BOB)]);
+    expect(later!.events.filter((e) => e.type === "achievements.awarded").map((e) => e.attributes.badge)).to.deep.equal(["first_transfer", "first_transaction"]);
   });
 
   it("claims: first_claim, then claim_streak_3 at the third consecutive epoch", async () => {
@@ -196,7 +212,10 @@ describe("chains/nexus: achievements awarded by what transactions do", function 
       { address: addr(ALICE), counter: "referrals", count: 1 },
       { address: addr(BOB), counter: "liquidity", count: 10 },
     ]);
-    expect(exported.referrers).to.deep.equal([{ account: addr(CAROL), referrer: addr(ALICE) }]);
+    expect(exported.referrers).to.have.deep.members([
+      { account: addr(CAROL), referrer: addr(ALICE) },
+      { account: addr(4), referrer: addr(ALICE) },
+    ]);
     const g2 = structuredClone(genesis);
     (g2.modules as Record<string, unknown>).achievements = exported;
     const t2 = await openTestNode({ genesis: g2 });

@@ -75,6 +75,12 @@ describe("achievements: the badge catalogue", () => {
       expect(COUNTER_IDS[c], c).to.be.a("number");
     }
     expect(new Set(Object.values(COUNTER_IDS)).size).to.equal(COUNTERS.length);
+    expect(Object.entries(COUNTER_THRESHOLDS).map(([c, t]) => [c, t.map(([n, b]) => `${n}:${b.key}`)])).to.deep.equal([
+      ["liquidity", ["1:first_liquidity", "10:liquidity_10"]],
+      ["votes", ["1:first_vote", "10:votes_10"]],
+      ["referrals", ["1:referral_1", "10:referral_10"]],
+      ["signedCommits", ["1000:uptime_1000", "10000:uptime_10000"]],
+    ]);
     expect(TX_COUNT_BADGES.map(([n]) => n)).to.deep.equal([1n, 100n, 1000n]);
     expect(STREAK_BADGES.map(([n]) => n)).to.deep.equal([1, 3, 12]);
   });

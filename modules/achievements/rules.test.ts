@@ -86,5 +86,8 @@ describe("achievements: what a transaction earns (pure rules)", () => {
     const sigs = Array.from({ length: 2000 }, () => ({ validator: B }));
     // Cut to leave room for the three transaction-count steps (one here: nonce 5 passed the first).
     expect(progressOf(A, tx({ msgs: [{ typeUrl: "/consensus.v1.MsgReportCommit", value: { signatures: sigs } }] }))).to.have.length(MAX_PROGRESS_PER_TX - 3 + 1);
+    // Just above the cut (1 100 > 1 097) is cut too; just below it is not.
+    const at = (n: number): number => progressOf(A, tx({ msgs: [{ typeUrl: "/consensus.v1.MsgReportCommit", value: { signatures: Array.from({ length: n }, () => ({ validator: B })) } }] })).length;
+    expect([at(1100), at(1097), at(1096)]).to.deep.equal([1098, 1098, 1097]);
   });
 });
