@@ -1,47 +1,22 @@
-/** A binary min-heap of events ordered by (time, insertion order): deterministic ties. */
+import { EventQueue as Heap } from "../../services/attestor/sybil/event-queue.ts";
+
+/**
+ * The simulator's queue of (time, event): the Sybil model's min-heap (one heap in the
+ * project), ordered by time then insertion order, so ties stay deterministic.
+ */
 export class EventQueue<T> {
-  private readonly heap: { t: number; seq: number; ev: T }[] = [];
-  private seq = 0;
+  private readonly heap = new Heap<{ t: number; ev: T }>();
 
   push(t: number, ev: T): void {
-    const h = this.heap;
-    h.push({ t, seq: this.seq++, ev });
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (less(h[p]!, h[i]!)) break;
-      [h[p], h[i]] = [h[i]!, h[p]!];
-      i = p;
-    }
+    this.heap.push({ t, ev });
   }
 
   pop(): { t: number; ev: T } | undefined {
-    const h = this.heap;
-    if (h.length === 0) return undefined;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i]!, h[m]!];
-        i = m;
-      }
-    }
-    return { t: top.t, ev: top.ev };
+    const e = this.heap.pop();
+    return e && { t: e.t, ev: e.ev };
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
-}
-
-function less(a: { t: number; seq: number }, b: { t: number; seq: number }): boolean {
-  return a.t < b.t || (a.t === b.t && a.seq < b.seq);
 }
