@@ -65,6 +65,7 @@ const HINTS: Record<string, string> = {
   TX_FEE_TOO_LOW: "raise --fee-limit or leave it unset so the exact fee is computed",
   TX_WRONG_CHAIN: "the --node you reach runs another chain; check `nexus status`",
   TX_MEMPOOL_FULL: "the node is busy; retry in a moment",
+  TX_DROPPED: "another transaction from this key (a validator's node reports commits with its key) took the nonce; run the command again",
   CLIENT_TIMEOUT: "the node may be stalled; check `nexus status` and the node's log",
 };
 

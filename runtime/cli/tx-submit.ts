@@ -76,7 +76,7 @@ export async function signAndSubmit(key: { address: string; signer: Signer }, ms
     output(o.json, { hash, status: "pending" }, () => table([["tx", hash], ["status", "accepted into the mempool (not waiting for the receipt)"]]));
     return;
   }
-  const r = await client.waitForTx(hash, { timeoutMs: o.timeout });
+  const r = await client.waitForTx(hash, { timeoutMs: o.timeout, sender: key.address, nonce });
   output(o.json, r, () => table(receiptRows(r, amounts)));
   if (r.code !== 0) process.exitCode = 1;
 }

@@ -148,13 +148,32 @@ export class NexusClient {
     return this.call("nexus_params");
   }
 
-  /** Poll until the transaction is committed; throws CLIENT_TIMEOUT after timeoutMs. */
-  async waitForTx(hash: string, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<ReceiptView> {
+  /**
+   * Poll until the transaction is committed; throws CLIENT_TIMEOUT after timeoutMs. Given the
+   * transaction's sender and nonce, a transaction the node no longer knows whose nonce the account
+   * has already used (another transaction of the same account took it, and the mempool dropped
+   * this one) throws TX_DROPPED at once instead of waiting out the timeout.
+   */
+  async waitForTx(hash: string, opts: { timeoutMs?: number; intervalMs?: number; sender?: string; nonce?: bigint } = {}): Promise<ReceiptView> {
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     const interval = opts.intervalMs ?? 200;
     for (;;) {
       const s = await this.getTx(hash);
       if (s.status === "committed") return s.receipt;
+      if (s.status === "unknown" && opts.sender !== undefined && opts.nonce !== undefined) {
+        const next = BigInt((await this.getAccount(opts.sender)).nonce);
+        if (next > opts.nonce) {
+          // Read again: the transaction may have committed between the two calls.
+          const again = await this.getTx(hash);
+          if (again.status === "committed") return again.receipt;
+          throw new RpcClientError(
+            0,
+            `transaction ${hash} was dropped: another transaction of ${opts.sender} used nonce ${opts.nonce} (the account's next nonce is now ${next}); sign and send it again`,
+            { nonce: opts.nonce.toString(), accountNonce: next.toString() },
+            "TX_DROPPED",
+          );
+        }
+      }
       if (Date.now() + interval > deadline) {
         throw new RpcClientError(0, `transaction ${hash} is still ${s.status} after ${opts.timeoutMs ?? 30_000} ms`, { status: s.status }, "CLIENT_TIMEOUT");
       }

@@ -160,7 +160,7 @@ export function validatorSigner(node: DevnetNode): { address: string; signer: Si
 
 const NONCE_RACES = new Set(["TX_NONCE_REPLAYED", "TX_NONCE_GAP"]);
 /** A transaction the mempool accepted and then dropped (another one took its nonce) is never committed: sent again. */
-const LOST = "CLIENT_TIMEOUT";
+const LOST = new Set(["TX_DROPPED", "CLIENT_TIMEOUT"]);
 
 /**
  * Sign and send `msgs`, wait for the receipt; a failed transaction is a ScriptError with the
@@ -179,9 +179,9 @@ export async function send(client: NexusClient, chainId: string, key: { address:
     let receipt: ReceiptView;
     try {
       const { hash } = await client.sendTx(tx.bytes);
-      receipt = await client.waitForTx(hash, { timeoutMs: 15_000 });
+      receipt = await client.waitForTx(hash, { timeoutMs: 15_000, sender: key.address, nonce });
     } catch (e) {
-      if (e instanceof RpcClientError && e.codeName === LOST && attempt < 8) continue;
+      if (e instanceof RpcClientError && LOST.has(e.codeName) && attempt < 8) continue;
       if (e instanceof RpcClientError && NONCE_RACES.has(e.codeName) && attempt < 8) {
         const m = /expects (\d+) next/.exec(e.message);
         if (m) expected = BigInt(m[1]!);

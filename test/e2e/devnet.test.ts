@@ -139,8 +139,8 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
       for (let attempt = 1; ; attempt++) {
         const r = await runCli(args, { NEXUS_PASSPHRASE: "", NEXUS_NODE: "", NEXUS_HOME: "", ...env });
         if (r.code === 0) return r.stdout;
-        // A vote the mempool took and then dropped (another transaction took its nonce) times out: sent again.
-        if (!/TX_NONCE_(REPLAYED|GAP)|CLIENT_TIMEOUT|still unknown/.test(r.stdout + r.stderr) || attempt === 5) throw new Error(`nexus ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+        // A vote the mempool took and then dropped (another transaction took its nonce) fails with TX_DROPPED: sent again.
+        if (!/TX_NONCE_(REPLAYED|GAP)|TX_DROPPED|CLIENT_TIMEOUT|still unknown/.test(r.stdout + r.stderr) || attempt === 5) throw new Error(`nexus ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
       }
     };
     const proposal = (i: number, id: number) => client(i).query<{ status: string; band: number; failReason?: string; finalTally?: { outcome: string; yes: string; no: string } }>("gov/proposal", { proposalId: id });

@@ -74,6 +74,22 @@ describe("rpc/server", () => {
     expect((await client.status()).height).to.equal(1);
   });
 
+  it("waitForTx: a transaction the node does not know whose nonce the sender has used is TX_DROPPED at once; an unused nonce waits out the timeout", async () => {
+    node.balances.set(alice, 1000n);
+    await client.sendTx(send(5n).bytes);
+    node.produceBlock(); // alice's nonce 0 is used
+    const other = toHex(send(6n, 0n).hash); // signed with the same nonce 0, never sent: what the mempool dropped
+    const err = await client.waitForTx(other, { timeoutMs: 5_000, sender: alice, nonce: 0n }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(RpcClientError).with.property("codeName", "TX_DROPPED");
+    expect((err as Error).message).to.include(`another transaction of ${alice} used nonce 0 (the account's next nonce is now 1)`);
+    const started = Date.now();
+    const waited = await client.waitForTx(other, { timeoutMs: 300, intervalMs: 50, sender: alice, nonce: 1n }).catch((e: unknown) => e);
+    expect(waited).to.be.instanceOf(RpcClientError).with.property("codeName", "CLIENT_TIMEOUT");
+    expect(Date.now() - started).to.be.at.least(250);
+    const unnamed = await client.waitForTx(other, { timeoutMs: 100, intervalMs: 50 }).catch((e: unknown) => e);
+    expect(unnamed).to.be.instanceOf(RpcClientError).with.property("codeName", "CLIENT_TIMEOUT");
+  });
+
   it("buildSendTx sets feeLimit to the exact E=h·f base fee of its own bytes", () => {
     const d = send(1n);
     const fee = baseFee(Band.NANO, d.bytes.length, defaultJoulesPerUnit());
