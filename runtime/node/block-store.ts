@@ -3,11 +3,50 @@ import { encodeBlock, decodeBlock, blockHash, type Block } from "../app/block.ts
 import { encodeReceiptList, decodeReceiptList, decodeReceiptAt } from "../app/receipt.ts";
 import { u64Key, readU64Key } from "../codec/uint.ts";
 import type { ReceiptView } from "./node-api.ts";
+import { DATA_FORMAT, ensureFormat, seal, unseal } from "../state/record-seal.ts";
+import { NodeErrors } from "./errors.ts";
 
 type Bin = Database<Buffer, Buffer>;
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const META_LATEST = Buffer.from("latest");
 const META_GENESIS = Buffer.from("genesis");
+const META_FORMAT = Buffer.from("format");
+
+export interface BlockStoreOptions {
+  /** What the file is called in error messages. Default "block store". */
+  label?: string;
+  /** Seal the records of a format-1 file (no checksums) when opened; false refuses it. Default true. */
+  upgradeFormat?: boolean;
+  /** Called after an upgrade of the on-disk format (the node logs it). */
+  onFormatUpgrade?: (info: { from: number; to: number; records: number; ms: number }) => void;
+}
+
+/** A table of sealed records (record-seal.ts): values are checked when read. */
+class Sealed {
+  constructor(
+    readonly name: string,
+    readonly db: Bin,
+    private readonly label: string,
+  ) {}
+  put(key: Buffer, value: Uint8Array): void {
+    this.db.putSync(key, seal(key, value));
+  }
+  get(key: Buffer): Buffer | undefined {
+    const raw = this.db.get(key);
+    return raw === undefined ? undefined : this.check(key, raw);
+  }
+  check(key: Buffer, raw: Buffer): Buffer {
+    const v = unseal(key, raw);
+    if (v === undefined) {
+      throw new NodeErrors(
+        "NODE_DATA_DAMAGED",
+        `${this.label}: the record under key ${key.toString("hex")} in table ${this.name} fails its checksum: the file is damaged. Stop the node, run \`nexus verify-data\`, then restore the data directory from a backup or resync it from peers`,
+        { table: this.name, key: key.toString("hex") },
+      );
+    }
+    return v;
+  }
+}
 
 /**
  * Blocks by height and hash, transactions by hash, receipts by block, in their own lmdb
@@ -15,22 +54,25 @@ const META_GENESIS = Buffer.from("genesis");
  * transaction, before the block's state commit (NexusNode recovers a crash in between).
  */
 export class BlockStore {
-  private readonly blocks: Bin;
-  private readonly byHash: Bin;
-  private readonly txIndex: Bin;
-  private readonly receipts: Bin;
-  private readonly meta: Bin;
+  private readonly blocks: Sealed;
+  private readonly byHash: Sealed;
+  private readonly txIndex: Sealed;
+  private readonly receipts: Sealed;
+  private readonly meta: Sealed;
   /** Commit certificates by height (BFT only), written with their block. */
-  private readonly commits: Bin;
+  private readonly commits: Sealed;
   /** Consensus validator set (with proposer priorities) by the height it validates. */
-  private readonly valsets: Bin;
+  private readonly valsets: Sealed;
   /** Proposed blocks this validator proposed or voted for, by height ‖ hash, until their height is committed. */
-  private readonly candidates: Bin;
+  private readonly candidates: Sealed;
   private readonly root: RootDatabase;
+  /** Every table, for the format check and `nexus verify-data`. */
+  readonly tables: readonly Sealed[];
 
-  constructor(root: RootDatabase) {
+  constructor(root: RootDatabase, opts: BlockStoreOptions = {}) {
     this.root = root;
-    const open = (name: string): Bin => root.openDB<Buffer, Buffer>({ name, keyEncoding: "binary", encoding: "binary" });
+    const label = opts.label ?? "block store";
+    const open = (name: string): Sealed => new Sealed(name, root.openDB<Buffer, Buffer>({ name, keyEncoding: "binary", encoding: "binary" }), label);
     this.blocks = open("blocks");
     this.byHash = open("blocks.by-hash");
     this.txIndex = open("txs.by-hash");
@@ -39,6 +81,16 @@ export class BlockStore {
     this.commits = open("blocks.commits");
     this.valsets = open("consensus.valsets");
     this.candidates = open("consensus.candidates");
+    this.tables = [this.blocks, this.byHash, this.txIndex, this.receipts, this.meta, this.commits, this.valsets, this.candidates];
+    const found = ensureFormat(root, this.tables.map((t) => t.db), this.meta.db, META_FORMAT, opts.upgradeFormat ?? true);
+    if (found.kind === "old" || found.kind === "unknown") {
+      const why = found.kind === "old" ? "format 1 (no checksums): start the node once to upgrade it" : `format ${found.format}, which this version of NexusOS does not read (it reads format ${DATA_FORMAT}): run the NexusOS version that wrote it`;
+      throw new NodeErrors("NODE_DATA_FORMAT", `${label} is in on-disk ${why}`, { format: found.format });
+    }
+    if (found.kind === "damaged") {
+      throw new NodeErrors("NODE_DATA_DAMAGED", `${label}: the format record fails its checksum: the file is damaged. Run \`nexus verify-data\`, then restore the data directory from a backup or resync it from peers`, { table: "blocks.meta" });
+    }
+    if (found.kind === "upgraded") opts.onFormatUpgrade?.({ from: found.from, to: DATA_FORMAT, records: found.records, ms: found.ms });
   }
 
   /** One durable transaction: the block, its receipts, indexes and certificate, and the latest height. */
@@ -61,21 +113,22 @@ export class BlockStore {
   ): void {
     const h = u64Key(block.header.height);
     if (consensus) {
-      this.commits.putSync(buf(h), buf(consensus.commit));
-      this.valsets.putSync(buf(u64Key(block.header.height + 1)), buf(consensus.nextValidatorSet));
+      this.commits.put(buf(h), consensus.commit);
+      this.valsets.put(buf(u64Key(block.header.height + 1)), consensus.nextValidatorSet);
     }
-    this.blocks.putSync(buf(h), buf(encodeBlock(block)));
-    this.byHash.putSync(buf(hash), buf(h));
-    this.receipts.putSync(buf(h), buf(encodeReceiptList(receiptBytes)));
+    this.blocks.put(buf(h), encodeBlock(block));
+    this.byHash.put(buf(hash), h);
+    this.receipts.put(buf(h), encodeReceiptList(receiptBytes));
     txHashes.forEach((t, i) => {
       const loc = Buffer.alloc(12);
       loc.writeBigUInt64BE(BigInt(block.header.height), 0);
       loc.writeUInt32BE(i, 8);
-      this.txIndex.putSync(buf(t), loc);
+      this.txIndex.put(buf(t), loc);
     });
-    this.meta.putSync(META_LATEST, buf(h));
+    this.meta.put(META_LATEST, h);
     // Candidates of this height and below can never be needed again.
-    for (const k of this.candidates.getKeys({ end: buf(u64Key(block.header.height + 1)) })) this.candidates.removeSync(k);
+    const candidates = this.candidates.db;
+    for (const k of candidates.getKeys({ end: buf(u64Key(block.header.height + 1)) })) candidates.removeSync(k);
   }
 
   /**
@@ -84,18 +137,18 @@ export class BlockStore {
    */
   saveCandidate(height: number, hash: Uint8Array, bytes: Uint8Array): void {
     const k = Buffer.concat([u64Key(height), hash]);
-    if (this.candidates.get(k)) return;
-    this.root.transactionSync(() => this.candidates.putSync(k, buf(bytes)));
+    if (this.candidates.db.get(k)) return;
+    this.root.transactionSync(() => this.candidates.put(k, bytes));
   }
 
   /** Saved candidate blocks of `height` (encoded blocks). */
   candidatesAt(height: number): Uint8Array[] {
-    return [...this.candidates.getRange({ start: buf(u64Key(height)), end: buf(u64Key(height + 1)) })].map((e) => e.value);
+    return [...this.candidates.db.getRange({ start: buf(u64Key(height)), end: buf(u64Key(height + 1)) })].map((e) => this.candidates.check(e.key, e.value));
   }
 
   /** Durable on return (written before the genesis state). */
   writeGenesis(genesisJson: string): void {
-    this.root.transactionSync(() => this.meta.putSync(META_GENESIS, Buffer.from(genesisJson)));
+    this.root.transactionSync(() => this.meta.put(META_GENESIS, Buffer.from(genesisJson)));
   }
 
   genesis(): string | undefined {
@@ -124,7 +177,7 @@ export class BlockStore {
 
   /** The set of height 1 (from genesis): written once, outside any block. */
   writeInitialValidatorSet(height: number, bytes: Uint8Array): void {
-    this.valsets.putSync(buf(u64Key(height)), buf(bytes));
+    this.valsets.put(buf(u64Key(height)), bytes);
   }
 
   /** A block's stored encoding, as block sync serves it. */

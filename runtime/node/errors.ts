@@ -20,6 +20,8 @@ export const NODE_ERRORS = {
   HOME_DAMAGED: 13, // the home holds chain data but not the genesis.json it was made with
   RPC_LISTEN_FAILED: 14, // the RPC server could not listen (port in use, host unknown)
   NODE_HALTED: 15, // the node halted: it refuses transactions until restarted
+  NODE_DATA_DAMAGED: 16, // a damaged data file: lmdb meta pages lmdb-js would crash on (lmdb-file-check.ts), a record failing its checksum (record-seal.ts)
+  NODE_DATA_FORMAT: 17, // a data file in an on-disk format this version does not read
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERRORS;

@@ -19,6 +19,7 @@ import type { SchemeRegistry } from "../crypto/signature-scheme.ts";
 import { decodeAddress } from "../crypto/address.ts";
 import { TxError } from "../tx/errors.ts";
 import { BlockStore } from "./block-store.ts";
+import { assertLmdbFileReadable } from "./lmdb-file-check.ts";
 import { Mempool } from "./mempool.ts";
 import type { NodeConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
@@ -96,6 +97,7 @@ export class NexusNode implements NodeApi {
     private readonly stateDb: RootDatabase,
     private readonly blocksDb: RootDatabase,
     private readonly store: AuthenticatedStore,
+    blocks: BlockStore,
     private readonly verifier: SigVerifier,
   ) {
     this.chainId = o.genesis.chainId;
@@ -108,7 +110,7 @@ export class NexusNode implements NodeApi {
       verifier,
       checkInvariants: o.config.checkInvariants,
     });
-    this.blocks = new BlockStore(blocksDb);
+    this.blocks = blocks;
     this.mempool = new Mempool(o.config.mempool);
     this.balances = modules.container.get<BalanceReader>(RuntimeTokens.BalanceReader);
   }
@@ -129,10 +131,26 @@ export class NexusNode implements NodeApi {
     // The state's commits skip lmdb's second fsync (of the meta page): a power cut can then
     // undo only the last state commit, never corrupt it, and that block is already durable in
     // blocks.lmdb, so the next start executes it again (redoStateCommit).
-    const stateDb = openLmdb({ path: join(o.dataDir, "state.lmdb"), ...lmdbOptions, noMetaSync: true });
-    const blocksDb = openLmdb({ path: join(o.dataDir, "blocks.lmdb"), ...lmdbOptions });
-    const store = openAuthenticatedStore(stateDb);
-    const node = new NexusNode(o, stateDb, blocksDb, store, o.verifier ?? new InlineVerifier(o.schemes));
+    const statePath = join(o.dataDir, "state.lmdb");
+    const blocksPath = join(o.dataDir, "blocks.lmdb");
+    // A damaged meta page kills the process in lmdb-js with no message: look before opening.
+    assertLmdbFileReadable(statePath, statePath);
+    assertLmdbFileReadable(blocksPath, blocksPath);
+    const stateDb = openLmdb({ path: statePath, ...lmdbOptions, noMetaSync: true });
+    const blocksDb = openLmdb({ path: blocksPath, ...lmdbOptions });
+    const upgraded = (file: string) => (u: { from: number; to: number; records: number; ms: number }) =>
+      o.logger.info({ file, ...u }, "upgraded the data file's on-disk format: every record now carries a checksum");
+    let store: ReturnType<typeof openAuthenticatedStore>;
+    let blocks: BlockStore;
+    try {
+      store = openAuthenticatedStore(stateDb, { label: statePath, onFormatUpgrade: upgraded(statePath) });
+      blocks = new BlockStore(blocksDb, { label: blocksPath, onFormatUpgrade: upgraded(blocksPath) });
+    } catch (e) {
+      // Damaged or unreadable records: close both files, so the process can exit.
+      await Promise.allSettled([stateDb.close(), blocksDb.close()]);
+      throw e;
+    }
+    const node = new NexusNode(o, stateDb, blocksDb, store, blocks, o.verifier ?? new InlineVerifier(o.schemes));
     try {
       await node.initialise();
     } catch (e) {

@@ -12,6 +12,7 @@ export const STATE_ERRORS = {
   STATE_BAD_HEIGHT: 5,
   STATE_CLOSED: 6,
   STATE_CORRUPT: 7,
+  STATE_FORMAT: 8, // the files were written in an on-disk format this version does not read (newer, or older without upgrade)
 } as const;
 
 export type StateErrorCode = keyof typeof STATE_ERRORS;

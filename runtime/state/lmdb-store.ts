@@ -7,6 +7,7 @@ import { decodeJournal, encodeJournal } from "./journal.ts";
 import { Overlay } from "./overlay.ts";
 import { mergeIterate } from "./branch.ts";
 import type { IterateOptions } from "./types.ts";
+import { DATA_FORMAT, ensureFormat, seal, unseal } from "./record-seal.ts";
 
 export interface LmdbStateOptions {
   /** Prefix of the sub-database names: `<name>.flat`, `<name>.tree`, `<name>.journal`. Default "state". */
@@ -51,6 +52,16 @@ export interface LmdbStateOptions {
   autoApply?: boolean;
   /** Bytes per journal row (a record is split so lmdb never needs a long run of free pages). Default 256 KiB. */
   journalChunkBytes?: number;
+  /** What the files are called in error messages (the node passes "data/state.lmdb"). Default "state store". */
+  label?: string;
+  /**
+   * Rewrite files of on-disk format 1 (values without checksums) to the current format when
+   * opened, in one transaction. Default true; false refuses them with STATE_FORMAT (a
+   * read-only scan must not write).
+   */
+  upgradeFormat?: boolean;
+  /** Called after an upgrade of the on-disk format (the node logs it). */
+  onFormatUpgrade?: (info: { from: number; to: number; records: number; ms: number }) => void;
   /** Test hook: called inside each applier transaction (`in-txn`) and after it commits (`committed`). */
   onApplyStep?: (step: { phase: "in-txn" | "committed"; height: number; final: boolean }) => void;
 }
@@ -58,6 +69,8 @@ export interface LmdbStateOptions {
 /** Meta record key in the tree database: no path key is the single byte 0xff (a 1-byte path key is the root, 0x00). */
 const META_KEY = Buffer.from([0xff]);
 const META_VERSION = 1;
+/** On-disk format record, also a 1-byte key no node path uses: u8 format number (record-seal.ts). */
+const FORMAT_KEY = Buffer.from([0xfe]);
 
 function buf(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -118,7 +131,7 @@ class LmdbBackend implements StateBackend {
   /** Reused journal encoding buffer (lmdb copies what it writes). */
   private readonly encodeScratch = { buf: Buffer.alloc(0) };
   private closed = false;
-  private readonly opts: Required<Omit<LmdbStateOptions, "name" | "onApplyStep">> & Pick<LmdbStateOptions, "onApplyStep">;
+  private readonly opts: Required<Omit<LmdbStateOptions, "name" | "onApplyStep" | "onFormatUpgrade">> & Pick<LmdbStateOptions, "onApplyStep" | "onFormatUpgrade">;
 
   constructor(root: RootDatabase, opts: LmdbStateOptions) {
     const name = opts.name ?? "state";
@@ -138,9 +151,46 @@ class LmdbBackend implements StateBackend {
       autoApply: opts.autoApply ?? true,
       journalChunkBytes: Math.max(1024, opts.journalChunkBytes ?? 256 * 1024),
       onApplyStep: opts.onApplyStep,
+      label: opts.label ?? "state store",
+      upgradeFormat: opts.upgradeFormat ?? true,
+      onFormatUpgrade: opts.onFormatUpgrade,
     };
+    this.checkFormat();
     this.replayJournal();
     if (this.opts.autoApply) this.schedule();
+  }
+
+  /**
+   * The files' on-disk format: a new store records the current one; format 1 (no format
+   * record, but data) is upgraded in one transaction, so a crash leaves it all old or all new.
+   */
+  private checkFormat(): void {
+    const label = this.opts.label;
+    const found = ensureFormat(this.root, [this.flat, this.tree, this.journal], this.tree, FORMAT_KEY, this.opts.upgradeFormat);
+    switch (found.kind) {
+      case "unknown":
+        throw new StateError("STATE_FORMAT", `${label} is in on-disk format ${found.format}, which this version of NexusOS does not read (it reads format ${DATA_FORMAT}): run the NexusOS version that wrote it`, { format: found.format });
+      case "old":
+        throw new StateError("STATE_FORMAT", `${label} is in on-disk format 1 (no checksums): start the node once to upgrade it`, { format: 1 });
+      case "damaged":
+        throw new StateError("STATE_CORRUPT", `${label}: the format record fails its checksum: the file is damaged. Run \`nexus verify-data\`, then restore the data directory from a backup or resync it from peers`, { table: "tree" });
+      case "upgraded":
+        this.opts.onFormatUpgrade?.({ from: found.from, to: DATA_FORMAT, records: found.records, ms: found.ms });
+        break;
+    }
+  }
+
+  /** A record's value after its checksum check; a mismatch is STATE_CORRUPT naming the table and key. */
+  private unsealed(table: string, key: Uint8Array, sealed: Uint8Array): Buffer {
+    const v = unseal(key, sealed);
+    if (v === undefined) {
+      throw new StateError(
+        "STATE_CORRUPT",
+        `${this.opts.label}: the record under key ${Buffer.from(key).toString("hex")} in table ${table} fails its checksum: the file is damaged. Stop the node, run \`nexus verify-data\`, then restore the data directory from a backup or resync it from peers`,
+        { table, key: Buffer.from(key).toString("hex") },
+      );
+    }
+    return v;
   }
 
   /** Rebuild the overlay from the journal rows left by the last run (heights not yet applied). */
@@ -162,7 +212,7 @@ class LmdbBackend implements StateBackend {
         height = h;
       }
       if (key.readUInt32BE(8) !== parts.length) throw new StateError("STATE_CORRUPT", "journal record has a missing row", { height: h });
-      parts.push(value);
+      parts.push(this.unsealed("journal", key, value));
     }
     flush();
   }
@@ -175,8 +225,11 @@ class LmdbBackend implements StateBackend {
       const hit = this.cache.get(path);
       if (hit !== undefined) return hit;
     }
-    const v = this.tree.get(Buffer.from(path, "latin1"));
-    if (v !== undefined && cacheable) this.cache.set(path, v);
+    const key = Buffer.from(path, "latin1");
+    const raw = this.tree.get(key);
+    if (raw === undefined) return undefined;
+    const v = this.unsealed("tree", key, raw);
+    if (cacheable) this.cache.set(path, v);
     return v;
   };
 
@@ -184,7 +237,9 @@ class LmdbBackend implements StateBackend {
     if (key.length === 0) return undefined; // lmdb rejects empty keys; none is ever stored
     const o = this.overlay.getFlat(key);
     if (o !== undefined) return o.value ?? undefined;
-    return this.flat.get(buf(key));
+    const k = buf(key);
+    const raw = this.flat.get(k);
+    return raw === undefined ? undefined : this.unsealed("flat", k, raw);
   }
 
   *iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Generator<[Uint8Array, Uint8Array]> {
@@ -206,7 +261,7 @@ class LmdbBackend implements StateBackend {
     let n = 0;
     if (opts?.reverse !== true) {
       const range = this.flat.getRange({ start: buf(start), end: end === undefined ? undefined : buf(end), limit: Number.isFinite(limit) ? limit : undefined });
-      for (const { key, value } of range) yield [key, value];
+      for (const { key, value } of range) yield [key, this.unsealed("flat", key, value)];
       return;
     }
     // lmdb's reverse range starts at `start` inclusive; ours excludes `end` and includes `start`.
@@ -216,13 +271,14 @@ class LmdbBackend implements StateBackend {
     for (const { key, value } of range) {
       if (end !== undefined && Buffer.compare(key, end) >= 0) continue;
       if (Buffer.compare(key, s) < 0) return;
-      yield [key, value];
+      yield [key, this.unsealed("flat", key, value)];
       if (++n >= limit) return;
     }
   }
 
   readMeta(): { height: number; root: Uint8Array } | undefined {
-    const m = this.tree.get(META_KEY);
+    const raw = this.tree.get(META_KEY);
+    const m = raw === undefined ? undefined : this.unsealed("tree", META_KEY, raw);
     if (m === undefined) {
       if (this.overlay.heights.length > 0) throw new StateError("STATE_CORRUPT", "state journal without a meta record");
       return undefined;
@@ -266,8 +322,11 @@ class LmdbBackend implements StateBackend {
     const rows = Math.max(1, Math.ceil(bytes.length / size));
     const { journal, tree } = this;
     this.root.transactionSync(() => {
-      for (let i = 0; i < rows; i++) journal.putSync(journalKey(batch.height, i), bytes.subarray(i * size, (i + 1) * size));
-      tree.putSync(META_KEY, encodeMeta(batch.height, batch.root));
+      for (let i = 0; i < rows; i++) {
+        const key = journalKey(batch.height, i);
+        journal.putSync(key, seal(key, bytes.subarray(i * size, (i + 1) * size)));
+      }
+      tree.putSync(META_KEY, seal(META_KEY, encodeMeta(batch.height, batch.root)));
       alsoWrite?.();
     });
     // Only after a successful commit: the overlay mirrors committed state. It keeps the
@@ -300,14 +359,15 @@ class LmdbBackend implements StateBackend {
     this.root.transactionSync(() => {
       for (const [k, v] of batch.changes) {
         if (v === null) flat.removeSync(buf(k));
-        else flat.putSync(buf(k), buf(v));
+        else flat.putSync(buf(k), seal(k, v));
       }
       for (const p of nodes) {
         const enc = batch.nodes.get(p)!;
-        if (enc === null) tree.removeSync(Buffer.from(p, "latin1"));
-        else tree.putSync(Buffer.from(p, "latin1"), buf(enc));
+        const key = Buffer.from(p, "latin1");
+        if (enc === null) tree.removeSync(key);
+        else tree.putSync(key, seal(key, enc));
       }
-      tree.putSync(META_KEY, encodeMeta(batch.height, batch.root));
+      tree.putSync(META_KEY, seal(META_KEY, encodeMeta(batch.height, batch.root)));
       alsoWrite?.();
     });
     this.noteApplySpeed(batch.changes.length + nodes.length, this.opts.clock() - started);
@@ -354,11 +414,12 @@ class LmdbBackend implements StateBackend {
         if (i < changes.length) {
           const [k, v] = changes[i]!;
           if (v === null) flat.removeSync(buf(k));
-          else flat.putSync(buf(k), buf(v));
+          else flat.putSync(buf(k), seal(k, v));
         } else {
           const [p, enc] = nodes[i - changes.length]!;
-          if (enc === null) tree.removeSync(Buffer.from(p, "latin1"));
-          else tree.putSync(Buffer.from(p, "latin1"), buf(enc));
+          const key = Buffer.from(p, "latin1");
+          if (enc === null) tree.removeSync(key);
+          else tree.putSync(key, seal(key, enc));
         }
       }
       hook?.({ phase: "in-txn", height, final });
@@ -406,7 +467,7 @@ class LmdbBackend implements StateBackend {
     this.applyPending(); // the main table is the count only once nothing is pending
     const stats = this.tree.getStats() as { entryCount?: number };
     const entries = stats.entryCount ?? 0;
-    return this.tree.get(META_KEY) === undefined ? entries : entries - 1;
+    return entries - (this.tree.get(META_KEY) === undefined ? 0 : 1) - (this.tree.get(FORMAT_KEY) === undefined ? 0 : 1);
   }
 
   async close(): Promise<void> {
