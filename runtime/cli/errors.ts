@@ -25,6 +25,7 @@ export const CLI_ERRORS = {
   SCAFFOLD_EXISTS: 17,
   SCAFFOLD_NO_TEMPLATE: 18,
   CLI_DEVNET_START_FAILED: 19, // a devnet validator exited during start-up
+  CLI_NO_DATA: 20, // verify-data on a home without a data directory
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

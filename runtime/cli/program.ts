@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { keysCommand } from "./commands/keys.ts";
 import { txCommand, queryCommand, statusCommand } from "./commands/chain.ts";
-import { initCommand, startCommand } from "./commands/node.ts";
+import { initCommand, startCommand, verifyDataCommand } from "./commands/node.ts";
 import { devnetCommand } from "./commands/devnet.ts";
 import { newModuleCommand } from "./commands/new-module.ts";
 import { addValidatorCommands } from "./commands/validator.ts";
@@ -36,6 +36,7 @@ export function buildProgram(app: ChainApp): Command {
   program.addCommand(initCommand(app));
   program.addCommand(startCommand(app));
   program.addCommand(devnetCommand(app));
+  program.addCommand(verifyDataCommand());
   program.addCommand(statusCommand());
   program.addCommand(newModuleCommand(app));
   program.addCommand(keysCommand());

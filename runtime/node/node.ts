@@ -20,6 +20,7 @@ import { decodeAddress } from "../crypto/address.ts";
 import { TxError } from "../tx/errors.ts";
 import { BlockStore } from "./block-store.ts";
 import { assertLmdbFileReadable } from "./lmdb-file-check.ts";
+import { LMDB_MAP_BYTES } from "./lmdb-options.ts";
 import { Mempool } from "./mempool.ts";
 import type { NodeConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
@@ -31,8 +32,6 @@ import { NodeErrors } from "./errors.ts";
 
 export const NODE_VERSION = "0.2.0";
 const ZERO_HASH = new Uint8Array(32);
-/** Address space reserved for each lmdb environment (not disk, not memory). */
-const LMDB_MAP_BYTES = 1024 * 2 ** 30;
 
 export class NodeError extends NodeErrors<"NODE_GENESIS_MISMATCH" | "NODE_STORE_INCONSISTENT" | "NODE_NOT_FOUND" | "NODE_BAD_REQUEST" | "NODE_NO_TRANSPORT" | "NODE_NO_PRODUCER" | "NODE_HALTED"> {}
 

@@ -1,3 +1,4 @@
+import { checkTree, type TreeCheckReport } from "./tree-check.ts";
 import { StateError } from "./errors.ts";
 import { MemoryKV } from "./memory-kv.ts";
 import { proveKey, sha256, updateTree, type NodeReader, type NodeWrites, type TreeChange } from "./tree.ts";
@@ -176,6 +177,11 @@ export class TreeStore implements AuthenticatedStore {
   pending(): PendingReport {
     this.checkOpen();
     return this.backend.pending?.() ?? { heights: 0, entries: 0 };
+  }
+
+  /** Walk every node of the committed tree checking its hashes (`nexus verify-data`). */
+  checkTree(opts?: { maxProblems?: number; onProgress?: (nodes: number) => void }): TreeCheckReport {
+    return checkTree(this.backend.readNode, this._root, opts);
   }
 
   /** Number of tree nodes held by the backend: one per leaf and internal node of the latest tree. */

@@ -104,7 +104,7 @@ function popcount16(x: number): number {
 }
 
 /** Checked view of an internal node's header. */
-function internalHeader(enc: Uint8Array, path: string): { bitmap: number; leafmap: number } {
+export function internalHeader(enc: Uint8Array, path: string): { bitmap: number; leafmap: number } {
   const bitmap = (enc[1]! << 8) | enc[2]!;
   const n = popcount16(bitmap);
   const leafmap = enc.length === 5 + HASH_BYTES * n ? (enc[3 + HASH_BYTES * n]! << 8) | enc[4 + HASH_BYTES * n]! : -1;
@@ -113,7 +113,7 @@ function internalHeader(enc: Uint8Array, path: string): { bitmap: number; leafma
 }
 
 /** Offset of child `nib`'s hash in an internal node encoding with `bitmap`. */
-function childOffset(bitmap: number, nib: number): number {
+export function childOffset(bitmap: number, nib: number): number {
   return 3 + HASH_BYTES * popcount16(bitmap & ((1 << nib) - 1));
 }
 

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
 import { Command } from "commander";
 import { CliError, intOption, output, resolveHome, table } from "../util.ts";
 import type { ChainApp } from "../../node/chain-app.ts";
@@ -8,6 +10,12 @@ import type { ChainApp } from "../../node/chain-app.ts";
  */
 interface HomeModule {
   initHome(chain: ChainApp["chain"], opts: { home: string; chainId?: string; dev?: boolean; force?: boolean }): Promise<{ home: string; chainId: string; devKeys: { name: string; address: string; mnemonic: string }[] }>;
+}
+interface VerifyModule {
+  verifyData(dataDir: string, opts: { onProgress?: (file: string, what: string) => void }): Promise<import("../../node/verify-data.ts").VerifyReport>;
+}
+interface LockModule {
+  HomeLock: { acquire(path: string, home: string): { release(): void } };
 }
 interface RunModule {
   runNode(app: ChainApp, opts: { home: string; dev: boolean; rpcPort?: number; blockTimeMs?: number; logLevel?: string }): Promise<void>;
@@ -60,5 +68,52 @@ export function startCommand(app: ChainApp): Command {
       }
       const { runNode } = await load<RunModule>("../../node/run.ts", "node runner");
       await runNode(app, { home: resolveHome(cmd), dev: o.dev === true, rpcPort: o.rpcPort, blockTimeMs: o.blockTime, logLevel: o.logLevel });
+    });
+}
+
+export function verifyDataCommand(): Command {
+  return new Command("verify-data")
+    .description("scan the home's data directory for damage (read-only; the node must be stopped): every record's checksum, the state tree's hashes, every value against the state root, the block hash chain and indexes")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExit code 0 when nothing is damaged, 1 when something is (see docs/operations.md for what to do).\n")
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const home = resolveHome(cmd);
+      const { HomeLock } = await load<LockModule>("../../node/home-lock.ts", "home lock");
+      const { verifyData } = await load<VerifyModule>("../../node/verify-data.ts", "data verifier");
+      // Holding the node's lock: no node starts (and writes) while the files are read.
+      const lock = HomeLock.acquire(join(home, "node.lock"), home);
+      try {
+        const dataDir = join(home, "data");
+        if (!existsSync(dataDir)) throw new CliError("CLI_NO_DATA", `${home} has no data directory: nothing to verify`, "start the node once (`nexus start`), or pass the right --home");
+        let last = 0;
+        const r = await verifyData(dataDir, {
+          onProgress: (file, what) => {
+            // At most one progress line a second: long scans show they are alive without flooding a log.
+            if (Date.now() - last < 1000) return;
+            last = Date.now();
+            process.stderr.write(`  ${basename(file)}: ${what}\n`);
+          },
+        });
+        output(o.json, r, () => {
+          const lines: string[] = [];
+          for (const f of r.files) {
+            lines.push(`${f.file}  ${f.problems.length === 0 ? "OK" : "DAMAGED"}`);
+            for (const c of f.checked) lines.push(`  checked  ${c}`);
+            for (const n of f.notes) lines.push(`  note     ${n}`);
+            for (const p of f.problems) lines.push(`  damaged  ${p}`);
+          }
+          for (const n of r.between.notes) lines.push(`note: ${n}`);
+          for (const p of r.between.problems) lines.push(`damaged: ${p}`);
+          lines.push(
+            r.ok
+              ? "result: no damage found"
+              : "result: damaged. Restore the data directory from a backup taken while the node was stopped, or remove it and resync from peers (`nexus start` syncs the blocks from genesis)",
+          );
+          return lines.join("\n");
+        });
+        if (!r.ok) process.exitCode = 1;
+      } finally {
+        lock.release();
+      }
     });
 }
