@@ -115,3 +115,14 @@ export function defineErrors<T extends ErrorTable>(codespace: string, table: T):
 export function isNexusError(e: unknown): e is NexusError {
   return e instanceof NexusError;
 }
+
+/**
+ * Codes that mean this node's own files are damaged (a record failing its checksum). Such an
+ * error is never a transaction's result: the other nodes' data is intact, so a receipt built
+ * on it would make this node diverge. Execution stops instead, and the node halts.
+ */
+const LOCAL_DATA_DAMAGE = new Set(["STATE_CORRUPT", "NODE_DATA_DAMAGED"]);
+
+export function isLocalDataDamage(e: unknown): boolean {
+  return e instanceof NexusError && LOCAL_DATA_DAMAGE.has(e.code);
+}

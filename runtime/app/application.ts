@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { Branch } from "../state/branch.ts";
-import { NexusError } from "../errors.ts";
+import { NexusError, isLocalDataDamage } from "../errors.ts";
 import type { AuthenticatedStore, StagedCommit } from "../state/types.ts";
 import type { ModuleManager, RoutedMsg } from "../modules/manager.ts";
 import { ExecContext, MsgExecContext } from "../modules/context.ts";
@@ -378,6 +378,7 @@ export class Application {
       body.msgs.forEach((m, i) => routes[i]!.def.handle(mctx, m.value));
       if (this.modules.hasTxListeners) this.modules.afterTx(mctx, { nonce: body.nonce, msgs: body.msgs, events: msgEvents.slice() });
     } catch (e) {
+      if (isLocalDataDamage(e)) throw e;
       // A typed error (a module's, or the message router's) names its own code in the receipt.
       const typed = e instanceof ModuleError || e instanceof NexusError;
       const log = typed ? (e as Error).message : `internal error in message handler: ${(e as Error).message}`;

@@ -4,6 +4,7 @@ import type { Msg } from "../tx/envelope.ts";
 import { ExecContext, MsgExecContext } from "./context.ts";
 import { describeAjvErrors } from "./schemas.ts";
 import { ModulesErrors } from "./errors.ts";
+import { isLocalDataDamage } from "../errors.ts";
 import type { RoutedMsg } from "./manager.ts";
 import type { ChainEvent, Ctx } from "./types.ts";
 
@@ -78,6 +79,7 @@ export class ModuleMsgRouter implements MsgRouter {
         try {
           routes[i]!.def.handle(mctx, m.value);
         } catch (e) {
+          if (isLocalDataDamage(e)) throw e; // this node's files, not the message: halt, never a result
           const why = e instanceof Error ? e.message : String(e);
           const code = (e as { code?: unknown }).code;
           throw new RouterError("ROUTER_MSG_FAILED", `message ${i} (${m.typeUrl}) failed: ${why}`, { index: i, typeUrl: m.typeUrl, code: typeof code === "string" ? code : undefined }, { cause: e });

@@ -12,10 +12,13 @@ import { moduleAddress } from "../../runtime/crypto/address.ts";
 import type { ProposalDraft } from "../../modules/governance/client.ts";
 import type { GenesisDoc } from "../../runtime/app/application.ts";
 
-/** The devnet's 30 s voting period, cut to 18 s here: enough for four CLI votes on a loaded 2-core CI machine. */
+/**
+ * 40 s: long enough for four `nexus tx gov weighted-vote` processes and the two example scripts
+ * to start and vote on a loaded 2-core CI machine (18 s was not: votes landed after the end).
+ */
 const shortVotingPeriod = (g: GenesisDoc): GenesisDoc => {
   const gov = g.modules.gov as { params: Record<string, unknown> };
-  return { ...g, modules: { ...g.modules, gov: { ...gov, params: { ...gov.params, votingPeriodMs: 18_000 } } } };
+  return { ...g, modules: { ...g.modules, gov: { ...gov, params: { ...gov.params, votingPeriodMs: 40_000 } } } };
 };
 
 /** Test-only RPC hooks (nexus_testPartition). */
@@ -122,7 +125,7 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
   /**
    * The governance issue's e2e, on this fixture while all four validators are up (before the
    * tests that kill them; the agreement tests after it then cover the blocks that executed
-   * the proposals). Two proposals run side by side in one 30 s voting period (the devnet's
+   * the proposals). Two proposals run side by side in one 40 s voting period (the devnet's
    * dev-speed governance): a parameter change by scripts/governance/param-change.ts (typed
    * client; every validator votes yes) and a YOCTO amendment of the constitution submitted
    * with `nexus tx gov submit-proposal`, on which every validator casts `nexus tx gov

@@ -110,4 +110,23 @@ describe("damaged data files: sealed block records (node/block-store.ts), lmdb m
     expect(err).to.be.instanceOf(Error).with.property("code", "NODE_DATA_DAMAGED");
     expect((err as Error).message).to.include(`cannot open ${file}:`).and.include("Restore the file from a backup");
   });
+
+  it("a damaged state record read while executing a block stops the block (this node's files, not the transaction): no receipt, no commit", async () => {
+    t = await t.reopen();
+    const bob = testSigner(5).address;
+    const key = Buffer.from(t.node.proveBalance(bob, "nxt").key, "hex");
+    const height = t.node.status().height;
+    await t.close();
+    await withFile(t, "state.lmdb", (db) => flip(table(db, "state.flat"), key, 2));
+    // Invariants off (the non-dev default): the transfer's own read of bob's balance meets the damage.
+    t = await openTestNode({ dir: t.dir, config: { checkInvariants: false } }); // the start reads the last block and the state root, not bob's record
+    // A transfer from an intact account to the damaged one: checkTx reads only the sender.
+    const tx = signedSend(testSigner(1), bob, 7n, 0n);
+    await t.node.submitTx(tx.bytes);
+    const err = await t.node.produceBlock().catch((e: unknown) => e as Error & { code?: string });
+    expect(err).to.be.instanceOf(Error).with.property("code", "STATE_CORRUPT");
+    expect((err as Error).message).to.include(`the record under key ${key.toString("hex")} in table flat fails its checksum`);
+    expect(t.node.status().height).to.equal(height);
+    expect(t.node.getTx(toHex(tx.hash)).status).to.not.equal("committed");
+  });
 });

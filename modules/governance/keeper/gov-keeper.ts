@@ -3,6 +3,7 @@ import { MSG_ROUTER_TOKEN, type MsgRouter } from "../../../runtime/modules/msg-r
 import type { Ctx } from "../../../runtime/modules/types.ts";
 import { Band, bandName } from "../../../runtime/tx/bands.ts";
 import { GovError } from "../errors.ts";
+import { isLocalDataDamage } from "../../../runtime/errors.ts";
 import { GovEvents } from "../events.ts";
 import { GovDeps, type BankForGov, type ParamsSource, type StakingForGov } from "../expected-keepers.ts";
 import * as K from "../keys.ts";
@@ -235,6 +236,7 @@ export class GovKeeper {
         p.status = "passed";
         ctx.emit(GovEvents.Executed, { proposalId: String(p.id) });
       } catch (e) {
+        if (isLocalDataDamage(e)) throw e; // this node's files are damaged: halt, never a "failed" proposal
         // Nothing of the messages remains (nested branch); the proposal records why.
         const err = asGovError(e);
         p.status = "failed";
