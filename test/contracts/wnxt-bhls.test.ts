@@ -1,7 +1,7 @@
 // WNXT (8 decimals, EIP-2612 permit, bridge-only supply) and cross-chain BHLS
 // delivery through the bridge, at most once per citizen per epoch.
 import assert from "node:assert/strict";
-import { getAddress, keccak256, maxUint256, parseEventLogs, parseSignature, toHex, type Hex } from "viem";
+import { getAddress, keccak256, maxUint256, parseEventLogs, parseSignature, toHex, zeroAddress, type Hex } from "viem";
 import { attest, BHLS_LIMIT, deployBridgeFixture, FAR_FUTURE, WNXT_LIMIT, WNXT_UNIT, type BridgeFixture } from "./bridge-fixtures.ts";
 import { connect, expectRevert, snapshotFixture, type Chain } from "./helpers.ts";
 
@@ -28,6 +28,35 @@ describe("WNXT and BHLSDistributor", function () {
       const me = getAddress(f.deployer.account.address);
       await expectRevert(f.wnxt.write.mint([me, 1n]), "NotBridge", [me]);
       await expectRevert(f.wnxt.write.burn([me, 1n]), "NotBridge", [me]);
+    });
+
+    it("totalSupply is the true supply though its slot is seeded at deployment (first-mint gas)", async () => {
+      const f = fixture();
+      // OpenZeppelin ERC20's `_totalSupply` (slot 2) holds the supply plus 1 from
+      // deployment on, so the first mint does not write it from zero.
+      const slot = async () => BigInt((await chain.publicClient.getStorageAt({ address: f.wnxt.address, slot: toHex(2, { size: 32 }) })) ?? "0x0");
+      assert.equal(await f.wnxt.read.totalSupply(), 0n);
+      assert.equal(await slot(), 1n);
+      // Nothing was minted for the seed: no Transfer (no event at all) at deployment, no balance.
+      assert.deepEqual(await chain.publicClient.getLogs({ address: f.wnxt.address, fromBlock: 0n }), []);
+      assert.equal(await f.wnxt.read.balanceOf([f.bridge.address]), 0n);
+      assert.equal(await f.wnxt.read.balanceOf([f.wnxt.address]), 0n);
+
+      const amount = 25n * WNXT_UNIT;
+      const msg = { transferId: id("seed-1"), recipient: f.userAddress, amount, expiresAt: FAR_FUTURE };
+      const hash = await f.bridge.write.mint([msg.transferId, f.userAddress, amount, FAR_FUTURE, await attest(f.quorum, f.domain, "Mint", msg)]);
+      const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+      const transfers = parseEventLogs({ abi: f.wnxt.abi, logs: receipt.logs, eventName: "Transfer" });
+      assert.equal(transfers.length, 1);
+      assert.deepEqual(transfers[0].args, { from: zeroAddress, to: f.userAddress, value: amount });
+      assert.equal(await f.wnxt.read.totalSupply(), amount);
+      assert.equal(await slot(), amount + 1n);
+
+      // Burning everything takes the true supply back to exactly 0 (the slot to the seed, never to zero).
+      await f.bridge.write.bridgeOut([f.wnxt.address, amount, id("nxs1-back")], { account: f.user.account });
+      assert.equal(await f.wnxt.read.totalSupply(), 0n);
+      assert.equal(await f.wnxt.read.balanceOf([f.userAddress]), 0n);
+      assert.equal(await slot(), 1n);
     });
 
     describe("EIP-2612 permit", () => {
