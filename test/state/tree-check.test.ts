@@ -47,6 +47,7 @@ describe("state/tree-check: every node's hash up to the root", () => {
     swapped.set(a!, nodes.get(b!)!);
     swapped.set(b!, nodes.get(a!)!);
     expect(checkTree((p) => swapped.get(p), root).problems).to.have.length(2);
+    expect(checkTree((p) => swapped.get(p), root, { maxProblems: 1 }).problems, "the cap on sentences").to.have.length(1);
     expect(checkTree((p) => nodes.get(p), sha256(bytes("another root"))).problems[0]).to.include("not the recorded root");
   });
 
@@ -68,5 +69,25 @@ describe("state/tree-check: every node's hash up to the root", () => {
     const r = checkTree((p) => forged.get(p), nodeHash(enc));
     expect(r.problems).to.have.length(1);
     expect(r.problems[0]).to.match(/^leaf at path [0-9a-f]+ holds key hash [0-9a-f]{64}, which belongs elsewhere$/);
+  });
+
+  // Gaps found by the data-integrity mutation run (docs/mutation.md): each malformed node in its
+  // own words. The root's hash is taken from the damaged encoding, so only the node check can tell.
+  it("a leaf of the wrong length, an unknown node type, a bad internal header, a leaf map that disagrees", () => {
+    const only = (enc: Uint8Array): string[] => checkTree((p) => (p === ROOT_PATH ? enc : undefined), nodeHash(enc)).problems;
+    const leaf = Buffer.concat([Buffer.from([0x00]), Buffer.alloc(64, 7), Buffer.from([1])]);
+    expect(only(leaf)).to.deep.equal(["leaf at path 00 has 66 bytes, not 65"]);
+    const odd = Buffer.concat([Buffer.from([0x07]), Buffer.alloc(40, 1)]);
+    expect(only(odd)).to.deep.equal(["node at path 00 has unknown type byte 7"]);
+    const empty = Buffer.from([0x01, 0x00, 0x00, 0x00, 0x00]); // an internal node without children
+    expect(only(empty)).to.deep.equal(["state tree node at path 00: bad internal node encoding"]);
+    // The leaf map is not hashed: flip it on the root of a two-leaf tree and only the map check sees it.
+    const { nodes, root } = treeOf(2);
+    const top = Uint8Array.from(nodes.get(ROOT_PATH)!);
+    top[top.length - 1] = 0;
+    top[top.length - 2] = 0;
+    const r = checkTree((p) => (p === ROOT_PATH ? top : nodes.get(p)), root);
+    expect(r.problems).to.have.length(2);
+    expect(r.problems.every((p) => /^node at path [0-9a-f]+: its parent's leaf map says otherwise$/.test(p))).to.equal(true);
   });
 });
