@@ -92,19 +92,26 @@ const outside = new NexusClient(node.url, { timeoutMs: 10_000 });
 const holdEnd = Date.now() + Number(opts.hold) * 1000;
 let nonce = BigInt((await node.client.getAccount(ring.show("alice").address)).nonce);
 const chainId = (await node.client.status()).chainId;
+const bobAtHold = BigInt((await node.client.getBalance(bob, "nxt")).amount);
 let submitted = 0;
 let submitErrors = 0;
 const load = (async () => {
   const per = Math.max(1, Math.round(Number(opts.tps) / 10));
   while (Date.now() < holdEnd) {
     const t = Date.now();
-    await Promise.all(
-      Array.from({ length: per }, () => {
-        const tx = buildSendTx({ chainId, signer: alice, nonce: nonce++, to: bob, amount: 1n });
-        submitted++;
-        return node.client.sendTx(tx.bytes).catch(() => void submitErrors++);
-      }),
-    );
+    // One sender, so one at a time: concurrent sends may reach the node out of nonce order,
+    // and a refused nonce gap would refuse every later one.
+    for (let i = 0; i < per; i++) {
+      const tx = buildSendTx({ chainId, signer: alice, nonce, to: bob, amount: 1n });
+      submitted++;
+      try {
+        await node.client.sendTx(tx.bytes);
+        nonce++;
+      } catch {
+        submitErrors++;
+        nonce = BigInt((await node.client.getAccount(ring.show("alice").address)).nonce);
+      }
+    }
     await sleep(Math.max(0, 100 - (Date.now() - t)));
   }
 })();
@@ -137,12 +144,14 @@ const r = {
   missedByClients: sum("lost") - lostAtHold,
   transfersSubmitted: submitted,
   submitErrors,
+  /** What bob received while held: one base unit per committed transfer. */
+  transfersCommitted: Number(BigInt((await node.client.getBalance(bob, "nxt")).amount) - bobAtHold),
   nodeRssMiBPeak: Math.round(peakRss / 2 ** 20),
   statusP50ms: Math.round(percentile(statusLat, 50)),
   statusP99ms: Math.round(percentile(statusLat, 99)),
 };
 console.log(
-  `held ${r.connectionsHeld}/${clients} connections (${r.refused} refused); ${r.blocksDuringHold} blocks while held; block-notification lag p50 ${r.lagP50ms} ms / p99 ${r.lagP99ms} ms (block interval ${r.blockIntervalMs} ms); ${r.missedByClients} notifications missed; node RSS peak ${r.nodeRssMiBPeak} MiB; outside nexus_status p50 ${r.statusP50ms} ms / p99 ${r.statusP99ms} ms`,
+  `held ${r.connectionsHeld}/${clients} connections (${r.refused} refused); ${r.blocksDuringHold} blocks while held; block-notification lag p50 ${r.lagP50ms} ms / p99 ${r.lagP99ms} ms (block interval ${r.blockIntervalMs} ms); ${r.missedByClients} notifications missed; ${r.transfersCommitted} of ${r.transfersSubmitted} transfers committed; node RSS peak ${r.nodeRssMiBPeak} MiB; outside nexus_status p50 ${r.statusP50ms} ms / p99 ${r.statusP99ms} ms`,
 );
 console.log(`results: ${writeResults("rpc-load.json", "load", r)}`);
 await node.stop();
