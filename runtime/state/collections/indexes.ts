@@ -6,6 +6,14 @@ import type { StateMap } from "./map.ts";
 
 const EMPTY = new Uint8Array(0);
 
+/** Whether two index keys are the same value (tuples element by element); false when unsure. */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameKey(x, b[i]));
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return false;
+}
+
 export interface IndexSpec<PK, V, IK> {
   /** The index keys of one entry (none: the entry is not indexed, e.g. an ineligible validator). */
   refs(pk: PK, v: V): readonly IK[];
@@ -33,11 +41,16 @@ export class Index<PK, V, IK> extends Keyed<IK> {
 
   /** Called by the map: move this entry's index keys from `prev`'s to `next`'s. */
   update(s: StoreAccess, pk: PK, prev: V | undefined, next: V | undefined): void {
+    const refsBefore = prev === undefined ? [] : this.spec.refs(pk, prev);
+    const refsAfter = next === undefined ? [] : this.spec.refs(pk, next);
+    // Most updates leave the indexed fields alone (a claim rewrites its citizen, not its
+    // attestor): the same index keys, nothing to write, and no key to encode to find that out.
+    if (refsBefore.length === refsAfter.length && refsBefore.every((r, i) => sameKey(r, refsAfter[i]))) return;
     const kv = s.kv(this.namespace);
     const before = new Map<string, Uint8Array>();
-    if (prev !== undefined) for (const ik of this.spec.refs(pk, prev)) { const k = this.rawKey(ik); before.set(keyString(k), k); }
+    for (const ik of refsBefore) { const k = this.rawKey(ik); before.set(keyString(k), k); }
     const after = new Map<string, Uint8Array>();
-    if (next !== undefined) for (const ik of this.spec.refs(pk, next)) { const k = this.rawKey(ik); after.set(keyString(k), k); }
+    for (const ik of refsAfter) { const k = this.rawKey(ik); after.set(keyString(k), k); }
     // Both maps are walked in the refs' own (deterministic) order; only real changes are written.
     for (const [ks, k] of before) if (!after.has(ks)) kv.delete(k);
     for (const [ks, k] of after) if (!before.has(ks)) kv.set(k, EMPTY);
