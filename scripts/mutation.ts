@@ -25,7 +25,7 @@ export const GROUPS: Record<string, Group> = {
   },
   "validator-set": {
     mutate: ["runtime/consensus/validator-set.ts", "runtime/consensus/commit.ts", "runtime/consensus/evidence.ts"],
-    specs: ["test/consensus/validator-set.test.ts", "test/consensus/messages.test.ts", "test/consensus/core.test.ts"],
+    specs: ["test/consensus/validator-set.test.ts", "test/consensus/commit-evidence.test.ts", "test/consensus/messages.test.ts", "test/consensus/core.test.ts"],
   },
   "tx-execution": {
     mutate: ["runtime/app/ante.ts", "runtime/app/application.ts", "runtime/tx/fees.ts"],
@@ -71,6 +71,11 @@ export const GROUPS: Record<string, Group> = {
   achievements: {
     mutate: ["modules/achievements/rules.ts", "modules/achievements/badges.ts", "modules/achievements/keeper/achievements-keeper.ts"],
     specs: ["modules/achievements/*.test.ts", "chains/nexus/achievements.test.ts"],
+  },
+  /** Damaged data is found, not served: record checksums, the tree walk, lmdb meta pages. */
+  "data-integrity": {
+    mutate: ["runtime/state/record-seal.ts", "runtime/state/tree-check.ts", "runtime/node/lmdb-file-check.ts"],
+    specs: ["test/state/sealed-records.test.ts", "test/state/tree-check.test.ts", "test/node/lmdb-file-check.test.ts", "test/node/data-damage.test.ts"],
   },
 };
 

@@ -293,7 +293,14 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
       for (const i of [0, 1, 2, 3]) procs[i]!.proc.kill("SIGKILL");
       await Promise.all([0, 1, 2, 3].map((i) => procs[i]!.exited));
       layout.nodes.forEach((n, i) => (procs[i] = startValidator(n.home, n.rpcUrl, HOOKS)));
-      await waitFor("validators' RPC", async () => ((await Promise.all([0, 1, 2, 3].map((i) => height(i).catch(() => -1)))).every((h) => h >= 0) ? true : undefined), 30_000);
+      try {
+        await waitFor("validators' RPC", async () => ((await Promise.all([0, 1, 2, 3].map((i) => height(i).catch(() => -1)))).every((h) => h >= 0) ? true : undefined), 30_000);
+      } catch (e) {
+        // Which ones did not come back, and what they said (a start-up error exits the process).
+        const down = await Promise.all([0, 1, 2, 3].map(async (i) => ((await height(i).catch(() => -1)) < 0 ? i : -1)));
+        const why = down.filter((i) => i >= 0).map((i) => `--- validator ${i} (exit ${procs[i]!.proc.exitCode ?? "none"}, signal ${procs[i]!.proc.signalCode ?? "none"}) ---\n${procs[i]!.out().slice(-2000)}`);
+        throw new Error(`${(e as Error).message} after kill ${round + 1}\n${why.join("\n")}`);
+      }
       const h = Math.max(...(await Promise.all([0, 1, 2, 3].map(height))));
       await waitAll([0, 1, 2, 3], h + 2);
       const top = await expectAgreement([0, 1, 2, 3], agreedTo);
