@@ -79,6 +79,18 @@ function checkRecords(db: RootDatabase, tables: string[], r: ReturnType<typeof n
   return clean;
 }
 
+/** The meta-page check each scan starts with: false when lmdb-js cannot open the file safely. */
+function metaPagesReadable(path: string, r: ReturnType<typeof newReport>): boolean {
+  const file = checkLmdbFile(path);
+  if (!file.ok) {
+    r.add(file.problem);
+    return false;
+  }
+  if (file.warning) r.notes.push(file.warning);
+  r.checked.push(`lmdb meta pages (transaction ${file.txnId})`);
+  return true;
+}
+
 function openReadOnly(path: string): RootDatabase {
   return open({ path, readOnly: true, mapSize: LMDB_MAP_BYTES });
 }
@@ -86,13 +98,7 @@ function openReadOnly(path: string): RootDatabase {
 /** state.lmdb: meta pages, every record's checksum, the journal, every tree node's hash, every value against the root. */
 export async function scanStateFile(path: string, progress: Progress = () => undefined): Promise<ScanReport> {
   const r = newReport(path);
-  const file = checkLmdbFile(path);
-  if (!file.ok) {
-    r.add(file.problem);
-    return finish(r);
-  }
-  if (file.warning) r.notes.push(file.warning);
-  r.checked.push(`lmdb meta pages (transaction ${file.txnId})`);
+  if (!metaPagesReadable(path, r)) return finish(r);
   const db = openReadOnly(path);
   try {
     if (!checkRecords(db, STATE_TABLES, r, progress, "state.tree", Buffer.from([0xfe]))) return finish(r);
@@ -128,13 +134,7 @@ export async function scanStateFile(path: string, progress: Progress = () => und
 /** blocks.lmdb: meta pages, every record's checksum, then each block: decodes, height, hash index, hash chain, receipts, transaction index. */
 export async function scanBlocksFile(path: string, progress: Progress = () => undefined): Promise<ScanReport> {
   const r = newReport(path);
-  const file = checkLmdbFile(path);
-  if (!file.ok) {
-    r.add(file.problem);
-    return finish(r);
-  }
-  if (file.warning) r.notes.push(file.warning);
-  r.checked.push(`lmdb meta pages (transaction ${file.txnId})`);
+  if (!metaPagesReadable(path, r)) return finish(r);
   const db = openReadOnly(path);
   try {
     if (!checkRecords(db, BLOCK_TABLES, r, progress, "blocks.meta", Buffer.from("format"))) return finish(r);
