@@ -70,7 +70,21 @@ let holding = false;
 const sum = (k: keyof Report): number => latest.reduce((s, r) => s + ((r?.[k] as number) ?? 0), 0);
 
 async function metrics(): Promise<{ connections: number; rss: number }> {
-  const text = await (await fetch(`${node.url}/metrics`)).text();
+  // A kept-alive HTTP connection the loaded node closed is reset on reuse: ask again.
+  let text = "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      text = await (await fetch(`${node.url}/metrics`)).text();
+      break;
+    } catch (e) {
+      if (attempt === 5) {
+        // The node itself may be gone: say how it ended.
+        console.error(`node process: exit ${node.proc.exitCode}, signal ${node.proc.signalCode}\n${node.log().slice(-3000)}`);
+        throw e;
+      }
+      await sleep(200);
+    }
+  }
   const v = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
   return { connections: v("nexus_rpc_ws_connections"), rss: v("nexus_process_resident_memory_bytes") };
 }
@@ -109,7 +123,8 @@ const load = (async () => {
         nonce++;
       } catch {
         submitErrors++;
-        nonce = BigInt((await node.client.getAccount(ring.show("alice").address)).nonce);
+        // The committed nonce, if the node answers (under this load it may not, for seconds).
+        nonce = await node.client.getAccount(ring.show("alice").address).then((acct) => BigInt(acct.nonce), () => nonce);
       }
     }
     await sleep(Math.max(0, 100 - (Date.now() - t)));
