@@ -6,6 +6,7 @@ import { createAjv } from "../../runtime/modules/schemas.ts";
 import { GENESIS_PREV_HASH, type Ctx, type MsgDef } from "../../runtime/modules/types.ts";
 import { MemoryKV } from "../../runtime/state/memory-kv.ts";
 import { Band } from "../../runtime/tx/bands.ts";
+import { StateError } from "../../runtime/state/errors.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
 
 // A one-message module: /kv.v1.MsgPut writes value under key in the "kv" namespace.
@@ -18,6 +19,7 @@ const putDef: MsgDef<{ key: string; value: string; fail?: boolean }> = {
   signers: () => [GOV],
   handle(ctx, m) {
     if (m.fail) throw new Error("told to fail");
+    if (m.key === "damaged") throw new StateError("STATE_CORRUPT", "the record fails its checksum");
     ctx.kv("kv").set(enc.encode(m.key), enc.encode(m.value));
     ctx.emit("kv.put", { key: m.key });
   },
@@ -45,6 +47,10 @@ describe("message router: dryRun and a check before the writes land", () => {
 
   it("dryRun throws as execute does when a message fails", () => {
     expect(() => router.dryRun(ctx(), { signer: GOV, band: Band.ATTO, msgs: [put("a", "1"), put("b", "2", true)] }, () => "never")).to.throw(RouterError, /message 1 \(\/kv\.v1\.MsgPut\) failed: told to fail/);
+  });
+
+  it("this node's damaged data is not a message failure: STATE_CORRUPT passes through unwrapped (the block fails, the node halts)", () => {
+    expect(() => router.execute(ctx(), { signer: GOV, band: Band.ATTO, msgs: [put("damaged", "1")] })).to.throw(StateError, "the record fails its checksum").with.property("code", "STATE_CORRUPT");
   });
 
   it("execute with a check: a passing check lets the writes and events land; a throwing one discards all of them", () => {

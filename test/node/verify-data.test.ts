@@ -19,6 +19,15 @@ async function withFile(dir: string, file: string, fn: (db: RootDatabase) => voi
   await db.close();
 }
 
+/** Flip one bit of the first record in `t` (a second call flips it back); returns the table's keys. */
+function flipFirstValue(t: Database<Buffer, Buffer>): Buffer[] {
+  const keys = [...t.getKeys({})];
+  const raw = Buffer.from(t.get(keys[0]!)!);
+  raw[0] = raw[0]! ^ 1;
+  t.putSync(keys[0]!, raw);
+  return keys;
+}
+
 /** Replace a record's value and seal it again: an edit the checksum cannot see. */
 function forge(t: Database<Buffer, Buffer>, key: Buffer, edit: (v: Buffer) => Buffer): void {
   t.putSync(key, seal(key, edit(Buffer.from(unseal(key, t.get(key)!)!))));
@@ -52,13 +61,7 @@ describe("nexus verify-data (node/verify-data.ts, data-scan.ts)", function () {
   });
 
   it("finds a flipped byte (checksum), a forged state value and a forged tree node (proofs and hashes), each in its own words", async () => {
-    await withFile(t.dir, "state.lmdb", (db) => {
-      const flat = table(db, "state.flat");
-      const keys = [...flat.getKeys({})];
-      const raw = Buffer.from(flat.get(keys[0]!)!);
-      raw[0] = raw[0]! ^ 1;
-      flat.putSync(keys[0]!, raw);
-    });
+    await withFile(t.dir, "state.lmdb", (db) => flipFirstValue(table(db, "state.flat")));
     let r = await verifyData(join(t.dir, "data"));
     expect(r.ok).to.equal(false);
     expect(r.files[0]!.problems.join("\n")).to.match(/table state\.flat: the record under key [0-9a-f]+ fails its checksum/);
@@ -68,10 +71,7 @@ describe("nexus verify-data (node/verify-data.ts, data-scan.ts)", function () {
     let forgedKey = "";
     await withFile(t.dir, "state.lmdb", (db) => {
       const flat = table(db, "state.flat");
-      const keys = [...flat.getKeys({})];
-      const raw = Buffer.from(flat.get(keys[0]!)!);
-      raw[0] = raw[0]! ^ 1;
-      flat.putSync(keys[0]!, raw);
+      const keys = flipFirstValue(flat); // flipped back
       forge(flat, keys[1]!, (v) => Buffer.concat([v, Buffer.from([1])]));
       forgedKey = keys[1]!.toString("hex");
     });
