@@ -27,7 +27,9 @@ import { nexusApp } from "../../chains/nexus/app.ts";
 
 const PASS = "onboarding-test-passphrase";
 const WINDOW = 20;
-const JAIL_MS = 15_000;
+// Long enough that the early unjail below (a CLI start, a keystore decryption and a block on a
+// loaded 2-core CI host) lands well inside the jail period.
+const JAIL_MS = 30_000;
 
 interface NodeProc {
   proc: ChildProcess;
@@ -256,7 +258,8 @@ describe("validator onboarding: the commands of docs/validators.md on a four-val
     expect(unb.map((e) => e.balance)).to.include((5000n * 10n ** 8n).toString());
   });
 
-  it("stopped for longer than the liveness window it is jailed; restarted after the jail period, unjail brings it back", async () => {
+  it("stopped for longer than the liveness window it is jailed; restarted after the jail period, unjail brings it back", async function () {
+    this.timeout(240_000);
     await stopNode(joiner);
     const jailed = await wait(
       "the stopped validator jailed for downtime",
@@ -271,8 +274,13 @@ describe("validator onboarding: the commands of docs/validators.md on a four-val
     // Before jailedUntil (block time) unjail fails on chain (sent through node 0: its own node is down).
     // Only tried with time to spare: an unjail that landed after the period would bring the
     // validator back while its node is down.
-    if (jailed.jailedUntil - (await client0.status()).latestBlockTime > 10_000) {
+    if (jailed.jailedUntil - (await client0.status()).latestBlockTime > 20_000) {
       const early = await run(["--home", home4, "tx", "staking", "unjail", "--from", "validator", "--node", rpc0(), "--json"], { NEXUS_PASSPHRASE: PASS });
+      if (early.code === 0) {
+        const landed = JSON.parse(early.stdout) as Receipt;
+        const at = (await client0.getBlock(landed.height))?.header.time;
+        expect.fail(`unjail succeeded in block ${landed.height} (block time ${at}) with the validator jailed until ${jailed.jailedUntil}`);
+      }
       expect(early.code, early.stderr).to.equal(1);
       expect((JSON.parse(early.stdout) as Receipt).codeName).to.equal("STAKING_JAIL_PERIOD_ACTIVE");
     }
