@@ -80,6 +80,31 @@ export interface SyncOutcome {
   readonly applied: number;
 }
 
+/**
+ * State snapshots as this node serves them to peers that state-sync (runtime/node/state-sync):
+ * opaque bytes to the network layer, like blocks. A snapshot is named by its height; its parts
+ * by short ASCII names the node defines ("manifest", "chunk/17", "block", "valset/12", ...).
+ */
+export interface SnapshotSource {
+  /** Snapshots this node offers, newest first (at most MAX_SNAPSHOT_OFFERS are sent). */
+  offers(): SnapshotOffer[];
+  /** One part of the snapshot at `height`; undefined when this node does not have it. */
+  part(height: number, name: string): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+}
+
+/** One offered snapshot: its height and the node's descriptor of it (opaque to the network). */
+export interface SnapshotOffer {
+  readonly height: number;
+  /** At most MAX_SNAPSHOT_OFFER_BYTES. */
+  readonly descriptor: Uint8Array;
+}
+
+/** Bounds of the snapshot protocol (part of it: a server refuses more, a client rejects larger answers). */
+export const MAX_SNAPSHOT_OFFERS = 8;
+export const MAX_SNAPSHOT_OFFER_BYTES = 4096;
+export const MAX_SNAPSHOT_PART_NAME = 64;
+export const MAX_SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
+
 export interface NodeTransport {
   /** This node's id on the network (peer id). */
   readonly id: string;
@@ -104,6 +129,20 @@ export interface NodeTransport {
    * caller does that and penalises a liar. Rejects on timeout or a malformed answer.
    */
   fetchTxs?(peer: string, hashes: readonly Uint8Array[], timeoutMs: number): Promise<(Uint8Array | undefined)[]>;
+  /** Serve state snapshots (undefined stops serving). Absent where unsupported. */
+  setSnapshotSource?(source: SnapshotSource | undefined): void;
+  /**
+   * Ask one peer which snapshots it offers. Rejects with TRANSPORT_FETCH_FAILED on timeout, a
+   * malformed answer or more than the protocol's bounds; [] when the peer serves none.
+   */
+  snapshotOffers?(peer: string, timeoutMs: number): Promise<SnapshotOffer[]>;
+  /**
+   * Ask one peer for one part of a snapshot: its bytes, or undefined when the peer lacks it.
+   * The bytes are NOT checked (the caller verifies them and penalises a liar). Rejects with
+   * TRANSPORT_FETCH_FAILED on timeout, a malformed answer or an answer over maxBytes
+   * (default MAX_SNAPSHOT_PART_BYTES).
+   */
+  fetchSnapshotPart?(peer: string, height: number, name: string, timeoutMs: number, maxBytes?: number): Promise<Uint8Array | undefined>;
   stop(): Promise<void>;
 }
 
