@@ -13,6 +13,9 @@ export const STATE_ERRORS = {
   STATE_CLOSED: 6,
   STATE_CORRUPT: 7,
   STATE_FORMAT: 8, // the files were written in an on-disk format this version does not read (newer, or older without upgrade)
+  STATE_SNAPSHOT_INVALID: 9, // a snapshot manifest or chunk (from a peer) fails its checks against the trusted root
+  STATE_IMPORT: 10, // importing a snapshot into the store: misuse (not empty, not importing) or a root mismatch
+  STATE_SNAPSHOT_WRITE: 11, // this node could not produce a snapshot (exists already, root mismatch, chunk too large)
 } as const;
 
 export type StateErrorCode = keyof typeof STATE_ERRORS;
