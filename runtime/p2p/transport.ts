@@ -82,8 +82,9 @@ export interface SyncOutcome {
 
 /**
  * State snapshots as this node serves them to peers that state-sync (runtime/node/state-sync):
- * opaque bytes to the network layer, like blocks. A snapshot is named by its height; its parts
- * by short ASCII names the node defines ("manifest", "chunk/17", "block", "valset/12", ...).
+ * opaque bytes to the network layer, like blocks. A snapshot is named by its height (a
+ * non-negative safe integer); its parts by short ASCII names the node defines ("manifest",
+ * "chunk/17", "block", "valset/12", ...): see isSnapshotPartName for what a transport carries.
  */
 export interface SnapshotSource {
   /** Snapshots this node offers, newest first (at most MAX_SNAPSHOT_OFFERS are sent). */
@@ -104,6 +105,22 @@ export const MAX_SNAPSHOT_OFFERS = 8;
 export const MAX_SNAPSHOT_OFFER_BYTES = 4096;
 export const MAX_SNAPSHOT_PART_NAME = 64;
 export const MAX_SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
+
+const PART_NAME = /^[A-Za-z0-9/_.-]+$/;
+
+/**
+ * A part name every transport carries: 1..MAX_SNAPSHOT_PART_NAME characters of
+ * [A-Za-z0-9/_.-]. A client refuses to ask for anything else, a server refuses such a
+ * request (and penalises the asker) without calling its SnapshotSource.
+ */
+export function isSnapshotPartName(name: unknown): name is string {
+  return typeof name === "string" && name.length >= 1 && name.length <= MAX_SNAPSHOT_PART_NAME && PART_NAME.test(name);
+}
+
+/** A snapshot height every transport carries: a non-negative safe integer. */
+export function isSnapshotHeight(height: unknown): height is number {
+  return typeof height === "number" && Number.isSafeInteger(height) && height >= 0;
+}
 
 export interface NodeTransport {
   /** This node's id on the network (peer id). */
