@@ -8,7 +8,8 @@ export { createNetwork, Network, type NetworkOptions, type MessageValidator, typ
 export { NetworkError, type NetworkErrorCode } from "./errors.ts";
 export { Libp2pNodeTransport, nodeNetworkOptions, STATUS_TIMEOUT_MS, type NodeNetworkOptions } from "./node-transport.ts";
 export { loadOrCreateNodeKey, NODE_KEY_FILE } from "./identity.ts";
-export { TOPIC_KINDS, DEFAULT_TOPIC_LIMITS, topicName, dhtProtocol, syncProtocol, type TopicKind } from "./topics.ts";
+export { TOPIC_KINDS, DEFAULT_TOPIC_LIMITS, topicName, dhtProtocol, syncProtocol, snapshotProtocol, type TopicKind } from "./topics.ts";
+export { DEFAULT_SNAPSHOT, type SnapshotOptions, type SnapshotServerStats } from "./snapshot/types.ts";
 export { DEFAULT_SCORING, PeerScorer, type ScoringOptions, type PenaltyKind } from "./scorer.ts";
 export { BoundedQueue } from "./bounded-queue.ts";
 export type { SyncRunOptions } from "./sync/client.ts";

@@ -19,9 +19,12 @@ import { BoundedQueue } from "./bounded-queue.ts";
 import { NetworkError } from "./errors.ts";
 import { loadOrCreateNodeKey, NODE_KEY_FILE } from "./identity.ts";
 import { DEFAULT_SCORING, PeerScorer, type PenaltyKind, type ScoringOptions } from "./scorer.ts";
-import { DEFAULT_TOPIC_LIMITS, dhtProtocol, isTopicKind, syncProtocol, topicName, txFetchProtocol, TOPIC_KINDS, type TopicKind } from "./topics.ts";
+import { DEFAULT_TOPIC_LIMITS, dhtProtocol, isTopicKind, snapshotProtocol, syncProtocol, topicName, txFetchProtocol, TOPIC_KINDS, type TopicKind } from "./topics.ts";
 import { TxFetchService, type TxFetchStats } from "./tx-fetch.ts";
-import type { TxSource } from "../../../runtime/p2p/transport.ts";
+import type { SnapshotOffer, SnapshotSource, TxSource } from "../../../runtime/p2p/transport.ts";
+import { SnapshotClient } from "./snapshot/client.ts";
+import { SnapshotServer } from "./snapshot/server.ts";
+import { DEFAULT_SNAPSHOT, type SnapshotOptions, type SnapshotServerStats } from "./snapshot/types.ts";
 import { SyncClient, type SyncRunOptions } from "./sync/client.ts";
 import { SyncServer } from "./sync/server.ts";
 import { DEFAULT_SYNC, MAX_BLOCKS_PER_REQUEST, type BlockSource, type PeerStatus, type SyncHooks, type SyncOptions, type SyncResult } from "./sync/types.ts";
@@ -56,6 +59,8 @@ export interface NetworkOptions {
   readonly scoring?: Partial<ScoringOptions>;
   readonly sync?: Partial<SyncOptions>;
   readonly blockSource?: BlockSource;
+  /** State-snapshot serving bounds (snapshot/types.ts). */
+  readonly snapshot?: Partial<SnapshotOptions>;
   /** Gossipsub IP-colocation penalty weight (≤ 0); 0 disables it, e.g. for many nodes on one host. */
   readonly ipColocationWeight?: number;
   readonly logger?: Logger;
@@ -86,6 +91,7 @@ export interface NetworkStats {
   readonly topics: Record<TopicKind, TopicStats>;
   readonly sync: SyncServer["stats"];
   readonly txFetch: TxFetchStats;
+  readonly snapshot: SnapshotServerStats;
 }
 
 type Services = { identify: Identify; ping: Ping; dht: KadDHT; pubsub: GossipSub };
@@ -115,6 +121,8 @@ export class Network {
     private readonly syncServer: SyncServer,
     private readonly syncClient: SyncClient,
     private readonly txFetch: TxFetchService,
+    private readonly snapshotServer: SnapshotServer,
+    private readonly snapshotClient: SnapshotClient,
   ) {
     this.stats_ = Object.fromEntries(
       TOPIC_KINDS.map((k) => [k, { published: 0, accepted: 0, rejected: 0, ignored: 0, dropped: 0, handled: 0, handlerErrors: 0, queued: 0 }]),
@@ -129,6 +137,10 @@ export class Network {
     const limits = { ...DEFAULT_TOPIC_LIMITS, ...o.topicLimits };
     const syncOpts: SyncOptions = { ...DEFAULT_SYNC, ...o.sync };
     if (syncOpts.batchSize < 1 || syncOpts.batchSize > MAX_BLOCKS_PER_REQUEST) throw new NetworkError("NET_BAD_CONFIG", `sync.batchSize must be 1..${MAX_BLOCKS_PER_REQUEST}`);
+    const snapshotOpts: SnapshotOptions = { ...DEFAULT_SNAPSHOT, ...o.snapshot };
+    for (const [k, v] of Object.entries(snapshotOpts)) {
+      if (!Number.isSafeInteger(v) || v < 1) throw new NetworkError("NET_BAD_CONFIG", `snapshot.${k} must be a positive integer, got ${String(v)}`);
+    }
     const bootstrapAddrs = [...(o.bootstrap ?? [])];
     for (const a of bootstrapAddrs) {
       try {
@@ -215,7 +227,10 @@ export class Network {
     const client = new SyncClient(node, syncProtocol(o.chainId), syncOpts, scorer, log);
     const txFetch = new TxFetchService(node, txFetchProtocol(o.chainId), scorer, log);
     await txFetch.start();
-    const net = new Network(o.chainId, node, scorer, limits, o, server, client, txFetch);
+    const snapshotServer = new SnapshotServer(snapshotProtocol(o.chainId), snapshotOpts, scorer, log);
+    await snapshotServer.start(node);
+    const snapshotClient = new SnapshotClient(node, snapshotProtocol(o.chainId), scorer, log);
+    const net = new Network(o.chainId, node, scorer, limits, o, server, client, txFetch, snapshotServer, snapshotClient);
     net.wire();
     return net;
   }
@@ -419,6 +434,7 @@ export class Network {
       topics: structuredClone(this.stats_),
       sync: { ...this.syncServer.stats },
       txFetch: { ...this.txFetch.stats },
+      snapshot: { ...this.snapshotServer.stats },
     };
   }
 
@@ -433,6 +449,25 @@ export class Network {
   async fetchTxs(peer: string, hashes: readonly Uint8Array[], timeoutMs: number): Promise<(Uint8Array | undefined)[]> {
     if (this.stopped) throw new NetworkError("NET_NOT_STARTED", "network is stopped");
     return this.txFetch.fetch(peer, hashes, timeoutMs);
+  }
+
+  // ---- state snapshots ---------------------------------------------------------------------
+
+  /** What this node serves to peers that state-sync (undefined: offers [] and every part absent). */
+  setSnapshotSource(source: SnapshotSource | undefined): void {
+    this.snapshotServer.source = source;
+  }
+
+  /** Ask one peer which snapshots it offers (snapshot/client.ts); rejects with TRANSPORT_FETCH_FAILED. */
+  async snapshotOffers(peer: string, timeoutMs: number): Promise<SnapshotOffer[]> {
+    if (this.stopped) throw new NetworkError("NET_NOT_STARTED", "network is stopped");
+    return this.snapshotClient.offers(peer, timeoutMs);
+  }
+
+  /** Ask one peer for one part of a snapshot (unchecked bytes, or undefined); rejects with TRANSPORT_FETCH_FAILED. */
+  async fetchSnapshotPart(peer: string, height: number, name: string, timeoutMs: number, maxBytes?: number): Promise<Uint8Array | undefined> {
+    if (this.stopped) throw new NetworkError("NET_NOT_STARTED", "network is stopped");
+    return this.snapshotClient.part(peer, height, name, timeoutMs, maxBytes);
   }
 
   // ---- block sync ---------------------------------------------------------------------------

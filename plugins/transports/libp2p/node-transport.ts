@@ -1,6 +1,19 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { TransportError, type BlockSource, type FaultKind, type NodeTransport, type SyncHooks, type SyncOutcome, type Topic, type TopicHandler, type TopicValidator, type TxSource } from "../../../runtime/p2p/transport.ts";
+import {
+  TransportError,
+  type BlockSource,
+  type FaultKind,
+  type NodeTransport,
+  type SnapshotOffer,
+  type SnapshotSource,
+  type SyncHooks,
+  type SyncOutcome,
+  type Topic,
+  type TopicHandler,
+  type TopicValidator,
+  type TxSource,
+} from "../../../runtime/p2p/transport.ts";
 import { nodeTopicLimits } from "../../../runtime/p2p/topics.ts";
 import { NetworkError } from "./errors.ts";
 import { NODE_KEY_FILE } from "./identity.ts";
@@ -123,6 +136,31 @@ export class Libp2pNodeTransport implements NodeTransport {
   async fetchTxs(peer: string, hashes: readonly Uint8Array[], timeoutMs: number): Promise<(Uint8Array | undefined)[]> {
     this.live("fetchTxs");
     return this.network.fetchTxs(peer, hashes, timeoutMs);
+  }
+
+  setSnapshotSource(source: SnapshotSource | undefined): void {
+    if (this.stopped) return;
+    this.network.setSnapshotSource(source);
+  }
+
+  async snapshotOffers(peer: string, timeoutMs: number): Promise<SnapshotOffer[]> {
+    this.live("snapshotOffers");
+    return this.stoppedMeanwhile("snapshotOffers", this.network.snapshotOffers(peer, timeoutMs));
+  }
+
+  async fetchSnapshotPart(peer: string, height: number, name: string, timeoutMs: number, maxBytes?: number): Promise<Uint8Array | undefined> {
+    this.live("fetchSnapshotPart");
+    return this.stoppedMeanwhile("fetchSnapshotPart", this.network.fetchSnapshotPart(peer, height, name, timeoutMs, maxBytes));
+  }
+
+  /** A request cut short by stop() rejects with TRANSPORT_STOPPED, not as the peer's failure. */
+  private async stoppedMeanwhile<T>(what: string, p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      if (this.stopped) throw new TransportError("TRANSPORT_STOPPED", `${what}: transport is stopped`, {}, { cause: e });
+      throw e;
+    }
   }
 
   async stop(): Promise<void> {

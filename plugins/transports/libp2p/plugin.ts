@@ -33,6 +33,11 @@ export const libp2pOptionsSchema = {
       properties: { batchSize: count, maxInFlight: count, maxFrameBytes: count, maxResponseBytes: count, requestTimeoutMs: count, serverReadTimeoutMs: count, maxInboundStreams: count },
       additionalProperties: false,
     },
+    snapshot: {
+      type: "object",
+      properties: { maxInboundStreams: count, maxOutboundStreams: count, serverReadTimeoutMs: count, answerTimeoutMs: count, maxConcurrentParts: count },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 } as const;

@@ -27,4 +27,9 @@ export function txFetchProtocol(chainId: string): string {
   return `/nexus/${chainId}/txs/1.0.0`;
 }
 
+/** State snapshots (snapshot/), for nodes that state-sync. */
+export function snapshotProtocol(chainId: string): string {
+  return `/nexus/${chainId}/snapshot/1.0.0`;
+}
+
 export const isTopicKind: (k: string) => k is TopicKind = isTopic;
