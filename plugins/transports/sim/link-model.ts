@@ -1,7 +1,7 @@
 import type { Topic } from "../../../runtime/p2p/transport.ts";
 
-/** What travels over a simulated link: a gossip message on a topic, a sync block, or a tx-fetch round trip. */
-export type LinkTraffic = Topic | "sync" | "txfetch";
+/** What travels over a simulated link: a gossip message on a topic, a sync block, a tx-fetch round trip, or one leg of a snapshot request (offers or a part). */
+export type LinkTraffic = Topic | "sync" | "txfetch" | "snapshot";
 
 /** A link's fate for one message: lost, or delivered after delayMs (0: on the next turn of the event loop). */
 export type LinkDecision = { readonly drop: true } | { readonly drop?: false; readonly delayMs: number };

@@ -1,10 +1,18 @@
 import {
+  isSnapshotHeight,
+  isSnapshotPartName,
   MAX_FETCH_HASHES,
   MAX_FETCH_RESPONSE_BYTES,
+  MAX_SNAPSHOT_OFFER_BYTES,
+  MAX_SNAPSHOT_OFFERS,
+  MAX_SNAPSHOT_PART_BYTES,
+  MAX_SNAPSHOT_PART_NAME,
   TransportError,
   type BlockSource,
   type FaultKind,
   type NodeTransport,
+  type SnapshotOffer,
+  type SnapshotSource,
   type SyncHooks,
   type SyncOutcome,
   type Topic,
@@ -114,6 +122,9 @@ export class SimTransport implements NodeTransport {
   private readonly subs = new Map<Topic, { validator: TopicValidator; handler: TopicHandler }[]>();
   private source: BlockSource | undefined;
   private txSource: TxSource | undefined;
+  private snapshotSource: SnapshotSource | undefined;
+  /** Snapshot requests in flight: stop() rejects them with TRANSPORT_STOPPED. */
+  private readonly snapshotWaits = new Set<(e: Error) => void>();
   private stopped = false;
   /** TEST ONLY: how this node answers tx fetches: honestly, with nothing, or with wrong bytes. */
   testTxAnswers: "honest" | "none" | "corrupt" = "honest";
@@ -278,12 +289,105 @@ export class SimTransport implements NodeTransport {
     });
   }
 
+  setSnapshotSource(source: SnapshotSource | undefined): void {
+    if (!this.stopped) this.snapshotSource = source;
+  }
+
+  async snapshotOffers(peer: string, timeoutMs: number): Promise<SnapshotOffer[]> {
+    this.live("snapshotOffers");
+    return this.snapshotRequest(peer, "offers", timeoutMs, 1, (p) => p.serveOffers(), (offers) => offers.reduce((n, o) => n + o.descriptor.length + 9, 1));
+  }
+
+  async fetchSnapshotPart(peer: string, height: number, name: string, timeoutMs: number, maxBytes = MAX_SNAPSHOT_PART_BYTES): Promise<Uint8Array | undefined> {
+    this.live("fetchSnapshotPart");
+    const what = `part ${height}/${isSnapshotPartName(name) ? name : "?"}`;
+    const fail = (reason: string): TransportError => new TransportError("TRANSPORT_FETCH_FAILED", `snapshot ${what} from ${peer}: ${reason}`, { peer, what });
+    if (!isSnapshotHeight(height)) throw fail(`height must be a non-negative safe integer, got ${String(height)}`);
+    if (!isSnapshotPartName(name)) throw fail(`part name must be 1..${MAX_SNAPSHOT_PART_NAME} characters of [A-Za-z0-9/_.-], got ${typeof name === "string" && (name as string).length <= 80 ? JSON.stringify(name) : typeof name}`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw fail(`maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
+    const limit = Math.min(maxBytes, MAX_SNAPSHOT_PART_BYTES);
+    const part = await this.snapshotRequest(peer, what, timeoutMs, 12 + name.length, (p) => p.servePart(height, name), (b) => b?.length ?? 1);
+    // The libp2p client refuses the frame on its length prefix; here the copy is simply dropped.
+    if (part && part.length > limit) throw fail(`answer over maxBytes ${limit}: part of ${part.length} bytes`);
+    return part;
+  }
+
+  /**
+   * One snapshot request to `peer`: the request and the answer each cross the link model (a
+   * lost leg is a timeout), the peer's source answers in between; the whole is bounded by
+   * timeoutMs. Rejects as the libp2p client does: TRANSPORT_FETCH_FAILED naming the peer,
+   * TRANSPORT_STOPPED when this node stops meanwhile.
+   */
+  private snapshotRequest<T>(peer: string, what: string, timeoutMs: number, reqBytes: number, serve: (p: SimTransport) => Promise<T>, answerBytes: (a: T) => number): Promise<T> {
+    const fail = (reason: string, cause?: unknown): TransportError =>
+      new TransportError("TRANSPORT_FETCH_FAILED", `snapshot ${what} from ${peer}: ${reason}`, { peer, what }, cause === undefined ? {} : { cause });
+    if (!(timeoutMs > 0)) return Promise.reject(fail(`timeoutMs must be positive, got ${String(timeoutMs)}`));
+    const p = this.hub.peersOf(this.id).find((t) => t.id === peer && !t.stopped);
+    if (!p) return Promise.reject(fail("not connected"));
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const finish = (e: Error | undefined, v?: T): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.snapshotWaits.delete(onStop);
+        if (e) reject(e);
+        else resolve(v as T);
+      };
+      const onStop = (e: Error): void => finish(e);
+      this.snapshotWaits.add(onStop);
+      const timer = setTimeout(() => finish(fail(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
+      const never = new Promise<never>(() => undefined);
+      void (async (): Promise<T> => {
+        const out = this.hub.linkTo(this.id, peer, "snapshot", reqBytes);
+        if (out.drop) return never;
+        await tick(out.delayMs);
+        if (p.stopped || !this.hub.reachable(this.id, peer)) throw fail("the peer went away");
+        let answer: T;
+        try {
+          answer = await serve(p);
+        } catch (e) {
+          throw fail(`the peer failed to answer: ${(e as Error).message}`, e);
+        }
+        const back = this.hub.linkTo(peer, this.id, "snapshot", answerBytes(answer));
+        if (back.drop) return never;
+        await tick(back.delayMs);
+        if (!this.hub.reachable(this.id, peer)) throw fail("the peer went away");
+        return answer;
+      })().then(
+        (v) => finish(undefined, v),
+        (e: Error) => finish(e),
+      );
+    });
+  }
+
+  /** The offers this node sends (as the libp2p server does): well-formed ones, the first MAX_SNAPSHOT_OFFERS, copied. */
+  private async serveOffers(): Promise<SnapshotOffer[]> {
+    const out: SnapshotOffer[] = [];
+    for (const o of this.snapshotSource?.offers() ?? []) {
+      if (out.length === MAX_SNAPSHOT_OFFERS) break;
+      if (!isSnapshotHeight(o.height) || !(o.descriptor instanceof Uint8Array) || o.descriptor.length > MAX_SNAPSHOT_OFFER_BYTES) continue;
+      out.push({ height: o.height, descriptor: new Uint8Array(o.descriptor) });
+    }
+    return out;
+  }
+
+  /** One part as this node sends it: a copy, or undefined (no source, no such part, or over MAX_SNAPSHOT_PART_BYTES). */
+  private async servePart(height: number, name: string): Promise<Uint8Array | undefined> {
+    const src = this.snapshotSource;
+    if (!src || !isSnapshotHeight(height) || !isSnapshotPartName(name)) return undefined;
+    const b = await src.part(height, name);
+    return b && b.length <= MAX_SNAPSHOT_PART_BYTES ? new Uint8Array(b) : undefined;
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.subs.clear();
     this.source = undefined;
     this.txSource = undefined;
+    this.snapshotSource = undefined;
+    for (const reject of [...this.snapshotWaits]) reject(new TransportError("TRANSPORT_STOPPED", "snapshot request: transport is stopped"));
     this.hub.detach(this.id, this);
   }
 }
