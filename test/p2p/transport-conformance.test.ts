@@ -1,6 +1,16 @@
 import { expect } from "chai";
 import { createHash, randomBytes } from "node:crypto";
-import { MAX_FETCH_HASHES, type NodeTransport, type Topic, type TxSource } from "../../runtime/p2p/transport.ts";
+import {
+  MAX_FETCH_HASHES,
+  MAX_SNAPSHOT_OFFER_BYTES,
+  MAX_SNAPSHOT_OFFERS,
+  MAX_SNAPSHOT_PART_NAME,
+  type NodeTransport,
+  type SnapshotOffer,
+  type SnapshotSource,
+  type Topic,
+  type TxSource,
+} from "../../runtime/p2p/transport.ts";
 import { DEFAULT_TOPIC_LIMITS } from "../../runtime/p2p/topics.ts";
 import { loadPlugins, type LoadedPlugins } from "../../runtime/plugins/index.ts";
 import { libp2pTransportPlugin } from "../../plugins/transports/libp2p/plugin.ts";
@@ -252,6 +262,132 @@ for (const h of [new SimHarness(), new Libp2pHarness()]) {
       expect(b.peers!()).to.deep.equal([]);
       expect(await b.bestPeerHeight()).to.equal(0);
       await waitFor(() => !a.peers!().includes(b.id), "a to see b leave");
+    });
+
+    it("snapshot offers: [] without a source; the source's offers in order within the protocol's bounds", async () => {
+      const a = await h.start();
+      const b = await h.start(a);
+      expect(await b.snapshotOffers!(a.id, 5_000)).to.deep.equal([]);
+      const offer = (height: number, bytes: number): SnapshotOffer => ({ height, descriptor: new Uint8Array(randomBytes(bytes)) });
+      // One over the descriptor bound (left out), then more than MAX_SNAPSHOT_OFFERS at the bound.
+      const offers = [offer(1_000, MAX_SNAPSHOT_OFFER_BYTES + 1), ...Array.from({ length: MAX_SNAPSHOT_OFFERS + 2 }, (_, i) => offer(900 - i, MAX_SNAPSHOT_OFFER_BYTES))];
+      a.setSnapshotSource!({ offers: () => offers, part: () => undefined });
+      const got = await b.snapshotOffers!(a.id, 5_000);
+      expect(got.map((o) => o.height)).to.deep.equal(offers.slice(1, 1 + MAX_SNAPSHOT_OFFERS).map((o) => o.height));
+      expect(got.every((o, i) => Buffer.from(o.descriptor).equals(Buffer.from(offers[i + 1]!.descriptor)))).to.equal(true);
+      // A copy: what the asker does with it never reaches the server's source.
+      got[0]!.descriptor[0] = got[0]!.descriptor[0]! ^ 0xff;
+      expect(offers[1]!.descriptor[0]).to.not.equal(got[0]!.descriptor[0]);
+      a.setSnapshotSource!({ offers: () => [offer(0, 0)], part: () => undefined });
+      expect((await b.snapshotOffers!(a.id, 5_000)).map((o) => [o.height, o.descriptor.length])).to.deep.equal([[0, 0]]);
+      a.setSnapshotSource!(undefined);
+      expect(await b.snapshotOffers!(a.id, 5_000)).to.deep.equal([]);
+    });
+
+    it("snapshot parts: present, absent, async, several MiB intact; an answer over maxBytes is refused with TRANSPORT_FETCH_FAILED", async () => {
+      const a = await h.start();
+      const b = await h.start(a);
+      expect(await b.fetchSnapshotPart!(a.id, 100, "manifest", 5_000), "no source: absent").to.equal(undefined);
+      const parts = new Map<string, Uint8Array>([
+        ["100/manifest", new Uint8Array(randomBytes(300))],
+        ["100/chunk/0", new Uint8Array(randomBytes(70_000))],
+        ["100/big", new Uint8Array(randomBytes(6 * 1024 * 1024 + 3))],
+        ["100/empty", new Uint8Array(0)],
+      ]);
+      const source: SnapshotSource = {
+        offers: () => [],
+        // Chunks come from "disk": asynchronously.
+        part: (height, name) => (name.startsWith("chunk/") ? sleep(20).then(() => parts.get(`${height}/${name}`)) : parts.get(`${height}/${name}`)),
+      };
+      a.setSnapshotSource!(source);
+      const same = (x: Uint8Array | undefined, y: Uint8Array): boolean => x !== undefined && x.length === y.length && Buffer.from(sha(x)).equals(Buffer.from(sha(y)));
+      expect(same(await b.fetchSnapshotPart!(a.id, 100, "manifest", 5_000), parts.get("100/manifest")!)).to.equal(true);
+      expect(await b.fetchSnapshotPart!(a.id, 99, "manifest", 5_000), "another height").to.equal(undefined);
+      expect(await b.fetchSnapshotPart!(a.id, 100, "chunk/1", 5_000), "async absent").to.equal(undefined);
+      expect(same(await b.fetchSnapshotPart!(a.id, 100, "chunk/0", 5_000), parts.get("100/chunk/0")!), "async present").to.equal(true);
+      const empty = await b.fetchSnapshotPart!(a.id, 100, "empty", 5_000);
+      expect(empty, "an empty part is present").to.be.instanceOf(Uint8Array);
+      expect(empty!.length).to.equal(0);
+      const big = await b.fetchSnapshotPart!(a.id, 100, "big", 20_000);
+      expect(same(big, parts.get("100/big")!), "6 MiB intact").to.equal(true);
+      // maxBytes: exactly the part's size passes, one less is refused.
+      const m = parts.get("100/manifest")!;
+      expect(same(await b.fetchSnapshotPart!(a.id, 100, "manifest", 5_000, m.length), m)).to.equal(true);
+      const over = await rejection(b.fetchSnapshotPart!(a.id, 100, "manifest", 5_000, m.length - 1));
+      expect(over.code).to.equal("TRANSPORT_FETCH_FAILED");
+      expect(over.message).to.match(/maxBytes/).and.to.include(a.id);
+      const overBig = await rejection(b.fetchSnapshotPart!(a.id, 100, "big", 10_000, 1024 * 1024));
+      expect(overBig.code).to.equal("TRANSPORT_FETCH_FAILED");
+      expect(overBig.message).to.match(/maxBytes/);
+      // Still serving after the refusals; a copy, not the source's buffer.
+      const again = await b.fetchSnapshotPart!(a.id, 100, "manifest", 5_000);
+      again![0] = again![0]! ^ 0xff;
+      expect(m[0]).to.not.equal(again![0]);
+    });
+
+    it("snapshot parts: invalid names and heights are refused with TRANSPORT_FETCH_FAILED and never reach the source", async () => {
+      const a = await h.start();
+      const b = await h.start(a);
+      const asked: string[] = [];
+      a.setSnapshotSource!({ offers: () => [], part: (height, name) => void asked.push(`${height}/${name}`) });
+      const badNames = ["", "a b", "chunk\n", "x".repeat(MAX_SNAPSHOT_PART_NAME + 1), "ünï", "chunk:1", "a\u0000b", 7 as unknown as string];
+      for (const name of badNames) {
+        const e = await rejection(b.fetchSnapshotPart!(a.id, 1, name, 2_000));
+        expect(e.code, JSON.stringify(name)).to.equal("TRANSPORT_FETCH_FAILED");
+        expect(e.message).to.match(/part name/);
+      }
+      for (const height of [-1, 1.5, Number.NaN, 2 ** 53, "1" as unknown as number]) {
+        const e = await rejection(b.fetchSnapshotPart!(a.id, height, "manifest", 2_000));
+        expect(e.code, String(height)).to.equal("TRANSPORT_FETCH_FAILED");
+        expect(e.message).to.match(/height/);
+      }
+      expect(asked).to.deep.equal([]);
+      // The edges of what is valid do reach it.
+      const edge = "A-z_0.9/" + "x".repeat(MAX_SNAPSHOT_PART_NAME - 8);
+      expect(await b.fetchSnapshotPart!(a.id, 0, edge, 2_000)).to.equal(undefined);
+      expect(await b.fetchSnapshotPart!(a.id, Number.MAX_SAFE_INTEGER, "m", 2_000)).to.equal(undefined);
+      expect(asked).to.deep.equal([`0/${edge}`, `${Number.MAX_SAFE_INTEGER}/m`]);
+    });
+
+    it("snapshot requests: a source that never answers times out; an unknown or departed peer fails; all with TRANSPORT_FETCH_FAILED", async () => {
+      const a = await h.start();
+      const b = await h.start(a);
+      a.setSnapshotSource!({ offers: () => [], part: () => new Promise<undefined>(() => undefined) });
+      const t0 = Date.now();
+      const slow = await rejection(b.fetchSnapshotPart!(a.id, 5, "manifest", 400));
+      expect(slow.code).to.equal("TRANSPORT_FETCH_FAILED");
+      expect(slow.message).to.match(/within 400 ms/).and.to.include(a.id);
+      expect(Date.now() - t0).to.be.within(350, 5_000);
+      // Not a peer at all.
+      for (const p of [rejection(b.snapshotOffers!("no-such-peer", 1_000)), rejection(b.fetchSnapshotPart!("no-such-peer", 1, "m", 1_000))]) {
+        const e = await p;
+        expect(e.code).to.equal("TRANSPORT_FETCH_FAILED");
+        expect(e.message).to.include("no-such-peer");
+      }
+      // A peer that was there and left.
+      const c = await h.start(a, b);
+      await waitFor(() => b.peers!().includes(c.id), "b to see c");
+      await c.stop();
+      await waitFor(() => !b.peers!().includes(c.id), "b to see c leave");
+      expect((await rejection(b.snapshotOffers!(c.id, 1_000))).code).to.equal("TRANSPORT_FETCH_FAILED");
+      // The server still answers others.
+      expect(await b.snapshotOffers!(a.id, 5_000)).to.deep.equal([]);
+    });
+
+    it("snapshot requests after stop() reject with TRANSPORT_STOPPED, as does one in flight when it stops", async () => {
+      const a = await h.start();
+      const b = await h.start(a);
+      a.setSnapshotSource!({ offers: () => [], part: () => new Promise<undefined>(() => undefined) });
+      const pending = rejection(b.fetchSnapshotPart!(a.id, 1, "manifest", 20_000));
+      await sleep(200);
+      const t0 = Date.now();
+      await b.stop();
+      const e = await pending;
+      expect(e.code).to.equal("TRANSPORT_STOPPED");
+      expect(Date.now() - t0).to.be.lessThan(5_000);
+      expect((await rejection(b.snapshotOffers!(a.id, 1_000))).code).to.equal("TRANSPORT_STOPPED");
+      expect((await rejection(b.fetchSnapshotPart!(a.id, 1, "manifest", 1_000))).code).to.equal("TRANSPORT_STOPPED");
+      b.setSnapshotSource!(undefined);
     });
   });
 }
