@@ -1,6 +1,7 @@
 import { checkTree, type TreeCheckReport } from "./tree-check.ts";
 import { StateError } from "./errors.ts";
 import { MemoryKV } from "./memory-kv.ts";
+import { EMPTY_ROOT } from "./proof-format.ts";
 import { proveKey, sha256, updateTree, type NodeReader, type NodeWrites, type TreeChange } from "./tree.ts";
 import type { AuthenticatedStore, Changeset, IterateOptions, StagedCommit, StateProof } from "./types.ts";
 
@@ -19,6 +20,16 @@ export interface StateBackend {
   persist(batch: PersistBatch, alsoWrite?: () => void): void;
   /** Stored tree nodes (tests check that replaced nodes do not pile up). */
   countNodes(): number;
+  /** Whether a snapshot import was begun and not finished (the marker record survives a crash). */
+  importing(): boolean;
+  /** Record that an import is in progress (durably, before any imported data). */
+  beginImport(): void;
+  /** Persist imported flat values and tree node writes; neither the meta record nor the height moves. */
+  importBatch(changes: Changeset, nodes: NodeWrites): void;
+  /** Write the meta record at (height, root) and drop the import marker, atomically. */
+  finishImport(height: number, root: Uint8Array): void;
+  /** Remove every flat value and tree node and the marker: back to a never-used store. */
+  abortImport(): void;
   /** Backends with a write-ahead journal: move journaled heights into the main tables. */
   applyPending?(opts?: ApplyOptions): ApplyReport;
   /** Backends with a write-ahead journal: the backlog the applier has left. */
@@ -95,6 +106,8 @@ export class TreeStore implements AuthenticatedStore {
   private closed = false;
   /** False until the first commit, which may be at height 0 (the genesis state). */
   private committed: boolean;
+  /** A snapshot import is in progress (see beginImport). */
+  private _importing: boolean;
   private readonly backend: StateBackend;
 
   constructor(backend: StateBackend) {
@@ -102,6 +115,7 @@ export class TreeStore implements AuthenticatedStore {
     const meta = backend.readMeta();
     this._height = meta?.height ?? 0;
     this.committed = meta !== undefined;
+    this._importing = backend.importing();
     // An empty tree has no root node; recomputing from zero changes yields EMPTY_ROOT.
     this._root = meta?.root ?? updateTree(backend.readNode, []).root;
   }
@@ -119,6 +133,81 @@ export class TreeStore implements AuthenticatedStore {
     return this._root.slice();
   }
 
+  /**
+   * True while a snapshot import is unfinished, also after a crash (a marker record says so).
+   * The node then wipes the store (`abortImport`) and starts the sync again.
+   */
+  get importing(): boolean {
+    return this._importing;
+  }
+
+  /**
+   * Start importing a snapshot (state sync): only into a store that never committed and holds
+   * nothing. Durably marks the import as in progress before any data goes in.
+   */
+  beginImport(): void {
+    this.checkOpen();
+    if (this.committed) throw new StateError("STATE_IMPORT", `cannot import a snapshot into a store that has committed (height ${this._height})`, { height: this._height });
+    if (this._importing) throw new StateError("STATE_IMPORT", "an import is already in progress (an earlier one was interrupted?): abortImport() first");
+    if (Buffer.compare(this._root, EMPTY_ROOT) !== 0) throw new StateError("STATE_IMPORT", "cannot import a snapshot into a store that holds data");
+    this.backend.beginImport();
+    this._importing = true;
+  }
+
+  /**
+   * Add entries of a verified chunk (any keys not imported before; chunks in any order). The
+   * tree update and the flat values are persisted at once, so memory does not grow with the
+   * state; the committed height does not move. Returns the root of everything imported so far.
+   */
+  importBatch(entries: Iterable<readonly [Uint8Array, Uint8Array]>): Uint8Array {
+    this.checkOpen();
+    if (!this._importing) throw new StateError("STATE_IMPORT", "importBatch without beginImport");
+    const changes: Array<readonly [Uint8Array, Uint8Array]> = [];
+    for (const [k, v] of entries) {
+      if (!(v instanceof Uint8Array)) throw new StateError("STATE_IMPORT", "imported values must be Uint8Array");
+      changes.push([k, v]);
+    }
+    const { sortedChanges, treeChanges } = prepare(changes);
+    const { root, writes } = updateTree(this.backend.readNode, treeChanges);
+    this.backend.importBatch(sortedChanges, writes);
+    this._root = root;
+    return root.slice();
+  }
+
+  /**
+   * End the import: the imported state's root must be `expectedRoot` (the trusted header's);
+   * then the meta record is written at `height` and the store continues like one that committed
+   * `height` (the next commit is at height + 1). On a mismatch nothing changes and the store
+   * stays importing (abortImport, then sync again).
+   */
+  finishImport(height: number, expectedRoot: Uint8Array): void {
+    this.checkOpen();
+    if (!this._importing) throw new StateError("STATE_IMPORT", "finishImport without beginImport");
+    if (!Number.isSafeInteger(height) || height < 0) throw new StateError("STATE_BAD_HEIGHT", "import height must be a non-negative integer", { height });
+    if (Buffer.compare(this._root, expectedRoot) !== 0) {
+      throw new StateError(
+        "STATE_IMPORT",
+        `the imported state hashes to root ${Buffer.from(this._root).toString("hex")}, not the expected ${Buffer.from(expectedRoot).toString("hex")} at height ${height}`,
+        { height },
+      );
+    }
+    this.backend.finishImport(height, this._root);
+    this._importing = false;
+    this.committed = true;
+    this._height = height;
+    this.version++;
+  }
+
+  /** Drop an unfinished import's data and its marker: the store is empty and unused again. */
+  abortImport(): void {
+    this.checkOpen();
+    if (this.committed) throw new StateError("STATE_IMPORT", "abortImport on a store that has committed: it would erase the state");
+    this.backend.abortImport();
+    this._importing = false;
+    this._root = EMPTY_ROOT;
+    this.version++;
+  }
+
   get(key: Uint8Array): Uint8Array | undefined {
     this.checkOpen();
     return this.backend.get(key);
@@ -131,6 +220,7 @@ export class TreeStore implements AuthenticatedStore {
 
   stage(changes: Changeset): StagedCommit {
     this.checkOpen();
+    if (this._importing) throw new StateError("STATE_IMPORT", "the store is importing a snapshot: finish (or abort) the import first");
     const { sortedChanges, treeChanges } = prepare(changes);
     const { root, writes } = updateTree(this.backend.readNode, treeChanges);
     const baseVersion = this.version;
@@ -206,6 +296,7 @@ class MemoryBackend implements StateBackend {
   private readonly flat = new MemoryKV();
   private readonly nodes = new Map<string, Uint8Array>();
   private meta: { height: number; root: Uint8Array } | undefined;
+  private importMarker = false;
 
   readNode: NodeReader = (path) => this.nodes.get(path);
 
@@ -224,19 +315,46 @@ class MemoryBackend implements StateBackend {
   persist(batch: PersistBatch, alsoWrite?: () => void): void {
     // Run the caller's part first: if it throws, nothing of ours has been applied.
     alsoWrite?.();
-    for (const [k, v] of batch.changes) {
+    this.writeAll(batch.changes, batch.nodes);
+    this.meta = { height: batch.height, root: batch.root };
+  }
+
+  private writeAll(changes: Changeset, nodes: NodeWrites): void {
+    for (const [k, v] of changes) {
       if (v === null) this.flat.delete(k);
       else this.flat.set(k, v);
     }
-    for (const [p, enc] of batch.nodes) {
+    for (const [p, enc] of nodes) {
       if (enc === null) this.nodes.delete(p);
       else this.nodes.set(p, enc.slice()); // own copy: `enc` is a view into a shared slab
     }
-    this.meta = { height: batch.height, root: batch.root };
   }
 
   countNodes(): number {
     return this.nodes.size;
+  }
+
+  importing(): boolean {
+    return this.importMarker;
+  }
+
+  beginImport(): void {
+    this.importMarker = true;
+  }
+
+  importBatch(changes: Changeset, nodes: NodeWrites): void {
+    this.writeAll(changes, nodes);
+  }
+
+  finishImport(height: number, root: Uint8Array): void {
+    this.meta = { height, root };
+    this.importMarker = false;
+  }
+
+  abortImport(): void {
+    for (const [k] of [...this.flat.iterate(new Uint8Array(0), undefined)]) this.flat.delete(k);
+    this.nodes.clear();
+    this.importMarker = false;
   }
 
   async close(): Promise<void> {}

@@ -71,6 +71,11 @@ const META_KEY = Buffer.from([0xff]);
 const META_VERSION = 1;
 /** On-disk format record, also a 1-byte key no node path uses: u8 format number (record-seal.ts). */
 const FORMAT_KEY = Buffer.from([0xfe]);
+/**
+ * Snapshot import in progress (TreeStore.beginImport .. finishImport): another 1-byte key no
+ * node path uses; empty value. Present on open = an import was interrupted.
+ */
+const IMPORT_KEY = Buffer.from([0xfd]);
 
 function buf(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -467,7 +472,67 @@ class LmdbBackend implements StateBackend {
     this.applyPending(); // the main table is the count only once nothing is pending
     const stats = this.tree.getStats() as { entryCount?: number };
     const entries = stats.entryCount ?? 0;
-    return entries - (this.tree.get(META_KEY) === undefined ? 0 : 1) - (this.tree.get(FORMAT_KEY) === undefined ? 0 : 1);
+    const records = [META_KEY, FORMAT_KEY, IMPORT_KEY].filter((k) => this.tree.get(k) !== undefined).length;
+    return entries - records;
+  }
+
+  importing(): boolean {
+    const raw = this.tree.get(IMPORT_KEY);
+    if (raw === undefined) return false;
+    this.unsealed("tree", IMPORT_KEY, raw);
+    return true;
+  }
+
+  beginImport(): void {
+    const { tree } = this;
+    this.root.transactionSync(() => {
+      tree.putSync(IMPORT_KEY, seal(IMPORT_KEY, Buffer.alloc(0)));
+    });
+  }
+
+  /**
+   * One imported chunk in one transaction (flat values in key order, nodes in path order, so
+   * lmdb walks its B-trees forward). Not journaled: nothing reads an importing store's state
+   * as committed, and a crash leaves the marker for the node to wipe and restart.
+   */
+  importBatch(changes: PersistBatch["changes"], nodes: PersistBatch["nodes"]): void {
+    const { flat, tree } = this;
+    const paths = [...nodes.keys()].sort();
+    this.root.transactionSync(() => {
+      for (const [k, v] of changes) {
+        if (v === null) flat.removeSync(buf(k));
+        else flat.putSync(buf(k), seal(k, v));
+      }
+      for (const p of paths) {
+        const enc = nodes.get(p)!;
+        const key = Buffer.from(p, "latin1");
+        if (enc === null) tree.removeSync(key);
+        else tree.putSync(key, seal(key, enc));
+      }
+    });
+    for (const p of paths) this.cacheNode(p, nodes.get(p)!);
+  }
+
+  finishImport(height: number, root: Uint8Array): void {
+    const { tree } = this;
+    this.root.transactionSync(() => {
+      tree.putSync(META_KEY, seal(META_KEY, encodeMeta(height, root)));
+      tree.removeSync(IMPORT_KEY);
+    });
+  }
+
+  abortImport(): void {
+    const { flat, tree } = this;
+    // Values first, the tree (and with it the marker) last: a crash in between still shows
+    // the import marker, so the node wipes again.
+    this.root.transactionSync(() => {
+      flat.clearSync();
+    });
+    this.root.transactionSync(() => {
+      tree.clearSync();
+      tree.putSync(FORMAT_KEY, seal(FORMAT_KEY, Buffer.from([DATA_FORMAT])));
+    });
+    this.cache.clear();
   }
 
   async close(): Promise<void> {
