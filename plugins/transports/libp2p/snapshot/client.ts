@@ -85,17 +85,20 @@ export class SnapshotClient {
       const err = e as Error;
       if (signal.aborted) throw fetchFailed(what, peer, `no complete answer within ${timeoutMs} ms`, e);
       const tooBig = /^InvalidDataLength(Length)?Error$|^StreamBufferError$/.test(err.name) || /more than the \d+ asked for/.test(err.message);
-      if (err instanceof NetworkError || tooBig || err.name === "InvalidMessageLengthError") {
+      // A frame cut short by the peer closing its end is a protocol violation, as in block sync.
+      const truncated = /UnexpectedEOF/.test(err.name);
+      if (err instanceof NetworkError || tooBig || truncated || err.name === "InvalidMessageLengthError") {
         // Over the caller's own limit (below the protocol's) is not the peer's fault: it could not know.
         const blameless = tooBig && callersLimit !== undefined;
         if (!blameless) {
           this.scorer.penalize(peer, "syncBadFrame", `snapshot ${what} answer: ${err.message}`);
           this.log?.info({ peer, err: err.message }, "snapshot: peer sent a bad answer");
         }
-        const reason = !tooBig ? `malformed answer: ${err.message}` : callersLimit !== undefined ? `answer over maxBytes ${callersLimit}: ${err.message}` : `answer over the protocol's bounds: ${err.message}`;
+        let reason = `malformed answer: ${err.message}`;
+        if (truncated) reason = `the stream ended before a complete answer: ${err.message}`;
+        else if (tooBig) reason = callersLimit !== undefined ? `answer over maxBytes ${callersLimit}: ${err.message}` : `answer over the protocol's bounds: ${err.message}`;
         throw fetchFailed(what, peer, reason, e);
       }
-      if (/UnexpectedEOF/.test(err.name)) throw fetchFailed(what, peer, `the stream ended before a complete answer (${err.message})`, e);
       throw fetchFailed(what, peer, err.message, e);
     }
   }

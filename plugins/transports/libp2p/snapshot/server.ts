@@ -25,8 +25,7 @@ class Deadline extends Error {
  */
 export class SnapshotServer {
   source: SnapshotSource | undefined;
-  readonly stats: SnapshotServerStats = { requests: 0, offersServed: 0, partsServed: 0, partsAbsent: 0, busy: 0, badRequests: 0, answerTimeouts: 0 };
-  private partsInFlight = 0;
+  readonly stats: SnapshotServerStats = { requests: 0, offersServed: 0, partsServed: 0, partsAbsent: 0, busy: 0, badRequests: 0, answerTimeouts: 0, partsInFlight: 0 };
 
   constructor(
     private readonly protocol: string,
@@ -40,11 +39,6 @@ export class SnapshotServer {
       maxInboundStreams: this.o.maxInboundStreams,
       maxOutboundStreams: this.o.maxOutboundStreams,
     });
-  }
-
-  /** Parts being read or written now (tests, stats). */
-  get inFlight(): number {
-    return this.partsInFlight;
   }
 
   private async serve(stream: Stream, connection: Connection): Promise<void> {
@@ -63,18 +57,20 @@ export class SnapshotServer {
       const signal = AbortSignal.timeout(this.o.answerTimeoutMs);
       const src = this.source;
       let answer: Uint8Array;
+      // Counted once the answer is written.
+      let counter: "offersServed" | "partsServed" | "partsAbsent" | "busy";
       if (req.kind === "offers") {
         answer = encodeOffers(src ? this.boundedOffers(src) : []);
-        this.stats.offersServed++;
+        counter = "offersServed";
       } else if (!src) {
         answer = ABSENT_FRAME;
-        this.stats.partsAbsent++;
-      } else if (this.partsInFlight >= this.o.maxConcurrentParts) {
+        counter = "partsAbsent";
+      } else if (this.stats.partsInFlight >= this.o.maxConcurrentParts) {
         answer = BUSY_FRAME;
-        this.stats.busy++;
+        counter = "busy";
       } else {
         slot = true;
-        this.partsInFlight++;
+        this.stats.partsInFlight++;
         phase = "source";
         const bytes = await raceDeadline(Promise.resolve(src.part(req.height, req.name)), signal, "source");
         if (bytes !== undefined && !(bytes instanceof Uint8Array)) throw new Error(`snapshot source returned ${typeof bytes} for part ${req.name}`);
@@ -83,10 +79,10 @@ export class SnapshotServer {
         }
         if (bytes && bytes.length <= MAX_SNAPSHOT_PART_BYTES) {
           answer = encodePart(bytes);
-          this.stats.partsServed++;
+          counter = "partsServed";
         } else {
           answer = ABSENT_FRAME;
-          this.stats.partsAbsent++;
+          counter = "partsAbsent";
         }
       }
       phase = "answer";
@@ -98,6 +94,7 @@ export class SnapshotServer {
         signal,
         "answer",
       );
+      this.stats[counter]++;
     } catch (e) {
       const err = (e instanceof Error ? e : new Error(String(e))) as Error;
       if (err instanceof NetworkError || /^Invalid(Data|Message)Length|^StreamBufferError$/.test(err.name)) {
@@ -116,7 +113,7 @@ export class SnapshotServer {
       this.log?.debug({ peer, err: err.message }, "snapshot: request failed");
       stream.abort(err);
     } finally {
-      if (slot) this.partsInFlight--;
+      if (slot) this.stats.partsInFlight--;
     }
   }
 

@@ -32,4 +32,6 @@ export interface SnapshotServerStats {
   badRequests: number;
   /** Answers not written within answerTimeoutMs (slow or absent reader, slow source). */
   answerTimeouts: number;
+  /** Parts being read or written now (a gauge, ≤ maxConcurrentParts). */
+  partsInFlight: number;
 }
