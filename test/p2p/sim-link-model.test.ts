@@ -25,4 +25,33 @@ describe("sim transport: link models", () => {
     expect(await a!.fetchTxs(c!.id, [h], 50)).to.deep.equal([new Uint8Array(h)]);
     await Promise.all([a, b, c].map((t) => t!.stop()));
   });
+
+  it("snapshot requests cross the link model both ways: each leg is delayed (sized by what it carries) or lost (a timeout)", async () => {
+    const seen: Array<{ from: string; to: string; bytes: number }> = [];
+    const hub = new SimHub({
+      decide: (from, to, traffic, bytes) => {
+        if (traffic !== "snapshot") return { delayMs: 0 };
+        seen.push({ from, to, bytes });
+        return from === "c" || to === "c" ? { drop: true } : { delayMs: 80 };
+      },
+    });
+    const [a, b, c] = ["a", "b", "c"].map((id) => hub.attach(id));
+    const part = new Uint8Array(randomBytes(5000));
+    for (const t of [b!, c!]) t.setSnapshotSource({ offers: () => [{ height: 3, descriptor: Uint8Array.of(1) }], part: () => part });
+    const t0 = performance.now();
+    const got = await a!.fetchSnapshotPart!(b!.id, 3, "chunk/0", 2_000);
+    expect(performance.now() - t0).to.be.at.least(150);
+    expect(Buffer.from(got!).equals(Buffer.from(part))).to.equal(true);
+    expect(seen.map((s) => [s.from, s.to])).to.deep.equal([["a", "b"], ["b", "a"]]);
+    expect(seen[1]!.bytes).to.equal(part.length);
+    let err: (Error & { code?: string }) | undefined;
+    await a!.snapshotOffers!(c!.id, 100).catch((e: Error) => (err = e));
+    expect(err?.code).to.equal("TRANSPORT_FETCH_FAILED");
+    expect(err?.message).to.match(/within 100 ms/);
+    // Slower than the deadline: a timeout too.
+    err = undefined;
+    await a!.snapshotOffers!(b!.id, 100).catch((e: Error) => (err = e));
+    expect(err?.code).to.equal("TRANSPORT_FETCH_FAILED");
+    await Promise.all([a, b, c].map((t) => t!.stop()));
+  });
 });
