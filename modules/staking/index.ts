@@ -1,5 +1,5 @@
 import { ContainerModule, inject, injectable } from "inversify";
-import type { ChainModule, Ctx, ModuleInstance } from "../../runtime/modules/types.ts";
+import type { ChainModule, Ctx, ModuleInstance, ValidatorUpdate } from "../../runtime/modules/types.ts";
 import { RuntimeTokens } from "../../runtime/app/interfaces.ts";
 import { StakingKeeper, StakingConfigToken } from "./keeper/staking-keeper.ts";
 import { stakingConfig, type StakingModuleOptions } from "./params.ts";
@@ -41,6 +41,11 @@ export class StakingModule implements ModuleInstance<StakingGenesis> {
   /** Matured queue entries (bounded by maxMaturePerBlock), then O(maxValidators) set updates. */
   endBlock(ctx: Ctx): StakingValidatorUpdate[] {
     return this.keeper.endBlock(ctx);
+  }
+
+  /** The set history endBlock records (effective heights): what state sync checks peers' validator sets against. */
+  consensusSet(ctx: Ctx, height: number): ValidatorUpdate[] {
+    return this.keeper.valset.activeSetFor(ctx, height).map((m) => ({ address: m.operator, power: m.power, consensusPubKey: m.consensusPubKey, band: m.band }));
   }
 }
 

@@ -128,6 +128,11 @@ export class Application {
   }
 
   /** Runtime params of committed state; re-parsed only when their stored bytes change. */
+  /** The consensus validator set at `height` as the state records it (ModuleInstance.consensusSet); undefined when no module records it. */
+  consensusSet(height: number, info: BlockInfo): ValidatorUpdate[] | undefined {
+    return this.modules.consensusSet(this.queryContext(info), height);
+  }
+
   params(): RuntimeParams {
     // Params change only through a commit, and every commit after genesis raises the height:
     // admission asks for them twice per transaction, so the read is skipped within a height.

@@ -148,6 +148,13 @@ export class ModuleManager {
     return updates;
   }
 
+  /** The consensus members at `height` from the one module that records them (ModuleInstance.consensusSet); undefined when none does. */
+  consensusSet(ctx: Ctx, height: number): ValidatorUpdate[] | undefined {
+    const providers = this.loaded.filter((l) => l.instance.consensusSet);
+    if (providers.length > 1) throw new ModuleManagerError("CHAIN_INVALID", `modules ${providers.map((l) => l.def.name).join(", ")} all implement consensusSet: at most one module may record the consensus validator set`);
+    return providers[0]?.instance.consensusSet!(ctx, height);
+  }
+
   /** Whether any module reacts to transactions (the application skips building outcomes otherwise). */
   get hasTxListeners(): boolean {
     return this.txListeners.length > 0;

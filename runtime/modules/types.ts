@@ -123,6 +123,14 @@ export interface ModuleInstance<G = any> {
   afterTx?(ctx: MsgCtx, tx: TxOutcome): void;
   /** Bounded work only. May return validator-set updates (applied at H+2 by consensus). */
   endBlock?(ctx: Ctx): ValidatorUpdate[] | void;
+  /**
+   * The members of the validator set consensus uses at `height` (power > 0), as the module that
+   * returns validator updates recorded them in state, for heights up to the committed one + 2.
+   * State sync checks the validator sets peers serve against it: a header's commit is trusted
+   * only if it verifies against a set the synced state itself records. At most one module of a
+   * chain implements it (the one whose endBlock returns the updates).
+   */
+  consensusSet?(ctx: Ctx, height: number): ValidatorUpdate[];
 }
 
 /** A module: one folder, registered with the node by this definition object. */

@@ -11,6 +11,8 @@ const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byt
 const META_LATEST = Buffer.from("latest");
 const META_GENESIS = Buffer.from("genesis");
 const META_FORMAT = Buffer.from("format");
+/** u64 height of the first block held, when the node joined by state sync (absent: from genesis). */
+const META_BASE = Buffer.from("base");
 
 export interface BlockStoreOptions {
   /** What the file is called in error messages. Default "block store". */
@@ -129,6 +131,26 @@ export class BlockStore {
     // Candidates of this height and below can never be needed again.
     const candidates = this.candidates.db;
     for (const k of candidates.getKeys({ end: buf(u64Key(block.header.height + 1)) })) candidates.removeSync(k);
+  }
+
+  /**
+   * The first block of a node that joined by state sync (state-sync/): the snapshot's block with
+   * its certificate and the consensus records of its height and the next, in one durable
+   * transaction. Its receipts are not synced (they stay with the nodes that executed it).
+   */
+  writeSyncedBase(block: Block, hash: Uint8Array, commit: Uint8Array, setOfHeight: Uint8Array, setOfNext: Uint8Array): void {
+    const h = block.header.height;
+    this.root.transactionSync(() => {
+      this.valsets.put(buf(u64Key(h)), setOfHeight);
+      this.putBlock(block, hash, [], [], { commit, nextValidatorSet: setOfNext });
+      this.meta.put(META_BASE, u64Key(h));
+    });
+  }
+
+  /** Height of the first block this store holds: 1, or the snapshot height of a state-synced node. */
+  baseHeight(): number {
+    const v = this.meta.get(META_BASE);
+    return v ? Number(readU64Key(v)) : 1;
   }
 
   /**

@@ -70,6 +70,26 @@ export const nodeConfigSchema = {
     checkInvariants: { type: "boolean" },
     /** Exit with status 1 when the node halts (for a supervisor that restarts it); else keep serving RPC, reporting the halt. */
     exitOnHalt: { type: "boolean" },
+    /** State snapshots this node serves, and joining a network from one (docs/validators.md, State sync). */
+    stateSync: {
+      type: "object",
+      properties: {
+        /** On a home without chain data, restore the state from peers' snapshots instead of executing every block since genesis. */
+        enable: { type: "boolean" },
+        /** Take a snapshot every this many blocks (0: serve none). */
+        snapshotInterval: { type: "integer", minimum: 0, maximum: 100000000 },
+        /** Snapshots kept on disk (the oldest are removed). */
+        snapshotKeep: { type: "integer", minimum: 1, maximum: 100 },
+        /** How long to gather peers' snapshot offers before choosing one. */
+        discoveryMs: { type: "integer", minimum: 100, maximum: 600000 },
+        /** Deadline of one chunk request. */
+        chunkTimeoutMs: { type: "integer", minimum: 100, maximum: 600000 },
+        /** Chunk requests in flight at once. */
+        fetchers: { type: "integer", minimum: 1, maximum: 64 },
+      },
+      required: ["enable", "snapshotInterval", "snapshotKeep", "discoveryMs", "chunkTimeoutMs", "fetchers"],
+      additionalProperties: false,
+    },
     /** "single": this node alone produces blocks (dev chain). "bft": PoSPECTRUM with the staking validators. */
     consensus: { enum: ["single", "bft"] },
     /** Peer-to-peer network of a BFT node (docs/devnet.md). */
@@ -101,7 +121,7 @@ export const nodeConfigSchema = {
     logLevel: { enum: ["trace", "debug", "info", "warn", "error", "fatal"] },
     logFormat: { enum: ["pretty", "json"] },
   },
-  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "transport", "plugins", "pluginOptions", "checkInvariants", "exitOnHalt", "consensus", "p2p", "bft", "logLevel", "logFormat"],
+  required: ["moniker", "rpc", "blockTimeMs", "mempool", "verifyThreads", "quantum", "transport", "plugins", "pluginOptions", "checkInvariants", "exitOnHalt", "stateSync", "consensus", "p2p", "bft", "logLevel", "logFormat"],
   additionalProperties: false,
 } as const;
 
@@ -131,6 +151,7 @@ export function defaultNodeConfig(): NodeConfig {
     pluginOptions: {},
     checkInvariants: false,
     exitOnHalt: false,
+    stateSync: { enable: false, snapshotInterval: 1000, snapshotKeep: 2, discoveryMs: 10_000, chunkTimeoutMs: 30_000, fetchers: 4 },
     consensus: "single",
     p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
     bft: { timeoutProposeMs: 3000, timeoutVoteMs: 1000, timeoutDeltaMs: 500 },

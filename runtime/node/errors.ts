@@ -22,6 +22,8 @@ export const NODE_ERRORS = {
   NODE_HALTED: 15, // the node halted: it refuses transactions until restarted
   NODE_DATA_DAMAGED: 16, // a damaged data file: lmdb meta pages lmdb-js would crash on (lmdb-file-check.ts), a record failing its checksum (record-seal.ts)
   NODE_DATA_FORMAT: 17, // a data file in an on-disk format this version does not read
+  STATE_SYNC_FAILED: 18, // state sync found no usable snapshot, or peers served data that does not verify (state-sync/)
+  STATE_SYNC_UNTRUSTED: 19, // the snapshot's block is not signed by enough of the trusted validator set (state-sync/trust.ts)
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERRORS;

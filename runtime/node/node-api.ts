@@ -21,6 +21,8 @@ export interface ChainStatus {
   nodeVersion: string;
   /** Present once the node has halted: it produces and accepts nothing until restarted. */
   halted?: { reason: string };
+  /** Lowest height whose block this node holds: 1, or the snapshot height it state-synced from. */
+  earliestBlockHeight?: number;
 }
 
 export interface EventView {

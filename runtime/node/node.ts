@@ -29,6 +29,11 @@ import { singleProducer, type ProducerFactory } from "./producer.ts";
 import { nodeConsensusPorts } from "./consensus-ports.ts";
 import type { AccountView, BlockView, ChainStatus, CoinView, EventView, NodeApi, NodeEvent, ProofView, TxStatusView } from "./node-api.ts";
 import { NodeErrors } from "./errors.ts";
+import type { NodeTransport } from "../p2p/transport.ts";
+import type { TreeStore } from "../state/authenticated-store.ts";
+import { SnapshotService, snapshotsDir } from "./state-sync/snapshot-service.ts";
+import { stateSyncFromPeers } from "./state-sync/client.ts";
+import { genesisValidatorSet } from "../consensus/engine/valset.ts";
 
 export const NODE_VERSION = "0.2.0";
 const ZERO_HASH = new Uint8Array(32);
@@ -56,6 +61,12 @@ export interface NodeOptions {
    * config says consensus "bft" refuses to start without one.
    */
   readonly producer?: ProducerFactory;
+  /**
+   * Restore the state from peers' snapshots when the data directory is new (state-sync/),
+   * instead of executing every block since genesis. The composition root passes it when
+   * config.stateSync.enable is set and the home holds no chain data.
+   */
+  readonly stateSync?: { readonly transport: NodeTransport };
 }
 
 /**
@@ -84,6 +95,8 @@ export class NexusNode implements NodeApi {
   /** toHex(latest.hash), once per block: every admitted transaction's BlockInfo carries it. */
   private latestHashHex = toHex(ZERO_HASH);
   private blockProducer: BlockProducer | undefined;
+  /** Snapshots this node takes and serves to state-syncing peers (config.stateSync.snapshotInterval > 0). */
+  snapshots: SnapshotService | undefined;
   /** InitChain's validator updates, when genesis ran in this process. */
   private genesisUpdates: ValidatorUpdate[] | undefined;
   /** App work (proposals, validation, commits, sync) one task at a time. */
@@ -152,6 +165,17 @@ export class NexusNode implements NodeApi {
     const node = new NexusNode(o, stateDb, blocksDb, store, blocks, o.verifier ?? new InlineVerifier(o.schemes));
     try {
       await node.initialise();
+      const sc = o.config.stateSync;
+      if (sc.snapshotInterval > 0) {
+        node.snapshots = await SnapshotService.open({
+          dir: snapshotsDir(o.dataDir),
+          interval: sc.snapshotInterval,
+          keep: sc.snapshotKeep,
+          log: o.logger,
+          blocks,
+          openView: () => store.snapshotView(),
+        });
+      }
     } catch (e) {
       await node.closeStores();
       throw e;
@@ -245,7 +269,9 @@ export class NexusNode implements NodeApi {
     }
     // Genesis record first, then the genesis state: a crash in between redoes the second.
     if (stored === undefined) this.blocks.writeGenesis(genesisJson);
-    if (!this.store.initialised) {
+    if (!this.store.initialised && this.o.stateSync && this.blocks.latestHeight() === 0) {
+      await this.restoreFromPeers(this.o.stateSync.transport);
+    } else if (!this.store.initialised) {
       const { staged, validatorUpdates } = this.app.initChain(this.o.genesis);
       this.genesisUpdates = validatorUpdates;
       staged.commit(0);
@@ -271,6 +297,24 @@ export class NexusNode implements NodeApi {
       this.latestHashHex = toHex(this.latest.hash);
       this.log.info({ height: h, hash: toHex(this.latest.hash) }, "resuming from last committed block");
     }
+  }
+
+  /**
+   * State sync: the state at a recent height from peers' snapshots, trusted from the genesis
+   * validator set (state-sync/trust.ts); the snapshot's block becomes this node's first.
+   */
+  private async restoreFromPeers(transport: NodeTransport): Promise<void> {
+    const trusted = genesisValidatorSet(this.genesisValidatorUpdates().filter((u) => u.power > 0n));
+    await stateSyncFromPeers({
+      chainId: this.chainId,
+      transport,
+      store: this.store as TreeStore,
+      blocks: this.blocks,
+      trusted,
+      consensusSet: (height, header) => this.app.consensusSet(height, { chainId: this.chainId, height: header.height, time: header.time, proposer: header.proposer, prevHash: toHex(header.prevHash) }),
+      log: this.log,
+      options: this.o.config.stateSync,
+    });
   }
 
   /** The last block was stored but the process died before its state commit: execute it again. */
@@ -349,6 +393,7 @@ export class NexusNode implements NodeApi {
     this.app.commit(execution);
     this.latest = { header: block.header, hash };
     this.latestHashHex = toHex(hash);
+    this.snapshots?.afterCommit(block.header.height);
     const ctx = this.app.queryContext(this.headerInfo());
     const evicted = this.mempool.update(block.header.height, execution.receipts.map((r) => r.txHash), (s) => getNonce(ctx, s));
     const failed = execution.receipts.filter((r) => r.code !== 0).length;
@@ -373,6 +418,7 @@ export class NexusNode implements NodeApi {
     this.running = false;
     await this.blockProducer?.stop();
     await this.work.catch(() => undefined);
+    await this.snapshots?.stop();
     await this.verifier.close();
     await this.closeStores();
   }
@@ -394,6 +440,7 @@ export class NexusNode implements NodeApi {
       latestBlockTime: this.latest?.header.time ?? this.o.genesis.genesisTime,
       mempoolSize: this.mempool.size,
       nodeVersion: NODE_VERSION,
+      earliestBlockHeight: Math.min(this.blocks.baseHeight(), Math.max(1, this.store.height)),
       ...(this.haltReason !== undefined ? { halted: { reason: this.haltReason } } : {}),
     };
   }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readGenesis } from "./genesis.ts";
 import { loadNodeConfig, pluginSelection, type NodeConfig } from "./config.ts";
@@ -26,6 +26,8 @@ export interface RunOptions {
   rpcPort?: number;
   blockTimeMs?: number;
   logLevel?: string;
+  /** Restore the state from peers' snapshots on a home without chain data (overrides config stateSync.enable). */
+  stateSync?: boolean;
   /** Plugins the composition root makes available; config.json selects among them (default: the bundled ones). */
   plugins?: readonly NexusPlugin[];
 }
@@ -116,6 +118,7 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
   if (o.rpcPort !== undefined) overrides.rpc = { port: o.rpcPort };
   if (o.blockTimeMs !== undefined) overrides.blockTimeMs = o.blockTimeMs;
   if (o.logLevel !== undefined) overrides.logLevel = o.logLevel;
+  if (o.stateSync) overrides.stateSync = { enable: true };
   const config = loadNodeConfig(paths.config, overrides);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, name: config.moniker });
   const genesis = readGenesis(paths.genesis);
@@ -139,6 +142,8 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
   const verifier = new WorkerVerifyPool({ threads: config.verifyThreads || undefined, schemes: plugins.signatureSchemes });
   // Closed here if the node never opens; node.stop() closes it otherwise (a second close is a no-op).
   opened.push(() => verifier.close());
+  const stateSync = config.stateSync.enable && transport ? prepareStateSync(paths.data, log) : false;
+  if (config.stateSync.enable && !transport) log.warn("stateSync.enable is set but this node has no p2p transport (consensus \"single\"): starting from genesis");
   const node = await NexusNode.open({
     dataDir: paths.data,
     config,
@@ -156,8 +161,11 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
           operatorKey: { scheme: ed25519, secretKey: validator.secretKey, publicKey: validator.publicKey, address: validator.address },
         })
       : undefined,
+    ...(stateSync && transport ? { stateSync: { transport } } : {}),
   });
   opened.push(() => node.stop());
+  if (stateSync) rmSync(join(paths.data, STATE_SYNC_MARKER), { force: true });
+  if (node.snapshots) transport?.setSnapshotSource?.(node.snapshots);
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
     startRpcServer: (
       api: NodeApi,
@@ -181,6 +189,26 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
   const missing = missingHeapFlags();
   if (missing.length) log.info({ missing: missing.join(" ") }, "started without the node's V8 heap flags: it will hold more memory than it needs (see docs/config.md, Memory)");
   return { log, node, exitOnHalt: config.exitOnHalt };
+}
+
+/** Present while a state sync has not finished: the next start removes the partial data and syncs again. */
+const STATE_SYNC_MARKER = "state-sync.incomplete";
+
+/**
+ * Whether this start restores the state from peers: only on a home without chain data, or one
+ * whose earlier state sync did not finish (its partial data is removed first).
+ */
+function prepareStateSync(dataDir: string, log: Logger): boolean {
+  const marker = join(dataDir, STATE_SYNC_MARKER);
+  if (existsSync(marker)) {
+    log.warn({ dataDir }, "state sync: an earlier state sync did not finish; removing its partial data and starting again");
+    for (const f of readdirSync(dataDir)) if (f !== STATE_SYNC_MARKER) rmSync(join(dataDir, f), { recursive: true, force: true });
+  } else if (existsSync(join(dataDir, "blocks.lmdb"))) {
+    return false; // chain data already here: block sync from where it is
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(marker, "a state sync is in progress; if the node is not running, the next start removes this directory's data and syncs again\n");
+  return true;
 }
 
 export class HomeDamagedError extends NodeErrors<"HOME_DAMAGED"> {}

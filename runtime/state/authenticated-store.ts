@@ -20,6 +20,8 @@ export interface StateBackend {
   persist(batch: PersistBatch, alsoWrite?: () => void): void;
   /** Stored tree nodes (tests check that replaced nodes do not pile up). */
   countNodes(): number;
+  /** Every committed value as of now, unaffected by later commits while it is iterated (TreeStore.snapshotView). */
+  snapshotView(): { keys: number; entries: Iterable<readonly [Uint8Array, Uint8Array]>; close(): void };
   /** Whether a snapshot import was begun and not finished (the marker record survives a crash). */
   importing(): boolean;
   /** Record that an import is in progress (durably, before any imported data). */
@@ -274,6 +276,17 @@ export class TreeStore implements AuthenticatedStore {
     return checkTree(this.backend.readNode, this._root, opts);
   }
 
+  /**
+   * The committed state pinned as it is now, to be read while later blocks commit (snapshots
+   * for state sync): every key and value in key order, the height and root they hash to.
+   * close() releases it (on lmdb, a read transaction that keeps old pages from reuse).
+   */
+  snapshotView(): { height: number; root: Uint8Array; keys: number; entries: Iterable<readonly [Uint8Array, Uint8Array]>; close(): void } {
+    this.checkOpen();
+    if (!this.committed || this._importing) throw new StateError("STATE_IMPORT", "no committed state to take a snapshot of");
+    return { height: this._height, root: this._root.slice(), ...this.backend.snapshotView() };
+  }
+
   /** Number of tree nodes held by the backend: one per leaf and internal node of the latest tree. */
   nodeCount(): number {
     this.checkOpen();
@@ -332,6 +345,11 @@ class MemoryBackend implements StateBackend {
 
   countNodes(): number {
     return this.nodes.size;
+  }
+
+  snapshotView(): { keys: number; entries: Iterable<readonly [Uint8Array, Uint8Array]>; close(): void } {
+    const entries = [...this.flat.iterate(new Uint8Array(0), undefined)];
+    return { keys: entries.length, entries, close: () => undefined };
   }
 
   importing(): boolean {

@@ -64,7 +64,7 @@ export class Cluster {
     readonly genesis: GenesisDoc = clusterGenesis(validators),
   ) {}
 
-  async start(i: number): Promise<NexusNode> {
+  async start(i: number, opts: { config?: Partial<NodeConfig>; stateSync?: boolean; wire?: (t: NodeTransport) => NodeTransport } = {}): Promise<NexusNode> {
     this.dirs[i] ??= mkdtempSync(join(tmpdir(), `nexus-bft-${i}-`));
     const k = validatorKey(i);
     const transport = this.hub.attach(`n${i}`);
@@ -73,6 +73,7 @@ export class Cluster {
     let wire: NodeTransport = transport;
     if (this.equivocators.has(i) && signer) wire = equivocatingTransport(wire, this.genesis.chainId, signer);
     if (this.noFullBlocks) wire = noFullBlocksTransport(wire);
+    if (opts.wire) wire = opts.wire(wire);
     const defaults = defaultNodeConfig();
     const config: NodeConfig = {
       ...defaults,
@@ -80,6 +81,7 @@ export class Cluster {
       blockTimeMs: 100,
       checkInvariants: true,
       bft: { ...defaults.bft, timeoutProposeMs: 500, timeoutVoteMs: 250, timeoutDeltaMs: 100 },
+      ...opts.config,
     };
     const dataDir = join(this.dirs[i]!, "data");
     const node = await NexusNode.open({
@@ -99,7 +101,9 @@ export class Cluster {
         syncCheckMs: 300,
         prefillLocalMs: this.prefillLocalMs,
       }),
+      ...(opts.stateSync ? { stateSync: { transport: wire } } : {}),
     });
+    if (node.snapshots) wire.setSnapshotSource?.(node.snapshots);
     this.members[i] = { node, transport };
     await node.start();
     return node;
@@ -150,7 +154,9 @@ export class Cluster {
   /** Same block hash and state root at every height all of `nodes` have. */
   assertAgreement(nodes: number[] = this.running()): number {
     const top = Math.min(...nodes.map((i) => this.node(i).height));
-    for (let h = 1; h <= top; h++) {
+    // A node that joined by state sync holds blocks from its snapshot's height on.
+    const base = Math.max(1, ...nodes.map((i) => this.node(i).status().earliestBlockHeight ?? 1));
+    for (let h = base; h <= top; h++) {
       const views = nodes.map((i) => this.node(i).getBlock(h)!);
       for (const v of views) {
         if (v.hash !== views[0]!.hash || v.header.stateRoot !== views[0]!.header.stateRoot) {

@@ -18,7 +18,7 @@ interface LockModule {
   HomeLock: { acquire(path: string, home: string): { release(): void } };
 }
 interface RunModule {
-  runNode(app: ChainApp, opts: { home: string; dev: boolean; rpcPort?: number; blockTimeMs?: number; logLevel?: string }): Promise<void>;
+  runNode(app: ChainApp, opts: { home: string; dev: boolean; rpcPort?: number; blockTimeMs?: number; logLevel?: string; stateSync?: boolean }): Promise<void>;
 }
 
 async function load<T>(spec: string, what: string): Promise<T> {
@@ -62,12 +62,13 @@ export function startCommand(app: ChainApp): Command {
     .option("--rpc-port <port>", "JSON-RPC port (default from config.json, 7700)", intOption("--rpc-port"))
     .option("--block-time <ms>", "target block interval in milliseconds", intOption("--block-time"))
     .option("--log-level <level>", "trace, debug, info, warn, error or fatal")
-    .action(async (o: { dev?: boolean; rpcPort?: number; blockTime?: number; logLevel?: string }, cmd: Command) => {
+    .option("--state-sync", "on a home without chain data, restore the state from peers' snapshots instead of executing every block since genesis (config stateSync.enable; docs/validators.md)")
+    .action(async (o: { dev?: boolean; rpcPort?: number; blockTime?: number; logLevel?: string; stateSync?: boolean }, cmd: Command) => {
       if (o.logLevel && !["trace", "debug", "info", "warn", "error", "fatal"].includes(o.logLevel)) {
         throw new CliError("CLI_BAD_OPTION", `--log-level "${o.logLevel}" is not one of trace, debug, info, warn, error, fatal`);
       }
       const { runNode } = await load<RunModule>("../../node/run.ts", "node runner");
-      await runNode(app, { home: resolveHome(cmd), dev: o.dev === true, rpcPort: o.rpcPort, blockTimeMs: o.blockTime, logLevel: o.logLevel });
+      await runNode(app, { home: resolveHome(cmd), dev: o.dev === true, rpcPort: o.rpcPort, blockTimeMs: o.blockTime, logLevel: o.logLevel, ...(o.stateSync ? { stateSync: true } : {}) });
     });
 }
 
