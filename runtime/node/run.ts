@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readGenesis } from "./genesis.ts";
 import { loadNodeConfig, pluginSelection, type NodeConfig } from "./config.ts";
@@ -19,6 +19,7 @@ import type { NodeTransport } from "../p2p/transport.ts";
 import { bftProducerFromConfig } from "./bft-producer.ts";
 import { missingHeapFlags } from "./heap-flags.ts";
 import { NodeErrors } from "./errors.ts";
+import { finishStateSync, prepareStateSync } from "./state-sync/marker.ts";
 
 export interface RunOptions {
   home: string;
@@ -164,7 +165,7 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
     ...(stateSync && transport ? { stateSync: { transport } } : {}),
   });
   opened.push(() => node.stop());
-  if (stateSync) rmSync(join(paths.data, STATE_SYNC_MARKER), { force: true });
+  if (stateSync) finishStateSync(paths.data);
   if (node.snapshots) transport?.setSnapshotSource?.(node.snapshots);
   const { startRpcServer } = (await import("../rpc/server.ts")) as {
     startRpcServer: (
@@ -189,26 +190,6 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
   const missing = missingHeapFlags();
   if (missing.length) log.info({ missing: missing.join(" ") }, "started without the node's V8 heap flags: it will hold more memory than it needs (see docs/config.md, Memory)");
   return { log, node, exitOnHalt: config.exitOnHalt };
-}
-
-/** Present while a state sync has not finished: the next start removes the partial data and syncs again. */
-const STATE_SYNC_MARKER = "state-sync.incomplete";
-
-/**
- * Whether this start restores the state from peers: only on a home without chain data, or one
- * whose earlier state sync did not finish (its partial data is removed first).
- */
-function prepareStateSync(dataDir: string, log: Logger): boolean {
-  const marker = join(dataDir, STATE_SYNC_MARKER);
-  if (existsSync(marker)) {
-    log.warn({ dataDir }, "state sync: an earlier state sync did not finish; removing its partial data and starting again");
-    for (const f of readdirSync(dataDir)) if (f !== STATE_SYNC_MARKER) rmSync(join(dataDir, f), { recursive: true, force: true });
-  } else if (existsSync(join(dataDir, "blocks.lmdb"))) {
-    return false; // chain data already here: block sync from where it is
-  }
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(marker, "a state sync is in progress; if the node is not running, the next start removes this directory's data and syncs again\n");
-  return true;
 }
 
 export class HomeDamagedError extends NodeErrors<"HOME_DAMAGED"> {}

@@ -156,6 +156,11 @@ describe("validator onboarding: the commands of docs/validators.md on a four-val
       const g = JSON.parse(readFileSync(file, "utf8")) as { modules: { staking: { params: Record<string, unknown> } } };
       Object.assign(g.modules.staking.params, { signedBlocksWindow: WINDOW, minSignedPerWindowBps: 500, downtimeJailDurationMs: JAIL_MS });
       writeFileSync(file, JSON.stringify(g, null, 2) + "\n");
+      // Snapshots every 20 blocks (6 s), for the node that joins by state sync at the end.
+      const cfgFile = join(n.home, "config.json");
+      const cfg = JSON.parse(readFileSync(cfgFile, "utf8")) as Record<string, unknown>;
+      cfg.stateSync = { snapshotInterval: 20, snapshotKeep: 10 };
+      writeFileSync(cfgFile, JSON.stringify(cfg, null, 2) + "\n");
     }
     layout.nodes.forEach((n) => procs.push(startNode(n.home)));
     client0 = new NexusClient(rpc0(), { timeoutMs: 5000 });
@@ -297,5 +302,33 @@ describe("validator onboarding: the commands of docs/validators.md on a four-val
     await wait(`height ${h + 5}`, async () => ((await height(client0)) >= h + 5 ? true : undefined), 30_000);
     const v = await json<ValidatorView>(["query", "staking", "validator", "--operator", operator, "--node", rpc4]);
     expect(v).to.include({ jailed: false, status: "bonded" });
+  });
+
+  it("a sixth node joins by state sync (nexus start --state-sync): from a recent snapshot, not from block 1, then to the tip", async () => {
+    const home5 = join(dir, "node5");
+    const [rpcPort, p2pPort] = [await freePort(), await freePort()];
+    const j = await json<{ rpcUrl: string }>(["--home", home5, "join", "--devnet", dir, "--rpc-port", String(rpcPort), "--p2p-port", String(p2pPort), "--json"]);
+    const proc = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", CLI, "--home", home5, "start", "--state-sync", "--log-level", "info"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    proc.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const synced: NodeProc = { proc, out: () => out, exited: new Promise((r) => proc.once("exit", r)) };
+    try {
+      const client5 = new NexusClient(j.rpcUrl, { timeoutMs: 5000 });
+      const top = await height(client0);
+      await waitFor(`the state-synced node at height ${top}`, async () => ((await height(client5).catch(() => 0)) >= top ? true : undefined), 90_000).catch((e: Error) => {
+        throw new Error(`${e.message}\n--- node5 log ---\n${out.slice(-4000)}`);
+      });
+      const s = await client5.status();
+      expect(s.earliestBlockHeight, "it starts from a snapshot").to.be.above(1);
+      expect(out).to.match(/state sync: state restored/);
+      expect(await client5.getBlock(1), "no block before the snapshot").to.equal(null);
+      // Same chain: the block it holds at a common height, and the operator's balance.
+      const h = await height(client5);
+      expect((await client5.getBlock(h))?.hash).to.equal((await client0.getBlock(h))?.hash);
+      expect((await client5.getBalance(operator)).amount).to.equal((await client0.getBalance(operator)).amount);
+    } finally {
+      await stopNode(synced);
+    }
   });
 });

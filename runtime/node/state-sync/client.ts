@@ -70,7 +70,7 @@ const RECORD_PEERS = 3;
 
 export async function stateSyncFromPeers(d: StateSyncDeps): Promise<StateSyncResult> {
   const t = d.transport;
-  if (!t.snapshotOffers || !t.fetchSnapshotPart) throw new StateSyncError("STATE_SYNC_FAILED", "the configured transport cannot fetch snapshots: use the libp2p transport, or turn stateSync.enable off to sync blocks from genesis");
+  if (!t.snapshotOffers || !t.fetchSnapshotPart) throw new StateSyncError("STATE_SYNC_FAILED", "the configured transport cannot fetch snapshots (it lacks snapshotOffers/fetchSnapshotPart): use the libp2p transport, or turn stateSync.enable off to sync blocks from genesis");
   const now = d.now ?? Date.now;
   const started = now();
   const candidates = await discover(d);
@@ -112,7 +112,7 @@ async function discover(d: StateSyncDeps): Promise<Candidate[]> {
   const deadline = now() + d.options.discoveryMs;
   const asked = new Set<string>();
   const byKey = new Map<string, Candidate>();
-  const earliestEnd = now() + Math.min(2_000, d.options.discoveryMs);
+  const earliestEnd = now() + Math.min(500, d.options.discoveryMs);
   for (;;) {
     const peers = (d.transport.peers?.() ?? []).filter((p) => !asked.has(p));
     await Promise.all(
