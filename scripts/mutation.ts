@@ -77,6 +77,11 @@ export const GROUPS: Record<string, Group> = {
     mutate: ["runtime/state/record-seal.ts", "runtime/state/tree-check.ts", "runtime/node/lmdb-file-check.ts"],
     specs: ["test/state/sealed-records.test.ts", "test/state/tree-check.test.ts", "test/node/lmdb-file-check.test.ts", "test/node/data-damage.test.ts"],
   },
+  /** What a state-syncing node believes: the snapshot format's checks and the trust rules. */
+  "state-sync": {
+    mutate: ["runtime/state/snapshot/format.ts", "runtime/state/snapshot/chunk.ts", "runtime/node/state-sync/trust.ts", "runtime/node/state-sync/descriptor.ts"],
+    specs: ["test/state/snapshot.test.ts", "test/state/snapshot-import.test.ts", "test/node/state-sync-trust.test.ts"],
+  },
 };
 
 const program = new Command("mutation")
