@@ -162,6 +162,11 @@ if (rl) {
   row(`… notifications missed by clients that keep up; outside nexus_status p50 / p99`, `${n(rl.missedByClients)}; ${n(rl.statusP50ms)} / ${n(rl.statusP99ms)} ms`, "0 missed", rl.missedByClients === 0);
 }
 
+const ss = load("state-sync.json")?.["accounts-1000000"];
+if (ss) {
+  row(`joining a network whose state holds ${n(ss.accounts)} accounts (${n(ss.stateKeys)} keys): by state sync vs by block sync from genesis, to the validator's height (bench/state-sync.ts, ${date(ss.measuredAt)}; one validator and the joiner in one process, libp2p on 127.0.0.1)`, `${ss.stateSyncSeconds} s vs ${ss.blockSyncSeconds} s (×${ss.speedup})`, "faster than replaying", ss.stateSyncSeconds < ss.blockSyncSeconds);
+  row(`… the snapshot it restored (height ${ss.snapshot.height}): size / time to write it while blocks went on`, `${ss.snapshot.mib} MiB / ${ss.snapshot.writeSeconds} s`, "");
+}
 const bh = load("bhls-claims.json")?.claims;
 const big = bh?.results?.["1000000"];
 const smallB = bh?.results?.["1000"];

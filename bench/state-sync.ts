@@ -140,11 +140,10 @@ async function main(): Promise<void> {
   const fillSeconds = (performance.now() - t) / 1000;
   const filledAt = v.node.height;
   console.log(`filled ${ACCOUNTS} accounts in ${filledAt} blocks, ${fillSeconds.toFixed(1)} s`);
-  // The next snapshot after the fill, complete on disk.
-  const snapAt = Math.ceil((filledAt + 1) / INTERVAL) * INTERVAL;
-  while (!v.node.snapshots!.heights().includes(snapAt)) {
-    await sleep(200);
-  }
+  // The first snapshot after the fill, complete on disk (an interval height reached while the
+  // previous snapshot is still being written is skipped).
+  let snapAt: number | undefined;
+  while ((snapAt = v.node.snapshots!.heights().find((h) => h > filledAt)) === undefined) await sleep(200);
   const taken = v.node.snapshots!.taken.find((s) => s.height === snapAt)!;
   console.log(`snapshot at ${snapAt}: ${taken.keys} keys, ${(taken.bytes / 2 ** 20).toFixed(1)} MiB, written in ${(taken.ms / 1000).toFixed(1)} s while blocks went on`);
   const bySnapshot = await join_("state-sync", v, true);
