@@ -106,8 +106,8 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = opts.logger;
   const dispatcher = new RpcDispatcher(api, { maxBatch: opts.maxBatch ?? DEFAULT_MAX_BATCH, logger: log });
-  const hub = new SubscriptionHub(api, (err) => log?.warn({ err }, "RPC subscription delivery failed"));
   const budget = new SendBudget(opts.maxBufferedBytesTotal ?? DEFAULT_MAX_BUFFERED_BYTES_TOTAL, opts.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS);
+  const hub = new SubscriptionHub(api, (err) => log?.warn({ err }, "RPC subscription delivery failed"), budget);
   const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const gate = new ConnectionGate(maxConnections, opts.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP);
   // Fastify's own request logging would cost more than the requests at bench rates.
@@ -197,6 +197,11 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
     const session = new WsSession(
       {
         send: (text, cb) => socket.send(text, cb),
+        // Two frames of one text message: ws writes a Buffer it is given without copying it.
+        sendFragments: (head, body, cb) => {
+          socket.send(head, { binary: false, fin: false });
+          socket.send(body, { binary: false, fin: true }, cb);
+        },
         close: (code, reason) => socket.close(code, reason),
         terminate: () => socket.terminate(),
       },

@@ -33,6 +33,12 @@ export type NewBlockNotification = BlockView;
 export interface Sink {
   /** `done` runs once the data has left the process (or failed to). */
   send(data: string, done: (err?: Error) => void): void;
+  /**
+   * One text message in two frames, `head` then `body` (RFC 6455 fragmentation): a notification
+   * whose body many sockets share goes out without a per-socket copy of it. Optional: without
+   * it the session sends head + body as one string.
+   */
+  sendFragments?(head: Buffer, body: Buffer, done: (err?: Error) => void): void;
   close(code?: number, reason?: string): void;
   /** Destroys the socket at once. */
   terminate(): void;
@@ -50,6 +56,44 @@ export class SendBudget {
     readonly maxBytes: number = DEFAULT_MAX_BUFFERED_BYTES_TOTAL,
     readonly maxSubscriptions: number = DEFAULT_MAX_SUBSCRIPTIONS,
   ) {}
+}
+
+/**
+ * A notification's result, serialised once for every socket it goes to: one Buffer that the
+ * sockets' second frames all point at. The node's send total counts it once, while any socket
+ * has not yet written it out (each socket's own backlog counts it in full: that is what a slow
+ * reader of that socket costs).
+ */
+export class SharedPayload {
+  /** `<result JSON>}}`: what follows a socket's own `{"jsonrpc":…,"subscription":"0x…","result":`. */
+  readonly bytes: Buffer;
+  private refs = 0;
+  private charged = false;
+  constructor(
+    readonly text: string,
+    private readonly budget: SendBudget,
+  ) {
+    this.bytes = Buffer.from(text);
+  }
+
+  /** Bytes a new holder adds to the node's total: the whole body for the first one, nothing after. */
+  get chargeForNext(): number {
+    return this.charged ? 0 : this.bytes.length;
+  }
+
+  hold(): void {
+    if (!this.charged) {
+      this.budget.total += this.bytes.length;
+      this.charged = true;
+    }
+    this.refs++;
+  }
+
+  release(): void {
+    if (--this.refs > 0 || !this.charged) return;
+    this.charged = false;
+    this.budget.total -= this.bytes.length;
+  }
 }
 
 interface Sub {
@@ -70,6 +114,10 @@ export class WsSession {
   closed = false;
   /** Bytes sent on this socket and not yet written out. */
   pending = 0;
+  /** Of those, what this session added to the node's total (shared bodies are counted there once). */
+  private charged = 0;
+  /** Shared bodies this socket has not written out yet, released if the session ends first. */
+  private readonly holding = new Set<{ payload: SharedPayload }>();
   private released = false;
 
   /** Set by the hub that delivers to this session: it indexes the subscriptions. */
@@ -110,8 +158,43 @@ export class WsSession {
   }
 
   /** A notification whose result is already JSON (the hub serialises each block or event once). */
-  sendNotification(subscription: string, resultJson: string): void {
-    this.send(`{"jsonrpc":"2.0","method":"${NOTIFICATION_METHOD}","params":{"subscription":${JSON.stringify(subscription)},"result":${resultJson}}}`);
+  sendNotification(subscription: string, result: SharedPayload): void {
+    const head = `{"jsonrpc":"2.0","method":"${NOTIFICATION_METHOD}","params":{"subscription":${JSON.stringify(subscription)},"result":`;
+    if (!this.sink.sendFragments) {
+      this.send(head + result.text);
+      return;
+    }
+    if (this.closed) return;
+    const headBytes = Buffer.from(head);
+    const n = headBytes.length + result.bytes.length;
+    const charge = headBytes.length + result.chargeForNext;
+    if (!this.fits(n, charge)) return;
+    const held = { payload: result };
+    this.holding.add(held);
+    result.hold();
+    this.pending += n;
+    this.charged += headBytes.length;
+    this.budget.total += headBytes.length;
+    this.sink.sendFragments(headBytes, result.bytes, () => {
+      if (this.holding.delete(held)) result.release();
+      if (this.released) return;
+      this.pending -= n;
+      this.charged -= headBytes.length;
+      this.budget.total -= headBytes.length;
+    });
+  }
+
+  /** Whether n more bytes on this socket (charging `charge` to the node's total) stay in bounds; else the client is dropped. */
+  private fits(n: number, charge: number): boolean {
+    if (this.pending + n > this.limits.maxBufferedBytes) {
+      this.drop(`client too slow: ${this.pending + n} bytes unsent on this socket, the limit is ${this.limits.maxBufferedBytes}`);
+      return false;
+    }
+    if (this.budget.total + charge > this.budget.maxBytes) {
+      this.drop(`node send buffer full: ${this.budget.total} bytes unsent to slow clients (rpc.maxBufferedBytesTotal); reconnect and read your socket`);
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -121,19 +204,14 @@ export class WsSession {
   send(text: string): void {
     if (this.closed) return;
     const n = Buffer.byteLength(text);
-    if (this.pending + n > this.limits.maxBufferedBytes) {
-      this.drop(`client too slow: ${this.pending + n} bytes unsent on this socket, the limit is ${this.limits.maxBufferedBytes}`);
-      return;
-    }
-    if (this.budget.total + n > this.budget.maxBytes) {
-      this.drop(`node send buffer full: ${this.budget.total} bytes unsent to slow clients (rpc.maxBufferedBytesTotal); reconnect and read your socket`);
-      return;
-    }
+    if (!this.fits(n, n)) return;
     this.pending += n;
+    this.charged += n;
     this.budget.total += n;
     this.sink.send(text, () => {
       if (this.released) return;
       this.pending -= n;
+      this.charged -= n;
       this.budget.total -= n;
     });
   }
@@ -152,8 +230,11 @@ export class WsSession {
     if (this.released) return;
     this.released = true;
     this.closed = true;
-    this.budget.total -= this.pending;
+    this.budget.total -= this.charged;
+    this.charged = 0;
     this.pending = 0;
+    for (const h of this.holding) h.payload.release();
+    this.holding.clear();
     this.budget.subscriptions -= this.subs.size;
     for (const [id, sub] of this.subs) this.index?.remove(this, id, sub);
     this.subs.clear();
@@ -272,7 +353,13 @@ export class SubscriptionHub {
   constructor(
     private readonly api: NodeApi,
     private readonly onError: (err: unknown) => void,
+    private readonly budget: SendBudget = new SendBudget(),
   ) {}
+
+  /** A result for every subscriber it matches: closes the notification's object (`}}`) once. */
+  private shared(resultJson: string): SharedPayload {
+    return new SharedPayload(`${resultJson}}}`, this.budget);
+  }
 
   add(s: WsSession): void {
     this.sessions.add(s);
@@ -284,7 +371,7 @@ export class SubscriptionHub {
   /** Each block and each event is serialised once, however many subscribers it reaches. */
   private deliver(e: NodeEvent): void {
     if (e.kind !== "block") return;
-    const send = (entry: Entry, json: string): void => {
+    const send = (entry: Entry, json: SharedPayload): void => {
       try {
         entry.session.sendNotification(entry.id, json);
       } catch (err) {
@@ -293,24 +380,24 @@ export class SubscriptionHub {
       }
     };
     if (this.index.blocks.size > 0) {
-      const json = stringifyJson(e.block satisfies NewBlockNotification);
+      const json = this.shared(stringifyJson(e.block satisfies NewBlockNotification));
       for (const entry of this.index.blocks) send(entry, json);
     }
     if (this.index.events === 0) return;
     for (const r of e.receipts) {
       for (const ev of r.events) {
-        let json: string | undefined;
+        let json: SharedPayload | undefined;
         this.index.matching(ev, (entry) => {
-          json ??= stringifyJson({ height: r.height, blockHash: e.block.hash, txHash: r.txHash, txIndex: r.index, event: ev } satisfies EventNotification);
+          json ??= this.shared(stringifyJson({ height: r.height, blockHash: e.block.hash, txHash: r.txHash, txIndex: r.index, event: ev } satisfies EventNotification));
           send(entry, json);
         });
       }
     }
     // The block's own hooks' events (governance ending a proposal, economy's epoch transition…).
     for (const ev of e.blockEvents ?? []) {
-      let json: string | undefined;
+      let json: SharedPayload | undefined;
       this.index.matching(ev, (entry) => {
-        json ??= stringifyJson({ height: e.block.header.height, blockHash: e.block.hash, txHash: "", txIndex: -1, event: ev } satisfies EventNotification);
+        json ??= this.shared(stringifyJson({ height: e.block.header.height, blockHash: e.block.hash, txHash: "", txIndex: -1, event: ev } satisfies EventNotification));
         send(entry, json);
       });
     }

@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import { startRpcServer, type RpcServer } from "../../runtime/rpc/server.ts";
 import { NexusWsClient } from "../../runtime/rpc/client.ts";
 import { RPC_ERRORS } from "../../runtime/rpc/protocol.ts";
-import { SendBudget, WsSession, SLOW_CLIENT_CLOSE_CODE, type Sink } from "../../runtime/rpc/subscriptions.ts";
+import { SendBudget, SharedPayload, WsSession, SLOW_CLIENT_CLOSE_CODE, type Sink } from "../../runtime/rpc/subscriptions.ts";
 import { FakeNode } from "./fake-node.ts";
 
 /** Opens a WebSocket from `localAddress` (any 127.x.y.z reaches a server on 127.0.0.1). */
@@ -208,3 +208,73 @@ describe("rpc/subscriptions: the send budget", () => {
     expect(budget.total).to.equal(0);
   });
 });
+
+/** HeldSink that takes notifications as two frames, keeping the body it was given. */
+class FragmentSink extends HeldSink {
+  readonly bodies: Buffer[] = [];
+  readonly heads: string[] = [];
+  sendFragments(head: Buffer, body: Buffer, done: (err?: Error) => void): void {
+    this.heads.push(head.toString());
+    this.bodies.push(body);
+    this.held.push(done);
+  }
+}
+
+describe("rpc/subscriptions: one notification body shared by every socket", () => {
+  const limits = { maxSubscriptions: 4, maxBufferedBytes: 1000 };
+
+  it("each socket gets its own head and the same body Buffer; the node's total counts the body once", () => {
+    const budget = new SendBudget(10_000, 10);
+    const sinks = [new FragmentSink(), new FragmentSink(), new FragmentSink()];
+    const sessions = sinks.map((k) => new WsSession(k, limits, budget));
+    const body = new SharedPayload(`${JSON.stringify({ height: 7, hash: "ab".repeat(32) })}}}`, budget);
+    sessions.forEach((s, i) => s.sendNotification(`0x0${i}`, body));
+    const heads = sinks.map((k) => k.heads[0]!);
+    expect(heads[1]).to.equal('{"jsonrpc":"2.0","method":"nexus_subscription","params":{"subscription":"0x01","result":');
+    for (const k of sinks) expect(k.bodies[0]).to.equal(body.bytes); // the very same Buffer, no copy
+    expect(JSON.parse(heads[2] + body.text)).to.deep.equal({ jsonrpc: "2.0", method: "nexus_subscription", params: { subscription: "0x02", result: { height: 7, hash: "ab".repeat(32) } } });
+    const headBytes = heads.reduce((n, h) => n + Buffer.byteLength(h), 0);
+    expect(budget.total).to.equal(headBytes + body.bytes.length);
+    // Each socket's own backlog is its head and the whole body.
+    expect(sessions[0]!.pending).to.equal(Buffer.byteLength(heads[0]!) + body.bytes.length);
+    sinks[0]!.flush();
+    sinks[1]!.flush();
+    expect(budget.total, "the body stays counted while a socket still holds it").to.equal(Buffer.byteLength(heads[2]!) + body.bytes.length);
+    sinks[2]!.flush();
+    expect(budget.total).to.equal(0);
+  });
+
+  it("a socket dropped while holding the body gives it back; its late completion changes nothing", () => {
+    const budget = new SendBudget(10_000, 10);
+    const a = new FragmentSink();
+    const b = new FragmentSink();
+    const sa = new WsSession(a, { maxSubscriptions: 4, maxBufferedBytes: 300 }, budget);
+    const sb = new WsSession(b, limits, budget);
+    const body = new SharedPayload(`"${"x".repeat(150)}"}}`, budget);
+    sa.sendNotification("0x0a", body);
+    sb.sendNotification("0x0b", body);
+    sa.sendNotification("0x0a", body); // a's backlog passes 300: dropped
+    expect(a.closedWith?.code).to.equal(SLOW_CLIENT_CLOSE_CODE);
+    expect(budget.total).to.equal(Buffer.byteLength(b.heads[0]!) + body.bytes.length);
+    a.flush();
+    expect(budget.total).to.equal(Buffer.byteLength(b.heads[0]!) + body.bytes.length);
+    b.flush();
+    expect(budget.total).to.equal(0);
+  });
+
+  it("the node's total bound sees the body once: many sockets fit where per-socket copies would not", () => {
+    // 20 sockets × 300-byte body: 6 000 bytes as copies, ~300 + 20 heads shared; the bound is 3 000.
+    const budget = new SendBudget(3000, 100);
+    const sinks = Array.from({ length: 20 }, () => new FragmentSink());
+    const body = new SharedPayload(`"${"y".repeat(298)}"}}`, budget);
+    sinks.forEach((k, i) => new WsSession(k, limits, budget).sendNotification(`0x${i}`, body));
+    expect(sinks.filter((k) => k.closedWith !== undefined)).to.have.length(0);
+    // Without fragments (a sink that takes strings only), each socket's copy counts: the bound drops the later ones.
+    const budget2 = new SendBudget(3000, 100);
+    const plain = Array.from({ length: 20 }, () => new HeldSink());
+    const body2 = new SharedPayload(`"${"y".repeat(298)}"}}`, budget2);
+    plain.forEach((k, i) => new WsSession(k, limits, budget2).sendNotification(`0x${i}`, body2));
+    expect(plain.filter((k) => k.closedWith !== undefined).length).to.be.above(5);
+  });
+});
+
