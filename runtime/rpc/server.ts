@@ -194,14 +194,21 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
   });
 
   app.get("/ws", { websocket: true, preValidation }, (socket) => {
+    // ws's underlying net.Socket, to cork writes (not in ws's types).
+    const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     const session = new WsSession(
       {
         send: (text, cb) => socket.send(text, cb),
         // Two frames of one text message: ws writes a Buffer it is given without copying it.
         sendFragments: (head, body, cb) => {
+          // ws corks each frame; corking both makes the message one write to the kernel.
+          raw?.cork();
           socket.send(head, { binary: false, fin: false });
           socket.send(body, { binary: false, fin: true }, cb);
+          raw?.uncork();
         },
+        cork: () => raw?.cork(),
+        uncork: () => raw?.uncork(),
         close: (code, reason) => socket.close(code, reason),
         terminate: () => socket.terminate(),
       },

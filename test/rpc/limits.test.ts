@@ -4,7 +4,8 @@ import type { Socket } from "node:net";
 import { startRpcServer, type RpcServer } from "../../runtime/rpc/server.ts";
 import { NexusWsClient } from "../../runtime/rpc/client.ts";
 import { RPC_ERRORS } from "../../runtime/rpc/protocol.ts";
-import { SendBudget, SharedPayload, WsSession, SLOW_CLIENT_CLOSE_CODE, type Sink } from "../../runtime/rpc/subscriptions.ts";
+import { SendBudget, SharedPayload, SubscriptionHub, WsSession, SLOW_CLIENT_CLOSE_CODE, type Sink } from "../../runtime/rpc/subscriptions.ts";
+import type { NodeApi, NodeEvent } from "../../runtime/node/node-api.ts";
 import { FakeNode } from "./fake-node.ts";
 
 /** Opens a WebSocket from `localAddress` (any 127.x.y.z reaches a server on 127.0.0.1). */
@@ -275,6 +276,53 @@ describe("rpc/subscriptions: one notification body shared by every socket", () =
     const body2 = new SharedPayload(`"${"y".repeat(298)}"}}`, budget2);
     plain.forEach((k, i) => new WsSession(k, limits, budget2).sendNotification(`0x${i}`, body2));
     expect(plain.filter((k) => k.closedWith !== undefined).length).to.be.above(5);
+  });
+});
+
+describe("rpc/subscriptions: a block's notifications to one socket go out in one write", () => {
+  /** Records what the hub does to a socket, in order. */
+  class LogSink extends FragmentSink {
+    readonly log: string[] = [];
+    override sendFragments(head: Buffer, body: Buffer, done: (err?: Error) => void): void {
+      this.log.push(`send ${JSON.parse(head.toString() + body.toString()).params.result.event?.type ?? "block"}`);
+      super.sendFragments(head, body, done);
+    }
+    cork(): void {
+      this.log.push("cork");
+    }
+    uncork(): void {
+      this.log.push("uncork");
+    }
+  }
+
+  it("each socket is corked, sent everything the block has for it (the block, then its events), and uncorked; sockets with nothing are left alone", () => {
+    let emit: ((e: NodeEvent) => void) | undefined;
+    const api = { subscribe: (l: (e: NodeEvent) => void) => ((emit = l), () => undefined) } as unknown as NodeApi;
+    const budget = new SendBudget(1 << 20, 100);
+    const hub = new SubscriptionHub(api, (err) => {
+      throw err;
+    }, budget);
+    const sinks = [new LogSink(), new LogSink(), new LogSink()];
+    const sessions = sinks.map((k) => new WsSession(k, { maxSubscriptions: 4, maxBufferedBytes: 1 << 20 }, budget));
+    sessions.forEach((s) => hub.add(s));
+    sessions[0]!.subscribe("newBlocks", undefined);
+    sessions[0]!.subscribe("events", { type: "bank.transfer" });
+    sessions[1]!.subscribe("events", { type: "bank.transfer", attributes: { recipient: "bob" } });
+    sessions[2]!.subscribe("events", { type: "gov.vote" });
+    const transfer = (recipient: string) => ({ type: "bank.transfer", attributes: { recipient } });
+    const receipt = (i: number, events: { type: string; attributes: Record<string, string> }[]) => ({ txHash: `t${i}`, height: 5, index: i, code: 0, codeName: "OK", log: "", gasUsed: "0", fee: "0", events });
+    emit!({
+      kind: "block",
+      block: { hash: "h5", header: { chainId: "c", height: 5, time: 1, prevHash: "", txRoot: "", stateRoot: "", resultsRoot: "", proposer: "" }, txs: ["t0", "t1"] },
+      receipts: [receipt(0, [transfer("bob")]), receipt(1, [transfer("carol")])],
+    } as unknown as NodeEvent);
+    expect(sinks[0]!.log).to.deep.equal(["cork", "send block", "send bank.transfer", "send bank.transfer", "uncork"]);
+    expect(sinks[1]!.log).to.deep.equal(["cork", "send bank.transfer", "uncork"]);
+    expect(sinks[2]!.log).to.deep.equal([]);
+    // The two transfers' bodies are each one Buffer, shared by the sockets they went to.
+    expect(sinks[1]!.bodies[0]).to.equal(sinks[0]!.bodies[1]);
+    for (const k of sinks) k.flush();
+    expect(budget.total).to.equal(0);
   });
 });
 
