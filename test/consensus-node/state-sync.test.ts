@@ -6,6 +6,8 @@ import { defaultNodeConfig, type NodeConfig } from "../../runtime/node/config.ts
 import type { NodeTransport } from "../../runtime/p2p/transport.ts";
 import { decodeValidatorSetRecord, encodeValidatorSet } from "../../runtime/consensus/engine/valset.ts";
 import { ValidatorSet } from "../../runtime/consensus/index.ts";
+import { verifyData } from "../../runtime/node/verify-data.ts";
+import { join } from "node:path";
 
 /**
  * State sync in one process over the sim transport: four validators take snapshots every
@@ -78,6 +80,11 @@ describe("state sync: a node joins a BFT network from a snapshot", function () {
     await c.waitHeight(Math.ceil((joined.height + 1) / SNAP) * SNAP + 1, [4], 30_000);
     await joined.snapshots!.idle();
     expect(joined.snapshots!.heights()[0]).to.be.above(s.earliestBlockHeight!);
+    // Its home checks clean: verify-data knows blocks start at the snapshot's height.
+    await c.stop(4);
+    const report = await verifyData(join(c.dirs[4]!, "data"));
+    expect(report.ok, JSON.stringify(report, null, 2)).to.equal(true);
+    expect(report.files[1]!.checked.join("\n")).to.include(`(joined by state sync at ${s.earliestBlockHeight}: no blocks before it, nor receipts of it)`);
   });
 
   it("a peer whose chunk does not verify is penalised and dropped; the chunk comes from another peer", async () => {
