@@ -10,7 +10,10 @@
  *                  over an empty-block chain (its own devnet, --empty-blocks, default 600)
  *                  and over the tx-heavy chain the load phases left
  *
- * Run: npx tsx bench/devnet.ts [--block-time 500] [--seconds 10] [--rates 50,100,200,400] [--empty-blocks 600]
+ * With --runs N (default 3) the load phases run N times, each on a fresh devnet: the README's
+ * headline is each rate's median over the runs, with the range beside it.
+ *
+ * Run: npx tsx bench/devnet.ts [--block-time 500] [--seconds 10] [--rates 50,100,200,400] [--runs 3] [--empty-blocks 600]
  *      npx tsx bench/devnet.ts --only-empty-sync      # just the empty-chain late-node figure
  * Prints a table and writes bench/results/devnet.json.
  */
@@ -38,6 +41,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "10" },
     rates: { type: "string", default: "50,100,200,400" },
     "empty-blocks": { type: "string", default: "600" },
+    runs: { type: "string", default: "3" },
     "only-empty-sync": { type: "boolean", default: false },
   },
 });
@@ -45,6 +49,7 @@ const EMPTY_BLOCKS = Number(args["empty-blocks"]);
 const BLOCK_TIME = Number(args["block-time"]);
 const SECONDS = Number(args.seconds);
 const RATES = args.rates!.split(",").map(Number);
+const RUNS = Number(args.runs);
 const ACCOUNTS = 2000;
 /** A load phase's first seconds are its ramp-up: the steady commit rate is counted after them. */
 const STEADY_AFTER_MS = 2000;
@@ -162,6 +167,41 @@ async function main(): Promise<void> {
     console.log(`wrote ${path}`);
     return;
   }
+  const results: Record<string, unknown> = { validators: 4, blockTimeMs: BLOCK_TIME, ...(emptySync ? { lateNodeEmptyChain: emptySync } : {}) };
+  const runs: Record<string, unknown>[][] = [];
+  for (let r = 1; r <= RUNS; r++) {
+    console.log(`run ${r} of ${RUNS}`);
+    runs.push(await oneRun(results, r === RUNS));
+  }
+  results.runs = runs;
+  results.load = medianLoads(runs);
+  console.log(`wrote ${writeResults("devnet.json", "fourValidators", results)}`);
+}
+
+/** Per offered rate, the median over the runs of each figure, with the steady rate's range. */
+function medianLoads(runs: Record<string, unknown>[][]): Record<string, unknown>[] {
+  const med = (xs: number[]): number => {
+    const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+    return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) >> 1]! : Math.round((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2);
+  };
+  type Row = { offeredPerSecond: number; committedPerSecond: number; steadyCommittedPerSecond?: number; finalityMs: { p50: number; p99: number }; validatorCpuPerCommittedTxUs?: number };
+  return RATES.map((rate) => {
+    const rows = runs.map((ls) => (ls as unknown as Row[]).find((l) => l.offeredPerSecond === rate)).filter((x): x is Row => x !== undefined);
+    const steady = rows.map((x) => x.steadyCommittedPerSecond ?? NaN);
+    return {
+      offeredPerSecond: rate,
+      runs: rows.length,
+      committedPerSecond: med(rows.map((x) => x.committedPerSecond)),
+      steadyCommittedPerSecond: med(steady),
+      steadyRange: [Math.min(...steady), Math.max(...steady)],
+      finalityMs: { p50: med(rows.map((x) => x.finalityMs.p50)), p99: med(rows.map((x) => x.finalityMs.p99)) },
+      validatorCpuPerCommittedTxUs: med(rows.map((x) => x.validatorCpuPerCommittedTxUs ?? NaN)),
+    };
+  });
+}
+
+/** One devnet, the empty-block interval, the load phases; the late node too when `last`. */
+async function oneRun(results: Record<string, unknown>, last: boolean): Promise<Record<string, unknown>[]> {
   const dir = mkdtempSync(join(tmpdir(), "nexus-bench-devnet-"));
   const signers = Array.from({ length: ACCOUNTS }, (_, i) => account(i));
   const ports = async (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => freePort()));
@@ -176,7 +216,6 @@ async function main(): Promise<void> {
   });
   const procs = layout.nodes.map((n) => start(n.home));
   const clients = layout.nodes.map((n) => new NexusClient(n.rpcUrl, { timeoutMs: 10_000 }));
-  const results: Record<string, unknown> = { validators: 4, blockTimeMs: BLOCK_TIME, ...(emptySync ? { lateNodeEmptyChain: emptySync } : {}) };
   try {
     await waitHeight(clients[0]!, 3);
 
@@ -301,7 +340,7 @@ async function main(): Promise<void> {
     }
     watching = false;
     await watcher;
-    results.load = loads;
+    if (!last) return loads;
 
     // Let the validators finish the backlog first: a late node competing with four busy
     // validators for two cores would measure the contention, not sync.
@@ -313,7 +352,7 @@ async function main(): Promise<void> {
     }
     // Late node over the tx-heavy chain the load phases left.
     results.lateNode = await lateNodeSync(layout, clients[0]!, procs, "late", "tx-heavy chain");
-    console.log(`wrote ${writeResults("devnet.json", "fourValidators", results)}`);
+    return loads;
   } finally {
     await stopAll(procs);
     rmSync(dir, { recursive: true, force: true });

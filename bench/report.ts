@@ -73,10 +73,31 @@ const dn = load("devnet.json")?.fourValidators;
 if (dn) {
   const loads: any[] = dn.load ?? [];
   const cpu = (l: any): string => (l.validatorCpuPerCommittedTxUs ? `; ${n(l.validatorCpuPerCommittedTxUs)} µs of CPU per committed tx per validator` : "");
-  const best = loads.filter((l) => l.finalityMs?.p50 <= 2000).sort((a, b) => b.committedPerSecond - a.committedPerSecond)[0];
-  const steady = (l: { steadyCommittedPerSecond?: number }): string => (l.steadyCommittedPerSecond ? `; ${n(l.steadyCommittedPerSecond)} tx/s while the load ran` : "");
-  if (best) row(`four BFT validator processes (bench/devnet.ts, ${date(dn.measuredAt)}): best sustained transfers with p50 finality ≤ 2 s (committed over the phase and its drain)`, `${n(best.committedPerSecond)} tx/s at ${n(best.offeredPerSecond)} offered (p50 ${n(best.finalityMs.p50)} ms, p99 ${n(best.finalityMs.p99)} ms${steady(best)}${cpu(best)})`, "≥ 2 000 tx/s, p50 ≤ 2 s", best.committedPerSecond >= 2000);
-  for (const l of loads) if (l !== best) row(`… at ${n(l.offeredPerSecond)} tx/s offered`, `${n(l.committedPerSecond)} tx/s committed, finality p50 ${n(l.finalityMs.p50)} ms / p99 ${n(l.finalityMs.p99)} ms${steady(l)}${cpu(l)}`, "");
+  const runs = (dn.runs ?? []).length;
+  if (runs > 0) {
+    // Median of the runs: the rate the chain kept up with while the load ran (after a 2 s ramp), finality on validator 0.
+    const ok = loads.filter((l) => l.finalityMs?.p50 <= 2000 && Number.isFinite(l.steadyCommittedPerSecond));
+    const best = ok.sort((a, b) => b.steadyCommittedPerSecond - a.steadyCommittedPerSecond)[0];
+    const range = (l: any): string => (l.steadyRange ? ` (range ${n(l.steadyRange[0])}–${n(l.steadyRange[1])})` : "");
+    if (best) {
+      row(
+        `four BFT validator processes (bench/devnet.ts, ${date(dn.measuredAt)}): transfers committed per second while the load ran, median of ${runs} runs on fresh devnets, best offered rate whose median p50 finality (submit → in a block seen by validator 0) is ≤ 2 s`,
+        `${n(best.steadyCommittedPerSecond)} tx/s${range(best)} at ${n(best.offeredPerSecond)} offered (finality p50 ${n(best.finalityMs.p50)} ms, p99 ${n(best.finalityMs.p99)} ms${cpu(best)})`,
+        "≥ 2 000 tx/s, p50 ≤ 2 s",
+        best.steadyCommittedPerSecond >= 2000,
+      );
+    }
+    for (const l of loads) {
+      if (l === best) continue;
+      row(`… at ${n(l.offeredPerSecond)} tx/s offered (median of ${runs})`, `${n(l.steadyCommittedPerSecond)} tx/s while the load ran${range(l)}, finality p50 ${n(l.finalityMs.p50)} ms / p99 ${n(l.finalityMs.p99)} ms${cpu(l)}`, "");
+    }
+    for (const l of loads) row(`… secondary: at ${n(l.offeredPerSecond)} tx/s offered, committed over the phase and its drain (median)`, `${n(l.committedPerSecond)} tx/s`, "");
+  } else {
+    const best = loads.filter((l) => l.finalityMs?.p50 <= 2000).sort((a, b) => b.committedPerSecond - a.committedPerSecond)[0];
+    const steady = (l: { steadyCommittedPerSecond?: number }): string => (l.steadyCommittedPerSecond ? `; ${n(l.steadyCommittedPerSecond)} tx/s while the load ran` : "");
+    if (best) row(`four BFT validator processes (bench/devnet.ts, ${date(dn.measuredAt)}): best sustained transfers with p50 finality ≤ 2 s (committed over the phase and its drain)`, `${n(best.committedPerSecond)} tx/s at ${n(best.offeredPerSecond)} offered (p50 ${n(best.finalityMs.p50)} ms, p99 ${n(best.finalityMs.p99)} ms${steady(best)}${cpu(best)})`, "≥ 2 000 tx/s, p50 ≤ 2 s", best.committedPerSecond >= 2000);
+    for (const l of loads) if (l !== best) row(`… at ${n(l.offeredPerSecond)} tx/s offered`, `${n(l.committedPerSecond)} tx/s committed, finality p50 ${n(l.finalityMs.p50)} ms / p99 ${n(l.finalityMs.p99)} ms${steady(l)}${cpu(l)}`, "");
+  }
   if (dn.emptyBlockIntervalMs) row("empty-block interval, four validators", `${n(dn.emptyBlockIntervalMs.mean)} ms mean (max ${n(dn.emptyBlockIntervalMs.max)})`, "≤ 1 000 ms", dn.emptyBlockIntervalMs.mean <= 1000);
   const e = dn.lateNodeEmptyChain;
   if (e?.blocksPerSecond) row("late node joining the devnet (validators at 500 ms blocks): sync of an empty-block chain (fetch, verify commit, execute, commit)", `${n(e.blocksPerSecond)} blocks/s`, "≥ 200 blocks/s", e.blocksPerSecond >= 200);

@@ -3,7 +3,7 @@ import { CHAIN_ID, Cluster } from "./cluster.ts";
 import { signedSend } from "../helpers/txs.ts";
 import { testSigner } from "../helpers/node-harness.ts";
 import { defaultNodeConfig, type NodeConfig } from "../../runtime/node/config.ts";
-import type { NodeTransport } from "../../runtime/p2p/transport.ts";
+import { TransportError, type NodeTransport } from "../../runtime/p2p/transport.ts";
 import { decodeValidatorSetRecord, encodeValidatorSet } from "../../runtime/consensus/engine/valset.ts";
 import { ValidatorSet } from "../../runtime/consensus/index.ts";
 import { verifyData } from "../../runtime/node/verify-data.ts";
@@ -67,7 +67,19 @@ describe("state sync: a node joins a BFT network from a snapshot", function () {
 
   it("restores the newest snapshot, checked against the genesis set, then block-syncs to the tip and agrees", async () => {
     const snap = await network();
-    const joined = await c.start(4, { config: syncConfig(), stateSync: true });
+    // Every peer answers "busy" to the first 12 chunk requests (more than 3 per peer): a busy
+    // peer is asked again later, not dropped as failing.
+    let busy = 0;
+    const wire = (t: NodeTransport): NodeTransport =>
+      lyingWire(t, async (peer, _h, name, real) => {
+        if (name.startsWith("chunk/") && busy < 12) {
+          busy++;
+          throw new TransportError("TRANSPORT_FETCH_FAILED", `snapshot part from ${peer}: the peer is busy serving other parts`);
+        }
+        return real();
+      }, []);
+    const joined = await c.start(4, { config: syncConfig(), stateSync: true, wire });
+    expect(busy).to.equal(12);
     const s = joined.status();
     expect(s.earliestBlockHeight, "its first block is the snapshot's").to.be.at.least(snap);
     expect(joined.getBlock(1), "no block before the snapshot").to.equal(undefined);

@@ -206,6 +206,7 @@ async function fetchManifest(d: StateSyncDeps, c: Candidate, header: BlockHeader
 /** Every non-empty chunk, fetched by `fetchers` workers over the offering peers, verified, then imported. */
 async function fetchChunks(d: StateSyncDeps, c: Candidate, m: SnapshotManifest): Promise<{ chunks: number; entries: number; bytes: number }> {
   const now = d.now ?? Date.now;
+  const sleep = d.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const queue: number[] = [];
   m.slots.forEach((s, i) => {
     if (s) queue.push(i);
@@ -254,6 +255,9 @@ async function fetchChunks(d: StateSyncDeps, c: Candidate, m: SnapshotManifest):
         if (e instanceof PartInvalid) {
           d.transport.penalize?.(peer, `snapshot chunk ${slot}: ${msg}`, "lie");
           drop(peer, `chunk ${slot} does not verify: ${msg}`);
+        } else if (/busy/.test(msg)) {
+          // The peer serves its limit of parts at once: not a fault, ask again a little later.
+          await sleep(200);
         } else {
           const n = (failures.get(peer) ?? 0) + 1;
           failures.set(peer, n);
