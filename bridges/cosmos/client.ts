@@ -97,6 +97,14 @@ export class CosmosRpc {
     return acc.accountNumber;
   }
 
+  /** The account's number and current sequence (not cached: the sequence moves with each ordered transaction), or null when it does not exist. */
+  async account(address: string): Promise<{ accountNumber: bigint; sequence: bigint } | null> {
+    const acc = await this.#call(`account ${address}`, () => this.#sg.getAccount(address));
+    if (!acc) return null;
+    this.#accountNumbers.set(address, BigInt(acc.accountNumber));
+    return { accountNumber: BigInt(acc.accountNumber), sequence: BigInt(acc.sequence) };
+  }
+
   async balance(address: string, denom: string): Promise<bigint> {
     const c = await this.#call(`balance ${address}`, () => this.#sg.getBalance(address, denom));
     return BigInt(c.amount);

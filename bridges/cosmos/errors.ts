@@ -17,7 +17,10 @@ export type CosmosErrorCode =
   | "COSMOS_TOO_EARLY" // expiresAt is further ahead than the chain's unordered-tx window: broadcast later
   | "COSMOS_TRANSFER_EXPIRED" // past expiresAt: can never execute; validators attest "expired", NexusOS refunds
   | "COSMOS_TX_REFUSED" // the chain refused the transaction (details: codespace, code, log)
-  | "COSMOS_RPC"; // the RPC failed (network, timeout, malformed answer): try again
+  | "COSMOS_RPC" // the RPC failed (network, timeout, malformed answer): try again
+  // appended (codes never change meaning; new ones go at the end):
+  | "COSMOS_MEMBER_UNFUNDED" // handover: this validator's own account on the chain cannot pay the fee of posting its signature
+  | "COSMOS_HANDOVER_FAILED"; // handover: the escrows file is unreadable, or the chain refused the handover for a reason that is not "already done"
 
 export class CosmosBridgeError extends Error {
   override readonly name = "CosmosBridgeError";

@@ -1,11 +1,15 @@
+import { join } from "node:path";
 import type { FromSchema } from "json-schema-to-ts";
 import type { Logger } from "pino";
 import { createAjv, describeAjvErrors } from "../../runtime/modules/schemas.ts";
-import type { DestinationSigner, DestinationSubmitter, SourceWatcher } from "../core/types.ts";
+import type { FamilyUpkeep } from "../core/families.ts";
+import type { SourceWatcher } from "../core/types.ts";
 import { CosmosRpc } from "./client.ts";
 import { escrowFromAttestationKeys, escrowMultisig, type AttestationKeys, type EscrowMultisig } from "./escrow.ts";
 import { CosmosBridgeError } from "./errors.ts";
-import { loadCosmosKey, type KeySource } from "./keys.ts";
+import { HandoverUpkeep } from "./handover.ts";
+import { loadCosmosKey, type CosmosKey, type KeySource } from "./keys.ts";
+import { Escrows, EscrowSets } from "./sets.ts";
 import { KEY_SOURCE_SCHEMA, keySourceOf } from "../core/secret-key.ts";
 import { CosmosDestinationSigner } from "./signer.ts";
 import { CosmosSourceWatcher } from "./source.ts";
@@ -44,6 +48,17 @@ export const cosmosFamilyOptionsSchema = {
       required: ["publicKeys"],
       additionalProperties: false,
     },
+    previousEscrows: {
+      type: "array",
+      description: "earlier escrow multisigs this process's data directory may not know: their funds are handed over to the current escrow, deposits to them are still read",
+      items: {
+        type: "object",
+        properties: { publicKeys: { type: "array", items: pubkeyHex, minItems: 1, maxItems: 128 }, threshold: { type: "integer", minimum: 1, maximum: 128 } },
+        required: ["publicKeys"],
+        additionalProperties: false,
+      },
+      maxItems: 64,
+    },
     escrowAddress: { type: "string", minLength: 1, description: "when given, the escrow multisig's address must be this one (a rotated key set changes the address)" },
     allowWeakKeyedSet: { type: "boolean", description: "accept attestation keys held by at most 2/3 of NexusOS's power (tests, devnets)" },
     validatorKey: { ...KEY_SOURCE_SCHEMA, description: "the validator's cosmos attestation key (secp256k1): enables the signer" },
@@ -69,7 +84,12 @@ export interface CosmosFamily {
   readonly source: SourceWatcher;
   readonly submitter: CosmosDestinationSubmitter;
   readonly signer?: CosmosDestinationSigner;
+  /** The escrow of NexusOS's key set at start (the options' pin, or bridge/attestationKeys). */
   readonly escrow: EscrowMultisig;
+  /** The current escrow (followed each upkeep pass), every escrow known, and the holder releases go through. */
+  readonly escrows: Escrows;
+  /** Follows NexusOS's key set and hands the funds of older escrows over to the current one. */
+  readonly upkeep: HandoverUpkeep;
   readonly rpc: CosmosRpc;
   close(): Promise<void>;
 }
@@ -82,6 +102,8 @@ export interface CosmosFamilyContext {
   readonly query?: <T = unknown>(path: string, params?: Record<string, unknown>) => Promise<T>;
   readonly env?: NodeJS.ProcessEnv;
   readonly role?: "watcher" | "relayer";
+  /** Where the family keeps escrows.json (the escrow multisigs it has known); none: in memory only. */
+  readonly dataDir?: string;
 }
 
 /**
@@ -99,13 +121,11 @@ export async function createCosmosFamily(chain: { name: string; options: unknown
   if (o.chainId !== undefined && o.chainId !== s.chainId) throw bad(`options.chainId "${o.chainId}" is not NexusOS's cosmos.chainId "${s.chainId}" of the chain`);
   if (o.fee.granter !== undefined && bech32Problem(o.fee.granter, s.prefix)) throw bad(`fee.granter: ${bech32Problem(o.fee.granter, s.prefix)}`);
 
-  let escrow: EscrowMultisig;
-  if (o.escrow) escrow = escrowMultisig(o.escrow.publicKeys, s.prefix, o.escrow.threshold);
-  else {
-    if (!ctx.query) throw bad("no escrow in the options and no NexusOS to read bridge/attestationKeys from");
-    const ak = await ctx.query<AttestationKeys>("bridge/attestationKeys", { family: "cosmos" });
-    escrow = escrowFromAttestationKeys(ak, s.prefix, { allowWeakKeyedSet: o.allowWeakKeyedSet ?? false });
-  }
+  const pinned = o.escrow ? escrowMultisig(o.escrow.publicKeys, s.prefix, o.escrow.threshold) : undefined;
+  const fromNexus = async (query: <T>(path: string, params: Record<string, unknown>) => Promise<T>) =>
+    escrowFromAttestationKeys(await query<AttestationKeys>("bridge/attestationKeys", { family: "cosmos" }), s.prefix, { allowWeakKeyedSet: o.allowWeakKeyedSet ?? false });
+  if (!pinned && !ctx.query) throw bad("no escrow in the options and no NexusOS to read bridge/attestationKeys from");
+  const escrow = pinned ?? (await fromNexus((path, params) => ctx.query!(path, params)));
   if (o.escrowAddress !== undefined && o.escrowAddress !== escrow.address) {
     throw new CosmosBridgeError(
       "COSMOS_ESCROW_MISMATCH",
@@ -116,19 +136,47 @@ export async function createCosmosFamily(chain: { name: string; options: unknown
   }
 
   const rpc = new CosmosRpc({ chain: chain.name, rpcUrl: o.rpcUrl, chainId: s.chainId, logger, multisigKeys: escrow.members.length, ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
+  const sets = new EscrowSets({
+    prefix: s.prefix,
+    ...(ctx.dataDir ? { file: join(ctx.dataDir, "escrows.json") } : {}),
+    initial: (o.previousEscrows ?? []).map((p) => escrowMultisig(p.publicKeys, s.prefix, p.threshold)),
+  });
+  const escrows = new Escrows({
+    sets,
+    current: escrow,
+    denom: s.denom,
+    balance: (address, denom) => rpc.balance(address, denom),
+    onChange: (from, to) =>
+      logger.warn({ from: from.address, to: to.address, threshold: to.threshold, members: to.members.length }, "NexusOS's cosmos key set changed: a new escrow multisig; releases go on through the old one until its members hand the funds over"),
+  });
   const confirmations = o.confirmations ?? s.confirmations;
   const fee = { amount: [{ denom: o.fee.denom, amount: o.fee.amount }], gas: BigInt(o.gas ?? DEFAULT_GAS), ...(o.fee.granter ? { granter: o.fee.granter } : {}) };
-  const releases = new Releases({ chain: chain.name, rpc, escrow, settings: s, fee });
-  const source = new CosmosSourceWatcher({ chain: chain.name, rpc, escrow: escrow.address, denom: s.denom, confirmations, logger });
+  const releases = new Releases({ chain: chain.name, rpc, escrows, settings: s, fee });
+  const source = new CosmosSourceWatcher({ chain: chain.name, rpc, escrows: () => escrows.addresses(), denom: s.denom, confirmations, logger });
   const submitter = new CosmosDestinationSubmitter({ chain: chain.name, rpc, releases, confirmations, logger, maxUnorderedTimeoutSeconds: o.maxUnorderedTimeoutSeconds ?? DEFAULT_MAX_UNORDERED_TIMEOUT_SECONDS });
   let signer: CosmosDestinationSigner | undefined;
+  let key: CosmosKey | undefined;
   if (o.validatorKey !== undefined) {
     const src = keySourceOf(o.validatorKey as string | KeySource);
-    const key = loadCosmosKey(src, `bridge chain "${chain.name}" validatorKey`, { logger, ...(ctx.env ? { env: ctx.env } : {}) });
+    key = loadCosmosKey(src, `bridge chain "${chain.name}" validatorKey`, { logger, ...(ctx.env ? { env: ctx.env } : {}) });
     signer = new CosmosDestinationSigner({ chain: chain.name, key, releases });
     if (!signer.isMember) logger.warn({ key: signer.key, escrow: escrow.address }, "this validator's cosmos key is not a member of the escrow multisig: its signatures cannot count (register it, or the escrow predates it)");
     logger.info({ key: signer.key }, "Cosmos signer enabled");
   }
+  const upkeep = new HandoverUpkeep({
+    chain: chain.name,
+    rpc,
+    escrows,
+    chainId: s.chainId,
+    prefix: s.prefix,
+    denom: s.denom,
+    fee,
+    ...(key ? { key } : {}),
+    current: pinned ? async () => pinned : (u: FamilyUpkeep) => fromNexus((path, params) => u.query(path, params)),
+    logger,
+  });
+  const older = sets.all().filter((e) => e.address !== escrow.address);
+  if (older.length) logger.info({ escrows: older.map((e) => e.address) }, "older escrow multisigs known: deposits to them are read, their funds handed over to the current escrow");
   logger.info({ escrow: escrow.address, threshold: escrow.threshold, members: escrow.members.length, chainId: s.chainId, denom: s.denom, confirmations, role: ctx.role }, "Cosmos family ready");
-  return { source, submitter, ...(signer ? { signer } : {}), escrow, rpc, close: async () => rpc.close() };
+  return { source, submitter, ...(signer ? { signer } : {}), escrow, escrows, upkeep, rpc, close: async () => rpc.close() };
 }

@@ -17,7 +17,7 @@ registerFamily("cosmos", async (options, ctx): Promise<FamilyChain> => {
   if (src?.file) withFiles.validatorKey = { ...src, file: resolve(ctx.configDir, src.file) };
   const f = await createCosmosFamily(
     { name: ctx.chain, options: withFiles },
-    { logger: ctx.log, role: ctx.role, settings: { ...ctx.settings.cosmos, confirmations: ctx.settings.confirmations }, ...(ctx.query ? { query: ctx.query } : {}) },
+    { logger: ctx.log, role: ctx.role, dataDir: ctx.dataDir, settings: { ...ctx.settings.cosmos, confirmations: ctx.settings.confirmations }, ...(ctx.query ? { query: ctx.query } : {}) },
   );
-  return { watcher: f.source, submitter: f.submitter, ...(f.signer ? { signer: f.signer } : {}), close: f.close };
+  return { watcher: f.source, submitter: f.submitter, ...(f.signer ? { signer: f.signer } : {}), upkeep: (u) => f.upkeep.run(u), close: f.close };
 });

@@ -104,10 +104,14 @@ export function aminoSignDoc(r: Release): Record<string, unknown> {
   };
 }
 
-/** The bytes each member signs: the sorted JSON with &, <, > escaped as Go's encoder does. */
+/** An amino JSON document's sign bytes: the sorted JSON with &, <, > escaped as Go's encoder does. */
+export function aminoJsonBytes(doc: Record<string, unknown>): Uint8Array {
+  return utf8(sortedJson(doc).replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e"));
+}
+
+/** The bytes each member signs. */
 export function releaseSignBytes(r: Release): Uint8Array {
-  const json = sortedJson(aminoSignDoc(r)).replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  return utf8(json);
+  return aminoJsonBytes(aminoSignDoc(r));
 }
 
 export function releaseBody(r: Release): Uint8Array {
@@ -127,6 +131,16 @@ export function releaseBody(r: Release): Uint8Array {
  * `signatures` given by member index (exactly those members sign).
  */
 export function releaseTx(r: Release, escrow: EscrowMultisig, signatures: ReadonlyMap<number, Uint8Array>): { bytes: Uint8Array; hash: string } {
+  return multisigTx(releaseBody(r), escrow, signatures, r.fee, 0n);
+}
+
+/**
+ * A transaction of `bodyBytes` signed by the escrow multisig `escrow` in LEGACY_AMINO_JSON:
+ * its signer info (the multisig public key, the bit array of who signed, `sequence`: 0 for an
+ * unordered release, the account's sequence for an ordered one) and the MultiSignature of the
+ * `signatures` given by member index (exactly those members sign).
+ */
+export function multisigTx(bodyBytes: Uint8Array, escrow: EscrowMultisig, signatures: ReadonlyMap<number, Uint8Array>, fee: ReleaseFee, sequence: bigint): { bytes: Uint8Array; hash: string } {
   const bits = new Uint8Array(Math.ceil(escrow.members.length / 8));
   const sigs: Uint8Array[] = [];
   for (let i = 0; i < escrow.members.length; i++) {
@@ -146,15 +160,13 @@ export function releaseTx(r: Release, escrow: EscrowMultisig, signatures: Readon
               modeInfos: sigs.map(() => ({ single: { mode: SignMode.SIGN_MODE_LEGACY_AMINO_JSON } })),
             },
           },
-          sequence: 0n,
+          sequence,
         },
       ],
-      fee: { amount: r.fee.amount.map((c) => ({ ...c })), gasLimit: r.fee.gas, payer: "", granter: r.fee.granter ?? "" },
+      fee: { amount: fee.amount.map((c) => ({ ...c })), gasLimit: fee.gas, payer: "", granter: fee.granter ?? "" },
     }),
   ).finish();
-  const bytes = TxRaw.encode(
-    TxRaw.fromPartial({ bodyBytes: releaseBody(r), authInfoBytes: authInfo, signatures: [MultiSignature.encode(MultiSignature.fromPartial({ signatures: sigs })).finish()] }),
-  ).finish();
+  const bytes = TxRaw.encode(TxRaw.fromPartial({ bodyBytes, authInfoBytes: authInfo, signatures: [MultiSignature.encode(MultiSignature.fromPartial({ signatures: sigs })).finish()] })).finish();
   return { bytes, hash: txHash(bytes) };
 }
 

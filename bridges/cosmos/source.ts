@@ -20,7 +20,7 @@ export function inboundSeq(height: bigint, txIndex: number, msgIndex: number): b
 }
 
 /**
- * Reads deposits into the escrow on a Cosmos chain (Cosmos → NexusOS): bank MsgSends of the
+ * Reads deposits into the escrow (the current one and every older one known) on a Cosmos chain (Cosmos → NexusOS): bank MsgSends of the
  * bridged denom to the escrow address whose transaction memo is the nxs1… recipient, in
  * successful transactions at final heights (latest − confirmations), found with CometBFT's
  * tx_search `transfer.recipient='<escrow>' AND tx.height>from AND tx.height<=to`. Each message
@@ -32,7 +32,15 @@ export class CosmosSourceWatcher implements SourceWatcher {
   readonly chain: string;
 
   constructor(
-    private readonly o: { readonly chain: string; readonly rpc: CosmosRpc; readonly escrow: string; readonly denom: string; readonly confirmations: number; readonly logger: Logger },
+    private readonly o: {
+      readonly chain: string;
+      readonly rpc: CosmosRpc;
+      /** The escrow addresses to watch: the current one and every older one known (deposits sent to an old address after a key-set change are still read). */
+      readonly escrows: () => readonly string[];
+      readonly denom: string;
+      readonly confirmations: number;
+      readonly logger: Logger;
+    },
   ) {
     if (!Number.isSafeInteger(o.confirmations) || o.confirmations < 0) throw new RangeError("confirmations must be a non-negative integer");
     this.chain = o.chain;
@@ -50,7 +58,16 @@ export class CosmosSourceWatcher implements SourceWatcher {
     if (toHeight > final) {
       throw new CosmosBridgeError("COSMOS_NOT_FINAL", `${this.chain}: heights up to ${toHeight} asked, but only ${final} is final (${this.o.confirmations} confirmations)`, true, { finalHeight: final.toString() });
     }
-    const txs = await this.o.rpc.searchTx(`transfer.recipient='${this.o.escrow}' AND tx.height>${fromHeight} AND tx.height<=${toHeight}`);
+    const escrows = new Set(this.o.escrows());
+    const seen = new Set<string>();
+    const txs = [];
+    for (const escrow of escrows) {
+      for (const tx of await this.o.rpc.searchTx(`transfer.recipient='${escrow}' AND tx.height>${fromHeight} AND tx.height<=${toHeight}`)) {
+        if (seen.has(tx.hash)) continue; // one transaction paying two escrows: read once
+        seen.add(tx.hash);
+        txs.push(tx);
+      }
+    }
     const out: ObservedTransfer[] = [];
     for (const tx of txs) {
       if (tx.code !== 0) continue; // failed: no transfer happened
@@ -70,19 +87,20 @@ export class CosmosSourceWatcher implements SourceWatcher {
           return;
         }
         const m = MsgSend.decode(any.value);
-        if (m.toAddress !== this.o.escrow || m.fromAddress === this.o.escrow) return;
+        // Deposits to any known escrow; a send between escrows (a handover) is no deposit.
+        if (!escrows.has(m.toAddress) || escrows.has(m.fromAddress)) return;
         const amount = m.amount.filter((c) => c.denom === this.o.denom).reduce((s, c) => s + BigInt(c.amount), 0n);
         const others = m.amount.filter((c) => c.denom !== this.o.denom);
         if (others.length) this.o.logger.info({ ...where, sender: m.fromAddress, coins: others }, "coins of other denoms sent to the escrow are not bridged (e.g. fee top-ups)");
         if (amount === 0n) return;
-        const seen = { ...where, sender: m.fromAddress, amount: amount.toString(), denom: this.o.denom, memo: body.memo };
+        const dep = { ...where, to: m.toAddress, sender: m.fromAddress, amount: amount.toString(), denom: this.o.denom, memo: body.memo };
         if (tx.txIndex > MAX_TX_INDEX || i > MAX_MSG_INDEX || height > MAX_HEIGHT) {
-          this.o.logger.error(seen, `deposit NOT CREDITED: its position (tx index ≤ ${MAX_TX_INDEX}, message index ≤ ${MAX_MSG_INDEX}, height ≤ ${MAX_HEIGHT}) has no seq; funds held in the escrow`);
+          this.o.logger.error(dep, `deposit NOT CREDITED: its position (tx index ≤ ${MAX_TX_INDEX}, message index ≤ ${MAX_MSG_INDEX}, height ≤ ${MAX_HEIGHT}) has no seq; funds held in the escrow`);
           return;
         }
         const recipient = body.memo.trim();
         if (!isAddress(recipient)) {
-          this.o.logger.error(seen, "deposit NOT CREDITED: the memo names no NexusOS (nxs1…) address; funds held in the escrow");
+          this.o.logger.error(dep, "deposit NOT CREDITED: the memo names no NexusOS (nxs1…) address; funds held in the escrow");
           return;
         }
         out.push({ sourceChain: this.chain, seq: inboundSeq(height, tx.txIndex, i), sender: m.fromAddress.toLowerCase(), recipient, amount, sourceTx: tx.hash.toUpperCase(), height });

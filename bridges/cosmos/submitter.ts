@@ -7,6 +7,7 @@ import type { CosmosRpc } from "./client.ts";
 import { CosmosBridgeError, rpcError } from "./errors.ts";
 import { verifyCosmosSignature } from "./keys.ts";
 import { MSG_SEND_TYPE_URL, releaseSignBytes, releaseTimeout, releaseTx, timeoutNanos, type Release } from "./signdoc.ts";
+import type { EscrowMultisig } from "./escrow.ts";
 import type { Releases } from "./transfer.ts";
 
 /** Cosmos SDK 0.53's default bound on an unordered transaction's timeout_timestamp (block time + 10 min). */
@@ -61,22 +62,25 @@ export class CosmosDestinationSubmitter implements DestinationSubmitter {
 
   /** The hash of the successful transaction that carried out `t`, if any. */
   async findExecution(t: OutboundTransfer): Promise<string | undefined> {
-    const escrow = this.o.releases.escrow.address;
     const want = timeoutNanos(releaseTimeout(t));
-    const txs = await this.o.rpc.searchTx(`transfer.sender='${escrow}' AND transfer.recipient='${t.recipient}'`);
-    for (const tx of txs) {
-      if (tx.code !== 0) continue;
-      try {
-        const body = TxBody.decode(TxRaw.decode(tx.tx).bodyBytes);
-        if (body.memo !== t.transferId || !body.unordered || !body.timeoutTimestamp) continue;
-        if (timeoutNanos({ seconds: body.timeoutTimestamp.seconds, nanos: body.timeoutTimestamp.nanos }) !== want) continue;
-        if (body.messages.length !== 1 || body.messages[0]!.typeUrl !== MSG_SEND_TYPE_URL) continue;
-        const m = MsgSend.decode(body.messages[0]!.value);
-        if (m.fromAddress !== escrow || m.toAddress !== t.recipient) continue;
-        if (m.amount.length !== 1 || m.amount[0]!.denom !== this.o.releases.denom || BigInt(m.amount[0]!.amount) !== t.amount) continue;
-        return tx.hash.toUpperCase();
-      } catch {
-        continue;
+    // Every known escrow: a transfer released by an old escrow before a handover is done too.
+    const escrows = this.o.releases.escrows;
+    for (const escrow of escrows.addresses()) {
+      const txs = await this.o.rpc.searchTx(`transfer.sender='${escrow}' AND transfer.recipient='${t.recipient}'`);
+      for (const tx of txs) {
+        if (tx.code !== 0) continue;
+        try {
+          const body = TxBody.decode(TxRaw.decode(tx.tx).bodyBytes);
+          if (body.memo !== t.transferId || !body.unordered || !body.timeoutTimestamp) continue;
+          if (timeoutNanos({ seconds: body.timeoutTimestamp.seconds, nanos: body.timeoutTimestamp.nanos }) !== want) continue;
+          if (body.messages.length !== 1 || body.messages[0]!.typeUrl !== MSG_SEND_TYPE_URL) continue;
+          const m = MsgSend.decode(body.messages[0]!.value);
+          if (m.fromAddress !== escrow || m.toAddress !== t.recipient) continue;
+          if (m.amount.length !== 1 || m.amount[0]!.denom !== this.o.releases.denom || BigInt(m.amount[0]!.amount) !== t.amount) continue;
+          return tx.hash.toUpperCase();
+        } catch {
+          continue;
+        }
       }
     }
     return undefined;
@@ -86,29 +90,22 @@ export class CosmosDestinationSubmitter implements DestinationSubmitter {
     const what = `${this.chain} #${t.seq}`;
     const { rpc, releases, logger } = this.o;
     const log = logger.child({ chain: this.chain, seq: t.seq.toString(), transferId: t.transferId });
-    const r = await releases.of(t);
-    const escrow = releases.escrow;
-    const signBytes = releaseSignBytes(r);
-
-    // The members' valid signatures, by member index; others are left out (and said why).
-    const valid = new Map<number, Uint8Array>();
-    const dropped: { key: string; why: string }[] = [];
-    for (const s of signatures) {
-      const key = s.key.toLowerCase();
-      const i = escrow.members.indexOf(key);
-      if (i < 0) {
-        dropped.push({ key, why: "not a member of the escrow multisig" });
-        continue;
-      }
-      const hex = s.signature.replace(/^0x/i, "").toLowerCase();
-      const sig = /^[0-9a-f]{128}$/.test(hex) ? fromHex(hex) : undefined;
-      if (!sig || !verifyCosmosSignature(sig, signBytes, fromHex(key))) {
-        dropped.push({ key, why: "does not verify over the release's sign bytes (another fee, gas, chain id or escrow in that validator's options?)" });
-        continue;
-      }
-      if (!valid.has(i)) valid.set(i, sig);
+    // The escrow: the holder (the old escrow until a handover moved the funds), else any known
+    // escrow for which the signatures pass its threshold (signed just before a handover).
+    const holder = await releases.escrows.holder();
+    const candidates = [holder, ...releases.escrows.sets.all().filter((e) => e.address !== holder.address).reverse()];
+    let escrow = holder;
+    let r = await releases.of(t, holder);
+    let valid = this.#validSignatures(signatures, escrow, releaseSignBytes(r));
+    for (const e of candidates.slice(1)) {
+      if (valid.valid.size >= escrow.threshold) break;
+      const re = await releases.of(t, e).catch(() => undefined);
+      if (!re) continue;
+      const v = this.#validSignatures(signatures, e, releaseSignBytes(re));
+      if (v.valid.size >= e.threshold) [escrow, r, valid] = [e, re, v];
     }
-    if (dropped.length) log.warn({ dropped }, "signatures left out");
+    const dropped = valid.dropped;
+    if (dropped.length) log.warn({ dropped, escrow: escrow.address }, "signatures left out");
 
     const done = await this.findExecution(t).catch((e: unknown) => {
       throw rpcError(e, `${what}: tx_search`);
@@ -117,9 +114,9 @@ export class CosmosDestinationSubmitter implements DestinationSubmitter {
       log.info({ tx: done }, "already executed on the chain");
       return { txHash: done, alreadyProcessed: true, signers: [] };
     }
-    if (valid.size < escrow.threshold) {
-      throw new CosmosBridgeError("COSMOS_BELOW_THRESHOLD", `${what}: ${valid.size} valid signatures of escrow members, the multisig needs ${escrow.threshold} of ${escrow.members.length}: waiting for more`, true, {
-        valid: valid.size,
+    if (valid.valid.size < escrow.threshold) {
+      throw new CosmosBridgeError("COSMOS_BELOW_THRESHOLD", `${what}: ${valid.valid.size} valid signatures of members of the escrow ${escrow.address}, the multisig needs ${escrow.threshold} of ${escrow.members.length}: waiting for more`, true, {
+        valid: valid.valid.size,
         threshold: escrow.threshold,
         dropped,
       });
@@ -137,7 +134,7 @@ export class CosmosDestinationSubmitter implements DestinationSubmitter {
     await this.#checkFunds(r, what);
 
     // Exactly `threshold` signatures, the first members' in the multisig's order.
-    const chosen = new Map([...valid.entries()].sort((a, b) => a[0] - b[0]).slice(0, escrow.threshold));
+    const chosen = new Map([...valid.valid.entries()].sort((a, b) => a[0] - b[0]).slice(0, escrow.threshold));
     const tx = releaseTx(r, escrow, chosen);
     const signers = [...chosen.keys()].map((i) => escrow.members[i]!);
     let res;
@@ -151,20 +148,42 @@ export class CosmosDestinationSubmitter implements DestinationSubmitter {
       throw rpcError(e, `${what}: broadcast_tx_sync`);
     }
     if (res.code === 0) {
-      log.info({ tx: tx.hash, signers }, "release broadcast");
+      log.info({ tx: tx.hash, signers, escrow: escrow.address }, "release broadcast");
       return { txHash: tx.hash, alreadyProcessed: false, signers };
     }
     throw this.#refused(what, res);
   }
 
+  /** The members' valid signatures over `signBytes`, by member index; the others with why they were left out. */
+  #validSignatures(signatures: readonly DestinationSignature[], escrow: EscrowMultisig, signBytes: Uint8Array): { valid: Map<number, Uint8Array>; dropped: { key: string; why: string }[] } {
+    const valid = new Map<number, Uint8Array>();
+    const dropped: { key: string; why: string }[] = [];
+    for (const s of signatures) {
+      const key = s.key.toLowerCase();
+      const i = escrow.members.indexOf(key);
+      if (i < 0) {
+        dropped.push({ key, why: "not a member of the escrow multisig" });
+        continue;
+      }
+      const hex = s.signature.replace(/^0x/i, "").toLowerCase();
+      const sig = /^[0-9a-f]{128}$/.test(hex) ? fromHex(hex) : undefined;
+      if (!sig || !verifyCosmosSignature(sig, signBytes, fromHex(key))) {
+        dropped.push({ key, why: "does not verify over the release's sign bytes (another fee, gas, chain id or escrow in that validator's options?)" });
+        continue;
+      }
+      if (!valid.has(i)) valid.set(i, sig);
+    }
+    return { valid, dropped };
+  }
+
   async #checkFunds(r: Release, what: string): Promise<void> {
-    const { rpc, releases } = this.o;
+    const { rpc } = this.o;
     const need = new Map<string, bigint>([[r.denom, r.amount]]);
     if (!r.fee.granter) for (const c of r.fee.amount) need.set(c.denom, (need.get(c.denom) ?? 0n) + BigInt(c.amount));
     for (const [denom, amount] of need) {
-      const have = await rpc.balance(releases.escrow.address, denom);
+      const have = await rpc.balance(r.escrow, denom);
       if (have < amount) {
-        throw new CosmosBridgeError("COSMOS_INSUFFICIENT_ESCROW", `${what}: the escrow ${releases.escrow.address} holds ${have}${denom}, the release needs ${amount}${denom} (amount and fee): fund it`, true, {
+        throw new CosmosBridgeError("COSMOS_INSUFFICIENT_ESCROW", `${what}: the escrow ${r.escrow} holds ${have}${denom}, the release needs ${amount}${denom} (amount and fee): fund it`, true, {
           denom,
           have: have.toString(),
           need: amount.toString(),

@@ -2,6 +2,8 @@
 import { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
 import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import type { AttestationKeys } from "../core/attestation-keys.ts";
+import type { FamilyUpkeep } from "../core/families.ts";
 import type { OutboundTransfer } from "../core/types.ts";
 import { escrowMultisig, type EscrowMultisig } from "./escrow.ts";
 import { createCosmosFamily, type CosmosFamily } from "./family.ts";
@@ -27,8 +29,25 @@ export function captureLogger(): { logger: Logger; lines: Record<string, unknown
   return { logger: pino({ level: "debug" }, stream), lines, has: (msg) => lines.some((l) => msg.test(String(l.msg))) };
 }
 
-/** A family on `target` for chain `chain` with the escrow of `validators` pinned; with `signer`, validator n's key. */
-export function familyOn(target: CosmosTarget, o: { chain?: string; validators: readonly number[]; signer?: number; logger: Logger; options?: Record<string, unknown>; confirmations?: number; chainId?: string }): Promise<CosmosFamily> {
+/**
+ * A family on `target` for chain `chain` with the escrow of `validators` pinned; with `signer`,
+ * validator n's key; with `follow`, the escrow of NexusOS's keys (through `query`) instead, its
+ * known escrows kept in `dataDir`.
+ */
+export function familyOn(
+  target: CosmosTarget,
+  o: {
+    chain?: string;
+    validators: readonly number[];
+    signer?: number;
+    logger: Logger;
+    options?: Record<string, unknown>;
+    confirmations?: number;
+    chainId?: string;
+    role?: "watcher" | "relayer";
+    follow?: { query: <T = unknown>(path: string, params?: Record<string, unknown>) => Promise<T>; dataDir?: string };
+  },
+): Promise<CosmosFamily> {
   const env: NodeJS.ProcessEnv = o.signer === undefined ? {} : { COSMOS_TEST_KEY: toHex(cosmosValidatorSecret(o.signer)) };
   return createCosmosFamily(
     {
@@ -37,12 +56,12 @@ export function familyOn(target: CosmosTarget, o: { chain?: string; validators: 
         rpcUrl: target.rpcUrl,
         fee: { ...target.fee },
         gas: target.gas,
-        escrow: { publicKeys: o.validators.map(cosmosValidatorKey) },
+        ...(o.follow ? {} : { escrow: { publicKeys: o.validators.map(cosmosValidatorKey) } }),
         ...(o.signer === undefined ? {} : { validatorKey: { env: "COSMOS_TEST_KEY" } }),
         ...o.options,
       },
     },
-    { logger: o.logger, env, settings: { chainId: o.chainId ?? target.chainId, prefix: target.prefix, denom: target.denom, confirmations: o.confirmations ?? 1 } },
+    { logger: o.logger, env, ...(o.role ? { role: o.role } : {}), ...(o.follow ? { query: o.follow.query, ...(o.follow.dataDir ? { dataDir: o.follow.dataDir } : {}) } : {}), settings: { chainId: o.chainId ?? target.chainId, prefix: target.prefix, denom: target.denom, confirmations: o.confirmations ?? 1 } },
   );
 }
 
@@ -58,4 +77,25 @@ export function transfer(o: { chain?: string; seq: bigint; recipient: string; am
     amount: o.amount,
     expiresAt: o.expiresAt,
   };
+}
+
+/** NexusOS's side as the family's upkeep sees it: its cosmos key set (keyValidators) and clock. */
+export class FakeNexus {
+  keys: AttestationKeys | undefined;
+  now = Math.floor(Date.now() / 1000);
+
+  /** NexusOS's cosmos key set: validators `ns`, equal power, all keyed. */
+  keyValidators(ns: readonly number[]): void {
+    const keys = ns.map((n) => ({ validator: `nxsvalidator${n}`, key: cosmosValidatorKey(n), power: "100" }));
+    this.keys = { family: "cosmos", height: 1, totalPower: String(100 * ns.length), keyedPower: String(100 * ns.length), keys, missing: [] };
+  }
+
+  query = async <T>(path: string): Promise<T> => {
+    if (path === "bridge/attestationKeys" && this.keys) return this.keys as T;
+    throw new Error(`FakeNexus: no query ${path}`);
+  };
+
+  upkeep(role: "watcher" | "relayer" = "watcher"): FamilyUpkeep {
+    return { role, ...(role === "watcher" ? { validator: "nxs-validator" } : {}), nowSeconds: async () => this.now, query: <T>(path: string): Promise<T> => this.query<T>(path) };
+  }
 }

@@ -3,6 +3,7 @@ import type { OutboundTransfer } from "../core/types.ts";
 import type { CosmosRpc } from "./client.ts";
 import type { EscrowMultisig } from "./escrow.ts";
 import { CosmosBridgeError } from "./errors.ts";
+import type { Escrows } from "./sets.ts";
 import { releaseTimeout, type Release, type ReleaseFee } from "./signdoc.ts";
 
 /** The chain's side of NexusOS's settings (ChainSettings.cosmos). */
@@ -30,15 +31,21 @@ export function bech32Problem(address: string, prefix: string): string | null {
  * Turns NexusOS outbound records into the release transaction's parameters (signdoc.ts):
  * only kind absent/"transfer" (BHLS kinds are EVM-only), a recipient of the chain's prefix, a
  * positive amount; the escrow's account number is read from the chain once (it must exist:
- * the escrow holds the bridged supply).
+ * the escrow holds the bridged supply). The escrow is the holder (Escrows.holder: the old
+ * escrow until a handover moved the funds to the current one), or the one asked for.
  */
 export class Releases {
   constructor(
-    private readonly o: { readonly chain: string; readonly rpc: CosmosRpc; readonly escrow: EscrowMultisig; readonly settings: CosmosChainSettings; readonly fee: ReleaseFee },
+    private readonly o: { readonly chain: string; readonly rpc: CosmosRpc; readonly escrows: Escrows; readonly settings: CosmosChainSettings; readonly fee: ReleaseFee },
   ) {}
 
+  /** The current escrow (NexusOS's key set now). */
   get escrow(): EscrowMultisig {
-    return this.o.escrow;
+    return this.o.escrows.current;
+  }
+
+  get escrows(): Escrows {
+    return this.o.escrows;
   }
 
   get denom(): string {
@@ -63,22 +70,23 @@ export class Releases {
     if (t.expiresAt <= 1n) throw bad(`expiresAt ${t.expiresAt} is not a time`);
   }
 
-  /** The release of `t` (throws COSMOS_ESCROW_UNFUNDED while the escrow account does not exist). */
-  async of(t: OutboundTransfer): Promise<Release> {
+  /** The release of `t` from `escrow` (default: the holder); throws COSMOS_ESCROW_UNFUNDED while that escrow account does not exist. */
+  async of(t: OutboundTransfer, escrow?: EscrowMultisig): Promise<Release> {
     this.check(t);
-    const accountNumber = await this.o.rpc.accountNumber(this.o.escrow.address);
+    const e = escrow ?? (await this.o.escrows.holder());
+    const accountNumber = await this.o.rpc.accountNumber(e.address);
     if (accountNumber === null) {
       throw new CosmosBridgeError(
         "COSMOS_ESCROW_UNFUNDED",
-        `${this.o.chain}: the escrow ${this.o.escrow.address} has no account on ${this.o.settings.chainId} yet: fund it with the bridged ${this.o.settings.denom} supply and the fee`,
+        `${this.o.chain}: the escrow ${e.address} has no account on ${this.o.settings.chainId} yet: fund it with the bridged ${this.o.settings.denom} supply and the fee`,
         true,
-        { escrow: this.o.escrow.address },
+        { escrow: e.address },
       );
     }
     return {
       chainId: this.o.settings.chainId,
       accountNumber,
-      escrow: this.o.escrow.address,
+      escrow: e.address,
       recipient: t.recipient,
       denom: this.o.settings.denom,
       amount: t.amount,
