@@ -126,14 +126,14 @@ export async function createCosmosFamily(chain: { name: string; options: unknown
     escrowFromAttestationKeys(await query<AttestationKeys>("bridge/attestationKeys", { family: "cosmos" }), s.prefix, { allowWeakKeyedSet: o.allowWeakKeyedSet ?? false });
   if (!pinned && !ctx.query) throw bad("no escrow in the options and no NexusOS to read bridge/attestationKeys from");
   const escrow = pinned ?? (await fromNexus((path, params) => ctx.query!(path, params)));
-  if (o.escrowAddress !== undefined && o.escrowAddress !== escrow.address) {
-    throw new CosmosBridgeError(
+  const mismatch = (e: EscrowMultisig, configured: string) =>
+    new CosmosBridgeError(
       "COSMOS_ESCROW_MISMATCH",
-      `bridge chain "${chain.name}": the escrow multisig of the keys is ${escrow.address} (${escrow.threshold} of ${escrow.members.length}), not the configured escrowAddress ${o.escrowAddress}: the key set changed (pin the old keys with options.escrow until the escrow is migrated), or fix escrowAddress`,
+      `bridge chain "${chain.name}": the escrow multisig of the keys is ${e.address} (${e.threshold} of ${e.members.length}), not the configured escrowAddress ${configured}: the key set changed (set escrowAddress to the new escrow: the old one, known from escrows.json or previousEscrows, then hands its funds over), or fix escrowAddress`,
       false,
-      { built: escrow.address, configured: o.escrowAddress },
+      { built: e.address, configured },
     );
-  }
+  if (o.escrowAddress !== undefined && o.escrowAddress !== escrow.address) throw mismatch(escrow, o.escrowAddress);
 
   const rpc = new CosmosRpc({ chain: chain.name, rpcUrl: o.rpcUrl, chainId: s.chainId, logger, multisigKeys: escrow.members.length, ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
   const sets = new EscrowSets({
@@ -172,7 +172,13 @@ export async function createCosmosFamily(chain: { name: string; options: unknown
     denom: s.denom,
     fee,
     ...(key ? { key } : {}),
-    current: pinned ? async () => pinned : (u: FamilyUpkeep) => fromNexus((path, params) => u.query(path, params)),
+    current: pinned
+      ? async () => pinned
+      : async (u: FamilyUpkeep) => {
+          const e = await fromNexus((path, params) => u.query(path, params));
+          if (o.escrowAddress !== undefined && e.address !== o.escrowAddress) throw mismatch(e, o.escrowAddress);
+          return e;
+        },
     logger,
   });
   const older = sets.all().filter((e) => e.address !== escrow.address);

@@ -186,6 +186,8 @@ describe("bridges/cosmos handover (NexusOS's cosmos key set changes)", function 
       const final = await src.finalHeight();
       const seen = await src.transfers(0n, final);
       expect(seen.map((x) => [x.recipient, x.amount, x.sourceTx])).to.deep.equal([[nxs, 2500n, dep.hash]]);
+      const mid = BigInt(dep.height) - 1n;
+      expect([...(await src.transfers(0n, mid)), ...(await src.transfers(mid, final))]).to.deep.equal(seen); // any split: once
       expect(await fams.w[4]!.source.transfers(0n, final)).to.deep.equal(seen); // validator 4 knew the old escrow too (its data directory)
       await conserved();
       // ... and handed over in its turn (the old account's sequence moved on: a new handover).
@@ -206,7 +208,7 @@ describe("bridges/cosmos handover (NexusOS's cosmos key set changes)", function 
     }
   });
 
-  it("a validator whose own account cannot pay the post's fee gets COSMOS_MEMBER_UNFUNDED; a corrupt escrows.json is refused at start", async () => {
+  it("a validator whose own account cannot pay the post's fee gets COSMOS_MEMBER_UNFUNDED; escrowAddress stops following a changed key set (COSMOS_ESCROW_MISMATCH); a corrupt escrows.json is refused at start", async () => {
     // An old escrow of validators 5-8 holding funds, member 5's account empty.
     const old = testEscrow([5, 6, 7, 8], target.prefix);
     await target.fund(old.address, [
@@ -224,6 +226,20 @@ describe("bridges/cosmos handover (NexusOS's cosmos key set changes)", function 
       expect(logs.lines.some((l) => l.code === "COSMOS_MEMBER_UNFUNDED")).to.equal(true);
     } finally {
       await f.close();
+    }
+    // escrowAddress pins the address: a running process does not follow a key-set change silently.
+    const pinnedByAddress = await familyOn(target, { validators: [], signer: 1, logger: logs.logger, follow: { query: nexus.query }, options: { escrowAddress: testEscrow(NEW, target.prefix).address } });
+    try {
+      nexus.keyValidators([1, 2, 3]);
+      const e = await pinnedByAddress.upkeep.run(nexus.upkeep("watcher")).then(
+        () => undefined,
+        (x: unknown) => x as CosmosBridgeError,
+      );
+      expect(e?.code).to.equal("COSMOS_ESCROW_MISMATCH");
+      expect(pinnedByAddress.escrows.current.address).to.equal(testEscrow(NEW, target.prefix).address);
+    } finally {
+      nexus.keyValidators(NEW);
+      await pinnedByAddress.close();
     }
     const dir = mkdtempSync(join(tmpdir(), "cosmos-escrows-bad-"));
     try {
