@@ -67,16 +67,18 @@ describe("state sync trust: > 1/3 of a trusted set, then the full commit against
 
   it("assertTrusted: more than 1/3 passes, exactly 1/3 or less is STATE_SYNC_UNTRUSTED with the figures", () => {
     assertTrusted(CHAIN, f.set, H, block, commitBy(f, [b, c]));
-    const e = code(() => assertTrusted(CHAIN, f.set, H, block, commitBy(f, [a])));
+    const e = code(() => assertTrusted(CHAIN, f.set, H, block, commitBy(f, [a]))) as { code?: string; message: string; context?: unknown };
     expect(e.code).to.equal("STATE_SYNC_UNTRUSTED");
+    expect(e.context).to.deep.equal({ height: H, power: "3", total: "9" });
     expect(e.message).to.include(`block ${H} is signed by 3 of the trusted validator set's 9 power, more than 1/3 is needed`);
     expect(code(() => assertTrusted(CHAIN, f.set, H, block, commitBy(f, [b]))).code).to.equal("STATE_SYNC_UNTRUSTED");
   });
 
   it("assertCommitVerifies: > 2/3 of the recorded set passes; 2/3 exactly does not", () => {
     assertCommitVerifies(CHAIN, f.set, H, block, commitBy(f, [a, b, c]));
-    const e = code(() => assertCommitVerifies(CHAIN, f.set, H, block, commitBy(f, [a, b])));
+    const e = code(() => assertCommitVerifies(CHAIN, f.set, H, block, commitBy(f, [a, b]))) as { code?: string; message: string; context?: unknown };
     expect(e.code).to.equal("STATE_SYNC_UNTRUSTED");
+    expect(e.context).to.deep.equal({ height: H, code: "COMMIT_NO_QUORUM" });
     expect(e.message).to.match(/^the commit of block 40 does not verify against the validator set the synced state records: signers hold 5 of 9/);
     // b + c + d = 6 of 9 is exactly 2/3: not a quorum.
     expect(code(() => assertCommitVerifies(CHAIN, f.set, H, block, commitBy(f, [b, c, d]))).code).to.equal("STATE_SYNC_UNTRUSTED");
@@ -91,8 +93,9 @@ describe("state sync trust: > 1/3 of a trusted set, then the full commit against
     expect(membersDiffer(f.set.validators, [...rec, { address: "nxs1gone", power: 0n }])).to.equal(null);
     const changed = rec.map((u, i) => (i === 0 ? { ...u, power: u.power + 1n } : u));
     const m = membersDiffer(f.set.validators, changed)!;
-    expect(m).to.include(`missing ${rec[0]!.address}/`);
-    expect(m).to.include(`not recorded ${rec[0]!.address}/`);
+    const key = (u: ValidatorUpdate): string => `${u.address}/${u.consensusPubKey}/${u.power}/${u.band}`;
+    expect(m).to.equal(`missing ${key(changed[0]!)}; not recorded ${key(rec[0]!)}`);
+    expect(membersDiffer(f.set.validators, rec.slice(2))).to.equal(`not recorded ${key(rec[0]!)}, ${key(rec[1]!)}`);
     expect(membersDiffer(f.set.validators, rec.slice(1))).to.match(/^not recorded /);
     expect(membersDiffer(f.set.validators.slice(1), rec)).to.match(/^missing [^;]*$/);
     // Key and band are part of a member.
@@ -106,7 +109,7 @@ describe("state sync trust: > 1/3 of a trusted set, then the full commit against
     const now = asUpdates(f.set);
     const raised: ValidatorUpdate = { ...now[2]!, power: 4n };
     const next = now.map((u, i) => (i === 2 ? raised : u));
-    const recorded = (h: number): ValidatorUpdate[] => (h === H ? now : next);
+    const recorded = (h: number): ValidatorUpdate[] => (h === H ? now : h === H + 1 ? next : []);
     expect(checkRecord({ set: f.set, pending: [raised] }, H, recorded)).to.equal(null);
     expect(checkRecord({ set: f.set, pending: [] }, H, recorded)).to.match(/^the pending updates served with height 40's validator set do not give the set the state records for height 41: /);
     expect(checkRecord({ set: f.set, pending: [raised] }, H, () => next)).to.match(/^the validator set served for height 40 is not the one the state records: /);
