@@ -323,10 +323,12 @@ describe("validator onboarding: the commands of docs/validators.md on a four-val
       expect(s.earliestBlockHeight, "it starts from a snapshot").to.be.above(1);
       expect(out).to.match(/state sync: state restored/);
       expect(await client5.getBlock(1), "no block before the snapshot").to.equal(null);
-      // Same chain: the block it holds at a common height, and the operator's balance.
-      const h = await height(client5);
-      expect((await client5.getBlock(h))?.hash).to.equal((await client0.getBlock(h))?.hash);
-      expect((await client5.getBalance(operator)).amount).to.equal((await client0.getBalance(operator)).amount);
+      // Same chain: the block it holds at its height (hash, hence state root), and its state is that root.
+      const s5 = await client5.status();
+      await waitFor(`node 0 at height ${s5.height}`, async () => ((await height(client0)) >= s5.height ? true : undefined), 30_000);
+      const b0 = await client0.getBlock(s5.height);
+      expect((await client5.getBlock(s5.height))?.hash).to.equal(b0?.hash);
+      expect(s5.stateRoot).to.equal(b0?.header.stateRoot);
     } finally {
       await stopNode(synced);
     }
