@@ -46,6 +46,16 @@ describe("state sync: a node joins a BFT network from a snapshot", function () {
   this.timeout(90_000);
   let c: Cluster;
 
+  /** Starting node i is expected to fail: its error. */
+  async function startFailing(i: number, opts: Parameters<Cluster["start"]>[1]): Promise<(Error & { code?: string }) | undefined> {
+    try {
+      await c.start(i, opts);
+    } catch (e) {
+      return e as Error & { code?: string };
+    }
+    return undefined;
+  }
+
   /** Four validators past two snapshot heights, with transfers in the state. */
   async function network(): Promise<number> {
     c = new Cluster(4);
@@ -131,12 +141,7 @@ describe("state sync: a node joins a BFT network from a snapshot", function () {
     // Every peer serves the commit of the block before: its precommits are not for this block.
     const wire = (t: NodeTransport): NodeTransport =>
       lyingWire(t, async (peer, h, name, real) => (name === "commit" ? t.fetchSnapshotPart!(peer, h - SNAP, "commit", 3000) : real()), penalties);
-    let err: (Error & { code?: string }) | undefined;
-    try {
-      await c.start(4, { config: syncConfig(), stateSync: true, wire });
-    } catch (e) {
-      err = e as Error & { code?: string };
-    }
+    const err = await startFailing(4, { config: syncConfig(), stateSync: true, wire });
     expect(err?.code, err?.message).to.equal("STATE_SYNC_FAILED");
     expect(err!.message).to.match(new RegExp(`height ${snap}: block ${snap} is signed by 0 of the trusted validator set`));
     expect(penalties.length).to.be.at.least(1);
@@ -154,12 +159,7 @@ describe("state sync: a node joins a BFT network from a snapshot", function () {
         const vs = r.set.validators.map((v, i) => (i === 0 ? { ...v, power: v.power * 2n } : v));
         return encodeValidatorSet(ValidatorSet.create(vs), r.pending);
       }, penalties);
-    let err: (Error & { code?: string }) | undefined;
-    try {
-      await c.start(4, { config: syncConfig(), stateSync: true, wire });
-    } catch (e) {
-      err = e as Error & { code?: string };
-    }
+    const err = await startFailing(4, { config: syncConfig(), stateSync: true, wire });
     expect(err?.code, err?.message).to.equal("STATE_SYNC_FAILED");
     expect(err!.message).to.match(/validator set served for height \d+ is not the one the state records/);
   });
@@ -168,12 +168,7 @@ describe("state sync: a node joins a BFT network from a snapshot", function () {
     c = new Cluster(4);
     for (let i = 0; i < 4; i++) await c.start(i, { config: syncConfig({ snapshotInterval: 0 }) });
     await c.waitHeight(3);
-    let err: (Error & { code?: string }) | undefined;
-    try {
-      await c.start(4, { config: syncConfig({ discoveryMs: 500 }), stateSync: true });
-    } catch (e) {
-      err = e as Error & { code?: string };
-    }
+    const err = await startFailing(4, { config: syncConfig({ discoveryMs: 500 }), stateSync: true });
     expect(err?.code).to.equal("STATE_SYNC_FAILED");
     expect(err!.message).to.match(/no peer offered a snapshot within 500 ms: check p2p.bootstrap/);
     await sleep(0);
