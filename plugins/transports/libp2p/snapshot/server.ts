@@ -2,7 +2,7 @@ import type { Connection, Libp2p, Stream } from "@libp2p/interface";
 import { lpStream } from "@libp2p/utils";
 import type { Logger } from "pino";
 import { isSnapshotHeight, MAX_SNAPSHOT_OFFER_BYTES, MAX_SNAPSHOT_OFFERS, MAX_SNAPSHOT_PART_BYTES, type SnapshotOffer, type SnapshotSource } from "../../../../runtime/p2p/transport.ts";
-import { NetworkError } from "../errors.ts";
+import { isBadFrame } from "../errors.ts";
 import type { PeerScorer } from "../scorer.ts";
 import { ABSENT_FRAME, BUSY_FRAME, decodeSnapshotRequest, encodeOffers, encodePart, MAX_SNAPSHOT_REQUEST_BYTES } from "./codec.ts";
 import type { SnapshotOptions, SnapshotServerStats } from "./types.ts";
@@ -97,7 +97,7 @@ export class SnapshotServer {
       this.stats[counter]++;
     } catch (e) {
       const err = (e instanceof Error ? e : new Error(String(e))) as Error;
-      if (err instanceof NetworkError || /^Invalid(Data|Message)Length|^StreamBufferError$/.test(err.name)) {
+      if (isBadFrame(err)) {
         // Garbage or an oversized request: the peer's fault.
         this.stats.badRequests++;
         this.scorer.penalize(peer, "syncBadFrame", `snapshot: ${err.message}`);

@@ -1,7 +1,7 @@
 import type { Libp2p, Stream, Connection } from "@libp2p/interface";
 import { lpStream } from "@libp2p/utils";
 import type { Logger } from "pino";
-import { NetworkError } from "../errors.ts";
+import { isBadFrame } from "../errors.ts";
 import type { PeerScorer } from "../scorer.ts";
 import { decodeRequest, encodeBlockFrame, encodeStatus, END_FRAME, MAX_REQUEST_BYTES } from "./codec.ts";
 import { MAX_BLOCKS_PER_REQUEST, type BlockSource, type SyncOptions } from "./types.ts";
@@ -68,7 +68,7 @@ export class SyncServer {
     } catch (e) {
       const err = e as Error & { code?: string };
       // Garbage from the peer costs it; a peer that just went away or was slow does not.
-      if (err instanceof NetworkError || err.name === "InvalidDataLengthError" || err.name === "InvalidDataLengthLengthError" || err.name === "InvalidMessageLengthError" || err.name === "StreamBufferError") {
+      if (isBadFrame(err)) {
         this.stats.badRequests++;
         this.scorer.penalize(peer, "syncBadFrame", err.message);
       } else if (err.name === "TimeoutError" || err.name === "AbortError") {
