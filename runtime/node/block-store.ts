@@ -145,13 +145,20 @@ export class BlockStore {
       this.putBlock(block, hash, [], [], { commit, nextValidatorSet: setOfNext });
       this.meta.put(META_BASE, u64Key(h));
     });
+    this.base = h;
   }
 
   /** Height of the first block this store holds: 1, or the snapshot height of a state-synced node. */
   baseHeight(): number {
-    const v = this.meta.get(META_BASE);
-    return v ? Number(readU64Key(v)) : 1;
+    // Written once, by writeSyncedBase: read from the file the first time only (nexus_status asks every call).
+    if (this.base === undefined) {
+      const v = this.meta.get(META_BASE);
+      this.base = v ? Number(readU64Key(v)) : 1;
+    }
+    return this.base;
   }
+
+  private base: number | undefined;
 
   /**
    * Keep a proposed block's bytes durably before voting for it: if every validator restarts
