@@ -164,6 +164,23 @@ describe("state sync: a node joins a BFT network from a snapshot", function () {
     expect(err!.message).to.match(/validator set served for height \d+ is not the one the state records/);
   });
 
+  it("a validator set for the next height that does not follow from the snapshot height's is refused, even with the recorded members", async () => {
+    await network();
+    // Every peer serves height h+1's set with the same members but its priorities rotated.
+    const wire = (t: NodeTransport): NodeTransport =>
+      lyingWire(t, async (_peer, h, name, real) => {
+        const bytes = await real();
+        if (name !== `valset/${h + 1}` || !bytes) return bytes;
+        const r = decodeValidatorSetRecord(bytes);
+        const p = r.set.priorities;
+        const rotated = p.map((_, i) => p[(i + 1) % p.length]!);
+        return encodeValidatorSet(ValidatorSet.restore(r.set.validators, rotated, r.set.proposer.address), r.pending);
+      }, []);
+    const err = await startFailing(4, { config: syncConfig(), stateSync: true, wire });
+    expect(err?.code, err?.message).to.equal("STATE_SYNC_FAILED");
+    expect(err!.message).to.match(/the validator set served for height \d+ is not the one that follows the set served for \d+/);
+  });
+
   it("no snapshot on offer: a clear error that says what to check", async () => {
     c = new Cluster(4);
     for (let i = 0; i < 4; i++) await c.start(i, { config: syncConfig({ snapshotInterval: 0 }) });
