@@ -3,20 +3,24 @@
  * process (its RSS is what is reported); worker threads ramp up the clients over --ramp
  * seconds, each subscribed to new blocks and to transfers to one account; they are held for
  * --hold seconds while this process submits signed transfers at --tps and an outside client
- * polls nexus_status. Printed and written to bench/results/rpc-load.json:
+ * polls nexus_status. --watch own (the default, a wallet per user) gives every client its own
+ * account and sends the transfers round-robin to them; --watch shared makes every client watch
+ * the one account every transfer pays (the worst case: each transfer notifies all clients). Printed and written to bench/results/rpc-load.json:
  * connections held, refused; block-notification lag p50/p99 (receive time − block time);
  * notifications missed by clients that keep up; node RSS (peak, from /metrics); blocks
  * produced; nexus_status latency p50/p99 for the outside client.
  *
- *   npx tsx bench/rpc-load.ts [--clients 10000] [--ramp 60] [--hold 30] [--tps 100] [--workers 4]
+ *   npx tsx bench/rpc-load.ts [--clients 10000] [--ramp 60] [--hold 30] [--tps 100] [--workers 4] [--watch own|shared]
  */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { Worker } from "node:worker_threads";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, startNodeProcess } from "../test/helpers/spawn-node.ts";
 import { Keyring, DEV_PASSPHRASE } from "../runtime/crypto/keystore.ts";
+import { encodeAddress } from "../runtime/crypto/address.ts";
+import { sha256, utf8 } from "../runtime/crypto/hash.ts";
 import { buildSendTx } from "../modules/bank/client.ts";
 import { NexusClient } from "../runtime/rpc/client.ts";
 import { writeResults, progress } from "./lib/results.ts";
@@ -30,8 +34,9 @@ const opts = new Command()
   .option("--tps <n>", "signed transfers submitted per second meanwhile", "100")
   .option("--workers <n>", "client worker threads", "4")
   .option("--block-time <ms>", "block interval of the dev node", "1000")
+  .addOption(new Option("--watch <which>", "account each client watches: its own, or one shared by all").choices(["own", "shared"]).default("own"))
   .parse()
-  .opts<{ clients: string; ramp: string; hold: string; tps: string; workers: string; blockTime: string }>();
+  .opts<{ clients: string; ramp: string; hold: string; tps: string; workers: string; blockTime: string; watch: "own" | "shared" }>();
 
 const clients = Number(opts.clients);
 const workers = Number(opts.workers);
@@ -50,6 +55,8 @@ const wsUrl = node.url.replace("http://", "ws://") + "/ws";
 const ring = new Keyring(join(home, "keys"));
 const alice = ring.loadSigner("alice", DEV_PASSPHRASE);
 const bob = ring.show("bob").address;
+// Addresses with no key behind them: a transfer to one creates its account.
+const watched = opts.watch === "shared" ? [bob] : Array.from({ length: clients }, (_, i) => encodeAddress(sha256(utf8(`rpc-load watcher ${i}`))));
 console.log(`node ${node.url}: ramping ${clients} WebSocket clients over ${opts.ramp}s in ${workers} worker threads`);
 
 interface Report { open: number; refused: number; errors: number; lags: number[]; lost: number; notifications: number; eventNotes: number; made: number; final?: boolean }
@@ -59,7 +66,9 @@ const ws: Worker[] = [];
 const localAddresses = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 1}`);
 for (let w = 0; w < workers; w++) {
   const share = Math.floor(clients / workers) + (w < clients % workers ? 1 : 0);
-  const worker = new Worker(new URL("./lib/ws-clients-worker.mjs", import.meta.url), { workerData: { url: wsUrl, count: share, rampMs: Number(opts.ramp) * 1000, watch: bob, localAddresses } });
+  const first = w * Math.floor(clients / workers) + Math.min(w, clients % workers);
+  const watch = opts.watch === "shared" ? Array(share).fill(bob) : watched.slice(first, first + share);
+  const worker = new Worker(new URL("./lib/ws-clients-worker.mjs", import.meta.url), { workerData: { url: wsUrl, count: share, rampMs: Number(opts.ramp) * 1000, watch, localAddresses } });
   worker.on("message", (r: Report) => {
     latest[w] = r;
     if (holding) lags.push(...r.lags);
@@ -106,7 +115,7 @@ const outside = new NexusClient(node.url, { timeoutMs: 10_000 });
 const holdEnd = Date.now() + Number(opts.hold) * 1000;
 let nonce = BigInt((await node.client.getAccount(ring.show("alice").address)).nonce);
 const chainId = (await node.client.status()).chainId;
-const bobAtHold = BigInt((await node.client.getBalance(bob, "nxt")).amount);
+const nonceAtHold = nonce;
 let submitted = 0;
 let submitErrors = 0;
 const load = (async () => {
@@ -116,7 +125,7 @@ const load = (async () => {
     // One sender, so one at a time: concurrent sends may reach the node out of nonce order,
     // and a refused nonce gap would refuse every later one.
     for (let i = 0; i < per; i++) {
-      const tx = buildSendTx({ chainId, signer: alice, nonce, to: bob, amount: 1n });
+      const tx = buildSendTx({ chainId, signer: alice, nonce, to: watched[submitted % watched.length]!, amount: 1n });
       submitted++;
       try {
         await node.client.sendTx(tx.bytes);
@@ -147,6 +156,7 @@ lags.sort((a, b) => a - b);
 statusLat.sort((a, b) => a - b);
 const r = {
   clients,
+  watch: opts.watch,
   connectionsHeld: m.connections,
   refused: sum("refused"),
   clientErrors: sum("errors"),
@@ -159,16 +169,16 @@ const r = {
   missedByClients: sum("lost") - lostAtHold,
   transfersSubmitted: submitted,
   submitErrors,
-  /** What bob received while held: one base unit per committed transfer. */
-  transfersCommitted: Number(BigInt((await node.client.getBalance(bob, "nxt")).amount) - bobAtHold),
+  /** The sender's committed nonce counts every transfer that committed while held. */
+  transfersCommitted: Number(BigInt((await node.client.getAccount(ring.show("alice").address)).nonce) - nonceAtHold),
   nodeRssMiBPeak: Math.round(peakRss / 2 ** 20),
   statusP50ms: Math.round(percentile(statusLat, 50)),
   statusP99ms: Math.round(percentile(statusLat, 99)),
 };
 console.log(
-  `held ${r.connectionsHeld}/${clients} connections (${r.refused} refused); ${r.blocksDuringHold} blocks while held; block-notification lag p50 ${r.lagP50ms} ms / p99 ${r.lagP99ms} ms (block interval ${r.blockIntervalMs} ms); ${r.missedByClients} notifications missed; ${r.transfersCommitted} of ${r.transfersSubmitted} transfers committed; node RSS peak ${r.nodeRssMiBPeak} MiB; outside nexus_status p50 ${r.statusP50ms} ms / p99 ${r.statusP99ms} ms`,
+  `held ${r.connectionsHeld}/${clients} connections (${r.refused} refused); ${r.blocksDuringHold} blocks while held; block-notification lag p50 ${r.lagP50ms} ms / p99 ${r.lagP99ms} ms (block interval ${r.blockIntervalMs} ms); ${r.missedByClients} notifications missed, ${r.eventNotifications} account notifications; ${r.transfersCommitted} of ${r.transfersSubmitted} transfers committed; node RSS peak ${r.nodeRssMiBPeak} MiB; outside nexus_status p50 ${r.statusP50ms} ms / p99 ${r.statusP99ms} ms`,
 );
-console.log(`results: ${writeResults("rpc-load.json", "load", r)}`);
+console.log(`results: ${writeResults("rpc-load.json", opts.watch === "own" ? "load" : "loadShared", r)}`);
 await node.stop();
 rmSync(home, { recursive: true, force: true });
 process.exit(0);

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
 
+// watch[i]: the account client i watches.
 const { url, count, rampMs, watch, localAddresses } = workerData;
 const clients = [];
 let open = 0;
@@ -25,7 +26,7 @@ function connect(i) {
     c.opened = true;
     open++;
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "nexus_subscribe", params: ["newBlocks"] }));
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "nexus_subscribe", params: ["events", { type: "bank.transfer", attributes: { to: watch } }] }));
+    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "nexus_subscribe", params: ["events", { type: "bank.transfer", attributes: { to: watch[i] } }] }));
   });
   ws.on("unexpected-response", () => {
     refused++;
