@@ -24,6 +24,13 @@ export interface SnapshotServiceOptions {
   /** Every this many blocks (0: never). */
   readonly interval: number;
   readonly keep: number;
+  /**
+   * A snapshot older than the newest `keep` is still kept while peers fetch it: until this long
+   * after the last part served from it (default 2 minutes), so a sync under way is not cut off.
+   */
+  readonly servingGraceMs?: number;
+  /** Clock for the grace period (tests). */
+  readonly now?: () => number;
   readonly log: Logger;
   readonly blocks: {
     block(height: number): Block | undefined;
@@ -44,6 +51,8 @@ export interface SnapshotServiceOptions {
 export class SnapshotService implements SnapshotSource {
   private readonly store: SnapshotDir;
   private readonly descriptors = new Map<number, SnapshotDescriptor>();
+  /** When a part of each snapshot was last served (see servingGraceMs). */
+  private readonly lastServed = new Map<number, number>();
   private running: Promise<void> | undefined;
   private stopped = false;
   /** Snapshots taken since start, with how long each took (tests, logs). */
@@ -111,12 +120,27 @@ export class SnapshotService implements SnapshotSource {
       await this.describe(view.height);
       const ms = Math.round(performance.now() - started);
       this.taken.push({ height: view.height, ms, keys: info.keys, bytes: info.bytes });
-      for (const h of this.store.prune(this.o.keep)) this.descriptors.delete(h);
+      for (const h of this.prune()) this.o.log.info({ height: h }, "snapshots: removed an older snapshot");
       this.o.log.info({ height: view.height, keys: info.keys, chunks: info.chunks, mib: (info.bytes / 2 ** 20).toFixed(1), ms }, "snapshots: snapshot ready to serve");
     } catch (e) {
       writer.abort();
       this.o.log.error({ height: view.height, err: (e as Error).message }, "snapshots: taking the snapshot failed");
     }
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  private prune(): number[] {
+    const grace = this.o.servingGraceMs ?? 120_000;
+    const t = this.now();
+    const gone = this.store.prune(this.o.keep, (h) => t - (this.lastServed.get(h) ?? -Infinity) < grace);
+    for (const h of gone) {
+      this.descriptors.delete(h);
+      this.lastServed.delete(h);
+    }
+    return gone;
   }
 
   /** Wait for a snapshot being written (tests; stop). */
@@ -143,6 +167,7 @@ export class SnapshotService implements SnapshotSource {
     if (!this.descriptors.has(height)) return undefined;
     const p = parsePart(name);
     if (!p) return undefined;
+    this.lastServed.set(height, this.now());
     switch (p.kind) {
       case "manifest":
         return this.store.readManifest(height);

@@ -73,9 +73,11 @@ export class SnapshotDir {
     return readOrUndefined(join(this.path, String(height), chunkFile(slot)));
   }
 
-  /** Keep the newest `keep` snapshots; returns the heights removed. */
-  prune(keep: number): number[] {
-    const gone = this.list().slice(Math.max(0, keep));
+  /** Keep the newest `keep` snapshots and any older one `spare` names; returns the heights removed. */
+  prune(keep: number, spare: (height: number) => boolean = () => false): number[] {
+    const gone = this.list()
+      .slice(Math.max(0, keep))
+      .filter((h) => !spare(h));
     for (const h of gone) this.remove(h);
     return gone;
   }
