@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { StateError } from "../../runtime/state/errors.ts";
 import { Band } from "../../runtime/tx/bands.ts";
 import { defaultStakingParams } from "../staking/index.ts";
 import { openGovNode, testGovGenesis, addr, GOV, MINUTE, NXT, type GovHarness } from "./testing.ts";
@@ -138,6 +139,25 @@ describe("gov: proposals from submission to execution (bank, staking, gov on a t
     expect(p2.failReason).to.match(/message 1 \(\/bank\.v1\.MsgSend\)/);
     expect(g.h.query<{ maxEntries: number }>("params").maxEntries).to.equal(defaultStakingParams().maxEntries);
     expect(g.h.balance(addr(25))).to.equal(0n);
+  });
+
+  it("this node's damaged data while executing a passed proposal halts the block instead of recording the proposal as failed", async () => {
+    const id = await g.submitOk(10, { msgs: [stakingParams({ maxEntries: 3 })] });
+    await g.voteAll(VALIDATORS, id, "yes");
+    // A checksum failure inside the proposal's messages, as the state layer reports one.
+    const router = (g.keeper as unknown as { router: { execute: (...a: unknown[]) => void } }).router;
+    const execute = router.execute;
+    router.execute = () => {
+      throw new StateError("STATE_CORRUPT", "the record fails its checksum");
+    };
+    try {
+      let thrown: unknown;
+      await g.advance(MINUTE).catch((e) => (thrown = e));
+      expect(thrown).to.be.instanceOf(StateError).with.property("code", "STATE_CORRUPT");
+      expect(g.proposal(id).status).to.equal("voting_period");
+    } finally {
+      router.execute = execute;
+    }
   });
 
   it("veto burns the deposits; no quorum refunds them unless burnVoteQuorum", async () => {
