@@ -86,6 +86,20 @@ export const nodeConfigSchema = {
         chunkTimeoutMs: { type: "integer", minimum: 100, maximum: 600000 },
         /** Chunk requests in flight at once. */
         fetchers: { type: "integer", minimum: 1, maximum: 64 },
+        /**
+         * An operator's trust point (CometBFT's trust_height/trust_hash): restore only the
+         * snapshot at this height whose block has this hash, learnt from a source the operator
+         * trusts. Without it, a snapshot is trusted when > 1/3 of the genesis set signed it.
+         */
+        trust: {
+          type: "object",
+          properties: {
+            height: { type: "integer", minimum: 1, maximum: 9007199254740991 },
+            hash: { type: "string", pattern: "^[0-9a-fA-F]{64}$" },
+          },
+          required: ["height", "hash"],
+          additionalProperties: false,
+        },
       },
       required: ["enable", "snapshotInterval", "snapshotKeep", "discoveryMs", "chunkTimeoutMs", "fetchers"],
       additionalProperties: false,

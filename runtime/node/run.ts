@@ -27,8 +27,8 @@ export interface RunOptions {
   rpcPort?: number;
   blockTimeMs?: number;
   logLevel?: string;
-  /** Restore the state from peers' snapshots on a home without chain data (overrides config stateSync.enable). */
-  stateSync?: boolean;
+  /** Restore the state from peers' snapshots on a home without chain data (overrides config stateSync.enable; with a trust point, stateSync.trust too). */
+  stateSync?: boolean | { trust: { height: number; hash: string } };
   /** Plugins the composition root makes available; config.json selects among them (default: the bundled ones). */
   plugins?: readonly NexusPlugin[];
 }
@@ -119,7 +119,7 @@ async function startUp(app: ChainApp, o: RunOptions, compose: RunComposition, ho
   if (o.rpcPort !== undefined) overrides.rpc = { port: o.rpcPort };
   if (o.blockTimeMs !== undefined) overrides.blockTimeMs = o.blockTimeMs;
   if (o.logLevel !== undefined) overrides.logLevel = o.logLevel;
-  if (o.stateSync) overrides.stateSync = { enable: true };
+  if (o.stateSync) overrides.stateSync = { enable: true, ...(typeof o.stateSync === "object" ? { trust: o.stateSync.trust } : {}) };
   const config = loadNodeConfig(paths.config, overrides);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, name: config.moniker });
   const genesis = readGenesis(paths.genesis);

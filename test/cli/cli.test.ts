@@ -129,6 +129,25 @@ describe("cli: nexus command", function () {
     expect(a.stderr).to.contain(`NexusOS addresses are lowercase: ${bob}`);
   });
 
+  it("start: a trust point is a height and a block hash, with --state-sync; anything else is refused before the node opens", async () => {
+    const home = mkdtempSync(join(tmpdir(), "nexus-cli-trust-"));
+    try {
+      const hash = "ab".repeat(32);
+      const cases: Array<[string[], string]> = [
+        [["--state-sync", "--trust-height", "8"], "--trust-height and --trust-hash go together"],
+        [["--state-sync", "--trust-height", "8", "--trust-hash", "xyz"], '--trust-hash "xyz" is not a block hash: 64 hex digits expected'],
+        [["--trust-height", "8", "--trust-hash", hash], "--trust-height only applies to a state sync: add --state-sync"],
+      ];
+      for (const [args, msg] of cases) {
+        const r = await nexus(["--home", home, "start", ...args]);
+        expect(r.code, args.join(" ")).to.equal(1);
+        expect(r.stderr, args.join(" ")).to.contain(msg);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it("reports an unreachable node with a hint, and a bad address clearly", async () => {
     const r = await nexus(["status", "--node", "http://127.0.0.1:9"]);
     expect(r.code).to.not.equal(0);

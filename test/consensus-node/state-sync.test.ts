@@ -181,6 +181,21 @@ describe("state sync: a node joins a BFT network from a snapshot", function () {
     expect(err!.message).to.match(/the validator set served for height \d+ is not the one that follows the set served for \d+/);
   });
 
+  it("an operator's trust point restores the snapshot it names, not the newest; one that no peer offers is refused with the offers listed", async () => {
+    await network();
+    const [newest, older] = c.node(0).snapshots!.heights();
+    const hash = c.node(0).getBlock(older!)!.hash;
+    const wrong = hash.replace(/^./, (ch) => (ch === "0" ? "1" : "0"));
+    const err = await startFailing(4, { config: syncConfig({ trust: { height: older!, hash: wrong } }), stateSync: true });
+    expect(err?.code, err?.message).to.equal("STATE_SYNC_FAILED");
+    expect(err!.message).to.include(`no peer offers the snapshot of the trust point, height ${older} with block hash ${wrong}; offered: ${newest} (`);
+    const joined = await c.start(5, { config: syncConfig({ trust: { height: older!, hash: hash.toUpperCase() } }), stateSync: true });
+    expect(joined.status().earliestBlockHeight).to.equal(older);
+    const top = Math.max(...[0, 1, 2, 3].map((i) => c.node(i).height));
+    await c.waitHeight(top + 1, [5], 30_000);
+    c.assertAgreement([0, 5]);
+  });
+
   it("no snapshot on offer: a clear error that says what to check", async () => {
     c = new Cluster(4);
     for (let i = 0; i < 4; i++) await c.start(i, { config: syncConfig({ snapshotInterval: 0 }) });

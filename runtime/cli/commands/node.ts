@@ -18,7 +18,7 @@ interface LockModule {
   HomeLock: { acquire(path: string, home: string): { release(): void } };
 }
 interface RunModule {
-  runNode(app: ChainApp, opts: { home: string; dev: boolean; rpcPort?: number; blockTimeMs?: number; logLevel?: string; stateSync?: boolean }): Promise<void>;
+  runNode(app: ChainApp, opts: { home: string; dev: boolean; rpcPort?: number; blockTimeMs?: number; logLevel?: string; stateSync?: boolean | { trust: { height: number; hash: string } } }): Promise<void>;
 }
 
 async function load<T>(spec: string, what: string): Promise<T> {
@@ -63,12 +63,22 @@ export function startCommand(app: ChainApp): Command {
     .option("--block-time <ms>", "target block interval in milliseconds", intOption("--block-time"))
     .option("--log-level <level>", "trace, debug, info, warn, error or fatal")
     .option("--state-sync", "on a home without chain data, restore the state from peers' snapshots instead of executing every block since genesis (config stateSync.enable; docs/validators.md)")
-    .action(async (o: { dev?: boolean; rpcPort?: number; blockTime?: number; logLevel?: string; stateSync?: boolean }, cmd: Command) => {
+    .option("--trust-height <height>", "with --state-sync: restore only the snapshot at this height (a trust point from a source you trust; config stateSync.trust.height)", intOption("--trust-height"))
+    .option("--trust-hash <hex>", "with --trust-height: the hash of the block at that height (64 hex digits; config stateSync.trust.hash)")
+    .action(async (o: { dev?: boolean; rpcPort?: number; blockTime?: number; logLevel?: string; stateSync?: boolean; trustHeight?: number; trustHash?: string }, cmd: Command) => {
       if (o.logLevel && !["trace", "debug", "info", "warn", "error", "fatal"].includes(o.logLevel)) {
         throw new CliError("CLI_BAD_OPTION", `--log-level "${o.logLevel}" is not one of trace, debug, info, warn, error, fatal`);
       }
+      if ((o.trustHeight === undefined) !== (o.trustHash === undefined)) {
+        throw new CliError("CLI_BAD_OPTION", "--trust-height and --trust-hash go together: a trust point is a height and the hash of its block (`nexus query block <height>` on a node you trust shows both)");
+      }
+      if (o.trustHash !== undefined && !/^[0-9a-fA-F]{64}$/.test(o.trustHash)) {
+        throw new CliError("CLI_BAD_OPTION", `--trust-hash "${o.trustHash}" is not a block hash: 64 hex digits expected`);
+      }
+      if (o.trustHeight !== undefined && !o.stateSync) throw new CliError("CLI_BAD_OPTION", "--trust-height only applies to a state sync: add --state-sync");
+      const trust = o.trustHeight !== undefined ? { height: o.trustHeight, hash: o.trustHash!.toLowerCase() } : undefined;
       const { runNode } = await load<RunModule>("../../node/run.ts", "node runner");
-      await runNode(app, { home: resolveHome(cmd), dev: o.dev === true, rpcPort: o.rpcPort, blockTimeMs: o.blockTime, logLevel: o.logLevel, ...(o.stateSync ? { stateSync: true } : {}) });
+      await runNode(app, { home: resolveHome(cmd), dev: o.dev === true, rpcPort: o.rpcPort, blockTimeMs: o.blockTime, logLevel: o.logLevel, ...(o.stateSync ? { stateSync: trust ? { trust } : true } : {}) });
     });
 }
 

@@ -73,9 +73,19 @@ export async function stateSyncFromPeers(d: StateSyncDeps): Promise<StateSyncRes
   if (!t.snapshotOffers || !t.fetchSnapshotPart) throw new StateSyncError("STATE_SYNC_FAILED", "the configured transport cannot fetch snapshots (it lacks snapshotOffers/fetchSnapshotPart): use the libp2p transport, or turn stateSync.enable off to sync blocks from genesis");
   const now = d.now ?? Date.now;
   const started = now();
-  const candidates = await discover(d);
-  if (candidates.length === 0) {
+  const offered = await discover(d);
+  if (offered.length === 0) {
     throw new StateSyncError("STATE_SYNC_FAILED", `no peer offered a snapshot within ${d.options.discoveryMs} ms: check p2p.bootstrap, and that the peers serve snapshots (stateSync.snapshotInterval > 0 and at least one snapshot taken), or turn stateSync.enable off to sync blocks from genesis`);
+  }
+  const trust = d.options.trust;
+  const candidates = trust ? offered.filter((c) => c.descriptor.height === trust.height && c.descriptor.blockHash === trust.hash.toLowerCase()) : offered;
+  if (trust && candidates.length === 0) {
+    const list = offered.map((c) => `${c.descriptor.height} (${c.descriptor.blockHash})`).join(", ");
+    throw new StateSyncError(
+      "STATE_SYNC_FAILED",
+      `no peer offers the snapshot of the trust point, height ${trust.height} with block hash ${trust.hash.toLowerCase()}; offered: ${list}. Take the trust point from a snapshot height the peers still keep (one of these), or check the hash`,
+      { trustHeight: trust.height },
+    );
   }
   const problems: string[] = [];
   for (const c of candidates) {
@@ -172,7 +182,8 @@ async function fetchTrustedBlock(d: StateSyncDeps, c: Candidate): Promise<{ bloc
       const hash = blockHash(block.header);
       if (block.header.chainId !== d.chainId) throw new PartInvalid(`block of chain ${block.header.chainId}, not ${d.chainId}`);
       if (block.header.height !== h || !bytesEqual(hash, fromHex(c.descriptor.blockHash))) throw new PartInvalid(`block ${block.header.height} ${toHex(hash)} is not the offered ${h} ${c.descriptor.blockHash}`);
-      assertTrusted(d.chainId, d.trusted, h, hash, cert);
+      // The operator's trust point names this block's hash (checked above against the offer): it replaces rule 1.
+      if (!d.options.trust) assertTrusted(d.chainId, d.trusted, h, hash, cert);
       return { block, hash, commit, cert };
     } catch (e) {
       const msg = (e as Error).message;

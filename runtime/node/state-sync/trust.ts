@@ -13,6 +13,8 @@ import { NodeErrors } from "../errors.ts";
  *    than 1/3 of the power of a set this node already trusts (genesis's, or its own). Under
  *    the usual BFT assumption (less than 1/3 of that set faulty for as long as it is trusted,
  *    CometBFT's trusting period), at least one honest validator signed the block: it is real.
+ *    An operator's trust point (stateSync.trust: a height and its block's hash) replaces this
+ *    rule: only that block's snapshot is restored (client.ts).
  * 2. The chunks are checked against that block's state root, so the imported state is the
  *    chain's state at that height.
  * 3. That state records the validator sets of the block's height and the next two
