@@ -6,7 +6,7 @@
  *    counter) and of the block carrying the epoch's first claim (which fixes the share), at
  *    1 000 and at 1 000 000 citizens: nothing walks citizens, so the two should match.
  *
- *   npx tsx bench/bhls-claims.ts [--citizens 1000000] [--small 1000] [--claims 20000] [--registrations 5000] [--rollovers 3]
+ *   npx tsx bench/bhls-claims.ts [--citizens 1000000] [--small 1000] [--claims 60000] [--registrations 5000] [--rollovers 3]
  *
  * The citizens are written straight through the keeper (BhlsKeeper.putCitizen) by a bench-only
  * module's end block, 50 000 per block, so the fill is real committed state (root, store) without
@@ -57,7 +57,7 @@ const opts = new Command()
   .description("BHLS claims and registrations through one node with 1M citizens; epoch rollover + first claim at 1k vs 1M citizens")
   .option("--citizens <n>", "citizens in state for the big run", "1000000")
   .option("--small <n>", "citizens in state for the small run", "1000")
-  .option("--claims <n>", "signed claims (each by its own citizen)", "20000")
+  .option("--claims <n>", "signed claims (each by its own citizen; 60 000 as node-transfers uses, so the sustained rate spans several full blocks)", "60000")
   .option("--registrations <n>", "signed registrations", "5000")
   .option("--attestors <n>", "attestors submitting the registrations", "20")
   .option("--rollovers <n>", "epoch rollovers measured per size", "3")
