@@ -80,7 +80,7 @@ export const GROUPS: Record<string, Group> = {
   /** What a state-syncing node believes: the snapshot format's checks and the trust rules. */
   "state-sync": {
     mutate: ["runtime/state/snapshot/format.ts", "runtime/state/snapshot/chunk.ts", "runtime/node/state-sync/trust.ts", "runtime/node/state-sync/descriptor.ts"],
-    specs: ["test/state/snapshot.test.ts", "test/state/snapshot-import.test.ts", "test/node/state-sync-trust.test.ts"],
+    specs: ["test/state/snapshot.test.ts", "test/state/snapshot-errors.test.ts", "test/state/snapshot-import.test.ts", "test/node/state-sync-trust.test.ts"],
   },
 };
 
