@@ -77,13 +77,13 @@ export async function stateSyncFromPeers(d: StateSyncDeps): Promise<StateSyncRes
   if (offered.length === 0) {
     throw new StateSyncError("STATE_SYNC_FAILED", `no peer offered a snapshot within ${d.options.discoveryMs} ms: check p2p.bootstrap, and that the peers serve snapshots (stateSync.snapshotInterval > 0 and at least one snapshot taken), or turn stateSync.enable off to sync blocks from genesis`);
   }
-  const trust = d.options.trust;
-  const candidates = trust ? offered.filter((c) => c.descriptor.height === trust.height && c.descriptor.blockHash === trust.hash.toLowerCase()) : offered;
+  const trust = d.options.trust && { height: d.options.trust.height, hash: d.options.trust.hash.toLowerCase() };
+  const candidates = trust ? offered.filter((c) => c.descriptor.height === trust.height && c.descriptor.blockHash === trust.hash) : offered;
   if (trust && candidates.length === 0) {
     const list = offered.map((c) => `${c.descriptor.height} (${c.descriptor.blockHash})`).join(", ");
     throw new StateSyncError(
       "STATE_SYNC_FAILED",
-      `no peer offers the snapshot of the trust point, height ${trust.height} with block hash ${trust.hash.toLowerCase()}; offered: ${list}. Take the trust point from a snapshot height the peers still keep (one of these), or check the hash`,
+      `no peer offers the snapshot of the trust point, height ${trust.height} with block hash ${trust.hash}; offered: ${list}. Take the trust point from a snapshot height the peers still keep (one of these), or check the hash`,
       { trustHeight: trust.height },
     );
   }
