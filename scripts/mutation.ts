@@ -33,7 +33,7 @@ export const GROUPS: Record<string, Group> = {
   },
   bank: { mutate: ["modules/bank/keeper/bank-keeper.ts", "modules/bank/invariants.ts"], specs: ["modules/bank/*.test.ts"] },
   "proof-verify": { mutate: ["runtime/state/proof-verify.ts"], specs: ["test/state/proof.test.ts"] },
-  hybrid: { mutate: ["plugins/quantum/schemes/hybrid.ts"], specs: ["test/quantum/schemes.test.ts"] },
+  hybrid: { mutate: ["plugins/quantum/schemes/hybrid.ts"], specs: ["test/quantum/schemes.test.ts", "test/quantum/hybrid-layout.test.ts"] },
   // The modules that came after: their rules and the keeper code that moves coins.
   dex: {
     mutate: ["modules/dex/amm.ts", "modules/dex/keeper/pair.ts", "modules/dex/keeper/router.ts", "modules/dex/keeper/oracle.ts"],

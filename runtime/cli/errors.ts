@@ -26,6 +26,9 @@ export const CLI_ERRORS = {
   SCAFFOLD_NO_TEMPLATE: 18,
   CLI_DEVNET_START_FAILED: 19, // a devnet validator exited during start-up
   CLI_NO_DATA: 20, // verify-data on a home without a data directory
+  CLI_DEVNET_RUNNING: 21, // a devnet already runs from that directory
+  CLI_DEVNET_NOT_RUNNING: 22, // devnet status/restart/stop found no running devnet
+  CLI_DEVNET_REFUSED: 23, // the running devnet could not do what was asked
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

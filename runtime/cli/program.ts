@@ -45,8 +45,10 @@ export function buildProgram(app: ChainApp): Command {
   program.addCommand(queryCommand(ctx, modules, extensions));
   for (const e of extensions) if (e.parent === "root") program.addCommand(e.build(ctx));
   // addCommand does not copy help settings: show --home/--verbose in every command's help.
+  // A command that set showGlobalOptions itself (devnet's subcommands: their parent's
+  // options would read as theirs) keeps its choice.
   const walk = (c: Command): void => {
-    c.configureHelp({ showGlobalOptions: true });
+    if (c.configureHelp().showGlobalOptions === undefined) c.configureHelp({ showGlobalOptions: true });
     c.commands.forEach(walk);
   };
   walk(program);

@@ -5,9 +5,9 @@
  * voting period, and errors a person can act on. Copy what you need.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
+import { devnetDir } from "../../runtime/cli/devnet/dir.ts";
 import { NexusClient, RpcClientError, buildTx } from "../../runtime/rpc/client.ts";
 import { DEV_PASSPHRASE, Keyring } from "../../runtime/crypto/keystore.ts";
 import { ed25519 } from "../../runtime/crypto/ed25519.ts";
@@ -60,7 +60,8 @@ export interface Devnet {
   nodes: DevnetNode[];
 }
 
-export const DEFAULT_DEVNET_DIR = join(homedir(), ".nexus-devnet");
+/** Where `nexus devnet` puts a devnet by default: NEXUS_DEVNET, else $NEXUS_HOME/devnet, else ~/.nexus-devnet. */
+export const DEFAULT_DEVNET_DIR = devnetDir();
 
 /** The layout `nexus devnet` writes to <dir>/devnet.json. */
 export function loadDevnet(dir: string): Devnet {
@@ -84,7 +85,7 @@ export interface CommonOptions {
 
 export function addCommonOptions(c: Command): Command {
   return c
-    .addOption(new Option("--devnet <dir>", "the devnet's directory (where `nexus devnet` put devnet.json)").env("NEXUS_DEVNET").default(DEFAULT_DEVNET_DIR, "~/.nexus-devnet"))
+    .addOption(new Option("--devnet <dir>", "the devnet's directory (where `nexus devnet` put devnet.json)").env("NEXUS_DEVNET").default(DEFAULT_DEVNET_DIR, "$NEXUS_HOME/devnet, else ~/.nexus-devnet"))
     .option("--node <url>", "submit and watch through this node (default: validator 0's RPC from devnet.json)")
     .option("--proposer <key>", "key that submits the proposal and pays its deposit", "alice")
     .option("--keyring-home <dir>", "home whose keyring holds --proposer (default: validator 0's home, where the dev keys are)")

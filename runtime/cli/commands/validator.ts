@@ -114,7 +114,7 @@ const portOf = (addr: string, re: RegExp): number => Number(re.exec(addr)?.[1] ?
 export function joinCommand(app: ChainApp): Command {
   return new Command("join")
     .description("create a node home that joins an existing BFT network (a local devnet, or a genesis file and bootstrap peers); bond stake later to validate")
-    .option("--devnet <dir>", "a devnet made by `nexus devnet` (default dir ~/.nexus-devnet): genesis, peers, timing and next ports from it")
+    .option("--devnet <dir>", "a devnet made by `nexus devnet` (its directory: see `nexus devnet --help`): genesis, peers, timing and next ports from it")
     .option("--genesis <file>", "the network's genesis.json (byte for byte)")
     .addOption(new Option("--peer <multiaddr...>", "bootstrap peer(s): /ip4/…/tcp/…/p2p/<peer id>"))
     .option("--rpc-port <port>", "JSON-RPC port (default: 7700; with --devnet the next after its validators')", intOption("--rpc-port"))
@@ -148,8 +148,15 @@ export function joinCommand(app: ChainApp): Command {
         const node0 = layout.nodes[0]!;
         genesisFile ??= homePaths(node0.home).genesis;
         if (!peers.length) peers = layout.nodes.map((n) => n.p2pAddress);
-        rpcPort = o.rpcPort ?? Math.max(...layout.nodes.map((n) => portOf(n.rpcUrl, /:(\d+)\/?$/))) + 1;
-        p2pPort = o.p2pPort ?? Math.max(...layout.nodes.map((n) => portOf(n.p2pAddress, /\/tcp\/(\d+)\//))) + 1;
+        // The next port after the validators', or a free one if that is taken (the devnet may
+        // have moved off taken defaults too).
+        const { pickPorts } = await import("../devnet/ports.ts");
+        const rpcs = layout.nodes.map((n) => portOf(n.rpcUrl, /:(\d+)\/?$/));
+        const p2ps = layout.nodes.map((n) => portOf(n.p2pAddress, /\/tcp\/(\d+)\//));
+        const used = new Set([...rpcs, ...p2ps]);
+        rpcPort = o.rpcPort ?? (await pickPorts(Math.max(...rpcs) + 1, 1, used)).ports[0]!;
+        used.add(rpcPort);
+        p2pPort = o.p2pPort ?? (await pickPorts(Math.max(...p2ps) + 1, 1, used)).ports[0]!;
         try {
           const c0 = JSON.parse(readFileSync(homePaths(node0.home).config, "utf8")) as NodeConfig;
           timing = { blockTimeMs: c0.blockTimeMs, bft: c0.bft };
