@@ -48,4 +48,14 @@ export class Prng {
   pick<T>(xs: readonly T[]): T {
     return xs[this.int(0, xs.length - 1)]!;
   }
+
+  /** A copy of xs in a uniformly random order (Fisher-Yates). */
+  shuffle<T>(xs: readonly T[]): T[] {
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConsensusCore, type CoreOptions, type ValidatorSet } from "../../runtime/consensus/index.ts";
-import { describeTwinsScenario, generateTwinsScenario, PARTITIONS, ROUND_CHOICES, runTwinsScenario, type Injection } from "./twins.ts";
+import { describeTwinsScenario, generateTwinsScenario, LOCK_SPLIT_SHARE, PARTITIONS, ROUND_CHOICES, runTwinsScenario, type Injection } from "./twins.ts";
 
 /**
  * Twins scenarios (test/sim/twins.ts): the correct core keeps every safety property, and the
@@ -52,7 +52,7 @@ describe("Twins: scenarios built round by round (leader, partition, twin behavio
 
   it(`${BUDGET} scenarios with the correct core: agreement, validity, verifying certificates and no honest double-sign`, function () {
     this.timeout(300_000);
-    const seen = { terminated: 0, evidence: 0, laterRounds: 0, partitioned: 0, twinLed: 0 };
+    const seen = { terminated: 0, evidence: 0, laterRounds: 0, partitioned: 0, twinLed: 0, lockSplit: 0 };
     for (let seed = FIRST; seed < FIRST + BUDGET; seed++) {
       const s = generateTwinsScenario(seed);
       const r = runTwinsScenario(s);
@@ -62,6 +62,7 @@ describe("Twins: scenarios built round by round (leader, partition, twin behavio
       seen.evidence += r.evidence;
       if (s.rounds.some((x) => x.partition !== 0)) seen.partitioned++;
       if (s.rounds.some((x) => x.leader === s.twin)) seen.twinLed++;
+      if (s.strategy?.name === "lock-split") seen.lockSplit++;
     }
     // The scenarios did exercise twins, partitions, later rounds and equivocation.
     expect(seen.partitioned).to.be.greaterThan(BUDGET / 2);
@@ -69,10 +70,28 @@ describe("Twins: scenarios built round by round (leader, partition, twin behavio
     expect(seen.laterRounds).to.be.greaterThan(BUDGET / 10);
     expect(seen.evidence).to.be.greaterThan(BUDGET);
     expect(seen.terminated).to.be.greaterThan(BUDGET / 2);
+    // About LOCK_SPLIT_SHARE of them played the lock split.
+    expect(seen.lockSplit).to.be.within(BUDGET * LOCK_SPLIT_SHARE * 0.6, BUDGET * LOCK_SPLIT_SHARE * 1.4);
+  });
+
+  it("the lock split gives each twin instance its own audience per message kind, over three rounds led by the twin, then B, then C", () => {
+    const s = Array.from({ length: 200 }, (_, i) => generateTwinsScenario(i + 1)).find((x) => x.strategy)!;
+    const { from, roles } = s.strategy!;
+    const [a, b, c, x, y] = roles as [number, number, number, number, number];
+    expect(new Set([a, b, c, s.twin])).to.have.property("size", 4);
+    expect([x, y].sort()).to.deep.equal([0, 1]);
+    const r = s.rounds;
+    expect([r[from]!.leader, r[from + 1]!.leader, r[from + 2]!.leader]).to.deep.equal([s.twin, b, c]);
+    expect(r[from]!.routes![x]).to.deep.equal({ proposal: [b, c], prevote: [a, c], precommit: [] });
+    expect(r[from + 1]!.routes![y]).to.deep.equal({ proposal: [], prevote: [a, b], precommit: [b] });
+    expect(r[from + 2]!.routes![x]).to.deep.equal({ proposal: [a, c], prevote: [a, c], precommit: [a, c] });
+    expect(r[from]!.routes![y]).to.deep.equal({ proposal: [], prevote: [], precommit: [] });
+    expect(describeTwinsScenario(s)).to.contain(`lock-split from r${from}`);
   });
 
   const variants: [string, Injection][] = [
     ["a core that ignores its lock for a fresh proposal (Algorithm 1 line 22)", { createCore: (o: CoreOptions) => new IgnoresLockAtLine22(o) }],
+    ["a core that ignores its lock for a proposal whose polka is older than the lock (line 28)", { createCore: (o: CoreOptions) => new IgnoresLockAtLine28(o) }],
     ["a core that never locks (line 36)", { createCore: (o: CoreOptions) => new NeverLocks(o) }],
     ["a core that counts more than half the power as a quorum", { coreSet: majorityQuorum }],
   ];

@@ -80,7 +80,15 @@ export interface TwinsRound {
   readonly twinDrop: number;
   /** Behaviour of the Byzantine validator's own instance, then of its twin. */
   readonly acts: readonly [TwinAct, TwinAct];
+  /**
+   * Set by a strategy (LOCK_SPLIT): whom each twin instance sends each kind of message of
+   * this round to (instance numbers); replaces acts, parts, loss and drop for the twins.
+   */
+  readonly routes?: readonly [TwinRoutes, TwinRoutes];
 }
+
+export type MessageKind = "proposal" | "prevote" | "precommit";
+export type TwinRoutes = Readonly<Record<MessageKind, readonly number[]>>;
 
 /** The enumeration one round is drawn from: leader × partition × twin acts × loss × delay × twin drop. */
 export const ROUND_CHOICES = TWINS_VALIDATORS * PARTITIONS.length * ACTS.length ** 2 * LOSS.length * MAX_DELAY.length * TWIN_DROP.length;
@@ -105,6 +113,45 @@ export function roundChoice(index: number): TwinsRound {
 export interface TwinsScenario extends Scenario {
   readonly twin: number;
   readonly rounds: readonly TwinsRound[];
+  /** The Byzantine strategy overlaid on the drawn rounds, if any. */
+  readonly strategy?: { readonly name: "lock-split"; readonly from: number; readonly roles: readonly number[] };
+}
+
+/** Share of scenarios whose Byzantine validator plays the lock split (below). */
+export const LOCK_SPLIT_SHARE = 0.1;
+
+/**
+ * The lock split, a known attack shape on Tendermint's locking (the schedule the proof of
+ * Algorithm 1's agreement rules out), played by the twins with honest-code instances only:
+ * they just choose whom to tell what. Roles: honest A, B, C; twin instances X and Y; rounds
+ * r, r+1, r+2.
+ *   r   (X leads)  X's proposal v reaches B and C, X's prevote for v reaches A and C: only C
+ *                  sees a polka with the proposal and locks v; A holds the polka's votes.
+ *   r+1 (B leads)  B proposes w; A and B prevote it, C (locked) does not; Y's prevote for w
+ *                  reaches A and B, which lock w; Y's precommit reaches B alone: B decides w.
+ *   r+2 (C leads)  C re-proposes v with polRound r. A is locked on w at r+1 > r, so line 28
+ *                  forbids its prevote; C and X prevote and precommit v to A and C.
+ * A correct core stays safe; one that lets A prevote (line 28 ignored) decides v beside w.
+ * Random rounds alone did not produce this in 5 000 seeds (each step needs a different
+ * audience per message kind), so a share of scenarios plays it, with roles, rounds, powers,
+ * bands, delays and loss drawn like any other.
+ */
+function lockSplit(rng: Prng, twin: number, rounds: TwinsRound[]): TwinsScenario["strategy"] {
+  const honest = Array.from({ length: TWINS_VALIDATORS }, (_, i) => i).filter((i) => i !== twin);
+  const [a, b, c] = rng.shuffle(honest) as [number, number, number];
+  const [x, y] = rng.chance(0.5) ? [0, 1] : [1, 0];
+  const from = rng.int(0, TWINS_ROUNDS - 3);
+  const none: TwinRoutes = { proposal: [], prevote: [], precommit: [] };
+  const route = (who: number, r: TwinRoutes): [TwinRoutes, TwinRoutes] => (who === 0 ? [r, none] : [none, r]);
+  const plan: [number, [TwinRoutes, TwinRoutes]][] = [
+    [twin, route(x, { proposal: [b, c], prevote: [a, c], precommit: [] })],
+    [b, route(y, { proposal: [], prevote: [a, b], precommit: [b] })],
+    [c, route(x, { proposal: [a, c], prevote: [a, c], precommit: [a, c] })],
+  ];
+  plan.forEach(([leader, routes], i) => {
+    rounds[from + i] = { ...rounds[from + i]!, leader, partition: 0, parts: PARTITIONS[0]!, routes };
+  });
+  return { name: "lock-split", from, roles: [a, b, c, x, y] };
 }
 
 /** Scenario `seed`: each round's choice drawn from the enumeration (weighted as above). */
@@ -121,6 +168,7 @@ export function generateTwinsScenario(seed: number): TwinsScenario {
     if (rng.chance(0.8)) c = { ...c, partition: 0, parts: PARTITIONS[0]! };
     return c;
   });
+  const strategy = rng.chance(LOCK_SPLIT_SHARE) ? lockSplit(rng, twin, rounds) : undefined;
   const healAt = rng.pick([300, 800, 1500]);
   return {
     seed,
@@ -136,6 +184,7 @@ export function generateTwinsScenario(seed: number): TwinsScenario {
     // Safety is what is checked; a run that has not decided 1.2 s after the heal stops there.
     maxTime: healAt + 1200,
     rounds,
+    strategy,
   };
 }
 
@@ -168,6 +217,8 @@ export function twinsHooks(s: TwinsScenario, inject: Injection = {}): SimHooks {
       if (now < s.healAt && round.parts[from] !== round.parts[to]) return null;
       let extra = 0;
       const b = byzantine(from);
+      const routes = b === -1 ? undefined : round.routes?.[b];
+      if (routes) return routes[msg.kind === "proposal" ? "proposal" : msg.vote.type].includes(to) ? rng.int(1, round.maxDelay) : null;
       if (b !== -1) {
         const act = round.acts[b];
         if (act === "withhold" && now < s.healAt) return null;
@@ -186,7 +237,8 @@ export function runTwinsScenario(s: TwinsScenario, inject: Injection = {}): SimR
 
 export function describeTwinsScenario(s: TwinsScenario): string {
   const rounds = s.rounds
-    .map((r, i) => `r${i}: leader v${r.leader}, parts ${r.parts.join("")}, acts ${r.acts.join("/")}, loss ${r.loss}, delay ≤${r.maxDelay}, twin drop ${r.twinDrop}`)
+    .map((r, i) => `r${i}: leader v${r.leader}, parts ${r.parts.join("")}, ${r.routes ? `twin routes ${JSON.stringify(r.routes)}` : `acts ${r.acts.join("/")}, twin drop ${r.twinDrop}`}, loss ${r.loss}, delay ≤${r.maxDelay}`)
     .join("; ");
-  return `seed ${s.seed}: powers ${s.powers.join(",")}, twin v${s.twin}, bands ${s.bands.join(",")}, heal at ${s.healAt} ms; ${rounds}`;
+  const strategy = s.strategy ? `, ${s.strategy.name} from r${s.strategy.from} (roles ${s.strategy.roles.join(",")})` : "";
+  return `seed ${s.seed}: powers ${s.powers.join(",")}, twin v${s.twin}, bands ${s.bands.join(",")}, heal at ${s.healAt} ms${strategy}; ${rounds}`;
 }
