@@ -101,4 +101,11 @@ export interface DestinationSigner {
    * "0x" + 130 lowercase hex, others bare lowercase hex).
    */
   sign(t: OutboundTransfer): Promise<string>;
+  /**
+   * Whether a signature this key posted on NexusOS no longer fits what the destination would
+   * execute now (Cosmos: a handover moved the funds to another escrow, so a release signed for
+   * the old one cannot execute). The watcher then signs again and the new signature replaces
+   * the old one. Families whose signed payload never changes leave it out.
+   */
+  stale?(t: OutboundTransfer, signature: string): Promise<boolean>;
 }

@@ -61,6 +61,28 @@ describe("bridges/core watcher and relayer against a NexusOS test node", functio
     e.h.checkAll();
   });
 
+  it("a signature the signer reports stale (the destination's payload changed, as after a Cosmos handover) is signed again and replaces the old one on NexusOS", async () => {
+    const w0 = await e.watcher(0);
+    await e.watcher(1);
+    expect((await e.h.out(10, "evm-local", EVM_RECIPIENT, 7n * NXT)).codeName).to.equal("OK");
+    await e.until("two signatures", () => outbound(1).signatures.length === 2);
+    const before = outbound(1).signatures.map((s) => s.signature);
+    e.world.signatureEpoch = 1;
+    await e.until("both replaced", () => outbound(1).signatures.every((s) => !before.includes(s.signature)));
+    expect(outbound(1).signatures).to.have.length(2);
+    expect(outbound(1).status).to.equal("pending");
+    // The replacement stays put: the next passes find the signatures current and sign nothing.
+    const after = outbound(1).signatures.map((s) => s.signature);
+    await e.until("watcher 0 idle", () => w0.store.work().length === 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(outbound(1).signatures.map((s) => s.signature)).to.deep.equal(after);
+    // A third watcher signs in the new epoch: ready and delivered with the replaced signatures.
+    await e.relayer("relayer-a");
+    await e.watcher(2);
+    await e.until("executed", () => outbound(1).status === "executed");
+    expect(e.world.executions(outbound(1).transferId)).to.equal(1);
+  });
+
   it("two relayers racing deliver each transfer once", async () => {
     for (const n of [0, 1, 2]) await e.watcher(n);
     await Promise.all([e.relayer("relayer-a"), e.relayer("relayer-b")]);

@@ -4,8 +4,8 @@
  * 1. inbound — with a SourceWatcher: transfers in (cursor, finalHeight] are recorded as
  *    "attest" work with the new cursor in one store transaction, step by step (maxBlockRange);
  * 2. outbound — NexusOS's open outbound transfers to the chain (bridge/pendingOutbound): with a
- *    DestinationSigner, those it has not signed with its current key (and not expired) become
- *    "sign" work; with a DestinationSubmitter, those whose result it has not attested and that
+ *    DestinationSigner, those it has not signed with its current key, or whose signature the
+ *    signer reports stale (a Cosmos handover), and that have not expired become "sign" work; with a DestinationSubmitter, those whose result it has not attested and that
  *    the destination reports "done" (or "expired", once NexusOS's block time is past expiresAt +
  *    expiryMarginSeconds) become "result" work;
  * 3. the work due: each item first re-checks the transaction it recorded (if any), then asks
@@ -21,9 +21,9 @@ import { bridgeMsg } from "../../modules/bridge/client.ts";
 import type { WorkItem } from "./checkpoints.ts";
 import type { BridgeConfig } from "./config.ts";
 import { BridgeCoreError } from "./errors.ts";
-import { ALREADY_CODES, PERMANENT_CODES, SendError, TxSender, nexusSignatureFormat, toOutboundTransfer, type OutboundView } from "./nexus.ts";
+import { ALREADY_CODES, PERMANENT_CODES, SendError, TxSender, nexusSignatureFormat, strip0x, toOutboundTransfer, type OutboundView } from "./nexus.ts";
 import { BridgeService, SimulatedCrash, loadOperatorKey, type BridgeDeps, type Prepared, type ServedChain } from "./service.ts";
-import type { ObservedTransfer } from "./types.ts";
+import type { DestinationSigner, ObservedTransfer } from "./types.ts";
 
 /** Messages per NexusOS transaction a watcher sends (the runtime allows 64). */
 export const MAX_MSGS_PER_BATCH = 32;
@@ -150,8 +150,11 @@ export class BridgeWatcher extends BridgeService {
 
   // ---- 2. outbound: what to sign, which results to attest -------------------------------------
 
-  private mySignature(o: OutboundView, key: string): boolean {
-    return o.signatures.some((s) => s.validator === this.address && s.key.toLowerCase() === key.toLowerCase());
+  /** Whether this validator's signature with `signer`'s key is missing on NexusOS, or stale (DestinationSigner.stale). */
+  private async needsSignature(o: OutboundView, signer: DestinationSigner): Promise<boolean> {
+    const mine = o.signatures.find((s) => s.validator === this.address && s.key.toLowerCase() === signer.key.toLowerCase());
+    if (!mine) return true;
+    return signer.stale ? signer.stale(toOutboundTransfer(o), strip0x(mine.signature)) : false;
   }
 
   private async scanOutbound(c: ServedChain): Promise<void> {
@@ -160,7 +163,7 @@ export class BridgeWatcher extends BridgeService {
     if (!open.length) return;
     const now = await this.nexus.nowSeconds();
     for (const o of open) {
-      if (c.fam.signer && !this.mySignature(o, c.fam.signer.key) && now <= o.expiresAt) {
+      if (c.fam.signer && now <= o.expiresAt && (await this.needsSignature(o, c.fam.signer))) {
         if (this.store.addWork(chain, { kind: "sign", seq: o.seq, payload: {} }, { overDone: true })) this.log.debug({ chain, seq: o.seq }, "outbound transfer to sign");
       }
       if (c.fam.submitter && !o.results.some((r) => r.validator === this.address) && !this.store.get(chain, "result", o.seq)) {
@@ -201,7 +204,7 @@ export class BridgeWatcher extends BridgeService {
     const o = await this.nexus.outbound(w.chain, w.seq);
     if (!o) return this.failed(w, "BRIDGE_UNKNOWN_OUTBOUND", `NexusOS has no outbound ${w.chain}/${w.seq}`);
     if (o.status !== "pending" && o.status !== "ready") return this.done(w, "already", { note: `completed on NexusOS (${o.status})` });
-    if (this.mySignature(o, signer.key)) return this.done(w, "already", { note: "our signature is on NexusOS" });
+    if (!(await this.needsSignature(o, signer))) return this.done(w, "already", { note: "our signature is on NexusOS" });
     if ((await this.nexus.nowSeconds()) > o.expiresAt) return this.done(w, "skipped", { note: "expired before we signed" });
     const sig = await signer.sign(toOutboundTransfer(o));
     await this.send(w, bridgeMsg.signOutbound(this.address, w.chain, w.seq, nexusSignatureFormat(c.settings.family, sig)));

@@ -124,6 +124,9 @@ describe("bridges/cosmos handover (NexusOS's cosmos key set changes)", function 
       await included(async () => (await fams.r[0]!.submitter.status(t1)) === "done");
       released += 1_000n;
       await conserved();
+      // A transfer the old members sign now but no relayer carries before the handover.
+      const t3 = transfer({ seq: nextSeq(), recipient: recipient(), amount: 3_000n, expiresAt: (await nowS()) + 300n });
+      const oldSigs = await sigsOf(fams.w, t3, [1, 2, 3]);
 
       // Restart mid-handover: every process starts again from its data directory (escrows.json), no options naming the old escrow.
       await closeAll(fams);
@@ -162,6 +165,24 @@ describe("bridges/cosmos handover (NexusOS's cosmos key set changes)", function 
 
       // Releases now go through the new escrow: validator 0 (gone) no longer counts, 4 does.
       expect((await fams.r[0]!.escrows.holder()).address).to.equal(neu.address);
+
+      // t3's signatures were for the old escrow, empty now: the release cannot execute, and each
+      // signer calls its own signature stale, so its watcher signs again (the new signature
+      // replaces the old one on NexusOS); with the new ones the release comes from the new escrow.
+      await fams.r[0]!.submitter.submit(t3, oldSigs).then(
+        () => expect.fail("a release from the emptied old escrow was broadcast"),
+        (err: CosmosBridgeError) => expect(err.code).to.equal("COSMOS_INSUFFICIENT_ESCROW"),
+      );
+      for (const [i, n] of [1, 2, 3].entries()) expect(await fams.w[n]!.signer!.stale!(t3, oldSigs[i]!.signature), `validator ${n}'s old signature`).to.equal(true);
+      const newSigs = await sigsOf(fams.w, t3, [1, 2, 4]);
+      for (const [i, n] of [1, 2, 4].entries()) expect(await fams.w[n]!.signer!.stale!(t3, newSigs[i]!.signature), `validator ${n}'s new signature`).to.equal(false);
+      expect(await fams.w[1]!.signer!.stale!(t3, "zz")).to.equal(true);
+      const r3 = await fams.r[0]!.submitter.submit(t3, [...oldSigs, ...newSigs]);
+      expect([...r3.signers].sort()).to.deep.equal([1, 2, 4].map(cosmosValidatorKey).sort());
+      await included(async () => (await fams.r[0]!.submitter.status(t3)) === "done");
+      expect(await fams.r[0]!.rpc.searchTx(`transfer.sender='${neu.address}' AND transfer.recipient='${t3.recipient}'`)).to.have.length(1);
+      released += 3_000n;
+      await conserved();
       const to = recipient();
       const t2 = transfer({ seq: nextSeq(), recipient: to, amount: 2_000n, expiresAt: (await nowS()) + 300n });
       const r2 = await fams.r[1]!.submitter.submit(t2, await sigsOf(fams.w, t2, [0, 1, 4, 2]));

@@ -1,6 +1,6 @@
 import type { DestinationSigner, OutboundTransfer } from "../core/types.ts";
-import { toHex } from "../../runtime/crypto/hash.ts";
-import type { CosmosKey } from "./keys.ts";
+import { fromHex, toHex } from "../../runtime/crypto/hash.ts";
+import { verifyCosmosSignature, type CosmosKey } from "./keys.ts";
 import { releaseSignBytes } from "./signdoc.ts";
 import type { Releases } from "./transfer.ts";
 
@@ -33,6 +33,17 @@ export class CosmosDestinationSigner implements DestinationSigner {
   async sign(t: OutboundTransfer): Promise<string> {
     const r = await this.#releases.of(t);
     return toHex(this.#key.sign(releaseSignBytes(r)));
+  }
+
+  /**
+   * A posted signature is stale when it does not verify over the release from the escrow that
+   * holds the funds now: it was made for the old escrow before a handover emptied it.
+   */
+  async stale(t: OutboundTransfer, signature: string): Promise<boolean> {
+    const hex = signature.replace(/^0x/i, "").toLowerCase();
+    if (!/^[0-9a-f]{128}$/.test(hex)) return true;
+    const r = await this.#releases.of(t);
+    return !verifyCosmosSignature(fromHex(hex), releaseSignBytes(r), fromHex(this.key));
   }
 
   toJSON(): { chain: string; key: string } {

@@ -2,7 +2,10 @@ import { expect } from "chai";
 import { TEST_CHAIN_ID } from "../../test/helpers/node-harness.ts";
 import { transferId } from "./rules.ts";
 import { BridgeTypeUrls } from "./msgs.ts";
-import { EVM_CHAIN, SUBSTRATE_CHAIN, EVM_RECIPIENT, ESCROW, NXT, addr, evmSecret, fails, ok, openBridgeNode, type BridgeHarness } from "./testing.ts";
+import { bech32 } from "@scure/base";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { sha256, toHex, utf8 } from "../../runtime/crypto/hash.ts";
+import { COSMOS_CHAIN, EVM_CHAIN, SUBSTRATE_CHAIN, EVM_RECIPIENT, ESCROW, NXT, addr, evmSecret, fails, ok, openBridgeNode, testBridgeGenesis, type BridgeHarness } from "./testing.ts";
 
 const CHAIN = EVM_CHAIN.name;
 
@@ -159,6 +162,28 @@ describe("bridge: outbound transfers", function () {
     const bad = await b.gov.submit(10, { band: 5, endorsers: [0, 1, 2], msgs: [{ typeUrl: BridgeTypeUrls.UpdateChain, value: { authority: b.keeper.authority, chain: { ...EVM_CHAIN, name: "assethub" } } }] });
     fails(bad, "GOV_MSG_FAILS");
     expect(bad.log).to.contain("a family never changes");
+    b.checkAll();
+  });
+  it("a validator replaces its signature with a different one (Cosmos: the release after a handover), never with the same one", async () => {
+    const cosmosKey = (n: number): string => toHex(secp256k1.getPublicKey(sha256(utf8(`cosmos-key-${n}`)), true));
+    const g = testBridgeGenesis();
+    b = await openBridgeNode({ bridge: { ...g, attestationKeys: [...g.attestationKeys, ...[0, 1, 2].map((n) => ({ validator: addr(n), family: "cosmos" as const, key: cosmosKey(n) }))] } });
+    const recipient = bech32.encode("cosmos", bech32.toWords(new Uint8Array(20).fill(7)));
+    ok(await b.out(10, COSMOS_CHAIN.name, recipient, 5n * NXT));
+    const first = "11".repeat(64);
+    const second = "22".repeat(64);
+    ok(await b.sign(0, COSMOS_CHAIN.name, 1, first));
+    fails(await b.sign(0, COSMOS_CHAIN.name, 1, first), "BRIDGE_DUPLICATE_SIGNATURE");
+    fails(await b.sign(0, COSMOS_CHAIN.name, 1, first.toUpperCase()), "BRIDGE_DUPLICATE_SIGNATURE");
+    const r = await b.sign(0, COSMOS_CHAIN.name, 1, second);
+    ok(r);
+    expect(r.events.map((e) => e.type)).to.include("bridge.outbound_signed");
+    const o = b.outbound(COSMOS_CHAIN.name, 1);
+    // Still one signature of validator 0, the new one; the tally is unchanged by a replacement.
+    expect(o.signatures.map((x) => [x.validator, x.signature])).to.deep.equal([[addr(0), second]]);
+    expect([o.status, o.signedPower]).to.deep.equal(["pending", "100000"]);
+    fails(await b.sign(0, COSMOS_CHAIN.name, 1, "33".repeat(63)), "BRIDGE_BAD_SIGNATURE");
+    expect(b.outbound(COSMOS_CHAIN.name, 1).signatures.map((x) => x.signature)).to.deep.equal([second]);
     b.checkAll();
   });
 });

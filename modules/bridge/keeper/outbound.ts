@@ -122,12 +122,14 @@ export class OutboundKeeper {
     const key = this.k.attestationKey(ctx, validator, c.family);
     if (key === undefined) throw new BridgeError("BRIDGE_NO_ATTESTATION_KEY", `${validator} has no ${c.family} attestation key (MsgRegisterAttestationKey)`, { validator, family: c.family });
     const prev = K.OutboundSigs.get(ctx, [chainName, seq, validator]);
-    // A validator signs once per key: after a key rotation it may sign again with the new one.
-    if (prev && prev.key === key) throw new BridgeError("BRIDGE_DUPLICATE_SIGNATURE", `${validator} already signed ${chainName}/${seq}`, { validator, chain: chainName, seq });
+    const sig = signature.toLowerCase();
+    // One signature per validator, replaced by a different one: after a key rotation, or when
+    // what the destination executes changed (Cosmos: the escrow holding the funds after a
+    // handover, so the release signed for the old one can no longer execute).
+    if (prev && prev.key === key && prev.signature === sig) throw new BridgeError("BRIDGE_DUPLICATE_SIGNATURE", `${validator} already signed ${chainName}/${seq} with this signature`, { validator, chain: chainName, seq });
     if (blockSeconds(ctx.block.time) > o.expiresAt) {
       throw new BridgeError("BRIDGE_OUTBOUND_EXPIRED", `outbound ${chainName}/${seq} expired at ${o.expiresAt}: a signature cannot execute any more`, { expiresAt: o.expiresAt });
     }
-    const sig = signature.toLowerCase();
     const problem = signatureFormatProblem(c.family, sig);
     if (problem) throw new BridgeError("BRIDGE_BAD_SIGNATURE", problem);
     if (c.family === "evm" && c.evm) {
