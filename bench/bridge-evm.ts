@@ -48,11 +48,16 @@ import { NEXUS_BRIDGE_ABI } from "../bridges/evm/abi.ts";
 import { evmChain } from "../bridges/evm/client.ts";
 import { privateKeyOf } from "../bridges/evm/testing/fixture.ts";
 import { EVM_LOCAL, deployBridgeForKeys, evmLocalChain, nextContractAddress } from "../bridges/evm/testing/launch.ts";
-import type { AttestationKeys } from "../bridges/evm/validator-set.ts";
+import { desiredSet, type AttestationKeys } from "../bridges/evm/validator-set.ts";
 import { NXT } from "../modules/bridge/params.ts";
 import { decodeAddress } from "../runtime/crypto/address.ts";
 import { REPO, freePort } from "../test/helpers/spawn-node.ts";
-import { waitForLog } from "./lib/devnet-procs.ts";
+import { sleep, waitForLog } from "./lib/devnet-procs.ts";
+import { writeResults } from "./lib/results.ts";
+import { TxSender } from "../bridges/core/nexus.ts";
+import { bridgeMsg } from "../modules/bridge/client.ts";
+import { StakingTypeUrls } from "../modules/staking/index.ts";
+import { Band } from "../runtime/tx/bands.ts";
 import { AMOUNT, BridgeBench, VALIDATORS, bridgeHelp, bridgeOptions, bridgeSettings, log, r1, type BenchDestination } from "./lib/bridge-bench.ts";
 
 const DEFAULTS = { transfers: "50", senders: "8", rate: "0.25", seconds: "80" };
@@ -61,6 +66,7 @@ const { values: args } = parseArgs({
     ...bridgeOptions(DEFAULTS),
     "evm-block-ms": { type: "string", default: "1000" },
     "evm-polling-ms": { type: "string", default: "" },
+    rotate: { type: "boolean", default: false },
   },
 });
 
@@ -74,6 +80,9 @@ watchers, a relayer and a Hardhat node (see the header of this file).`,
   --evm-polling-ms MS  the evm family's pollingIntervalMs, the relayer's receipt polling (default: the
                        EVM block time, as an operator sets it for such a chain; the family's own
                        default, 4000, suits 12 s blocks and caps the relayer at a mint per 4 s)
+  --rotate             then rotate: a delegation changes a validator's power on NexusOS; timed until
+                       NexusBridge holds the new set (signed by the watchers, sent by the relayer),
+                       then a transfer after it is timed until minted (section "rotation")
 `,
       sentBack: "an EVM bridgeOut",
       file: "bridge-evm.json",
@@ -170,7 +179,7 @@ async function main(): Promise<number> {
     };
 
     const confirmations = settings.confirmations;
-    return await bench.run(evm, {
+    const code = await bench.run(evm, {
       file: "bridge-evm.json",
       results: {
         setup:
@@ -185,9 +194,70 @@ async function main(): Promise<number> {
         amountNxt: Number(AMOUNT / NXT),
       },
     });
+    if (!args.rotate) return code;
+    return (await rotation(bench, f)) ? code : 1;
   } finally {
     await bench.close();
   }
+}
+
+/**
+ * --rotate: the validator set changes under the running processes. A sender delegates 50 000 NXT
+ * to validator 1 (its power, and so its weight in the EVM set, grows); the watchers sign the new
+ * set on NexusOS and the relayer sends it to NexusBridge; then a transfer made after it must mint
+ * under the new set. Prints and records the times; false when something did not happen in time.
+ */
+async function rotation(bench: BridgeBench, f: Awaited<ReturnType<typeof deployBridgeForKeys>>): Promise<boolean> {
+  const c0 = bench.c0;
+  const wanted = async () => desiredSet(await c0.query<AttestationKeys>("bridge/attestationKeys", { family: "evm" }));
+  const onContract = async () => (await f.bridge.read.validators())[1].map((p) => BigInt(p));
+  const [setBefore] = await f.bridge.read.config();
+  const powersBefore = await onContract();
+  const delegator = bench.senders[0]!;
+  const t0 = Date.now();
+  const r = await new TxSender(c0, bench.layout.chainId, delegator, { band: Band.NANO }).send(
+    [{ typeUrl: StakingTypeUrls.Delegate, value: { delegator: delegator.address, validator: bench.layout.nodes[1]!.address, amount: (50_000n * NXT).toString() } }],
+    () => undefined,
+  );
+  if (r.codeName !== "OK") throw new Error(`MsgDelegate: ${r.codeName} ${r.log}`);
+  const until = async (what: string, f: () => Promise<boolean>, ms: number): Promise<number | undefined> => {
+    for (const end = Date.now() + ms; Date.now() < end; await sleep(250)) if (await f()) return r1((Date.now() - t0) / 1000);
+    log(`rotation: ${what} did not happen within ${ms / 1000} s`);
+    return undefined;
+  };
+  const onNexus = await until("NexusOS's EVM set changing", async () => new Set((await wanted()).powers).size > 1, 60_000);
+  const held = await until("NexusBridge holding NexusOS's set", async () => {
+    const w = (await wanted()).powers.map((p) => BigInt(p));
+    const c = await onContract();
+    return new Set(w).size > 1 && c.length === w.length && c.every((p, i) => p === w[i]);
+  }, 120_000);
+  const [setAfter] = await f.bridge.read.config();
+  // A transfer after the rotation: signed by the watchers under the new set, minted by the relayer.
+  const to = privateKeyToAccount(privateKeyOf("bench-bridge-after-rotation")).address;
+  const sender = bench.senders[1]!;
+  const t1 = Date.now();
+  const out = await new TxSender(c0, bench.layout.chainId, sender, { band: Band.NANO }).send([bridgeMsg.bridgeOut(sender.address, EVM_LOCAL, to.toLowerCase(), AMOUNT)], () => undefined);
+  if (out.codeName !== "OK") throw new Error(`MsgBridgeOut after the rotation: ${out.codeName} ${out.log}`);
+  let minted: number | undefined;
+  for (const end = Date.now() + 120_000; Date.now() < end && minted === undefined; await sleep(250)) if ((await f.wnxt.read.balanceOf([to])) === AMOUNT) minted = r1((Date.now() - t1) / 1000);
+  const ok = onNexus !== undefined && held !== undefined && setAfter === setBefore + 1n && minted !== undefined;
+  const results = {
+    change: "50 000 NXT delegated to validator 1 (real nexus processes: 4 validators, 4 watchers, 1 relayer; Hardhat node)",
+    powersBefore: powersBefore.map(String),
+    powersAfter: (await onContract()).map(String),
+    setIdBefore: Number(setBefore),
+    setIdAfter: Number(setAfter),
+    secondsToNexusSet: onNexus ?? null,
+    secondsToContractSet: held ?? null,
+    secondsToMintAfterRotation: minted ?? null,
+    ok,
+  };
+  writeResults("bridge-evm.json", "rotation", results);
+  log(
+    `rotation: NexusOS's EVM set changed ${onNexus ?? "—"} s after the delegation, NexusBridge held it (set ${setBefore} → ${setAfter}) after ${held ?? "—"} s; ` +
+      `a transfer made after it minted in ${minted ?? "—"} s: ${ok ? "ok" : "FAILED"}`,
+  );
+  return ok;
 }
 
 process.exitCode = await main();

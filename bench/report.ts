@@ -162,6 +162,15 @@ for (const o of BRIDGE_BENCHES) {
       ce.ok,
     );
   }
+  const rot = load(`${o.file}.json`)?.rotation;
+  if (rot) {
+    row(
+      `… validator-set rotation under the running processes (bench/${o.file}.ts --rotate, ${date(rot.measuredAt)}): ${rot.change}; NexusOS's set changed / the destination held it (set ${rot.setIdBefore} → ${rot.setIdAfter}) / a transfer made after it ${o.arrived}`,
+      `${rot.secondsToNexusSet ?? "—"} s / ${rot.secondsToContractSet ?? "—"} s after the delegation / ${rot.secondsToMintAfterRotation ?? "—"} s`,
+      "the set follows; transfers go on",
+      rot.ok,
+    );
+  }
 }
 
 const dx = load("dex-swaps.json")?.swaps;

@@ -27,10 +27,12 @@ export const GROUPS: Record<string, Group> = {
     mutate: ["runtime/consensus/validator-set.ts", "runtime/consensus/commit.ts", "runtime/consensus/evidence.ts"],
     specs: ["test/consensus/validator-set.test.ts", "test/consensus/commit-evidence.test.ts", "test/consensus/messages.test.ts", "test/consensus/core.test.ts"],
   },
+  // Split in two so that the fee schedule (fast tests) does not wait behind the application.
   "tx-execution": {
-    mutate: ["runtime/app/ante.ts", "runtime/app/application.ts", "runtime/tx/fees.ts"],
+    mutate: ["runtime/app/ante.ts", "runtime/app/application.ts"],
     specs: ["test/app/bad-input.test.ts", "test/app/block-replay.test.ts", "test/app/determinism.test.ts", "test/tx/*.test.ts"],
   },
+  fees: { mutate: ["runtime/tx/fees.ts"], specs: ["test/tx/*.test.ts", "test/app/bad-input.test.ts"] },
   bank: { mutate: ["modules/bank/keeper/bank-keeper.ts", "modules/bank/invariants.ts"], specs: ["modules/bank/*.test.ts"] },
   "proof-verify": { mutate: ["runtime/state/proof-verify.ts"], specs: ["test/state/proof.test.ts"] },
   hybrid: { mutate: ["plugins/quantum/schemes/hybrid.ts"], specs: ["test/quantum/schemes.test.ts", "test/quantum/hybrid-layout.test.ts"] },
