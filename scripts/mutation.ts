@@ -39,7 +39,17 @@ export const GROUPS: Record<string, Group> = {
   // The modules that came after: their rules and the keeper code that moves coins.
   dex: {
     mutate: ["modules/dex/amm.ts", "modules/dex/keeper/pair.ts", "modules/dex/keeper/router.ts", "modules/dex/keeper/oracle.ts"],
-    specs: ["modules/dex/amm.test.ts", "modules/dex/msgs.test.ts", "modules/dex/oracle.test.ts", "modules/dex/properties.test.ts", "modules/dex/attacks.test.ts"],
+    specs: [
+      "modules/dex/amm.test.ts",
+      "modules/dex/amm-edges.test.ts",
+      "modules/dex/pair-rules.test.ts",
+      "modules/dex/router-oracle-rules.test.ts",
+      "modules/dex/msgs.test.ts",
+      "modules/dex/oracle.test.ts",
+      "modules/dex/genesis.test.ts",
+      "modules/dex/properties.test.ts",
+      "modules/dex/attacks.test.ts",
+    ],
   },
   economy: {
     mutate: ["modules/economy/routing.ts", "modules/economy/transition.ts", "modules/economy/stability.ts", "modules/economy/keeper/fees.ts", "modules/economy/keeper/epochs.ts", "modules/economy/keeper/postage.ts"],
@@ -58,16 +68,13 @@ export const GROUPS: Record<string, Group> = {
     specs: ["modules/ai-arbitration/*.test.ts"],
   },
   // What credits, locks, refunds and checks signatures: a surviving mutant there mints or loses NXT.
+  // The pure rules (fast unit tests) apart from the keepers (each test runs a node).
+  "bridge-rules": {
+    mutate: ["modules/bridge/rules.ts", "modules/bridge/eip712.ts", "modules/bridge/families.ts"],
+    specs: ["modules/bridge/rules.test.ts", "modules/bridge/eip712.test.ts", "modules/bridge/families.test.ts", "modules/bridge/keys.test.ts"],
+  },
   bridge: {
-    mutate: [
-      "modules/bridge/rules.ts",
-      "modules/bridge/eip712.ts",
-      "modules/bridge/families.ts",
-      "modules/bridge/keeper/outbound.ts",
-      "modules/bridge/keeper/inbound.ts",
-      "modules/bridge/keeper/bhls-delivery.ts",
-      "modules/bridge/keeper/set-updates.ts",
-    ],
+    mutate: ["modules/bridge/keeper/outbound.ts", "modules/bridge/keeper/inbound.ts", "modules/bridge/keeper/bhls-delivery.ts", "modules/bridge/keeper/set-updates.ts"],
     specs: ["modules/bridge/*.test.ts", "chains/nexus/bhls-bridge.test.ts"],
   },
   achievements: {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Band } from "../../runtime/tx/bands.ts";
-import { baseFee, defaultJoulesPerUnit, energyAttojoules, energyJoules, frequency, parseRational, type JoulesPerUnit } from "../../runtime/tx/fees.ts";
+import { baseFee, defaultJoulesPerUnit, energyAttojoules, energyJoules, frequency, parseRational, reduce, type JoulesPerUnit } from "../../runtime/tx/fees.ts";
 
 /*
  * Hand computation (SPEC.md): energy = h·(c/λ)·n·b², h = 6.62607015e-34, c = 299792458.
@@ -76,5 +76,14 @@ describe("E = h·f fee schedule", () => {
     expect(() => parseRational("1.5")).to.throw(/num\/den/);
     expect(() => parseRational("0/3")).to.throw(/greater than zero/);
     expect(() => parseRational("3/0")).to.throw();
+    // The whole text must be the rational: nothing before or after it.
+    for (const junk of ["1/2x", "x1/2", " 1/2", "1/2 ", "1/2/3", "-1/2"]) expect(() => parseRational(junk), junk).to.throw(RangeError, `"${junk}" is not a positive rational "num/den"`);
+  });
+
+  it("reduces a rational to lowest terms with the sign on the numerator", () => {
+    expect(reduce({ num: 6n, den: 4n })).to.deep.equal({ num: 3n, den: 2n });
+    expect(reduce({ num: -6n, den: 4n })).to.deep.equal({ num: -3n, den: 2n });
+    expect(reduce({ num: -7n, den: 3n })).to.deep.equal({ num: -7n, den: 3n });
+    expect(reduce({ num: 0n, den: 5n })).to.deep.equal({ num: 0n, den: 1n });
   });
 });
