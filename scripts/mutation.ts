@@ -71,7 +71,7 @@ export const GROUPS: Record<string, Group> = {
   // The pure rules (fast unit tests) apart from the keepers (each test runs a node).
   "bridge-rules": {
     mutate: ["modules/bridge/rules.ts", "modules/bridge/eip712.ts", "modules/bridge/families.ts"],
-    specs: ["modules/bridge/rules.test.ts", "modules/bridge/eip712.test.ts", "modules/bridge/families.test.ts", "modules/bridge/keys.test.ts"],
+    specs: ["modules/bridge/rules.test.ts", "modules/bridge/eip712.test.ts", "modules/bridge/eip712-rules.test.ts", "modules/bridge/families.test.ts", "modules/bridge/families-rules.test.ts", "modules/bridge/keys.test.ts"],
   },
   bridge: {
     mutate: ["modules/bridge/keeper/outbound.ts", "modules/bridge/keeper/inbound.ts", "modules/bridge/keeper/bhls-delivery.ts", "modules/bridge/keeper/set-updates.ts"],

@@ -123,17 +123,18 @@ export function evmAddressOf(publicKey: Uint8Array): string {
 }
 
 /**
- * The address that made a 65-byte r‖s‖v signature (v 27/28 or 0/1) of `digest`, or null when
- * the signature is malformed, has a high s, or recovers nothing: exactly what ecrecover with
- * OpenZeppelin's checks would accept.
+ * The address that made a 65-byte r‖s‖v signature (v 27 or 28) of `digest`, or null when the
+ * signature is malformed, has another v, a high s, or recovers nothing: exactly what ecrecover
+ * with OpenZeppelin's checks would accept (ECDSA.tryRecover hands v to ecrecover, which returns
+ * nothing for v 0/1, so NexusBridge and the relayer refuse those too).
  */
 export function recoverEvmSigner(digest: Uint8Array, sigHex: string): string | null {
   const hex = sigHex.replace(/^0x/, "");
   if (!/^[0-9a-fA-F]{130}$/.test(hex)) return null;
   const sig = fromHex(hex.toLowerCase());
   const v = sig[64]!;
-  const recovery = v >= 27 ? v - 27 : v;
-  if (recovery !== 0 && recovery !== 1) return null;
+  if (v !== 27 && v !== 28) return null;
+  const recovery = v - 27;
   const s = BigInt("0x" + toHex(sig.subarray(32, 64)));
   if (s === 0n || s > N / 2n) return null;
   try {

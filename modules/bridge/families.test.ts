@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { bech32 } from "@scure/base";
+import { base58, bech32 } from "@scure/base";
+import { blake2b } from "@noble/hashes/blake2.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { attestationKeyProblem, canonicalAddress, signatureFormatProblem, ss58Encode, ss58Problem } from "./families.ts";
 import type { ChainSettings } from "./params.ts";
@@ -33,6 +34,13 @@ describe("bridge: per-family formats", () => {
     // A two-byte prefix round-trips.
     const two = ss58Encode(Buffer.from(ALICE_PUB, "hex"), 1000);
     expect(ss58Problem(two, 1000)).to.equal(null);
+    // Network 42 spelled with a two-byte prefix (0x4a 0x80) is the same account in a second,
+    // non-canonical spelling: refused.
+    const body = Uint8Array.from([0x4a, 0x80, ...Buffer.from(ALICE_PUB, "hex")]);
+    const sum = blake2b(Uint8Array.from([...new TextEncoder().encode("SS58PRE"), ...body]), { dkLen: 64 });
+    const long42 = base58.encode(Uint8Array.from([...body, sum[0]!, sum[1]!]));
+    expect(ss58Problem(long42, 42)).to.equal(`"${long42}" spells network 42 with a two-byte SS58 prefix; its canonical form has one byte`);
+    expect(canonicalAddress(dot, long42).ok).to.equal(false);
     // One character changed: the checksum fails.
     const broken = ALICE_SS58.slice(0, -1) + (ALICE_SS58.endsWith("Y") ? "Z" : "Y");
     expect(canonicalAddress(dot, broken).ok).to.equal(false);

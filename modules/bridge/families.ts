@@ -69,6 +69,9 @@ export function ss58Problem(s: string, prefix: number): string | null {
     const b1 = raw[1]!;
     ident = ((b0 & 0x3f) << 2) | (b1 >> 6) | ((b1 & 0x3f) << 8);
     prefixLen = 2;
+    // Networks 0..63 have a one-byte form only: a second spelling of the same account would
+    // break "one canonical form per address" (content hashes, duplicate checks).
+    if (ident < 64) return `"${s}" spells network ${ident} with a two-byte SS58 prefix; its canonical form has one byte`;
   } else {
     return `"${s}" has an invalid SS58 prefix byte`;
   }
