@@ -4,7 +4,7 @@ import { base58, bech32 } from "@scure/base";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { attestationKeyProblem, canonicalAddress, signatureFormatProblem, ss58Encode, ss58Problem } from "./families.ts";
 import { take, transferId, u64be } from "./rules.ts";
-import type { ChainSettings } from "./params.ts";
+import { ALICE_PUB, ALICE_SS58, atom, dot, evm } from "./family-fixtures.ts";
 
 /**
  * Boundaries and exact refusals of the bridge's pure formats and rules (families.ts, rules.ts)
@@ -12,14 +12,7 @@ import type { ChainSettings } from "./params.ts";
  * BRIDGE_INVALID_RECIPIENT / _SENDER / _KEY / BAD_SIGNATURE messages.
  */
 
-const base = { enabled: true, paused: false, confirmations: 1, minAmount: "1", rateLimit: { capacity: "10", refillPerSecond: "1" }, outboundTtlSeconds: 60 } as const;
-const evm: ChainSettings = { ...base, name: "sepolia", family: "evm" };
-const dot: ChainSettings = { ...base, name: "assethub", family: "substrate", substrate: { ss58Prefix: 42, assetId: "1984" } };
-const atom: ChainSettings = { ...base, name: "cosmoshub", family: "cosmos", cosmos: { chainId: "cosmoshub-4", prefix: "cosmos", denom: "ibc/nxt" } };
 
-// Alice of the Substrate dev keyring (published vector), as in families.test.ts.
-const ALICE_PUB = "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
-const ALICE_SS58 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 const alice = (): Uint8Array => Uint8Array.from(Buffer.from(ALICE_PUB, "hex"));
 
 const refused = (r: { ok: true; address: string } | { ok: false; reason: string }): string => {

@@ -3,16 +3,9 @@ import { base58, bech32 } from "@scure/base";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { attestationKeyProblem, canonicalAddress, signatureFormatProblem, ss58Encode, ss58Problem } from "./families.ts";
-import type { ChainSettings } from "./params.ts";
+import { ALICE_PUB, ALICE_SS58, atom, dot, evm } from "./family-fixtures.ts";
 
-const base = { enabled: true, paused: false, confirmations: 1, minAmount: "1", rateLimit: { capacity: "10", refillPerSecond: "1" }, outboundTtlSeconds: 60 } as const;
-const evm: ChainSettings = { ...base, name: "sepolia", family: "evm" };
-const dot: ChainSettings = { ...base, name: "assethub", family: "substrate", substrate: { ss58Prefix: 42, assetId: "1984" } };
-const atom: ChainSettings = { ...base, name: "cosmoshub", family: "cosmos", cosmos: { chainId: "cosmoshub-4", prefix: "cosmos", denom: "ibc/nxt" } };
 
-// Alice of the Substrate dev keyring (a published vector): //Alice sr25519 public key and its SS58 (generic prefix 42).
-const ALICE_PUB = "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
-const ALICE_SS58 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 
 describe("bridge: per-family formats", () => {
   it("evm recipients: 0x + 40 hex, any case, canonical lowercase, never the zero address", () => {
