@@ -2,6 +2,7 @@ import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { openTestNode, removeDir, testSigner, TEST_CHAIN_ID, type TestNode } from "../helpers/node-harness.ts";
 import { signedSend } from "../helpers/txs.ts";
+import { balanceOf as balanceAt, executeAsPeer, nextInfo as blockInfo, nonceOf as nonceAt } from "./block-exec.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 import type { BlockInfo } from "../../runtime/modules/types.ts";
 import type { DecodedTx } from "../../runtime/tx/envelope.ts";
@@ -24,18 +25,12 @@ describe("replay protection at block execution (a proposer that bypasses the mem
     removeDir(t.dir);
   });
 
-  function nextInfo(): BlockInfo {
-    return { chainId: TEST_CHAIN_ID, height: t.node.height + 1, time: t.clock.t + 1000, proposer: testSigner(99).address, prevHash: GENESIS_PREV_HASH };
-  }
+  const nextInfo = (): BlockInfo => blockInfo(t);
 
-  async function execute(txs: readonly DecodedTx[]): Promise<Execution> {
-    // What processProposal does with another proposer's block: verify signatures, then execute.
-    await t.node.app.verifyUnchecked(txs);
-    return t.node.app.executeBlock(nextInfo(), txs);
-  }
+  const execute = (txs: readonly DecodedTx[]): Promise<Execution> => executeAsPeer(t, txs);
 
-  const nonceOf = (addr: string): bigint => BigInt(t.node.getAccount(addr).nonce);
-  const balanceOf = (addr: string): bigint => BigInt(t.node.getBalance(addr, "nxt").amount);
+  const nonceOf = (addr: string): bigint => nonceAt(t, addr);
+  const balanceOf = (addr: string): bigint => balanceAt(t, addr);
 
   it("a block re-carrying an already committed transaction (stale nonce) gets a TX_NONCE_REPLAYED receipt with no fee, and moves nothing", async () => {
     const first = signedSend(alice, bob.address, 1_000n, 0n);

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { GENESIS_PREV_HASH, type BlockInfo } from "../../runtime/modules/types.ts";
 import { openTestNode, removeDir, testGenesis, testSigner, TEST_CHAIN_ID, type TestNode } from "../helpers/node-harness.ts";
 import { signedSend } from "../helpers/txs.ts";
+import { balanceOf as balanceAt, executeAsPeer, nextInfo as blockInfo, nonceOf as nonceAt } from "./block-exec.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 import { Band } from "../../runtime/tx/bands.ts";
 import { requiredFee } from "../../runtime/app/ante.ts";
@@ -58,15 +59,10 @@ describe("block execution rules (deliverTx, processProposal, prepareProposal, ch
     removeDir(t.dir);
   });
 
-  function nextInfo(): BlockInfo {
-    return { chainId: TEST_CHAIN_ID, height: t.node.height + 1, time: t.clock.t + 1000, proposer: testSigner(99).address, prevHash: GENESIS_PREV_HASH };
-  }
-  async function execute(txs: readonly DecodedTx[]): Promise<Execution> {
-    await t.node.app.verifyUnchecked(txs);
-    return t.node.app.executeBlock(nextInfo(), txs);
-  }
-  const nonceOf = (addr: string): bigint => BigInt(t.node.getAccount(addr).nonce);
-  const balanceOf = (addr: string): bigint => BigInt(t.node.getBalance(addr, "nxt").amount);
+  const nextInfo = (): BlockInfo => blockInfo(t);
+  const execute = (txs: readonly DecodedTx[]): Promise<Execution> => executeAsPeer(t, txs);
+  const nonceOf = (addr: string): bigint => nonceAt(t, addr);
+  const balanceOf = (addr: string): bigint => balanceAt(t, addr);
   const feeOf = (d: DecodedTx): bigint => requiredFee(d, t.node.app.params());
 
   describe("deliverTx", () => {
