@@ -1,4 +1,3 @@
-import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
 import { expect } from "chai";
 import { openTestNode, removeDir, testSigner, TEST_CHAIN_ID, type TestNode } from "../helpers/node-harness.ts";
 import { signedSend } from "../helpers/txs.ts";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { GENESIS_PREV_HASH, type BlockInfo } from "../../runtime/modules/types.ts";
+import type { BlockInfo } from "../../runtime/modules/types.ts";
 import { openTestNode, removeDir, testGenesis, testSigner, TEST_CHAIN_ID, type TestNode } from "../helpers/node-harness.ts";
 import { signedSend } from "../helpers/txs.ts";
 import { balanceOf as balanceAt, executeAsPeer, nextInfo as blockInfo, nonceOf as nonceAt } from "./block-exec.ts";
