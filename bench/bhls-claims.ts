@@ -11,12 +11,13 @@
  * The citizens are written straight through the keeper (BhlsKeeper.putCitizen) by a bench-only
  * module's end block, 50 000 per block, so the fill is real committed state (root, store) without
  * 1M transactions; claimers are keyed, funded accounts among them. Transactions are presigned and
- * handed to submitTx (checkTx, signatures verified in worker threads) while a loop produces a
- * block every second, as the single-validator producer does. Block time is the node's clock plus
- * an offset the bench moves to end epochs. The claim phase runs in a fresh process on the filled
- * data directory (as node-transfers.ts --mode scale does), so the fill's heap and RSS do not
- * weigh on the claim figure. Prints the figures and writes bench/results/bhls-claims.json;
- * nothing is asserted.
+ * handed to submitTx (checkTx, signatures verified in worker threads) while the node's own
+ * single-validator producer makes a block every second (at once when the last took longer).
+ * Block time is the node's clock plus an offset the bench moves to end epochs. The claim phase
+ * runs in a fresh process on the filled data directory (as node-transfers.ts --mode scale
+ * does), so the fill's heap and RSS do not weigh on the claim figure. Prints the figures and
+ * writes bench/results/bhls-claims.json; nothing is asserted. --keep-dir leaves the filled
+ * directory for re-running the claim phase alone (profiling).
  */
 import { Command } from "commander";
 import { spawn, spawnSync } from "node:child_process";
@@ -62,9 +63,10 @@ const opts = new Command()
   .option("--attestors <n>", "attestors submitting the registrations", "20")
   .option("--rollovers <n>", "epoch rollovers measured per size", "3")
   .option("--fill-batch <n>", "citizens written per block by the fill", "50000")
-  .option("--claims-child <json>", "internal: run the claim phase on a filled data directory ({dir, genesisTime, offset}) and print its figures as JSON")
+  .option("--keep-dir", "leave the 1M-citizen data directory in place and print the --claims-child argument that re-runs the claim phase on it (add \"round\": k to the JSON for the k-th re-run: a later epoch, nonce k)")
+  .option("--claims-child <json>", "internal: run the claim phase on a filled data directory ({dir, genesisTime, offset, round?}) and print its figures as JSON")
   .parse()
-  .opts<{ citizens: string; small: string; claims: string; registrations: string; attestors: string; rollovers: string; fillBatch: string; claimsChild?: string }>();
+  .opts<{ citizens: string; small: string; claims: string; registrations: string; attestors: string; rollovers: string; fillBatch: string; keepDir?: boolean; claimsChild?: string }>();
 
 const CLAIMS = Number(opts.claims);
 const REGS = Number(opts.registrations);
@@ -204,7 +206,7 @@ async function rollovers(o: Opened): Promise<Record<string, unknown>> {
   };
 }
 
-/** Submit presigned transactions in windows while a loop produces a block every second; the committed rate. */
+/** Submit presigned transactions in windows while the node's producer makes blocks (the caller stops the node); the committed rate. */
 async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record<string, unknown>> {
   const blocks: { txs: number; at: number; failed: number; codes: Record<string, number> }[] = [];
   const unsub = o.node.subscribe((e) => {
@@ -213,17 +215,18 @@ async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record
     for (const r of e.receipts) if (r.code !== 0) codes[String(r.code)] = (codes[String(r.code)] ?? 0) + 1;
     blocks.push({ txs: e.block.txs.length, at: performance.now(), failed: e.receipts.filter((r) => r.code !== 0).length, codes });
   });
-  let done = false;
+  // The node's own single-validator producer (node.start(), as node-transfers.ts drives it): a
+  // block every blockTimeMs from the start of the last one, at once when a block took longer.
+  // Its produceBlock is wrapped to time each block.
   const produced: { ms: number; txs: number }[] = [];
-  const producer = (async () => {
-    while (!done) {
-      await sleep(1000);
-      if (done) break;
-      const t = performance.now();
-      const b = await o.node.produceBlock();
-      produced.push({ ms: performance.now() - t, txs: b.txs.length });
-    }
-  })();
+  const produceBlock = o.node.produceBlock.bind(o.node);
+  o.node.produceBlock = async () => {
+    const t = performance.now();
+    const b = await produceBlock();
+    produced.push({ ms: performance.now() - t, txs: b.txs.length });
+    return b;
+  };
+  await o.node.start();
   const t0 = performance.now();
   let rejected = 0;
   const firstRejections: string[] = [];
@@ -243,8 +246,6 @@ async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record
   await Promise.all(window);
   const total = txs.length - rejected;
   while (blocks.reduce((s, b) => s + b.txs, 0) < total) await sleep(20);
-  done = true;
-  await producer;
   unsub();
   const busy = blocks.filter((b) => b.txs > 0);
   const elapsed = (busy[busy.length - 1]!.at - t0) / 1000;
@@ -288,11 +289,13 @@ function registrationTxs(startIndex: number, nowSeconds: number): DecodedTx[] {
 }
 
 /** The claim phase, in this (fresh) process: open the filled directory, sign, drive, print the figures. */
-async function claimsChild(arg: { dir: string; genesisTime: number; offset: number }): Promise<never> {
-  const o = await open(0, arg);
+async function claimsChild(arg: { dir: string; genesisTime: number; offset: number; round?: number }): Promise<never> {
+  const round = arg.round ?? 0;
+  const o = await open(0, { ...arg, offset: arg.offset + round * EPOCH_MS });
+  if (round > 0) await o.node.produceBlock(); // the later epoch starts (economy's rollover) before the claims
   const claims: DecodedTx[] = [];
   for (let i = 0; i < CLAIMS; i++) {
-    claims.push(claimTx(CLAIM0 + i));
+    claims.push(claimTx(CLAIM0 + i, BigInt(round)));
     if (i % 5000 === 0 || i === CLAIMS - 1) progress("signing claims", i + 1, CLAIMS);
   }
   global.gc?.();
@@ -301,7 +304,7 @@ async function claimsChild(arg: { dir: string; genesisTime: number; offset: numb
   process.stdout.write("\n" + JSON.stringify(cl) + "\n");
   process.exit(0);
 }
-if (opts.claimsChild) await claimsChild(JSON.parse(opts.claimsChild) as { dir: string; genesisTime: number; offset: number });
+if (opts.claimsChild) await claimsChild(JSON.parse(opts.claimsChild) as { dir: string; genesisTime: number; offset: number; round?: number });
 
 function runClaimsChild(o: Opened): Promise<Record<string, unknown>> {
   const args = [...NODE_HEAP_FLAGS, ...process.execArgv.filter((a) => !NODE_HEAP_FLAGS.includes(a)), process.argv[1]!, ...process.argv.slice(2), "--claims-child", JSON.stringify({ dir: o.dir, genesisTime: o.genesisTime, offset: o.clock.offset })];
@@ -337,7 +340,8 @@ for (const size of sizes) {
   }
   results[String(size)] = entry;
   if (size !== sizes[sizes.length - 1]) await o.node.stop();
-  rmSync(o.dir, { recursive: true, force: true });
+  if (opts.keepDir && size === sizes[sizes.length - 1]) console.log(`kept ${o.dir}: re-run the claim phase with --claims-child '${JSON.stringify({ dir: o.dir, genesisTime: o.genesisTime, offset: o.clock.offset, round: 1 })}'`);
+  else rmSync(o.dir, { recursive: true, force: true });
   global.gc?.();
 }
 const path = writeResults("bhls-claims.json", "claims", { note: "2-core machine; the claim phase runs in a fresh process on the filled 1M-citizen data directory (claims.rssMiB is that process's); loadAverage: the host's 1/5/15-minute load at the start and the end", loadAverage: { start: load0.map((x) => +x.toFixed(2)), end: loadavg().map((x) => +x.toFixed(2)) }, results });
