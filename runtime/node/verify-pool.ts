@@ -4,29 +4,7 @@ import type { SigVerifier } from "../app/sig-verifier.ts";
 import type { SigCheck } from "../tx/sign.ts";
 import type { PortablePluginRef, SignatureSchemeProvider } from "../plugins/plugin.ts";
 import { MAX_MESSAGE_BYTES, PACK_PREAMBLE_BYTES, packChecks, packedSize } from "./verify-pack.ts";
-
-/**
- * Workers run TypeScript too: give them the tsx loader unless the process already passes it
- * down (`node --import tsx`). A process started through tsx's register() API (bin/nexus.js)
- * does not, and Node's own type stripping cannot load our sources. The loader is named by
- * absolute URL so it resolves from any working directory.
- */
-function workerExecArgv(): string[] {
-  // Only module-loading flags are passed on: many per-process flags (--expose-gc, …) are
-  // refused in a worker.
-  const argv = process.execArgv;
-  const keep: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--import" || a === "--loader" || a === "--experimental-loader" || a === "--require" || a === "-r") {
-      keep.push(a, argv[++i] ?? "");
-    } else if (/^--(import|loader|experimental-loader|require)=/.test(a)) {
-      keep.push(a);
-    }
-  }
-  const hasTsx = keep.some((a) => /tsx/.test(a));
-  return hasTsx ? keep : [...keep, "--import", import.meta.resolve("tsx")];
-}
+import { workerExecArgv } from "../worker-exec-argv.ts";
 
 /** Young generation small (batches are short-lived), old generation far above what a worker holds. */
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };

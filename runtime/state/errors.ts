@@ -16,6 +16,7 @@ export const STATE_ERRORS = {
   STATE_SNAPSHOT_INVALID: 9, // a snapshot manifest or chunk (from a peer) fails its checks against the trusted root
   STATE_IMPORT: 10, // importing a snapshot into the store: misuse (not empty, not importing) or a root mismatch
   STATE_SNAPSHOT_WRITE: 11, // this node could not produce a snapshot (exists already, root mismatch, chunk too large)
+  STATE_APPLY_FAILED: 12, // the applier thread failed or stopped answering; the journal still holds every committed height
 } as const;
 
 export type StateErrorCode = keyof typeof STATE_ERRORS;

@@ -25,6 +25,14 @@ import type { Changeset } from "./types.ts";
  * are ~1.8 MB there instead of ~8 MB, and cost about the same at 1k and 1M keys.
  */
 const JOURNAL_VERSION = 3;
+
+/** Journal row key: height u64 ‖ chunk u32 (big-endian, so rows sort by height, then chunk). */
+export function journalKey(height: number, chunk: number): Buffer {
+  const k = Buffer.alloc(12);
+  k.writeBigUInt64BE(BigInt(height), 0);
+  k.writeUInt32BE(chunk, 8);
+  return k;
+}
 const DELETED32 = 0xffffffff;
 const NODE_DELETED = 0;
 const NODE_LEAF = 1;

@@ -3,11 +3,12 @@ import { StateError } from "./errors.ts";
 import { TreeStore, type ApplyOptions, type ApplyReport, type PendingReport, type PersistBatch, type StateBackend } from "./authenticated-store.ts";
 import { EMPTY_ROOT, HASH_BYTES } from "./proof-format.ts";
 import { ROOT_PATH, nodeHash, pathDepth, type NodeReader } from "./tree.ts";
-import { decodeJournal, encodeJournal } from "./journal.ts";
+import { decodeJournal, encodeJournal, journalKey } from "./journal.ts";
 import { Overlay } from "./overlay.ts";
 import { mergeIterate } from "./branch.ts";
 import type { IterateOptions } from "./types.ts";
 import { DATA_FORMAT, ensureFormat, seal, unseal } from "./record-seal.ts";
+import { ApplyThread, type ApplyThreadOptions } from "./apply-thread.ts";
 
 export interface LmdbStateOptions {
   /** Prefix of the sub-database names: `<name>.flat`, `<name>.tree`, `<name>.journal`. Default "state". */
@@ -69,6 +70,15 @@ export interface LmdbStateOptions {
   upgradeFormat?: boolean;
   /** Called after an upgrade of the on-disk format (the node logs it). */
   onFormatUpgrade?: (info: { from: number; to: number; records: number; ms: number }) => void;
+  /**
+   * Apply the journal in a thread of its own (apply-thread.ts) that opens the same file:
+   * `path` and the lmdb options the caller opened `root` with. The main thread then only packs
+   * each height and hands it over; it waits for the thread only when the journal bound
+   * (maxPendingHeights / maxPendingEntries) is reached, or to drain it (snapshots, imports,
+   * applyPending). The node uses it: its main thread executes blocks. autoApply,
+   * applyChunkEntries and the bound keep their meaning; onApplyStep is not called.
+   */
+  applyThread?: ApplyThreadOptions;
   /** Test hook: called inside each applier transaction (`in-txn`) and after it commits (`committed`). */
   onApplyStep?: (step: { phase: "in-txn" | "committed"; height: number; final: boolean }) => void;
 }
@@ -102,14 +112,6 @@ function decodeMeta(b: Uint8Array): { height: number; root: Uint8Array } {
   }
   const height = Number(buf(b).readBigUInt64BE(1));
   return { height, root: new Uint8Array(b.subarray(9)) };
-}
-
-/** Journal row key: height u64 ‖ chunk u32 (big-endian, so rows sort by height, then chunk). */
-function journalKey(height: number, chunk: number): Buffer {
-  const k = Buffer.alloc(12);
-  k.writeBigUInt64BE(BigInt(height), 0);
-  k.writeUInt32BE(chunk, 8);
-  return k;
 }
 
 /**
@@ -146,7 +148,16 @@ class LmdbBackend implements StateBackend {
   /** Imported but not yet written (see importFlushEntries); reads of nodes consult it first, reads of values flush it. */
   private importFlat: Array<readonly [Uint8Array, Uint8Array | null]> = [];
   private importNodes = new Map<string, Uint8Array | null>();
-  private readonly opts: Required<Omit<LmdbStateOptions, "name" | "onApplyStep" | "onFormatUpgrade">> & Pick<LmdbStateOptions, "onApplyStep" | "onFormatUpgrade">;
+  private readonly opts: Required<Omit<LmdbStateOptions, "name" | "onApplyStep" | "onFormatUpgrade" | "applyThread">> & Pick<LmdbStateOptions, "onApplyStep" | "onFormatUpgrade">;
+  /** LmdbStateOptions.applyThread, when the journal is applied in a thread (and autoApply is on). */
+  private readonly threadOpts: (ApplyThreadOptions & { name: string }) | undefined;
+  /**
+   * The applier thread, started with the first journaled height (a chain of small blocks,
+   * which go straight in, never needs it); every pending height has been handed to it.
+   */
+  private thread: ApplyThread | undefined;
+  /** Heights the thread has applied that this thread has dropped from the overlay. */
+  private threadDone = 0;
 
   constructor(root: RootDatabase, opts: LmdbStateOptions) {
     const name = opts.name ?? "state";
@@ -171,9 +182,17 @@ class LmdbBackend implements StateBackend {
       upgradeFormat: opts.upgradeFormat ?? true,
       onFormatUpgrade: opts.onFormatUpgrade,
     };
+    this.threadOpts = opts.applyThread !== undefined && this.opts.autoApply ? { ...opts.applyThread, name } : undefined;
     this.checkFormat();
     this.replayJournal();
-    if (this.opts.autoApply) this.schedule();
+    if (this.threadOpts !== undefined) {
+      for (const ph of this.overlay.heights) this.startThread().send(ph.height, this.journalRows.get(ph.height) ?? 0, ph.changes, ph.nodes);
+    } else if (this.opts.autoApply) this.schedule();
+  }
+
+  private startThread(): ApplyThread {
+    this.thread ??= new ApplyThread({ ...this.threadOpts!, chunkEntries: this.opts.applyChunkEntries, onApplied: () => this.takeApplied() });
+    return this.thread;
   }
 
   /**
@@ -319,6 +338,10 @@ class LmdbBackend implements StateBackend {
   }
 
   persist(batch: PersistBatch, alsoWrite?: () => void): void {
+    if (this.threadOpts !== undefined) {
+      this.persistThreaded(batch, alsoWrite);
+      return;
+    }
     const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: batch.nodes };
     // The bound, enforced before this height is written (so an apply failure fails the commit
     // cleanly): apply oldest heights until this one fits, rather than let the journal grow.
@@ -339,6 +362,13 @@ class LmdbBackend implements StateBackend {
       this.persistDirect(batch, alsoWrite);
       return;
     }
+    this.journalCommit(batch, alsoWrite);
+    if (this.opts.autoApply) this.schedule();
+  }
+
+  /** The height's journal record, the meta record and the caller's writes in one transaction; then the overlay. */
+  private journalCommit(batch: PersistBatch, alsoWrite?: () => void): void {
+    const record = { height: batch.height, root: batch.root, changes: batch.changes, nodes: batch.nodes };
     const bytes = encodeJournal(record, this.encodeScratch);
     const size = this.opts.journalChunkBytes;
     const rows = Math.max(1, Math.ceil(bytes.length / size));
@@ -355,7 +385,78 @@ class LmdbBackend implements StateBackend {
     // stage's own node map and encodings (no per-node copies: that is what keeps commit cheap).
     this.overlay.add(batch.height, batch.root, batch.changes, batch.nodes, true);
     this.journalRows.set(batch.height, rows);
-    if (this.opts.autoApply) this.schedule();
+  }
+
+  /**
+   * persist() with the applier thread: the main tables are the thread's while it has heights,
+   * so this thread writes them only when it has none (a cheap commit goes straight in, as
+   * without the thread); otherwise it journals and hands the height over. At the bound it
+   * waits for the thread to finish the oldest heights.
+   */
+  private persistThreaded(batch: PersistBatch, alsoWrite?: () => void): void {
+    this.throwIfApplyFailed();
+    this.takeApplied();
+    const adding = batch.changes.length + batch.nodes.size;
+    while (
+      this.overlay.heights.length > 0 &&
+      (this.overlay.heights.length + 1 > this.opts.maxPendingHeights || this.overlay.pendingEntries + adding > this.opts.maxPendingEntries)
+    ) {
+      this.waitForThread(this.threadDone + 1);
+    }
+    if (this.overlay.heights.length === 0 && this.applyIsCheap(adding)) {
+      this.persistDirect(batch, alsoWrite);
+      return;
+    }
+    this.journalCommit(batch, alsoWrite);
+    const ph = this.overlay.heights.at(-1)!;
+    this.startThread().send(ph.height, this.journalRows.get(ph.height)!, ph.changes, ph.nodes);
+  }
+
+  /**
+   * Drop from the overlay the heights the thread has applied (oldest first), after renewing
+   * this thread's lmdb read snapshot so that reads falling through to the main tables see
+   * them. The node cache follows, as after an apply on this thread.
+   */
+  private takeApplied(): number {
+    const thread = this.thread;
+    if (thread === undefined || this.closed) return 0;
+    const done = thread.applied();
+    if (done === this.threadDone) return 0;
+    (this.root as unknown as { resetReadTxn(): void }).resetReadTxn();
+    let entries = 0;
+    while (this.threadDone < done) {
+      const ph = this.overlay.heights[0];
+      if (ph === undefined) throw new StateError("STATE_CORRUPT", "the applier thread applied a height this store does not hold", { applied: done });
+      for (const [p, enc] of ph.nodes) this.cacheNode(p, enc);
+      entries += ph.entries;
+      this.overlay.dropOldest();
+      this.journalRows.delete(ph.height);
+      this.threadDone++;
+    }
+    return entries;
+  }
+
+  /** Block until the thread has applied `count` heights in all (since it started); STATE_APPLY_FAILED if it cannot. */
+  private waitForThread(count: number, timeoutMs?: number): boolean {
+    const reached = this.thread!.waitApplied(count, timeoutMs);
+    this.throwIfApplyFailed();
+    this.takeApplied();
+    if (!reached && timeoutMs === undefined) {
+      throw new StateError("STATE_APPLY_FAILED", `${this.opts.label}: the state applier thread did not finish its heights in time. Committed blocks are safe in the journal: restart the node`);
+    }
+    return reached;
+  }
+
+  /** Everything the thread holds applied (the main tables are then this thread's to write or scan). */
+  private drainThread(): void {
+    if (this.thread !== undefined && this.overlay.heights.length > 0) this.waitForThread(this.threadDone + this.overlay.heights.length);
+  }
+
+  private throwIfApplyFailed(): void {
+    const why = this.thread?.failed();
+    if (why !== undefined) {
+      throw new StateError("STATE_APPLY_FAILED", `${this.opts.label}: the state applier thread failed (${why}). Committed blocks are safe in the journal: restart the node to apply them again`, { reason: why });
+    }
   }
 
   /** Whether `entries` can go straight into the main tables (see directApplyMaxEntries / directApplyBudgetMs). */
@@ -408,6 +509,13 @@ class LmdbBackend implements StateBackend {
   }
 
   applyPending(opts: ApplyOptions = {}): ApplyReport {
+    if (this.threadOpts !== undefined) {
+      // The thread applies whole heights: wait for them within the budget (all without one).
+      const before = this.overlay.pendingEntries;
+      const bounded = opts.budgetMs !== undefined || opts.maxEntries !== undefined;
+      if (this.overlay.heights.length > 0) this.waitForThread(this.threadDone + this.overlay.heights.length, bounded ? (opts.budgetMs ?? 0) : undefined);
+      return { applied: before - this.overlay.pendingEntries, ...this.pending() };
+    }
     const maxEntries = opts.maxEntries ?? Infinity;
     const deadline = opts.budgetMs === undefined ? Infinity : performance.now() + opts.budgetMs;
     let applied = 0;
@@ -487,6 +595,7 @@ class LmdbBackend implements StateBackend {
 
   snapshotView(): { keys: number; entries: Iterable<readonly [Uint8Array, Uint8Array]>; close(): void } {
     // The main table must hold the committed state: apply what is journaled first.
+    this.drainThread();
     while (this.overlay.heights.length > 0) this.applyChunk();
     const keys = (this.flat.getStats() as { entryCount?: number }).entryCount ?? 0;
     // A snapshot range holds one read transaction for the whole iteration (lmdb's MVCC): later
@@ -525,6 +634,7 @@ class LmdbBackend implements StateBackend {
   }
 
   beginImport(): void {
+    this.drainThread();
     const { tree } = this;
     this.root.transactionSync(() => {
       tree.putSync(IMPORT_KEY, seal(IMPORT_KEY, Buffer.alloc(0)));
@@ -545,6 +655,7 @@ class LmdbBackend implements StateBackend {
   /** Write the held import in one transaction (values in key order, nodes in path order: lmdb walks its B-trees forward), plus `also`. */
   private flushImport(also?: () => void): void {
     if (this.importFlat.length === 0 && this.importNodes.size === 0 && also === undefined) return;
+    this.drainThread();
     const { flat, tree } = this;
     const changes = this.importFlat.sort((a, b) => Buffer.compare(a[0], b[0]));
     const nodes = this.importNodes;
@@ -577,6 +688,7 @@ class LmdbBackend implements StateBackend {
   }
 
   abortImport(): void {
+    this.drainThread();
     this.importFlat = [];
     this.importNodes = new Map();
     const { flat, tree } = this;
@@ -594,6 +706,8 @@ class LmdbBackend implements StateBackend {
 
   async close(): Promise<void> {
     this.closed = true;
+    // The thread stops at its next chunk; what it has not applied stays journaled for the next open.
+    await this.thread?.close();
     if (this.timer !== undefined) clearImmediate(this.timer);
     this.timer = undefined;
     this.cache.clear();

@@ -141,6 +141,23 @@ describe("state/lmdb crash semantics (child process killed with SIGKILL)", funct
     });
   }
 
+  it("kills while the applier thread works (applyThread) keep exactly the committed state", async () => {
+    const roots = expectedRoots(40);
+    let height = 0;
+    const pending: number[] = [];
+    for (const ms of [0, 1, 3, 8, 20]) {
+      const target = height + 4;
+      const r = runChild(dir, target, `thread:${ms}`);
+      expect(r.signal, r.stdout).to.equal("SIGKILL");
+      pending.push(Number(/killed with (\d+) heights pending/.exec(r.stdout)?.[1]));
+      height = target;
+      await reopenAndCheck(dir, height, roots);
+      height++; // reopenAndCheck committed one more block
+    }
+    // The kills landed while the thread still had work (not only after it finished).
+    expect(pending.some((n) => n > 0), `pending heights at the kills: ${pending.join(", ")}`).to.equal(true);
+  });
+
   it("repeated kills at random points of commit and apply never lose or tear a commit", async () => {
     const roots = expectedRoots(40);
     let height = 0;

@@ -1,0 +1,81 @@
+import type { NodeWrites } from "./tree.ts";
+import type { Changeset } from "./types.ts";
+
+/**
+ * One journaled height's work for the applier thread (apply-thread.ts), packed into a single
+ * ArrayBuffer that is transferred, not cloned:
+ *
+ *   u32 nFlat ‖ u32 nTree ‖ entries (flat first, then tree), each:
+ *   u32 key length ‖ u32 value length (DELETED: remove the key) ‖ key ‖ value
+ *
+ * Flat keys are the state keys; tree keys are the node paths' latin1 bytes (tree.ts). Values
+ * are raw: the thread seals them (record-seal.ts), so the checksums cost the main thread
+ * nothing. Native byte order: both ends are threads of one process.
+ */
+const DELETED = 0xffff_ffff;
+
+export interface UnpackedApply {
+  /** In the order packed (the flat changes arrive sorted by key). */
+  readonly flat: Array<readonly [Buffer, Buffer | null]>;
+  /** In the order packed (the stage's order: the thread sorts them by path). */
+  readonly tree: Array<readonly [Buffer, Buffer | null]>;
+}
+
+export function packApply(changes: Changeset, nodes: NodeWrites): ArrayBuffer {
+  let size = 8;
+  for (const [k, v] of changes) size += 8 + k.length + (v === null ? 0 : v.length);
+  for (const [p, enc] of nodes) size += 8 + p.length + (enc === null ? 0 : enc.length);
+  const ab = new ArrayBuffer(size);
+  const bytes = new Uint8Array(ab);
+  const view = new DataView(ab);
+  const buf = Buffer.from(ab);
+  view.setUint32(0, changes.length, true);
+  view.setUint32(4, nodes.size, true);
+  let off = 8;
+  for (const [k, v] of changes) {
+    view.setUint32(off, k.length, true);
+    view.setUint32(off + 4, v === null ? DELETED : v.length, true);
+    bytes.set(k, off + 8);
+    off += 8 + k.length;
+    if (v !== null) {
+      bytes.set(v, off);
+      off += v.length;
+    }
+  }
+  for (const [p, enc] of nodes) {
+    view.setUint32(off, p.length, true);
+    view.setUint32(off + 4, enc === null ? DELETED : enc.length, true);
+    buf.write(p, off + 8, "latin1");
+    off += 8 + p.length;
+    if (enc !== null) {
+      bytes.set(enc, off);
+      off += enc.length;
+    }
+  }
+  return ab;
+}
+
+/** The entries of a packed height, as views into `ab` (no copies). */
+export function unpackApply(ab: ArrayBuffer): UnpackedApply {
+  const view = new DataView(ab);
+  const buf = Buffer.from(ab);
+  const nFlat = view.getUint32(0, true);
+  const nTree = view.getUint32(4, true);
+  let off = 8;
+  const read = (): readonly [Buffer, Buffer | null] => {
+    const klen = view.getUint32(off, true);
+    const vlen = view.getUint32(off + 4, true);
+    const key = buf.subarray(off + 8, off + 8 + klen);
+    off += 8 + klen;
+    if (vlen === DELETED) return [key, null];
+    const value = buf.subarray(off, off + vlen);
+    off += vlen;
+    return [key, value];
+  };
+  const flat: Array<readonly [Buffer, Buffer | null]> = new Array(nFlat);
+  for (let i = 0; i < nFlat; i++) flat[i] = read();
+  const tree: Array<readonly [Buffer, Buffer | null]> = new Array(nTree);
+  for (let i = 0; i < nTree; i++) tree[i] = read();
+  if (off !== ab.byteLength) throw new Error(`packed apply: ${ab.byteLength - off} bytes past the last entry`);
+  return { flat, tree };
+}
