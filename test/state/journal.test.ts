@@ -150,9 +150,9 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     commit(1, 3); // a few changes and their nodes: under 40 entries
     expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
     expect(rows()).to.equal(0);
-    commit(2, 60); // over 40: journaled
+    commit(2, 60); // over 40: journaled (in rows of journalChunkBytes)
     expect(store.pending().heights).to.equal(1);
-    expect(rows()).to.equal(1);
+    expect(rows()).to.be.greaterThan(0);
     commit(3, 1); // small, but height 2 is pending: journaled behind it, in order
     expect(store.pending().heights).to.equal(2);
     store.applyPending();
@@ -189,7 +189,7 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     expect(store.pending().heights).to.equal(0);
     commit(4, 100); // now the measured speed says ~seconds: journaled
     expect(store.pending().heights).to.equal(1);
-    expect(rows()).to.equal(1);
+    expect(rows()).to.be.greaterThan(0);
     store.applyPending();
     expect(hex(store.root)).to.equal(hex(ref.root));
     await store.close();
