@@ -48,7 +48,9 @@ export class ApplyThread {
     const sab = new SharedArrayBuffer(16);
     this.shared = new Int32Array(sab);
     const data: ApplyWorkerData = { path: o.path, lmdb: o.lmdb ?? {}, name: o.name, chunkEntries: o.chunkEntries, shared: sab, failAtHeight: o.failAtHeight };
-    this.worker = new Worker(new URL("./apply-worker.ts", import.meta.url), { workerData: data, execArgv: workerExecArgv() });
+    // Its heap holds one height's unpacked views at a time: a small young generation keeps the
+    // node's resident memory from growing by what V8 would otherwise let it collect later.
+    this.worker = new Worker(new URL("./apply-worker.ts", import.meta.url), { workerData: data, execArgv: workerExecArgv(), resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 } });
     this.worker.on("message", (m: { type: string; message?: string; height?: number }) => {
       if (m.type === "applied") o.onApplied();
       else if (m.type === "failed") this.failure ??= `height ${m.height}: ${m.message}`;
