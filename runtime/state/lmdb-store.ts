@@ -158,10 +158,7 @@ class LmdbBackend implements StateBackend {
   private readonly opts: Required<Omit<LmdbStateOptions, "name" | "onApplyStep" | "onFormatUpgrade" | "applyThread">> & Pick<LmdbStateOptions, "onApplyStep" | "onFormatUpgrade">;
   /** LmdbStateOptions.applyThread, when the journal is applied in a thread (and autoApply is on). */
   private readonly threadOpts: (ApplyThreadOptions & { name: string }) | undefined;
-  /**
-   * The applier thread, started with the first journaled height (a chain of small blocks,
-   * which go straight in, never needs it); every pending height has been handed to it.
-   */
+  /** The applier thread (started when the store opens); every pending height has been handed to it. */
   private thread: ApplyThread | undefined;
   /** Heights the thread has applied that this thread has dropped from the overlay. */
   private threadDone = 0;
@@ -193,7 +190,9 @@ class LmdbBackend implements StateBackend {
     this.checkFormat();
     this.replayJournal();
     if (this.threadOpts !== undefined) {
-      for (const ph of this.overlay.heights) this.startThread().send(ph.height, this.journalRows.get(ph.height) ?? 0, ph.changes, ph.nodes);
+      // Started with the store, so the node's memory at start already holds it.
+      const thread = this.startThread();
+      for (const ph of this.overlay.heights) thread.send(ph.height, this.journalRows.get(ph.height) ?? 0, ph.changes, ph.nodes);
     } else if (this.opts.autoApply) this.schedule();
   }
 
