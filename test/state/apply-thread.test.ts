@@ -8,7 +8,7 @@ import { openMemoryAuthenticatedStore, type TreeStore } from "../../runtime/stat
 import { openAuthenticatedStore, type LmdbStateOptions } from "../../runtime/state/lmdb-store.ts";
 import type { Changeset } from "../../runtime/state/types.ts";
 import { bytes } from "./reference-tree.ts";
-import { KEYS, expectSame } from "./store-compare.ts";
+import { KEYS, expectDrainedSame, expectSame, propertyRuns } from "./store-compare.ts";
 
 /** lmdb options as the node opens its state file; the applier thread opens the same file with them. */
 const LMDB = { overlappingSync: false, noMetaSync: true };
@@ -82,16 +82,14 @@ describe("state/lmdb journal applied in a thread of its own (applyThread)", func
               }
               expectSame(store, ref, `after op ${i} (${op.kind})`);
             }
-            store.applyPending();
-            expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
-            expectSame(store, ref, "after draining");
+            expectDrainedSame(store, ref);
           } finally {
             await store.close();
             await root.close();
           }
         },
       ),
-      { numRuns: 25, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH, endOnFailure: true } : {}) },
+      propertyRuns(25),
     );
   });
 

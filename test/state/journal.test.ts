@@ -8,7 +8,7 @@ import { openMemoryAuthenticatedStore, type TreeStore } from "../../runtime/stat
 import { openAuthenticatedStore, type LmdbStateOptions } from "../../runtime/state/lmdb-store.ts";
 import type { Changeset } from "../../runtime/state/types.ts";
 import { bytes, hex } from "./reference-tree.ts";
-import { KEYS, expectSame } from "./store-compare.ts";
+import { KEYS, expectDrainedSame, expectSame, propertyRuns } from "./store-compare.ts";
 import { decodeJournal, encodeJournal } from "../../runtime/state/journal.ts";
 import { sha256, updateTree, type NodeWrites } from "../../runtime/state/tree.ts";
 
@@ -94,16 +94,14 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
               }
               expectSame(store, ref, `after op ${i} (${op.kind})`);
             }
-            store.applyPending();
-            expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
-            expectSame(store, ref, "after draining");
+            expectDrainedSame(store, ref);
           } finally {
             await store.close();
             await root.close();
           }
         },
       ),
-      { numRuns: 200, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH, endOnFailure: true } : {}) },
+      propertyRuns(200),
     );
   });
 

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type fc from "fast-check";
 import type { TreeStore } from "../../runtime/state/authenticated-store.ts";
 import { verifyStateProof } from "../../runtime/state/proof-verify.ts";
 import type { KVReader } from "../../runtime/state/types.ts";
@@ -42,4 +43,16 @@ export function expectSame(store: TreeStore, ref: TreeStore, note: string): void
       }
     }
   }
+}
+
+/** Drain the journal: nothing may stay pending, and the store must still match the reference. */
+export function expectDrainedSame(store: TreeStore, ref: TreeStore): void {
+  store.applyPending();
+  expect(store.pending()).to.deep.equal({ heights: 0, entries: 0 });
+  expectSame(store, ref, "after draining");
+}
+
+/** fast-check options for the store properties: `numRuns` runs, or the one run FC_SEED / FC_PATH name. */
+export function propertyRuns(numRuns: number): fc.Parameters<unknown> {
+  return { numRuns, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH, endOnFailure: true } : {}) };
 }
