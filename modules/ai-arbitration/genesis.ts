@@ -61,6 +61,14 @@ export function arbitrationGenesis(keeper: ArbitrationKeeper): GenesisDef<Arbitr
         if (K.Cases.has(ctx, c.id)) throw bad(`case ${c.id} listed twice`);
         if (c.id < 1 || c.id > g.lastCaseId) throw bad(`case ${c.id} is not within 1..lastCaseId ${g.lastCaseId}`);
         if (c.status === "ruled" && c.appealDeadlineMs === undefined) throw bad(`ruled case ${c.id} has no appealDeadlineMs`);
+        // An open or ruled case in round r has r − 1 prior rounds, and an appellant from round 2 on
+        // (closing it forfeits or returns that appellant's bond by the prior round's outcome).
+        if ((c.status === "open" || c.status === "ruled") && c.priorRounds.length !== c.round - 1) {
+          throw bad(`${c.status} case ${c.id} is in round ${c.round} but lists ${c.priorRounds.length} prior rounds (expected ${c.round - 1})`);
+        }
+        if ((c.status === "open" || c.status === "ruled") && (c.appellant !== undefined) !== c.round > 1) {
+          throw bad(c.round > 1 ? `${c.status} case ${c.id} is in round ${c.round} without an appellant` : `case ${c.id} names an appellant in round 1`);
+        }
         K.Cases.set(ctx, c.id, c);
         total += bondsHeld(c);
         if (c.status === "open") {
