@@ -127,12 +127,12 @@ export class Application {
     return new ExecContext(info, "query", new Branch(this.store));
   }
 
-  /** Runtime params of committed state; re-parsed only when their stored bytes change. */
   /** The consensus validator set at `height` as the state records it (ModuleInstance.consensusSet); undefined when no module records it. */
   consensusSet(height: number, info: BlockInfo): ValidatorUpdate[] | undefined {
     return this.modules.consensusSet(this.queryContext(info), height);
   }
 
+  /** Runtime params of committed state; re-parsed only when their stored bytes change. */
   params(): RuntimeParams {
     // Params change only through a commit, and every commit after genesis raises the height:
     // admission asks for them twice per transaction, so the read is skipped within a height.

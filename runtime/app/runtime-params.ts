@@ -10,7 +10,7 @@ export const RUNTIME_PARAMS_KEY = "params";
 
 const rational = { type: "string", pattern: "^[0-9]+/[1-9][0-9]*$" } as const;
 
-/** Chain-wide runtime parameters: in genesis and in state, so governance can change them. */
+/** Chain-wide runtime parameters: in genesis and in state. Only initChain writes them today: no message changes them yet (a governance-authorised update message is still to come). */
 export const runtimeParamsSchema = {
   $id: "https://nexusos.dev/schemas/runtime.v1.Params.json",
   type: "object",
