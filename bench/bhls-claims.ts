@@ -26,8 +26,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { ContainerModule, inject, injectable } from "inversify";
-import { benchSigner, BENCH_CHAIN } from "./lib/fixtures.ts";
-import { writeResults, rssMiB, progress } from "./lib/results.ts";
+import { benchSigner, forgetBenchSigners, BENCH_CHAIN } from "./lib/fixtures.ts";
+import { writeResults, rssMiB, progress, threadCpuMs, cpuUsPer } from "./lib/results.ts";
 import { signTx } from "../runtime/tx/sign.ts";
 import { Band } from "../runtime/tx/bands.ts";
 import type { DecodedTx } from "../runtime/tx/envelope.ts";
@@ -207,7 +207,7 @@ async function rollovers(o: Opened): Promise<Record<string, unknown>> {
 }
 
 /** Submit presigned transactions in windows while the node's producer makes blocks (the caller stops the node); the committed rate. */
-async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record<string, unknown>> {
+async function drive(o: Opened, txs: Uint8Array[], label: string): Promise<Record<string, unknown>> {
   const blocks: { txs: number; at: number; failed: number; codes: Record<string, number> }[] = [];
   const unsub = o.node.subscribe((e) => {
     if (e.kind !== "block") return;
@@ -227,13 +227,14 @@ async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record
     return b;
   };
   await o.node.start();
+  const cpu0 = threadCpuMs();
   const t0 = performance.now();
   let rejected = 0;
   const firstRejections: string[] = [];
   const window: Promise<unknown>[] = [];
   for (let i = 0; i < txs.length; i += 500) {
     window.push(
-      Promise.allSettled(txs.slice(i, i + 500).map((d) => o.node.submitTx(d.bytes))).then((rs) => {
+      Promise.allSettled(txs.slice(i, i + 500).map((b) => o.node.submitTx(b))).then((rs) => {
         for (const r of rs) if (r.status === "rejected") {
           rejected++;
           if (firstRejections.length < 3) firstRejections.push(String((r.reason as Error).message));
@@ -247,6 +248,7 @@ async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record
   const total = txs.length - rejected;
   while (blocks.reduce((s, b) => s + b.txs, 0) < total) await sleep(20);
   unsub();
+  const cpuUs = cpuUsPer(cpu0, total);
   const busy = blocks.filter((b) => b.txs > 0);
   const elapsed = (busy[busy.length - 1]!.at - t0) / 1000;
   const sustained = busy.length > 2 ? busy.slice(1).reduce((s, b) => s + b.txs, 0) / ((busy[busy.length - 1]!.at - busy[0]!.at) / 1000) : total / elapsed;
@@ -270,6 +272,8 @@ async function drive(o: Opened, txs: DecodedTx[], label: string): Promise<Record
     /** produceBlock wall time per block (execution, commit, write) and per transaction: the cost side, less tied to the 1 s block tick than the rates. */
     blockMs: full.map((b) => ms(b.ms)),
     blockUsPerTx: execTxs ? Math.round((execMs * 1000) / execTxs) : null,
+    /** CPU µs per committed transaction on each kind of thread (bench/lib/results.ts threadCpuMs), submission to the last commit. */
+    cpuUsPerTx: cpuUs,
     rssMiB: rssMiB(),
   };
 }
@@ -293,11 +297,14 @@ async function claimsChild(arg: { dir: string; genesisTime: number; offset: numb
   const round = arg.round ?? 0;
   const o = await open(0, { ...arg, offset: arg.offset + round * EPOCH_MS });
   if (round > 0) await o.node.produceBlock(); // the later epoch starts (economy's rollover) before the claims
-  const claims: DecodedTx[] = [];
+  // Only the signed bytes are kept, and the signers' keys are dropped: what a client holds
+  // must not weigh on the node's heap (every major GC marks all of it).
+  const claims: Uint8Array[] = [];
   for (let i = 0; i < CLAIMS; i++) {
-    claims.push(claimTx(CLAIM0 + i, BigInt(round)));
+    claims.push(claimTx(CLAIM0 + i, BigInt(round)).bytes);
     if (i % 5000 === 0 || i === CLAIMS - 1) progress("signing claims", i + 1, CLAIMS);
   }
+  forgetBenchSigners();
   global.gc?.();
   const cl = await drive(o, claims, "claims");
   await o.node.stop();
@@ -331,11 +338,11 @@ for (const size of sizes) {
   if (size === sizes[sizes.length - 1]) {
     const nowS = Math.floor((Date.now() + o.clock.offset) / 1000);
     const regs = registrationTxs(size + 10, nowS);
-    const reg = await drive(o, regs, "registrations");
+    const reg = await drive(o, regs.map((d) => d.bytes), "registrations");
     console.log(`${size} citizens: ${reg.txs} signed registrations (PICO) committed in ${reg.seconds}s → ${reg.perSecond}/s overall, ${reg.sustainedPerSecond}/s sustained (${reg.failedReceipts} failed receipts, ${reg.rejected} rejected)`);
     await o.node.stop();
     const cl = await runClaimsChild(o);
-    console.log(`${size} citizens: ${cl.txs} signed claims committed in ${cl.seconds}s → ${cl.perSecond}/s overall, ${cl.sustainedPerSecond}/s sustained (${cl.failedReceipts} failed receipts, ${cl.rejected} rejected, largest block ${cl.maxBlockTxs}, ${cl.blockUsPerTx} µs of block time per claim; fresh process, RSS ${cl.rssMiB} MiB)`);
+    console.log(`${size} citizens: ${cl.txs} signed claims committed in ${cl.seconds}s → ${cl.perSecond}/s overall, ${cl.sustainedPerSecond}/s sustained (${cl.failedReceipts} failed receipts, ${cl.rejected} rejected, largest block ${cl.maxBlockTxs}, ${cl.blockUsPerTx} µs of block time per claim; CPU µs per claim ${JSON.stringify(cl.cpuUsPerTx)}; fresh process, RSS ${cl.rssMiB} MiB)`);
     Object.assign(entry, { registrations: reg, claims: cl });
   }
   results[String(size)] = entry;

