@@ -206,7 +206,12 @@ const bh = load("bhls-claims.json")?.claims;
 const big = bh?.results?.["1000000"];
 const smallB = bh?.results?.["1000"];
 if (big?.claims) {
-  row(`signed BHLS claims through one node with ${n(big.citizens)} citizens (bench/bhls-claims.ts, ${date(bh.measuredAt)}; ${n(big.claims.txs)} claims, each by its own citizen, in a fresh process on the filled data directory)`, `${n(big.claims.sustainedPerSecond)} claims/s; registrations ${n(big.registrations.sustainedPerSecond)}/s`, "≥ 5 000 claims/s", big.claims.sustainedPerSecond >= 5000);
+  // The target holds only if every run on the file holds it: a node runs on a file it has written for a while.
+  const reruns = (big.claimReruns ?? []) as { sustainedPerSecond: number }[];
+  const worst = Math.min(big.claims.sustainedPerSecond, ...reruns.map((r) => r.sustainedPerSecond));
+  const again = reruns.length ? `; the same file again: ${reruns.map((r) => n(r.sustainedPerSecond)).join(" / ")} claims/s` : "";
+  row(`signed BHLS claims through one node with ${n(big.citizens)} citizens (bench/bhls-claims.ts, ${date(bh.measuredAt)}; ${n(big.claims.txs)} claims, each by its own citizen, in a fresh process on the freshly filled data directory, then ${reruns.length} more runs on that file in later epochs)`, `${n(big.claims.sustainedPerSecond)} claims/s${again}; registrations ${n(big.registrations.sustainedPerSecond)}/s`, "≥ 5 000 claims/s", worst >= 5000);
+  if (big.claims.cpuUsPerTx) row(`… CPU per claim in the first run, by thread: main / workers (signature checks, state applier) / V8's (GC)`, `${big.claims.cpuUsPerTx.main} / ${big.claims.cpuUsPerTx.worker} / ${big.claims.cpuUsPerTx.v8} µs (${big.claims.cpuUsPerTx.total} in all)`, "");
   if (smallB?.rollover) row(`… epoch rollover block / first claim of an epoch: ${n(smallB.citizens)} vs ${n(big.citizens)} citizens (median)`, `${smallB.rollover.rolloverBlockMs} / ${smallB.rollover.firstClaimBlockMs} ms vs ${big.rollover.rolloverBlockMs} / ${big.rollover.firstClaimBlockMs} ms`, "equal: walks no citizens");
 }
 
