@@ -20,7 +20,7 @@ import { decodeAddress } from "../crypto/address.ts";
 import { TxError } from "../tx/errors.ts";
 import { BlockStore } from "./block-store.ts";
 import { assertLmdbFileReadable } from "./lmdb-file-check.ts";
-import { LMDB_MAP_BYTES } from "./lmdb-options.ts";
+import { nodeLmdbOptions } from "./lmdb-options.ts";
 import { Mempool } from "./mempool.ts";
 import type { NodeConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
@@ -139,7 +139,7 @@ export class NexusNode implements NodeApi {
     // back a block already acknowledged. Commit must be durable when it returns.
     // A map size fixed far above any file size: lmdb-js keeps the old mapping when it grows
     // the map, and pages resident in both count twice towards the process's memory.
-    const lmdbOptions = { overlappingSync: false, mapSize: LMDB_MAP_BYTES };
+    const lmdbOptions = nodeLmdbOptions();
     // The state's commits skip lmdb's second fsync (of the meta page): a power cut can then
     // undo only the last state commit, never corrupt it, and that block is already durable in
     // blocks.lmdb, so the next start executes it again (redoStateCommit).
