@@ -30,7 +30,7 @@ export const GROUPS: Record<string, Group> = {
   // Split in two so that the fee schedule (fast tests) does not wait behind the application.
   "tx-execution": {
     mutate: ["runtime/app/ante.ts", "runtime/app/application.ts"],
-    specs: ["test/app/bad-input.test.ts", "test/app/block-replay.test.ts", "test/app/determinism.test.ts", "test/app/ante-rules.test.ts", "test/app/execution-rules.test.ts", "test/tx/*.test.ts"],
+    specs: ["test/app/bad-input.test.ts", "test/app/block-replay.test.ts", "test/app/determinism.test.ts", "test/app/ante-rules.test.ts", "test/app/execution-rules.test.ts", "test/app/application-rules.test.ts", "test/tx/*.test.ts"],
   },
   fees: { mutate: ["runtime/tx/fees.ts"], specs: ["test/tx/*.test.ts", "test/app/bad-input.test.ts"] },
   bank: { mutate: ["modules/bank/keeper/bank-keeper.ts", "modules/bank/invariants.ts"], specs: ["modules/bank/*.test.ts"] },
@@ -65,7 +65,7 @@ export const GROUPS: Record<string, Group> = {
   },
   arbitration: {
     mutate: ["modules/ai-arbitration/panel.ts", "modules/ai-arbitration/tally.ts", "modules/ai-arbitration/keeper/outcomes.ts"],
-    specs: ["modules/ai-arbitration/*.test.ts"],
+    specs: ["modules/ai-arbitration/*.test.ts", "modules/ai-arbitration/keeper/*.test.ts"],
   },
   // What credits, locks, refunds and checks signatures: a surviving mutant there mints or loses NXT.
   // The pure rules (fast unit tests) apart from the keepers (each test runs a node).
