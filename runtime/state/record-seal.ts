@@ -16,8 +16,7 @@ export const SEAL_BYTES = 4;
 export function seal(key: Uint8Array, value: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(value.length + SEAL_BYTES);
   out.set(value, 0);
-  out.writeUInt32BE(crc32(value, crc32(key)), value.length);
-  return out;
+  return sealInPlace(key, out);
 }
 
 /**
