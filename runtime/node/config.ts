@@ -33,6 +33,8 @@ export const nodeConfigSchema = {
         /** Unsent bytes one socket may hold before its client is dropped (close 1013), and over all sockets. */
         maxBufferedBytesPerSocket: { type: "integer", minimum: 1024 },
         maxBufferedBytesTotal: { type: "integer", minimum: 1024 },
+        /** Requests of one WebSocket answered at once; past it the socket is not read until one is answered. */
+        maxInFlightPerSocket: { type: "integer", minimum: 1, maximum: 1024 },
         /** HTTP requests per second from one client address (0: no limit); loopback clients exempt unless exemptLoopback is false. */
         rateLimit: {
           type: "object",
@@ -41,7 +43,7 @@ export const nodeConfigSchema = {
           additionalProperties: false,
         },
       },
-      required: ["host", "port", "maxBodyBytes", "maxConnections", "maxConnectionsPerIp", "maxSubscriptionsPerSocket", "maxSubscriptions", "maxBufferedBytesPerSocket", "maxBufferedBytesTotal", "rateLimit"],
+      required: ["host", "port", "maxBodyBytes", "maxConnections", "maxConnectionsPerIp", "maxSubscriptionsPerSocket", "maxSubscriptions", "maxBufferedBytesPerSocket", "maxBufferedBytesTotal", "maxInFlightPerSocket", "rateLimit"],
       additionalProperties: false,
     },
     /** Target interval between blocks of the single-validator producer. */
@@ -154,6 +156,7 @@ export function defaultNodeConfig(): NodeConfig {
       maxSubscriptions: 100_000,
       maxBufferedBytesPerSocket: 16 * 1024 * 1024,
       maxBufferedBytesTotal: 256 * 1024 * 1024,
+      maxInFlightPerSocket: 4,
       rateLimit: { requestsPerSecond: 500, exemptLoopback: true },
     },
     blockTimeMs: 1000,

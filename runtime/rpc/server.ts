@@ -7,6 +7,7 @@ import type { NodeApi } from "../node/node-api.ts";
 import { RpcDispatcher, DEFAULT_MAX_BATCH, type DispatchResult } from "./dispatch.ts";
 import { RPC_ERRORS, stringifyJson } from "./protocol.ts";
 import { NodeMetrics, type NodeGauges } from "./metrics.ts";
+import { WsRequestQueue, DEFAULT_MAX_IN_FLIGHT_PER_SOCKET } from "./ws-requests.ts";
 import { SubscriptionHub, WsSession, SendBudget, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_BYTES_TOTAL, DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET } from "./subscriptions.ts";
 
 export const DEFAULT_RPC_HOST = "127.0.0.1";
@@ -35,6 +36,8 @@ export interface RpcServerOptions {
   maxBufferedBytesPerSocket?: number;
   /** Unsent bytes over all sockets: the memory slow clients may cost at most. */
   maxBufferedBytesTotal?: number;
+  /** Requests of one WebSocket answered at once; past it the socket is not read until one is answered. */
+  maxInFlightPerSocket?: number;
   /** Figures for GET /metrics that the NodeApi does not carry (peers, verify queue). */
   gauges?: NodeGauges;
   /** HTTP requests per second from one client address (0: no limit); loopback exempt unless told otherwise. */
@@ -220,22 +223,29 @@ export async function startRpcServer(api: NodeApi, opts: RpcServerOptions): Prom
     );
     hub.add(session);
     const ctx = { subscribe: session.subscribe.bind(session), unsubscribe: session.unsubscribe.bind(session) };
+    const requests = new WsRequestQueue(
+      socket,
+      (text) =>
+        // A client dropped as too slow gets no more work done for it.
+        session.closed ? Promise.resolve() : dispatcher.handleText(text, "ws", ctx).then(
+          (r) => {
+            if (r !== undefined) session.send(body(r));
+          },
+          (err: unknown) => log?.error({ err }, "RPC WebSocket dispatch failed"),
+        ),
+      opts.maxInFlightPerSocket ?? DEFAULT_MAX_IN_FLIGHT_PER_SOCKET,
+    );
     socket.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       if (isBinary) {
         session.send(body({ jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.INVALID_REQUEST, message: "invalid request: send JSON-RPC as text frames" } }));
         return;
       }
-      const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8");
-      dispatcher.handleText(text, "ws", ctx).then(
-        (r) => {
-          if (r !== undefined) session.send(body(r));
-        },
-        (err: unknown) => log?.error({ err }, "RPC WebSocket dispatch failed"),
-      );
+      requests.push(Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8"));
     });
-    socket.on("close", () => hub.remove(session));
+    socket.on("close", () => (requests.close(), hub.remove(session)));
     socket.on("error", (err: Error) => {
       log?.debug({ err }, "RPC WebSocket error");
+      requests.close();
       hub.remove(session);
     });
   });
