@@ -275,7 +275,13 @@ describe("devnet: four validator processes on 127.0.0.1 (libp2p)", function () {
     const late = await addDevnetNode(nexusApp, layout, "late", await freePort(), await freePort());
     procs[4] = startValidator(late.home, late.rpcUrl);
     const top = await height(0);
-    await waitFor(`late node at height ${top}`, async () => ((await height(4).catch(() => 0)) >= top ? true : undefined), 60_000);
+    try {
+      await waitFor(`late node at height ${top}`, async () => ((await height(4).catch(() => 0)) >= top ? true : undefined), 60_000);
+    } catch (e) {
+      // Where it stopped and what it said: a flake here must leave enough to find its cause.
+      const at = await height(4).catch((err: Error) => `unreachable (${err.message})`);
+      throw new Error(`${(e as Error).message}; the late node is at ${at}, exit ${procs[4]!.proc.exitCode ?? "none"}\n${procs[4]!.out().slice(-4000)}`);
+    }
     for (let k = 1; k <= top; k++) {
       const [a, b] = await Promise.all([procs[0]!.client.getBlock(k), procs[4]!.client.getBlock(k)]);
       expect(b!.hash, `height ${k}`).to.equal(a!.hash);
