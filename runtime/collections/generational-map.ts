@@ -21,6 +21,16 @@ export class GenerationalMap<K, V> {
     this.young.set(key, value);
   }
 
+  delete(key: K): void {
+    this.young.delete(key);
+    this.old.delete(key);
+  }
+
+  clear(): void {
+    this.young = new Map();
+    this.old = new Map();
+  }
+
   /** Entries held (a key in both generations counts twice). */
   get size(): number {
     return this.young.size + this.old.size;

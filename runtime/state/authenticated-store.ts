@@ -2,6 +2,7 @@ import { checkTree, type TreeCheckReport } from "./tree-check.ts";
 import { StateError } from "./errors.ts";
 import { MemoryKV } from "./memory-kv.ts";
 import { EMPTY_ROOT } from "./proof-format.ts";
+import { keyBytes } from "./bytes.ts";
 import { proveKey, sha256, updateTree, type NodeReader, type NodeWrites, type TreeChange } from "./tree.ts";
 import type { AuthenticatedStore, Changeset, IterateOptions, StagedCommit, StateProof } from "./types.ts";
 
@@ -15,6 +16,8 @@ export const MAX_STATE_KEY_BYTES = 1978;
 export interface StateBackend {
   readNode: NodeReader;
   get(key: Uint8Array): Uint8Array | undefined;
+  /** get() by the key's latin1 string (bytes.ts keyString) when the caller has it: no second conversion. Optional. */
+  getKeyed?(ks: string, key: Uint8Array): Uint8Array | undefined;
   iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]>;
   readMeta(): { height: number; root: Uint8Array } | undefined;
   persist(batch: PersistBatch, alsoWrite?: () => void): void;
@@ -213,6 +216,12 @@ export class TreeStore implements AuthenticatedStore {
   get(key: Uint8Array): Uint8Array | undefined {
     this.checkOpen();
     return this.backend.get(key);
+  }
+
+  getKeyed(ks: string, key?: Uint8Array): Uint8Array | undefined {
+    this.checkOpen();
+    const k = key ?? keyBytes(ks);
+    return this.backend.getKeyed ? this.backend.getKeyed(ks, k) : this.backend.get(k);
   }
 
   iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Iterable<[Uint8Array, Uint8Array]> {

@@ -5,6 +5,8 @@ import { EMPTY_ROOT, HASH_BYTES } from "./proof-format.ts";
 import { ROOT_PATH, nodeHash, pathDepth, type NodeReader } from "./tree.ts";
 import { decodeJournal, encodeJournal, journalKey } from "./journal.ts";
 import { Overlay } from "./overlay.ts";
+import { keyString } from "./bytes.ts";
+import { GenerationalMap } from "../collections/generational-map.ts";
 import { mergeIterate } from "./branch.ts";
 import type { IterateOptions } from "./types.ts";
 import { DATA_FORMAT, ensureFormat, seal, unseal } from "./record-seal.ts";
@@ -54,6 +56,14 @@ export interface LmdbStateOptions {
    * CPU-bound validator pays on every block. 0 keeps only the entry-count rule. Default 20 ms.
    */
   directApplyBudgetMs?: number;
+  /**
+   * Values read from the main flat table are remembered, two generations of this many keys
+   * (0: none), until a commit changes them. A transaction's sender nonce and balance are read
+   * when it is admitted and again when its block runs; the second read is then a Map lookup,
+   * not an lmdb read, a checksum and a copy. Committed keys are forgotten at once, so under
+   * load the cache holds little more than the queued transactions' reads.
+   */
+  readCacheEntries?: number;
   /** Milliseconds clock for the apply-speed measurement (tests inject one). Default performance.now. */
   clock?: () => number;
   /** Apply in the background after each commit, one chunk per `setImmediate` turn. Default true. */
@@ -140,6 +150,8 @@ class LmdbBackend implements StateBackend {
    */
   private readonly cache = new Map<string, Uint8Array>();
   private readonly overlay = new Overlay();
+  /** Main-table flat reads by key string (null: absent), dropped for every key a commit writes; see readCacheEntries. */
+  private readonly reads: GenerationalMap<string, Buffer | null> | undefined;
   /** Journal rows per pending height, to delete them with the height's last chunk. */
   private readonly journalRows = new Map<number, number>();
   /** Entries of the oldest pending height already in the main tables (in-memory only). */
@@ -178,6 +190,7 @@ class LmdbBackend implements StateBackend {
       importFlushEntries: Math.max(1, opts.importFlushEntries ?? 200_000),
       directApplyMaxEntries: Math.max(0, opts.directApplyMaxEntries ?? 512),
       directApplyBudgetMs: Math.max(0, opts.directApplyBudgetMs ?? 20),
+      readCacheEntries: Math.max(0, opts.readCacheEntries ?? 32_768),
       clock: opts.clock ?? (() => performance.now()),
       autoApply: opts.autoApply ?? true,
       journalChunkBytes: Math.max(1024, opts.journalChunkBytes ?? 2_000),
@@ -187,6 +200,7 @@ class LmdbBackend implements StateBackend {
       onFormatUpgrade: opts.onFormatUpgrade,
     };
     this.threadOpts = opts.applyThread !== undefined && this.opts.autoApply ? { ...opts.applyThread, name } : undefined;
+    this.reads = this.opts.readCacheEntries > 0 ? new GenerationalMap(this.opts.readCacheEntries) : undefined;
     this.checkFormat();
     this.replayJournal();
     if (this.threadOpts !== undefined) {
@@ -279,13 +293,22 @@ class LmdbBackend implements StateBackend {
   };
 
   get(key: Uint8Array): Uint8Array | undefined {
+    return this.getKeyed(keyString(key), key);
+  }
+
+  getKeyed(ks: string, key: Uint8Array): Uint8Array | undefined {
     if (key.length === 0) return undefined; // lmdb rejects empty keys; none is ever stored
     if (this.importFlat.length > 0) this.flushImport();
-    const o = this.overlay.getFlat(key);
+    const o = this.overlay.getFlatKs(ks);
     if (o !== undefined) return o.value ?? undefined;
+    const reads = this.reads;
+    const hit = reads?.get(ks);
+    if (hit !== undefined) return hit ?? undefined;
     const k = buf(key);
     const raw = this.flat.get(k);
-    return raw === undefined ? undefined : this.unsealed("flat", k, raw);
+    const v = raw === undefined ? undefined : this.unsealed("flat", k, raw);
+    reads?.set(ks, v ?? null);
+    return v;
   }
 
   *iterate(start: Uint8Array, end: Uint8Array | undefined, opts?: IterateOptions): Generator<[Uint8Array, Uint8Array]> {
@@ -344,6 +367,9 @@ class LmdbBackend implements StateBackend {
   }
 
   persist(batch: PersistBatch, alsoWrite?: () => void): void {
+    // Before the write: if it fails, a forgotten read costs one lmdb read later, never a stale value.
+    const reads = this.reads;
+    if (reads !== undefined) for (const [k] of batch.changes) reads.delete(keyString(k));
     if (this.threadOpts !== undefined) {
       this.persistThreaded(batch, alsoWrite);
       return;
@@ -433,7 +459,8 @@ class LmdbBackend implements StateBackend {
     while (this.threadDone < done) {
       const ph = this.overlay.heights[0];
       if (ph === undefined) throw new StateError("STATE_CORRUPT", "the applier thread applied a height this store does not hold", { applied: done });
-      for (const [p, enc] of ph.nodes) this.cacheNode(p, enc);
+      // forEach: no [key, value] array per node (tens of thousands per height).
+      ph.nodes.forEach((enc, p) => this.cacheNode(p, enc));
       entries += ph.entries;
       this.overlay.dropOldest();
       this.journalRows.delete(ph.height);
@@ -653,6 +680,7 @@ class LmdbBackend implements StateBackend {
    * anyway (the marker says so), so only finishImport's transaction must be all-or-nothing.
    */
   importBatch(changes: PersistBatch["changes"], nodes: PersistBatch["nodes"]): void {
+    this.reads?.clear();
     for (const c of changes) this.importFlat.push(c);
     for (const [p, enc] of nodes) this.importNodes.set(p, enc);
     if (this.importFlat.length + this.importNodes.size >= this.opts.importFlushEntries) this.flushImport();
@@ -685,6 +713,7 @@ class LmdbBackend implements StateBackend {
   }
 
   finishImport(height: number, root: Uint8Array): void {
+    this.reads?.clear();
     const { tree } = this;
     // The rest of the import, the meta record and the marker's removal in one transaction.
     this.flushImport(() => {
@@ -694,6 +723,7 @@ class LmdbBackend implements StateBackend {
   }
 
   abortImport(): void {
+    this.reads?.clear();
     this.drainThread();
     this.importFlat = [];
     this.importNodes = new Map();

@@ -66,9 +66,12 @@ export class Overlay {
 
   /** The newest pending entry for `key`, if a pending height wrote it. */
   getFlat(key: Uint8Array): OverlayEntry | undefined {
+    return this.heights.length === 0 ? undefined : this.getFlatKs(keyString(key));
+  }
+
+  /** getFlat by the key's latin1 string (bytes.ts keyString). */
+  getFlatKs(ks: string): OverlayEntry | undefined {
     const hs = this.heights;
-    if (hs.length === 0) return undefined;
-    const ks = keyString(key);
     for (let i = hs.length - 1; i >= 0; i--) {
       const e = hs[i]!.flat.get(ks);
       if (e !== undefined) return e;

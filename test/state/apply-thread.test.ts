@@ -51,10 +51,10 @@ describe("state/lmdb journal applied in a thread of its own (applyThread)", func
     await fc.assert(
       fc.asyncProperty(
         fc.array(opArb, { minLength: 1, maxLength: 14 }),
-        fc.record({ chunk: fc.integer({ min: 1, max: 40 }), heights: fc.integer({ min: 1, max: 4 }), entries: fc.integer({ min: 1, max: 400 }), direct: fc.integer({ min: 0, max: 60 }) }),
+        fc.record({ chunk: fc.integer({ min: 1, max: 40 }), heights: fc.integer({ min: 1, max: 4 }), entries: fc.integer({ min: 1, max: 400 }), direct: fc.integer({ min: 0, max: 60 }), reads: fc.constantFrom(0, 1, 3, 1000) }),
         async (ops, cfg) => {
           const path = mkdtempSync(join(dir, "run-"));
-          const opts: LmdbStateOptions = { applyChunkEntries: cfg.chunk, maxPendingHeights: cfg.heights, maxPendingEntries: cfg.entries, journalChunkBytes: 1024, directApplyMaxEntries: cfg.direct };
+          const opts: LmdbStateOptions = { applyChunkEntries: cfg.chunk, maxPendingHeights: cfg.heights, maxPendingEntries: cfg.entries, journalChunkBytes: 1024, directApplyMaxEntries: cfg.direct, readCacheEntries: cfg.reads };
           let { root, store } = openStore(path, opts);
           const ref = openMemoryAuthenticatedStore();
           try {

@@ -58,7 +58,7 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
     await fc.assert(
       fc.asyncProperty(
         fc.array(opArb, { minLength: 1, maxLength: 25 }),
-        fc.record({ chunk: fc.integer({ min: 1, max: 40 }), heights: fc.integer({ min: 1, max: 6 }), entries: fc.integer({ min: 1, max: 400 }), direct: fc.integer({ min: 0, max: 120 }) }),
+        fc.record({ chunk: fc.integer({ min: 1, max: 40 }), heights: fc.integer({ min: 1, max: 6 }), entries: fc.integer({ min: 1, max: 400 }), direct: fc.integer({ min: 0, max: 120 }), reads: fc.constantFrom(0, 1, 3, 1000) }),
         async (ops, cfg) => {
           const path = mkdtempSync(join(dir, "run-"));
           const opts: LmdbStateOptions = {
@@ -68,6 +68,8 @@ describe("state/lmdb journal: overlay, applier and replay", function () {
             maxPendingEntries: cfg.entries,
             journalChunkBytes: 1024,
             directApplyMaxEntries: cfg.direct,
+            // 0: no read cache; 1-3: generations turn over within a run.
+            readCacheEntries: cfg.reads,
           };
           let root = open({ path, overlappingSync: false });
           let store = openAuthenticatedStore(root, opts);
