@@ -5,6 +5,7 @@ import { EMPTY_ROOT, HASH_BYTES } from "./proof-format.ts";
 import { ROOT_PATH, nodeHash, pathDepth, type NodeReader } from "./tree.ts";
 import { decodeJournal, encodeJournal, journalKey } from "./journal.ts";
 import { Overlay } from "./overlay.ts";
+import { Arena } from "./arena.ts";
 import { keyString } from "./bytes.ts";
 import { GenerationalMap } from "../collections/generational-map.ts";
 import { mergeIterate } from "./branch.ts";
@@ -150,6 +151,8 @@ class LmdbBackend implements StateBackend {
    */
   private readonly cache = new Map<string, Uint8Array>();
   private readonly overlay = new Overlay();
+  /** Copies of tree nodes read from lmdb below the cached depths (read once per update, then garbage). */
+  private readonly nodeArena = new Arena();
   /** Main-table flat reads by key string (null: absent), dropped for every key a commit writes; see readCacheEntries. */
   private readonly reads: GenerationalMap<string, Buffer | null> | undefined;
   /** Journal rows per pending height, to delete them with the height's last chunk. */
@@ -285,11 +288,18 @@ class LmdbBackend implements StateBackend {
       if (hit !== undefined) return hit;
     }
     const key = Buffer.from(path, "latin1");
-    const raw = this.tree.get(key);
+    // lmdb's reused read buffer (no ArrayBuffer per read), copied before the next lmdb call.
+    const raw = this.tree.getBinaryFast(key);
     if (raw === undefined) return undefined;
     const v = this.unsealed("tree", key, raw);
-    if (cacheable) this.cache.set(path, v);
-    return v;
+    if (cacheable) {
+      const own = new Uint8Array(v); // a copy (Buffer#slice would be a view of lmdb's buffer)
+      this.cache.set(path, own);
+      return own;
+    }
+    const out = this.nodeArena.alloc(v.length);
+    out.set(v);
+    return out;
   };
 
   get(key: Uint8Array): Uint8Array | undefined {
@@ -534,7 +544,7 @@ class LmdbBackend implements StateBackend {
   private cacheNode(p: string, enc: Uint8Array | null): void {
     if (pathDepth(p) > this.opts.cacheDepth) return;
     if (enc === null) this.cache.delete(p);
-    else this.cache.set(p, enc.slice());
+    else this.cache.set(p, new Uint8Array(enc)); // a copy even of a Buffer (whose slice() is a view)
   }
 
   pending(): PendingReport {

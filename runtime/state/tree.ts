@@ -1,4 +1,5 @@
 import { sha256 } from "../crypto/hash.ts";
+import { Arena } from "./arena.ts";
 import { StateError } from "./errors.ts";
 import { EMPTY_ROOT, HASH_BYTES, INTERNAL_PREFIX, LEAF_PREFIX, MAX_DEPTH, STATE_PROOF_FORMAT, nibbleAt, type StateProofV1 } from "./proof-format.ts";
 
@@ -36,25 +37,6 @@ export const ROOT_PATH = "\u0000";
 const LEAF_BYTES = 1 + 2 * HASH_BYTES;
 
 export { sha256 };
-
-/**
- * Node encodings of one update are carved from shared 256 KiB slabs: most are 65..520 bytes,
- * and one malloc'd ArrayBuffer each would dominate the update's cost in allocation and GC.
- * Holders that outlive the update (the memory backend, the node cache) copy what they keep.
- */
-class Arena {
-  private slab = new Uint8Array(0);
-  private off = 0;
-  alloc(n: number): Uint8Array {
-    if (this.off + n > this.slab.length) {
-      this.slab = new Uint8Array(Math.max(256 * 1024, n));
-      this.off = 0;
-    }
-    const v = this.slab.subarray(this.off, this.off + n);
-    this.off += n;
-    return v;
-  }
-}
 
 const scratch = new Uint8Array(1 + HASH_BYTES);
 /** scratch's first n bytes, one view per length: pathKey runs for every node an update touches. */
