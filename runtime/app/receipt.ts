@@ -1,5 +1,5 @@
 import { decodeCanonical, asArray, asBytes, asSafeUint, asString, CodecError } from "../codec/canonical.ts";
-import { encodeTuple } from "../codec/fast-encode.ts";
+import { encodeTuple, EntryPairs } from "../codec/fast-encode.ts";
 import type { ReceiptView, EventView } from "../node/node-api.ts";
 
 /**
@@ -12,21 +12,11 @@ import type { ReceiptView, EventView } from "../node/node-api.ts";
 const RECEIPT_VERSION = 1;
 
 export function encodeReceipt(r: ReceiptView): Uint8Array {
-  return encodeTuple([
-    RECEIPT_VERSION,
-    r.txHash,
-    r.height,
-    r.index,
-    r.code,
-    r.codeName,
-    r.log,
-    r.sender,
-    r.nonce,
-    r.band,
-    r.energyAj,
-    r.fee,
-    r.events.map((e) => [e.type, Object.entries(e.attributes)]),
-  ]);
+  const tuple = (events: unknown[]): unknown[] => [RECEIPT_VERSION, r.txHash, r.height, r.index, r.code, r.codeName, r.log, r.sender, r.nonce, r.band, r.energyAj, r.fee, events];
+  return encodeTuple(
+    tuple(r.events.map((e) => [e.type, new EntryPairs(e.attributes)])),
+    () => tuple(r.events.map((e) => [e.type, Object.entries(e.attributes)])),
+  );
 }
 
 export function decodeReceipt(b: Uint8Array): ReceiptView {

@@ -8,13 +8,23 @@ import { encodeCanonical } from "./canonical.ts";
  * value (maps, bigints, floats, -0, undefined, text with lone surrogates) is handed to
  * encodeCanonical whole. cborg builds a token list first, which costs ~10 µs per receipt.
  */
-export function encodeTuple(value: unknown): Uint8Array {
+export function encodeTuple(value: unknown, plain?: () => unknown): Uint8Array {
   w.off = 0;
-  if (!writeItem(value)) return encodeCanonical(value);
+  // `plain` gives the value without EntryPairs for cborg (which does not know them).
+  if (!writeItem(value)) return encodeCanonical(plain ? plain() : value);
   // A copy (Buffer#slice would be a view of the scratch); small ones come from Node's pool.
   const out = Buffer.allocUnsafe(w.off);
   w.buf.copy(out, 0, 0, w.off);
   return out;
+}
+
+/**
+ * A string record written as the array of its [key, value] pairs, in Object.entries order,
+ * without building those arrays (event attributes: several per event, every receipt).
+ * encodeTuple's caller passes `plain` for the fallback.
+ */
+export class EntryPairs {
+  constructor(readonly record: Readonly<Record<string, string>>) {}
 }
 
 /** One growable scratch buffer: encodeTuple is synchronous, so calls cannot interleave. */
@@ -76,6 +86,17 @@ function writeItem(v: unknown): boolean {
   if (Array.isArray(v)) {
     head(4, v.length);
     for (const x of v) if (!writeItem(x)) return false;
+    return true;
+  }
+  if (v instanceof EntryPairs) {
+    const o = v.record;
+    const keys = Object.keys(o);
+    head(4, keys.length);
+    for (const k of keys) {
+      ensure(1);
+      w.buf[w.off++] = 0x82; // an array of two
+      if (!writeItem(k) || !writeItem(o[k])) return false;
+    }
     return true;
   }
   if (v === null || v === true || v === false) {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { encode } from "cborg";
-import { encodeTuple } from "../../runtime/codec/fast-encode.ts";
+import { EntryPairs, encodeTuple } from "../../runtime/codec/fast-encode.ts";
 import { toHex } from "../../runtime/crypto/hash.ts";
 
 /** Values the fast path writes itself, with integers around every head boundary. */
@@ -38,6 +38,19 @@ describe("codec: encodeTuple (fast canonical CBOR for tuples)", () => {
         expect(toHex(encodeTuple(v))).to.equal(toHex(encode(v)));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("EntryPairs: a string record encodes as its Object.entries pairs, byte for byte, also when a string needs the fallback (property)", () => {
+    const text = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: "binary", maxLength: 8 }));
+    const record = fc.dictionary(fc.oneof(text, fc.constantFrom("0", "10", "2", "a")), text, { maxKeys: 6 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, record), { maxLength: 4 }), leaf, (events, x) => {
+        const plain = (): unknown[] => [x, events.map(([t, r]) => [t, Object.entries(r)])];
+        const got = encodeTuple([x, events.map(([t, r]) => [t, new EntryPairs(r)])], plain);
+        expect(toHex(got)).to.equal(toHex(encode(plain())));
+      }),
+      { numRuns: 3000 },
     );
   });
 
