@@ -3,7 +3,7 @@ import { hashTypedData, type Address } from "viem";
 import { toHex } from "../../runtime/crypto/hash.ts";
 import { validatorSetDigest, signEvmDigest } from "./eip712.ts";
 import { BridgeTypeUrls } from "./msgs.ts";
-import { EVM_CHAIN, SUBSTRATE_CHAIN, addr, evmKey, evmSecret, fails, ok, openBridgeNode, type BridgeHarness } from "./testing.ts";
+import { EVM_CHAIN, SUBSTRATE_CHAIN, addr, evmKey, evmSecret, fails, ok, openBridgeNode, testBridgeGenesis, type BridgeHarness } from "./testing.ts";
 
 const CHAIN = EVM_CHAIN.name;
 const DOMAIN = { chainId: EVM_CHAIN.evm!.chainId, verifyingContract: EVM_CHAIN.evm!.bridgeContract };
@@ -42,6 +42,7 @@ describe("bridge: validator-set update signatures (MsgSignValidatorSetUpdate)", 
     ]);
     expect(q.signatures[0]).to.include({ digest: toHex(digestOf(update)), nonce: "0" });
     expect(q.signatures[0]!.validators).to.deep.equal(keys);
+    expect(q.signatures.map((x) => x.powers)).to.deep.equal([update.powers, update.powers]);
     fails(await sign(0), "BRIDGE_DUPLICATE_SIGNATURE");
   });
 
@@ -53,12 +54,53 @@ describe("bridge: validator-set update signatures (MsgSignValidatorSetUpdate)", 
     fails(await sign(12), "BRIDGE_NOT_VALIDATOR");
   });
 
+  it("the set's shape at its edges: 1 to 128 validators, one power each, lowercase addresses strictly ascending (a repeated one too)", async () => {
+    const addrs = (n: number) => Array.from({ length: n }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`);
+    const shaped = (validators: string[], powers = validators.map(() => "1")) => ({ ...update, setId: 9, validators, powers });
+    ok(await sign(2, shaped(addrs(128))));
+    // Refused: by the message's schema at admission (counts, address pattern) or by the keeper
+    // (powers per validator, order, a repeated address); either way nothing is stored.
+    const refusal = async (u: ReturnType<typeof shaped>, signature = signEvmDigest(digestOf(update), evmSecret(2))): Promise<string> => {
+      try {
+        const r = await b.h.run(2, BridgeTypeUrls.SignValidatorSetUpdate, { validator: addr(2), chain: CHAIN, ...u, signature });
+        return r.codeName;
+      } catch (e) {
+        return `admission: ${(e as Error).message}`;
+      }
+    };
+    expect(await refusal(shaped(addrs(129)))).to.match(/admission: .*must NOT have more than 128 items/);
+    expect(await refusal(shaped([]))).to.match(/admission: .*must NOT have fewer than 1 items/);
+    expect(await refusal(shaped(addrs(3), ["1", "1"]))).to.equal("BRIDGE_INVALID_PARAMS");
+    expect(await refusal(shaped([keys[0]!, keys[0]!]))).to.equal("BRIDGE_INVALID_PARAMS");
+    expect(await refusal(shaped([keys[1]!, keys[0]!]))).to.equal("BRIDGE_INVALID_PARAMS");
+    for (const bad of [keys[0]!.toUpperCase().replace("0X", "0x"), `${keys[0]!}0`, `x${keys[0]!}`, keys[0]!.slice(0, 41)]) {
+      expect(await refusal(shaped([bad])), bad).to.match(/^(BRIDGE_INVALID_PARAMS|admission: .*validators\/0 must match pattern)/);
+    }
+    expect(b.query<{ signatures: { validator: string }[] }>("setUpdateSignatures", { chain: CHAIN, setId: 9 }).signatures.map((x) => x.validator)).to.deep.equal([addr(2)]);
+  });
+
   it("a newer plan for the same set id replaces the validator's signature; set ids two behind are dropped", async () => {
     const other = { ...update, powers: ["1", "1", "1"] };
     ok(await sign(0, other));
     const q = b.query<{ signatures: { validator: string; digest: string }[] }>("setUpdateSignatures", { chain: CHAIN, setId: 2 });
     expect(q.signatures.find((s) => s.validator === addr(0))!.digest).to.equal(toHex(digestOf(other)));
+    ok(await sign(0, { ...update, setId: 3 }));
     ok(await sign(0, { ...update, setId: 4 }));
     expect(b.query<{ signatures: unknown[] }>("setUpdateSignatures", { chain: CHAIN, setId: 2 }).signatures).to.deep.equal([]);
+    // One behind the newest is kept: it may be the update just applied.
+    expect(b.query<{ signatures: { validator: string }[] }>("setUpdateSignatures", { chain: CHAIN, setId: 3 }).signatures.map((x) => x.validator)).to.deep.equal([addr(0)]);
+  });
+});
+
+describe("bridge: validator-set update signatures need a registered EVM key", function () {
+  this.timeout(60_000);
+  it("a validator without one is refused with BRIDGE_NO_ATTESTATION_KEY", async () => {
+    const b = await openBridgeNode({ bridge: testBridgeGenesis([0, 1]) });
+    try {
+      const r = await b.h.run(2, BridgeTypeUrls.SignValidatorSetUpdate, { validator: addr(2), chain: CHAIN, ...update, signature: signEvmDigest(digestOf(update), evmSecret(2)) });
+      fails(r, "BRIDGE_NO_ATTESTATION_KEY");
+    } finally {
+      await b.close();
+    }
   });
 });
