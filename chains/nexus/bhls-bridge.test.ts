@@ -133,4 +133,17 @@ describe("chains/nexus: BHLS claims delivered across the bridge", function () {
       [5, "bhls", epoch + 1],
     ]);
   });
+
+  it("claims for a paused chain wait in the BHLS escrow (never sent while it is paused): no epoch update, no delivery", async () => {
+    const pause: [number, Msg, Band] = [VALIDATORS[0]!, { typeUrl: BridgeTypeUrls.GuardianPause, value: { validator: testSigner(VALIDATORS[0]!).address, chain: "evm-local", reason: "watcher alarm" } }, Band.FEMTO];
+    ok(await block([pause]));
+    t.clock.t += query<{ epochDurationMs: number }>("economy/params").epochDurationMs;
+    await t.node.produceBlock();
+    const before = pending().map((o) => o.seq);
+    ok(await block([claim(ALICE, EVM_RECIPIENT)]));
+    await t.node.produceBlock();
+    const { share: next } = query<{ share: string }>("bhls/epoch");
+    expect(pending().map((o) => o.seq)).to.deep.equal(before);
+    expect(bal(moduleAddress("bhls_bridge_escrow"))).to.equal(BigInt(next));
+  });
 });
