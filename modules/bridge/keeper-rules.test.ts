@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { BridgeError } from "./errors.ts";
 import { BridgeTypeUrls } from "./msgs.ts";
-import { EVM_CHAIN, EVM_RECIPIENT, ESCROW, NXT, addr, fails, ok, openBridgeNode, testBridgeGenesis, type BridgeHarness } from "./testing.ts";
+import { EVM_CHAIN, EVM_RECIPIENT, ESCROW, NXT, addr, evmKey, evmSecret, fails, ok, openBridgeNode, testBridgeGenesis, type BridgeHarness, type Receipt } from "./testing.ts";
 
 /**
  * The bridge keepers' money rules at their exact edges (found by mutation testing: each `it`
@@ -142,6 +142,41 @@ describe("bridge: inbound credit rules at their edges", function () {
     // Nothing executed on this chain: an inbound finds no backing.
     await approve(b, 1, 12, NXT);
     expect(b.inbound(CHAIN, 1)!.waitReason).to.equal("BRIDGE_INSUFFICIENT_ESCROW");
+    b.checkAll();
+  });
+
+  it("outbound refusals say what is wrong and what to do; the view lists each signature and result vote", async () => {
+    b = await openBridgeNode();
+    const log = (r: Receipt, code: string): string => {
+      fails(r, code);
+      return r.log;
+    };
+    const to = EVM_RECIPIENT;
+    expect(log(await b.out(10, CHAIN, to, 1001n * NXT), "BRIDGE_ABOVE_CAPACITY")).to.equal(`amount ${1001n * NXT} is above chain "${CHAIN}"'s rate-limit capacity ${1000n * NXT}: split it`);
+    expect(log(await b.out(10, CHAIN, "0x1234", NXT), "BRIDGE_INVALID_RECIPIENT")).to.match(new RegExp(`^recipient for evm chain "${CHAIN}": .+`));
+    ok(await b.out(10, CHAIN, to, 600n * NXT));
+    expect(log(await b.out(10, CHAIN, to, 600n * NXT), "BRIDGE_RATE_LIMITED")).to.match(new RegExp(`^chain "${CHAIN}"'s outbound bucket holds \\d+, below ${600n * NXT}; retry in \\d+ s$`));
+    expect(log(await b.sign(0, CHAIN, 99, "0x00"), "BRIDGE_UNKNOWN_OUTBOUND")).to.equal(`chain "${CHAIN}" has no outbound transfer 99 (next is 2)`);
+    const sig0 = b.mintSignature(EVM_CHAIN, 1, evmSecret(0));
+    ok(await b.sign(0, CHAIN, 1, sig0));
+    expect(log(await b.sign(0, CHAIN, 1, sig0), "BRIDGE_DUPLICATE_SIGNATURE")).to.equal(`${addr(0)} already signed ${CHAIN}/1 with this signature`);
+    ok(await b.result(0, CHAIN, 1, "executed"));
+    expect(log(await b.result(0, CHAIN, 1, "executed"), "BRIDGE_DUPLICATE_ATTESTATION")).to.equal(`${addr(0)} already attested the result of ${CHAIN}/1`);
+    const v = b.outbound(CHAIN, 1);
+    expect(v.signatures).to.deep.equal([{ validator: addr(0), key: evmKey(0), signature: sig0.toLowerCase(), counts: true }]);
+    expect(v.results).to.deep.equal([{ validator: addr(0), result: "executed" }]);
+    const last = await b.result(1, CHAIN, 1, "executed");
+    ok(last);
+    expect(last.events.find((e) => e.type === "bridge.outbound_result_attested")!.attributes).to.deep.equal({ chain: CHAIN, seq: "1", validator: addr(1), result: "executed" });
+    ok(await b.result(2, CHAIN, 1, "executed"));
+    expect(log(await b.result(0, CHAIN, 1, "expired"), "BRIDGE_OUTBOUND_COMPLETED")).to.equal(`outbound ${CHAIN}/1 is already executed`);
+    // Past its expiry no signature can execute any more.
+    ok(await b.out(11, CHAIN, to, NXT));
+    const { expiresAt } = b.outbound(CHAIN, 2);
+    await b.advance(EVM_CHAIN.outboundTtlSeconds + 1);
+    expect(log(await b.sign(0, CHAIN, 2, b.mintSignature(EVM_CHAIN, 2, evmSecret(0))), "BRIDGE_OUTBOUND_EXPIRED")).to.equal(`outbound ${CHAIN}/2 expired at ${expiresAt}: a signature cannot execute any more`);
+    ok(await b.femto(0, BridgeTypeUrls.GuardianPause, { validator: addr(0), chain: CHAIN, reason: "test" }));
+    expect(log(await b.out(10, CHAIN, to, NXT), "BRIDGE_CHAIN_PAUSED")).to.equal(`chain "${CHAIN}" is paused: no new transfers until the authority resumes it`);
     b.checkAll();
   });
 });
