@@ -179,4 +179,25 @@ describe("bridge: inbound credit rules at their edges", function () {
     expect(log(await b.out(10, CHAIN, to, NXT), "BRIDGE_CHAIN_PAUSED")).to.equal(`chain "${CHAIN}" is paused: no new transfers until the authority resumes it`);
     b.checkAll();
   });
+
+  it("inbound events and view: approved and waiting name the transfer, the reason and the retry time; contents are listed by content hash", async () => {
+    b = await openBridgeNode();
+    const value = (n: number, amount: bigint, seq = 1) => ({ validator: addr(n), chain: CHAIN, seq, sender: SENDER, recipient: addr(12), amount: amount.toString(), sourceTx: "0x" + "cd".repeat(32) });
+    // Two contents for one seq: the view lists them by content hash, ascending.
+    ok(await b.attestIn(0, CHAIN, 2, { ...value(0, NXT), amount: NXT }));
+    ok(await b.attestIn(1, CHAIN, 2, { ...value(1, 2n * NXT), amount: 2n * NXT }));
+    const hashes = b.inbound(CHAIN, 2)!.contents.map((c) => c.contentHash);
+    expect(hashes).to.have.length(2);
+    expect(hashes).to.deep.equal([...hashes].sort());
+    // Seq 1 passes in one block with no backing: approved, then waiting.
+    const rs = await b.together([0, 1, 2].map((n) => [n, BridgeTypeUrls.AttestInbound, value(n, NXT)]));
+    for (const r of rs) ok(r);
+    const at = b.h.t.node.status().latestBlockTime;
+    const events = rs.flatMap((r) => r.events);
+    const approved = events.filter((e) => e.type === "bridge.inbound_approved").map((e) => e.attributes);
+    expect(approved).to.deep.equal([{ chain: CHAIN, seq: "1", contentHash: b.inbound(CHAIN, 1)!.contentHash }]);
+    const waiting = events.filter((e) => e.type === "bridge.inbound_waiting").map((e) => e.attributes);
+    expect(waiting).to.deep.equal([{ chain: CHAIN, seq: "1", reason: "BRIDGE_INSUFFICIENT_ESCROW", retryAtMs: String(at + b.keeper.params(b.h.ctx()).retryIntervalSeconds * 1000) }]);
+    b.checkAll();
+  });
 });
