@@ -49,7 +49,9 @@ export class OutboundKeeper {
     if (!to.ok) throw new BridgeError("BRIDGE_INVALID_RECIPIENT", `recipient for ${c.family} chain "${chainName}": ${to.reason}`, { chain: chainName });
     const taken = this.k.takeTokens(ctx, c, "out", amount);
     if (!taken.ok) {
-      throw new BridgeError("BRIDGE_RATE_LIMITED", `chain "${chainName}"'s outbound bucket holds ${taken.bucket.tokens}, below ${amount}; retry in ${taken.retryAfterSeconds} s`, {
+      // null: the bucket never refills (refillPerSecond 0; above capacity was refused above).
+      const when = taken.retryAfterSeconds === null ? "it does not refill (refillPerSecond 0): the authority must raise the rate" : `retry in ${taken.retryAfterSeconds} s`;
+      throw new BridgeError("BRIDGE_RATE_LIMITED", `chain "${chainName}"'s outbound bucket holds ${taken.bucket.tokens}, below ${amount}; ${when}`, {
         available: taken.bucket.tokens.toString(),
         retryAfterSeconds: taken.retryAfterSeconds ?? -1,
       });
