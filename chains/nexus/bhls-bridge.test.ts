@@ -8,7 +8,9 @@ import type { ReceiptView } from "../../runtime/node/node-api.ts";
 import { BhlsTypeUrls } from "../../modules/bhls/index.ts";
 import { defaultBhlsGenesis } from "../../modules/bhls/genesis.ts";
 import { BridgeTypeUrls, citizenId, defaultBridgeGenesis, mintDigest, outboundDigest, signEvmDigest, type OutboundView } from "../../modules/bridge/index.ts";
-import { EVM_CHAIN, EVM_RECIPIENT, evmKey, evmSecret } from "../../modules/bridge/testing.ts";
+import { EVM_CHAIN, EVM_RECIPIENT, SUBSTRATE_CHAIN, evmKey, evmSecret } from "../../modules/bridge/testing.ts";
+import { canonicalAddress } from "../../modules/bridge/families.ts";
+import type { EventView } from "../../runtime/node/node-api.ts";
 import { blockRunner } from "./testing.ts";
 import { nexusModules } from "./chain.ts";
 import { nexusNetworkGenesis } from "./genesis.ts";
@@ -18,6 +20,9 @@ const VALIDATORS = [10, 11, 12, 13];
 const ALICE = 0;
 const BOB = 1;
 const DOMAIN = { chainId: EVM_CHAIN.evm!.chainId, verifyingContract: EVM_CHAIN.evm!.bridgeContract };
+/** An EVM chain the authority has disabled: its claims wait in the BHLS escrow too. */
+const EVM_OFF = { ...EVM_CHAIN, name: "evm-off", enabled: false, evm: { chainId: 5, bridgeContract: EVM_CHAIN.evm!.bridgeContract } };
+const SS58 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 
 /**
  * Cross-chain BHLS on the reference chain (bhls and bridge bound by chains/nexus): a claim a
@@ -29,6 +34,8 @@ const DOMAIN = { chainId: EVM_CHAIN.evm!.chainId, verifyingContract: EVM_CHAIN.e
 describe("chains/nexus: BHLS claims delivered across the bridge", function () {
   this.timeout(60_000);
   let t: TestNode;
+  /** The end-block events of the last block produced. */
+  let lastBlockEvents: EventView[] = [];
 
   before(async () => {
     const genesis = nexusNetworkGenesis(nexusModules("single"), {
@@ -39,11 +46,11 @@ describe("chains/nexus: BHLS claims delivered across the bridge", function () {
     });
     const modules = genesis.modules as Record<string, unknown>;
     const bridge = defaultBridgeGenesis();
-    bridge.chains = [EVM_CHAIN];
+    bridge.chains = [EVM_CHAIN, SUBSTRATE_CHAIN, EVM_OFF];
     bridge.attestationKeys = VALIDATORS.map((n, i) => ({ validator: testSigner(n).address, family: "evm" as const, key: evmKey(i) }));
     modules.bridge = bridge;
     const bhls = defaultBhlsGenesis();
-    bhls.params = { ...bhls.params, bridgeChains: ["evm-local"] };
+    bhls.params = { ...bhls.params, bridgeChains: ["evm-local", SUBSTRATE_CHAIN.name, EVM_OFF.name] };
     bhls.attestors = [{ address: testSigner(20).address, moniker: "a20", addedHeight: 0 }];
     bhls.citizens = [ALICE, BOB].map((n) => ({
       address: testSigner(n).address,
@@ -55,6 +62,9 @@ describe("chains/nexus: BHLS claims delivered across the bridge", function () {
     }));
     modules.bhls = bhls;
     t = await openTestNode({ genesis, modules: nexusModules("single") });
+    t.node.subscribe((e) => {
+      if (e.kind === "block") lastBlockEvents = e.blockEvents ?? [];
+    });
   });
   after(async () => {
     await t.close();
@@ -70,7 +80,7 @@ describe("chains/nexus: BHLS claims delivered across the bridge", function () {
     for (const r of rs) expect(r.codeName, r.log).to.equal("OK");
     return rs;
   };
-  const claim = (n: number, address: string): [number, Msg] => [n, { typeUrl: BhlsTypeUrls.Claim, value: { citizen: testSigner(n).address, destination: { chain: "evm-local", address } } }];
+  const claim = (n: number, address: string, chain = "evm-local"): [number, Msg] => [n, { typeUrl: BhlsTypeUrls.Claim, value: { citizen: testSigner(n).address, destination: { chain, address } } }];
   const sign = (i: number, o: OutboundView, digest = outboundDigest(DOMAIN, o)): [number, Msg, Band] => [
     VALIDATORS[i]!,
     { typeUrl: BridgeTypeUrls.SignOutbound, value: { validator: testSigner(VALIDATORS[i]!).address, chain: "evm-local", seq: o.seq, signature: signEvmDigest(digest, evmSecret(i)) } },
@@ -93,7 +103,16 @@ describe("chains/nexus: BHLS claims delivered across the bridge", function () {
     expect(share > 0n).to.equal(true);
     const [epoch, delivery, ...rest] = pending();
     expect(rest).to.deep.equal([]);
-    expect(epoch).to.include({ seq: 1, kind: "epoch", epoch: current.epoch, floorAmount: share.toString(), amount: "0", recipient: EVM_CHAIN.evm!.bridgeContract, status: "pending" });
+    expect(epoch).to.include({ seq: 1, kind: "epoch", epoch: current.epoch, floorAmount: share.toString(), amount: "0", sender: moduleAddress("bhls_bridge_escrow"), recipient: EVM_CHAIN.evm!.bridgeContract, status: "pending" });
+    // The end block's events, claims oldest first: Alice's epoch update and delivery with their kind and epoch, then Bob's refusal with its reason.
+    const bobId = bobClaim!.events.find((e) => e.type === "bhls.bridge_claim")!.attributes.id;
+    const refusedReason = (canonicalAddress(EVM_CHAIN, "0x123") as { reason: string }).reason;
+    const bridgeEvents = lastBlockEvents.filter((e) => e.type === "bridge.bhls_refused" || e.type === "bridge.outbound").map((e) => [e.type, e.attributes]);
+    expect(bridgeEvents).to.deep.equal([
+      ["bridge.outbound", { chain: "evm-local", seq: "1", transferId: epoch!.transferId, sender: epoch!.sender, recipient: epoch!.recipient, amount: "0", expiresAt: String(epoch!.expiresAt), kind: "epoch", epoch: String(current.epoch) }],
+      ["bridge.outbound", { chain: "evm-local", seq: "2", transferId: delivery!.transferId, sender: delivery!.sender, recipient: delivery!.recipient, amount: delivery!.amount, expiresAt: String(delivery!.expiresAt), kind: "bhls", epoch: String(current.epoch) }],
+      ["bridge.bhls_refused", { chain: "evm-local", claim: bobId, citizen: testSigner(BOB).address, reason: refusedReason }],
+    ]);
     expect(delivery).to.include({ seq: 2, kind: "bhls", epoch: current.epoch, citizen: citizenId(testSigner(ALICE).address), sender: testSigner(ALICE).address, recipient: EVM_RECIPIENT.toLowerCase(), amount: share.toString() });
     // Alice's share backs the delivery in bridge_escrow; nothing is left in the BHLS escrow.
     expect(bal(moduleAddress("bridge_escrow")) - escrow).to.equal(share);
@@ -145,5 +164,17 @@ describe("chains/nexus: BHLS claims delivered across the bridge", function () {
     const { share: next } = query<{ share: string }>("bhls/epoch");
     expect(pending().map((o) => o.seq)).to.deep.equal(before);
     expect(bal(moduleAddress("bhls_bridge_escrow"))).to.equal(BigInt(next));
+  });
+
+  it("claims for a chain that is not EVM, or an EVM chain the authority disabled, wait in the BHLS escrow: nothing is sent", async () => {
+    t.clock.t += query<{ epochDurationMs: number }>("economy/params").epochDurationMs;
+    await t.node.produceBlock();
+    const escrow = bal(moduleAddress("bhls_bridge_escrow"));
+    const outbound = (chain: string) => query<{ items: OutboundView[] }>("bridge/pendingOutbound", { chain }).items;
+    ok(await block([claim(ALICE, SS58, SUBSTRATE_CHAIN.name), claim(BOB, EVM_RECIPIENT, EVM_OFF.name)]));
+    await t.node.produceBlock();
+    const { share: now } = query<{ share: string }>("bhls/epoch");
+    expect([outbound(SUBSTRATE_CHAIN.name), outbound(EVM_OFF.name)]).to.deep.equal([[], []]);
+    expect(bal(moduleAddress("bhls_bridge_escrow")) - escrow).to.equal(2n * BigInt(now));
   });
 });
