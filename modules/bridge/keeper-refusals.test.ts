@@ -108,6 +108,7 @@ describe("bridge keepers: each refusal's code, message and context; record shape
       const c = k().chain(ctx, CHAIN)!;
       const plain = k().outbound.create(ctx, c, { sender: addr(3), recipient: EVM_RECIPIENT.toLowerCase(), amount: NXT, kind: "transfer" });
       for (const f of ["kind", "citizen", "epoch", "floorAmount"]) expect(plain).to.not.have.property(f);
+      expect(k().outbound.create(ctx, c, { sender: addr(3), recipient: EVM_RECIPIENT.toLowerCase(), amount: NXT })).to.not.have.property("kind");
       const plainEvent = ctx.events.at(-1)!;
       expect(plainEvent.type).to.equal("bridge.outbound");
       expect(plainEvent.attributes).to.not.have.any.keys("kind", "epoch");
