@@ -85,7 +85,9 @@ describe("bridges/core checkpoint store", () => {
     expect(ro.summary()[0]).to.deep.include({ chain: "sepolia", cursor: "5" });
     expect(() => ro.setError("sepolia", "x")).to.throw(/read-only/);
     w.advance("sepolia", 6n, []);
-    await new Promise((r) => setImmediate(r)); // lmdb renews a reader's snapshot between turns of the event loop
+    // lmdb-js drops a reader's snapshot in a setTimeout(0) armed at its first read (lmdb/read.js
+    // resetReadTxn); a 1 ms timer armed later fires after it (a setImmediate may not: it failed once).
+    await new Promise((r) => setTimeout(r, 1));
     expect(ro.cursor("sepolia")).to.equal(6n);
     await ro.close();
     await w.close();
