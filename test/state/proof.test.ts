@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { openMemoryAuthenticatedStore, type TreeStore } from "../../runtime/state/authenticated-store.ts";
 import { verifyStateProof } from "../../runtime/state/proof-verify.ts";
+import { sha256 } from "../../runtime/crypto/hash.ts";
 import { EMPTY_ROOT, STATE_PROOF_FORMAT, type StateProofV1 } from "../../runtime/state/proof-format.ts";
 import { bytes } from "./reference-tree.ts";
 
@@ -191,6 +192,28 @@ describe("state/proofs", () => {
     const first = parseInt(off.leaf.keyHash![0]!, 16);
     off.leaf.keyHash = ((first + 1) % 16).toString(16) + off.leaf.keyHash!.slice(1);
     expect(verifyStateProof(store.root, missing.key, undefined, off)).to.equal(false);
+  });
+
+  it("one spelling per proof: the key's own slot of a level is null, an empty slot is null and nothing else", () => {
+    const key = bytes("acct/42");
+    const { value, proof } = store.prove(key);
+    const p = proof as StateProofV1;
+    const keyHash = Buffer.from(sha256(key)).toString("hex");
+    const d = p.levels.length - 1;
+    const own = parseInt(keyHash[d]!, 16);
+    const empty = p.levels[d]!.findIndex((x, i) => x === null && i !== own);
+    expect(empty).to.be.at.least(0);
+    const sibling = p.levels[d]!.find((x) => x !== null)!;
+    const at = (slot: number, entry: unknown) => {
+      const t = clone(p) as { levels: unknown[][] };
+      t.levels[d]![slot] = entry;
+      return verifyStateProof(store.root, key, value, t);
+    };
+    expect(at(own, null)).to.equal(true);
+    // The walk puts its own node there whatever the entry says: any entry is a second spelling.
+    for (const entry of [sibling, "00".repeat(32), "zz"]) expect(at(own, entry)).to.equal(false);
+    // An empty slot holding something that is not a hash would be read as empty.
+    for (const entry of ["zz", "", 7, {}]) expect(at(empty, entry)).to.equal(false);
   });
 
   it("proves against the latest root after updates and deletions", () => {
