@@ -1,11 +1,9 @@
 import { expect } from "chai";
-import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
-import { ExecContext } from "../../runtime/modules/context.ts";
-import { TEST_CHAIN_ID } from "../../test/helpers/node-harness.ts";
+import type { ExecContext } from "../../runtime/modules/context.ts";
 import { outboundDigest, signEvmDigest } from "./eip712.ts";
 import * as K from "./keys.ts";
 import { inboundContentHash } from "./rules.ts";
-import { EVM_CHAIN, EVM_RECIPIENT, NXT, SUBSTRATE_CHAIN, addr, evmKey, evmSecret, ok, openBridgeNode, type BridgeHarness } from "./testing.ts";
+import { EVM_CHAIN, EVM_RECIPIENT, NXT, SUBSTRATE_CHAIN, addr, evmKey, evmSecret, ok, openBridgeNode, BridgeHarness } from "./testing.ts";
 
 /**
  * The bridge keepers' bookkeeping between blocks, on branches of committed state at chosen
@@ -32,12 +30,8 @@ describe("bridge keepers: readiness, per-transfer tallies and the retry schedule
   after(() => b.close());
 
   const k = () => b.keeper;
-  const branch = (): ExecContext => {
-    const s = b.h.t.node.status();
-    return b.h.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height + 1, time: T, proposer: "", prevHash: GENESIS_PREV_HASH });
-  };
-  /** The same branch at another height and block time (events still collect in `ctx.events`). */
-  const at = (ctx: ExecContext, timeMs: number, height = ctx.block.height): ExecContext => new ExecContext({ ...ctx.block, time: timeMs, height }, ctx.mode, ctx.store, ctx.events);
+  const branch = (): ExecContext => b.branch(T);
+  const at = BridgeHarness.at;
   const domain = { chainId: EVM_CHAIN.evm!.chainId, verifyingContract: EVM_CHAIN.evm!.bridgeContract };
   const signOut = (ctx: ExecContext, v: number, seq: number, secret = evmSecret(v)) => k().outbound.sign(ctx, addr(v), CHAIN, seq, signEvmDigest(outboundDigest(domain, k().outbound.get(ctx, CHAIN, seq)!), secret));
   const types = (ctx: ExecContext) => ctx.events.map((e) => e.type);

@@ -1,15 +1,13 @@
 import { expect } from "chai";
-import { GENESIS_PREV_HASH } from "../../runtime/modules/types.ts";
-import { ExecContext } from "../../runtime/modules/context.ts";
+import type { ExecContext } from "../../runtime/modules/context.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
-import { TEST_CHAIN_ID } from "../../test/helpers/node-harness.ts";
 import { BridgeError } from "./errors.ts";
 import { outboundDigest, signEvmDigest, validatorSetDigest } from "./eip712.ts";
 import { canonicalAddress } from "./families.ts";
 import { citizenId } from "./rules.ts";
 import type { ChainSettings } from "./params.ts";
 import type { SetUpdate } from "./keeper/set-updates.ts";
-import { EVM_CHAIN, EVM_RECIPIENT, NXT, SUBSTRATE_CHAIN, addr, evmKey, evmSecret, ok, openBridgeNode, testBridgeGenesis, type BridgeHarness } from "./testing.ts";
+import { EVM_CHAIN, EVM_RECIPIENT, NXT, SUBSTRATE_CHAIN, addr, evmKey, evmSecret, ok, openBridgeNode, testBridgeGenesis, BridgeHarness } from "./testing.ts";
 
 /**
  * Every refusal of the bridge keepers with its exact code, message and context (what a relayer,
@@ -51,14 +49,9 @@ describe("bridge keepers: each refusal's code, message and context; record shape
   });
   after(() => b.close());
 
-  /** A branch of committed state at the next height, at `timeMs` (the last block's time by default). */
-  const branch = (timeMs?: number): ExecContext => {
-    const s = b.h.t.node.status();
-    return b.h.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height + 1, time: timeMs ?? s.latestBlockTime, proposer: "", prevHash: GENESIS_PREV_HASH });
-  };
+  const branch = (timeMs?: number): ExecContext => b.branch(timeMs);
   const k = () => b.keeper;
-  /** The same branch seen at another block time. */
-  const at = (ctx: ExecContext, timeMs: number): ExecContext => new ExecContext({ ...ctx.block, time: timeMs }, ctx.mode, ctx.store, ctx.events);
+  const at = BridgeHarness.at;
   const evmDomain = { chainId: EVM_CHAIN.evm!.chainId, verifyingContract: EVM_CHAIN.evm!.bridgeContract };
   const mintSig = (ctx: ExecContext, seq: number, secret: Uint8Array): string => signEvmDigest(outboundDigest(evmDomain, k().outbound.get(ctx, CHAIN, seq)!), secret);
 

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { sha256, utf8 } from "../../runtime/crypto/hash.ts";
 import { moduleAddress } from "../../runtime/crypto/address.ts";
-import type { ChainModule } from "../../runtime/modules/types.ts";
+import { GENESIS_PREV_HASH, type ChainModule } from "../../runtime/modules/types.ts";
+import { ExecContext } from "../../runtime/modules/context.ts";
 import type { ReceiptView } from "../../runtime/node/node-api.ts";
 import { Band } from "../../runtime/tx/bands.ts";
 import { signTx } from "../../runtime/tx/sign.ts";
@@ -119,6 +120,20 @@ export class BridgeHarness {
 
   inbound(chain: string, seq: number): InboundView | null {
     return this.query<InboundView | null>("inbound", { chain, seq });
+  }
+
+  /**
+   * A branch of committed state at the next height and block time `timeMs` (the last block's by
+   * default): keeper calls on it see their own writes, which are then discarded.
+   */
+  branch(timeMs?: number): ExecContext {
+    const s = this.h.t.node.status();
+    return this.h.t.node.app.queryContext({ chainId: TEST_CHAIN_ID, height: s.height + 1, time: timeMs ?? s.latestBlockTime, proposer: "", prevHash: GENESIS_PREV_HASH });
+  }
+
+  /** The same branch seen at another block time and height (events still collect in `ctx.events`). */
+  static at(ctx: ExecContext, timeMs: number, height = ctx.block.height): ExecContext {
+    return new ExecContext({ ...ctx.block, time: timeMs, height }, ctx.mode, ctx.store, ctx.events);
   }
 
   /** Block time of the last block, unix seconds. */
