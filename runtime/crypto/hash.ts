@@ -43,6 +43,12 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(h.digest());
 }
 
+/** SHA-256 of `data` written into out[offset, offset + 32): no digest array per hash. */
+export function sha256Into(out: Uint8Array, offset: number, data: Uint8Array): void {
+  const s = hash("sha256", data, "binary");
+  for (let i = 0; i < 32; i++) out[offset + i] = s.charCodeAt(i);
+}
+
 /**
  * SHA-256 of one byte `prefix` ‖ src[start, end) (at most 4 KiB in all), written into `out` at
  * `offset`: a Merkle leaf or node hashed straight from where its input lies, no view or array.

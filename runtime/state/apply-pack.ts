@@ -1,5 +1,5 @@
+import type { SlabMap } from "./slab-map.ts";
 import type { NodeWrites } from "./tree.ts";
-import type { Changeset } from "./types.ts";
 import { SEAL_BYTES } from "./record-seal.ts";
 
 /**
@@ -27,38 +27,31 @@ export interface UnpackedApply {
   readonly tree: PackedEntry[];
 }
 
-export function packApply(changes: Changeset, nodes: NodeWrites): ArrayBuffer {
+export function packApply(flat: SlabMap, nodes: NodeWrites): ArrayBuffer {
   let size = 8;
-  for (const [k, v] of changes) size += 8 + k.length + (v === null ? 0 : v.length + SEAL_BYTES);
-  // Map.forEach, not for-of: no [key, value] array per node (tens of thousands per height).
-  nodes.forEach((enc, p) => (size += 8 + p.length + (enc === null ? 0 : enc.length + SEAL_BYTES)));
+  // Straight from the slab maps: no key string or view per entry (tens of thousands per height).
+  const measure = (_s: Uint8Array, _ko: number, kl: number, _vo: number, vl: number): void => void (size += 8 + kl + (vl < 0 ? 0 : vl + SEAL_BYTES));
+  flat.forEachRaw(measure);
+  nodes.forEachRaw(measure);
   const ab = new ArrayBuffer(size);
   const bytes = new Uint8Array(ab);
   const view = new DataView(ab);
-  const buf = Buffer.from(ab);
-  view.setUint32(0, changes.length, true);
+  view.setUint32(0, flat.size, true);
   view.setUint32(4, nodes.size, true);
   let off = 8;
-  for (const [k, v] of changes) {
-    view.setUint32(off, k.length, true);
-    view.setUint32(off + 4, v === null ? DELETED : v.length, true);
-    bytes.set(k, off + 8);
-    off += 8 + k.length;
-    if (v !== null) {
-      bytes.set(v, off);
-      off += v.length + SEAL_BYTES;
+  const write = (slab: Uint8Array, ko: number, kl: number, vo: number, vl: number): void => {
+    view.setUint32(off, kl, true);
+    view.setUint32(off + 4, vl < 0 ? DELETED : vl, true);
+    off += 8;
+    for (let i = 0; i < kl; i++) bytes[off + i] = slab[ko + i]!;
+    off += kl;
+    if (vl >= 0) {
+      bytes.set(slab.subarray(vo, vo + vl), off);
+      off += vl + SEAL_BYTES;
     }
-  }
-  nodes.forEach((enc, p) => {
-    view.setUint32(off, p.length, true);
-    view.setUint32(off + 4, enc === null ? DELETED : enc.length, true);
-    buf.write(p, off + 8, "latin1");
-    off += 8 + p.length;
-    if (enc !== null) {
-      bytes.set(enc, off);
-      off += enc.length + SEAL_BYTES;
-    }
-  });
+  };
+  flat.forEachRaw(write);
+  nodes.forEachRaw(write);
   return ab;
 }
 

@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { workerExecArgv } from "../worker-exec-argv.ts";
 import { packApply } from "./apply-pack.ts";
 import type { NodeWrites } from "./tree.ts";
-import type { Changeset } from "./types.ts";
+import type { SlabMap } from "./slab-map.ts";
 
 /** Shared Int32 slots between the main thread and the applier thread. */
 export const APPLIED = 0; // heights fully applied (journal rows deleted), counted since the thread started
@@ -64,8 +64,8 @@ export class ApplyThread {
   }
 
   /** Hand height `height` (journaled in `rows` rows) to the thread. */
-  send(height: number, rows: number, changes: Changeset, nodes: NodeWrites): void {
-    const packed = packApply(changes, nodes);
+  send(height: number, rows: number, flat: SlabMap, nodes: NodeWrites): void {
+    const packed = packApply(flat, nodes);
     this.worker.postMessage({ type: "apply", height, rows, packed }, [packed]);
   }
 

@@ -6,15 +6,22 @@
  * copy what they keep.
  */
 export class Arena {
-  private slab = new Uint8Array(0);
+  private current = new Uint8Array(0);
   private off = 0;
-  alloc(n: number): Uint8Array {
-    if (this.off + n > this.slab.length) {
-      this.slab = new Uint8Array(Math.max(256 * 1024, n));
+
+  /** The slab the last alloc() carved from (its views' byteOffset is their offset in it). */
+  get slab(): Uint8Array {
+    return this.current;
+  }
+
+  /** n bytes, followed in the same slab by `tail` bytes of room the caller may write through `slab` (tree.ts: a node's hash). */
+  alloc(n: number, tail = 0): Uint8Array {
+    if (this.off + n + tail > this.current.length) {
+      this.current = new Uint8Array(Math.max(256 * 1024, n + tail));
       this.off = 0;
     }
-    const v = this.slab.subarray(this.off, this.off + n);
-    this.off += n;
+    const v = this.current.subarray(this.off, this.off + n);
+    this.off += n + tail;
     return v;
   }
 }

@@ -1,8 +1,9 @@
 import { checkTree, type TreeCheckReport } from "./tree-check.ts";
 import { StateError } from "./errors.ts";
 import { MemoryKV } from "./memory-kv.ts";
-import { EMPTY_ROOT } from "./proof-format.ts";
+import { EMPTY_ROOT, HASH_BYTES } from "./proof-format.ts";
 import { keyBytes } from "./bytes.ts";
+import { sha256Into } from "../crypto/hash.ts";
 import { proveKey, sha256, updateTree, type NodeReader, type NodeWrites, type TreeChange } from "./tree.ts";
 import type { AuthenticatedStore, Changeset, IterateOptions, StagedCommit, StateProof } from "./types.ts";
 
@@ -74,9 +75,19 @@ interface Prepared {
   readonly treeChanges: TreeChange[];
 }
 
+interface Row extends TreeChange {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | null;
+}
+
 function prepare(changes: Changeset): Prepared {
-  const rows: Array<{ key: Uint8Array; value: Uint8Array | null; keyHash: Uint8Array; valueHash: Uint8Array | null }> = [];
-  for (const [key, value] of changes) {
+  // Every change's two digests in one buffer (key hash ‖ value hash), the rows holding views of
+  // it: a block's rows live through the whole tree update, so an array per digest was promoted
+  // to V8's old generation by the thousand.
+  const digests = new Uint8Array(changes.length * 2 * HASH_BYTES);
+  const rows: Row[] = new Array(changes.length);
+  for (let i = 0; i < changes.length; i++) {
+    const [key, value] = changes[i]!;
     if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_STATE_KEY_BYTES) {
       throw new StateError("STATE_INVALID_KEY", `state keys must be 1..${MAX_STATE_KEY_BYTES} bytes`, {
         length: key instanceof Uint8Array ? key.length : typeof key,
@@ -85,7 +96,10 @@ function prepare(changes: Changeset): Prepared {
     if (value !== null && !(value instanceof Uint8Array)) {
       throw new StateError("STATE_INVALID_KEY", "state values must be Uint8Array or null (delete)");
     }
-    rows.push({ key, value, keyHash: sha256(key), valueHash: value === null ? null : sha256(value) });
+    const o = i * 2 * HASH_BYTES;
+    sha256Into(digests, o, key);
+    if (value !== null) sha256Into(digests, o + HASH_BYTES, value);
+    rows[i] = { key, value, keyHash: digests.subarray(o, o + HASH_BYTES), valueHash: value === null ? null : digests.subarray(o + HASH_BYTES, o + 2 * HASH_BYTES) };
   }
   // keyHash order makes the tree walk sequential; the resulting root does not depend on it.
   rows.sort((a, b) => Buffer.compare(a.keyHash, b.keyHash));
@@ -96,8 +110,9 @@ function prepare(changes: Changeset): Prepared {
       });
     }
   }
-  const treeChanges = rows.map((r) => ({ keyHash: r.keyHash, valueHash: r.valueHash }));
-  // Key order for the flat table: lmdb writes faster walking its B-tree in order.
+  // The rows are the tree changes (a copy of the array, in keyHash order) ...
+  const treeChanges: TreeChange[] = rows.slice();
+  // ... and, in key order, the flat table's: lmdb writes faster walking its B-tree in order.
   rows.sort((a, b) => Buffer.compare(a.key, b.key));
   return { sortedChanges: rows.map((r) => [r.key, r.value] as const), treeChanges };
 }

@@ -1,7 +1,7 @@
 import { StateError } from "./errors.ts";
 import { HASH_BYTES } from "./proof-format.ts";
 import { EMPTY_ROOT, INTERNAL_PREFIX, LEAF_PREFIX } from "./proof-format.ts";
-import { ROOT_PATH, childPath, nodeHash, pathDepth, type NodeReader, type NodeWrites } from "./tree.ts";
+import { SlabMap, ROOT_PATH, childPath, nodeHash, pathDepth, type NodeReader, type NodeWrites } from "./tree.ts";
 import type { Changeset } from "./types.ts";
 
 /**
@@ -61,8 +61,8 @@ export interface JournalRecord {
 export function encodeJournal(rec: JournalRecord, scratch: { buf: Buffer } = { buf: Buffer.alloc(0) }): Buffer {
   let size = 1 + 8 + HASH_BYTES + 4 + 4;
   for (const [k, v] of rec.changes) size += 2 + k.length + 4 + (v === null ? 0 : v.length);
-  rec.nodes.forEach((e, p) => {
-    size += 1 + p.length + 1 + (e === null ? 0 : e[0] === LEAF_PREFIX ? 2 + e.length : 4);
+  rec.nodes.forEachRaw((slab, _po, pl, eo, el) => {
+    size += 1 + pl + 1 + (el < 0 ? 0 : slab[eo] === LEAF_PREFIX ? 2 + el : 4);
   });
   if (scratch.buf.length < size) scratch.buf = Buffer.allocUnsafe(Math.max(size, scratch.buf.length * 2));
   const b = scratch.buf;
@@ -88,27 +88,27 @@ export function encodeJournal(rec: JournalRecord, scratch: { buf: Buffer } = { b
   }
   b.writeUInt32BE(rec.nodes.size, o);
   o += 4;
-  rec.nodes.forEach((e, p) => {
-    b[o++] = p.length;
-    for (let i = 0; i < p.length; i++) b[o++] = p.charCodeAt(i); // short: cheaper than a native call
-    if (e === null) {
+  // Straight from the write set's slabs: no path string or view per node.
+  rec.nodes.forEachRaw((slab, po, pl, eo, el) => {
+    b[o++] = pl;
+    for (let i = 0; i < pl; i++) b[o++] = slab[po + i]!; // short: cheaper than a native call
+    if (el < 0) {
       b[o++] = NODE_DELETED;
       return;
     }
-    if (e[0] === LEAF_PREFIX) {
+    if (slab[eo] === LEAF_PREFIX) {
       b[o++] = NODE_LEAF;
-      b[o++] = e.length >> 8;
-      b[o++] = e.length & 0xff;
-      b.set(e, o);
-      o += e.length;
+      b[o++] = el >> 8;
+      b[o++] = el & 0xff;
+      for (let i = 0; i < el; i++) b[o++] = slab[eo + i]!;
       return;
     }
     // Internal node: 0x01 ‖ bitmap ‖ hashes ‖ leafmap (tree.ts); the hashes are rebuilt.
     b[o++] = NODE_INTERNAL;
-    b[o++] = e[1]!;
-    b[o++] = e[2]!;
-    b[o++] = e[e.length - 2]!;
-    b[o++] = e[e.length - 1]!;
+    b[o++] = slab[eo + 1]!;
+    b[o++] = slab[eo + 2]!;
+    b[o++] = slab[eo + el - 2]!;
+    b[o++] = slab[eo + el - 1]!;
   });
   return b.subarray(0, o);
 }
@@ -143,7 +143,7 @@ export function decodeJournal(b: Buffer, base: NodeReader): JournalRecord {
     }
     const nNodes = b.readUInt32BE(o);
     o += 4;
-    const nodes: NodeWrites = new Map();
+    const nodes = new SlabMap();
     const internals: Array<{ path: string; bitmap: number; leafmap: number }> = [];
     for (let i = 0; i < nNodes; i++) {
       const pl = b[o++]!;

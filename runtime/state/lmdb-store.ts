@@ -209,7 +209,7 @@ class LmdbBackend implements StateBackend {
     if (this.threadOpts !== undefined) {
       // Started with the store, so the node's memory at start already holds it.
       const thread = this.startThread();
-      for (const ph of this.overlay.heights) thread.send(ph.height, this.journalRows.get(ph.height) ?? 0, ph.changes, ph.nodes);
+      for (const ph of this.overlay.heights) thread.send(ph.height, this.journalRows.get(ph.height) ?? 0, ph.flat, ph.nodes);
     } else if (this.opts.autoApply) this.schedule();
   }
 
@@ -259,7 +259,7 @@ class LmdbBackend implements StateBackend {
       if (parts.length === 0) return;
       const rec = decodeJournal(parts.length === 1 ? parts[0]! : Buffer.concat(parts), this.readNode);
       if (rec.height !== height) throw new StateError("STATE_CORRUPT", "journal record filed under another height", { height, recorded: rec.height });
-      this.overlay.add(rec.height, rec.root, rec.changes, rec.nodes, false);
+      this.overlay.add(rec.height, rec.root, rec.changes, rec.nodes);
       this.journalRows.set(height, parts.length);
       parts = [];
     };
@@ -425,7 +425,7 @@ class LmdbBackend implements StateBackend {
     });
     // Only after a successful commit: the overlay mirrors committed state. It keeps the
     // stage's own node map and encodings (no per-node copies: that is what keeps commit cheap).
-    this.overlay.add(batch.height, batch.root, batch.changes, batch.nodes, true);
+    this.overlay.add(batch.height, batch.root, batch.changes, batch.nodes);
     this.journalRows.set(batch.height, rows);
   }
 
@@ -451,7 +451,7 @@ class LmdbBackend implements StateBackend {
     }
     this.journalCommit(batch, alsoWrite);
     const ph = this.overlay.heights.at(-1)!;
-    this.startThread().send(ph.height, this.journalRows.get(ph.height)!, ph.changes, ph.nodes);
+    this.startThread().send(ph.height, this.journalRows.get(ph.height)!, ph.flat, ph.nodes);
   }
 
   /**
@@ -469,8 +469,11 @@ class LmdbBackend implements StateBackend {
     while (this.threadDone < done) {
       const ph = this.overlay.heights[0];
       if (ph === undefined) throw new StateError("STATE_CORRUPT", "the applier thread applied a height this store does not hold", { applied: done });
-      // forEach: no [key, value] array per node (tens of thousands per height).
-      ph.nodes.forEach((enc, p) => this.cacheNode(p, enc));
+      // Only the cached depths become a path and a view (tens of thousands of nodes per height).
+      const depth = this.opts.cacheDepth;
+      ph.nodes.forEachRaw((slab, po, pl, eo, el) => {
+        if (slab[po + pl - 1]! <= depth) this.cacheNode(Buffer.from(slab.buffer, slab.byteOffset + po, pl).toString("latin1"), el < 0 ? null : slab.subarray(eo, eo + el));
+      });
       entries += ph.entries;
       this.overlay.dropOldest();
       this.journalRows.delete(ph.height);
@@ -573,7 +576,7 @@ class LmdbBackend implements StateBackend {
   private applyChunk(max = this.opts.applyChunkEntries): number {
     const ph = this.overlay.heights[0];
     if (ph === undefined) return 0;
-    const { changes, height } = ph;
+    const { flat: changes, height } = ph;
     // Path order: neighbouring nodes share pages, and lmdb writes faster walking in order.
     const nodes = (this.applyNodes ??= [...ph.nodes.keys()].sort().map((p) => [p, ph.nodes.get(p)!] as const));
     const from = this.cursor;
@@ -584,12 +587,13 @@ class LmdbBackend implements StateBackend {
     const started = this.opts.clock();
     this.root.transactionSync(() => {
       for (let i = from; i < to; i++) {
-        if (i < changes.length) {
-          const [k, v] = changes[i]!;
+        if (i < changes.size) {
+          const k = changes.keyAt(i);
+          const v = changes.valueAt(i);
           if (v === null) flat.removeSync(buf(k));
           else flat.putSync(buf(k), seal(k, v));
         } else {
-          const [p, enc] = nodes[i - changes.length]!;
+          const [p, enc] = nodes[i - changes.size]!;
           const key = Buffer.from(p, "latin1");
           if (enc === null) tree.removeSync(key);
           else tree.putSync(key, seal(key, enc));
@@ -603,8 +607,8 @@ class LmdbBackend implements StateBackend {
     });
     hook?.({ phase: "committed", height, final });
     this.noteApplySpeed(to - from, this.opts.clock() - started);
-    for (let i = Math.max(from, changes.length); i < to; i++) {
-      const [p, enc] = nodes[i - changes.length]!;
+    for (let i = Math.max(from, changes.size); i < to; i++) {
+      const [p, enc] = nodes[i - changes.size]!;
       this.cacheNode(p, enc);
     }
     if (final) {

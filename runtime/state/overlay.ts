@@ -1,4 +1,5 @@
-import { keyString, lowerBound } from "./bytes.ts";
+import { keyString } from "./bytes.ts";
+import { hashKeyString, SlabMap } from "./slab-map.ts";
 import type { NodeWrites } from "./tree.ts";
 import type { Changeset } from "./types.ts";
 
@@ -12,11 +13,8 @@ export interface OverlayEntry {
 export interface PendingHeight {
   readonly height: number;
   readonly root: Uint8Array;
-  /** Sorted by key; null = delete. */
-  readonly changes: Changeset;
-  /** Latin1 forms of `changes`' keys, in the same (sorted) order: range lookups. */
-  readonly keyStrs: string[];
-  readonly flat: Map<string, OverlayEntry>;
+  /** The height's flat changes, key → value (null = delete), in key order (slab-map.ts: no objects per entry). */
+  readonly flat: SlabMap;
   /** The staged node writes themselves (no copy): path → encoding, null = delete. */
   readonly nodes: NodeWrites;
   /** Flat entries plus node writes: the work the applier has for this height. */
@@ -24,10 +22,10 @@ export interface PendingHeight {
 }
 
 /**
- * Every journaled-but-not-applied change. One map pair per pending height, searched newest
- * first: adding a height costs one Map of its flat keys (the node map is the stage's own),
- * dropping one costs nothing, and lookups stay cheap because the pending heights are few
- * (bounded by the store).
+ * Every journaled-but-not-applied change. One pair of slab maps per pending height, searched
+ * newest first: adding a height copies its flat changes into slabs (the node writes are the
+ * stage's own), dropping one costs nothing, and lookups stay cheap because the pending heights
+ * are few (bounded by the store).
  */
 export class Overlay {
   /** Oldest first. */
@@ -39,22 +37,12 @@ export class Overlay {
     return this.entryCount;
   }
 
-  /**
-   * Add a committed height. With `copy`, keys and values are copied into one slab first: the
-   * caller's arrays were only borrowed for the commit (node encodings are the stage's own).
-   */
-  add(height: number, root: Uint8Array, changes: Changeset, nodes: NodeWrites, copy: boolean): void {
-    if (copy) changes = copyChanges(changes);
-    const keyStrs: string[] = new Array(changes.length);
-    const flat = new Map<string, OverlayEntry>();
-    for (let i = 0; i < changes.length; i++) {
-      const [key, value] = changes[i]!;
-      const ks = keyString(key);
-      keyStrs[i] = ks;
-      flat.set(ks, { key, value });
-    }
-    const entries = changes.length + nodes.size;
-    this.heights.push({ height, root, changes, keyStrs, flat, nodes, entries });
+  /** Add a committed height; `changes` (sorted by key, unique) are copied: the caller's arrays were only borrowed. */
+  add(height: number, root: Uint8Array, changes: Changeset, nodes: NodeWrites): void {
+    const flat = new SlabMap();
+    for (const [key, value] of changes) flat.setBytes(key, value);
+    const entries = flat.size + nodes.size;
+    this.heights.push({ height, root, flat, nodes, entries });
     this.entryCount += entries;
   }
 
@@ -72,9 +60,12 @@ export class Overlay {
   /** getFlat by the key's latin1 string (bytes.ts keyString). */
   getFlatKs(ks: string): OverlayEntry | undefined {
     const hs = this.heights;
+    if (hs.length === 0) return undefined;
+    const h = hashKeyString(ks);
     for (let i = hs.length - 1; i >= 0; i--) {
-      const e = hs[i]!.flat.get(ks);
-      if (e !== undefined) return e;
+      const flat = hs[i]!.flat;
+      const k = flat.indexOf(ks, h);
+      if (k >= 0) return { key: flat.keyAt(k), value: flat.valueAt(k) };
     }
     return undefined;
   }
@@ -82,8 +73,10 @@ export class Overlay {
   /** `undefined`: not in the overlay; `null`: deleted by a pending height. */
   getNode(path: string): Uint8Array | null | undefined {
     const hs = this.heights;
+    if (hs.length === 0) return undefined;
+    const h = hashKeyString(path);
     for (let i = hs.length - 1; i >= 0; i--) {
-      const e = hs[i]!.nodes.get(path);
+      const e = hs[i]!.nodes.get(path, h);
       if (e !== undefined) return e;
     }
     return undefined;
@@ -95,41 +88,23 @@ export class Overlay {
    */
   range(start: Uint8Array, end: Uint8Array | undefined): OverlayEntry[] {
     const hs = this.heights;
-    if (hs.length === 0) return [];
-    const s = keyString(start);
-    const e = end === undefined ? undefined : keyString(end);
-    const slices = hs.map((ph) => {
-      const lo = lowerBound(ph.keyStrs, s);
-      const hi = e === undefined ? ph.keyStrs.length : lowerBound(ph.keyStrs, e);
-      return ph.keyStrs.slice(lo, hi);
-    });
-    const nonEmpty = slices.filter((sl) => sl.length > 0);
-    if (nonEmpty.length === 0) return [];
-    // Each height's slice is sorted already; only several heights need a merge.
-    const keys = nonEmpty.length === 1 ? nonEmpty[0]! : [...new Set(nonEmpty.flat())].sort();
-    const out: OverlayEntry[] = new Array(keys.length);
-    for (let k = 0; k < keys.length; k++) {
-      for (let i = hs.length - 1; i >= 0; i--) {
-        const entry = hs[i]!.flat.get(keys[k]!);
-        if (entry !== undefined) {
-          out[k] = entry;
-          break;
-        }
-      }
+    const spans: Array<{ flat: SlabMap; lo: number; hi: number }> = [];
+    for (const ph of hs) {
+      const lo = ph.flat.lowerBound(start);
+      const hi = end === undefined ? ph.flat.size : ph.flat.lowerBound(end);
+      if (hi > lo) spans.push({ flat: ph.flat, lo, hi });
     }
-    return out;
+    const entry = (flat: SlabMap, k: number): OverlayEntry => ({ key: flat.keyAt(k), value: flat.valueAt(k) });
+    if (spans.length === 0) return [];
+    if (spans.length === 1) {
+      const { flat, lo, hi } = spans[0]!;
+      const out: OverlayEntry[] = new Array(hi - lo);
+      for (let k = lo; k < hi; k++) out[k - lo] = entry(flat, k);
+      return out;
+    }
+    // Several heights: newest wins per key (later spans are newer), then key order.
+    const byKey = new Map<string, OverlayEntry>();
+    for (const { flat, lo, hi } of spans) for (let k = lo; k < hi; k++) byKey.set(keyString(flat.keyAt(k)), entry(flat, k));
+    return [...byKey.keys()].sort().map((ks) => byKey.get(ks)!);
   }
-}
-
-function copyChanges(changes: Changeset): Changeset {
-  let size = 0;
-  for (const [k, v] of changes) size += k.length + (v === null ? 0 : v.length);
-  const slab = new Uint8Array(size);
-  let o = 0;
-  const view = (b: Uint8Array): Uint8Array => {
-    slab.set(b, o);
-    o += b.length;
-    return slab.subarray(o - b.length, o);
-  };
-  return changes.map(([k, v]) => [view(k), v === null ? null : view(v)] as const);
 }

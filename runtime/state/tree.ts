@@ -1,6 +1,7 @@
-import { sha256 } from "../crypto/hash.ts";
+import { sha256, sha256Into } from "../crypto/hash.ts";
 import { Arena } from "./arena.ts";
 import { StateError } from "./errors.ts";
+import { SlabMap } from "./slab-map.ts";
 import { EMPTY_ROOT, HASH_BYTES, INTERNAL_PREFIX, LEAF_PREFIX, MAX_DEPTH, STATE_PROOF_FORMAT, nibbleAt, type StateProofV1 } from "./proof-format.ts";
 
 /**
@@ -18,8 +19,9 @@ import { EMPTY_ROOT, HASH_BYTES, INTERNAL_PREFIX, LEAF_PREFIX, MAX_DEPTH, STATE_
 /** Reads an encoded node of the committed tree by path key; undefined when absent. */
 export type NodeReader = (path: string) => Uint8Array | undefined;
 
-/** Node writes of one staged update: encoded node, or null to remove the path. */
-export type NodeWrites = Map<string, Uint8Array | null>;
+/** Node writes of one staged update: path -> encoded node, or null to remove the path (slab-map.ts). */
+export type NodeWrites = SlabMap;
+export { SlabMap };
 
 /** One key's change, hashed: valueHash null means delete. */
 export interface TreeChange {
@@ -27,9 +29,11 @@ export interface TreeChange {
   readonly valueHash: Uint8Array | null;
 }
 
+/** A node of the new tree: its encoding, and where its hash lies (hs[ho, ho + 32)): no digest array per node. */
 interface NodeRef {
   readonly enc: Uint8Array;
-  readonly hash: Uint8Array;
+  readonly hs: Uint8Array;
+  readonly ho: number;
   readonly leaf: boolean;
 }
 
@@ -87,11 +91,18 @@ function popcount16(x: number): number {
 
 /** Checked view of an internal node's header. */
 export function internalHeader(enc: Uint8Array, path: string): { bitmap: number; leafmap: number } {
+  const bits = headerBits(enc);
+  if (bits < 0) throw corrupt(path, "bad internal node encoding");
+  return { bitmap: bits >>> 16, leafmap: bits & 0xffff };
+}
+
+/** internalHeader packed in one number (bitmap << 16 | leafmap), -1 for a bad encoding: no object per node on the update's path. */
+function headerBits(enc: Uint8Array): number {
   const bitmap = (enc[1]! << 8) | enc[2]!;
   const n = popcount16(bitmap);
   const leafmap = enc.length === 5 + HASH_BYTES * n ? (enc[3 + HASH_BYTES * n]! << 8) | enc[4 + HASH_BYTES * n]! : -1;
-  if (enc[0] !== INTERNAL_PREFIX || leafmap < 0 || (leafmap & ~bitmap) !== 0 || n === 0) throw corrupt(path, "bad internal node encoding");
-  return { bitmap, leafmap };
+  if (enc[0] !== INTERNAL_PREFIX || leafmap < 0 || (leafmap & ~bitmap) !== 0 || n === 0) return -1;
+  return ((bitmap << 16) | leafmap) >>> 0;
 }
 
 /** Offset of child `nib`'s hash in an internal node encoding with `bitmap`. */
@@ -103,8 +114,8 @@ function corrupt(path: string, why: string): StateError {
   return new StateError("STATE_CORRUPT", `state tree node at path ${Buffer.from(path, "latin1").toString("hex")}: ${why}`);
 }
 
-function sameHash(a: Uint8Array, aOff: number, b: Uint8Array): boolean {
-  for (let i = 0; i < HASH_BYTES; i++) if (a[aOff + i] !== b[i]) return false;
+function sameHash(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number): boolean {
+  for (let i = 0; i < HASH_BYTES; i++) if (a[aOff + i] !== b[bOff + i]) return false;
   return true;
 }
 
@@ -118,7 +129,7 @@ function compareHash(a: Uint8Array, b: Uint8Array): number {
  * Cost: the nodes on the changed keys' paths, ~ |changes| · log16(state size).
  */
 export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { root: Uint8Array; writes: NodeWrites } {
-  const writes: NodeWrites = new Map();
+  const writes = new SlabMap();
   const arena = new Arena();
 
   const load = (path: string): Uint8Array => {
@@ -127,12 +138,19 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
     return enc;
   };
 
+  // Kids of the node being built at each depth, reused (cleared after use): no array per node.
+  const buildKids: Array<Array<NodeRef | undefined>> = [];
+  const applyKids: Array<Array<NodeRef | null | undefined>> = [];
+
   const leafRef = (keyHash: Uint8Array, valueHash: Uint8Array): NodeRef => {
-    const enc = arena.alloc(LEAF_BYTES);
+    const enc = arena.alloc(LEAF_BYTES, HASH_BYTES);
     enc[0] = LEAF_PREFIX;
     enc.set(keyHash, 1);
     enc.set(valueHash, 1 + HASH_BYTES);
-    return { enc, hash: sha256(enc), leaf: true };
+    const hs = arena.slab;
+    const ho = enc.byteOffset + LEAF_BYTES;
+    sha256Into(hs, ho, enc);
+    return { enc, hs, ho, leaf: true };
   };
 
   /**
@@ -141,7 +159,8 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
    */
   const internalRef = (bitmap: number, leafmap: number, kids: ReadonlyArray<NodeRef | null | undefined>, old?: Uint8Array, oldBitmap = 0): NodeRef => {
     const n = popcount16(bitmap);
-    const enc = arena.alloc(5 + HASH_BYTES * n);
+    const len = 5 + HASH_BYTES * n;
+    const enc = arena.alloc(len, HASH_BYTES);
     enc[0] = INTERNAL_PREFIX;
     enc[1] = bitmap >> 8;
     enc[2] = bitmap & 0xff;
@@ -149,16 +168,17 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
     for (let i = 0; i < 16; i++) {
       if ((bitmap & (1 << i)) === 0) continue;
       const kid = kids[i];
-      if (kid) enc.set(kid.hash, off);
-      else {
-        const o = childOffset(oldBitmap, i);
-        for (let b = 0; b < HASH_BYTES; b++) enc[off + b] = old![o + b]!;
-      }
+      const src = kid ? kid.hs : old!;
+      const o = kid ? kid.ho : childOffset(oldBitmap, i);
+      for (let b = 0; b < HASH_BYTES; b++) enc[off + b] = src[o + b]!;
       off += HASH_BYTES;
     }
     enc[off] = leafmap >> 8;
     enc[off + 1] = leafmap & 0xff;
-    return { enc, hash: sha256(enc.subarray(0, off)), leaf: false };
+    const hs = arena.slab;
+    const ho = enc.byteOffset + len;
+    sha256Into(hs, ho, enc.subarray(0, off));
+    return { enc, hs, ho, leaf: false };
   };
 
   /** Build the canonical subtree at `depth` of leaves specs[a..b) (sorted), writing its children. */
@@ -166,7 +186,7 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
     if (b - a === 0) return null;
     if (b - a === 1) return leafRef(specs[a]!.keyHash, specs[a]!.valueHash!);
     if (depth >= MAX_DEPTH) throw new StateError("STATE_DUPLICATE_KEY", "two keys with the same keyHash");
-    const kids: Array<NodeRef | undefined> = new Array(16);
+    const kids = (buildKids[depth] ??= new Array<NodeRef | undefined>(16).fill(undefined));
     let bitmap = 0;
     let leafmap = 0;
     for (let i = a; i < b; ) {
@@ -180,7 +200,9 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
       if (child.leaf) leafmap |= 1 << nib;
       i = j;
     }
-    return internalRef(bitmap, leafmap, kids);
+    const ref = internalRef(bitmap, leafmap, kids);
+    kids.fill(undefined);
+    return ref;
   };
 
   const apply = (depth: number, existing: Uint8Array | undefined, lo: number, hi: number): NodeRef | null => {
@@ -209,10 +231,12 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
       return build(depth, specs, 0, specs.length);
     }
 
-    const { bitmap: bitmap0, leafmap: leafmap0 } = internalHeader(existing, pathKey(changes[lo]!.keyHash, depth));
+    const bits = headerBits(existing);
+    if (bits < 0) throw corrupt(pathKey(changes[lo]!.keyHash, depth), "bad internal node encoding");
+    const bitmap0 = bits >>> 16;
     let bitmap = bitmap0;
-    let leafmap = leafmap0;
-    const kids: Array<NodeRef | null | undefined> = new Array(16);
+    let leafmap = bits & 0xffff;
+    const kids = (applyKids[depth] ??= new Array<NodeRef | null | undefined>(16).fill(undefined));
     for (let i = lo; i < hi; ) {
       const ref = changes[i]!.keyHash;
       const nib = nibbleAt(ref, depth);
@@ -228,24 +252,24 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
         bitmap &= ~bit;
         leafmap &= ~bit;
       } else {
-        if (!had || !sameHash(existing, childOffset(bitmap0, nib), child.hash)) writes.set(cp, child.enc);
+        if (!had || !sameHash(existing, childOffset(bitmap0, nib), child.hs, child.ho)) writes.set(cp, child.enc);
         bitmap |= bit;
         if (child.leaf) leafmap |= bit;
         else leafmap &= ~bit;
       }
       i = j;
     }
-    if (bitmap === 0) return null;
-    if (popcount16(bitmap) === 1 && leafmap === bitmap) {
+    let ref: NodeRef | null;
+    if (bitmap === 0) ref = null;
+    else if (popcount16(bitmap) === 1 && leafmap === bitmap) {
       // A lone leaf child moves up to this path (keeps the shape canonical).
       const nib = 31 - Math.clz32(bitmap);
       const cp = pathKey(changes[lo]!.keyHash, depth + 1, nib);
-      const o = childOffset(bitmap0, nib);
-      const leaf = kids[nib] ?? { enc: load(cp), hash: existing.subarray(o, o + HASH_BYTES), leaf: true };
+      ref = kids[nib] ?? { enc: load(cp), hs: existing, ho: childOffset(bitmap0, nib), leaf: true };
       writes.set(cp, null);
-      return leaf;
-    }
-    return internalRef(bitmap, leafmap, kids, existing, bitmap0);
+    } else ref = internalRef(bitmap, leafmap, kids, existing, bitmap0);
+    kids.fill(undefined);
+    return ref;
   };
 
   const rootEnc = read(ROOT_PATH);
@@ -258,7 +282,7 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
     return { root: EMPTY_ROOT, writes };
   }
   writes.set(ROOT_PATH, top.enc);
-  return { root: top.hash, writes };
+  return { root: top.hs.slice(top.ho, top.ho + HASH_BYTES), writes };
 }
 
 /** Hash of an encoded node. */
