@@ -207,6 +207,11 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
 
   const apply = (depth: number, existing: Uint8Array | undefined, lo: number, hi: number): NodeRef | null => {
     if (existing === undefined || existing[0] === LEAF_PREFIX) {
+      // The common case, one key set in an empty slot or over its own leaf: no rebuild needed.
+      if (hi - lo === 1 && (existing === undefined || (existing.length === LEAF_BYTES && sameHash(existing, 1, changes[lo]!.keyHash, 0)))) {
+        const c = changes[lo]!;
+        return c.valueHash === null ? null : leafRef(c.keyHash, c.valueHash);
+      }
       // Empty slot or a single leaf: the subtree's new key set is small, rebuild it.
       const specs: TreeChange[] = [];
       let old: TreeChange | null = null;
