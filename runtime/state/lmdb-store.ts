@@ -546,7 +546,15 @@ class LmdbBackend implements StateBackend {
   /** Keep the upper-level cache in step with the main table (own copies: encodings may be views into shared slabs). */
   private cacheNode(p: string, enc: Uint8Array | null): void {
     if (pathDepth(p) > this.opts.cacheDepth) return;
-    if (enc === null) this.cache.delete(p);
+    if (enc === null) {
+      this.cache.delete(p);
+      return;
+    }
+    // Rewritten in place when the size is unchanged (the usual case: full internal nodes), so
+    // the cache's arrays, old-generation objects, are not replaced by new ones every block.
+    // Safe: readNode's callers copy what they keep (tree.ts builds new encodings).
+    const held = this.cache.get(p);
+    if (held !== undefined && held.length === enc.length) held.set(enc);
     else this.cache.set(p, new Uint8Array(enc)); // a copy even of a Buffer (whose slice() is a view)
   }
 
