@@ -221,23 +221,16 @@ export class SlabMap {
 
   /** Place in the order of `key`, or -1 (this.slot is then the empty slot for it). */
   private find(key: string, h: number): number {
-    const index = this.index;
-    const mask = index.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const v = index[i]!;
-      if (v === 0) {
-        this.slot = i;
-        return -1;
-      }
-      if (this.keyIs(this.order[v - 1]!, key)) {
-        this.slot = i;
-        return v - 1;
-      }
-    }
+    return this.probe(h, key, -1);
   }
 
   /** find() for the key of the record at `pos` (not yet placed). */
   private findRaw(pos: number, h: number): number {
+    return this.probe(h, null, pos);
+  }
+
+  /** The index walk: compares with `key` when given, else with the key of the record at `pos`. */
+  private probe(h: number, key: string | null, pos: number): number {
     const index = this.index;
     const mask = index.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -246,7 +239,8 @@ export class SlabMap {
         this.slot = i;
         return -1;
       }
-      if (this.sameKey(this.order[v - 1]!, pos)) {
+      const at = this.order[v - 1]!;
+      if (key !== null ? this.keyIs(at, key) : this.sameKey(at, pos)) {
         this.slot = i;
         return v - 1;
       }
