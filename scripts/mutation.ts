@@ -82,7 +82,7 @@ export const GROUPS: Record<string, Group> = {
   },
   achievements: {
     mutate: ["modules/achievements/rules.ts", "modules/achievements/badges.ts", "modules/achievements/keeper/achievements-keeper.ts"],
-    specs: ["modules/achievements/*.test.ts", "chains/nexus/achievements.test.ts"],
+    specs: ["modules/achievements/keeper/*.test.ts", "modules/achievements/*.test.ts", "chains/nexus/achievements.test.ts"],
   },
   /** Damaged data is found, not served: record checksums, the tree walk, lmdb meta pages. */
   "data-integrity": {

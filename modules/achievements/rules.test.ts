@@ -27,6 +27,11 @@ describe("achievements: what a transaction earns (pure rules)", () => {
     expect(show(progressOf(A, tx({ msgs })))).to.deep.equal(["A:first_transfer", "B:first_transfer", "B:first_multisend", "A:+signedCommits", "B:+signedCommits", "A:first_transaction?"]);
   });
 
+  it("only a commit report counts commit signatures: another message carrying a signatures list counts nothing", () => {
+    const msgs = [{ typeUrl: "/bridge.v1.MsgSubmitSignatures", value: { signatures: [{ validator: A }, { validator: B }] } }];
+    expect(show(progressOf(A, tx({ msgs })))).to.deep.equal(["A:first_transaction?"]);
+  });
+
   it("events: each module's event to the account it names", () => {
     const events = [
       ev("bank.transfer", { from: A, to: B, amount: "1nxt" }),
