@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync, closeSync } from "node:fs";
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -221,6 +221,30 @@ describe("node: lmdb data file check (lmdb-file-check.ts)", () => {
     it("a directory, or a path that cannot be read", () => {
       expect(problemOf(dir)).to.equal(`${dir}: is not a file`);
       expect(problemOf(join(dir, "nope.lmdb"))).to.equal(`${join(dir, "nope.lmdb")}: does not exist`);
+      // Any other reason the open fails is named by its code (a file used as a directory here).
+      expect(problemOf(join(path, "inner.lmdb"))).to.equal(`${join(path, "inner.lmdb")}: cannot be read (ENOTDIR)`);
+    });
+
+    it("a transaction number on the wrong page when page 1 is the newer (an even number there)", () => {
+      writeAt(path, stats.pageSize + 152, u64(BigInt(stats.lastTxnId) * 2n + 2n));
+      expect(problemOf(path)).to.equal(`${path}: lmdb meta page 1 holds transaction ${stats.lastTxnId * 2 + 2}, which lmdb reads from page 0: the file is damaged`);
+    });
+
+    it("an empty tree (root P_INVALID) is not a root out of range: the file passes", () => {
+      const page = stats.lastTxnId & 1;
+      writeAt(path, page * stats.pageSize + 88, u64(0xffff_ffff_ffff_ffffn));
+      const r = checkLmdbFile(path);
+      expect(r.ok ? r.txnId : r.problem).to.equal(stats.lastTxnId);
+    });
+
+    it("closes the file it opened, whatever it finds", () => {
+      const open = (): number => readdirSync("/proc/self/fd").length;
+      const before = open();
+      for (let i = 0; i < 20; i++) {
+        checkLmdbFile(path);
+        checkLmdbFile(dir);
+      }
+      expect(open()).to.equal(before);
     });
   });
 });

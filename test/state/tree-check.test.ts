@@ -29,6 +29,17 @@ describe("state/tree-check: every node's hash up to the root", () => {
     expect(checkTree(() => undefined, root).problems[0]).to.include("the root node is missing");
   });
 
+  it("reports progress once per 100 000 nodes walked, with the count so far", () => {
+    const store = openMemoryAuthenticatedStore();
+    store.stage(Array.from({ length: 90_000 }, (_, i) => [bytes(`acct/${i}`), bytes("v")] as const)).commit(1);
+    const read = (store as unknown as { backend: { readNode: NodeReader } }).backend.readNode;
+    const seen: number[] = [];
+    const r = checkTree(read, store.root, { onProgress: (n) => seen.push(n) });
+    expect(r.problems).to.deep.equal([]);
+    expect(r.nodes).to.be.within(100_000, 199_999);
+    expect(seen).to.deep.equal([100_000]);
+  });
+
   it("names a missing node, a node whose hash its parent does not list, a leaf under the wrong path, and a wrong root", () => {
     const { nodes, root } = treeOf(300);
     const paths = [...nodes.keys()].filter((p) => p !== ROOT_PATH);
