@@ -63,6 +63,11 @@ describe("state sync trust: > 1/3 of a trusted set, then the full commit against
   it("a certificate for another height or block counts nothing", () => {
     expect(trustedPower(CHAIN, f.set, H + 1, block, commitBy(f, [a, b, c, d]))).to.equal(0n);
     expect(trustedPower(CHAIN, f.set, H, value("other"), commitBy(f, [a, b, c, d]))).to.equal(0n);
+    // Not because its signatures fail: it is refused before any is checked, whatever a verifier would say.
+    const anything = (): boolean => true;
+    expect(trustedPower(CHAIN, f.set, H + 1, block, commitBy(f, [a, b, c, d]), anything)).to.equal(0n);
+    expect(trustedPower(CHAIN, f.set, H, value("other"), commitBy(f, [a, b, c, d]), anything)).to.equal(0n);
+    expect(trustedPower(CHAIN, f.set, H, block, commitBy(f, [a, b, c, d]), anything)).to.equal(9n);
   });
 
   it("assertTrusted: more than 1/3 passes, exactly 1/3 or less is STATE_SYNC_UNTRUSTED with the figures", () => {
@@ -98,6 +103,10 @@ describe("state sync trust: > 1/3 of a trusted set, then the full commit against
     expect(membersDiffer(f.set.validators, rec.slice(2))).to.equal(`not recorded ${key(rec[0]!)}, ${key(rec[1]!)}`);
     expect(membersDiffer(f.set.validators, rec.slice(1))).to.match(/^not recorded /);
     expect(membersDiffer(f.set.validators.slice(1), rec)).to.match(/^missing [^;]*$/);
+    // Only missing ones, several, joined; a recorded member without a key is missing with an empty key.
+    expect(membersDiffer(f.set.validators.slice(2), rec)).to.equal(`missing ${key(rec[0]!)}, ${key(rec[1]!)}`);
+    const keyless = { address: rec[0]!.address, power: rec[0]!.power, band: rec[0]!.band };
+    expect(membersDiffer(f.set.validators.slice(1), [keyless, ...rec.slice(1)])).to.equal(`missing ${rec[0]!.address}//${rec[0]!.power}/${rec[0]!.band}`);
     // Key and band are part of a member.
     expect(membersDiffer(f.set.validators, rec.map((u, i) => (i === 1 ? { ...u, band: 7 } : u)))).to.not.equal(null);
     expect(membersDiffer(f.set.validators, rec.map((u, i) => (i === 1 ? { ...u, consensusPubKey: "00".repeat(32) } : u)))).to.not.equal(null);
@@ -132,11 +141,16 @@ describe("state sync offer descriptors and part names", () => {
       ["{", /^descriptor is not JSON/],
       [[1], /^descriptor is not an object/],
       [null, /^descriptor is not an object/],
+      [5, /^descriptor is not an object/],
+      ["\"text\"", /^descriptor is not an object/],
       [{ ...good, format: 2 }, /^descriptor format 2 is not 1/],
       [{ ...good, height: 121 }, /^descriptor height 121 differs from the offer's 120/],
       [{ ...good, blockHash: "AB".repeat(32) }, /blockHash is not 32 bytes of lowercase hex/],
       [{ ...good, blockHash: "ab".repeat(31) }, /blockHash is not 32 bytes/],
       [{ ...good, blockHash: 7 }, /blockHash is not 32 bytes/],
+      // The whole string is the 64 digits: nothing before them, nothing after.
+      [{ ...good, blockHash: `zz${"ab".repeat(32)}` }, /blockHash is not 32 bytes/],
+      [{ ...good, blockHash: `${"ab".repeat(32)}zz` }, /blockHash is not 32 bytes/],
       [{ ...good, chunks: -1 }, /^descriptor chunks is not a non-negative integer/],
       [{ ...good, entries: 1.5 }, /^descriptor entries is not a non-negative integer/],
       [{ ...good, bytes: "9" }, /^descriptor bytes is not a non-negative integer/],
