@@ -39,7 +39,7 @@ export class Overlay {
 
   /** Add a committed height; `changes` (sorted by key, unique) are copied: the caller's arrays were only borrowed. */
   add(height: number, root: Uint8Array, changes: Changeset, nodes: NodeWrites): void {
-    const flat = new SlabMap();
+    const flat = new SlabMap(changes.length);
     for (const [key, value] of changes) flat.setBytes(key, value);
     const entries = flat.size + nodes.size;
     this.heights.push({ height, root, flat, nodes, entries });

@@ -19,12 +19,13 @@ function expectSameAsMap(set: SlabMap, map: Map<string, Uint8Array | null>, prob
 }
 
 describe("state/slab-map: a height's tree-node writes and flat changes in slabs", () => {
-  it("behaves as a Map of path -> encoding | null: sets, overwrites (order kept), removals, lookups of absent paths", () => {
+  it("behaves as a Map of path -> encoding | null: sets, overwrites (order kept), removals, lookups of absent paths, whatever size it was made for", () => {
     const path = fc.uint8Array({ minLength: 1, maxLength: 34 }).map((u) => Buffer.from(u).toString("latin1"));
     const enc = fc.option(fc.uint8Array({ minLength: 0, maxLength: 600 }), { nil: null, freq: 4 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(path, enc), { maxLength: 3000 }), fc.array(path, { maxLength: 50 }), (ops, probes) => {
-        const set = new SlabMap();
+      fc.property(fc.array(fc.tuple(path, enc), { maxLength: 3000 }), fc.array(path, { maxLength: 50 }), fc.nat(5000), (ops, probes, expected) => {
+        // Sized for `expected` keys up front, or not at all: the same map either way.
+        const set = new SlabMap(expected);
         const map = new Map<string, Uint8Array | null>();
         // Paths reused on purpose: one op in four writes a path written before.
         ops.forEach(([p, e], i) => {

@@ -51,6 +51,16 @@ export class SlabMap {
   /** Slot of the last find(): where the key is, or the empty slot where it goes. */
   private slot = 0;
 
+  /** `expectedKeys`: how many keys the caller expects to set (sizes the index once instead of growing it). */
+  constructor(expectedKeys = 0) {
+    if (expectedKeys > 32) {
+      let cap = 64;
+      while (cap < expectedKeys * 2) cap *= 2;
+      this.index = new Int32Array(cap);
+      this.order = new Int32Array(cap >> 1);
+    }
+  }
+
   /** Distinct keys set. */
   get size(): number {
     return this.count;

@@ -129,7 +129,8 @@ function compareHash(a: Uint8Array, b: Uint8Array): number {
  * Cost: the nodes on the changed keys' paths, ~ |changes| · log16(state size).
  */
 export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { root: Uint8Array; writes: NodeWrites } {
-  const writes = new SlabMap();
+  // About three node writes per changed key at 1M keys (the upper levels are shared).
+  const writes = new SlabMap(changes.length * 3);
   const arena = new Arena();
 
   const load = (path: string): Uint8Array => {
@@ -161,17 +162,28 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
     const n = popcount16(bitmap);
     const len = 5 + HASH_BYTES * n;
     const enc = arena.alloc(len, HASH_BYTES);
-    enc[0] = INTERNAL_PREFIX;
-    enc[1] = bitmap >> 8;
-    enc[2] = bitmap & 0xff;
     let off = 3;
-    for (let i = 0; i < 16; i++) {
-      if ((bitmap & (1 << i)) === 0) continue;
-      const kid = kids[i];
-      const src = kid ? kid.hs : old!;
-      const o = kid ? kid.ho : childOffset(oldBitmap, i);
-      for (let b = 0; b < HASH_BYTES; b++) enc[off + b] = src[o + b]!;
-      off += HASH_BYTES;
+    if (old !== undefined && bitmap === oldBitmap) {
+      // Same children (the usual case): the old encoding in one copy, then the changed hashes.
+      enc.set(old);
+      for (let i = 0; i < 16; i++) {
+        if ((bitmap & (1 << i)) === 0) continue;
+        const kid = kids[i];
+        if (kid) for (let b = 0, src = kid.hs, o = kid.ho; b < HASH_BYTES; b++) enc[off + b] = src[o + b]!;
+        off += HASH_BYTES;
+      }
+    } else {
+      enc[0] = INTERNAL_PREFIX;
+      enc[1] = bitmap >> 8;
+      enc[2] = bitmap & 0xff;
+      for (let i = 0; i < 16; i++) {
+        if ((bitmap & (1 << i)) === 0) continue;
+        const kid = kids[i];
+        const src = kid ? kid.hs : old!;
+        const o = kid ? kid.ho : childOffset(oldBitmap, i);
+        for (let b = 0; b < HASH_BYTES; b++) enc[off + b] = src[o + b]!;
+        off += HASH_BYTES;
+      }
     }
     enc[off] = leafmap >> 8;
     enc[off + 1] = leafmap & 0xff;
