@@ -1,7 +1,8 @@
 import { StateError } from "./errors.ts";
 import { HASH_BYTES } from "./proof-format.ts";
 import { EMPTY_ROOT, INTERNAL_PREFIX, LEAF_PREFIX } from "./proof-format.ts";
-import { SlabMap, ROOT_PATH, childPath, nodeHash, pathDepth, type NodeReader, type NodeWrites } from "./tree.ts";
+import { SlabMap } from "./slab-map.ts";
+import { ROOT_PATH, childPath, nodeHash, pathDepth, type NodeReader, type NodeWrites } from "./tree.ts";
 import type { Changeset } from "./types.ts";
 
 /**

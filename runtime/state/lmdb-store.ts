@@ -424,7 +424,8 @@ class LmdbBackend implements StateBackend {
       alsoWrite?.();
     });
     // Only after a successful commit: the overlay mirrors committed state. It keeps the
-    // stage's own node map and encodings (no per-node copies: that is what keeps commit cheap).
+    // stage's own node writes (a slab map: no per-node copies, which keeps commit cheap) and
+    // copies the flat changes into slabs of its own.
     this.overlay.add(batch.height, batch.root, batch.changes, batch.nodes);
     this.journalRows.set(batch.height, rows);
   }

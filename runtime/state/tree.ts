@@ -21,7 +21,6 @@ export type NodeReader = (path: string) => Uint8Array | undefined;
 
 /** Node writes of one staged update: path -> encoded node, or null to remove the path (slab-map.ts). */
 export type NodeWrites = SlabMap;
-export { SlabMap };
 
 /** One key's change, hashed: valueHash null means delete. */
 export interface TreeChange {
@@ -162,28 +161,24 @@ export function updateTree(read: NodeReader, changes: readonly TreeChange[]): { 
     const n = popcount16(bitmap);
     const len = 5 + HASH_BYTES * n;
     const enc = arena.alloc(len, HASH_BYTES);
-    let off = 3;
-    if (old !== undefined && bitmap === oldBitmap) {
-      // Same children (the usual case): the old encoding in one copy, then the changed hashes.
-      enc.set(old);
-      for (let i = 0; i < 16; i++) {
-        if ((bitmap & (1 << i)) === 0) continue;
-        const kid = kids[i];
-        if (kid) for (let b = 0, src = kid.hs, o = kid.ho; b < HASH_BYTES; b++) enc[off + b] = src[o + b]!;
-        off += HASH_BYTES;
-      }
-    } else {
+    // Same children (the usual case): the old encoding in one copy, then only the changed hashes.
+    const same = old !== undefined && bitmap === oldBitmap;
+    if (same) enc.set(old);
+    else {
       enc[0] = INTERNAL_PREFIX;
       enc[1] = bitmap >> 8;
       enc[2] = bitmap & 0xff;
-      for (let i = 0; i < 16; i++) {
-        if ((bitmap & (1 << i)) === 0) continue;
-        const kid = kids[i];
+    }
+    let off = 3;
+    for (let i = 0; i < 16; i++) {
+      if ((bitmap & (1 << i)) === 0) continue;
+      const kid = kids[i];
+      if (kid || !same) {
         const src = kid ? kid.hs : old!;
         const o = kid ? kid.ho : childOffset(oldBitmap, i);
         for (let b = 0; b < HASH_BYTES; b++) enc[off + b] = src[o + b]!;
-        off += HASH_BYTES;
       }
+      off += HASH_BYTES;
     }
     enc[off] = leafmap >> 8;
     enc[off + 1] = leafmap & 0xff;
