@@ -113,6 +113,31 @@ describe("state/lmdb journal applied in a thread of its own (applyThread)", func
     }
   });
 
+  it("applies a height in transactions of 10 000 entries by default (2 000 when the main thread applies)", async () => {
+    const lastTxn = (root: RootDatabase): number => (root.getStats() as { lastTxnId: number }).lastTxnId;
+    // One height of 25 000 flat changes and its node writes: 3+ applier transactions of 10 000.
+    const changes: Changeset = Array.from({ length: 25_000 }, (_, i) => [bytes(`key-${i}`), bytes(`v${i}`)] as const);
+    for (const threaded of [true, false]) {
+      const path = join(dir, threaded ? "thread" : "main");
+      const root = open({ path, ...LMDB });
+      const store = threaded
+        ? openAuthenticatedStore(root, { directApplyMaxEntries: 0, applyThread: { path, lmdb: LMDB } })
+        : openAuthenticatedStore(root, { directApplyMaxEntries: 0, autoApply: false });
+      try {
+        store.stage(changes).commit(1);
+        const entries = store.pending().entries;
+        expect(entries).to.be.greaterThan(25_000);
+        const before = lastTxn(root);
+        store.applyPending();
+        expect(store.pending().entries).to.equal(0);
+        expect(lastTxn(root) - before, threaded ? "thread" : "main thread").to.equal(Math.ceil(entries / (threaded ? 10_000 : 2_000)));
+      } finally {
+        await store.close();
+        await root.close();
+      }
+    }
+  });
+
   it("a failed apply fails the next commit with STATE_APPLY_FAILED; reopened, the journal applies what was committed", async () => {
     const path = join(dir, "fail");
     const opts: LmdbStateOptions = { directApplyMaxEntries: 0, applyChunkEntries: 10, maxPendingHeights: 100, maxPendingEntries: 1e9 };
