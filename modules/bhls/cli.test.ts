@@ -21,8 +21,8 @@ describe("bhls: generated CLI commands", () => {
       ["update-params", "authority"],
     ]);
     const flags = (i: number, skip: string): string[] => Object.keys((defs[i]!.schema as unknown as { properties: Record<string, unknown> }).properties).filter((k) => k !== skip).map(fieldFlag);
-    // `nexus tx bhls claim --from alice [--destination '{"chain":"evm","address":"0x…"}']`: the citizen is --from's address.
-    expect(flags(1, "citizen")).to.deep.equal(["--destination"]);
+    // `nexus tx bhls claim --from alice [--destination '{"chain":"evm","address":"0x…"}'] [--epoch N]`: the citizen is --from's address.
+    expect(flags(1, "citizen")).to.deep.equal(["--destination", "--epoch"]);
     expect(flags(0, "sender")).to.deep.equal(["--attestation", "--attestor-pub-key", "--signature"]);
     expect(flags(2, "authority")).to.deep.equal(["--attestor", "--moniker"]);
     expect(flags(4, "authority")).to.deep.equal(["--attestor", "--limit"]);

@@ -25,6 +25,7 @@ export const BHLS_ERRORS = {
   BHLS_GENESIS_INVALID: 18,
   BHLS_UNKNOWN_BRIDGE_CLAIM: 19, // the bridge released a claim that is not escrowed (a bug: the bridge reads them first)
   BHLS_NOT_YET_ELIGIBLE: 20, // registered after the epoch's share was fixed: the first claim is in the next epoch
+  BHLS_WRONG_EPOCH: 21, // MsgClaim.epoch is not the epoch the block is in (a claim signed for one epoch never lands in another)
 } as const;
 
 export type BhlsErrorCode = keyof typeof BHLS_ERRORS;

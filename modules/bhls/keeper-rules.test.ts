@@ -243,6 +243,21 @@ describe("bhls keeper: every rule's boundary, refusal and event", () => {
       expectRefusal(() => keeper.claim(ctx(), addr(3)), "BHLS_NOT_YET_ELIGIBLE", `${addr(3)} registered after epoch 1's share was fixed: its first claim is in epoch 2`, { citizen: addr(3), epoch: 1 });
     });
 
+    it("a claim signed for another epoch is BHLS_WRONG_EPOCH and pays nothing; one for the block's epoch pays once", () => {
+      const { keeper, ctx, epoch, nxt } = setup({ reserve: 10n * SHARE, attestors: [1], citizens: [2, 3] });
+      const c = ctx();
+      expectRefusal(() => keeper.claim(c, addr(2), undefined, 2), "BHLS_WRONG_EPOCH", "the claim is for epoch 2, the chain is in epoch 1", { citizen: addr(2), epoch: 1, forEpoch: 2 });
+      expect(ofType(c.events, BhlsEvents.Claim)).to.deep.equal([]);
+      expect(nxt(addr(2))).to.equal(0n);
+      expect(keeper.claim(ctx(), addr(2), undefined, 1)).to.deep.equal({ epoch: 1, amount: SHARE });
+      expect(nxt(addr(2))).to.equal(SHARE);
+      expectRefusal(() => keeper.claim(ctx(), addr(2), undefined, 1), "BHLS_ALREADY_CLAIMED", `${addr(2)} has claimed in epoch 1`, { citizen: addr(2), epoch: 1 });
+      // Signed in epoch 1, landing in epoch 2: refused, so it cannot become the next epoch's claim.
+      epoch.epoch = 2;
+      expectRefusal(() => keeper.claim(ctx(), addr(3), undefined, 1), "BHLS_WRONG_EPOCH", "the claim is for epoch 1, the chain is in epoch 2", { citizen: addr(3), epoch: 2, forEpoch: 1 });
+      expect(nxt(addr(3))).to.equal(0n);
+    });
+
     it("a share of 0 (empty reserve) is BHLS_RESERVE_EXHAUSTED and pays nothing", () => {
       const { keeper, ctx, nxt } = setup({ reserve: 0n, attestors: [1], citizens: [2] });
       const c = ctx();

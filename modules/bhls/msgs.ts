@@ -51,6 +51,12 @@ export const msgClaimSchema = schema(
       required: ["chain", "address"],
       additionalProperties: false,
     },
+    epoch: {
+      type: "integer",
+      minimum: 1,
+      maximum: 4_294_967_295,
+      description: "the epoch this claim is for: refused (BHLS_WRONG_EPOCH) if it lands in another one; absent, the epoch the block is in",
+    },
   },
   ["citizen"] as const,
   "claim this epoch's BHLS floor share (once per epoch)",
@@ -120,7 +126,7 @@ export function bhlsMsgs(keeper: BhlsKeeper): MsgDef[] {
     typeUrl: BhlsTypeUrls.Claim,
     schema: msgClaimSchema,
     signers: (m) => [m.citizen],
-    handle: (ctx, m) => void keeper.claim(ctx, m.citizen, m.destination),
+    handle: (ctx, m) => void keeper.claim(ctx, m.citizen, m.destination, m.epoch),
   };
   const addAttestor: MsgDef<MsgRegisterAttestor> = {
     typeUrl: BhlsTypeUrls.RegisterAttestor,

@@ -81,8 +81,8 @@ export class BhlsKeeper {
     this.citizens.put(ctx, c);
   }
 
-  claim(ctx: Ctx, citizen: string, destination?: ClaimDestination): ClaimResult {
-    return this.claims.claim(ctx, this.params(ctx), citizen, destination);
+  claim(ctx: Ctx, citizen: string, destination?: ClaimDestination, forEpoch?: number): ClaimResult {
+    return this.claims.claim(ctx, this.params(ctx), citizen, destination, forEpoch);
   }
 
   // The bridge's BhlsForBridge (modules/bridge/expected-keepers.ts): cross-chain deliveries.

@@ -46,12 +46,16 @@ export class ClaimKeeper {
     return K.BridgeTotal.get(ctx) ?? 0n;
   }
 
-  claim(ctx: Ctx, params: BhlsParams, address: string, destination?: ClaimDestination): ClaimResult {
+  /** `forEpoch`: the epoch the citizen signed the claim for; a claim that lands in another one is refused. */
+  claim(ctx: Ctx, params: BhlsParams, address: string, destination?: ClaimDestination, forEpoch?: number): ClaimResult {
     const c = K.Citizens.get(ctx, address);
     if (!c) throw new BhlsError("BHLS_NOT_CITIZEN", `${address} is not a citizen`, { citizen: address });
     const now = nowSeconds(ctx);
     if (c.expiresAt <= now) throw new BhlsError("BHLS_CITIZEN_EXPIRED", `${address}'s attestation expired at ${c.expiresAt}: re-attest to claim`, { citizen: address, expiresAt: c.expiresAt });
     const { epoch } = this.epochs.currentEpoch(ctx);
+    if (forEpoch !== undefined && forEpoch !== epoch) {
+      throw new BhlsError("BHLS_WRONG_EPOCH", `the claim is for epoch ${forEpoch}, the chain is in epoch ${epoch}`, { citizen: address, epoch, forEpoch });
+    }
     if (c.lastClaimEpoch >= epoch) throw new BhlsError("BHLS_ALREADY_CLAIMED", `${address} has claimed in epoch ${epoch}`, { citizen: address, epoch });
     if (destination && !params.bridgeChains.includes(destination.chain)) {
       throw new BhlsError("BHLS_UNKNOWN_BRIDGE_CHAIN", `"${destination.chain}" is not a bridged chain (${params.bridgeChains.join(", ") || "none"})`, { chain: destination.chain });
