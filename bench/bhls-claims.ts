@@ -64,8 +64,8 @@ const opts = new Command()
   .option("--attestors <n>", "attestors submitting the registrations", "20")
   .option("--rollovers <n>", "epoch rollovers measured per size", "3")
   .option("--fill-batch <n>", "citizens written per block by the fill", "50000")
-  .option("--reruns <n>", "claim phases run again on the same data directory after the first (each in a fresh process, a later epoch, the next nonce): what a state file that has been written for a while gives", "2")
-  .option("--keep-dir", "leave the 1M-citizen data directory in place and print the --claims-child argument that re-runs the claim phase on it (add \"round\": k to the JSON for the k-th re-run: a later epoch, nonce k)")
+  .option("--reruns <n>", "claim phases run again on the same data directory after the first (each in a fresh process, a later epoch): what a state file that has been written for a while gives", "2")
+  .option("--keep-dir", "leave the 1M-citizen data directory in place and print the --claims-child argument that re-runs the claim phase on it (add \"round\": k to the JSON for the k-th re-run: a later epoch)")
   .option("--claims-child <json>", "internal: run the claim phase on a filled data directory ({dir, genesisTime, offset, round?}) and print its figures as JSON")
   .parse()
   .opts<{ citizens: string; small: string; claims: string; registrations: string; attestors: string; rollovers: string; fillBatch: string; reruns: string; keepDir?: boolean; claimsChild?: string }>();
@@ -164,10 +164,13 @@ async function open(citizens: number, existing?: { dir: string; genesisTime: num
   return { node, dir, clock, fillSeconds, genesisTime };
 }
 
-function claimTx(i: number, nonce = 0n): DecodedTx {
+/** A claim naming its epoch: nonce-free (a one-time message), so it carries nonce 0 in every epoch. */
+function claimTx(i: number, epoch: number): DecodedTx {
   const s = benchSigner(i);
-  return signTx({ chainId: BENCH_CHAIN, sender: s.address, nonce, band: Band.NANO, feeLimit: 1_000_000n, tip: 0n, timeoutHeight: 0, memo: "", msgs: [{ typeUrl: BhlsTypeUrls.Claim, value: { citizen: s.address } }] }, [s]);
+  return signTx({ chainId: BENCH_CHAIN, sender: s.address, nonce: 0n, band: Band.NANO, feeLimit: 1_000_000n, tip: 0n, timeoutHeight: 0, memo: "", msgs: [{ typeUrl: BhlsTypeUrls.Claim, value: { citizen: s.address, epoch } }] }, [s]);
 }
+
+const currentEpoch = (o: Opened): number => (o.node.query("economy/epoch", {}) as { epoch: number }).epoch;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number): number => Math.round(x * 100) / 100;
@@ -188,11 +191,11 @@ async function rollovers(o: Opened): Promise<Record<string, unknown>> {
     roll.push(performance.now() - t);
     const epoch = (o.node.query("economy/epoch", {}) as { epoch: number }).epoch;
     if (epoch !== r + 2) throw new Error(`expected epoch ${r + 2} after rollover ${r + 1}, economy is in ${epoch}`);
-    await o.node.submitTx(claimTx(ROLL0 + 2 * r).bytes);
+    await o.node.submitTx(claimTx(ROLL0 + 2 * r, epoch).bytes);
     t = performance.now();
     await o.node.produceBlock();
     first.push(performance.now() - t);
-    await o.node.submitTx(claimTx(ROLL0 + 2 * r + 1).bytes);
+    await o.node.submitTx(claimTx(ROLL0 + 2 * r + 1, epoch).bytes);
     t = performance.now();
     await o.node.produceBlock();
     later.push(performance.now() - t);
@@ -302,8 +305,9 @@ async function claimsChild(arg: { dir: string; genesisTime: number; offset: numb
   // Only the signed bytes are kept, and the signers' keys are dropped: what a client holds
   // must not weigh on the node's heap (every major GC marks all of it).
   const claims: Uint8Array[] = [];
+  const epoch = currentEpoch(o);
   for (let i = 0; i < CLAIMS; i++) {
-    claims.push(claimTx(CLAIM0 + i, BigInt(round)).bytes);
+    claims.push(claimTx(CLAIM0 + i, epoch).bytes);
     if (i % 5000 === 0 || i === CLAIMS - 1) progress("signing claims", i + 1, CLAIMS);
   }
   forgetBenchSigners();

@@ -127,6 +127,12 @@ export function bhlsMsgs(keeper: BhlsKeeper): MsgDef[] {
     schema: msgClaimSchema,
     signers: (m) => [m.citizen],
     handle: (ctx, m) => void keeper.claim(ctx, m.citizen, m.destination, m.epoch),
+    // A claim naming its epoch happens once (one per citizen per epoch, never in another
+    // epoch): it needs no nonce, and one write fewer per claim (docs/bhls.md).
+    oneTime: {
+      key: (m) => (m.epoch === undefined ? undefined : `bhls/claim/${m.citizen}/${m.epoch}`),
+      check: (ctx, m) => keeper.checkClaim(ctx, m.citizen, m.destination, m.epoch),
+    },
   };
   const addAttestor: MsgDef<MsgRegisterAttestor> = {
     typeUrl: BhlsTypeUrls.RegisterAttestor,

@@ -45,6 +45,37 @@ export function statelessCheck(d: DecodedTx, chainId: string, params: RuntimePar
   });
 }
 
+/**
+ * The one-time keys of a transaction whose every message is a one-time action
+ * (MsgDef.oneTime), in message order; undefined when it uses the sender's nonce.
+ */
+export function oneTimeKeys(d: DecodedTx, routes: readonly RoutedMsg[]): string[] | undefined {
+  const keys: string[] = [];
+  for (const [i, m] of d.tx.body.msgs.entries()) {
+    const k = routes[i]!.def.oneTime?.key(m.value, d.tx.body.sender);
+    if (k === undefined) return undefined;
+    keys.push(k);
+  }
+  return keys;
+}
+
+/** A nonce-free transaction: nonce 0 and each one-time action once. Throws TxError. */
+export function checkNonceFree(d: DecodedTx, keys: readonly string[]): void {
+  if (d.tx.body.nonce !== 0n) {
+    throw new TxError("TX_NONCE_FREE_NONCE", `a transaction of one-time messages only does not use the sender's nonce: sign it with nonce 0 (it has ${d.tx.body.nonce})`);
+  }
+  const seen = new Set<string>();
+  for (const [i, k] of keys.entries()) {
+    if (seen.has(k)) throw new TxError("TX_INVALID_MSG", `msgs[${i}] repeats the one-time action ${k} of an earlier message`);
+    seen.add(k);
+  }
+}
+
+/** Every message's one-time check (read-only), before any fee: throws the module's error. */
+export function checkOneTime(ctx: Ctx, d: DecodedTx, routes: readonly RoutedMsg[]): void {
+  d.tx.body.msgs.forEach((m, i) => routes[i]!.def.oneTime!.check(ctx, m.value, d.tx.body.sender));
+}
+
 /** Band roles: only what SPEC.md grants. ATTO and above never come from outside. */
 export function checkBand(ctx: Ctx, d: DecodedTx, providers: readonly BandRoleProvider[]): void {
   const band = d.tx.body.band;

@@ -12,7 +12,7 @@ import { signatureChecks, txSigners, type SigCheck } from "../tx/sign.ts";
 import { TxError, ModuleError, TX_ERRORS } from "../tx/errors.ts";
 import { energyAttojoules } from "../tx/fees.ts";
 import { RuntimeTokens, type BandRoleProvider, type FeeHandler } from "./interfaces.ts";
-import { checkBand, checkTimeout, requiredFee, statelessCheck } from "./ante.ts";
+import { checkBand, checkNonceFree, checkOneTime, checkTimeout, oneTimeKeys, requiredFee, statelessCheck } from "./ante.ts";
 import { getNonce, setNonce } from "./nonces.ts";
 import { parseRuntimeParams, runtimeParamsSchema, RUNTIME_NS, RUNTIME_PARAMS_KEY, type RuntimeParams, type RuntimeParamsJson } from "./runtime-params.ts";
 import { merkleRoot, type BlockHeader } from "./block.ts";
@@ -40,8 +40,10 @@ export interface GenesisDoc {
 export interface PendingView {
   /** Next nonce after the sender's queued transactions, if any are queued. */
   nextNonce(sender: string): bigint | undefined;
-  /** Fees already promised by the sender's queued transactions. */
+  /** Fees already promised by the sender's queued transactions (nonce-free ones too). */
   reservedFees(sender: string): bigint;
+  /** The pending transaction (hash, hex) that does this one-time action, if any. */
+  oneTimeHolder?(key: string): string | undefined;
 }
 
 export interface Prechecked {
@@ -57,6 +59,8 @@ export interface CheckedTx {
   readonly nonce: bigint;
   readonly fee: bigint;
   readonly tip: bigint;
+  /** A nonce-free transaction's one-time keys (MsgDef.oneTime): the mempool queues it apart from the sender's nonces. */
+  readonly oneTime?: readonly string[];
 }
 
 /** A block's execution, ready to be committed (or dropped if consensus decides otherwise). */
@@ -188,7 +192,7 @@ export class Application {
   admitTx(pre: Prechecked, sigOk: readonly boolean[], pending: PendingView, nextInfo: BlockInfo): CheckedTx {
     const bad = sigOk.indexOf(false);
     if (bad >= 0) throw new TxError("TX_BAD_SIGNATURE", `signature ${bad} (${pre.checks[bad]!.scheme}) does not verify for this transaction body and chain id`);
-    const checked = this.checkStateful(pre.decoded, pending, nextInfo);
+    const checked = this.checkStateful(pre.decoded, pre.routes, pending, nextInfo);
     this.rememberPrechecked(checked.hashHex, pre.routes, pre.decoded);
     return checked;
   }
@@ -198,12 +202,14 @@ export class Application {
   }
 
   /** The synchronous, state-dependent half of checkTx (also used to re-check after a commit). */
-  checkStateful(d: DecodedTx, pending: PendingView, nextInfo: BlockInfo): CheckedTx {
+  checkStateful(d: DecodedTx, routes: readonly RoutedMsg[], pending: PendingView, nextInfo: BlockInfo): CheckedTx {
     const params = this.params();
     const { body } = d.tx;
     const ctx = this.queryContext(nextInfo);
     checkTimeout(d, nextInfo.height);
     checkBand(ctx, d, this.bandProviders);
+    const oneTime = oneTimeKeys(d, routes);
+    if (oneTime) return this.checkNonceFreeStateful(d, routes, oneTime, ctx, pending, params);
     const committed = getNonce(ctx, body.sender);
     const expected = pending.nextNonce(body.sender) ?? committed;
     if (body.nonce < committed) {
@@ -219,6 +225,24 @@ export class Application {
       throw new TxError("TX_INSUFFICIENT_FEE_BALANCE", `${body.sender} has ${spendable}${this.fees.feeDenom}, needs ${fee} for this fee${reserved ? ` plus ${reserved} reserved by queued transactions` : ""}`);
     }
     return { decoded: d, hashHex: d.hashHex, sender: body.sender, nonce: body.nonce, fee, tip: body.tip };
+  }
+
+  /** checkStateful of a nonce-free transaction: its one-time actions, not the sender's nonce. */
+  private checkNonceFreeStateful(d: DecodedTx, routes: readonly RoutedMsg[], oneTime: string[], ctx: ExecContext, pending: PendingView, params: RuntimeParams): CheckedTx {
+    const { body } = d.tx;
+    checkNonceFree(d, oneTime);
+    for (const k of oneTime) {
+      const holder = pending.oneTimeHolder?.(k);
+      if (holder !== undefined) throw new TxError("TX_ONE_TIME_PENDING", `pending transaction ${holder} already does the one-time action ${k}`, { key: k, pending: holder });
+    }
+    checkOneTime(ctx, d, routes);
+    const fee = requiredFee(d, params);
+    const spendable = this.fees.spendable(ctx, body.sender);
+    const reserved = pending.reservedFees(body.sender);
+    if (spendable < reserved + fee) {
+      throw new TxError("TX_INSUFFICIENT_FEE_BALANCE", `${body.sender} has ${spendable}${this.fees.feeDenom}, needs ${fee} for this fee${reserved ? ` plus ${reserved} reserved by queued transactions` : ""}`);
+    }
+    return { decoded: d, hashHex: d.hashHex, sender: body.sender, nonce: 0n, fee, tip: body.tip, oneTime };
   }
 
   private rememberPrechecked(hashHex: string, routes: RoutedMsg[], d: DecodedTx): void {
@@ -353,6 +377,7 @@ export class Application {
     let routes: RoutedMsg[];
     let signers: readonly string[];
     let fee: bigint;
+    let oneTime: string[] | undefined;
     try {
       const pre = this.prechecked.get(hashHex);
       routes = pre?.routes ?? [];
@@ -360,19 +385,29 @@ export class Application {
       if (routes.length === 0) throw new TxError("TX_BAD_SIGNATURE", "transaction signatures were not verified by this node");
       checkTimeout(d, ctx.block.height);
       checkBand(actx, d, this.bandProviders);
-      const expected = getNonce(actx, body.sender);
-      if (body.nonce !== expected) {
-        throw new TxError(body.nonce < expected ? "TX_NONCE_REPLAYED" : "TX_NONCE_GAP", `nonce ${body.nonce}, expected ${expected}`);
+      oneTime = oneTimeKeys(d, routes);
+      if (oneTime) {
+        checkNonceFree(d, oneTime);
+        // Read-only by contract; a throwaway branch keeps a check's stray write out of the block.
+        checkOneTime(ctx.withStore(block.branch(), []), d, routes);
+      } else {
+        const expected = getNonce(actx, body.sender);
+        if (body.nonce !== expected) {
+          throw new TxError(body.nonce < expected ? "TX_NONCE_REPLAYED" : "TX_NONCE_GAP", `nonce ${body.nonce}, expected ${expected}`);
+        }
       }
       fee = requiredFee(d, params);
       const spendable = this.fees.spendable(actx, body.sender);
       if (spendable < fee) throw new TxError("TX_INSUFFICIENT_FEE_BALANCE", `cannot pay fee ${fee}${this.fees.feeDenom}: ${body.sender} has ${spendable}`);
     } catch (e) {
       if (e instanceof TxError) return fail(e.code, e.number, e.message, 0n);
+      if (isLocalDataDamage(e)) throw e;
+      // A one-time check's refusal (a replay, or an action that would fail): no fee.
+      if (e instanceof ModuleError) return fail(e.code, TX_ERRORS.TX_MSG_FAILED, e.message, 0n);
       throw e;
     }
     this.fees.chargeFee(actx, body.sender, fee);
-    setNonce(actx, body.sender, body.nonce + 1n);
+    if (!oneTime) setNonce(actx, body.sender, body.nonce + 1n);
     actx.emit("tx.fee", { payer: body.sender, fee: fee.toString() });
 
     // Messages: all or nothing.
@@ -381,7 +416,8 @@ export class Application {
     const mctx = new MsgExecContext(ctx, msgBranch, msgEvents, body.sender, body.band, signers, hashHex);
     try {
       body.msgs.forEach((m, i) => routes[i]!.def.handle(mctx, m.value));
-      if (this.modules.hasTxListeners) this.modules.afterTx(mctx, { nonce: body.nonce, msgs: body.msgs, events: msgEvents.slice() });
+      // A nonce-free transaction's count is the sender's nonce as it stands (it uses none).
+      if (this.modules.hasTxListeners) this.modules.afterTx(mctx, { nonce: oneTime ? getNonce(actx, body.sender) : body.nonce, msgs: body.msgs, events: msgEvents.slice() });
     } catch (e) {
       if (isLocalDataDamage(e)) throw e;
       // A typed error (a module's, or the message router's) names its own code in the receipt.

@@ -191,7 +191,9 @@ function txCommandFor(module: string, def: MsgDef, ctx: CliContext): Command {
     const key = await loadKey(cmd, o.from, o);
     if (signer) value[signer] = key.address;
     if (!validate(value)) throw new CliError("CLI_INVALID_MSG", `${module} ${name}: ${describeFlagErrors(validate.errors, fieldFlag)}`);
-    await signAndSubmit(key, [{ typeUrl: def.typeUrl, value }], o, ctx.amounts);
+    // A one-time message (MsgDef.oneTime: e.g. a BHLS claim naming its epoch) is sent nonce-free, with nonce 0.
+    const nonceFree = def.oneTime?.key(value, key.address) !== undefined;
+    await signAndSubmit(key, [{ typeUrl: def.typeUrl, value }], nonceFree && o.nonce === undefined ? { ...o, nonce: 0n, nonceFree: true } : o, ctx.amounts);
   });
   return c;
 }

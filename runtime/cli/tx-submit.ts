@@ -33,6 +33,8 @@ export interface TxOptions {
   band: string;
   memo: string;
   nonce?: bigint;
+  /** The transaction uses no nonce (one-time messages only): no "nonce taken" diagnosis while waiting. */
+  nonceFree?: boolean;
   wait: boolean;
   timeout: number;
   passphraseFile?: string;
@@ -76,7 +78,7 @@ export async function signAndSubmit(key: { address: string; signer: Signer }, ms
     output(o.json, { hash, status: "pending" }, () => table([["tx", hash], ["status", "accepted into the mempool (not waiting for the receipt)"]]));
     return;
   }
-  const r = await client.waitForTx(hash, { timeoutMs: o.timeout, sender: key.address, nonce });
+  const r = await client.waitForTx(hash, o.nonceFree ? { timeoutMs: o.timeout } : { timeoutMs: o.timeout, sender: key.address, nonce });
   output(o.json, r, () => table(receiptRows(r, amounts)));
   if (r.code !== 0) process.exitCode = 1;
 }

@@ -69,6 +69,20 @@ export interface MsgDef<T = any> {
   validate?(msg: T): void;
   /** Throws ModuleError to fail the transaction; its writes are then discarded. */
   handle(ctx: MsgCtx, msg: T): void;
+  /**
+   * A message the module itself lets happen at most once (Substrate's ValidateUnsigned): a
+   * transaction whose every message has a one-time key is nonce-free. It carries nonce 0,
+   * leaves the sender's nonce as it is (one state write less), and is protected against
+   * replay by the module's own rule instead: `check` runs before any fee, at admission and in
+   * the block, and must refuse (throwing the module's error) whenever `handle` would fail, so
+   * a nonce-free transaction either does its one-time action or fails without a fee.
+   */
+  readonly oneTime?: {
+    /** The action's key (unique per action, e.g. "bhls/claim/<citizen>/<epoch>"), or undefined: this message uses the nonce. */
+    key(msg: T, sender: string): string | undefined;
+    /** Read-only: throws the module's error when `handle` would fail now. */
+    check(ctx: Ctx, msg: T, sender: string): void;
+  };
 }
 
 export interface GenesisDef<G = any> {

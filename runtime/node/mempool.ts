@@ -30,6 +30,10 @@ export interface Arrival {
 export class Mempool implements PendingView {
   private readonly bySender = new Map<string, Entry[]>();
   private readonly byHash = new Map<string, Entry>();
+  /** Nonce-free transactions (one-time messages only), per sender in arrival order: no nonce orders them. */
+  private readonly freeBySender = new Map<string, Entry[]>();
+  /** One-time action key → the pending transaction (hash, hex) that does it. */
+  private readonly oneTimeKeys = new Map<string, string>();
   private bytes = 0;
   /** Lowest height at which some entry expires (TTL or its timeout height); Infinity when none. */
   private nextExpiry = Infinity;
@@ -72,7 +76,12 @@ export class Mempool implements PendingView {
   reservedFees(sender: string): bigint {
     let s = 0n;
     for (const e of this.bySender.get(sender) ?? []) s += e.tx.fee;
+    for (const e of this.freeBySender.get(sender) ?? []) s += e.tx.fee;
     return s;
+  }
+
+  oneTimeHolder(key: string): string | undefined {
+    return this.oneTimeKeys.get(key);
   }
 
   /** Reject what cannot be queued; the caller has already run the application's checks. */
@@ -85,6 +94,10 @@ export class Mempool implements PendingView {
 
   add(tx: CheckedTx, height: number, arrival: Arrival = {}): void {
     this.precheck(tx.hashHex, tx.decoded.bytes.length);
+    if (tx.oneTime) {
+      this.addNonceFree(tx, height, arrival);
+      return;
+    }
     const q = this.bySender.get(tx.sender) ?? [];
     const expected = q.length ? q[q.length - 1]!.tx.nonce + 1n : tx.nonce;
     if (tx.nonce !== expected) throw new TxError("TX_NONCE_GAP", `nonce ${tx.nonce}, the mempool expects ${expected} next for ${tx.sender}`);
@@ -94,6 +107,28 @@ export class Mempool implements PendingView {
     this.bySender.set(tx.sender, q);
     this.byHash.set(tx.hashHex, e);
     this.bytes += tx.decoded.bytes.length;
+  }
+
+  private addNonceFree(tx: CheckedTx, height: number, arrival: Arrival): void {
+    const keys = tx.oneTime!;
+    for (const k of keys) {
+      const holder = this.oneTimeKeys.get(k);
+      if (holder !== undefined) throw new TxError("TX_ONE_TIME_PENDING", `pending transaction ${holder} already does the one-time action ${k}`, { key: k, pending: holder });
+    }
+    const e: Entry = { tx, addedAt: height, localAt: arrival.localAt };
+    this.nextExpiry = Math.min(this.nextExpiry, this.expiresAt(e));
+    const q = this.freeBySender.get(tx.sender);
+    if (q) q.push(e);
+    else this.freeBySender.set(tx.sender, [e]);
+    for (const k of keys) this.oneTimeKeys.set(k, tx.hashHex);
+    this.byHash.set(tx.hashHex, e);
+    this.bytes += tx.decoded.bytes.length;
+  }
+
+  private dropNonceFree(e: Entry): void {
+    this.byHash.delete(e.tx.hashHex);
+    this.bytes -= e.tx.decoded.bytes.length;
+    for (const k of e.tx.oneTime!) if (this.oneTimeKeys.get(k) === e.tx.hashHex) this.oneTimeKeys.delete(k);
   }
 
   /**
@@ -110,6 +145,8 @@ export class Mempool implements PendingView {
       return a.q[a.i]!.addedAt < b.q[b.i]!.addedAt;
     });
     for (const q of this.bySender.values()) if (q.length) heads.push({ q, i: 0 });
+    // A sender's nonce-free transactions do not depend on each other; in arrival order they merge like a queue.
+    for (const q of this.freeBySender.values()) if (q.length) heads.push({ q, i: 0 });
     const out: DecodedTx[] = [];
     let bytes = 0;
     while (out.length < maxTxs && heads.size) {
@@ -132,16 +169,34 @@ export class Mempool implements PendingView {
   update(height: number, included: readonly string[], committedNonce: (sender: string) => bigint): number {
     const inc = new Set(included);
     const touched = new Set<string>();
+    const touchedFree = new Set<string>();
     for (const h of included) {
       const e = this.byHash.get(h);
-      if (e) touched.add(e.tx.sender);
+      if (e) (e.tx.oneTime ? touchedFree : touched).add(e.tx.sender);
     }
     let evicted = 0;
+    const sweep = height >= this.nextExpiry;
+    // Nonce-free transactions leave when included or expired (one that another transaction's
+    // action made void fails its check in a block, without a fee, and leaves then).
+    for (const [sender, q] of sweep ? this.freeBySender : [...touchedFree].map((t) => [t, this.freeBySender.get(t)] as const)) {
+      if (!q) continue;
+      const keep: Entry[] = [];
+      for (const e of q) {
+        if (inc.has(e.tx.hashHex) || this.expiresAt(e) <= height) {
+          this.dropNonceFree(e);
+          if (!inc.has(e.tx.hashHex)) evicted++;
+        } else keep.push(e);
+      }
+      if (keep.length) this.freeBySender.set(sender, keep);
+      else this.freeBySender.delete(sender);
+    }
     // Only the senders of included transactions change, unless something expires now: a
     // sweep of every queue (the whole mempool, each block) runs only from the first height at
     // which an entry can expire.
-    const sweep = height >= this.nextExpiry;
-    if (sweep) this.nextExpiry = Infinity;
+    if (sweep) {
+      this.nextExpiry = Infinity;
+      for (const q of this.freeBySender.values()) for (const e of q) this.nextExpiry = Math.min(this.nextExpiry, this.expiresAt(e));
+    }
     for (const [sender, q] of sweep ? this.bySender : [...touched].map((t) => [t, this.bySender.get(t)] as const)) {
       if (!q) continue;
       if (sweep) {

@@ -24,6 +24,8 @@ export const TX_ERRORS = {
   TX_MSG_FAILED: 17, // a message handler failed during execution
   TX_MISSING_SIGNER: 18, // a message needs a signature that is not on the transaction
   TX_MEMPOOL_REPLACED: 19, // evicted by a same-nonce transaction with a higher tip
+  TX_NONCE_FREE_NONCE: 20, // a nonce-free transaction (one-time messages only) with a nonce other than 0
+  TX_ONE_TIME_PENDING: 21, // another pending transaction does the same one-time action
 } as const;
 
 export type TxErrorCode = keyof typeof TX_ERRORS;

@@ -72,5 +72,11 @@ describe("e2e: becoming a citizen on the dev chain through the attestor service,
     expect([paid.food, paid.water, paid.housing, paid.energy, paid.healthcare, paid.connectivity, paid.recycling].map((x) => BigInt(x!))).to.deep.equal([250n, 50n, 400n, 150n, 200n, 75n, 25n].map((x) => x * NXT));
     const again = await runCli(["tx", "bhls", "claim", "--from", "alice", "--dev", "--node", node.url, "--json"], env);
     expect((JSON.parse(again.stdout) as { codeName: string }).codeName).to.equal("BHLS_ALREADY_CLAIMED");
+    // A claim naming its epoch is nonce-free (the CLI signs it with nonce 0, not the account's 2):
+    // the node refuses it at admission, before it costs a fee.
+    const { epoch } = (await node.client.query("bhls/epoch", {})) as { epoch: number };
+    const named = await runCli(["tx", "bhls", "claim", "--from", "alice", "--dev", "--epoch", String(epoch), "--node", node.url, "--json"], env);
+    expect(named.code).to.not.equal(0);
+    expect(named.stderr + named.stdout).to.contain(`${alice} has claimed in epoch ${epoch}`);
   });
 });

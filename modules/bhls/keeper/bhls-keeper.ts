@@ -81,6 +81,11 @@ export class BhlsKeeper {
     this.citizens.put(ctx, c);
   }
 
+  /** Every refusal of `claim`, without a write (a nonce-free claim's one-time check). */
+  checkClaim(ctx: Ctx, citizen: string, destination?: ClaimDestination, forEpoch?: number): void {
+    this.claims.plan(ctx, this.params(ctx), citizen, destination, forEpoch);
+  }
+
   claim(ctx: Ctx, citizen: string, destination?: ClaimDestination, forEpoch?: number): ClaimResult {
     return this.claims.claim(ctx, this.params(ctx), citizen, destination, forEpoch);
   }

@@ -8,12 +8,22 @@ import { BhlsEvents } from "../events.ts";
 import type { BankForBhls, EpochSource } from "../expected-keepers.ts";
 import * as K from "../keys.ts";
 import { NXT_DENOM, type BhlsParams } from "../params.ts";
-import type { BridgeClaim, EpochShare } from "../records.ts";
+import type { BridgeClaim, Citizen, EpochShare } from "../records.ts";
 import { nowSeconds, type CitizenKeeper } from "./citizens.ts";
 
 export interface ClaimDestination {
   readonly chain: string;
   readonly address: string;
+}
+
+/** What a claim that passes every check writes from (ClaimKeeper.plan). */
+export interface ClaimPlan {
+  readonly citizen: Citizen;
+  readonly epoch: number;
+  readonly fixed: EpochShare;
+  /** The first claim of the epoch: it stores the share. */
+  readonly fixesShare: boolean;
+  readonly share: bigint;
 }
 
 export interface ClaimResult {
@@ -46,8 +56,12 @@ export class ClaimKeeper {
     return K.BridgeTotal.get(ctx) ?? 0n;
   }
 
-  /** `forEpoch`: the epoch the citizen signed the claim for; a claim that lands in another one is refused. */
-  claim(ctx: Ctx, params: BhlsParams, address: string, destination?: ClaimDestination, forEpoch?: number): ClaimResult {
+  /**
+   * Every refusal of a claim, without a write: the one-time check of a nonce-free claim
+   * (MsgDef.oneTime) runs exactly this, so a claim it lets through is paid. Returns what the
+   * claim writes from.
+   */
+  plan(ctx: Ctx, params: BhlsParams, address: string, destination?: ClaimDestination, forEpoch?: number): ClaimPlan {
     const c = K.Citizens.get(ctx, address);
     if (!c) throw new BhlsError("BHLS_NOT_CITIZEN", `${address} is not a citizen`, { citizen: address });
     const now = nowSeconds(ctx);
@@ -61,13 +75,12 @@ export class ClaimKeeper {
       throw new BhlsError("BHLS_UNKNOWN_BRIDGE_CHAIN", `"${destination.chain}" is not a bridged chain (${params.bridgeChains.join(", ") || "none"})`, { chain: destination.chain });
     }
     const held = this.reserve(ctx);
-    let fixed = K.EpochShares.get(ctx, epoch);
+    const stored = K.EpochShares.get(ctx, epoch);
+    let fixed = stored;
     if (!fixed) {
       const citizens = this.citizens.citizenCount(ctx);
       const share = epochShare(BigInt(params.monthlyAmount), held, citizens);
       fixed = { epoch, share: share.toString(), citizens: citizens.toString(), reserve: held.toString(), height: ctx.block.height, nextSeq: Number(K.RegistrationSeq.peek(ctx)) };
-      K.EpochShares.set(ctx, epoch, fixed);
-      ctx.emit(BhlsEvents.EpochShareFixed, { epoch: String(epoch), share: fixed.share, citizens: fixed.citizens, reserve: fixed.reserve });
     }
     // The share divides the reserve among the citizens counted when it was fixed; one who
     // registered later would be paid from the others' shares, so it claims from the next epoch.
@@ -77,6 +90,16 @@ export class ClaimKeeper {
     const share = BigInt(fixed.share);
     if (share === 0n || held < share) {
       throw new BhlsError("BHLS_RESERVE_EXHAUSTED", `the floor reserve holds ${held}, epoch ${epoch}'s share is ${share}`, { epoch, share: fixed.share, reserve: held.toString() });
+    }
+    return { citizen: c, epoch, fixed, fixesShare: stored === undefined, share };
+  }
+
+  /** `forEpoch`: the epoch the citizen signed the claim for; a claim that lands in another one is refused. */
+  claim(ctx: Ctx, params: BhlsParams, address: string, destination?: ClaimDestination, forEpoch?: number): ClaimResult {
+    const { citizen: c, epoch, fixed, fixesShare, share } = this.plan(ctx, params, address, destination, forEpoch);
+    if (fixesShare) {
+      K.EpochShares.set(ctx, epoch, fixed);
+      ctx.emit(BhlsEvents.EpochShareFixed, { epoch: String(epoch), share: fixed.share, citizens: fixed.citizens, reserve: fixed.reserve });
     }
     const to = destination ? ESCROW : address;
     this.bank.send(ctx, FLOOR, to, [{ denom: NXT_DENOM, amount: share }]);

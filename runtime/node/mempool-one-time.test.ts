@@ -1,0 +1,74 @@
+// The mempool's lane for nonce-free transactions (one-time messages only: MsgDef.oneTime).
+import { expect } from "chai";
+import { Mempool } from "./mempool.ts";
+import type { CheckedTx } from "../app/application.ts";
+import type { DecodedTx } from "../tx/envelope.ts";
+
+let next = 0;
+/** A checked transaction as admission returns it; only the fields the mempool reads. */
+function checked(sender: string, o: { nonce?: bigint; tip?: bigint; fee?: bigint; oneTime?: string[]; timeout?: number } = {}): CheckedTx {
+  const hashHex = (++next).toString(16).padStart(64, "0");
+  const decoded = { hashHex, bytes: new Uint8Array(100), tx: { body: { timeoutHeight: o.timeout ?? 0 } } } as unknown as DecodedTx;
+  return { decoded, hashHex, sender, nonce: o.nonce ?? 0n, fee: o.fee ?? 10n, tip: o.tip ?? 0n, ...(o.oneTime ? { oneTime: o.oneTime } : {}) };
+}
+
+describe("mempool: nonce-free transactions", () => {
+  const limits = { maxTxs: 100, maxBytes: 1 << 20, ttlBlocks: 5 };
+
+  it("are queued apart from the sender's nonces, their fees reserved, their one-time actions held", () => {
+    const m = new Mempool(limits);
+    const seq = checked("a", { nonce: 0n, fee: 7n });
+    const free = checked("a", { fee: 5n, oneTime: ["claim/a/1"] });
+    m.add(seq, 1);
+    m.add(free, 1);
+    expect([m.size, m.has(free.hashHex), m.sizeBytes]).to.deep.equal([2, true, 200]);
+    expect(m.nextNonce("a")).to.equal(1n);
+    expect(m.reservedFees("a")).to.equal(12n);
+    expect(m.oneTimeHolder("claim/a/1")).to.equal(free.hashHex);
+    expect(m.oneTimeHolder("claim/a/2")).to.equal(undefined);
+    // A nonce-free transaction at nonce 0 does not take the place of the sender's nonce 0.
+    expect(() => m.add(checked("a", { nonce: 1n }), 1)).to.not.throw();
+  });
+
+  it("refuse a second transaction for the same one-time action until the first leaves", () => {
+    const m = new Mempool(limits);
+    const first = checked("a", { oneTime: ["claim/a/1"] });
+    m.add(first, 1);
+    const twin = checked("a", { oneTime: ["claim/a/1"] });
+    expect(() => m.add(twin, 1))
+      .to.throw(`pending transaction ${first.hashHex} already does the one-time action claim/a/1`)
+      .with.property("code", "TX_ONE_TIME_PENDING");
+    expect(m.update(2, [first.hashHex], () => 0n)).to.equal(0);
+    expect([m.size, m.sizeBytes, m.oneTimeHolder("claim/a/1")]).to.deep.equal([0, 0, undefined]);
+    m.add(twin, 2);
+    expect(m.oneTimeHolder("claim/a/1")).to.equal(twin.hashHex);
+  });
+
+  it("are reaped by tip together with the senders' queues", () => {
+    const m = new Mempool(limits);
+    const a0 = checked("a", { nonce: 0n, tip: 5n });
+    const a1 = checked("a", { nonce: 1n, tip: 50n });
+    const f1 = checked("b", { tip: 20n, oneTime: ["x"] });
+    const f2 = checked("c", { tip: 1n, oneTime: ["y"] });
+    for (const t of [a0, a1, f1, f2]) m.add(t, 1);
+    expect(m.reap(10, 1 << 20).map((d) => d.hashHex)).to.deep.equal([f1, a0, a1, f2].map((t) => t.hashHex));
+    expect(m.reap(2, 1 << 20).map((d) => d.hashHex)).to.deep.equal([f1, a0].map((t) => t.hashHex));
+  });
+
+  it("expire with the TTL and at their timeout height, counted as evicted, their actions released", () => {
+    const m = new Mempool(limits);
+    const ttl = checked("a", { oneTime: ["t"] });
+    const timeout = checked("b", { oneTime: ["u"], timeout: 3 });
+    const kept = checked("c", { oneTime: ["v"] });
+    m.add(ttl, 1);
+    m.add(timeout, 1);
+    m.add(kept, 4);
+    expect(m.update(2, [], () => 0n)).to.equal(0);
+    expect(m.update(3, [], () => 0n)).to.equal(1);
+    expect([m.has(timeout.hashHex), m.oneTimeHolder("u")]).to.deep.equal([false, undefined]);
+    expect(m.update(6, [], () => 0n)).to.equal(1);
+    expect([m.has(ttl.hashHex), m.oneTimeHolder("t"), m.has(kept.hashHex), m.size]).to.deep.equal([false, undefined, true, 1]);
+    expect(m.update(9, [], () => 0n)).to.equal(1);
+    expect(m.size).to.equal(0);
+  });
+});
