@@ -32,8 +32,10 @@ export const GROUPS: Record<string, Group> = {
   // Split in two so that the fee schedule (fast tests) does not wait behind the application.
   "tx-execution": {
     mutate: ["runtime/app/ante.ts", "runtime/app/application.ts"],
-    specs: ["test/app/bad-input.test.ts", "test/app/block-replay.test.ts", "test/app/determinism.test.ts", "test/app/ante-rules.test.ts", "test/app/execution-rules.test.ts", "test/app/application-rules.test.ts", "test/tx/*.test.ts"],
+    specs: ["test/app/bad-input.test.ts", "test/app/block-replay.test.ts", "test/app/determinism.test.ts", "test/app/ante-rules.test.ts", "test/app/execution-rules.test.ts", "test/app/application-rules.test.ts", "test/tx/*.test.ts", "modules/bhls/nonce-free.test.ts"],
   },
+  // Sender queues, the nonce-free lane (one-time messages), eviction.
+  mempool: { mutate: ["runtime/node/mempool.ts"], specs: ["runtime/node/mempool-one-time.test.ts", "test/node/mempool.test.ts", "modules/bhls/nonce-free.test.ts"] },
   fees: { mutate: ["runtime/tx/fees.ts"], specs: ["test/tx/*.test.ts", "test/app/bad-input.test.ts"] },
   bank: { mutate: ["modules/bank/keeper/bank-keeper.ts", "modules/bank/invariants.ts"], specs: ["modules/bank/*.test.ts"] },
   "proof-verify": { mutate: ["runtime/state/proof-verify.ts"], specs: ["test/state/proof.test.ts"] },
