@@ -6,9 +6,9 @@ import type { DecodedTx } from "../tx/envelope.ts";
 
 let next = 0;
 /** A checked transaction as admission returns it; only the fields the mempool reads. */
-function checked(sender: string, o: { nonce?: bigint; tip?: bigint; fee?: bigint; oneTime?: string[]; timeout?: number } = {}): CheckedTx {
+function checked(sender: string, o: { nonce?: bigint; tip?: bigint; fee?: bigint; oneTime?: string[]; timeout?: number; size?: number } = {}): CheckedTx {
   const hashHex = (++next).toString(16).padStart(64, "0");
-  const decoded = { hashHex, bytes: new Uint8Array(100), tx: { body: { timeoutHeight: o.timeout ?? 0 } } } as unknown as DecodedTx;
+  const decoded = { hashHex, bytes: new Uint8Array(o.size ?? 100), tx: { body: { timeoutHeight: o.timeout ?? 0 } } } as unknown as DecodedTx;
   return { decoded, hashHex, sender, nonce: o.nonce ?? 0n, fee: o.fee ?? 10n, tip: o.tip ?? 0n, ...(o.oneTime ? { oneTime: o.oneTime } : {}) };
 }
 
@@ -70,5 +70,31 @@ describe("mempool: nonce-free transactions", () => {
     expect([m.has(ttl.hashHex), m.oneTimeHolder("t"), m.has(kept.hashHex), m.size]).to.deep.equal([false, undefined, true, 1]);
     expect(m.update(9, [], () => 0n)).to.equal(1);
     expect(m.size).to.equal(0);
+  });
+
+  it("reap: equal tips go in arrival order; a transaction over the byte budget or local and too new is skipped with its sender's later ones, others still fit", () => {
+    const m = new Mempool(limits);
+    const late = checked("a", { tip: 5n, oneTime: ["late"] });
+    const early = checked("b", { tip: 5n, oneTime: ["early"] });
+    m.add(late, 3);
+    m.add(early, 2);
+    expect(m.reap(10, 1 << 20).map((d) => d.hashHex)).to.deep.equal([early, late].map((t) => t.hashHex));
+    const big = checked("c", { tip: 9n, size: 250 });
+    const after = checked("c", { tip: 9n, nonce: 1n, size: 10 });
+    m.add(big, 1);
+    m.add(after, 1);
+    // Within 240 bytes the 250-byte head (highest tip) is skipped and its sender's nonce 1 waits
+    // with it, but the other senders' transactions still come; within 260 it goes first.
+    expect(m.reap(10, 240).map((d) => d.hashHex)).to.deep.equal([early, late].map((t) => t.hashHex));
+    expect(m.reap(10, 260).map((d) => d.hashHex)).to.deep.equal([big, after].map((t) => t.hashHex));
+    expect(m.reap(1, 1 << 20).map((d) => d.hashHex)).to.deep.equal([big.hashHex]);
+    // localBefore: this node's own transactions admitted after it stay out (with their sender's later nonces).
+    const local = new Mempool(limits);
+    const mine = checked("d", { tip: 50n });
+    const peer = checked("e", { tip: 1n });
+    local.add(mine, 1, { localAt: 1_000 });
+    local.add(peer, 1);
+    expect(local.reap(10, 1 << 20, 999).map((d) => d.hashHex)).to.deep.equal([peer.hashHex]);
+    expect(local.reap(10, 1 << 20, 1_000).map((d) => d.hashHex)).to.deep.equal([mine, peer].map((t) => t.hashHex));
   });
 });
