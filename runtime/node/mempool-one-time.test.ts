@@ -97,4 +97,47 @@ describe("mempool: nonce-free transactions", () => {
     expect(local.reap(10, 1 << 20, 999).map((d) => d.hashHex)).to.deep.equal([peer.hashHex]);
     expect(local.reap(10, 1 << 20, 1_000).map((d) => d.hashHex)).to.deep.equal([mine, peer].map((t) => t.hashHex));
   });
+
+  describe("update of the senders' nonce queues (the lane's neighbours)", () => {
+    it("keeps what a block left of a sender's queue, and leaves untouched senders alone", () => {
+      const m = new Mempool(limits);
+      const a = [0n, 1n, 2n].map((nonce) => checked("a", { nonce }));
+      for (const t of a) m.add(t, 1);
+      expect(m.update(2, [a[0]!.hashHex], () => 1n)).to.equal(0);
+      expect([m.size, m.nextNonce("a"), m.has(a[1]!.hashHex), m.has(a[2]!.hashHex)]).to.deep.equal([2, 3n, true, true]);
+      // A sender no block touched is left alone while nothing can expire.
+      const b = checked("b");
+      m.add(b, 2);
+      expect(m.update(3, [], () => 5n)).to.equal(0);
+      expect([m.size, m.has(b.hashHex)]).to.deep.equal([3, true]);
+    });
+
+    it("drops an included sender's nonces that its committed nonce has used, counted as evicted", () => {
+      const m = new Mempool(limits);
+      const a = [0n, 1n, 2n, 3n].map((nonce) => checked("a", { nonce }));
+      for (const t of a) m.add(t, 1);
+      // a[0] included; the committed nonce is 2 (a[1] went in through another proposer's block): a[1] evicted.
+      expect(m.update(2, [a[0]!.hashHex], () => 2n)).to.equal(1);
+      expect([m.has(a[1]!.hashHex), m.has(a[2]!.hashHex), m.has(a[3]!.hashHex), m.nextNonce("a")]).to.deep.equal([false, true, true, 4n]);
+    });
+
+    it("at an expiry height sweeps untouched senders too: an expired head takes its later nonces with it", () => {
+      const m = new Mempool(limits); // TTL 5 blocks
+      const a0 = checked("a", { nonce: 0n });
+      const a1 = checked("a", { nonce: 1n });
+      m.add(a0, 1);
+      m.add(a1, 4);
+      const c = checked("c", { nonce: 0n });
+      m.add(c, 4);
+      expect(m.update(5, [], () => 0n)).to.equal(0);
+      expect(m.size).to.equal(3);
+      // Height 6: a0's TTL is up (6 - 1 >= 5); a1 (added at 4) is not, but cannot run without a0.
+      expect(m.update(6, [], () => 0n)).to.equal(2);
+      expect([m.has(a0.hashHex), m.has(a1.hashHex), m.has(c.hashHex), m.nextNonce("a")]).to.deep.equal([false, false, true, undefined]);
+      // c (added at 4) expires at 9, not before.
+      expect(m.update(8, [], () => 0n)).to.equal(0);
+      expect(m.update(9, [], () => 0n)).to.equal(1);
+      expect(m.size).to.equal(0);
+    });
+  });
 });
