@@ -71,6 +71,11 @@ export function checkNonceFree(d: DecodedTx, keys: readonly string[]): void {
   }
 }
 
+/** The refusal of a second pending transaction for a one-time action (checkTx and the mempool). */
+export function oneTimePendingError(key: string, holder: string): TxError {
+  return new TxError("TX_ONE_TIME_PENDING", `pending transaction ${holder} already does the one-time action ${key}`, { key, pending: holder });
+}
+
 /** Every message's one-time check (read-only), before any fee: throws the module's error. */
 export function checkOneTime(ctx: Ctx, d: DecodedTx, routes: readonly RoutedMsg[]): void {
   d.tx.body.msgs.forEach((m, i) => routes[i]!.def.oneTime!.check(ctx, m.value, d.tx.body.sender));

@@ -12,7 +12,7 @@ import { signatureChecks, txSigners, type SigCheck } from "../tx/sign.ts";
 import { TxError, ModuleError, TX_ERRORS } from "../tx/errors.ts";
 import { energyAttojoules } from "../tx/fees.ts";
 import { RuntimeTokens, type BandRoleProvider, type FeeHandler } from "./interfaces.ts";
-import { checkBand, checkNonceFree, checkOneTime, checkTimeout, oneTimeKeys, requiredFee, statelessCheck } from "./ante.ts";
+import { checkBand, checkNonceFree, checkOneTime, checkTimeout, oneTimeKeys, oneTimePendingError, requiredFee, statelessCheck } from "./ante.ts";
 import { getNonce, setNonce } from "./nonces.ts";
 import { parseRuntimeParams, runtimeParamsSchema, RUNTIME_NS, RUNTIME_PARAMS_KEY, type RuntimeParams, type RuntimeParamsJson } from "./runtime-params.ts";
 import { merkleRoot, type BlockHeader } from "./block.ts";
@@ -233,7 +233,7 @@ export class Application {
     checkNonceFree(d, oneTime);
     for (const k of oneTime) {
       const holder = pending.oneTimeHolder?.(k);
-      if (holder !== undefined) throw new TxError("TX_ONE_TIME_PENDING", `pending transaction ${holder} already does the one-time action ${k}`, { key: k, pending: holder });
+      if (holder !== undefined) throw oneTimePendingError(k, holder);
     }
     checkOneTime(ctx, d, routes);
     const fee = requiredFee(d, params);

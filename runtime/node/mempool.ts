@@ -1,6 +1,7 @@
 import type { CheckedTx, PendingView } from "../app/application.ts";
 import type { DecodedTx } from "../tx/envelope.ts";
 import { TxError } from "../tx/errors.ts";
+import { oneTimePendingError } from "../app/ante.ts";
 
 export interface MempoolLimits {
   readonly maxTxs: number;
@@ -113,7 +114,7 @@ export class Mempool implements PendingView {
     const keys = tx.oneTime!;
     for (const k of keys) {
       const holder = this.oneTimeKeys.get(k);
-      if (holder !== undefined) throw new TxError("TX_ONE_TIME_PENDING", `pending transaction ${holder} already does the one-time action ${k}`, { key: k, pending: holder });
+      if (holder !== undefined) throw oneTimePendingError(k, holder);
     }
     const e: Entry = { tx, addedAt: height, localAt: arrival.localAt };
     this.nextExpiry = Math.min(this.nextExpiry, this.expiresAt(e));
